@@ -1,0 +1,40 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', 'var/', 'test-results/', 'src/ui/public/vendor/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    // Pure domain code: no I/O, no reaching into other modules' storage.
+    files: ['src/rules/**/*.ts', 'src/permits/domain/**/*.ts', 'src/track/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:fs*', 'node:child_process', 'node:net', 'node:http*', 'fs', 'child_process'],
+              message: 'pure domain code does no I/O',
+            },
+            {
+              group: ['**/store/**', '**/api/**', '**/ingest/**', 'better-sqlite3', 'fastify'],
+              message: 'pure domain code imports no I/O modules',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

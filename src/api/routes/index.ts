@@ -1,0 +1,10 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppServices } from '../../app-services.ts';
+import { authRoutes } from './auth.routes.ts';
+import { systemRoutes } from './system.routes.ts';
+
+/**
+ * Every HTTP route of the service, registered in this visible order (no directory autoload).
+ * Module route plugins (cameras, permits, violations, …) are added here as they are built.
+ */
+export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [systemRoutes, authRoutes];

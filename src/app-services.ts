@@ -1,0 +1,27 @@
+import type { Config } from './config/schema.ts';
+import type { Db } from './store/db.ts';
+import type { Clock } from './shared/clock.ts';
+import type { Logger } from './shared/logger.ts';
+import type { EventBus } from './events/event-bus.ts';
+import type { AuthService } from './auth/auth.service.ts';
+import type { UsersRepo } from './auth/users.repo.ts';
+import type { TenancyRepo } from './tenancy/tenancy.repo.ts';
+import type { Metrics } from './observability/metrics.ts';
+
+/**
+ * What the HTTP layer may use. Built once by the composition root (src/main.ts, or tests through
+ * src/testing/), passed to buildApp(); modules add their services here as optional members until wired.
+ */
+export interface AppServices {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  bus: EventBus;
+  auth: AuthService;
+  users: UsersRepo;
+  tenancy: TenancyRepo;
+  metrics: Metrics;
+  /** Components reporting liveness to /healthz (ingest, broker, detectors...). */
+  health: Map<string, () => { ok: boolean; detail?: string }>;
+}

@@ -1,0 +1,61 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppServices } from './app-services.ts';
+import { installAuth } from './api/auth-hook.ts';
+import { installErrorHandling } from './api/error-handler.ts';
+import { routePlugins } from './api/routes/index.ts';
+import { ErrorSchema } from './api/schemas.ts';
+import { loggerOptions } from './shared/logger.ts';
+
+export interface BuildOptions {
+  /** pino logging of requests; tests turn it off. */
+  logRequests?: boolean;
+}
+
+/** Builds the HTTP application without listening (tests drive it through inject()). */
+export async function buildApp(services: AppServices, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logRequests === false ? false : loggerOptions(services.config.server.logLevel),
+    bodyLimit: services.config.server.bodyLimitBytes,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandling(app);
+  app.addSchema(ErrorSchema);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'JH_ERR_HTTP_RATE_LIMITED',
+      message: `Too many requests; retry in ${ctx.after}.`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Jianhu 监护 API',
+        version: '0.1.0',
+        description: '无监控不作业 — no monitoring, no work',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  installAuth(app, services.auth, (regionId) => services.tenancy.enterpriseIdsInRegion(regionId));
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    services.metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    services.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+
+  for (const plugin of routePlugins) await app.register(plugin, { services });
+  return app;
+}

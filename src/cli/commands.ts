@@ -1,0 +1,14 @@
+import { configCheckCommand } from './commands/config-check.ts';
+import { serveCommand } from './commands/serve.ts';
+
+export interface Command {
+  summary: string;
+  /** Resolves to the process exit code: 0 ok, 1 failure, 2 bad usage or bad input. */
+  run(args: string[]): Promise<number>;
+}
+
+/** Every command, in the order `jianhu --help` lists them. Two-word commands are keyed "a b". */
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+  'config check': configCheckCommand,
+};

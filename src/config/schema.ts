@@ -1,0 +1,177 @@
+import Type, { type Static } from 'typebox';
+import { DetectConfigSchema } from '../detect/config.schema.ts';
+import { RulesConfigSchema } from '../rules/config.schema.ts';
+import { IngestConfigSchema } from '../ingest/config.schema.ts';
+
+/**
+ * The one configuration schema. Every object rejects unknown keys (Frigate's extra="forbid"); the
+ * TypeScript types below are derived from it and never written twice. Defaults live here too, so a
+ * config file only needs what differs from them.
+ */
+const strict = { additionalProperties: false } as const;
+const Id = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+  description: 'letters, digits, _ or -',
+});
+
+export const ZONE_KINDS = ['work_area', 'danger_zone', 'confined_entrance', 'guardian_post'] as const;
+export const ROLES = [
+  'welder',
+  'guardian',
+  'safety_officer',
+  'approver',
+  'enterprise_admin',
+  'regulator',
+] as const;
+
+export const PointSchema = Type.Tuple(
+  [Type.Number({ minimum: 0, maximum: 1 }), Type.Number({ minimum: 0, maximum: 1 })],
+  {
+    description: 'normalised [x, y], 0..1 of the frame width and height',
+  },
+);
+
+export const ZoneSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    kind: Type.Union(ZONE_KINDS.map((k) => Type.Literal(k))),
+    points: Type.Array(PointSchema, {
+      minItems: 3,
+      maxItems: 64,
+      description: 'a polygon of at least 3 points',
+    }),
+  },
+  strict,
+);
+
+export const CameraSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    url: Type.String({
+      minLength: 1,
+      description: 'substream used for detection and health, e.g. rtsp://host/cam1',
+    }),
+    recordUrl: Type.Optional(
+      Type.String({ minLength: 1, description: 'main stream for clips; defaults to url' }),
+    ),
+    enabled: Type.Boolean({ default: true }),
+    zones: Type.Array(ZoneSchema, { default: [] }),
+    rules: Type.Optional(Type.Partial(RulesConfigSchema)),
+  },
+  strict,
+);
+
+export const SiteSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    enterpriseId: Id,
+    cameras: Type.Array(CameraSchema, { default: [] }),
+    rules: Type.Optional(Type.Partial(RulesConfigSchema)),
+  },
+  strict,
+);
+
+export const EnterpriseSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    regionId: Id,
+    industry: Type.String({ default: '冶金' }),
+  },
+  strict,
+);
+
+export const RegionSchema = Type.Object({ id: Id, name: Type.String({ minLength: 1 }) }, strict);
+
+export const UserSchema = Type.Object(
+  {
+    username: Type.String({ pattern: '^[A-Za-z0-9_.-]{2,64}$' }),
+    displayName: Type.String({ minLength: 1 }),
+    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+    enterpriseId: Type.Optional(Id),
+    regionId: Type.Optional(Id),
+    password: Type.Optional(
+      Type.String({ minLength: 8, description: 'demo only; prefer passwordHash or passwordEnv' }),
+    ),
+    passwordHash: Type.Optional(Type.String({ pattern: '^\\$argon2' })),
+    passwordEnv: Type.Optional(Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$' })),
+  },
+  strict,
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    server: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8780 }),
+        bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
+        sessionTtlHours: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12 }),
+        logLevel: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          {
+            default: 'info',
+          },
+        ),
+      },
+      { ...strict, default: {} },
+    ),
+    store: Type.Object(
+      {
+        path: Type.String({ minLength: 1, default: 'data/jianhu.db' }),
+        dataDir: Type.String({
+          minLength: 1,
+          default: 'data',
+          description: 'evidence, secrets and exports live here',
+        }),
+      },
+      { ...strict, default: {} },
+    ),
+    retention: Type.Object(
+      {
+        healthDays: Type.Integer({
+          minimum: 400,
+          default: 400,
+          description: 'camera health records (permits are kept ≥ 1 year)',
+        }),
+        evidenceDays: Type.Integer({
+          minimum: 31,
+          default: 90,
+          description: 'unattached evidence; attached evidence is never deleted',
+        }),
+        videoDays: Type.Integer({ minimum: 31, default: 31, description: 'process video ≥ 1 month' }),
+      },
+      { ...strict, default: {} },
+    ),
+    mqtt: Type.Object(
+      {
+        embedded: Type.Boolean({ default: true, description: 'run the embedded broker (aedes)' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883 }),
+        host: Type.String({ default: '127.0.0.1' }),
+        url: Type.Optional(
+          Type.String({ pattern: '^mqtts?://', description: 'external broker instead of the embedded one' }),
+        ),
+      },
+      { ...strict, default: {} },
+    ),
+    regions: Type.Array(RegionSchema, { default: [] }),
+    enterprises: Type.Array(EnterpriseSchema, { default: [] }),
+    sites: Type.Array(SiteSchema, { default: [] }),
+    users: Type.Array(UserSchema, { default: [] }),
+    ingest: IngestConfigSchema,
+    detect: DetectConfigSchema,
+    rules: RulesConfigSchema,
+  },
+  strict,
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type SiteConfig = Static<typeof SiteSchema>;
+export type CameraConfig = Static<typeof CameraSchema>;
+export type ZoneConfig = Static<typeof ZoneSchema>;
+export type UserConfig = Static<typeof UserSchema>;
+export type Role = (typeof ROLES)[number];
+export type ZoneKind = (typeof ZONE_KINDS)[number];

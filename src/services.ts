@@ -1,0 +1,53 @@
+import type { AppServices } from './app-services.ts';
+import type { Config } from './config/schema.ts';
+import { openDb } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { OutboxRepo } from './events/outbox.repo.ts';
+import { EventBus } from './events/event-bus.ts';
+import { UsersRepo } from './auth/users.repo.ts';
+import { SessionsRepo } from './auth/sessions.repo.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { TenancyRepo } from './tenancy/tenancy.repo.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
+import { createLogger, type Logger } from './shared/logger.ts';
+
+export interface ServiceOptions {
+  clock?: Clock;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Opens the store, applies migrations and mirrors the config's tenants and users. The order here is
+ * the start order; `close()` undoes it.
+ */
+export async function createCoreServices(
+  config: Config,
+  opts: ServiceOptions = {},
+): Promise<AppServices & { close(): void }> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.server.logLevel);
+  const db = openDb(config.store.path);
+  const applied = migrate(db);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const tenancy = new TenancyRepo(db);
+  tenancy.syncFromConfig(config);
+  const users = new UsersRepo(db);
+  const auth = new AuthService(users, new SessionsRepo(db), clock, config.server.sessionTtlHours * 3600_000);
+  await auth.syncUsers(config.users, opts.env ?? process.env);
+  const bus = new EventBus(new OutboxRepo(db), clock);
+  return {
+    config,
+    db,
+    clock,
+    logger,
+    bus,
+    auth,
+    users,
+    tenancy,
+    metrics: createMetrics(),
+    health: new Map(),
+    close: () => db.close(),
+  };
+}

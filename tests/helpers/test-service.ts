@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import type { AppServices } from '../../src/app-services.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { createCoreServices } from '../../src/services.ts';
+import { FakeClock, type Clock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+
+/** Two enterprises in one region plus one in another: enough to test tenancy in every direction. */
+export const TEST_PASSWORD = 'test-password-1';
+
+export function testConfigInput(dir: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const user = (username: string, role: string, tenancy: Record<string, string>) => ({
+    username,
+    displayName: username,
+    role,
+    password: TEST_PASSWORD,
+    ...tenancy,
+  });
+  return {
+    server: { port: 0, logLevel: 'silent' },
+    store: { path: join(dir, 'jianhu.db'), dataDir: dir },
+    mqtt: { embedded: false },
+    detect: { enabled: false },
+    regions: [
+      { id: 'zezhou', name: '泽州县' },
+      { id: 'other-county', name: '外县' },
+    ],
+    enterprises: [
+      { id: 'ent-a', name: '甲钢铁', regionId: 'zezhou' },
+      { id: 'ent-b', name: '乙铸造', regionId: 'zezhou' },
+      { id: 'ent-c', name: '丙冶金', regionId: 'other-county' },
+    ],
+    sites: [
+      { id: 'site-a', name: '甲-炼钢车间', enterpriseId: 'ent-a', cameras: [] },
+      { id: 'site-b', name: '乙-铸造车间', enterpriseId: 'ent-b', cameras: [] },
+    ],
+    users: [
+      user('welder-a', 'welder', { enterpriseId: 'ent-a' }),
+      user('guardian-a', 'guardian', { enterpriseId: 'ent-a' }),
+      user('safety-a', 'safety_officer', { enterpriseId: 'ent-a' }),
+      user('approver-a', 'approver', { enterpriseId: 'ent-a' }),
+      user('admin-a', 'enterprise_admin', { enterpriseId: 'ent-a' }),
+      user('safety-b', 'safety_officer', { enterpriseId: 'ent-b' }),
+      user('admin-b', 'enterprise_admin', { enterpriseId: 'ent-b' }),
+      user('regulator-z', 'regulator', { regionId: 'zezhou' }),
+      user('regulator-o', 'regulator', { regionId: 'other-county' }),
+    ],
+    ...extra,
+  };
+}
+
+export interface TestService {
+  dir: string;
+  config: Config;
+  services: AppServices & { close(): void };
+  app: FastifyInstance;
+  clock: Clock;
+  /** Signs in and returns the Authorization header value. */
+  login(username: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real service on a real SQLite file in a temp folder, driven through inject(). */
+export async function startTestService(
+  opts: { extra?: Record<string, unknown>; clock?: Clock } = {},
+): Promise<TestService> {
+  const dir = mkdtempSync(join(tmpdir(), 'jianhu-test-'));
+  const config = validateConfig(testConfigInput(dir, opts.extra));
+  const clock = opts.clock ?? new FakeClock(Date.now());
+  const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
+  const app = await buildApp(services, { logRequests: false });
+  await app.ready();
+  const tokens = new Map<string, string>();
+  return {
+    dir,
+    config,
+    services,
+    app,
+    clock,
+    async login(username) {
+      const cached = tokens.get(username);
+      if (cached) return cached;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: TEST_PASSWORD },
+      });
+      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
+      const header = `Bearer ${(res.json() as { token: string }).token}`;
+      tokens.set(username, header);
+      return header;
+    },
+    async close() {
+      await app.close();
+      services.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
