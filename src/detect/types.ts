@@ -1,0 +1,34 @@
+/** The detection runtime's contracts: every detector plugin implements `Detector`. */
+
+/** The project's label vocabulary (what `jianhu detect --json` prints). */
+export const LABELS = ['person', 'phone', 'helmet', 'head', 'vest', 'no_vest', 'fire', 'smoke'] as const;
+export type Label = (typeof LABELS)[number];
+
+/** [x1, y1, x2, y2] in source-image pixels. */
+export type Box = [number, number, number, number];
+
+export interface Detection {
+  label: Label;
+  score: number;
+  box: Box;
+}
+
+/** An image handed to detectors: packed RGB24, row-major (same layout as ingest's Frame). */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Buffer | Uint8Array;
+}
+
+export interface Detector {
+  readonly name: string;
+  readonly labels: readonly Label[];
+  /** Loads the model (verifying its sha256) and runs a warm-up inference. */
+  init(): Promise<void>;
+  /**
+   * `context` carries detections from earlier stages (e.g. people from the person detector) so
+   * second-stage plugins (hard hat on heads, vest on torsos) can crop from them.
+   */
+  detect(image: RgbImage, context?: readonly Detection[]): Promise<Detection[]>;
+  close(): Promise<void>;
+}
