@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts';
+import { AuditChainRepo } from '../audit/chain.repo.ts';
 import type { DomainEvent, DomainEventMap, DomainEventType } from './domain-events.ts';
 
 interface OutboxRow {
@@ -13,7 +14,10 @@ export class OutboxRepo {
   private readonly insert;
   private readonly pending;
   private readonly markShipped;
+  /** Tamper-evident log (src/audit): every outbox row gets its hash-chain entry in the same transaction. */
+  private readonly chain: AuditChainRepo;
   constructor(private readonly db: Db) {
+    this.chain = new AuditChainRepo(db);
     this.insert = db.prepare(
       'INSERT INTO outbox (type, enterprise_id, payload, occurred_at) VALUES (?, ?, ?, ?) RETURNING id',
     );
@@ -27,7 +31,13 @@ export class OutboxRepo {
     payload: DomainEventMap[T],
     occurredAt: string,
   ): DomainEvent<T> {
-    const { id } = this.insert.get(type, enterpriseId, JSON.stringify(payload), occurredAt) as { id: number };
+    const payloadText = JSON.stringify(payload);
+    // One transaction (a savepoint inside the caller's): no outbox row without its chain entry.
+    const id = this.db.transaction(() => {
+      const row = this.insert.get(type, enterpriseId, payloadText, occurredAt) as { id: number };
+      this.chain.append({ outboxId: row.id, type, enterpriseId, occurredAt, payloadText });
+      return row.id;
+    })();
     return { id, type, enterpriseId, payload, occurredAt };
   }
 
