@@ -7,6 +7,7 @@ import type { AuthService } from './auth/auth.service.ts';
 import type { UsersRepo } from './auth/users.repo.ts';
 import type { TenancyRepo } from './tenancy/tenancy.repo.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { MqttBus } from './mqtt/mqtt-bus.ts';
 
 /**
  * What the HTTP layer may use. Built once by the composition root (src/main.ts, or tests through
@@ -24,4 +25,6 @@ export interface AppServices {
   metrics: Metrics;
   /** Components reporting liveness to /healthz (ingest, broker, detectors...). */
   health: Map<string, () => { ok: boolean; detail?: string }>;
+  /** Set by the composition root once the broker connection is up (absent in inject-only tests). */
+  mqtt?: MqttBus;
 }

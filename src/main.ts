@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config/schema.ts';
 import { createCoreServices } from './services.ts';
+import { createMqttBus } from './mqtt/mqtt-bus.ts';
+import { attachRealtime } from './realtime/realtime.ts';
+import { attachLiveRelay } from './live/live-relay.ts';
 import type { Logger } from './shared/logger.ts';
 
 /** A started piece of the service; stopped in reverse order of start. */
@@ -19,8 +22,8 @@ export interface RunningService {
 
 /**
  * The composition root: starts the pieces in one visible order and stops them in reverse.
- * 1 store + migrations → 2 tenants and users → 3 event bus → 4 HTTP API.
- * (ingest, detection, rules, permits and the broker join this list as they are built.)
+ * 1 store + migrations, tenants, users, event bus → 2 MQTT (embedded broker or external) →
+ * 3 domain modules → 4 HTTP API + socket.io → listen.
  */
 export async function startService(config: Config): Promise<RunningService> {
   const started: Stoppable[] = [];
@@ -28,7 +31,17 @@ export async function startService(config: Config): Promise<RunningService> {
   started.push({ name: 'store', stop: () => core.close() });
   const { logger } = core;
   try {
+    const mqtt = await createMqttBus(config.mqtt, logger);
+    core.mqtt = mqtt;
+    started.push({ name: 'mqtt', stop: () => mqtt.close() });
+    core.health.set('mqtt', () => ({ ok: mqtt.connected(), detail: mqtt.url }));
+
     const app = await buildApp(core);
+    const realtime = attachRealtime(app.server, core);
+    started.push({ name: 'realtime', stop: () => realtime.close() });
+    // Browser video relay on /live/<cameraId> (plain ws upgrades; /socket.io/ stays socket.io's).
+    const live = attachLiveRelay(app.server, core);
+    started.push({ name: 'live-relay', stop: () => live.close() });
     await app.listen({ host: config.server.host, port: config.server.port });
     started.push({ name: 'http', stop: () => app.close() });
     const address = app.server.address();

@@ -17,7 +17,18 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
   app.post(
     '/api/auth/login',
     {
-      config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: {
+        permission: 'public',
+        // Per username and address, counted after the body is parsed: brute force on one account is
+        // slowed down without locking out a whole plant behind one NAT address.
+        rateLimit: {
+          max: 10,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (req) =>
+            `${req.ip}|${(req.body as { username?: string } | undefined)?.username ?? ''}`,
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Sign in 登录',

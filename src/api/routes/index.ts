@@ -2,9 +2,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppServices } from '../../app-services.ts';
 import { authRoutes } from './auth.routes.ts';
 import { systemRoutes } from './system.routes.ts';
+import { enterpriseRoutes } from './enterprises.routes.ts';
+import { uiRoutes } from '../../ui/ui.routes.ts';
 
 /**
  * Every HTTP route of the service, registered in this visible order (no directory autoload).
  * Module route plugins (cameras, permits, violations, …) are added here as they are built.
  */
-export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [systemRoutes, authRoutes];
+export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
+  systemRoutes,
+  authRoutes,
+  enterpriseRoutes,
+  uiRoutes,
+];

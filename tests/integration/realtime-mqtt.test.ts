@@ -1,0 +1,137 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createMqttBus, topicMatches, type MqttBus } from '../../src/mqtt/mqtt-bus.ts';
+import { attachRealtime } from '../../src/realtime/realtime.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { startTestService, type TestService } from '../helpers/test-service.ts';
+
+let t: TestService;
+let url: string;
+let realtime: ReturnType<typeof attachRealtime>;
+
+beforeAll(async () => {
+  t = await startTestService({
+    extra: {
+      sites: [
+        {
+          id: 'site-a',
+          name: '甲',
+          enterpriseId: 'ent-a',
+          cameras: [{ id: 'cam-a1', name: 'A1', url: 'rtsp://127.0.0.1:1/a1' }],
+        },
+        {
+          id: 'site-b',
+          name: '乙',
+          enterpriseId: 'ent-b',
+          cameras: [{ id: 'cam-b1', name: 'B1', url: 'rtsp://127.0.0.1:1/b1' }],
+        },
+      ],
+    },
+  });
+  realtime = attachRealtime(t.app.server, t.services);
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = t.app.server.address();
+  url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+});
+afterAll(async () => {
+  await realtime.close();
+  await t.close();
+});
+
+async function client(username: string | null): Promise<Socket> {
+  const token = username ? (await t.login(username)).slice('Bearer '.length) : 'bogus';
+  const socket = connect(url, { auth: { token }, transports: ['websocket'], reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (e) => reject(e));
+  });
+  return socket;
+}
+
+describe('socket.io realtime', () => {
+  it('rejects a handshake without a valid token', async () => {
+    await expect(client(null)).rejects.toThrow(/JH_ERR_AUTH/);
+  });
+
+  it('delivers an enterprise event to that enterprise and its regulator only', async () => {
+    const a = await client('safety-a');
+    const b = await client('safety-b');
+    const reg = await client('regulator-z');
+    const got: Record<string, unknown[]> = { a: [], b: [], reg: [] };
+    a.on('camera.healthChanged', (e) => got.a!.push(e));
+    b.on('camera.healthChanged', (e) => got.b!.push(e));
+    reg.on('camera.healthChanged', (e) => got.reg!.push(e));
+    t.services.bus.transaction(() =>
+      t.services.bus.publish('camera.healthChanged', 'ent-a', {
+        cameraId: 'cam-a1',
+        siteId: 'site-a',
+        from: 'online',
+        to: 'offline',
+        reason: 'connection_refused',
+        message: '摄像头离线',
+        since: new Date().toISOString(),
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.a).toHaveLength(1);
+    expect(got.reg).toHaveLength(1);
+    expect(got.b).toHaveLength(0);
+    expect(got.a![0]).toMatchObject({
+      type: 'camera.healthChanged',
+      enterpriseId: 'ent-a',
+      payload: { cameraId: 'cam-a1', to: 'offline' },
+    });
+    for (const s of [a, b, reg]) s.close();
+  });
+
+  it('refuses to join another tenant camera room', async () => {
+    const a = await client('safety-a');
+    const own = await a.emitWithAck('camera:subscribe', 'cam-a1');
+    const other = await a.emitWithAck('camera:subscribe', 'cam-b1');
+    expect(own).toEqual({ ok: true });
+    expect(other).toEqual({ ok: false, code: 'JH_ERR_TENANCY_NOT_FOUND' });
+    a.close();
+  });
+});
+
+describe('MQTT bus', () => {
+  let bus: MqttBus;
+  beforeAll(async () => {
+    bus = await createMqttBus({ embedded: true, port: 0, host: '127.0.0.1' }, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await bus.close();
+  });
+
+  it('matches topic filters', () => {
+    expect(topicMatches('jianhu/+/machines/#', 'jianhu/s1/machines/m1/telemetry')).toBe(true);
+    expect(topicMatches('jianhu/+/machines/+', 'jianhu/s1/machines/m1/telemetry')).toBe(false);
+    expect(topicMatches('a/b', 'a/b')).toBe(true);
+  });
+
+  it('receives a message published by Debian mosquitto_pub through the embedded broker', async () => {
+    const which = spawnSync('sh', ['-c', 'command -v mosquitto_pub']);
+    expect(which.status, 'mosquitto_pub is installed by scripts/setup.sh').toBe(0);
+    const received = new Promise<{ topic: string; body: string }>((resolve) =>
+      bus.subscribe('jianhu/+/test/#', (topic, payload) => resolve({ topic, body: payload.toString() })),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const port = new URL(bus.url).port;
+    // Asynchronous: the broker runs in this process and must keep answering while mosquitto_pub runs.
+    await promisify(execFile)('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      port,
+      '-q',
+      '1',
+      '-t',
+      'jianhu/site-a/test/x',
+      '-m',
+      '{"ok":true}',
+    ]);
+    await expect(received).resolves.toEqual({ topic: 'jianhu/site-a/test/x', body: '{"ok":true}' });
+  });
+});
