@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 
 /** Detection runtime settings (owned by src/detect; extended there as plugins are added). */
 export const DetectConfigSchema = Type.Object(
@@ -6,7 +6,7 @@ export const DetectConfigSchema = Type.Object(
     enabled: Type.Boolean({ default: true }),
     modelsDir: Type.String({
       default: '../shared/models',
-      description: 'external models (YOLOX-Nano, re-id)',
+      description: 'external models (YOLOX-Nano, re-id); relative paths resolve against the project root',
     }),
     threads: Type.Integer({
       minimum: 1,
@@ -18,8 +18,53 @@ export const DetectConfigSchema = Type.Object(
       minimum: 1,
       maximum: 16,
       default: 2,
-      description: 'parallel inference sessions',
+      description: 'parallel inference sessions (one worker thread each)',
     }),
+    models: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'model names from models/manifest.json; default: YOLOX-Nano + every project model',
+      }),
+    ),
+    overrides: Type.Record(
+      Type.String(),
+      Type.Object(
+        {
+          score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+          nms: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+      { default: {}, description: 'per-model thresholds, keyed by model name' },
+    ),
+    scheduler: Type.Object(
+      {
+        activeFps: Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 25,
+          default: 2,
+          description: 'detections per second for cameras with an active permit or people in view',
+        }),
+        idleFps: Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 25,
+          default: 0.5,
+          description: 'detections per second for the other cameras',
+        }),
+        peopleHoldMs: Type.Integer({
+          minimum: 0,
+          default: 10_000,
+          description: 'a camera counts as "people in view" this long after its last person detection',
+        }),
+        maxFrameAgeMs: Type.Integer({
+          minimum: 100,
+          default: 1_000,
+          description: 'per-frame budget: a frame older than this is dropped (counted), never inferred late',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false, default: {} },
 );
+
+export type DetectConfig = Static<typeof DetectConfigSchema>;

@@ -1,0 +1,86 @@
+import { DetectErrors } from './errors.ts';
+import { findModel, loadManifest, type Manifest, type ModelEntry } from './manifest.ts';
+import { builtinPlugins } from './plugins/index.ts';
+import { assertImage } from './preprocess.ts';
+import type { PluginRegistry } from './registry.ts';
+import type { Detection, Detector, Label, RgbImage } from './types.ts';
+
+export interface PipelineOptions {
+  /** model names from the manifest; default: `defaultModelNames(manifest)` */
+  models?: readonly string[];
+  modelsDir: string;
+  threads: number;
+  /** per-model settings, e.g. { "yolox-nano-coco": { score: 0.35 } } */
+  overrides?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  manifest?: Manifest;
+  registry?: PluginRegistry;
+}
+
+/** The stage-1 detector(s) flagged defaultPipeline, plus every project-trained detector in the manifest. */
+export function defaultModelNames(manifest: Manifest): string[] {
+  return manifest.models
+    .filter((m) => m.stage >= 1 && (m.defaultPipeline || m.location === 'project'))
+    .map((m) => m.name);
+}
+
+/**
+ * Stage 1 (whole-frame detectors, e.g. YOLOX-Nano: person, phone) then stage 2 (plugins that get the
+ * stage-1 detections as `context`, e.g. hard hat / vest on people); one Detection[] in source pixels.
+ * A pipeline is single-threaded: the scheduler runs one per inference worker.
+ */
+export class DetectionPipeline {
+  private constructor(
+    readonly stage1: readonly Detector[],
+    readonly stage2: readonly Detector[],
+  ) {}
+
+  get labels(): Label[] {
+    return [...new Set([...this.stage1, ...this.stage2].flatMap((d) => d.labels))];
+  }
+
+  get names(): string[] {
+    return [...this.stage1, ...this.stage2].map((d) => d.name);
+  }
+
+  static async create(opts: PipelineOptions): Promise<DetectionPipeline> {
+    const manifest = opts.manifest ?? loadManifest();
+    const registry = opts.registry ?? builtinPlugins();
+    const names = opts.models && opts.models.length > 0 ? opts.models : defaultModelNames(manifest);
+    const entries: ModelEntry[] = names.map((n) => findModel(manifest, n));
+    for (const e of entries)
+      if (e.stage === 0)
+        throw DetectErrors.modelUnknown(
+          { name: e.name },
+          `model ${e.name} is not a detector (stage 0, e.g. a re-id embedder) 该模型不是检测器`,
+        );
+    const make = (e: ModelEntry) =>
+      registry.create(e, {
+        modelsDir: opts.modelsDir,
+        threads: opts.threads,
+        settings: opts.overrides?.[e.name] ?? {},
+      });
+    const stage1 = entries.filter((e) => e.stage === 1).map(make);
+    const stage2 = entries.filter((e) => e.stage === 2).map(make);
+    const pipeline = new DetectionPipeline(stage1, stage2);
+    try {
+      for (const d of [...stage1, ...stage2]) await d.init();
+    } catch (e) {
+      await pipeline.close();
+      throw e;
+    }
+    return pipeline;
+  }
+
+  async detect(image: RgbImage): Promise<Detection[]> {
+    assertImage(image);
+    const first: Detection[] = [];
+    for (const d of this.stage1) first.push(...(await d.detect(image)));
+    const all = [...first];
+    for (const d of this.stage2) all.push(...(await d.detect(image, first)));
+    return all;
+  }
+
+  async close(): Promise<void> {
+    for (const d of [...this.stage1, ...this.stage2]) await d.close().catch(() => undefined);
+  }
+}

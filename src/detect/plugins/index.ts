@@ -1,0 +1,10 @@
+import { PluginRegistry } from '../registry.ts';
+import { YoloxDetector } from './yolox.plugin.ts';
+
+/**
+ * Every detector plugin the service knows, keyed by the manifest's `plugin` field.
+ * To add one: implement `Detector` (src/detect/types.ts) in plugins/<type>.plugin.ts and add a line.
+ */
+export function builtinPlugins(): PluginRegistry {
+  return new PluginRegistry().register('yolox', (entry, ctx) => new YoloxDetector(entry, ctx));
+}

@@ -1,0 +1,97 @@
+/**
+ * Pure post-processing shared by our own YOLOX-layout heads (hard hat, fire/smoke): decoding the raw
+ * head rows, per-class thresholds, IoU and class-wise NMS. No I/O, so it is unit-tested directly.
+ */
+import type { Box, Detection, Label } from '../types.ts';
+
+export function iou(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = ix * iy;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Greedy NMS per label: keeps the best box, drops same-label boxes overlapping it above `iouThr`. */
+export function nms(dets: Detection[], iouThr: number): Detection[] {
+  const sorted = [...dets].sort((a, b) => b.score - a.score);
+  const kept: Detection[] = [];
+  for (const d of sorted) {
+    if (kept.every((k) => k.label !== d.label || iou(k.box, d.box) <= iouThr)) kept.push(d);
+  }
+  return kept;
+}
+
+export interface YoloxDecodeOptions {
+  /** model class index → label */
+  labels: readonly Label[];
+  /** minimum score per label (score = objectness × class probability) */
+  thresholds: Partial<Record<Label, number>>;
+  strides: readonly number[];
+  inputSize: number;
+  /** letterbox scale: model pixels per source pixel */
+  scale: number;
+  srcWidth: number;
+  srcHeight: number;
+  nms: number;
+}
+
+/**
+ * Decodes a raw YOLOX head ([rows, 5 + classes]: tx, ty, tw, th, objectness, class scores; sigmoids
+ * already applied to objectness and classes) into source-image detections.
+ */
+export function decodeYolox(raw: Float32Array, o: YoloxDecodeOptions): Detection[] {
+  const nc = o.labels.length;
+  const cols = 5 + nc;
+  const minThr = Math.min(...o.labels.map((l) => o.thresholds[l] ?? 1));
+  const out: Detection[] = [];
+  let row = 0;
+  for (const s of o.strides) {
+    const g = Math.round(o.inputSize / s);
+    for (let gy = 0; gy < g; gy++) {
+      for (let gx = 0; gx < g; gx++, row++) {
+        const base = row * cols;
+        const obj = raw[base + 4] as number;
+        if (obj < minThr) continue;
+        let best = 0;
+        let bestScore = -1;
+        for (let c = 0; c < nc; c++) {
+          const sc = obj * (raw[base + 5 + c] as number);
+          if (sc > bestScore) {
+            bestScore = sc;
+            best = c;
+          }
+        }
+        const label = o.labels[best] as Label;
+        if (bestScore < (o.thresholds[label] ?? 1)) continue;
+        const cx = ((raw[base] as number) + gx) * s;
+        const cy = ((raw[base + 1] as number) + gy) * s;
+        const w = Math.exp(Math.min(raw[base + 2] as number, 10)) * s;
+        const h = Math.exp(Math.min(raw[base + 3] as number, 10)) * s;
+        const box: Box = [
+          clamp((cx - w / 2) / o.scale, 0, o.srcWidth),
+          clamp((cy - h / 2) / o.scale, 0, o.srcHeight),
+          clamp((cx + w / 2) / o.scale, 0, o.srcWidth),
+          clamp((cy + h / 2) / o.scale, 0, o.srcHeight),
+        ];
+        if (box[2] - box[0] < 1 || box[3] - box[1] < 1) continue;
+        out.push({ label, score: bestScore, box });
+      }
+    }
+  }
+  return nms(out, o.nms);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** Letterbox geometry: the image is scaled to fit `size` and placed in the top-left corner. */
+export function letterboxGeometry(
+  width: number,
+  height: number,
+  size: number,
+): { scale: number; w: number; h: number } {
+  const scale = Math.min(size / width, size / height);
+  return { scale, w: Math.max(1, Math.round(width * scale)), h: Math.max(1, Math.round(height * scale)) };
+}
