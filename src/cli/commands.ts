@@ -1,5 +1,6 @@
 import { configCheckCommand } from './commands/config-check.ts';
 import { serveCommand } from './commands/serve.ts';
+import { detectCommand } from './commands/detect.ts';
 
 export interface Command {
   summary: string;
@@ -11,4 +12,5 @@ export interface Command {
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   'config check': configCheckCommand,
+  detect: detectCommand,
 };
