@@ -1,6 +1,8 @@
 import { configCheckCommand } from './commands/config-check.ts';
 import { serveCommand } from './commands/serve.ts';
 import { detectCommand } from './commands/detect.ts';
+import { auditVerifyCommand } from './commands/audit-verify.ts';
+import { auditExportCommand } from './commands/audit-export.ts';
 
 export interface Command {
   summary: string;
@@ -13,4 +15,6 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   'config check': configCheckCommand,
   detect: detectCommand,
+  'audit verify': auditVerifyCommand,
+  'audit export': auditExportCommand,
 };

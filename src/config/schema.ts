@@ -2,6 +2,8 @@ import Type, { type Static } from 'typebox';
 import { DetectConfigSchema } from '../detect/config.schema.ts';
 import { RulesConfigSchema } from '../rules/config.schema.ts';
 import { IngestConfigSchema } from '../ingest/config.schema.ts';
+import { AuditConfigSchema } from '../audit/config.schema.ts';
+import { ReportsConfigSchema } from '../reports/config.schema.ts';
 
 /**
  * The one configuration schema. Every object rejects unknown keys (Frigate's extra="forbid"); the
@@ -164,6 +166,8 @@ export const ConfigSchema = Type.Object(
     ingest: IngestConfigSchema,
     detect: DetectConfigSchema,
     rules: RulesConfigSchema,
+    audit: AuditConfigSchema,
+    reports: ReportsConfigSchema,
   },
   strict,
 );

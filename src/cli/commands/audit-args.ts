@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
+import type { Db } from '../../store/db.ts';
+import { formatConfigError } from './config-check.ts';
+
+/** Where the audit commands find the store: --db/--data-dir, else the config file's, else defaults. */
+export function storeLocation(values: {
+  config?: string;
+  db?: string;
+  'data-dir'?: string;
+}): { dbPath: string; dataDir: string } | { error: string } {
+  let store = { path: 'data/jianhu.db', dataDir: 'data' };
+  try {
+    store = (values.config ? loadConfigFile(values.config) : defaultConfig()).store;
+  } catch (e) {
+    if (e instanceof ConfigError) return { error: formatConfigError(e) };
+    throw e;
+  }
+  return { dbPath: values.db ?? store.path, dataDir: values['data-dir'] ?? store.dataDir };
+}
+
+export function openExisting(path: string, readonly: boolean): Db | { error: string } {
+  if (!existsSync(path)) return { error: `database not found 数据库不存在: ${path}\n` };
+  const db = new Database(path, { readonly, fileMustExist: true });
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_chain'").get();
+  if (!has) {
+    db.close();
+    return { error: `no audit chain in ${path} (not a jianhu database, or never started) 无审计链\n` };
+  }
+  return db;
+}
