@@ -1,0 +1,2 @@
+// placeholder module replaced below once the violations API lands
+export function startFeed() {}

@@ -1,0 +1,4 @@
+export async function loadPermits() {
+  return null;
+}
+export function renderPermits() {}

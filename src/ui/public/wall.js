@@ -1,0 +1,150 @@
+/* global document, location, URLSearchParams */
+import JSMpeg from '/ui/vendor/jsmpeg.esm.js';
+import { io } from '/ui/vendor/socket.io.esm.min.js';
+import { api, errText, h, notice, requireSession, t, topBar, fmtTime } from './common.js';
+import { startFeed } from './wall-feed.js';
+import { loadPermits, renderPermits } from './wall-permits.js';
+
+export const HEALTH_TEXT = {
+  online: ['在线', 'Online'],
+  offline: ['离线', 'Offline'],
+  stalled: ['卡顿无画面', 'Stalled'],
+  frozen: ['画面冻结', 'Frozen'],
+  dark: ['画面过暗', 'Dark'],
+  obstructed: ['镜头遮挡', 'Obstructed'],
+  recovering: ['恢复中', 'Recovering'],
+  unknown: ['未知', 'Unknown'],
+};
+
+const s = requireSession(['safety_officer', 'guardian', 'approver', 'enterprise_admin']);
+const params = new URLSearchParams(location.search);
+/** `?gl=0` forces the 2D canvas renderer (pixels readable by the latency bench). */
+const useGl = params.get('gl') !== '0';
+const tiles = new Map(); // cameraId -> { el, camera, health, openViolations, player }
+
+function healthBadge(health) {
+  const state = health?.state || 'unknown';
+  const [zh, en] = HEALTH_TEXT[state] || [state, state];
+  return h('span', { class: `badge ${state}`, title: health?.message || '' }, t(zh, en));
+}
+
+/** A camera is flagged while it is not live or has an open violation; flagged tiles rise to the top. */
+function isFlagged(tile) {
+  return (tile.health?.state && tile.health.state !== 'online') || tile.openViolations > 0;
+}
+
+export function reorder() {
+  const grid = document.getElementById('wall-grid');
+  const sorted = [...tiles.values()].sort(
+    (a, b) => Number(isFlagged(b)) - Number(isFlagged(a)) || a.camera.name.localeCompare(b.camera.name),
+  );
+  for (const tile of sorted) {
+    tile.el.classList.toggle('flagged', isFlagged(tile));
+    grid.append(tile.el); // append moves existing nodes; the canvas keeps playing
+  }
+}
+
+function renderHealth(tile) {
+  const slot = tile.el.querySelector('.health');
+  slot.replaceChildren(healthBadge(tile.health));
+  const why = tile.el.querySelector('.why');
+  why.textContent =
+    tile.health && tile.health.state !== 'online'
+      ? `${tile.health.message || tile.health.reason || ''} · ${t('自', 'since')} ${fmtTime(tile.health.since)}`
+      : '';
+}
+
+function makeTile(camera) {
+  const canvas = h('canvas', { width: 640, height: 360, 'data-camera': camera.id });
+  const el = h(
+    'article',
+    { class: 'tile', id: `tile-${camera.id}`, 'data-camera': camera.id },
+    h('header', {}, h('strong', {}, camera.name), h('span', { class: 'health' })),
+    canvas,
+    h('div', { class: 'meta' }, h('div', { class: 'why muted' }), h('div', { class: 'permits' })),
+  );
+  const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+  const player = new JSMpeg.Player(`${proto}://${location.host}/live/${encodeURIComponent(camera.id)}`, {
+    canvas,
+    audio: false,
+    disableGl: !useGl,
+    pauseWhenHidden: false,
+    videoBufferSize: 512 * 1024,
+    reconnectInterval: 2,
+  });
+  const tile = { el, camera, health: camera.health || null, openViolations: 0, player };
+  tiles.set(camera.id, tile);
+  renderHealth(tile);
+  return tile;
+}
+
+/** Accepts the cameras list either bare or wrapped, so the page follows the ingest API's envelope. */
+function camerasOf(body) {
+  const list = Array.isArray(body) ? body : body.cameras || body.items || [];
+  return list.map((c) => ({
+    ...c,
+    health:
+      c.health || (c.state ? { state: c.state, reason: c.reason, message: c.message, since: c.since } : null),
+  }));
+}
+
+async function start() {
+  if (!s) return;
+  topBar('实时监控', 'Live wall');
+  document.getElementById('feed-title').textContent = t('违章告警', 'Violations');
+  const wallNotice = document.getElementById('wall-notice');
+  let cameras;
+  try {
+    cameras = camerasOf(await api('/api/cameras'));
+  } catch (e) {
+    notice(wallNotice, errText(e), 'error');
+    return;
+  }
+  if (cameras.length === 0)
+    notice(wallNotice, t('本企业尚未配置摄像头。', 'No cameras are configured for this enterprise.'));
+  for (const c of cameras) makeTile(c);
+  reorder();
+
+  const socket = io({ auth: { token: s.token }, transports: ['websocket'] });
+  socket.on('connect_error', (e) =>
+    notice(wallNotice, `${t('实时连接失败', 'Live connection failed')}: ${e.message}`, 'error'),
+  );
+  socket.on('connect', () => notice(wallNotice, ''));
+  socket.on('camera.healthChanged', (ev) => {
+    const tile = tiles.get(ev.payload.cameraId);
+    if (!tile) return;
+    tile.health = {
+      state: ev.payload.to,
+      reason: ev.payload.reason,
+      message: ev.payload.message,
+      since: ev.payload.since,
+    };
+    renderHealth(tile);
+    reorder();
+  });
+  startFeed(socket, {
+    onOpenCount: (counts) => {
+      for (const tile of tiles.values()) tile.openViolations = counts.get(tile.camera.id) || 0;
+      reorder();
+    },
+    cameraName: (id) => tiles.get(id)?.camera.name || id,
+  });
+  const refreshPermits = async () => {
+    const byCamera = await loadPermits().catch(() => null);
+    if (byCamera)
+      for (const tile of tiles.values())
+        renderPermits(tile.el.querySelector('.permits'), byCamera.get(tile.camera.id) || []);
+  };
+  await refreshPermits();
+  for (const type of [
+    'permit.started',
+    'permit.suspended',
+    'permit.resumed',
+    'permit.closed',
+    'permit.approved',
+    'permit.withdrawn',
+  ])
+    socket.on(type, refreshPermits);
+}
+
+start();
