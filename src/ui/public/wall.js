@@ -1,7 +1,7 @@
 /* global document, location, URLSearchParams */
-import JSMpeg from '/ui/vendor/jsmpeg.esm.js';
 import { io } from '/ui/vendor/socket.io.esm.min.js';
 import { api, errText, h, notice, requireSession, t, topBar, fmtTime } from './common.js';
+import { playLive } from './live-player.js';
 import { startFeed } from './wall-feed.js';
 import { loadPermits, renderPermits } from './wall-permits.js';
 
@@ -59,19 +59,20 @@ function makeTile(camera) {
   const el = h(
     'article',
     { class: 'tile', id: `tile-${camera.id}`, 'data-camera': camera.id },
-    h('header', {}, h('strong', {}, camera.name), h('span', { class: 'health' })),
+    h(
+      'header',
+      {},
+      h(
+        'a',
+        { href: `/ui/player.html?camera=${encodeURIComponent(camera.id)}`, class: 'cam-name' },
+        camera.name,
+      ),
+      h('span', { class: 'health' }),
+    ),
     canvas,
     h('div', { class: 'meta' }, h('div', { class: 'why muted' }), h('div', { class: 'permits' })),
   );
-  const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-  const player = new JSMpeg.Player(`${proto}://${location.host}/live/${encodeURIComponent(camera.id)}`, {
-    canvas,
-    audio: false,
-    disableGl: !useGl,
-    pauseWhenHidden: false,
-    videoBufferSize: 512 * 1024,
-    reconnectInterval: 2,
-  });
+  const player = playLive(canvas, camera.id, { gl: useGl });
   const tile = { el, camera, health: camera.health || null, openViolations: 0, player };
   tiles.set(camera.id, tile);
   renderHealth(tile);

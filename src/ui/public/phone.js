@@ -1,0 +1,204 @@
+/* global document, navigator, window, crypto, Image, requestAnimationFrame */
+import { api, ApiError, errText, h, notice, requireSession, t, topBar, fmtTime } from './common.js';
+
+const s = requireSession(['welder']);
+const video = document.getElementById('scan-video');
+const status = document.getElementById('phone-status');
+const resultEl = document.getElementById('scan-result');
+const startBtn = document.getElementById('scan-start');
+const work = document.createElement('canvas');
+let stream = null;
+let busy = false;
+
+function nonce() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b); // also available outside secure contexts, unlike randomUUID
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** Decodes a QR from any drawable (video frame or photo) with jsQR; null when none is visible. */
+function decode(source, w, h) {
+  if (!w || !h) return null;
+  const scale = Math.min(1, 800 / Math.max(w, h));
+  work.width = Math.round(w * scale);
+  work.height = Math.round(h * scale);
+  const ctx = work.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(source, 0, 0, work.width, work.height);
+  const img = ctx.getImageData(0, 0, work.width, work.height);
+  const code = window.jsQR(img.data, img.width, img.height, { inversionAttempts: 'attemptBoth' });
+  return code?.data || null;
+}
+
+function stopCamera() {
+  if (stream) for (const track of stream.getTracks()) track.stop();
+  stream = null;
+  video.hidden = true;
+  startBtn.disabled = false;
+}
+
+async function startCamera() {
+  resultEl.replaceChildren();
+  notice(status, t('正在打开摄像头…', 'Opening the camera…'));
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: 'environment' },
+      audio: false,
+    });
+  } catch (e) {
+    notice(
+      status,
+      `${t('无法打开摄像头，请允许使用摄像头，或用下方“拍照识别”。', 'Cannot open the camera: allow camera access, or use "Take a photo" below.')} (${e.name})`,
+      'error',
+    );
+    return;
+  }
+  video.srcObject = stream;
+  video.hidden = false;
+  startBtn.disabled = true;
+  await video.play();
+  notice(status, t('请将焊机上的二维码对准取景框', 'Point the camera at the QR label on the machine'));
+  const tick = () => {
+    if (!stream) return;
+    const qr = decode(video, video.videoWidth, video.videoHeight);
+    if (qr) {
+      stopCamera();
+      submit(qr);
+    } else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+function position() {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) return reject(new Error('no geolocation'));
+    navigator.geolocation.getCurrentPosition(resolve, reject, {
+      enableHighAccuracy: true,
+      timeout: 15000,
+      maximumAge: 10000,
+    });
+  });
+}
+
+async function submit(qr) {
+  if (busy) return;
+  busy = true;
+  notice(status, t('已识别二维码，正在获取位置并核验…', 'QR read; getting your location and checking…'));
+  try {
+    let pos;
+    try {
+      pos = await position();
+    } catch (e) {
+      showRefused({
+        title: t('无法获取位置', 'Location unavailable'),
+        reason: t(
+          '扫码需要手机定位以确认您在焊机旁。请在浏览器设置中允许定位，然后重新扫码。',
+          'Scanning needs your location to confirm you are at the machine. Allow location in the browser, then scan again.',
+        ),
+        code: `GEO_${e.code ?? 'ERR'}`,
+      });
+      return;
+    }
+    const body = {
+      qr,
+      nonce: nonce(),
+      scannedAt: Date.now(),
+      lat: pos.coords.latitude,
+      lon: pos.coords.longitude,
+      accuracyM: pos.coords.accuracy,
+    };
+    const res = await api('/api/scan', { method: 'POST', body });
+    await showAccepted(res);
+  } catch (e) {
+    if (e instanceof ApiError)
+      showRefused({ title: t('不得作业', 'Work refused'), reason: t(e.messageZh, e.message), code: e.code });
+    else showRefused({ title: t('不得作业', 'Work refused'), reason: errText(e), code: 'NETWORK' });
+  } finally {
+    busy = false;
+    notice(status, '');
+  }
+}
+
+async function showAccepted(res) {
+  // The scan answer names the permit; its guardian and cameras come from the permit itself.
+  let permit = null;
+  try {
+    permit = await api(`/api/permits/${encodeURIComponent(res.permitId)}`);
+    permit = permit.permit || permit;
+  } catch {
+    /* still show what the scan answered */
+  }
+  const guardian = permit?.guardian?.displayName || permit?.guardianName || permit?.guardian?.username || '—';
+  const cameras =
+    (permit?.cameras || []).map((c) => c.name || c.id).join('、') ||
+    (permit?.cameraIds || []).join('、') ||
+    '—';
+  resultEl.replaceChildren(
+    h(
+      'div',
+      { class: 'result accepted', id: 'result-accepted' },
+      h('h2', {}, t('可以作业', 'You may work')),
+      h(
+        'dl',
+        {},
+        h('dt', {}, t('作业票', 'Permit')),
+        h('dd', { id: 'r-permit' }, res.permitNumber),
+        h('dt', {}, t('监护人', 'Guardian')),
+        h('dd', { id: 'r-guardian' }, guardian),
+        h('dt', {}, t('监控摄像头', 'Camera')),
+        h('dd', { id: 'r-camera' }, cameras),
+        h('dt', {}, t('焊机', 'Machine')),
+        h('dd', {}, res.machineId),
+        h('dt', {}, t('授权有效至', 'Authorised until')),
+        h('dd', {}, fmtTime(res.expiresAt)),
+      ),
+      res.warnings?.length
+        ? h('p', { class: 'notice' }, `${t('提醒', 'Note')}: ${res.warnings.join('；')}`)
+        : null,
+    ),
+    h('button', { class: 'big', onclick: startCamera }, t('重新扫码', 'Scan again')),
+  );
+}
+
+function showRefused({ title, reason, code }) {
+  resultEl.replaceChildren(
+    h(
+      'div',
+      { class: 'result refused', id: 'result-refused' },
+      h('h2', {}, title),
+      h('p', { id: 'r-reason' }, reason),
+      h('p', { class: 'muted' }, `${t('代码', 'Code')}: ${code}`),
+    ),
+    h('button', { class: 'big', onclick: startCamera }, t('重新扫码', 'Scan again')),
+  );
+}
+
+function start() {
+  if (!s) return;
+  topBar('扫码作业', 'Scan to work');
+  document.getElementById('phone-hint').textContent = t(
+    '动火前请扫描焊机上的二维码（一机一码）。系统核验作业票、证书、监护人和监控后方可作业。',
+    'Before hot work, scan the QR label on the welding machine. The permit, certificate, guardian and camera are checked first.',
+  );
+  startBtn.textContent = t('扫描焊机二维码', 'Scan machine QR');
+  startBtn.addEventListener('click', startCamera);
+  document.getElementById('photo-text').textContent = t('或拍照识别：', 'Or take a photo: ');
+  document.getElementById('scan-photo').addEventListener('change', (ev) => {
+    const file = ev.target.files?.[0];
+    if (!file) return;
+    const img = new Image();
+    img.onload = () => {
+      const qr = decode(img, img.naturalWidth, img.naturalHeight);
+      URL.revokeObjectURL(img.src);
+      if (qr) submit(qr);
+      else
+        notice(
+          status,
+          t('照片中未识别到二维码，请靠近后重拍。', 'No QR code found in the photo; move closer and retry.'),
+          'error',
+        );
+    };
+    img.src = URL.createObjectURL(file);
+  });
+}
+
+start();
