@@ -145,7 +145,7 @@ export function topBar(titleZh, titleEn) {
     'header',
     { class: 'topbar' },
     h('strong', { class: 'brand' }, '监护 Jianhu'),
-    h('span', { class: 'title' }, t(titleZh, titleEn)),
+    nav.some((a) => a.className === 'active') ? null : h('span', { class: 'title' }, t(titleZh, titleEn)),
     h('nav', {}, nav),
     h('span', { class: 'grow' }),
     s

@@ -1,2 +1,186 @@
-// placeholder module replaced below once the violations API lands
-export function startFeed() {}
+/* global document */
+import { api, errText, fmtTime, h, notice, session, t } from './common.js';
+
+// The live violation feed (safety officer): pending violations newest first, updated over socket.io,
+// each with its annotated snapshot, the clip (or its progress), the rule, the person box, and
+// confirm / dismiss / dispatch (register a hazard for rectification: 派单整改).
+
+const SEVERITY = { high: ['高', 'High'], medium: ['中', 'Medium'], low: ['低', 'Low'] };
+const REVIEW = {
+  pending: ['待处理', 'Pending'],
+  confirmed: ['已确认', 'Confirmed'],
+  dismissed: ['已驳回', 'Dismissed'],
+};
+const items = new Map(); // violation id -> { v, el }
+let deps = null;
+
+function openCounts() {
+  const counts = new Map();
+  for (const { v } of items.values())
+    if (v.review === 'pending') counts.set(v.cameraId, (counts.get(v.cameraId) || 0) + 1);
+  return counts;
+}
+
+function snapshotView(v) {
+  const snap = (v.evidence || []).find((e) => e.kind === 'snapshot');
+  if (!snap) return h('p', { class: 'muted' }, t('快照生成中…', 'Snapshot pending…'));
+  const wrap = h('div', { class: 'snap' });
+  const img = h('img', { src: snap.url, alt: t('违章快照', 'Violation snapshot') });
+  img.addEventListener('load', () => {
+    // The person box is in source pixels; the snapshot has the source's size.
+    if (!v.box || !img.naturalWidth) return;
+    const [x1, y1, x2, y2] = v.box;
+    const pct = (a, b) => `${(100 * a) / b}%`;
+    wrap.append(
+      h('div', {
+        class: 'box',
+        style: {
+          left: pct(x1, img.naturalWidth),
+          top: pct(y1, img.naturalHeight),
+          width: pct(x2 - x1, img.naturalWidth),
+          height: pct(y2 - y1, img.naturalHeight),
+        },
+      }),
+    );
+  });
+  wrap.append(img);
+  return wrap;
+}
+
+function clipView(v) {
+  const clip = (v.evidence || []).find((e) => e.kind === 'clip');
+  if (clip) return h('video', { src: clip.url, controls: true, preload: 'none', style: { width: '100%' } });
+  if (v.state === 'ended') return h('p', { class: 'muted' }, t('无视频片段', 'No clip'));
+  // The clip is cut after the post-roll: show that it is being made.
+  return h(
+    'div',
+    {},
+    h('span', { class: 'muted' }, t('视频片段生成中…', 'Clip being generated…')),
+    h('progress', { style: { width: '100%' } }),
+  );
+}
+
+async function act(id, path, body, status) {
+  try {
+    await api(`/api/violations/${id}/${path}`, { method: 'POST', body });
+    await refresh(id);
+  } catch (e) {
+    notice(status, errText(e), 'error');
+  }
+}
+
+async function dispatch(v, status) {
+  const s = session();
+  try {
+    const hz = await api('/api/hazards', {
+      method: 'POST',
+      body: {
+        enterpriseId: v.enterpriseId,
+        siteId: v.siteId,
+        source: 'violation',
+        violationId: String(v.id),
+        stage: 'self_check',
+        checker: s.user.displayName,
+        description: `${v.typeZh}（${deps.cameraName(v.cameraId)}，${fmtTime(v.startedAt)}）`,
+        location: deps.cameraName(v.cameraId),
+        hazardType: v.category || v.typeZh,
+        reason: t('由实时监控违章派单整改', 'Dispatched for rectification from the live wall'),
+      },
+    });
+    notice(status, `${t('已派单整改，隐患编号', 'Dispatched; hazard no.')} ${hz.id}`, 'ok');
+  } catch (e) {
+    notice(status, errText(e), 'error');
+  }
+}
+
+function render(v) {
+  const status = h('p', { class: 'notice', hidden: true });
+  const sev = SEVERITY[v.severity] || [v.severity, v.severity];
+  const rev = REVIEW[v.review] || [v.review, v.review];
+  const pending = v.review === 'pending';
+  return h(
+    'article',
+    { class: 'vio', id: `vio-${v.id}`, 'data-camera': v.cameraId, 'data-review': v.review },
+    h(
+      'div',
+      { style: { display: 'flex', justifyContent: 'space-between', gap: '6px' } },
+      h('strong', { class: 'vio-rule' }, t(v.typeZh, v.typeEn || v.typeZh)),
+      h('span', { class: `badge ${v.review}` }, t(rev[0], rev[1])),
+    ),
+    h(
+      'div',
+      { class: 'muted' },
+      `${deps.cameraName(v.cameraId)} · ${t('严重度', 'Severity')} ${t(sev[0], sev[1])} · ${fmtTime(v.startedAt)}`,
+      v.state === 'active' ? ` · ${t('持续中', 'ongoing')}` : '',
+    ),
+    snapshotView(v),
+    v.box
+      ? h(
+          'div',
+          { class: 'muted' },
+          `${t('人员框', 'Person box')}: ${v.box.map((n) => Math.round(n)).join(', ')}`,
+        )
+      : null,
+    clipView(v),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { class: 'danger', disabled: !pending, onclick: () => act(v.id, 'confirm', {}, status) },
+        t('确认违章', 'Confirm'),
+      ),
+      h(
+        'button',
+        {
+          disabled: !pending,
+          onclick: () => act(v.id, 'dismiss', { note: t('误报', 'false alarm') }, status),
+        },
+        t('误报驳回', 'Dismiss'),
+      ),
+      h(
+        'button',
+        { class: 'primary', disabled: v.review === 'dismissed', onclick: () => dispatch(v, status) },
+        t('派单整改', 'Dispatch'),
+      ),
+    ),
+    status,
+  );
+}
+
+function place(v) {
+  const list = document.getElementById('feed-list');
+  const el = render(v);
+  const old = items.get(v.id);
+  if (old) old.el.replaceWith(el);
+  else list.prepend(el);
+  items.set(v.id, { v, el });
+  const feedNotice = document.getElementById('feed-notice');
+  if (!feedNotice.classList.contains('error')) notice(feedNotice, '');
+  deps.onOpenCount(openCounts());
+}
+
+async function refresh(id) {
+  try {
+    place(await api(`/api/violations/${id}`));
+  } catch (e) {
+    notice(document.getElementById('feed-notice'), errText(e), 'error');
+  }
+}
+
+export async function startFeed(socket, d) {
+  deps = d;
+  const feedNotice = document.getElementById('feed-notice');
+  for (const type of ['violation.started', 'violation.updated', 'violation.ended', 'violation.reviewed'])
+    socket.on(type, (ev) => refresh(ev.payload.violationId));
+  socket.on('evidence.stored', (ev) => {
+    if (ev.payload.violationId && items.has(ev.payload.violationId)) refresh(ev.payload.violationId);
+  });
+  try {
+    const page = await api('/api/violations?review=pending&limit=30');
+    for (const v of [...page.items].reverse()) await refresh(v.id);
+    if (page.items.length === 0) notice(feedNotice, t('暂无待处理违章', 'No pending violations'));
+  } catch (e) {
+    notice(feedNotice, errText(e), 'error');
+  }
+}

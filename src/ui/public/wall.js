@@ -79,16 +79,6 @@ function makeTile(camera) {
   return tile;
 }
 
-/** Accepts the cameras list either bare or wrapped, so the page follows the ingest API's envelope. */
-function camerasOf(body) {
-  const list = Array.isArray(body) ? body : body.cameras || body.items || [];
-  return list.map((c) => ({
-    ...c,
-    health:
-      c.health || (c.state ? { state: c.state, reason: c.reason, message: c.message, since: c.since } : null),
-  }));
-}
-
 async function start() {
   if (!s) return;
   topBar('实时监控', 'Live wall');
@@ -96,7 +86,7 @@ async function start() {
   const wallNotice = document.getElementById('wall-notice');
   let cameras;
   try {
-    cameras = camerasOf(await api('/api/cameras'));
+    cameras = (await api('/api/live/cameras')).items;
   } catch (e) {
     notice(wallNotice, errText(e), 'error');
     return;
