@@ -8,6 +8,7 @@ import type { UsersRepo } from './auth/users.repo.ts';
 import type { TenancyRepo } from './tenancy/tenancy.repo.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { MqttBus } from './mqtt/mqtt-bus.ts';
+import type { PermitsModule } from './permits/module.ts';
 
 /**
  * What the HTTP layer may use. Built once by the composition root (src/main.ts, or tests through
@@ -27,4 +28,6 @@ export interface AppServices {
   health: Map<string, () => { ok: boolean; detail?: string }>;
   /** Set by the composition root once the broker connection is up (absent in inject-only tests). */
   mqtt?: MqttBus;
+  /** Permits, certificates, 一机一码 machines and scan, chips, 加锁赋码 locks (src/permits/module.ts). */
+  permits?: PermitsModule;
 }

@@ -4,6 +4,7 @@ import type { Config } from './config/schema.ts';
 import { createCoreServices } from './services.ts';
 import { createMqttBus } from './mqtt/mqtt-bus.ts';
 import { attachRealtime } from './realtime/realtime.ts';
+import { createPermitsModule } from './permits/module.ts';
 import { attachLiveRelay } from './live/live-relay.ts';
 import type { Logger } from './shared/logger.ts';
 
@@ -35,6 +36,12 @@ export async function startService(config: Config): Promise<RunningService> {
     core.mqtt = mqtt;
     started.push({ name: 'mqtt', stop: () => mqtt.close() });
     core.health.set('mqtt', () => ({ ok: mqtt.connected(), detail: mqtt.url }));
+
+    // Permits + 一机一码 + chips + 加锁赋码; the monitoring gate is on from construction (fail closed).
+    const permits = createPermitsModule(core);
+    core.permits = permits;
+    await permits.start(mqtt);
+    started.push({ name: 'permits', stop: () => permits.stop() });
 
     const app = await buildApp(core);
     const realtime = attachRealtime(app.server, core);

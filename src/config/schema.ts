@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { DetectConfigSchema } from '../detect/config.schema.ts';
 import { RulesConfigSchema } from '../rules/config.schema.ts';
 import { IngestConfigSchema } from '../ingest/config.schema.ts';
+import { PermitsConfigSchema } from '../permits/config.schema.ts';
 import { AuditConfigSchema } from '../audit/config.schema.ts';
 import { ReportsConfigSchema } from '../reports/config.schema.ts';
 
@@ -166,6 +167,7 @@ export const ConfigSchema = Type.Object(
     ingest: IngestConfigSchema,
     detect: DetectConfigSchema,
     rules: RulesConfigSchema,
+    permits: PermitsConfigSchema,
     audit: AuditConfigSchema,
     reports: ReportsConfigSchema,
   },

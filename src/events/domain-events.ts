@@ -1,4 +1,13 @@
 import type { HealthState } from '../ingest/types.ts';
+import type {
+  GasTestedPayload,
+  LockPayload,
+  MachinePowerPayload,
+  MachineViolationPayload,
+  PermitEventPayload,
+  ResumeBlockedPayload,
+  ScanPayload,
+} from '../permits/events.ts';
 
 /**
  * Typed domain events (name: `area.pastTense`). Each module adds its events to this map; the outbox
@@ -17,6 +26,26 @@ export interface DomainEventMap {
     message: string;
     since: string;
   };
+  // permits, 一机一码 machines and 加锁赋码 locks (src/permits/events.ts)
+  'permit.created': PermitEventPayload;
+  'permit.submitted': PermitEventPayload;
+  'permit.approved': PermitEventPayload;
+  'permit.rejected': PermitEventPayload;
+  'permit.started': PermitEventPayload;
+  'permit.suspended': PermitEventPayload;
+  'permit.resumed': PermitEventPayload;
+  'permit.completed': PermitEventPayload;
+  'permit.revoked': PermitEventPayload;
+  'permit.expired': PermitEventPayload;
+  'permit.gasTested': GasTestedPayload;
+  'permit.resumeBlocked': ResumeBlockedPayload;
+  'machine.scanned': ScanPayload;
+  'machine.powerChanged': MachinePowerPayload;
+  'machine.violationDetected': MachineViolationPayload;
+  'lock.unlockGranted': LockPayload;
+  'lock.changed': LockPayload;
+  'lock.entryRecorded': LockPayload;
+  'lock.violationDetected': LockPayload;
 }
 
 export type DomainEventType = keyof DomainEventMap;

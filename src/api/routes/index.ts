@@ -4,6 +4,10 @@ import { authRoutes } from './auth.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { enterpriseRoutes } from './enterprises.routes.ts';
 import { uiRoutes } from '../../ui/ui.routes.ts';
+import { permitsRoutes } from '../../permits/permits.routes.ts';
+import { certificatesRoutes } from '../../certificates/certificates.routes.ts';
+import { machinesRoutes } from '../../machines/machines.routes.ts';
+import { locksRoutes } from '../../locks/locks.routes.ts';
 
 /**
  * Every HTTP route of the service, registered in this visible order (no directory autoload).
@@ -14,4 +18,8 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   authRoutes,
   enterpriseRoutes,
   uiRoutes,
+  permitsRoutes,
+  certificatesRoutes,
+  machinesRoutes,
+  locksRoutes,
 ];

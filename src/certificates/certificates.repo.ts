@@ -1,0 +1,62 @@
+import type { Db } from '../store/db.ts';
+
+export interface Certificate {
+  id: number;
+  enterpriseId: string;
+  userId: number;
+  number: string;
+  category: string;
+  issuedAt: number;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+const cols = `id, enterprise_id AS enterpriseId, user_id AS userId, number, category, issued_at AS issuedAt,
+  expires_at AS expiresAt, revoked`;
+
+/** SQL of 特种作业操作证 records. */
+export class CertificatesRepo {
+  constructor(private readonly db: Db) {}
+
+  insert(c: Omit<Certificate, 'id' | 'revoked'>, now: number): Certificate {
+    const r = this.db
+      .prepare(
+        `INSERT INTO certificates (enterprise_id, user_id, number, category, issued_at, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      )
+      .get(c.enterpriseId, c.userId, c.number, c.category, c.issuedAt, c.expiresAt, now) as { id: number };
+    return { ...c, id: r.id, revoked: false };
+  }
+
+  exists(category: string, number: string): boolean {
+    return !!this.db
+      .prepare('SELECT 1 FROM certificates WHERE category = ? AND number = ?')
+      .get(category, number);
+  }
+
+  ofUser(userId: number, category: string): Certificate[] {
+    const rows = this.db
+      .prepare(`SELECT ${cols} FROM certificates WHERE user_id = ? AND category = ? ORDER BY expires_at DESC`)
+      .all(userId, category) as (Omit<Certificate, 'revoked'> & { revoked: number })[];
+    return rows.map((r) => ({ ...r, revoked: r.revoked === 1 }));
+  }
+
+  list(enterpriseIds: string[]): Certificate[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${cols} FROM certificates WHERE enterprise_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      )
+      .all(JSON.stringify(enterpriseIds)) as (Omit<Certificate, 'revoked'> & { revoked: number })[];
+    return rows.map((r) => ({ ...r, revoked: r.revoked === 1 }));
+  }
+
+  revoke(id: number): number {
+    return this.db.prepare('UPDATE certificates SET revoked = 1 WHERE id = ?').run(id).changes;
+  }
+
+  get(id: number): Certificate | undefined {
+    const r = this.db.prepare(`SELECT ${cols} FROM certificates WHERE id = ?`).get(id) as
+      (Omit<Certificate, 'revoked'> & { revoked: number }) | undefined;
+    return r ? { ...r, revoked: r.revoked === 1 } : undefined;
+  }
+}

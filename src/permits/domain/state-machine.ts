@@ -1,0 +1,135 @@
+import { PermitErrors } from './errors.ts';
+import { authorityCovers, gasVerdict, requiredAuthority, retestAfterBreakMs } from './rules.ts';
+import { TERMINAL_STATES, type Actor, type GasTest, type Permit, type PermitState } from './types.ts';
+
+/**
+ * The permit state machine, pure: each function takes a permit and what the outside world says now
+ * (clock, gas tests, camera liveness) and returns the next permit, or throws a coded refusal.
+ *   draft → awaiting_approval → approved → active ⇄ suspended → completed
+ *   any non-terminal → revoked; past its window → expired.
+ */
+export interface WorkContext {
+  now: number;
+  actor: Actor;
+  gasTests: readonly GasTest[];
+  /** ids of bound cameras whose monitoring is not live right now (fail closed: unknown = not live) */
+  camerasDown: readonly string[];
+}
+
+function expect(p: Permit, action: string, ...states: PermitState[]): void {
+  if (p.state === 'expired' && !states.includes('expired'))
+    throw PermitErrors.expired({ permitId: p.id, validTo: new Date(p.validTo).toISOString() });
+  if (!states.includes(p.state))
+    throw PermitErrors.badTransition({ permitId: p.id, state: p.state, action, allowedFrom: states });
+}
+
+const sign = (p: Permit, role: Permit['signatures'][number]['role'], a: Actor, now: number) => [
+  ...p.signatures,
+  {
+    role,
+    userId: a.userId,
+    username: a.username,
+    ...(a.authority ? { authority: a.authority } : {}),
+    at: now,
+  },
+];
+
+export const isTerminal = (s: PermitState): boolean => TERMINAL_STATES.includes(s);
+
+/** A non-terminal permit past its window has expired; callers apply this before any other action. */
+export function shouldExpire(p: Permit, now: number): boolean {
+  return !isTerminal(p.state) && now > p.validTo;
+}
+
+export function expire(p: Permit, now: number): Permit {
+  if (!shouldExpire(p, now)) throw PermitErrors.badTransition({ permitId: p.id, action: 'expire' });
+  return { ...p, state: 'expired', endedAt: now };
+}
+
+function assertNotExpired(p: Permit, now: number): void {
+  if (p.state === 'expired' || shouldExpire(p, now))
+    throw PermitErrors.expired({ permitId: p.id, validTo: new Date(p.validTo).toISOString() });
+}
+
+export function submit(p: Permit, actor: Actor, now: number): Permit {
+  expect(p, 'submit', 'draft');
+  assertNotExpired(p, now);
+  if (p.workers.length === 0) throw PermitErrors.noWorkers({ permitId: p.id });
+  if (p.cameraIds.length === 0) throw PermitErrors.noCamera({ permitId: p.id });
+  return { ...p, state: 'awaiting_approval', signatures: sign(p, 'applicant', actor, now) };
+}
+
+export function approve(p: Permit, actor: Actor, now: number): Permit {
+  expect(p, 'approve', 'awaiting_approval');
+  assertNotExpired(p, now);
+  const needed = requiredAuthority(p);
+  if (!actor.authority || !authorityCovers(actor.authority, needed))
+    throw PermitErrors.wrongAuthority({ permitId: p.id, needed, held: actor.authority ?? null });
+  if (p.signatures.some((s) => s.role === 'applicant' && s.userId === actor.userId))
+    throw PermitErrors.selfApproval({ permitId: p.id });
+  return { ...p, state: 'approved', signatures: sign(p, 'approver', actor, now) };
+}
+
+export function reject(p: Permit, actor: Actor, now: number): Permit {
+  expect(p, 'reject', 'awaiting_approval');
+  return { ...p, state: 'draft', suspendReason: `rejected by ${actor.username}`, suspendedAt: now };
+}
+
+function assertWorkable(p: Permit, ctx: WorkContext): void {
+  assertNotExpired(p, ctx.now);
+  if (ctx.now < p.validFrom)
+    throw PermitErrors.outsideWindow({ permitId: p.id, validFrom: new Date(p.validFrom).toISOString() });
+  if (p.guardianUserId === null) throw PermitErrors.noGuardian({ permitId: p.id });
+  if (p.cameraIds.length === 0) throw PermitErrors.noCamera({ permitId: p.id });
+  if (ctx.camerasDown.length > 0)
+    throw PermitErrors.monitoringDown({ permitId: p.id, cameras: [...ctx.camerasDown] });
+}
+
+/** 作业开始: only inside the window, with a guardian, every bound camera live and a fresh passing gas test. */
+export function start(p: Permit, ctx: WorkContext): Permit {
+  expect(p, 'start', 'approved');
+  assertWorkable(p, ctx);
+  const gas = gasVerdict(ctx.gasTests, ctx.now);
+  if (gas === 'failed') throw PermitErrors.gasFailed({ permitId: p.id });
+  if (gas !== 'ok') throw PermitErrors.gasMissing({ permitId: p.id });
+  return {
+    ...p,
+    state: 'active',
+    startedAt: p.startedAt ?? ctx.now,
+    signatures: sign(p, 'starter', ctx.actor, ctx.now),
+  };
+}
+
+export function suspend(p: Permit, now: number, reason: string): Permit {
+  expect(p, 'suspend', 'active');
+  return { ...p, state: 'suspended', suspendedAt: now, suspendReason: reason };
+}
+
+/** 恢复作业: monitoring back, and after a break longer than the level allows, a gas test taken since. */
+export function resume(p: Permit, ctx: WorkContext): Permit {
+  expect(p, 'resume', 'suspended');
+  assertWorkable(p, ctx);
+  const since = p.suspendedAt ?? ctx.now;
+  const longBreak = ctx.now - since > retestAfterBreakMs(p);
+  if (longBreak) {
+    const gas = gasVerdict(ctx.gasTests, ctx.now, since);
+    if (gas === 'failed') throw PermitErrors.gasFailed({ permitId: p.id });
+    if (gas !== 'ok') throw PermitErrors.gasRetestRequired({ permitId: p.id, breakMs: ctx.now - since });
+  } else if (gasVerdict(ctx.gasTests, ctx.now) === 'failed') {
+    throw PermitErrors.gasFailed({ permitId: p.id });
+  }
+  return { ...p, state: 'active', suspendedAt: null, suspendReason: null };
+}
+
+/** 完工验收: nobody may still be inside a confined space. */
+export function complete(p: Permit, actor: Actor, now: number, peopleInside: number): Permit {
+  expect(p, 'complete', 'active', 'suspended');
+  if (peopleInside !== 0) throw PermitErrors.unbalanced({ permitId: p.id, peopleInside });
+  return { ...p, state: 'completed', endedAt: now, signatures: sign(p, 'completion', actor, now) };
+}
+
+export function revoke(p: Permit, now: number, reason: string): Permit {
+  if (isTerminal(p.state))
+    throw PermitErrors.badTransition({ permitId: p.id, state: p.state, action: 'revoke' });
+  return { ...p, state: 'revoked', endedAt: now, suspendReason: reason };
+}

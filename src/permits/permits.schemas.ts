@@ -1,0 +1,146 @@
+import Type from 'typebox';
+const Kind = Type.Union([Type.Literal('hot_work'), Type.Literal('confined_space')]);
+const Level = Type.Union([Type.Literal('special'), Type.Literal('level1'), Type.Literal('level2')]);
+const Authority = Type.Union([Type.Literal('unit'), Type.Literal('safety_dept'), Type.Literal('leader')]);
+const State = Type.Union(
+  ['draft', 'awaiting_approval', 'approved', 'active', 'suspended', 'completed', 'revoked', 'expired'].map(
+    (s) => Type.Literal(s),
+  ),
+);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const IdStr = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
+
+export const PermitIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const CreatePermitBody = Type.Object(
+  {
+    enterpriseId: Type.Optional(IdStr),
+    siteId: IdStr,
+    kind: Kind,
+    level: Type.Optional(Level),
+    location: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.String({ maxLength: 2000, default: '' }),
+    validFrom: Type.String({ format: 'date-time' }),
+    validTo: Type.String({ format: 'date-time' }),
+    workers: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 }),
+    guardian: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    cameraIds: Type.Array(IdStr, { maxItems: 16, default: [] }),
+    machineIds: Type.Array(IdStr, { maxItems: 16, default: [] }),
+    lockIds: Type.Array(IdStr, { maxItems: 16, default: [] }),
+    measures: Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 50, default: [] }),
+    linkedPermitIds: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20, default: [] }),
+    toxicRisk: Type.Boolean({ default: false, description: 'H2S/CO/CO2 risk (confined space)' }),
+    lelPct: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+    holiday: Type.Boolean({ default: false }),
+    specialCircumstance: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+const Time = Type.String({ description: 'ISO 8601' });
+
+export const PermitSchema = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  enterpriseId: Type.String(),
+  siteId: Type.String(),
+  kind: Type.String(),
+  requestedLevel: Nullable(Type.String()),
+  level: Nullable(Type.String()),
+  escalatedBecause: Type.Array(Type.String()),
+  location: Type.String(),
+  description: Type.String(),
+  validFrom: Time,
+  validTo: Time,
+  workers: Type.Array(
+    Type.Object({ userId: Type.Integer(), username: Type.String(), certificateNo: Nullable(Type.String()) }),
+  ),
+  guardianUserId: Nullable(Type.Integer()),
+  cameraIds: Type.Array(Type.String()),
+  machineIds: Type.Array(Type.String()),
+  lockIds: Type.Array(Type.String()),
+  measures: Type.Array(Type.Object({ text: Type.String(), confirmedBy: Nullable(Type.String()) })),
+  linkedPermitIds: Type.Array(Type.String()),
+  toxicRisk: Type.Boolean(),
+  lelPct: Nullable(Type.Number()),
+  state: Type.String(),
+  signatures: Type.Array(
+    Type.Object({
+      role: Type.String(),
+      userId: Type.Integer(),
+      username: Type.String(),
+      authority: Type.Optional(Type.String()),
+      at: Time,
+    }),
+  ),
+  startedAt: Nullable(Time),
+  suspendedAt: Nullable(Time),
+  suspendReason: Nullable(Type.String()),
+  endedAt: Nullable(Time),
+  createdAt: Time,
+});
+
+export const GasTestBody = Type.Object(
+  {
+    takenAt: Type.Optional(Type.String({ format: 'date-time' })),
+    analyst: Type.String({ minLength: 1, maxLength: 64 }),
+    o2Pct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    combustiblePct: Type.Number({ minimum: 0, maximum: 100 }),
+    h2sPpm: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+    coPpm: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const GasTestSchema = Type.Object({
+  id: Type.Integer(),
+  takenAt: Time,
+  analyst: Type.String(),
+  o2Pct: Nullable(Type.Number()),
+  combustiblePct: Type.Number(),
+  h2sPpm: Nullable(Type.Number()),
+  coPpm: Nullable(Type.Number()),
+  passed: Type.Boolean(),
+  failures: Type.Array(Type.String()),
+});
+
+export const PermitDetailSchema = Type.Object({
+  permit: PermitSchema,
+  gasTests: Type.Array(GasTestSchema),
+  history: Type.Array(
+    Type.Object({
+      action: Type.String(),
+      from: Nullable(Type.String()),
+      to: Type.String(),
+      userId: Nullable(Type.Integer()),
+      reason: Nullable(Type.String()),
+      at: Time,
+    }),
+  ),
+  gaps: Type.Array(
+    Type.Object({
+      cameraId: Type.String(),
+      state: Type.String(),
+      reason: Type.String(),
+      startedAt: Time,
+      endedAt: Nullable(Time),
+    }),
+  ),
+});
+
+export const ReasonBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+export const GuardianBody = Type.Object(
+  { guardian: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+export const AuthorityBody = Type.Object({ authority: Authority }, { additionalProperties: false });
+export const ListQuery = Type.Object(
+  {
+    state: Type.Optional(State),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  },
+  { additionalProperties: false },
+);

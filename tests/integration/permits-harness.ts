@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import type { AppServices } from '../../src/app-services.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import type { HealthState } from '../../src/ingest/types.ts';
+import { createPermitsModule, type PermitsModule } from '../../src/permits/module.ts';
+import { createCoreServices } from '../../src/services.ts';
+import { FakeClock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
+
+/** site-a's cameras, a machine spot and a confined-space entrance used by the permit tests. */
+export const SITE_A = {
+  id: 'site-a',
+  name: '甲-炼钢车间',
+  enterpriseId: 'ent-a',
+  cameras: [
+    { id: 'cam-weld', name: '焊接点', url: 'rtsp://127.0.0.1:1/weld' },
+    { id: 'cam-tank', name: '储罐入口', url: 'rtsp://127.0.0.1:1/tank' },
+  ],
+};
+export const MACHINE_AT = { lat: 35.4901, lon: 112.8512 };
+
+export function permitsConfigInput(dir: string, extra: Record<string, unknown> = {}) {
+  const base = testConfigInput(dir);
+  return {
+    ...base,
+    sites: [SITE_A, (base.sites as unknown[])[1]],
+    ...extra,
+  };
+}
+
+export interface PermitsHarness {
+  app: FastifyInstance;
+  services: AppServices & { close(): void };
+  mod: PermitsModule;
+  clock: FakeClock;
+  login(username: string): Promise<string>;
+  /** What ingest publishes when a camera's health changes. */
+  health(cameraId: string, to: HealthState): void;
+  close(): Promise<void>;
+}
+
+/** A real service on a temp SQLite file with the permits module wired (driven through inject()). */
+export async function startPermitsHarness(start = Date.UTC(2026, 0, 5, 2, 0, 0)): Promise<PermitsHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'jianhu-permits-'));
+  const config = validateConfig(permitsConfigInput(dir));
+  const clock = new FakeClock(start);
+  const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
+  const mod = createPermitsModule(services);
+  services.permits = mod;
+  const app = await buildApp(services, { logRequests: false });
+  await app.ready();
+  const tokens = new Map<string, string>();
+  const last = new Map<string, HealthState>();
+  return {
+    app,
+    services,
+    mod,
+    clock,
+    async login(username) {
+      const hit = tokens.get(username);
+      if (hit) return hit;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: TEST_PASSWORD },
+      });
+      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.body}`);
+      const h = `Bearer ${(res.json() as { token: string }).token}`;
+      tokens.set(username, h);
+      return h;
+    },
+    health(cameraId, to) {
+      services.bus.publish('camera.healthChanged', 'ent-a', {
+        cameraId,
+        siteId: 'site-a',
+        from: last.get(cameraId) ?? null,
+        to,
+        reason: to === 'online' ? 'frames_ok' : 'no_frames',
+        message: to === 'online' ? '在线 online' : '离线 offline',
+        since: new Date(clock.now()).toISOString(),
+      });
+      last.set(cameraId, to);
+    },
+    async close() {
+      mod.stop();
+      await app.close();
+      services.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const nonce = () => randomBytes(12).toString('base64url');
+
+/** Thin helper: inject with a signed-in user, returning status and parsed JSON. */
+export async function call(
+  h: PermitsHarness,
+  user: string,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  payload?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> & { code?: string } }> {
+  const res = await h.app.inject({
+    method,
+    url,
+    headers: { authorization: await h.login(user) },
+    ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+  });
+  return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as never) : ({} as never) };
+}

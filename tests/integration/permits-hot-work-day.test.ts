@@ -1,0 +1,285 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import jsQR from 'jsqr';
+import sharp from 'sharp';
+import { MACHINE_AT, call, nonce, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+
+const MIN = 60_000;
+let h: PermitsHarness;
+let permitId: string;
+let qr: string;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const scanBody = (over: Record<string, unknown> = {}) => ({
+  qr,
+  nonce: nonce(),
+  scannedAt: iso(h.clock.now()),
+  lat: MACHINE_AT.lat,
+  lon: MACHINE_AT.lon,
+  accuracyM: 8,
+  ...over,
+});
+const scan = (over: Record<string, unknown> = {}) => call(h, 'welder-a', 'POST', '/api/scan', scanBody(over));
+const state = async () =>
+  ((await call(h, 'safety-a', 'GET', `/api/permits/${permitId}`)).body.permit as { state: string }).state;
+const telemetry = (body: Record<string, unknown>) =>
+  call(h, 'admin-a', 'POST', '/api/machines/M1/telemetry', body);
+const events = (type: string) =>
+  (
+    h.services.db.prepare('SELECT payload FROM outbox WHERE type = ? ORDER BY id').all(type) as {
+      payload: string;
+    }[]
+  ).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+
+beforeAll(async () => {
+  h = await startPermitsHarness();
+});
+afterAll(async () => h?.close());
+
+describe('the hot-work day through the real API (动火作业一天)', () => {
+  it('registers the machine and prints a QR label that decodes to a signed token', async () => {
+    const m = await call(h, 'admin-a', 'POST', '/api/machines', {
+      id: 'M1',
+      name: '1号焊机',
+      siteId: 'site-a',
+      cameraId: 'cam-weld',
+      ...MACHINE_AT,
+    });
+    expect(m.status).toBe(201);
+    const png = await h.app.inject({
+      method: 'GET',
+      url: '/api/machines/M1/qr.png',
+      headers: { authorization: await h.login('admin-a') },
+    });
+    expect(png.headers['content-type']).toBe('image/png');
+    const { data, info } = await sharp(png.rawPayload)
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const decoded = jsQR(new Uint8ClampedArray(data), info.width, info.height);
+    expect(decoded?.data).toMatch(/^JH1\.M1\.1\./);
+    qr = decoded!.data;
+    // a welder may not print labels
+    expect((await call(h, 'welder-a', 'GET', '/api/machines/M1/qr.png')).body.code).toBe(
+      'JH_ERR_AUTH_FORBIDDEN',
+    );
+  });
+
+  it('refuses a window longer than the level allows, and escalates night work', async () => {
+    const base = {
+      siteId: 'site-a',
+      kind: 'hot_work',
+      location: '转炉平台',
+      workers: ['welder-a'],
+      cameraIds: ['cam-weld'],
+    };
+    const long = await call(h, 'safety-a', 'POST', '/api/permits', {
+      ...base,
+      level: 'level1',
+      validFrom: iso(h.clock.now()),
+      validTo: iso(h.clock.now() + 9 * 60 * MIN),
+    });
+    expect(long.body.code).toBe('JH_ERR_PERMIT_VALIDITY_TOO_LONG');
+    // 22:00–23:00 Beijing = 14:00–15:00 UTC: 二级 becomes 一级 at night
+    const night = await call(h, 'safety-a', 'POST', '/api/permits', {
+      ...base,
+      level: 'level2',
+      validFrom: '2026-01-05T14:00:00Z',
+      validTo: '2026-01-05T15:00:00Z',
+    });
+    expect(night.status).toBe(201);
+    expect(night.body).toMatchObject({
+      requestedLevel: 'level2',
+      level: 'level1',
+      escalatedBecause: ['night'],
+    });
+  });
+
+  it('creates, submits and is approved only by the right authority', async () => {
+    const created = await call(h, 'safety-a', 'POST', '/api/permits', {
+      siteId: 'site-a',
+      kind: 'hot_work',
+      level: 'level1',
+      location: '2号转炉平台',
+      description: '更换烟道法兰',
+      validFrom: iso(h.clock.now()),
+      validTo: iso(h.clock.now() + 6 * 60 * MIN),
+      workers: ['welder-a'],
+      guardian: 'guardian-a',
+      cameraIds: ['cam-weld'],
+      machineIds: ['M1'],
+      measures: ['清除10米内可燃物', '配备灭火器2具'],
+    });
+    expect(created.status).toBe(201);
+    permitId = created.body.id as string;
+    expect(created.body.number).toMatch(/^DH-20260105-/);
+    // another enterprise gets exactly the answer for a permit that does not exist
+    const other = await call(h, 'safety-b', 'GET', `/api/permits/${permitId}`);
+    const none = await call(h, 'safety-b', 'GET', '/api/permits/no-such-permit');
+    expect([other.status, other.body.code]).toEqual([404, 'JH_ERR_PERMIT_NOT_FOUND']);
+    expect(none.body.code).toBe(other.body.code);
+    expect((await call(h, 'safety-a', 'POST', `/api/permits/${permitId}/submit`)).body.state).toBe(
+      'awaiting_approval',
+    );
+
+    expect((await call(h, 'safety-a', 'POST', `/api/permits/${permitId}/approve`)).body.code).toBe(
+      'JH_ERR_AUTH_FORBIDDEN',
+    );
+    expect((await call(h, 'approver-a', 'POST', `/api/permits/${permitId}/approve`)).body.code).toBe(
+      'JH_ERR_PERMIT_APPROVER_AUTHORITY',
+    );
+    await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'unit' });
+    const low = await call(h, 'approver-a', 'POST', `/api/permits/${permitId}/approve`);
+    expect(low.body).toMatchObject({
+      code: 'JH_ERR_PERMIT_APPROVER_AUTHORITY',
+      details: { needed: 'safety_dept', held: 'unit' },
+    });
+    await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'safety_dept' });
+    const ok = await call(h, 'approver-a', 'POST', `/api/permits/${permitId}/approve`);
+    expect(ok.status).toBe(200);
+    expect(ok.body.state).toBe('approved');
+  });
+
+  it('refuses scans with a coded reason for each missing condition', async () => {
+    expect((await scan()).body.code).toBe('JH_ERR_SCAN_NO_CERTIFICATE');
+    const cert = await call(h, 'safety-a', 'POST', '/api/certificates', {
+      username: 'welder-a',
+      number: 'T140525198801011234',
+      issuedAt: iso(h.clock.now() - 5 * 365 * 24 * 60 * MIN),
+      expiresAt: iso(h.clock.now() + 20 * 24 * 60 * MIN),
+    });
+    expect(cert.status).toBe(201);
+    // the camera never reported: fail closed
+    expect((await scan()).body.code).toBe('JH_ERR_SCAN_CAMERA_OFFLINE');
+    h.health('cam-weld', 'online');
+    expect((await scan({ lat: MACHINE_AT.lat + 0.01 })).body).toMatchObject({ code: 'JH_ERR_SCAN_TOO_FAR' });
+    expect((await scan({ accuracyM: 500 })).body.code).toBe('JH_ERR_SCAN_LOCATION_INACCURATE');
+    expect((await scan({ qr: qr.slice(0, -2) + 'xx' })).body.code).toBe('JH_ERR_SCAN_TOKEN_INVALID');
+    expect((await scan({ scannedAt: iso(h.clock.now() - 10 * MIN) })).body.code).toBe('JH_ERR_SCAN_STALE');
+    const notReady = await scan();
+    expect(notReady.body).toMatchObject({
+      code: 'JH_ERR_SCAN_PERMIT_NOT_READY',
+      details: { cause: 'JH_ERR_PERMIT_GAS_TEST_REQUIRED' },
+    });
+    const gas = await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/gas-tests`, {
+      analyst: '王分析',
+      o2Pct: 20.9,
+      combustiblePct: 0.1,
+    });
+    expect(gas.body.passed).toBe(true);
+  });
+
+  it('accepts the certified welder next to the machine and refuses a replay', async () => {
+    const body = scanBody();
+    const ok = await call(h, 'welder-a', 'POST', '/api/scan', body);
+    expect(ok.status).toBe(200);
+    expect(ok.body.authorisation).toMatch(/^JHA1\./);
+    expect((ok.body.warnings as string[]).some((w) => w.startsWith('certificate_expiring'))).toBe(true);
+    expect(await state()).toBe('active');
+    expect((await call(h, 'welder-a', 'POST', '/api/scan', body)).body.code).toBe('JH_ERR_SCAN_REPLAYED');
+    const scans = await call(h, 'safety-a', 'GET', '/api/machines/M1/scans?limit=50');
+    const results = (scans.body as unknown as { result: string }[]).map((s) => s.result);
+    expect(results).toContain('accepted');
+    expect(results).toContain('JH_ERR_SCAN_TOO_FAR');
+
+    expect(
+      (await telemetry({ powered: true, currentA: 0, authorisation: ok.body.authorisation })).body.verdict,
+    ).toBe('authorised');
+    expect((await telemetry({ powered: true, currentA: 140 })).body.verdict).toBe('ok');
+    // the same authorisation cannot power the machine twice
+    await telemetry({ powered: false, currentA: 0 });
+    expect(
+      (await telemetry({ powered: true, currentA: 0, authorisation: ok.body.authorisation })).body.verdict,
+    ).toBe('refused_authorisation');
+    expect((await telemetry({ powered: true, currentA: 120 })).body.verdict).toBe('no_permit_hot_work');
+    await telemetry({ powered: false, currentA: 0 });
+  });
+
+  it('suspends on camera fault, records the gap, notifies everyone, and resumes when monitoring is back', async () => {
+    const again = await scan();
+    await telemetry({ powered: true, currentA: 0, authorisation: again.body.authorisation });
+    h.health('cam-weld', 'frozen');
+    expect(await state()).toBe('suspended'); // event-driven: synchronous with the health event
+    const suspended = events('permit.suspended').at(-1)!;
+    expect(suspended).toMatchObject({ permitId, to: 'suspended', cameraId: 'cam-weld' });
+    expect((suspended.notifyUserIds as number[]).length).toBe(2); // welder + guardian; safety officers via the enterprise room
+    expect((await telemetry({ powered: true, currentA: 150 })).body.verdict).toBe('unmonitored_hot_work');
+    expect(events('machine.violationDetected').at(-1)).toMatchObject({
+      kind: 'unmonitored_hot_work',
+      severity: 'major',
+      machineId: 'M1',
+    });
+    expect((await scan()).body.code).toBe('JH_ERR_SCAN_PERMIT_SUSPENDED');
+
+    h.clock.advance(5 * MIN);
+    h.health('cam-weld', 'online');
+    expect(await state()).toBe('active');
+    const detail = await call(h, 'safety-a', 'GET', `/api/permits/${permitId}`);
+    expect(detail.body.gaps).toEqual([
+      expect.objectContaining({ cameraId: 'cam-weld', state: 'frozen', endedAt: expect.any(String) }),
+    ]);
+  });
+
+  it('after a long break needs a fresh gas test before resuming', async () => {
+    h.health('cam-weld', 'offline');
+    h.clock.advance(40 * MIN); // 一级: re-test after 30 min
+    h.health('cam-weld', 'online');
+    expect(await state()).toBe('suspended');
+    expect(events('permit.resumeBlocked').at(-1)).toMatchObject({
+      code: 'JH_ERR_PERMIT_GAS_RETEST_REQUIRED',
+    });
+    expect((await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/resume`)).body.code).toBe(
+      'JH_ERR_PERMIT_GAS_RETEST_REQUIRED',
+    );
+    await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/gas-tests`, {
+      analyst: '王分析',
+      o2Pct: 20.8,
+      combustiblePct: 0.05,
+    });
+    expect((await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/resume`)).body.state).toBe(
+      'active',
+    );
+  });
+
+  it('completes; current afterwards is 无票动火', async () => {
+    expect((await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/complete`)).body.state).toBe(
+      'completed',
+    );
+    expect((await scan()).body.code).toBe('JH_ERR_SCAN_NO_PERMIT');
+    await telemetry({ powered: false, currentA: 0 });
+    expect((await telemetry({ powered: true, currentA: 90 })).body.verdict).toBe('no_permit_hot_work');
+  });
+
+  it('refuses a scan on an expired permit, and a rotated label', async () => {
+    await call(h, 'admin-a', 'POST', '/api/machines', {
+      id: 'M2',
+      name: '2号焊机',
+      siteId: 'site-a',
+      cameraId: 'cam-weld',
+      ...MACHINE_AT,
+    });
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
+      siteId: 'site-a',
+      kind: 'hot_work',
+      level: 'level2',
+      location: '料场',
+      validFrom: iso(h.clock.now()),
+      validTo: iso(h.clock.now() + 60 * MIN),
+      workers: ['welder-a'],
+      guardian: 'guardian-a',
+      cameraIds: ['cam-weld'],
+      machineIds: ['M2'],
+    });
+    await call(h, 'safety-a', 'POST', `/api/permits/${p.body.id}/submit`);
+    expect((await call(h, 'approver-a', 'POST', `/api/permits/${p.body.id}/approve`)).body.state).toBe(
+      'approved',
+    );
+    const qr2 = h.mod.machines.qrToken(null, 'M2');
+    h.clock.advance(2 * 60 * MIN);
+    expect((await scan({ qr: qr2 })).body.code).toBe('JH_ERR_SCAN_PERMIT_EXPIRED');
+    expect((await call(h, 'safety-a', 'GET', `/api/permits/${p.body.id}`)).body.permit).toMatchObject({
+      state: 'expired',
+    });
+    await call(h, 'admin-a', 'POST', '/api/machines/M2/qr/rotate');
+    expect((await scan({ qr: qr2 })).body.code).toBe('JH_ERR_SCAN_TOKEN_REVOKED');
+  });
+});
