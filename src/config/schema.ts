@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { DetectConfigSchema } from '../detect/config.schema.ts';
 import { RulesConfigSchema } from '../rules/config.schema.ts';
+import { EvidenceConfigSchema } from '../evidence/config.schema.ts';
 import { IngestConfigSchema } from '../ingest/config.schema.ts';
 import { PermitsConfigSchema } from '../permits/config.schema.ts';
 import { AuditConfigSchema } from '../audit/config.schema.ts';
@@ -167,6 +168,7 @@ export const ConfigSchema = Type.Object(
     ingest: IngestConfigSchema,
     detect: DetectConfigSchema,
     rules: RulesConfigSchema,
+    evidence: EvidenceConfigSchema,
     permits: PermitsConfigSchema,
     audit: AuditConfigSchema,
     reports: ReportsConfigSchema,

@@ -1,4 +1,5 @@
 import type { HealthState } from '../ingest/types.ts';
+import type { EvidenceStoredPayload, ViolationEventPayload, ZonesChangedPayload } from '../violations/events.ts';
 import type {
   GasTestedPayload,
   LockPayload,
@@ -46,6 +47,13 @@ export interface DomainEventMap {
   'lock.changed': LockPayload;
   'lock.entryRecorded': LockPayload;
   'lock.violationDetected': LockPayload;
+  // violations, evidence and zones (src/violations/events.ts)
+  'violation.started': ViolationEventPayload;
+  'violation.updated': ViolationEventPayload;
+  'violation.ended': ViolationEventPayload;
+  'violation.reviewed': ViolationEventPayload;
+  'evidence.stored': EvidenceStoredPayload;
+  'zones.changed': ZonesChangedPayload;
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -4,6 +4,8 @@ import { authRoutes } from './auth.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { enterpriseRoutes } from './enterprises.routes.ts';
 import { uiRoutes } from '../../ui/ui.routes.ts';
+import { zonesRoutes } from '../../zones/zones.routes.ts';
+import { violationsRoutes } from '../../violations/violations.routes.ts';
 import { permitsRoutes } from '../../permits/permits.routes.ts';
 import { certificatesRoutes } from '../../certificates/certificates.routes.ts';
 import { machinesRoutes } from '../../machines/machines.routes.ts';
@@ -18,6 +20,8 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   authRoutes,
   enterpriseRoutes,
   uiRoutes,
+  zonesRoutes,
+  violationsRoutes,
   permitsRoutes,
   certificatesRoutes,
   machinesRoutes,

@@ -1,0 +1,210 @@
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Config } from '../config/schema.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { iso, type Clock } from '../shared/clock.ts';
+import { defineError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { EnterpriseScope } from '../tenancy/scope.ts';
+import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
+import { evidencePath, safeResolve, sha256, sha256File, syncDir, writeFileAtomic } from './files.ts';
+import { SegmentRing } from './ring.ts';
+import { renderSnapshot, type SnapshotInput } from './snapshot.ts';
+
+export const EvidenceErrors = {
+  notFound: defineError('JH_ERR_EVIDENCE_NOT_FOUND', 404, '证据文件不存在。', 'No such evidence file.'),
+};
+
+export interface EvidenceOwner {
+  violationId: number | null;
+  enterpriseId: string;
+  cameraId: string;
+}
+
+/**
+ * Evidence files under <dataDir>/evidence, each with its sha256 in SQLite and an `evidence.stored`
+ * event. A row is inserted only after its file is complete and renamed into place, so no row ever
+ * points at half a file. Clip jobs are bounded (`maxClipsInFlight`); extra ones are skipped and counted.
+ */
+export class EvidenceService {
+  readonly root: string;
+  private readonly rings = new Map<string, SegmentRing>();
+  private clipsInFlight = 0;
+  readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
+  private readonly jobs = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly repo: EvidenceRepo,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.root = join(config.store.dataDir, 'evidence');
+  }
+
+  /** Starts one recording ring per enabled camera (clips on). */
+  async startRings(): Promise<void> {
+    if (!this.config.evidence.clips) return;
+    const ringRoot = this.config.evidence.ringDir ?? join(this.config.store.dataDir, 'ring');
+    for (const site of this.config.sites)
+      for (const cam of site.cameras) {
+        if (!cam.enabled) continue;
+        const ring = new SegmentRing({
+          cameraId: cam.id,
+          url: cam.recordUrl ?? cam.url,
+          dir: join(ringRoot, cam.id),
+          segmentSeconds: this.config.evidence.segmentSeconds,
+          ringSeconds: this.config.evidence.ringSeconds,
+          logger: this.logger,
+        });
+        await ring.start();
+        this.rings.set(cam.id, ring);
+      }
+  }
+
+  ring(cameraId: string): SegmentRing | undefined {
+    return this.rings.get(cameraId);
+  }
+
+  health(): { ok: boolean; detail?: string } {
+    const bad = [...this.rings].filter(([, r]) => !r.health().ok).map(([id]) => id);
+    return bad.length ? { ok: false, detail: `ring down: ${bad.join(',')}` } : { ok: true };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.jobs]);
+    await Promise.all([...this.rings.values()].map((r) => r.stop()));
+    this.rings.clear();
+  }
+
+  async storeSnapshot(owner: EvidenceOwner, input: SnapshotInput): Promise<EvidenceRecord> {
+    const jpeg = await renderSnapshot(input);
+    const rel = evidencePath(
+      'snapshot',
+      owner.cameraId,
+      input.ts,
+      `${owner.violationId ?? 'x'}-${input.ts}.jpg`,
+    );
+    await writeFileAtomic(join(this.root, rel), jpeg);
+    this.stats.snapshots++;
+    return this.record(owner, 'snapshot', rel, sha256(jpeg), jpeg.length, 'image/jpeg', input.ts, input.ts);
+  }
+
+  /**
+   * Schedules the clip [from, to] for a violation (runs in the background; `to` is in the future).
+   * Returns the job, or null when skipped (no ring for the camera, or too many clips in flight).
+   */
+  scheduleClip(owner: EvidenceOwner, from: number, to: number): Promise<EvidenceRecord | null> | null {
+    const ring = this.rings.get(owner.cameraId);
+    if (!ring) return null;
+    if (this.clipsInFlight >= this.config.evidence.maxClipsInFlight) {
+      this.stats.clipsSkipped++;
+      this.logger.warn(
+        { camera: owner.cameraId, violation: owner.violationId },
+        'clip skipped: too many in flight',
+      );
+      return null;
+    }
+    this.clipsInFlight++;
+    const job = this.makeClip(ring, owner, from, to)
+      .catch((e: unknown) => {
+        this.stats.clipsFailed++;
+        this.logger.warn({ err: e, camera: owner.cameraId }, 'clip failed');
+        return null;
+      })
+      .finally(() => {
+        this.clipsInFlight--;
+        this.jobs.delete(job);
+      });
+    this.jobs.add(job);
+    return job;
+  }
+
+  private async makeClip(ring: SegmentRing, owner: EvidenceOwner, from: number, to: number) {
+    const rel = evidencePath('clip', owner.cameraId, from, `${owner.violationId ?? 'x'}-${from}.mp4`);
+    const final = join(this.root, rel);
+    const tmp = `${final}.tmp-clip`;
+    await mkdir(dirname(final), { recursive: true });
+    const deadline = to + this.config.evidence.segmentSeconds * 3000 + 10_000;
+    const covered = await ring.clip(from, to, tmp, deadline);
+    if (!covered) return null;
+    const fh = await open(tmp, 'r+');
+    await fh.sync();
+    await fh.close();
+    const [hash, st] = await Promise.all([sha256File(tmp), stat(tmp)]);
+    await rename(tmp, final);
+    await syncDir(dirname(final));
+    this.stats.clips++;
+    return this.record(owner, 'clip', rel, hash, st.size, 'video/mp4', covered.from, covered.to);
+  }
+
+  private record(
+    owner: EvidenceOwner,
+    kind: 'snapshot' | 'clip',
+    rel: string,
+    hash: string,
+    bytes: number,
+    mime: string,
+    from: number,
+    to: number,
+  ): EvidenceRecord {
+    return this.bus.transaction(() => {
+      const id = this.repo.insert({
+        violationId: owner.violationId,
+        permitId: null,
+        enterpriseId: owner.enterpriseId,
+        cameraId: owner.cameraId,
+        kind,
+        path: rel,
+        sha256: hash,
+        bytes,
+        mime,
+        coversFrom: iso(from),
+        coversTo: iso(to),
+        createdAt: iso(this.clock.now()),
+      });
+      this.bus.publish('evidence.stored', owner.enterpriseId, {
+        evidenceId: id,
+        violationId: owner.violationId,
+        cameraId: owner.cameraId,
+        kind,
+        sha256: hash,
+        bytes,
+      });
+      return this.repo.get(id)!;
+    });
+  }
+
+  forViolation(violationId: number): EvidenceRecord[] {
+    return this.repo.forViolation(violationId);
+  }
+
+  /** For the permits module: evidence kept with a permit is never deleted by retention. */
+  attachToPermit(evidenceId: number, permitId: string): boolean {
+    return this.repo.attachToPermit(evidenceId, permitId);
+  }
+
+  /** Evidence a caller may download: tenancy-checked, path confined to the evidence folder. */
+  async download(scope: EnterpriseScope, id: number): Promise<{ record: EvidenceRecord; file: string }> {
+    const record = this.repo.get(id);
+    if (!record || !scope.can(record.enterpriseId)) throw EvidenceErrors.notFound({ id });
+    const file = await safeResolve(this.root, record.path);
+    if (!file) throw EvidenceErrors.notFound({ id });
+    return { record, file };
+  }
+
+  /** Deletes unattached evidence older than retention.evidenceDays; attached evidence is never touched. */
+  async retentionSweep(now = this.clock.now()): Promise<number> {
+    const before = iso(now - this.config.retention.evidenceDays * 86_400_000);
+    let n = 0;
+    for (const e of this.repo.expired(before)) {
+      if (!this.repo.deleteUnattached(e.id)) continue;
+      const file = await safeResolve(this.root, e.path);
+      if (file) await rm(file, { force: true });
+      n++;
+    }
+    this.stats.retentionDeleted += n;
+    return n;
+  }
+}

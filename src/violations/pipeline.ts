@@ -1,0 +1,197 @@
+import type { Detection, Label } from '../detect/types.ts';
+import type { EvidenceService } from '../evidence/evidence.service.ts';
+import type { OverlayBox } from '../evidence/snapshot.ts';
+import type { Frame } from '../ingest/types.ts';
+import { RuleEngine } from '../rules/engine.ts';
+import { NO_PERMITS, VIOLATION_INFO, type ActivePermitsProvider, type RuleEvent } from '../rules/types.ts';
+import type { Logger } from '../shared/logger.ts';
+import { attachPpe, type TrackedPerson } from '../track/ppe.ts';
+import { Tracker } from '../track/tracker.ts';
+import type { CameraRef } from '../zones/cameras.ts';
+import type { ZonesService } from '../zones/zones.service.ts';
+import type { ViolationRecord } from './violations.repo.ts';
+import type { ViolationsService } from './violations.service.ts';
+import type { Config } from '../config/schema.ts';
+
+/** What the detection scheduler hands over per inferred frame (its DetectionResult fits). */
+export interface PipelineInput {
+  cameraId: string;
+  frameTs: number;
+  detections: readonly Detection[];
+  frame?: Frame;
+}
+
+/** Appearance features for the tracker (person re-id); optional, the tracker works without. */
+export interface AppearanceEmbedder {
+  embed(frame: Frame, people: readonly Detection[]): (Float32Array | null)[];
+}
+
+export interface PipelineDeps {
+  config: Config;
+  zones: ZonesService;
+  violations: ViolationsService;
+  evidence: EvidenceService | null;
+  permits?: ActivePermitsProvider;
+  /** labels the running detectors can produce (rules without their inputs stay silent) */
+  labels: () => ReadonlySet<Label>;
+  embedder?: AppearanceEmbedder;
+  logger: Logger;
+}
+
+interface CameraState {
+  ref: CameraRef;
+  tracker: Tracker;
+  engine: RuleEngine;
+  lastTs: number;
+}
+
+const MAX_SNAPSHOTS_IN_FLIGHT = 8;
+
+/**
+ * The live glue: detections of one frame → tracker → PPE association → rules → violations (SQLite +
+ * domain events, synchronously, so the push never waits for files) → evidence (snapshot from this
+ * frame, clip from the camera's ring) in the background, bounded.
+ */
+export class ViolationPipeline {
+  private readonly cams = new Map<string, CameraState>();
+  private snapshotsInFlight = 0;
+  readonly stats = { frames: 0, staleFrames: 0, unknownCamera: 0, snapshotsSkipped: 0 };
+  private readonly jobs = new Set<Promise<unknown>>();
+
+  constructor(private readonly d: PipelineDeps) {
+    d.zones.onChange((cameraId) => this.cams.delete(cameraId));
+  }
+
+  private camera(cameraId: string): CameraState | undefined {
+    let c = this.cams.get(cameraId);
+    if (!c) {
+      let ref: CameraRef;
+      try {
+        ref = this.d.zones.camera(cameraId);
+      } catch {
+        return undefined;
+      }
+      const engine = new RuleEngine(cameraId, [this.d.config.rules, ref.site.rules, ref.camera.rules]);
+      c = { ref, tracker: new Tracker(), engine, lastTs: -Infinity };
+      this.cams.set(cameraId, c);
+    }
+    return c;
+  }
+
+  process(input: PipelineInput): {
+    events: RuleEvent[];
+    records: ViolationRecord[];
+    people: TrackedPerson[];
+  } {
+    const cam = this.camera(input.cameraId);
+    if (!cam) {
+      this.stats.unknownCamera++;
+      return { events: [], records: [], people: [] };
+    }
+    if (input.frameTs <= cam.lastTs) {
+      this.stats.staleFrames++; // out of order: dropped, the tracker needs time order
+      return { events: [], records: [], people: [] };
+    }
+    cam.lastTs = input.frameTs;
+    this.stats.frames++;
+    const persons = input.detections.filter((x) => x.label === 'person');
+    const emb = this.d.embedder && input.frame ? this.d.embedder.embed(input.frame, persons) : undefined;
+    const { visible } = cam.tracker.update(input.frameTs, persons, emb);
+    const people = attachPpe(visible, input.detections);
+    const zones = this.d.zones.forRules(input.cameraId);
+    const events = cam.engine.process({
+      cameraId: input.cameraId,
+      ts: input.frameTs,
+      width: input.frame?.width ?? this.d.config.ingest.width,
+      height: input.frame?.height ?? this.d.config.ingest.height,
+      people,
+      detections: input.detections,
+      zones,
+      permits: (this.d.permits ?? NO_PERMITS).activeOn(input.cameraId, input.frameTs),
+      labels: this.d.labels(),
+    });
+    const applied = this.d.violations.apply(cam.ref, events);
+    for (const { event, record } of applied)
+      if (event.kind === 'started') this.captureEvidence(cam, record, event, people, input);
+    return { events, records: applied.map((a) => a.record), people };
+  }
+
+  /** Camera offline / stopped: whatever it showed can no longer be confirmed; end it. */
+  cameraLost(cameraId: string, ts: number): void {
+    const cam = this.cams.get(cameraId);
+    if (!cam) return;
+    this.d.violations.apply(cam.ref, cam.engine.endAll(ts));
+    this.cams.delete(cameraId);
+  }
+
+  async stop(ts: number): Promise<void> {
+    for (const id of [...this.cams.keys()]) this.cameraLost(id, ts);
+    await Promise.allSettled([...this.jobs]);
+  }
+
+  private captureEvidence(
+    cam: CameraState,
+    v: ViolationRecord,
+    e: RuleEvent,
+    people: TrackedPerson[],
+    input: PipelineInput,
+  ): void {
+    const ev = this.d.evidence;
+    if (!ev) return;
+    const owner = { violationId: v.id, enterpriseId: v.enterpriseId, cameraId: v.cameraId };
+    const cfg = this.d.config.evidence;
+    if (cfg.clips) {
+      const job = ev.scheduleClip(
+        owner,
+        e.violation.startTs - cfg.preSeconds * 1000,
+        input.frameTs + cfg.postSeconds * 1000,
+      );
+      if (job) this.track(job);
+    }
+    if (!cfg.snapshots || !input.frame) return;
+    if (this.snapshotsInFlight >= MAX_SNAPSHOTS_IN_FLIGHT) {
+      this.stats.snapshotsSkipped++;
+      return;
+    }
+    const info = VIOLATION_INFO[v.type];
+    const boxes: OverlayBox[] = people.map((p) => ({
+      box: p.box,
+      label: `#${p.trackId}${p.helmet === 'no' ? ' 未戴安全帽' : p.helmet === 'yes' ? ' 安全帽' : ''}`,
+      tone: p.trackId === v.trackId ? 'alert' : 'ok',
+    }));
+    for (const d of input.detections)
+      if (d.label === 'fire' || d.label === 'smoke' || d.label === 'phone')
+        boxes.push({ box: d.box, label: `${d.label} ${d.score.toFixed(2)}`, tone: 'info' });
+    if (v.trackId === null && v.box) boxes.push({ box: v.box, label: info.zh, tone: 'alert' });
+    const zones = this.d.zones.forRules(v.cameraId).map((z) => ({ ...z, highlight: z.id === v.zoneId }));
+    const f = input.frame;
+    this.snapshotsInFlight++;
+    const job = ev
+      .storeSnapshot(owner, {
+        width: f.width,
+        height: f.height,
+        rgb: f.data,
+        boxes,
+        zones,
+        title: `${info.zh} ${info.en} · ${cam.ref.camera.name}`,
+        ts: input.frameTs,
+      })
+      .catch((err: unknown) => this.d.logger.warn({ err, violation: v.id }, 'snapshot failed'))
+      .finally(() => this.snapshotsInFlight--);
+    this.track(job);
+  }
+
+  private track(job: Promise<unknown>): void {
+    this.jobs.add(job);
+    void job.finally(() => this.jobs.delete(job));
+  }
+
+  /** Settles once every evidence job started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.jobs]);
+  }
+
+  status(cameraId: string) {
+    return this.cams.get(cameraId)?.engine.status() ?? [];
+  }
+}
