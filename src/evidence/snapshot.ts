@@ -44,7 +44,8 @@ export function overlaySvg(s: Omit<SnapshotInput, 'rgb'>): string {
   for (const b of s.boxes) {
     const [x1, y1, x2, y2] = b.box.map((v) => Math.round(v)) as [number, number, number, number];
     const c = TONE[b.tone];
-    const ty = Math.max(fs, y1 - 4);
+    // above the box, unless that would hide it under the banner: then just inside the box
+    const ty = y1 - 4 >= fs * 2.5 ? y1 - 4 : y1 + fs + 2;
     parts.push(
       `<rect x="${x1}" y="${y1}" width="${Math.max(1, x2 - x1)}" height="${Math.max(1, y2 - y1)}" fill="none" stroke="${c}" stroke-width="${b.tone === 'alert' ? 3 : 2}"/>`,
       `<text x="${x1 + 2}" y="${ty}" font-family="${FONT}" font-size="${fs}" fill="${c}" stroke="#000" stroke-width="0.6" paint-order="stroke">${esc(b.label)}</text>`,
