@@ -1,0 +1,58 @@
+/* global document, URLSearchParams, URL, Blob, fetch */
+import { ApiError, errText, notice, session, t } from './common.js';
+
+// Exports are long operations: the download is streamed and its progress shown (bytes received of
+// Content-Length, or an indeterminate bar when the server cannot know the size in advance).
+const $ = (id) => document.getElementById(id);
+
+export const EXPORTS = {
+  csv: (q) => `/api/audit/permits.csv?${new URLSearchParams(q)}`,
+  xlsx: (q) => `/api/audit/permits.xlsx?${new URLSearchParams(q)}`,
+};
+
+export async function startExport(format, q) {
+  const box = $('export-progress');
+  const bar = $('export-bar');
+  const label = $('export-label');
+  const buttons = [$('export-csv'), $('export-xlsx')];
+  box.hidden = false;
+  bar.style.width = '5%';
+  label.textContent = t('正在生成导出文件…', 'Generating the export…');
+  for (const b of buttons) b.disabled = true;
+  try {
+    const res = await fetch(EXPORTS[format](q), { headers: { authorization: `Bearer ${session().token}` } });
+    if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+    const total = Number(res.headers.get('content-length')) || 0;
+    const reader = res.body.getReader();
+    const chunks = [];
+    let got = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      got += value.length;
+      bar.style.width = total
+        ? `${Math.round((100 * got) / total)}%`
+        : `${Math.min(95, 5 + chunks.length * 5)}%`;
+      label.textContent = `${t('下载中', 'Downloading')} ${Math.round(got / 1024)} kB${total ? ` / ${Math.round(total / 1024)} kB` : ''}`;
+    }
+    bar.style.width = '100%';
+    const name = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(
+      res.headers.get('content-disposition') || '',
+    )?.[1];
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(
+      new Blob(chunks, { type: res.headers.get('content-type') || 'application/octet-stream' }),
+    );
+    a.download = name ? decodeURIComponent(name) : `permit-audit.${format}`;
+    a.id = 'export-link';
+    document.body.append(a);
+    a.click();
+    label.textContent = `${t('导出完成', 'Export ready')}: ${a.download} (${Math.round(got / 1024)} kB)`;
+  } catch (e) {
+    box.hidden = true;
+    notice($('audit-notice'), errText(e), 'error');
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
