@@ -1,4 +1,4 @@
-/* global document, URLSearchParams, URL, Blob, fetch */
+/* global document, URLSearchParams, Blob, fetch */
 import { ApiError, errText, notice, session, t } from './common.js';
 
 // Exports are long operations: the download is streamed and its progress shown (bytes received of
