@@ -37,7 +37,6 @@ export class Preprocessor {
   readonly output: Float32Array;
   private readonly a = new Float32Array(3);
   private readonly b = new Float32Array(3);
-  private readonly srcChannel: [number, number, number];
   private readonly cStride: number;
   private readonly pStride: number;
   private xi0 = new Int32Array(0);
@@ -57,7 +56,6 @@ export class Preprocessor {
       this.a[c] = layout.scale / layout.std[c]!;
       this.b[c] = -layout.mean[c]! / layout.std[c]!;
     }
-    this.srcChannel = layout.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
     this.cStride = layout.layout === 'NCHW' ? W * H : 1;
     this.pStride = layout.layout === 'NCHW' ? 1 : 3;
     this.ensureTables(W);
@@ -72,7 +70,7 @@ export class Preprocessor {
 
   /** Fills `this.output` from `image` (or a region of it) and returns how to map boxes back. */
   run(image: RgbImage, roi?: Roi): Placement {
-    const { width: W, height: H, resize, pad } = this.layout;
+    const { width: W, height: H, resize } = this.layout;
     const src = image.data;
     const iw = image.width;
     const [rx1, ry1, rx2, ry2] = clampRoi(roi ?? [0, 0, image.width, image.height], image);
@@ -105,39 +103,67 @@ export class Preprocessor {
     }
     const out = this.output;
     const { cStride, pStride, a, b } = this;
+    // Plane (or interleave slot) each source channel R, G, B is written to.
+    const [dr, dg, db] = this.layout.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+    const oR = dr * cStride;
+    const oG = dg * cStride;
+    const oB = db * cStride;
+    const aR = a[dr]!,
+      bR = b[dr]!,
+      aG = a[dg]!,
+      bG = b[dg]!,
+      aB = a[db]!,
+      bB = b[db]!;
     const ky = rh / nh;
-    for (let c = 0; c < 3; c++) {
-      const sc = this.srcChannel[c]!;
-      const ac = a[c]!;
-      const bc = b[c]!;
-      const padValue = ac * pad + bc;
-      const base = c * cStride;
-      for (let y = 0; y < H; y++) {
-        const rowOut = base + y * W * pStride;
-        if (y >= nh) {
-          for (let x = 0; x < W; x++) out[rowOut + x * pStride] = padValue;
-          continue;
-        }
-        let fy = (y + 0.5) * ky - 0.5;
-        if (fy < 0) fy = 0;
-        let y0 = Math.floor(fy);
-        if (y0 > rh - 1) y0 = rh - 1;
-        const y1 = Math.min(y0 + 1, rh - 1);
-        const wy = fy - y0;
-        const row0 = (ry1 + y0) * iw * 3 + sc;
-        const row1 = (ry1 + y1) * iw * 3 + sc;
-        for (let x = 0; x < nw; x++) {
-          const i0 = xi0[x]!;
-          const i1 = xi1[x]!;
-          const w = xw[x]!;
-          const top = src[row0 + i0]! + (src[row0 + i1]! - src[row0 + i0]!) * w;
-          const bot = src[row1 + i0]! + (src[row1 + i1]! - src[row1 + i0]!) * w;
-          out[rowOut + x * pStride] = ac * (top + (bot - top) * wy) + bc;
-        }
-        for (let x = nw; x < W; x++) out[rowOut + x * pStride] = padValue;
+    const rowStride = iw * 3;
+    // One pass over the output: each pixel reads its 4 neighbours once for all three channels.
+    for (let y = 0; y < nh; y++) {
+      let fy = (y + 0.5) * ky - 0.5;
+      if (fy < 0) fy = 0;
+      let y0 = Math.floor(fy);
+      if (y0 > rh - 1) y0 = rh - 1;
+      const y1 = Math.min(y0 + 1, rh - 1);
+      const wy = fy - y0;
+      const row0 = (ry1 + y0) * rowStride;
+      const row1 = (ry1 + y1) * rowStride;
+      let o = y * W * pStride;
+      for (let x = 0; x < nw; x++, o += pStride) {
+        const w = xw[x]!;
+        const w11 = w * wy;
+        const w01 = w - w11;
+        const w10 = wy - w11;
+        const w00 = 1 - w - wy + w11;
+        const p00 = row0 + xi0[x]!;
+        const p01 = row0 + xi1[x]!;
+        const p10 = row1 + xi0[x]!;
+        const p11 = row1 + xi1[x]!;
+        const r = src[p00]! * w00 + src[p01]! * w01 + src[p10]! * w10 + src[p11]! * w11;
+        const g = src[p00 + 1]! * w00 + src[p01 + 1]! * w01 + src[p10 + 1]! * w10 + src[p11 + 1]! * w11;
+        const bl = src[p00 + 2]! * w00 + src[p01 + 2]! * w01 + src[p10 + 2]! * w10 + src[p11 + 2]! * w11;
+        out[oR + o] = aR * r + bR;
+        out[oG + o] = aG * g + bG;
+        out[oB + o] = aB * bl + bB;
       }
     }
+    this.fillPad(nw, nh);
     return { sx, sy, ox: rx1, oy: ry1, width: rw, height: rh };
+  }
+
+  /** Pad value right of column nw and below row nh, in every channel. */
+  private fillPad(nw: number, nh: number): void {
+    const { width: W, height: H, pad } = this.layout;
+    const { cStride, pStride, a, b, output: out } = this;
+    for (let c = 0; c < 3; c++) {
+      const v = a[c]! * pad + b[c]!;
+      const base = c * cStride;
+      if (pStride === 1) {
+        for (let y = 0; y < nh; y++) out.fill(v, base + y * W + nw, base + (y + 1) * W);
+        out.fill(v, base + nh * W, base + H * W);
+        continue;
+      }
+      for (let y = 0; y < H; y++)
+        for (let x = y < nh ? nw : 0; x < W; x++) out[base + (y * W + x) * pStride] = v;
+    }
   }
 }
 

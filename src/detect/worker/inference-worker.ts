@@ -1,0 +1,43 @@
+import { parentPort } from 'node:worker_threads';
+import { AppError } from '../../shared/errors.ts';
+import { DetectionPipeline } from '../pipeline.ts';
+import type { FromWorker, ToWorker, WorkerError } from './protocol.ts';
+
+/** One worker = one DetectionPipeline (its own single-thread onnxruntime sessions). */
+const port = parentPort;
+if (!port) throw new Error('inference-worker must run in a worker thread');
+
+let pipeline: DetectionPipeline | undefined;
+const send = (m: FromWorker) => port.postMessage(m);
+const toError = (e: unknown): WorkerError =>
+  e instanceof AppError ? { code: e.code, message: e.message } : { message: (e as Error).message };
+
+port.on('message', (msg: ToWorker) => {
+  void handle(msg).catch((e: unknown) =>
+    send({ type: 'error', id: msg.type === 'detect' ? msg.id : undefined, error: toError(e) }),
+  );
+});
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'init': {
+      pipeline = await DetectionPipeline.create(msg.options);
+      send({ type: 'ready', labels: pipeline.labels, models: pipeline.names });
+      return;
+    }
+    case 'detect': {
+      if (!pipeline) throw new Error('worker not initialised');
+      const data = new Uint8Array(msg.buffer, 0, msg.width * msg.height * 3);
+      const t0 = performance.now();
+      const detections = await pipeline.detect({ width: msg.width, height: msg.height, data });
+      send({ type: 'result', id: msg.id, detections, inferMs: performance.now() - t0 });
+      return;
+    }
+    case 'close': {
+      await pipeline?.close();
+      pipeline = undefined;
+      send({ type: 'closed' });
+      return;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import type { PipelineOptions } from '../pipeline.ts';
+import type { Detection, Label } from '../types.ts';
+
+/** Messages between the inference pool (main thread) and its workers; plain data only. */
+export type WorkerInit = Omit<PipelineOptions, 'manifest' | 'registry'>;
+
+export type ToWorker =
+  | { type: 'init'; options: WorkerInit }
+  /** the frame's RGB24 bytes are in `buffer` (shared with the main thread, reused per worker) */
+  | { type: 'detect'; id: number; width: number; height: number; buffer: SharedArrayBuffer }
+  | { type: 'close' };
+
+export interface WorkerError {
+  code?: string;
+  message: string;
+}
+
+export type FromWorker =
+  | { type: 'ready'; labels: Label[]; models: string[] }
+  | { type: 'result'; id: number; detections: Detection[]; inferMs: number }
+  | { type: 'error'; id?: number; error: WorkerError }
+  | { type: 'closed' };

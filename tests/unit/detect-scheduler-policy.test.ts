@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dueAt,
+  pickNext,
+  priorityOf,
+  type CameraView,
+  type PolicySettings,
+} from '../../src/detect/scheduler-policy.ts';
+
+const S: PolicySettings = { activeFps: 2, idleFps: 0.5, peopleHoldMs: 10_000, maxFrameAgeMs: 1_000 };
+const NOW = 100_000;
+const cam = (id: string, over: Partial<CameraView> = {}): CameraView => ({
+  cameraId: id,
+  pendingTs: NOW - 10,
+  inFlight: false,
+  lastDispatchAt: -Infinity,
+  activePermit: false,
+  lastPersonAt: -Infinity,
+  ...over,
+});
+
+describe('scheduler policy', () => {
+  it('runs permit and people cameras at the active rate, the rest at the idle rate', () => {
+    expect(priorityOf(cam('a', { activePermit: true }), NOW, S)).toBe('permit');
+    expect(priorityOf(cam('b', { lastPersonAt: NOW - 9_000 }), NOW, S)).toBe('people');
+    expect(priorityOf(cam('c', { lastPersonAt: NOW - 11_000 }), NOW, S)).toBe('idle');
+    expect(dueAt(cam('a', { activePermit: true, lastDispatchAt: NOW }), NOW, S)).toBe(NOW + 500);
+    expect(dueAt(cam('c', { lastDispatchAt: NOW }), NOW, S)).toBe(NOW + 2_000);
+  });
+
+  it('dispatches only due cameras, at most as many as free workers, most overdue first', () => {
+    const cams = [
+      cam('late', { lastDispatchAt: NOW - 3_000 }), // idle, due at NOW-1000
+      cam('later', { lastDispatchAt: NOW - 4_000 }), // idle, due at NOW-2000
+      cam('notyet', { lastDispatchAt: NOW - 1_000 }), // idle, due at NOW+1000
+    ];
+    const p = pickNext(cams, NOW, 1, S);
+    expect(p.dispatch).toEqual(['later']);
+    expect(p.nextDueAt).toBe(NOW + 1_000);
+    expect(pickNext(cams, NOW, 5, S).dispatch).toEqual(['later', 'late']);
+    expect(pickNext(cams, NOW, 0, S).dispatch).toEqual([]);
+  });
+
+  it('gives permit cameras a head start over idle ones, but an idle camera late enough still wins', () => {
+    const permit = cam('permit', { activePermit: true, lastDispatchAt: NOW - 500 }); // due now
+    const idle = cam('idle', { lastDispatchAt: NOW - 3_000 }); // 1 s overdue
+    expect(pickNext([idle, permit], NOW, 1, S).dispatch).toEqual(['permit']);
+    const starving = cam('idle', { lastDispatchAt: NOW - 4_500 }); // 2.5 s overdue > 2 s head start
+    expect(pickNext([starving, permit], NOW, 1, S).dispatch).toEqual(['idle']);
+  });
+
+  it('skips cameras with nothing waiting or a frame in flight', () => {
+    const p = pickNext([cam('empty', { pendingTs: undefined }), cam('busy', { inFlight: true })], NOW, 2, S);
+    expect(p).toEqual({ dispatch: [], stale: [], nextDueAt: undefined });
+  });
+
+  it('drops frames older than the per-frame budget instead of inferring them late', () => {
+    const p = pickNext([cam('old', { pendingTs: NOW - 1_001 }), cam('fresh')], NOW, 2, S);
+    expect(p.stale).toEqual(['old']);
+    expect(p.dispatch).toEqual(['fresh']);
+  });
+});
