@@ -168,6 +168,7 @@ export const ConfigSchema = Type.Object(
     ingest: IngestConfigSchema,
     detect: DetectConfigSchema,
     rules: RulesConfigSchema,
+    permits: PermitsConfigSchema,
     evidence: EvidenceConfigSchema,
     permits: PermitsConfigSchema,
     audit: AuditConfigSchema,

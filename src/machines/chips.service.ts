@@ -174,7 +174,7 @@ export class ChipsService {
     const permit = permitId ? this.safeGet(permitId) : undefined;
     const cams = [...(permit?.cameraIds ?? []), ...(m.cameraId ? [m.cameraId] : [])];
     const monitoringDown = cams.length > 0 && this.gate.camerasDown({ cameraIds: cams }).length > 0;
-    if (!permit) return monitoringDown ? 'unmonitored_hot_work' : 'no_permit_hot_work';
+    if (!permit) return 'no_permit_hot_work'; // 无票 comes first: there is nothing to monitor against
     if (permit.state === 'active') return monitoringDown ? 'unmonitored_hot_work' : null;
     if (
       permit.state === 'suspended' &&

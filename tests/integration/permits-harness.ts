@@ -8,6 +8,8 @@ import type { AppServices } from '../../src/app-services.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { HealthState } from '../../src/ingest/types.ts';
 import { createPermitsModule, type PermitsModule } from '../../src/permits/module.ts';
+import { createMqttBus, type MqttBus } from '../../src/mqtt/mqtt-bus.ts';
+import { attachRealtime } from '../../src/realtime/realtime.ts';
 import { createCoreServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
@@ -39,6 +41,9 @@ export interface PermitsHarness {
   services: AppServices & { close(): void };
   mod: PermitsModule;
   clock: FakeClock;
+  /** with `live`: the listening URL, the embedded broker and socket.io are up */
+  url: string;
+  mqtt: MqttBus | null;
   login(username: string): Promise<string>;
   /** What ingest publishes when a camera's health changes. */
   health(cameraId: string, to: HealthState): void;
@@ -46,15 +51,31 @@ export interface PermitsHarness {
 }
 
 /** A real service on a temp SQLite file with the permits module wired (driven through inject()). */
-export async function startPermitsHarness(start = Date.UTC(2026, 0, 5, 2, 0, 0)): Promise<PermitsHarness> {
+export async function startPermitsHarness(
+  opts: { start?: number; live?: boolean } = {},
+): Promise<PermitsHarness> {
+  const start = opts.start ?? Date.UTC(2026, 0, 5, 2, 0, 0);
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-permits-'));
-  const config = validateConfig(permitsConfigInput(dir));
+  const config = validateConfig(
+    permitsConfigInput(dir, opts.live ? { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } } : {}),
+  );
   const clock = new FakeClock(start);
   const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
   const mod = createPermitsModule(services);
   services.permits = mod;
+  const mqtt = opts.live ? await createMqttBus(config.mqtt, services.logger) : null;
+  if (mqtt) services.mqtt = mqtt;
+  await mod.start(mqtt ?? undefined);
   const app = await buildApp(services, { logRequests: false });
-  await app.ready();
+  const realtime = opts.live ? attachRealtime(app.server, services) : null;
+  let url = '';
+  if (opts.live) {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const addr = app.server.address();
+    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  } else {
+    await app.ready();
+  }
   const tokens = new Map<string, string>();
   const last = new Map<string, HealthState>();
   return {
@@ -62,6 +83,8 @@ export async function startPermitsHarness(start = Date.UTC(2026, 0, 5, 2, 0, 0))
     services,
     mod,
     clock,
+    url,
+    mqtt,
     async login(username) {
       const hit = tokens.get(username);
       if (hit) return hit;
@@ -89,7 +112,9 @@ export async function startPermitsHarness(start = Date.UTC(2026, 0, 5, 2, 0, 0))
     },
     async close() {
       mod.stop();
+      await realtime?.close();
       await app.close();
+      await mqtt?.close();
       services.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { io as connect, type Socket } from 'socket.io-client';
+import { MACHINE_AT, call, nonce, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+
+const run = promisify(execFile);
+const MIN = 60_000;
+let h: PermitsHarness;
+let port: string;
+const sockets: Socket[] = [];
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Debian's mosquitto_pub, a real MQTT client outside the service. */
+const pub = (topic: string, body: unknown) =>
+  run('mosquitto_pub', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    port,
+    '-q',
+    '1',
+    '-t',
+    topic,
+    '-m',
+    typeof body === 'string' ? body : JSON.stringify(body),
+  ]);
+
+async function client(username: string): Promise<Socket> {
+  const token = (await h.login(username)).slice('Bearer '.length);
+  const s = connect(h.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  sockets.push(s);
+  return s;
+}
+
+type Ev = { type: string; payload: Record<string, unknown> };
+const next = (
+  s: Socket,
+  type: string,
+  match: (p: Record<string, unknown>) => boolean = () => true,
+  ms = 5000,
+) =>
+  new Promise<Ev>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
+    const on = (e: Ev) => {
+      if (!match(e.payload)) return;
+      clearTimeout(timer);
+      s.off(type, on);
+      resolve(e);
+    };
+    s.on(type, on);
+  });
+
+beforeAll(async () => {
+  h = await startPermitsHarness({ live: true });
+  port = new URL(h.mqtt!.url).port;
+  await call(h, 'admin-a', 'POST', '/api/machines', {
+    id: 'M1',
+    name: '1号焊机',
+    siteId: 'site-a',
+    cameraId: 'cam-weld',
+    ...MACHINE_AT,
+  });
+  await call(h, 'admin-a', 'POST', '/api/locks', {
+    id: 'L1',
+    name: '入口',
+    siteId: 'site-a',
+    code: 'SXLOCK-9',
+    cameraId: 'cam-tank',
+  });
+  await call(h, 'safety-a', 'POST', '/api/certificates', {
+    username: 'welder-a',
+    number: 'T1405-0001',
+    issuedAt: iso(h.clock.now() - 365 * 24 * 60 * MIN),
+    expiresAt: iso(h.clock.now() + 3 * 365 * 24 * 60 * MIN),
+  });
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await h?.close();
+});
+
+describe('加芯赋码 chips and locks over a real MQTT broker, pushed live over socket.io', () => {
+  it('flags current with no authorisation (无票动火) published by mosquitto_pub', async () => {
+    const safety = await client('safety-a');
+    const seen = next(safety, 'machine.violationDetected');
+    await pub('jianhu/site-a/machines/M1/telemetry', { powered: true, currentA: 110 });
+    expect((await seen).payload).toMatchObject({
+      kind: 'no_permit_hot_work',
+      machineId: 'M1',
+      severity: 'major',
+    });
+    // malformed reports and reports for a machine at another site are ignored without harm
+    await pub('jianhu/site-a/machines/M1/telemetry', 'not json');
+    await pub('jianhu/site-b/machines/M1/telemetry', { powered: false, currentA: 0 });
+    const off = next(safety, 'machine.powerChanged', (p) => p.powered === false);
+    await pub('jianhu/site-a/machines/M1/telemetry', { powered: false, currentA: 0 });
+    await off;
+  });
+
+  it('powers on with a scan’s authorisation; a camera fault suspends the permit, tells everyone ≤ 5 s and powers the chip off', async () => {
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
+      siteId: 'site-a',
+      kind: 'hot_work',
+      level: 'level2',
+      location: '炉前',
+      validFrom: iso(h.clock.now()),
+      validTo: iso(h.clock.now() + 4 * 60 * MIN),
+      workers: ['welder-a'],
+      guardian: 'guardian-a',
+      cameraIds: ['cam-weld'],
+      machineIds: ['M1'],
+    });
+    const id = p.body.id as string;
+    await call(h, 'safety-a', 'POST', `/api/permits/${id}/submit`);
+    await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'unit' });
+    await call(h, 'approver-a', 'POST', `/api/permits/${id}/approve`);
+    await call(h, 'guardian-a', 'POST', `/api/permits/${id}/gas-tests`, {
+      analyst: '王',
+      combustiblePct: 0.1,
+      o2Pct: 20.9,
+    });
+    h.health('cam-weld', 'online');
+    const scan = await call(h, 'welder-a', 'POST', '/api/scan', {
+      qr: h.mod.machines.qrToken(null, 'M1'),
+      nonce: nonce(),
+      scannedAt: iso(h.clock.now()),
+      ...MACHINE_AT,
+      accuracyM: 5,
+    });
+    expect(scan.status).toBe(200);
+
+    const [welder, guardian, safety] = [
+      await client('welder-a'),
+      await client('guardian-a'),
+      await client('safety-a'),
+    ];
+    const powered = next(safety, 'machine.powerChanged', (e) => e.powered === true && e.authorised === true);
+    await pub('jianhu/site-a/machines/M1/telemetry', {
+      powered: true,
+      currentA: 0,
+      authorisation: scan.body.authorisation,
+    });
+    await powered;
+
+    const chip = await mqtt.connectAsync(h.mqtt!.url);
+    const command = new Promise<Record<string, unknown>>((resolve) =>
+      chip.on('message', (_t, m) => resolve(JSON.parse(m.toString()))),
+    );
+    await chip.subscribeAsync('jianhu/site-a/machines/M1/command', { qos: 1 });
+
+    const heard = [welder, guardian, safety].map((s) =>
+      next(s, 'permit.suspended', (e) => e.permitId === id),
+    );
+    const t0 = performance.now();
+    h.health('cam-weld', 'offline');
+    const events = await Promise.all(heard);
+    const latencyMs = performance.now() - t0;
+    console.log(JSON.stringify({ suspendNotifiedMs: Math.round(latencyMs * 10) / 10 }));
+    expect(latencyMs).toBeLessThan(5000);
+    expect(events[0]!.payload).toMatchObject({ to: 'suspended', cameraId: 'cam-weld' });
+    expect(await command).toMatchObject({ action: 'power_off', permitId: id });
+    await chip.endAsync();
+
+    const unmonitored = next(safety, 'machine.violationDetected', (e) => e.kind === 'unmonitored_hot_work');
+    await pub('jianhu/site-a/machines/M1/telemetry', { powered: true, currentA: 130 });
+    expect((await unmonitored).payload).toMatchObject({ permitId: id, cameraId: 'cam-weld' });
+  });
+
+  it('flags a lock opened without a grant (lock event over MQTT)', async () => {
+    const safety = await client('safety-a');
+    const v = next(safety, 'lock.violationDetected');
+    await pub('jianhu/site-a/locks/L1/event', { event: 'opened' });
+    expect((await v).payload).toMatchObject({ lockId: 'L1', authorised: false, cameraId: 'cam-tank' });
+  });
+});
