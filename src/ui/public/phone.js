@@ -101,7 +101,7 @@ async function submit(qr) {
     const body = {
       qr,
       nonce: nonce(),
-      scannedAt: Date.now(),
+      scannedAt: new Date().toISOString(),
       lat: pos.coords.latitude,
       lon: pos.coords.longitude,
       accuracyM: pos.coords.accuracy,
