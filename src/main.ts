@@ -6,6 +6,8 @@ import { createMqttBus } from './mqtt/mqtt-bus.ts';
 import { attachRealtime } from './realtime/realtime.ts';
 import { createPermitsModule } from './permits/module.ts';
 import { attachLiveRelay } from './live/live-relay.ts';
+import { startViolationModule } from './violations/module.ts';
+import { permitsProvider } from './violations/permits-adapter.ts';
 import type { Logger } from './shared/logger.ts';
 
 /** A started piece of the service; stopped in reverse order of start. */
@@ -42,6 +44,16 @@ export async function startService(config: Config): Promise<RunningService> {
     core.permits = permits;
     await permits.start(mqtt);
     started.push({ name: 'permits', stop: () => permits.stop() });
+
+    // Zones, violations, evidence rings; the tracker → rules pipeline is fed by the detect scheduler
+    // (scheduler.onResult((r) => violations.pipeline.process(r))) and tells the locks who is at the post.
+    const violations = await startViolationModule(core, {
+      permits: permitsProvider((cameraId) => permits.permits.boundTo('camera', cameraId, ['active'])),
+    });
+    permits.locks.presence = {
+      presentAt: (cameraId) => violations.pipeline.guardianPresentAt(cameraId, core.clock.now()),
+    };
+    started.push({ name: 'violations', stop: () => violations.stop() });
 
     const app = await buildApp(core);
     const realtime = attachRealtime(app.server, core);

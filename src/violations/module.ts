@@ -11,8 +11,11 @@ import { ViolationsRepo } from './violations.repo.ts';
 import { ViolationsService } from './violations.service.ts';
 
 export interface ViolationModuleOptions {
-  /** labels the running detectors produce (DetectionPipeline.labels) */
-  labels: () => ReadonlySet<Label>;
+  /**
+   * labels the running detectors produce (`() => new Set(detectionPipeline.labels)`); without it the
+   * pipeline uses the labels it has seen in detections so far
+   */
+  labels?: () => ReadonlySet<Label>;
   /** active permits per camera (the permits module) */
   permits?: ActivePermitsProvider;
   embedder?: AppearanceEmbedder;

@@ -7,6 +7,7 @@ import { NO_PERMITS, VIOLATION_INFO, type ActivePermitsProvider, type RuleEvent 
 import type { Logger } from '../shared/logger.ts';
 import { attachPpe, type TrackedPerson } from '../track/ppe.ts';
 import { Tracker } from '../track/tracker.ts';
+import { pointInPolygon } from '../zones/geometry.ts';
 import type { CameraRef } from '../zones/cameras.ts';
 import type { ZonesService } from '../zones/zones.service.ts';
 import type { ViolationRecord } from './violations.repo.ts';
@@ -32,8 +33,8 @@ export interface PipelineDeps {
   violations: ViolationsService;
   evidence: EvidenceService | null;
   permits?: ActivePermitsProvider;
-  /** labels the running detectors can produce (rules without their inputs stay silent) */
-  labels: () => ReadonlySet<Label>;
+  /** labels the running detectors can produce (rules without their inputs stay silent); default: seen so far */
+  labels?: () => ReadonlySet<Label>;
   embedder?: AppearanceEmbedder;
   logger: Logger;
 }
@@ -43,6 +44,8 @@ interface CameraState {
   tracker: Tracker;
   engine: RuleEngine;
   lastTs: number;
+  /** last frame time a confirmed person stood in a guardian_post zone */
+  guardianSeenTs: number;
 }
 
 const MAX_SNAPSHOTS_IN_FLIGHT = 8;
@@ -57,6 +60,7 @@ export class ViolationPipeline {
   private snapshotsInFlight = 0;
   readonly stats = { frames: 0, staleFrames: 0, unknownCamera: 0, snapshotsSkipped: 0 };
   private readonly jobs = new Set<Promise<unknown>>();
+  private readonly seenLabels = new Set<Label>();
 
   constructor(private readonly d: PipelineDeps) {
     d.zones.onChange((cameraId) => this.cams.delete(cameraId));
@@ -72,7 +76,7 @@ export class ViolationPipeline {
         return undefined;
       }
       const engine = new RuleEngine(cameraId, [this.d.config.rules, ref.site.rules, ref.camera.rules]);
-      c = { ref, tracker: new Tracker(), engine, lastTs: -Infinity };
+      c = { ref, tracker: new Tracker(), engine, lastTs: -Infinity, guardianSeenTs: -Infinity };
       this.cams.set(cameraId, c);
     }
     return c;
@@ -94,26 +98,45 @@ export class ViolationPipeline {
     }
     cam.lastTs = input.frameTs;
     this.stats.frames++;
+    for (const x of input.detections) this.seenLabels.add(x.label);
     const persons = input.detections.filter((x) => x.label === 'person');
     const emb = this.d.embedder && input.frame ? this.d.embedder.embed(input.frame, persons) : undefined;
     const { visible } = cam.tracker.update(input.frameTs, persons, emb);
     const people = attachPpe(visible, input.detections);
     const zones = this.d.zones.forRules(input.cameraId);
+    const posts = zones.filter((z) => z.kind === 'guardian_post');
+    const w = input.frame?.width ?? this.d.config.ingest.width;
+    const h = input.frame?.height ?? this.d.config.ingest.height;
+    if (
+      people.some((p) =>
+        posts.some((z) => pointInPolygon([(p.box[0] + p.box[2]) / 2 / w, p.box[3] / h], z.points)),
+      )
+    )
+      cam.guardianSeenTs = input.frameTs;
     const events = cam.engine.process({
       cameraId: input.cameraId,
       ts: input.frameTs,
-      width: input.frame?.width ?? this.d.config.ingest.width,
-      height: input.frame?.height ?? this.d.config.ingest.height,
+      width: w,
+      height: h,
       people,
       detections: input.detections,
       zones,
       permits: (this.d.permits ?? NO_PERMITS).activeOn(input.cameraId, input.frameTs),
-      labels: this.d.labels(),
+      labels: this.d.labels?.() ?? this.seenLabels,
     });
     const applied = this.d.violations.apply(cam.ref, events);
     for (const { event, record } of applied)
       if (event.kind === 'started') this.captureEvidence(cam, record, event, people, input);
     return { events, records: applied.map((a) => a.record), people };
+  }
+
+  /**
+   * For the locks module (GuardianPresence): someone stands at the camera's guardian post, seen in a
+   * frame at most `withinMs` before `now`.
+   */
+  guardianPresentAt(cameraId: string, now: number, withinMs = 5000): boolean {
+    const cam = this.cams.get(cameraId);
+    return !!cam && now - cam.guardianSeenTs <= withinMs;
   }
 
   /** Camera offline / stopped: whatever it showed can no longer be confirmed; end it. */

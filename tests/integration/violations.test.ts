@@ -101,7 +101,7 @@ async function client(username: string): Promise<Socket> {
 
 const get = async (user: string, path: string) =>
   t.app.inject({ method: 'GET', url: path, headers: { authorization: await t.login(user) } });
-const post = async (user: string, path: string, payload: unknown = {}) =>
+const post = async (user: string, path: string, payload: Record<string, unknown> = {}) =>
   t.app.inject({ method: 'POST', url: path, payload, headers: { authorization: await t.login(user) } });
 
 describe('violation lifecycle through the service', () => {
@@ -240,7 +240,7 @@ describe('violation lifecycle through the service', () => {
 
 describe('zones API', () => {
   const zone = (id: string, points: number[][]) => ({ id, name: '作业区', kind: 'work_area', points });
-  const put = async (user: string, cam: string, zones: unknown) =>
+  const put = async (user: string, cam: string, zones: unknown[]) =>
     t.app.inject({
       method: 'PUT',
       url: `/api/cameras/${cam}/zones`,
