@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config/schema.ts';
 import { createCoreServices } from './services.ts';
 import { createMqttBus } from './mqtt/mqtt-bus.ts';
+import { createAuditModule } from './audit/module.ts';
 import { attachRealtime } from './realtime/realtime.ts';
 import { createPermitsModule } from './permits/module.ts';
 import { attachLiveRelay } from './live/live-relay.ts';
@@ -44,6 +45,12 @@ export async function startService(config: Config): Promise<RunningService> {
     core.permits = permits;
     await permits.start(mqtt);
     started.push({ name: 'permits', stop: () => permits.stop() });
+
+    // Tamper-evident log (signing key, checkpoints), 隐患 closed loop (overdue check), audit, reports.
+    const audit = createAuditModule(core);
+    core.audit = audit;
+    audit.start();
+    started.push({ name: 'audit', stop: () => audit.stop() });
 
     // Zones, violations, evidence rings; the tracker → rules pipeline is fed by the detect scheduler
     // (scheduler.onResult((r) => violations.pipeline.process(r))) and tells the locks who is at the post.

@@ -1,4 +1,5 @@
 import type { HealthState } from '../ingest/types.ts';
+import type { HazardEventMap } from '../hazards/hazard.events.ts';
 import type { EvidenceStoredPayload, ViolationEventPayload, ZonesChangedPayload } from '../violations/events.ts';
 import type {
   GasTestedPayload,
@@ -17,6 +18,14 @@ import type {
 export interface DomainEventMap {
   'user.loggedIn': { userId: number; username: string };
   'config.applied': { sites: number; cameras: number };
+  // closed loop 隐患 (src/hazards/hazard.events.ts)
+  'hazard.registered': HazardEventMap['hazard.registered'];
+  'hazard.assessed': HazardEventMap['hazard.assessed'];
+  'hazard.dispatched': HazardEventMap['hazard.dispatched'];
+  'hazard.rectified': HazardEventMap['hazard.rectified'];
+  'hazard.verified': HazardEventMap['hazard.verified'];
+  'hazard.closed': HazardEventMap['hazard.closed'];
+  'hazard.overdue': HazardEventMap['hazard.overdue'];
   /** Published by ingest only when a camera's health state changes. */
   'camera.healthChanged': {
     cameraId: string;

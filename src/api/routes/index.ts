@@ -10,6 +10,9 @@ import { permitsRoutes } from '../../permits/permits.routes.ts';
 import { certificatesRoutes } from '../../certificates/certificates.routes.ts';
 import { machinesRoutes } from '../../machines/machines.routes.ts';
 import { locksRoutes } from '../../locks/locks.routes.ts';
+import { hazardsRoutes } from '../../hazards/hazards.routes.ts';
+import { auditRoutes } from '../../audit/audit.routes.ts';
+import { reportsRoutes } from '../../reports/reports.routes.ts';
 
 /**
  * Every HTTP route of the service, registered in this visible order (no directory autoload).
@@ -26,4 +29,7 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   certificatesRoutes,
   machinesRoutes,
   locksRoutes,
+  hazardsRoutes,
+  auditRoutes,
+  reportsRoutes,
 ];

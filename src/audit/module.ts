@@ -1,0 +1,77 @@
+import type { AppServices } from '../app-services.ts';
+import { HazardsService } from '../hazards/hazards.service.ts';
+import { ReportsService } from '../reports/reports.service.ts';
+import { AuditService } from './audit.service.ts';
+import { EventLogRepo } from './event-log.repo.ts';
+import {
+  EventLogHealthSource,
+  EventLogPermitSource,
+  PermitAuditService,
+  type HealthHistorySource,
+  type PermitSource,
+} from './permit-audit.ts';
+
+/** Tamper-evident log, closed loop (隐患), permit-to-video audit and regulator reports. */
+export interface AuditModule {
+  chain: AuditService;
+  hazards: HazardsService;
+  permitAudit: PermitAuditService;
+  reports: ReportsService;
+  /** Signing key, backfill, periodic checkpoints and the overdue-hazard check. */
+  start(): void;
+  stop(): void;
+}
+
+export interface AuditModuleOptions {
+  /** the ingest health service's history; default: the chained camera.healthChanged events */
+  health?: HealthHistorySource;
+  /** default: permits reconstructed from the chained permit.* transition events */
+  permits?: PermitSource;
+}
+
+/**
+ * Builds the audit module on the core services. Must be built before buildApp() so its routes are
+ * registered (services.audit); start() after the store is open, stop() before it closes.
+ */
+export function createAuditModule(core: AppServices, opts: AuditModuleOptions = {}): AuditModule {
+  const { db, bus, clock, config, users, logger } = core;
+  const log = new EventLogRepo(db);
+  const chain = new AuditService(db, config.store.dataDir, clock, logger, config.audit);
+  const hazards = new HazardsService(db, bus, clock, users, config.store.dataDir);
+  const permitAudit = new PermitAuditService(
+    log,
+    opts.permits ?? new EventLogPermitSource(log),
+    opts.health ?? new EventLogHealthSource(log),
+    clock,
+    {
+      require: config.audit.coverage.require,
+      maxGapMs: config.audit.coverage.maxGapSeconds * 1000,
+      minCoveragePct: config.audit.coverage.minCoveragePct,
+    },
+  );
+  const reports = new ReportsService(
+    hazards,
+    permitAudit,
+    log,
+    core.tenancy,
+    clock,
+    config.reports,
+    config.regions,
+  );
+  return {
+    chain,
+    hazards,
+    permitAudit,
+    reports,
+    start() {
+      chain.start();
+      hazards.start(config.audit.hazardOverdueCheckSeconds, (err) =>
+        logger.error({ err }, 'overdue hazard check failed 隐患逾期检查失败'),
+      );
+    },
+    stop() {
+      hazards.stop();
+      chain.stop();
+    },
+  };
+}

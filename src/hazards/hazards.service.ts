@@ -1,0 +1,376 @@
+import { roleHas } from '../auth/permissions.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { UsersRepo } from '../auth/users.repo.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Clock } from '../shared/clock.ts';
+import { iso } from '../shared/clock.ts';
+import { defineError, Errors } from '../shared/errors.ts';
+import type { Db } from '../store/db.ts';
+import type { EnterpriseScope } from '../tenancy/scope.ts';
+import type { HazardEventMap, HazardPhotoRef } from './hazard.events.ts';
+import {
+  applyAction,
+  HazardErrors,
+  overdueLevel,
+  type FiveInPlace,
+  type HazardAction,
+  type HazardLevel,
+  type Stage,
+} from './hazard.machine.ts';
+import {
+  HazardsRepo,
+  type Hazard,
+  type HazardFilter,
+  type HazardPhoto,
+  type HazardTransition,
+} from './hazards.repo.ts';
+import { decodePhoto, storePhoto, type StoredPhoto } from './photos.ts';
+
+export const HazardServiceErrors = {
+  notFound: defineError('JH_ERR_HAZARD_NOT_FOUND', 404, '隐患不存在。', 'No such hazard.'),
+  badResponsible: defineError(
+    'JH_ERR_HAZARD_BAD_RESPONSIBLE',
+    400,
+    '整改责任人须为本企业的有效用户。',
+    'The responsible person must be an active user of the same enterprise.',
+  ),
+  violationRequired: defineError(
+    'JH_ERR_HAZARD_VIOLATION_REQUIRED',
+    400,
+    '来源为违章时须填写违章编号。',
+    'A hazard raised from a violation needs the violation id.',
+  ),
+};
+
+export interface RegisterInput {
+  enterpriseId: string;
+  siteId?: string;
+  source: 'violation' | 'inspection';
+  violationId?: string;
+  stage: Stage;
+  checker: string;
+  supervisingUnit?: string;
+  description: string;
+  location?: string;
+  basis?: string;
+  hazardType: string;
+  foundAt?: string;
+  penaltyYuan?: number;
+  penaltyNote?: string;
+  photos?: string[];
+  reason?: string;
+}
+
+export interface HazardDetail extends Hazard {
+  transitions: HazardTransition[];
+  photos: HazardPhoto[];
+}
+
+type StepEvent = Exclude<keyof HazardEventMap, 'hazard.registered' | 'hazard.overdue'>;
+
+/** The closed loop's service: every step runs the pure machine, then stores and publishes together. */
+export class HazardsService {
+  readonly repo: HazardsRepo;
+  private timer: NodeJS.Timeout | undefined;
+  constructor(
+    db: Db,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly users: UsersRepo,
+    private readonly dataDir: string,
+  ) {
+    this.repo = new HazardsRepo(db);
+  }
+
+  register(p: Principal, scope: EnterpriseScope, input: RegisterInput): HazardDetail {
+    scope.assert(input.enterpriseId);
+    if (!roleHas(p.role, 'hazard:write')) throw HazardErrors.forbidden({ action: 'register' });
+    if (input.source === 'violation' && !input.violationId) throw HazardServiceErrors.violationRequired();
+    const photos = (input.photos ?? []).map((b, i) => decodePhoto(b, i));
+    const stored = photos.map((ph) => storePhoto(this.dataDir, input.enterpriseId, ph));
+    const now = iso(this.clock.now());
+    const id = this.bus.transaction(() => {
+      const id = this.repo.insert({
+        enterpriseId: input.enterpriseId,
+        siteId: input.siteId ?? null,
+        source: input.source,
+        violationId: input.violationId ?? null,
+        stage: input.stage,
+        checker: input.checker,
+        supervisingUnit: input.supervisingUnit ?? null,
+        description: input.description,
+        location: input.location ?? null,
+        basis: input.basis ?? null,
+        hazardType: input.hazardType,
+        penaltyYuan: input.penaltyYuan ?? 0,
+        penaltyNote: input.penaltyNote ?? null,
+        foundAt: input.foundAt ? iso(Date.parse(input.foundAt)) : now,
+        registeredBy: p.userId,
+        updatedAt: now,
+      });
+      for (const s of stored)
+        this.repo.addPhoto({ hazardId: id, kind: 'before', ...s, addedBy: p.userId, at: now });
+      const reason = input.reason ?? '登记隐患 registered';
+      this.record(id, 'register', null, 'registered', p, now, reason, null);
+      this.bus.publish('hazard.registered', input.enterpriseId, {
+        hazardId: id,
+        from: null,
+        to: 'registered',
+        byUserId: p.userId,
+        by: p.displayName,
+        reason,
+        source: input.source,
+        violationId: input.violationId ?? null,
+        stage: input.stage,
+        description: input.description,
+        photos: stored.map(({ path, sha256 }) => ({ path, sha256 })),
+      });
+      return id;
+    });
+    return this.detail(scope, id);
+  }
+
+  assess(
+    p: Principal,
+    scope: EnterpriseScope,
+    id: number,
+    b: { level: HazardLevel; five?: Partial<FiveInPlace>; reason: string },
+  ) {
+    return this.step(
+      p,
+      scope,
+      id,
+      { kind: 'assess', level: b.level, five: b.five },
+      b.reason,
+      'hazard.assessed',
+      (h) => ({
+        level: h.level!,
+      }),
+    );
+  }
+
+  dispatch(
+    p: Principal,
+    scope: EnterpriseScope,
+    id: number,
+    b: { responsibleUserId: number; deadline?: string; five?: Partial<FiveInPlace>; reason: string },
+  ) {
+    const h = this.load(scope, id);
+    const u = this.users.byId(b.responsibleUserId);
+    if (!u || u.enterpriseId !== h.enterpriseId || u.role === 'regulator')
+      throw HazardServiceErrors.badResponsible({ responsibleUserId: b.responsibleUserId });
+    const deadline = b.deadline !== undefined ? Date.parse(b.deadline) : undefined;
+    return this.step(
+      p,
+      scope,
+      id,
+      { kind: 'dispatch', responsibleUserId: b.responsibleUserId, deadline, five: b.five },
+      b.reason,
+      'hazard.dispatched',
+      (n) => ({
+        level: n.level!,
+        responsibleUserId: n.responsibleUserId!,
+        deadline: n.deadline!,
+        five: n.five,
+      }),
+    );
+  }
+
+  rectify(p: Principal, scope: EnterpriseScope, id: number, b: { photos: string[]; reason: string }) {
+    const h = this.load(scope, id);
+    const decoded = b.photos.map((x, i) => decodePhoto(x, i));
+    // The machine checks who may rectify before any file is written.
+    applyAction(
+      this.snapshot(h),
+      { kind: 'rectify', afterPhotos: decoded.length },
+      this.actor(p),
+      this.clock.now(),
+    );
+    const stored = decoded.map((ph) => storePhoto(this.dataDir, h.enterpriseId, ph));
+    return this.step(
+      p,
+      scope,
+      id,
+      { kind: 'rectify', afterPhotos: stored.length },
+      b.reason,
+      'hazard.rectified',
+      () => ({
+        photos: stored.map(({ path, sha256 }) => ({ path, sha256 })) as HazardPhotoRef[],
+      }),
+      stored,
+    );
+  }
+
+  verify(p: Principal, scope: EnterpriseScope, id: number, b: { passed: boolean; reason: string }) {
+    return this.step(p, scope, id, { kind: 'verify', passed: b.passed }, b.reason, 'hazard.verified', () => ({
+      passed: b.passed,
+    }));
+  }
+
+  close(p: Principal, scope: EnterpriseScope, id: number, b: { reason: string }) {
+    return this.step(p, scope, id, { kind: 'close' }, b.reason, 'hazard.closed', () => ({}));
+  }
+
+  list(scope: EnterpriseScope, f: Omit<HazardFilter, 'enterpriseIds'> & { enterpriseId?: string }): Hazard[] {
+    if (f.enterpriseId) scope.assert(f.enterpriseId);
+    return this.repo.list({
+      ...f,
+      enterpriseIds: f.enterpriseId ? [f.enterpriseId] : [...scope.enterpriseIds],
+    });
+  }
+
+  detail(scope: EnterpriseScope, id: number): HazardDetail {
+    const h = this.load(scope, id);
+    return { ...h, transitions: this.repo.transitions(id), photos: this.repo.photos(id) };
+  }
+
+  /** Escalates dispatched hazards past their deadline; returns how many escalated now. */
+  checkOverdue(): number {
+    const now = this.clock.now();
+    let n = 0;
+    for (const h of this.repo.overdue(iso(now))) {
+      const level = overdueLevel(this.snapshot(h), now);
+      if (level <= h.overdueLevel) continue;
+      this.bus.transaction(() => {
+        if (!this.repo.update(h.id, h.version, { overdueLevel: level, updatedAt: iso(now) })) return;
+        const reason = `逾期未整改，升级至第 ${level} 级 overdue, escalation level ${level}`;
+        this.repo.addTransition({
+          hazardId: h.id,
+          action: 'escalate',
+          fromState: h.state,
+          toState: h.state,
+          actorUserId: null,
+          actorName: '系统 system',
+          actorRole: 'system',
+          at: iso(now),
+          reason,
+          data: { escalation: level },
+        });
+        this.bus.publish('hazard.overdue', h.enterpriseId, {
+          hazardId: h.id,
+          level: h.level,
+          deadline: h.deadline!,
+          escalation: level,
+          overdueHours: Math.round(((now - Date.parse(h.deadline!)) / 3_600_000) * 10) / 10,
+          responsibleUserId: h.responsibleUserId,
+        });
+        n++;
+      });
+    }
+    return n;
+  }
+
+  start(everySeconds: number, onError: (e: unknown) => void): void {
+    this.timer = setInterval(() => {
+      try {
+        this.checkOverdue();
+      } catch (e) {
+        onError(e);
+      }
+    }, everySeconds * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private load(scope: EnterpriseScope, id: number): Hazard {
+    const h = this.repo.get(id);
+    if (!h) throw HazardServiceErrors.notFound({ id });
+    scope.assert(h.enterpriseId);
+    return h;
+  }
+
+  private snapshot(h: Hazard) {
+    return {
+      state: h.state,
+      level: h.level,
+      responsibleUserId: h.responsibleUserId,
+      deadline: h.deadline ? Date.parse(h.deadline) : null,
+      five: h.five,
+      registeredBy: h.registeredBy,
+      rectifiedBy: h.rectifiedBy,
+    };
+  }
+
+  private actor(p: Principal) {
+    return { userId: p.userId, canManage: roleHas(p.role, 'hazard:write') };
+  }
+
+  private record(
+    hazardId: number,
+    action: string,
+    from: Hazard['state'] | null,
+    to: Hazard['state'],
+    p: Principal,
+    at: string,
+    reason: string,
+    data: Record<string, unknown> | null,
+  ): void {
+    this.repo.addTransition({
+      hazardId,
+      action,
+      fromState: from,
+      toState: to,
+      actorUserId: p.userId,
+      actorName: p.displayName,
+      actorRole: p.role,
+      at,
+      reason,
+      data,
+    });
+  }
+
+  private step<E extends StepEvent>(
+    p: Principal,
+    scope: EnterpriseScope,
+    id: number,
+    action: HazardAction,
+    reason: string,
+    event: E,
+    extra: (
+      next: Hazard,
+    ) => Omit<HazardEventMap[E], 'hazardId' | 'from' | 'to' | 'byUserId' | 'by' | 'reason'>,
+    afterPhotos: StoredPhoto[] = [],
+  ): HazardDetail {
+    const h = this.load(scope, id);
+    const nowMs = this.clock.now();
+    const now = iso(nowMs);
+    const change = applyAction(this.snapshot(h), action, this.actor(p), nowMs);
+    const patch: Partial<Hazard> = {
+      state: change.state,
+      updatedAt: now,
+      ...(change.level !== undefined ? { level: change.level } : {}),
+      ...(change.five !== undefined ? { five: change.five } : {}),
+      ...(change.responsibleUserId !== undefined ? { responsibleUserId: change.responsibleUserId } : {}),
+      ...(change.deadline !== undefined && change.deadline !== null
+        ? { deadline: iso(change.deadline), overdueLevel: 0 }
+        : {}),
+      ...(change.rectifiedBy !== undefined
+        ? { rectifiedBy: change.rectifiedBy, rectifiedAt: change.rectifiedBy ? now : null }
+        : {}),
+      ...(action.kind === 'verify' && action.passed ? { verifiedBy: p.userId, verifiedAt: now } : {}),
+      ...(action.kind === 'close' ? { closedAt: now } : {}),
+    };
+    this.bus.transaction(() => {
+      if (!this.repo.update(id, h.version, patch)) throw Errors.conflict({ id });
+      for (const s of afterPhotos)
+        this.repo.addPhoto({ hazardId: id, kind: 'after', ...s, addedBy: p.userId, at: now });
+      const next = this.repo.get(id)!;
+      const data = { ...extra(next) } as Record<string, unknown>;
+      this.record(id, action.kind, h.state, change.state, p, now, reason, data);
+      this.bus.publish(event, h.enterpriseId, {
+        hazardId: id,
+        from: h.state,
+        to: change.state,
+        byUserId: p.userId,
+        by: p.displayName,
+        reason,
+        ...data,
+      } as HazardEventMap[E] as never);
+    });
+    return this.detail(scope, id);
+  }
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import type { AppServices } from '../../src/app-services.ts';
+import { createAuditModule, type AuditModule } from '../../src/audit/module.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { createPermitsModule } from '../../src/permits/module.ts';
+import { createCoreServices } from '../../src/services.ts';
+import { FakeClock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
+
+/** A real service (temp SQLite file, real data folder) with the permits and audit modules wired. */
+export interface AuditHarness {
+  dir: string;
+  config: Config;
+  app: FastifyInstance;
+  services: AppServices & { close(): void };
+  audit: AuditModule;
+  clock: FakeClock;
+  login(username: string): Promise<string>;
+  call(
+    user: string,
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    payload?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> & { code?: string } }>;
+  /** closes the service; keeps the folder when `keep` (for tampering with the files afterwards) */
+  close(keep?: boolean): Promise<void>;
+}
+
+export const SITE_A = {
+  id: 'site-a',
+  name: '甲-炼钢车间',
+  enterpriseId: 'ent-a',
+  cameras: [
+    { id: 'cam-weld', name: '焊接点', url: 'rtsp://127.0.0.1:1/weld' },
+    { id: 'cam-tank', name: '储罐', url: 'rtsp://127.0.0.1:1/tank' },
+  ],
+};
+
+export async function startAuditHarness(start = Date.UTC(2026, 0, 5, 0, 0, 0)): Promise<AuditHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'jianhu-audit-'));
+  const base = testConfigInput(dir);
+  const config = validateConfig({ ...base, sites: [SITE_A, (base.sites as unknown[])[1]] });
+  const clock = new FakeClock(start);
+  const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
+  const permits = createPermitsModule(services);
+  services.permits = permits;
+  await permits.start();
+  const audit = createAuditModule(services);
+  services.audit = audit;
+  audit.start();
+  const app = await buildApp(services, { logRequests: false });
+  await app.ready();
+  const tokens = new Map<string, string>();
+  const parse = (res: { statusCode: number; headers: Record<string, unknown>; body: string }) => {
+    const json = String(res.headers['content-type'] ?? '').startsWith('application/json');
+    return {
+      status: res.statusCode,
+      body: json && res.body ? (JSON.parse(res.body) as never) : ({} as never),
+    };
+  };
+  const login = async (username: string) => {
+    const hit = tokens.get(username);
+    if (hit) return hit;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password: TEST_PASSWORD },
+    });
+    if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.body}`);
+    const h = `Bearer ${(res.json() as { token: string }).token}`;
+    tokens.set(username, h);
+    return h;
+  };
+  return {
+    dir,
+    config,
+    app,
+    services,
+    audit,
+    clock,
+    login,
+    async call(user, method, url, payload) {
+      let res = await app.inject({
+        method,
+        url,
+        headers: { authorization: await login(user) },
+        ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+      });
+      if (res.statusCode !== 401) return parse(res);
+      tokens.delete(user); // the fake clock moved past the session's lifetime: sign in again
+      res = await app.inject({
+        method,
+        url,
+        headers: { authorization: await login(user) },
+        ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+      });
+      return parse(res);
+    },
+    async close(keep = false) {
+      audit.stop();
+      permits.stop();
+      await app.close();
+      services.close();
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A real small JPEG (base64), different per seed. */
+export async function jpeg(seed: number): Promise<string> {
+  const buf = await sharp({
+    create: { width: 16, height: 12, channels: 3, background: { r: (seed * 40) % 256, g: 80, b: 120 } },
+  })
+    .jpeg()
+    .toBuffer();
+  return buf.toString('base64');
+}
