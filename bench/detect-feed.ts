@@ -19,11 +19,14 @@ export interface FeedOptions {
 export interface Feed {
   stop(): Promise<void>;
   framesOut: () => number;
+  /** resolves once every camera has delivered a frame (RTSP connect + first key frame take seconds) */
+  allStarted(timeoutMs: number): Promise<boolean>;
 }
 
 export function startFeeds(o: FeedOptions): Feed {
   const procs: ChildProcess[] = [];
   let framesOut = 0;
+  const started = new Set<string>();
   const frameBytes = o.width * o.height * 3;
   o.inputs.forEach((input, i) => {
     const cameraId = `cam-${String(i + 1).padStart(2, '0')}`;
@@ -63,6 +66,7 @@ export function startFeeds(o: FeedOptions): Feed {
         off += n;
         if (filled === frameBytes) {
           framesOut++;
+          started.add(cameraId);
           o.onFrame({ cameraId, ts: Date.now(), seq: seq++, width: o.width, height: o.height, data: frame });
           frame = Buffer.allocUnsafe(frameBytes);
           filled = 0;
@@ -72,6 +76,11 @@ export function startFeeds(o: FeedOptions): Feed {
   });
   return {
     framesOut: () => framesOut,
+    allStarted: async (timeoutMs) => {
+      const end = Date.now() + timeoutMs;
+      while (started.size < o.inputs.length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      return started.size === o.inputs.length;
+    },
     stop: async () => {
       await Promise.all(
         procs.map(

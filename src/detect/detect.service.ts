@@ -1,0 +1,91 @@
+import type { AppServices } from '../app-services.ts';
+import type { Frame } from '../ingest/types.ts';
+import { AppError } from '../shared/errors.ts';
+import type { DetectConfig } from './config.schema.ts';
+import { createDetectMetrics, DetectScheduler, type DetectionResult } from './scheduler.ts';
+import type { Label } from './types.ts';
+import { InferencePool } from './worker/inference-pool.ts';
+
+/** Ingest's side of the contract: `onFrame('*', h)` delivers every decoded frame of every camera. */
+export interface FrameSource {
+  onFrame(cameraId: string, handler: (f: Frame) => void): (() => void) | void;
+}
+
+/**
+ * The detection runtime as the composition root sees it: `sessions` inference workers + the fair
+ * scheduler. Wire it: `detect.attach(ingest)` (frames in), `detect.onResult(r => violations.handle(r))`
+ * (detections out), `detect.setActivePermit(cameraId, true|false)` from permits (priority).
+ */
+export class DetectService {
+  private detachers: (() => void)[] = [];
+
+  private constructor(
+    readonly pool: InferencePool,
+    readonly scheduler: DetectScheduler,
+  ) {}
+
+  static async start(
+    services: Pick<AppServices, 'logger' | 'metrics' | 'health'>,
+    config: DetectConfig,
+  ): Promise<DetectService> {
+    const { logger } = services;
+    const t0 = performance.now();
+    let pool: InferencePool;
+    try {
+      pool = await InferencePool.start(config.sessions, {
+        models: config.models,
+        modelsDir: config.modelsDir,
+        threads: config.threads,
+        overrides: config.overrides,
+      });
+    } catch (e) {
+      const detail = e instanceof AppError ? `${e.code}: ${e.message}` : (e as Error).message;
+      services.health.set('detect', () => ({ ok: false, detail }));
+      throw e;
+    }
+    const scheduler = new DetectScheduler(
+      pool,
+      config.scheduler,
+      createDetectMetrics(services.metrics.registry),
+      logger,
+    );
+    services.health.set('detect', () => ({
+      ok: pool.size === config.sessions,
+      detail: `${pool.size}/${config.sessions} inference workers; ${pool.models.join(', ')}`,
+    }));
+    logger.info(
+      {
+        models: pool.models,
+        sessions: config.sessions,
+        threads: config.threads,
+        ms: Math.round(performance.now() - t0),
+      },
+      'detectors ready 检测模型已加载',
+    );
+    return new DetectService(pool, scheduler);
+  }
+
+  /** Labels the running detectors can produce (rules whose inputs are missing stay silent). */
+  get labels(): ReadonlySet<Label> {
+    return new Set(this.pool.labels);
+  }
+
+  attach(source: FrameSource): void {
+    const off = source.onFrame('*', (f) => this.scheduler.offer(f));
+    if (off) this.detachers.push(off);
+  }
+
+  onResult(handler: (r: DetectionResult) => void): () => void {
+    return this.scheduler.onResult(handler);
+  }
+
+  setActivePermit(cameraId: string, active: boolean): void {
+    this.scheduler.setActivePermit(cameraId, active);
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.detachers.splice(0)) off();
+    this.scheduler.stop();
+    await this.pool.close();
+  }
+}
