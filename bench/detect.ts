@@ -17,7 +17,6 @@ import { createDetectMetrics, DetectScheduler } from '../src/detect/scheduler.ts
 import { defaultDetectConfig } from '../src/detect/settings.ts';
 import { InferencePool } from '../src/detect/worker/inference-pool.ts';
 import { startFeeds } from './detect-feed.ts';
-import type * as SimModule from '../streams-sim/index.ts';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -71,7 +70,13 @@ async function cameraInputs(
   const simPath = `${PROJECT_ROOT}streams-sim/index.ts`;
   if (existsSync(simPath) && !process.argv.includes('--file')) {
     try {
-      const sim = (await import(simPath)) as typeof SimModule;
+      // streams-sim's startSim (typed locally so this file compiles before streams-sim lands)
+      const sim = (await import(simPath)) as {
+        startSim(o: { cameras: number; sources: { kind: 'factory' }[] }): Promise<{
+          url(cam: number): string;
+          stop(): Promise<void>;
+        }>;
+      };
       const s = await sim.startSim({
         cameras: n,
         sources: Array.from({ length: n }, () => ({ kind: 'factory' as const })),
