@@ -62,6 +62,27 @@ describe('no_helmet 未戴安全帽', () => {
   });
 });
 
+describe('track fragmentation guard', () => {
+  const far = box(700, 300);
+  const bareFar = (): Detection[] => [person(far), headOf(far, 'head')];
+  it('the same bare head back at the same spot after a long occlusion is not a second alarm', () => {
+    // 4 s hidden: the tracker drops the track (3 s) and the violation ends (5 s unseen); same person again
+    const seq = [...repeat(10, bare), ...repeat(12, nobody), ...repeat(12, bare)];
+    expect(kinds(runScript({}, seq), 'no_helmet')).toEqual(['started', 'ended']);
+  });
+  it('an active violation is handed to the new track (one update, no new alarm)', () => {
+    const seq = [...repeat(10, bare), ...repeat(8, nobody), ...repeat(12, bare)];
+    const ev = runScript({ rules: { noHelmet: { clearSeconds: 30 } } }, seq);
+    expect(kinds(ev, 'no_helmet')).toEqual(['started', 'updated']);
+    expect(ev[1]!.violation.key).toBe(ev[0]!.violation.key);
+    expect(ev[1]!.violation.trackId).not.toBe(ev[0]!.violation.trackId);
+  });
+  it('a different person elsewhere still raises their own', () => {
+    const seq = [...repeat(10, bare), ...repeat(12, nobody), ...repeat(12, bareFar)];
+    expect(kinds(runScript({}, seq), 'no_helmet')).toEqual(['started', 'ended', 'started']);
+  });
+});
+
 describe('no_vest 未穿反光衣 (work areas only)', () => {
   const noVest = (): Detection[] => [person(P), { label: 'no_vest', score: 0.8, box: [105, 340, 175, 440] }];
   it('fires inside a work area', () => {
