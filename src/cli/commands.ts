@@ -3,6 +3,7 @@ import { serveCommand } from './commands/serve.ts';
 import { detectCommand } from './commands/detect.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { auditExportCommand } from './commands/audit-export.ts';
+import { evalCommand } from './commands/eval.ts';
 
 export interface Command {
   summary: string;
@@ -15,6 +16,7 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   'config check': configCheckCommand,
   detect: detectCommand,
+  eval: evalCommand,
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
 };

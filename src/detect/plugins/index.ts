@@ -1,10 +1,15 @@
 import { PluginRegistry } from '../registry.ts';
 import { YoloxDetector } from './yolox.plugin.ts';
+import { OwnYoloxHeadDetector } from './ppe-yolox-head.ts';
+import { VestClassifier } from './ppe-vest.ts';
 
 /**
  * Every detector plugin the service knows, keyed by the manifest's `plugin` field.
  * To add one: implement `Detector` (src/detect/types.ts) in plugins/<type>.plugin.ts and add a line.
  */
 export function builtinPlugins(): PluginRegistry {
-  return new PluginRegistry().register('yolox', (entry, ctx) => new YoloxDetector(entry, ctx));
+  return new PluginRegistry()
+    .register('yolox', (entry, ctx) => new YoloxDetector(entry, ctx))
+    .register('own-yolox-head', (entry, ctx) => new OwnYoloxHeadDetector(entry, ctx))
+    .register('own-vest-classifier', (entry, ctx) => new VestClassifier(entry, ctx));
 }

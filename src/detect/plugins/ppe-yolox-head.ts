@@ -8,14 +8,24 @@ import sharp from 'sharp';
 import ort from 'onnxruntime-node';
 import { DetectErrors, MIN_IMAGE_SIDE } from '../errors.ts';
 import { readVerifiedModel, type ModelEntry } from '../manifest.ts';
+import type { PluginContext } from '../registry.ts';
 import type { Detection, Detector, Label, RgbImage } from '../types.ts';
 import { decodeYolox, letterboxGeometry } from './ppe-postprocess.ts';
 
-export interface OwnModelOptions {
-  /** config.detect.modelsDir (project models resolve under models/ regardless) */
-  modelsDir: string;
-  /** onnxruntime intra-op threads; 1 by default so parallel sessions do not oversubscribe */
-  threads?: number;
+/**
+ * Per-class thresholds: the manifest's `thresholds.perClass` (chosen on validation data by the
+ * training script), else `thresholds.score`; a `score` setting (config.detect.overrides) replaces
+ * them all (`jianhu eval` uses 0.01 to see the whole precision/recall curve).
+ */
+export function classThresholds(
+  entry: ModelEntry,
+  labels: readonly Label[],
+  settings: Readonly<Record<string, unknown>>,
+): Partial<Record<Label, number>> {
+  const perClass = (entry.thresholds as { perClass?: Partial<Record<Label, number>> }).perClass ?? {};
+  const dflt = entry.thresholds.score ?? 0.3;
+  const forced = typeof settings.score === 'number' ? settings.score : undefined;
+  return Object.fromEntries(labels.map((l) => [l, forced ?? perClass[l] ?? dflt]));
 }
 
 export function checkImage(image: RgbImage): void {
@@ -58,21 +68,23 @@ export class OwnYoloxHeadDetector implements Detector {
   private session: ort.InferenceSession | null = null;
   private readonly thresholds: Partial<Record<Label, number>>;
 
+  private readonly nms: number;
+
   constructor(
     private readonly entry: ModelEntry,
-    private readonly opts: OwnModelOptions,
+    private readonly ctx: Pick<PluginContext, 'modelsDir' | 'threads'> & Partial<PluginContext>,
   ) {
     this.name = entry.name;
     const classes = Object.entries(entry.classes).sort((a, b) => Number(a[0]) - Number(b[0]));
     this.labels = classes.map(([, l]) => l);
-    const perClass = (entry.thresholds as { perClass?: Partial<Record<Label, number>> }).perClass ?? {};
-    const dflt = entry.thresholds.score ?? 0.3;
-    this.thresholds = Object.fromEntries(this.labels.map((l) => [l, perClass[l] ?? dflt]));
+    const settings = ctx.settings ?? {};
+    this.thresholds = classThresholds(entry, this.labels, settings);
+    this.nms = typeof settings.nms === 'number' ? settings.nms : (entry.thresholds.nms ?? 0.45);
   }
 
   async init(): Promise<void> {
-    const bytes = readVerifiedModel(this.entry, this.opts.modelsDir);
-    const threads = this.opts.threads ?? 1;
+    const bytes = readVerifiedModel(this.entry, this.ctx.modelsDir);
+    const threads = this.ctx.threads;
     this.session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -103,7 +115,7 @@ export class OwnYoloxHeadDetector implements Detector {
       scale,
       srcWidth: image.width,
       srcHeight: image.height,
-      nms: this.entry.thresholds.nms ?? 0.45,
+      nms: this.nms,
     });
   }
 

@@ -1,0 +1,181 @@
+/**
+ * `jianhu eval --dataset DIR --format voc|yolo`: runs the detection pipeline of `jianhu detect` on
+ * every labelled image under DIR and prints AP@0.5 per class, precision/recall at the shipped
+ * thresholds, a confusion summary and (fire/smoke) the frame-level decision.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import sharp from 'sharp';
+import { readImageRgb } from '../../detect/image-file.ts';
+import { loadManifest, PROJECT_ROOT, type ModelEntry } from '../../detect/manifest.ts';
+import { DetectionPipeline, defaultModelNames } from '../../detect/pipeline.ts';
+import { classThresholds } from '../../detect/plugins/ppe-yolox-head.ts';
+import { defaultDetectConfig } from '../../detect/settings.ts';
+import { LABELS, type Label } from '../../detect/types.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Command } from '../commands.ts';
+import { DEFAULT_CLASS_MAP, readLabelledFolder } from './eval-data.ts';
+import { evaluate, formatReport } from './eval-run.ts';
+
+const USAGE =
+  'usage: jianhu eval --dataset DIR --format voc|yolo [--list FILE] [--model NAME]... [--labels a,b] [--map name=label,...] [--json]\n' +
+  '  --list FILE   only the images named in FILE (one path a line, relative to the project root)\n' +
+  '  --labels      labels to score (default: those both the dataset and the models have, except person)\n' +
+  '  --map         extra dataset class name → label mappings, e.g. --map hat=helmet,no_hat=head\n';
+
+interface Args {
+  dataset: string;
+  format: 'voc' | 'yolo';
+  list?: string;
+  models: string[];
+  labels?: Label[];
+  map: Record<string, Label | null>;
+  json: boolean;
+}
+
+export function parseEvalArgs(argv: string[]): Args | string {
+  let dataset: string | undefined;
+  let format: string | undefined;
+  const out: Omit<Args, 'dataset' | 'format'> = { models: [], map: { ...DEFAULT_CLASS_MAP }, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const v = (): string => argv[++i] ?? '';
+    if (a === '--dataset') dataset = v();
+    else if (a === '--format') format = v();
+    else if (a === '--list') out.list = v();
+    else if (a === '--model') out.models.push(...v().split(',').filter(Boolean));
+    else if (a === '--json') out.json = true;
+    else if (a === '--labels') {
+      const ls = v().split(',').filter(Boolean);
+      const bad = ls.find((l) => !(LABELS as readonly string[]).includes(l));
+      if (bad || ls.length === 0)
+        return `--labels: unknown label ${bad ?? '(none)'} (known: ${LABELS.join(', ')})`;
+      out.labels = ls as Label[];
+    } else if (a === '--map') {
+      for (const pair of v().split(',').filter(Boolean)) {
+        const [k, l] = pair.split('=');
+        if (!k || !l || !(LABELS as readonly string[]).includes(l)) return `--map: bad pair "${pair}"`;
+        out.map[k.toLowerCase()] = l as Label;
+      }
+    } else return `unknown option ${a}`;
+  }
+  if (!dataset) return '--dataset is required';
+  if (format !== 'voc' && format !== 'yolo') return '--format must be voc or yolo';
+  return { ...out, dataset, format };
+}
+
+const sizeOf = async (f: string): Promise<{ width: number; height: number }> => {
+  const m = await sharp(f).metadata();
+  return { width: m.width ?? 0, height: m.height ?? 0 };
+};
+
+export const evalCommand: Command = {
+  summary: 'measure the detectors on a labelled folder 在标注数据上评估模型 (AP@0.5, precision/recall)',
+  async run(argv) {
+    const args = parseEvalArgs(argv);
+    if (typeof args === 'string') {
+      process.stderr.write(`jianhu eval: ${args}\n${USAGE}`);
+      return 2;
+    }
+    if (!existsSync(args.dataset) || !statSync(args.dataset).isDirectory()) {
+      process.stderr.write(
+        `jianhu eval: JH_ERR_EVAL_DATASET: no such folder 数据集目录不存在: ${args.dataset}\n`,
+      );
+      return 2;
+    }
+    let images = await readLabelledFolder(args.dataset, args.format, sizeOf, args.map);
+    if (args.list) {
+      if (!existsSync(args.list)) {
+        process.stderr.write(
+          `jianhu eval: JH_ERR_EVAL_LIST: no such list file 列表文件不存在: ${args.list}\n`,
+        );
+        return 2;
+      }
+      const wanted = new Set(
+        readFileSync(args.list, 'utf8')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .map((l) => (isAbsolute(l) ? l : resolve(PROJECT_ROOT, l))),
+      );
+      images = images.filter((i) => wanted.has(resolve(i.file)));
+    }
+    if (images.length === 0) {
+      process.stderr.write(
+        `jianhu eval: JH_ERR_EVAL_EMPTY: no labelled images 没有带标注的图像 in ${args.dataset} (${args.format})\n`,
+      );
+      return 2;
+    }
+    const cfg = defaultDetectConfig();
+    const manifest = loadManifest();
+    const names = args.models.length > 0 ? args.models : (cfg.models ?? defaultModelNames(manifest));
+    const entries = manifest.models.filter((m) => names.includes(m.name));
+    // see every detection (score ≥ 0.01) for AP; shipped thresholds are applied when scoring
+    const overrides = Object.fromEntries(
+      entries.map((e) => [e.name, { ...(cfg.overrides?.[e.name] ?? {}), score: 0.01 }]),
+    );
+    let pipeline: DetectionPipeline;
+    try {
+      pipeline = await DetectionPipeline.create({
+        models: names,
+        modelsDir: cfg.modelsDir,
+        threads: cfg.threads,
+        overrides,
+        manifest,
+      });
+    } catch (e) {
+      process.stderr.write(
+        `jianhu eval: cannot load models 无法加载模型: ${e instanceof AppError ? `${e.code}: ` : ''}${(e as Error).message}\n`,
+      );
+      return e instanceof AppError && e.status === 400 ? 2 : 1;
+    }
+    const datasetLabels = new Set(images.flatMap((i) => i.gts.map((g) => g.label)));
+    const labels =
+      args.labels ??
+      pipeline.labels.filter(
+        (l) => l !== 'person' && (datasetLabels.has(l) || l === 'fire' || l === 'smoke'),
+      );
+    const thresholds = shippedThresholds(entries, labels);
+    const frameEntry = entries.find((e) => typeof e.options?.frameThreshold === 'number');
+    const frame = frameEntry && labels.some((l) => l === 'fire' || l === 'smoke');
+    try {
+      const report = await evaluate(
+        images,
+        async (f) => pipeline.detect(await readImageRgb(f)),
+        {
+          labels,
+          thresholds,
+          ...(frame
+            ? {
+                frameLabels: ['fire', 'smoke'] as Label[],
+                frameThreshold: frameEntry.options?.frameThreshold as number,
+              }
+            : {}),
+        },
+        (n) => {
+          if (!args.json && n % 25 === 0) process.stderr.write(`  ${n}/${images.length}\n`);
+        },
+      );
+      process.stdout.write(
+        args.json
+          ? `${JSON.stringify(report)}\n`
+          : `models 模型: ${pipeline.names.join(', ')}\n${formatReport(report)}\n`,
+      );
+      return 0;
+    } finally {
+      await pipeline.close();
+    }
+  },
+};
+
+function shippedThresholds(
+  entries: readonly ModelEntry[],
+  labels: readonly Label[],
+): Partial<Record<Label, number>> {
+  const out: Partial<Record<Label, number>> = {};
+  for (const e of entries) {
+    const own = Object.values(e.classes).filter((l) => labels.includes(l));
+    Object.assign(out, classThresholds(e, own, {}));
+  }
+  return out;
+}

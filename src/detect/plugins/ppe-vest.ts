@@ -1,0 +1,114 @@
+/**
+ * Stage-2 hi-vis vest classifier (`ppe-vest`): for each person found by the stage-1 detector, the
+ * person crop (256×128 BGR, as the Intel person re-id embedder expects) goes through our ONNX model
+ * (re-id embedder, frozen + L2 norm + a trained 2-layer head) giving p(vest). Each person yields one
+ * detection, `vest` (score p) or `no_vest` (score 1 − p), boxed on the torso estimated from the
+ * person box (offsets learned from the training labels; see models/ppe-vest.card.md).
+ */
+import sharp from 'sharp';
+import ort from 'onnxruntime-node';
+import { readVerifiedModel, type ModelEntry } from '../manifest.ts';
+import type { PluginContext } from '../registry.ts';
+import type { Box, Detection, Detector, Label, RgbImage } from '../types.ts';
+import { checkImage } from './ppe-yolox-head.ts';
+
+export const CROP_W = 128;
+export const CROP_H = 256;
+
+/** Person box → torso box: [x1, y1, x2, y2] as fractions of the person box. */
+export type TorsoMap = [number, number, number, number];
+
+export function torsoBox(person: Box, m: TorsoMap): Box {
+  const w = person[2] - person[0];
+  const h = person[3] - person[1];
+  return [person[0] + m[0] * w, person[1] + m[1] * h, person[0] + m[2] * w, person[1] + m[3] * h];
+}
+
+/** Crops `box` (clamped to the image) and stretches it to 128×256, as NHWC BGR 0..255 floats. */
+export async function personCrop(image: RgbImage, box: Box): Promise<Float32Array | null> {
+  const left = Math.max(0, Math.floor(box[0]));
+  const top = Math.max(0, Math.floor(box[1]));
+  const width = Math.min(image.width, Math.ceil(box[2])) - left;
+  const height = Math.min(image.height, Math.ceil(box[3])) - top;
+  if (width < 4 || height < 8) return null;
+  const px = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
+    .extract({ left, top, width, height })
+    .resize(CROP_W, CROP_H, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer();
+  const t = new Float32Array(CROP_W * CROP_H * 3);
+  for (let i = 0; i < CROP_W * CROP_H; i++) {
+    t[i * 3] = px[i * 3 + 2] as number;
+    t[i * 3 + 1] = px[i * 3 + 1] as number;
+    t[i * 3 + 2] = px[i * 3] as number;
+  }
+  return t;
+}
+
+export class VestClassifier implements Detector {
+  readonly name: string;
+  readonly labels: readonly Label[] = ['vest', 'no_vest'];
+  private session: ort.InferenceSession | null = null;
+  private readonly threshold: number;
+  private readonly torso: TorsoMap;
+  private readonly minPersonScore: number;
+  private readonly maxCrops: number;
+
+  constructor(
+    private readonly entry: ModelEntry,
+    private readonly ctx: Pick<PluginContext, 'modelsDir' | 'threads'>,
+  ) {
+    this.name = entry.name;
+    const o = entry.options ?? {};
+    this.threshold = entry.thresholds.score ?? 0.5;
+    this.torso = (o.torso as TorsoMap | undefined) ?? [0.1, 0.15, 0.9, 0.6];
+    this.minPersonScore = (o.minPersonScore as number | undefined) ?? 0.3;
+    this.maxCrops = (o.maxCrops as number | undefined) ?? 8;
+  }
+
+  async init(): Promise<void> {
+    const bytes = readVerifiedModel(this.entry, this.ctx.modelsDir);
+    this.session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: this.ctx.threads,
+      interOpNumThreads: 1,
+    });
+    await this.probability(new Float32Array(CROP_W * CROP_H * 3).fill(114));
+  }
+
+  /** p(vest) for one prepared crop. */
+  async probability(crop: Float32Array): Promise<number> {
+    if (!this.session) throw new Error(`${this.name}: init() first`);
+    const out = await this.session.run({
+      [this.entry.input.name]: new ort.Tensor('float32', crop, [1, CROP_H, CROP_W, 3]),
+    });
+    return (out[this.entry.output.name]?.data as Float32Array)[0] as number;
+  }
+
+  async detect(image: RgbImage, context?: readonly Detection[]): Promise<Detection[]> {
+    checkImage(image);
+    const people = (context ?? [])
+      .filter((d) => d.label === 'person' && d.score >= this.minPersonScore)
+      .sort((a, b) => area(b.box) - area(a.box))
+      .slice(0, this.maxCrops);
+    const out: Detection[] = [];
+    for (const p of people) {
+      const crop = await personCrop(image, p.box);
+      if (!crop) continue;
+      const pv = await this.probability(crop);
+      const box = torsoBox(p.box, this.torso);
+      out.push(
+        pv >= this.threshold ? { label: 'vest', score: pv, box } : { label: 'no_vest', score: 1 - pv, box },
+      );
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.session?.release();
+    this.session = null;
+  }
+}
+
+const area = (b: Box): number => (b[2] - b[0]) * (b[3] - b[1]);

@@ -1,0 +1,225 @@
+/** Model-card text for the models trained here (written by the train scripts, numbers filled in). */
+import type { EvalReport } from '../src/cli/commands/eval-run.ts';
+import type { HeadResult } from './head/train-yolox-head.ts';
+
+const BACKBONE = `- Backbone: YOLOX-Nano (COCO, 416×416, Apache-2.0, Megvii; ONNX from Kazuhito00/MOT-Tracking-by-Detection-Pipeline
+  commit e50a76b8), frozen. Input and output are YOLOX's: 416×416 BGR 0..255, top-left letterbox padded with 114;
+  output \`output\` [1, 3549, 5 + classes] raw head rows (tx, ty, tw, th, objectness, class scores; sigmoids applied).
+- Head (ours): per grid cell of each FPN level (strides 8/16/32), the 64-channel classification and 64-channel
+  regression features of YOLOX's head are concatenated (128 values) and fed to a 2-layer perceptron
+  (128 → hidden → 5 + classes, ReLU), written into the ONNX graph as two 1×1 convolutions. Trained in plain
+  TypeScript (Adam, cosine learning rate, seeded) on features precomputed once per (augmented) image.`;
+
+export interface HardhatCardInput {
+  res: HeadResult;
+  thresholds: Record<string, number>;
+  valF1: Record<string, number>;
+  counts: { hTrain: number; hVal: number; hTest: number; svTrain: number; svVal: number; svTest: number };
+  tables: { hhw: string; sv: string };
+  ms: number;
+  minutes: number;
+}
+
+export function hardhatCard(c: HardhatCardInput): string {
+  return `# ppe-hardhat — hard hat (\`helmet\`) vs bare head (\`head\`)
+
+File \`models/ppe-hardhat.onnx\`, ${c.res.bytes} bytes, sha256 \`${c.res.sha256}\`.
+Reproduce: \`npm run train:ppe-hardhat\` (seeded; ${c.minutes.toFixed(1)} min on the shared 2-core machine:
+features ${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/datasets/hard-hat-workers/images/test --format voc\`.
+
+## Model
+${BACKBONE}
+- Labels: class 0 \`helmet\` (a head wearing a hard hat; the box covers head + hat), class 1 \`head\` (bare head).
+- Runtime plugin: \`src/detect/plugins/ppe-yolox-head.ts\` (\`own-yolox-head\`), stage 1 (whole frame).
+
+## Data (credit)
+- Hard Hat Workers (Northeastern University, China; via MakeML / Roboflow Public), public domain, 501-photo subset:
+  train ${c.counts.hTrain}, val ${c.counts.hVal}, test ${c.counts.hTest} (its own split, one photo per file).
+- "Safety vest - v4", Roboflow Universe (workspace object-detection), **CC BY 4.0**: classes capacete → helmet,
+  sem_capacete → head. train ${c.counts.svTrain} files (3 augmented copies per source photo; every source photo that
+  also appears in valid/ or test/ removed), val ${c.counts.svVal}, test ${c.counts.svTest}.
+- Training samples: ${c.res.trainSamples.images} images (hard-hat-workers photos + 2 augmented copies each: crop/zoom-out,
+  flip, brightness 0.45–1.4, contrast, saturation/greyscale, channel gains, noise, low-resolution, blur, JPEG 20–85),
+  ${c.res.trainSamples.cells} grid cells (${c.res.trainSamples.positives} positive; negatives sampled per level plus
+  up to 40 per image where COCO sees a person: hard negatives).
+
+## Thresholds (chosen on the validation splits, best F1 per class)
+${Object.entries(c.thresholds)
+  .map(([l, t]) => `- \`${l}\`: ${t} (val F1 ${(c.valF1[l] ?? 0).toFixed(3)})`)
+  .join('\n')}
+- NMS IoU 0.45 per class.
+
+## Test results (held-back test splits, produced by the same code as \`npm run eval\`)
+hard-hat-workers test:
+
+${c.tables.hhw}
+
+safety-vest-v4 test (22 photos, small):
+
+${c.tables.sv}
+
+Targets: head AP@0.5 ≥ 0.6, helmet AP@0.5 ≥ 0.8.
+
+## Cost
+${c.ms.toFixed(1)} ms per image in the evaluation loop (JPEG decode + letterbox + inference + decode), onnxruntime
+intraOpNumThreads 1, on a 2-core machine shared with other jobs (idle numbers are lower; see \`npm run bench:models\`).
+It is a full YOLOX-Nano pass: when the pipeline also runs yolox-nano-coco for persons, the backbone runs twice
+(a combined graph would save that; not done yet).
+
+## Known weaknesses
+- Trained on construction-site photos (mostly daylight, frontal, mid-distance): overhead CCTV views of a
+  metallurgy plant, welding masks, hoods, caps and hair nets are not in the data; expect more helmet/head
+  confusions there. Heads smaller than ~10 px in the 416 input are often missed.
+- Bare heads are the minority class (548 vs 1873 boxes in hard-hat-workers); yellow/white caps and light hair
+  can be called \`helmet\`.
+- The backbone is frozen (COCO features); only the head was trained.
+`;
+}
+
+export interface FireCardInput {
+  res: HeadResult;
+  T: number;
+  valFrame: { recall: number; fpRate: number };
+  valF1: Record<string, number>;
+  split: Record<
+    'train' | 'val' | 'test' | 'trainClips' | 'valClips' | 'testClips' | 'trainNeg' | 'valNeg' | 'testNeg',
+    number
+  >;
+  table: string;
+  test: EvalReport;
+  minutes: number;
+}
+
+export function fireCard(c: FireCardInput): string {
+  const f = c.test.frame;
+  return `# fire-smoke — \`fire\` and \`smoke\` on CCTV frames, with a frame-level decision
+
+File \`models/fire-smoke.onnx\`, ${c.res.bytes} bytes, sha256 \`${c.res.sha256}\`.
+Reproduce: \`npm run train:fire-smoke\` (seeded; ${c.minutes.toFixed(1)} min on the shared 2-core machine: features
+${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.toFixed(0)} s). Measure:
+\`npm run eval -- --dataset ../shared/datasets/fire-smoke-cctv --format yolo --list training/splits/fire-smoke-test.txt\`.
+
+## Model
+${BACKBONE}
+- Labels: class 0 \`fire\`, class 1 \`smoke\`. Runtime plugin \`own-yolox-head\`, stage 1 (whole frame).
+- Frame-level decision: a frame is a fire/smoke frame when any \`fire\` or \`smoke\` box scores ≥ ${c.T}
+  (\`options.frameThreshold\` in the manifest; the same value is the shipped box threshold of both classes, so every
+  box \`jianhu detect\` prints is an alarm-worthy one).
+
+## Data (credit)
+- "fire" v8, Roboflow Universe (workspace custom-thxhn, project fire-wrpgm), **CC BY 4.0**; classes Fire → fire,
+  smoke → smoke, default (a whole-frame box on a frame without fire) → negative frame (no boxes).
+- The shipped train/valid/test splits share clips, so all 979 frames were pooled and re-split by clip (video prefix
+  such as \`fire2_mp4\`; numbered web frames \`img_N\` grouped in runs of 25): train ${c.split.train} frames from
+  ${c.split.trainClips} clips (${c.split.trainNeg} negative), val ${c.split.val} / ${c.split.valClips} clips
+  (${c.split.valNeg} negative), test ${c.split.test} / ${c.split.testClips} clips (${c.split.testNeg} negative). The test
+  list is \`training/splits/fire-smoke-test.txt\`.
+- Training: every training frame + 1 augmented copy (2 for negative frames): crop/zoom-out, flip, brightness,
+  contrast, saturation/greyscale, channel gains, noise, low resolution, blur, JPEG. ${c.res.trainSamples.cells} grid
+  cells (${c.res.trainSamples.positives} positive).
+
+## Thresholds (chosen on validation clips only)
+- Frame threshold ${c.T}: the lowest score with ≤ 3% false-positive validation frames (val recall
+  ${c.valFrame.recall.toFixed(3)}, false-positive rate ${c.valFrame.fpRate.toFixed(3)}).
+- Box F1 on validation at its own best threshold: fire ${(c.valF1.fire ?? 0).toFixed(3)}, smoke ${(c.valF1.smoke ?? 0).toFixed(3)}.
+
+## Test results (held-back clips, same code as \`npm run eval\`)
+${c.table}
+
+Frame level: recall ${f ? f.recall.toFixed(3) : 'n/a'} on ${f?.positives ?? 0} fire/smoke frames, false-positive rate
+${f ? f.fpRate.toFixed(3) : 'n/a'} on ${f?.negatives ?? 0} frames without fire. Target: recall ≥ 0.8 at ≤ 5% false-positive frames.
+
+## Cost
+${c.test.msPerImage.toFixed(1)} ms per frame in the evaluation loop (decode + letterbox + inference + decode), one
+onnxruntime thread, shared 2-core machine. A full YOLOX-Nano pass (see \`npm run bench:models\`).
+
+## Known weaknesses
+- Few negative frames (${c.split.trainNeg} in training), and they come from few scenes: furnace glow, molten metal,
+  sparks of welding, orange lighting and steam in a metallurgy plant are not in the data and will raise false alarms.
+  Smoke from fog machines dominates the smoke examples; real industrial smoke and steam look different.
+- The test split is small (${c.split.testClips} clips): the frame-level numbers have wide confidence intervals.
+- Backbone frozen (COCO features); fire/smoke box extents are loosely defined in the labels, so box AP understates
+  the frame-level usefulness.
+`;
+}
+
+export interface VestCardInput {
+  bytes: number;
+  sha256: string;
+  thr: number;
+  torso: number[];
+  valR: { acc: number; bal: number };
+  testR: { acc: number; bal: number; tpr: number; tnr: number };
+  counts: Record<
+    | 'trainPairs'
+    | 'matched'
+    | 'trainCrops'
+    | 'valCrops'
+    | 'testCrops'
+    | 'testMatched'
+    | 'trainImgs'
+    | 'valImgs'
+    | 'testImgs',
+    number
+  >;
+  report: EvalReport;
+  trainSeconds: number;
+  minutes: number;
+}
+
+export function vestCard(c: VestCardInput): string {
+  const rows = c.report.classes
+    .map(
+      (k) =>
+        `| ${k.label} | ${k.gts} | ${k.ap.toFixed(3)} | ${k.threshold.toFixed(2)} | ${k.precision.toFixed(3)} | ${k.recall.toFixed(3)} |`,
+    )
+    .join('\n');
+  return `# ppe-vest — hi-vis vest (\`vest\`) vs none (\`no_vest\`) per detected person
+
+File \`models/ppe-vest.onnx\`, ${c.bytes} bytes, sha256 \`${c.sha256}\`.
+Reproduce: \`npm run train:ppe-vest\` (seeded; ${c.minutes.toFixed(1)} min on the shared 2-core machine, head training
+${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/datasets/safety-vest-v4/test --format yolo\`.
+
+## Model
+- Stage 2 (\`own-vest-classifier\`, \`src/detect/plugins/ppe-vest.ts\`): for each \`person\` from the stage-1 detector
+  (YOLOX-Nano COCO, score ≥ 0.3, largest 8), the person box is cropped and stretched to 128×256 (NHWC, BGR 0..255).
+- Graph: Intel OMZ person-reidentification-retail-0288 (Apache-2.0), frozen → L2 normalisation → Gemm 256→32 → ReLU
+  → Gemm 32→1 → Sigmoid = p(vest) (output \`p_vest\` [1,1]). The head is ours (trained in TypeScript, class-balanced).
+- Output: one detection per person: \`vest\` with score p if p ≥ ${c.thr}, else \`no_vest\` with score 1 − p. The box is
+  the torso estimated from the person box: fractions [${c.torso.map((v) => v.toFixed(3)).join(', ')}] (x1, y1, x2, y2 of
+  the person box; the median over ${c.counts.matched} labelled torsos matched to detected persons).
+
+## Data (credit)
+- "Safety vest - v4", Roboflow Universe (workspace object-detection), **CC BY 4.0**: colete_refletivo → vest,
+  sem_colete_refletivo → no_vest (torso boxes). Train ${c.counts.trainImgs} files (3 augmented copies per source photo;
+  source photos also in valid/ or test/ removed), val ${c.counts.valImgs}, test ${c.counts.testImgs}.
+- Crops are taken the way the runtime takes them: each labelled torso is paired with the smallest detected person
+  box holding it (${c.counts.matched} of ${c.counts.trainPairs} training torsos); a torso no person detection holds gets a
+  person box from the inverse torso map. Training crops: ${c.counts.trainCrops} (originals + 1 augmented copy each: crop,
+  flip, brightness, contrast, saturation/greyscale, channel gains, noise, low resolution, blur, JPEG). Val ${c.counts.valCrops}.
+
+## Threshold
+p(vest) ≥ ${c.thr}: best balanced accuracy on validation (accuracy ${c.valR.acc.toFixed(3)}, balanced ${c.valR.bal.toFixed(3)}).
+
+## Test results
+Torso crops (held-back test split, ${c.counts.testCrops} crops, ${c.counts.testMatched} of them from detected persons):
+accuracy **${c.testR.acc.toFixed(3)}**, balanced accuracy ${c.testR.bal.toFixed(3)}, vest recall ${c.testR.tpr.toFixed(3)},
+no_vest recall ${c.testR.tnr.toFixed(3)}. Target: accuracy ≥ 0.85.
+
+Whole pipeline (person detector → vest classifier; boxes are estimated torsos, so AP@0.5 also measures the torso
+estimate), same code as \`npm run eval\`:
+
+| class | GT boxes | AP@0.5 | threshold | precision | recall |
+|---|---|---|---|---|---|
+${rows}
+
+## Cost
+About one re-id pass per person (≈5 ms per crop on one idle core per the embedder's notes) on top of the person detector.
+
+## Known weaknesses
+- Small test split (${c.counts.testImgs} photos). Construction sites, daylight; metallurgy plants have orange/red aluminised
+  heat-protective clothing, dirty vests, and overhead cameras, none of which are in the data.
+- A person the stage-1 detector misses gets no vest decision at all; occluded people (crowds) share crops.
+- Torso box is a fixed fraction of the person box: sitting/bending people get poorly placed boxes.
+`;
+}

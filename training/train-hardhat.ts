@@ -1,0 +1,98 @@
+/**
+ * `npm run train:ppe-hardhat`: hard hat (`helmet`) vs bare head (`head`) boxes on heads.
+ * YOLOX-Nano COCO backbone frozen; a per-cell MLP head trained here (training/head/).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT, type ModelEntry } from '../src/detect/manifest.ts';
+import type { Label } from '../src/detect/types.ts';
+import { hhw, safetyVest } from './datasets.ts';
+import {
+  chooseThresholds,
+  lowThresholdDetector,
+  reportTable,
+  testReport,
+  upsertManifest,
+  writeCard,
+} from './head/finish.ts';
+import { headEntry, trainYoloxHead } from './head/train-yolox-head.ts';
+import { hardhatCard } from './cards.ts';
+
+const NAME = 'ppe-hardhat';
+const LABELS: Label[] = ['helmet', 'head'];
+const log = (m: string): void => console.log(m);
+
+const t0 = Date.now();
+const [hTrain, hVal, hTest, sv] = await Promise.all([hhw('train'), hhw('val'), hhw('test'), safetyVest()]);
+const keep = (imgs: typeof hTrain) =>
+  imgs.map((i) => ({ ...i, gts: i.gts.filter((g) => LABELS.includes(g.label)) }));
+// JH_LIMIT=N trains on the first N images of each list (a smoke run of the script, not a model)
+const limit = Number(process.env.JH_LIMIT ?? Infinity);
+const train = keep([...hTrain.slice(0, limit), ...sv.train.slice(0, limit)]);
+const val = keep([...hVal, ...sv.val].slice(0, limit));
+const svFiles = new Set(sv.train.map((i) => i.file));
+log(
+  `hard-hat-workers train ${hTrain.length} / val ${hVal.length} / test ${hTest.length}; safety-vest-v4 train ${sv.train.length} / val ${sv.val.length} / test ${sv.test.length}`,
+);
+
+const res = await trainYoloxHead({
+  name: NAME,
+  labels: LABELS,
+  train,
+  val,
+  // safety-vest-v4's train/ already holds 3 augmented copies of each photo
+  augCopies: (img) => (svFiles.has(img.file) ? 0 : 2),
+  levels: [
+    { stride: 8, min: 0, max: 48 },
+    { stride: 16, min: 24, max: 112 },
+    { stride: 32, min: 80, max: 1e9 },
+  ],
+  negRates: [0.05, 0.1, 0.2],
+  hardNegMax: 40,
+  hidden: 48,
+  epochs: Number(process.env.JH_EPOCHS ?? 10),
+  negWeight: 1,
+  seed: 20261122,
+  log,
+});
+
+let entry = headEntry(NAME, LABELS, res.sha256, res.bytes, {});
+const low = await lowThresholdDetector(entry);
+const { thresholds, valF1 } = await chooseThresholds(low, val, LABELS);
+log(`thresholds (best F1 on validation): ${JSON.stringify(thresholds)} F1 ${JSON.stringify(valF1)}`);
+entry = headEntry(NAME, LABELS, res.sha256, res.bytes, {
+  thresholds: {
+    score: Math.min(...Object.values(thresholds)),
+    nms: 0.45,
+    perClass: thresholds,
+  } as ModelEntry['thresholds'],
+});
+const evalOpts = { labels: LABELS, thresholds };
+const testH = await testReport(low, 'hard-hat-workers test', keep(hTest), evalOpts, log);
+const testS = await testReport(low, 'safety-vest-v4 test', keep(sv.test), evalOpts, log);
+upsertManifest(entry);
+const minutes = (Date.now() - t0) / 60000;
+writeCard(
+  NAME,
+  hardhatCard({
+    res,
+    thresholds,
+    valF1,
+    counts: {
+      hTrain: hTrain.length,
+      hVal: hVal.length,
+      hTest: hTest.length,
+      svTrain: sv.train.length,
+      svVal: sv.val.length,
+      svTest: sv.test.length,
+    },
+    tables: { hhw: reportTable(testH), sv: reportTable(testS) },
+    ms: testH.msPerImage,
+    minutes,
+  }),
+);
+writeFileSync(
+  join(PROJECT_ROOT, 'models', `${NAME}.eval.json`),
+  `${JSON.stringify({ hhw: testH, sv: testS }, null, 2)}\n`,
+);
+log(`done in ${minutes.toFixed(1)} min`);

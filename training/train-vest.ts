@@ -1,0 +1,308 @@
+/**
+ * `npm run train:ppe-vest`: hi-vis vest (`vest`) vs none (`no_vest`) for each detected person.
+ * Person crops are taken the way the runtime takes them (YOLOX-Nano person boxes matched to the
+ * labelled torso boxes), embedded by the frozen Intel person re-id model, and a small head is trained.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import type { LabelledImage } from '../src/cli/commands/eval-data.ts';
+import { evaluate, formatReport } from '../src/cli/commands/eval-run.ts';
+import { PROJECT_ROOT, type ModelEntry } from '../src/detect/manifest.ts';
+import { DetectionPipeline } from '../src/detect/pipeline.ts';
+import { CROP_H, CROP_W, personCrop, type TorsoMap } from '../src/detect/plugins/ppe-vest.ts';
+import type { Box, Detection } from '../src/detect/types.ts';
+import { augment, loadRgb, type Img } from './data/augment.ts';
+import { safetyVest } from './datasets.ts';
+import { makeRng } from './head/rng.ts';
+import { upsertManifest, writeCard } from './head/finish.ts';
+import { vestCard } from './cards.ts';
+import { exportVest, l2normalise, predict, trainBinary, VEST_OUTPUT } from './vest/classifier.ts';
+
+const NAME = 'ppe-vest';
+const REID = join(
+  PROJECT_ROOT,
+  '..',
+  'shared',
+  'models',
+  'person-reid',
+  'person-reidentification-retail-0288.onnx',
+);
+const REID_SHA = 'f3966d905e7232026aa8b814c328231a7b45c5b6b4dd32f886894223c4441b80';
+const log = (m: string): void => console.log(m);
+const t0 = Date.now();
+const rng = makeRng(20261124);
+
+interface Pair {
+  file: string;
+  torso: Box;
+  person: Box | null;
+  y: number;
+}
+
+const sv = await safetyVest();
+const limit = Number(process.env.JH_LIMIT ?? Infinity);
+const sets = { train: sv.train.slice(0, limit), val: sv.val.slice(0, limit), test: sv.test };
+const persons = await DetectionPipeline.create({
+  models: ['yolox-nano-coco'],
+  modelsDir: '../shared/models',
+  threads: 1,
+});
+const cache = new Map<string, Detection[]>();
+async function peopleIn(file: string, img: Img): Promise<Detection[]> {
+  const got = cache.get(file) ?? (await persons.detect(img)).filter((d) => d.label === 'person');
+  cache.set(file, got);
+  return got;
+}
+
+/** Each labelled torso with the detected person that holds it (smallest containing box), if any. */
+async function pairs(images: LabelledImage[]): Promise<Pair[]> {
+  const out: Pair[] = [];
+  for (const li of images) {
+    const ppl = await peopleIn(li.file, await loadRgb(li.file));
+    for (const g of li.gts) {
+      if (g.label !== 'vest' && g.label !== 'no_vest') continue;
+      const cx = (g.box[0] + g.box[2]) / 2;
+      const cy = (g.box[1] + g.box[3]) / 2;
+      const holders = ppl.filter((p) => {
+        const inter =
+          Math.max(0, Math.min(p.box[2], g.box[2]) - Math.max(p.box[0], g.box[0])) *
+          Math.max(0, Math.min(p.box[3], g.box[3]) - Math.max(p.box[1], g.box[1]));
+        const ga = (g.box[2] - g.box[0]) * (g.box[3] - g.box[1]);
+        return cx > p.box[0] && cx < p.box[2] && cy > p.box[1] && cy < p.box[3] && inter / ga >= 0.7;
+      });
+      holders.sort(
+        (a, b) =>
+          (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]) - (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]),
+      );
+      out.push({
+        file: li.file,
+        torso: g.box,
+        person: holders[0]?.box ?? null,
+        y: g.label === 'vest' ? 1 : 0,
+      });
+    }
+  }
+  return out;
+}
+
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
+const trainPairs = await pairs(sets.train);
+const matched = trainPairs.filter((p) => p.person);
+/** Torso coordinate k as a fraction of the person box. */
+const rel = (p: Pair, k: number): number => {
+  const b = p.person as Box;
+  return k % 2 === 0
+    ? ((p.torso[k] as number) - b[0]) / (b[2] - b[0])
+    : ((p.torso[k] as number) - b[1]) / (b[3] - b[1]);
+};
+const torso = [0, 1, 2, 3].map((k) => median(matched.map((p) => rel(p, k)))) as TorsoMap;
+log(
+  `train torsos ${trainPairs.length} (${matched.length} matched to a detected person); torso map ${torso.map((v) => v.toFixed(3)).join(', ')}`,
+);
+/** A person box for a torso no person detection holds (inverse of the torso map). */
+const personFor = (t: Box): Box => {
+  const w = (t[2] - t[0]) / (torso[2] - torso[0]);
+  const h = (t[3] - t[1]) / (torso[3] - torso[1]);
+  return [t[0] - torso[0] * w, t[1] - torso[1] * h, t[0] - torso[0] * w + w, t[1] - torso[1] * h + h];
+};
+const boxOf = (p: Pair): Box => p.person ?? personFor(p.torso);
+
+const reidBytes = (await import('node:fs')).readFileSync(REID);
+if (createHash('sha256').update(reidBytes).digest('hex') !== REID_SHA)
+  throw new Error(`${REID}: sha256 mismatch`);
+const reid = await ort.InferenceSession.create(reidBytes, { intraOpNumThreads: 1 });
+async function embed(img: Img, box: Box): Promise<Float32Array | null> {
+  const crop = await personCrop(img, box);
+  if (!crop) return null;
+  const out = await reid.run({ 'inputs:0': new ort.Tensor('float32', crop, [1, CROP_H, CROP_W, 3]) });
+  return l2normalise(out['Identity:0']?.data as Float32Array);
+}
+
+async function features(
+  ps: Pair[],
+  copies: number,
+  what: string,
+): Promise<{ x: Float32Array[]; y: number[] }> {
+  const x: Float32Array[] = [];
+  const y: number[] = [];
+  const byFile = new Map<string, Pair[]>();
+  for (const p of ps) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
+  let n = 0;
+  for (const [file, list] of byFile) {
+    const img = await loadRgb(file);
+    for (const p of list) {
+      const e = await embed(img, boxOf(p));
+      if (e) {
+        x.push(e);
+        y.push(p.y);
+      }
+    }
+    for (let c = 0; c < copies; c++) {
+      const a = await augment(
+        img,
+        list.map((p, i) => ({ cls: i, box: [...boxOf(p)] as Box })),
+        rng,
+      );
+      for (const b of a.boxes) {
+        const e = await embed(a.img, b.box);
+        if (e) {
+          x.push(e);
+          y.push((list[b.cls] as Pair).y);
+        }
+      }
+    }
+    if (++n % 100 === 0) log(`  ${what}: ${n}/${byFile.size} images, ${x.length} crops`);
+  }
+  return { x, y };
+}
+
+const tF = Date.now();
+const tr = await features(trainPairs, 1, 'train');
+const valPairs = await pairs(sets.val);
+const va = await features(valPairs, 0, 'val');
+log(
+  `crops: train ${tr.x.length} (${tr.y.filter((v) => v === 1).length} vest), val ${va.x.length}; ${((Date.now() - tF) / 1000).toFixed(0)} s`,
+);
+const tT = Date.now();
+const mlp = trainBinary(tr.x, tr.y, { hidden: 32, epochs: 40, lr: 3e-3, weightDecay: 1e-4, rng });
+const trainSeconds = (Date.now() - tT) / 1000;
+
+function rates(
+  x: Float32Array[],
+  y: number[],
+  thr: number,
+): { acc: number; bal: number; tpr: number; tnr: number } {
+  let tp = 0,
+    tn = 0,
+    p = 0,
+    n = 0;
+  x.forEach((v, i) => {
+    const hit = predict(mlp, v) >= thr;
+    if (y[i] === 1) {
+      p++;
+      if (hit) tp++;
+    } else {
+      n++;
+      if (!hit) tn++;
+    }
+  });
+  const tpr = tp / Math.max(1, p);
+  const tnr = tn / Math.max(1, n);
+  return { acc: (tp + tn) / Math.max(1, p + n), bal: (tpr + tnr) / 2, tpr, tnr };
+}
+// threshold: best balanced accuracy on validation (plain accuracy would favour the majority no_vest)
+let thr = 0.5;
+for (let t = 0.05; t < 0.96; t += 0.01)
+  if (rates(va.x, va.y, t).bal > rates(va.x, va.y, thr).bal) thr = Math.round(t * 100) / 100;
+const valR = rates(va.x, va.y, thr);
+log(`threshold ${thr}: val accuracy ${valR.acc.toFixed(3)}, balanced ${valR.bal.toFixed(3)}`);
+
+const bytes = exportVest(mlp, REID, { name: NAME, trainedBy: `npm run train:${NAME}` });
+writeFileSync(join(PROJECT_ROOT, 'models', `${NAME}.onnx`), bytes);
+const sha256 = createHash('sha256').update(bytes).digest('hex');
+const check = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+const probe = await loadRgb(sets.val[0]?.file ?? sets.train[0]!.file);
+const probeBox: Box = [0, 0, probe.width, probe.height];
+const pc = (await personCrop(probe, probeBox)) as Float32Array;
+const onnxP = (
+  (await check.run({ 'inputs:0': new ort.Tensor('float32', pc, [1, CROP_H, CROP_W, 3]) }))[VEST_OUTPUT]
+    ?.data as Float32Array
+)[0] as number;
+const diff = Math.abs(onnxP - predict(mlp, (await embed(probe, probeBox)) as Float32Array));
+log(`exported ONNX vs trainer: |difference| ${diff.toExponential(2)}`);
+if (!(diff < 1e-4)) throw new Error('exported vest model disagrees with the trainer');
+
+const testPairs = await pairs(sets.test);
+const te = await features(testPairs, 0, 'test');
+const testR = rates(te.x, te.y, thr);
+const testMatched = testPairs.filter((p) => p.person).length;
+log(
+  `test torso crops ${te.x.length} (${testMatched} from detected persons): accuracy ${testR.acc.toFixed(3)}, balanced ${testR.bal.toFixed(3)}, vest recall ${testR.tpr.toFixed(3)}, no_vest recall ${testR.tnr.toFixed(3)}`,
+);
+
+const entry: ModelEntry = {
+  name: NAME,
+  plugin: 'own-vest-classifier',
+  stage: 2,
+  defaultPipeline: true,
+  location: 'project',
+  file: `${NAME}.onnx`,
+  bytes: bytes.length,
+  sha256,
+  licence: 'Apache-2.0 (embedder: Intel OMZ person-reidentification-retail-0288); head trained by jianhu',
+  source: `jianhu training/train-vest.ts (frozen person re-id embedder + trained head); see models/${NAME}.card.md`,
+  trainedBy: `npm run train:${NAME}`,
+  input: {
+    name: 'inputs:0',
+    layout: 'NHWC',
+    width: CROP_W,
+    height: CROP_H,
+    channels: 'BGR',
+    scale: 1,
+    mean: [0, 0, 0],
+    std: [1, 1, 1],
+    resize: 'stretch',
+    pad: 0,
+  },
+  output: { name: VEST_OUTPUT, decoder: 'binary', shape: [1, 1] },
+  classes: { '0': 'no_vest', '1': 'vest' } as unknown as ModelEntry['classes'],
+  thresholds: {
+    score: thr,
+    perClass: { vest: thr, no_vest: Math.round((1 - thr) * 100) / 100 },
+  } as ModelEntry['thresholds'],
+  options: {
+    torso: torso.map((v) => Math.round(v * 1000) / 1000),
+    minPersonScore: 0.3,
+    maxCrops: 8,
+    cropLabels: ['person'],
+  },
+};
+upsertManifest(entry);
+await reid.release();
+await check.release();
+await persons.close();
+// boxes through the whole pipeline (person detector → vest classifier), as `npm run eval` runs it
+const pipe = await DetectionPipeline.create({
+  models: ['yolox-nano-coco', NAME],
+  modelsDir: '../shared/models',
+  threads: 1,
+});
+const report = await evaluate(sets.test, async (f) => pipe.detect(await loadRgb(f)), {
+  labels: ['vest', 'no_vest'],
+  thresholds: { vest: thr, no_vest: 1 - thr },
+});
+await pipe.close();
+log(`--- safety-vest-v4 test, whole pipeline\n${formatReport(report)}`);
+const minutes = (Date.now() - t0) / 60000;
+writeCard(
+  NAME,
+  vestCard({
+    bytes: bytes.length,
+    sha256,
+    thr,
+    torso,
+    valR,
+    testR,
+    counts: {
+      trainPairs: trainPairs.length,
+      matched: matched.length,
+      trainCrops: tr.x.length,
+      valCrops: va.x.length,
+      testCrops: te.x.length,
+      testMatched,
+      trainImgs: sets.train.length,
+      valImgs: sets.val.length,
+      testImgs: sets.test.length,
+    },
+    report,
+    trainSeconds,
+    minutes,
+  }),
+);
+writeFileSync(
+  join(PROJECT_ROOT, 'models', `${NAME}.eval.json`),
+  `${JSON.stringify({ crops: testR, test: report }, null, 2)}\n`,
+);
+log(`done in ${minutes.toFixed(1)} min`);

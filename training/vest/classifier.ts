@@ -1,0 +1,147 @@
+/**
+ * Binary 2-layer perceptron on L2-normalised person re-id embeddings (256 → hidden → 1, sigmoid),
+ * trained with Adam and class-balanced weights; exported onto the re-id ONNX graph.
+ */
+import { attr, encodeModel, floatOutput, floatTensor, node, readModel } from '../onnx/onnx-model.ts';
+import { shuffle, type Rng } from '../head/rng.ts';
+
+export interface BinMlp {
+  dim: number;
+  hidden: number;
+  w1: Float32Array; // [hidden][dim]
+  b1: Float32Array;
+  w2: Float32Array; // [hidden]
+  b2: number;
+}
+
+export function l2normalise(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const n = Math.sqrt(s) || 1;
+  return v.map((x) => x / n);
+}
+
+export function predict(m: BinMlp, x: Float32Array): number {
+  let z = m.b2;
+  for (let j = 0; j < m.hidden; j++) {
+    let a = m.b1[j] as number;
+    for (let c = 0; c < m.dim; c++) a += (m.w1[j * m.dim + c] as number) * (x[c] as number);
+    if (a > 0) z += (m.w2[j] as number) * a;
+  }
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function trainBinary(
+  xs: Float32Array[],
+  ys: number[],
+  o: { hidden: number; epochs: number; lr: number; weightDecay: number; rng: Rng },
+): BinMlp {
+  const dim = (xs[0] as Float32Array).length;
+  const { hidden, rng } = o;
+  const m: BinMlp = {
+    dim,
+    hidden,
+    w1: Float32Array.from({ length: hidden * dim }, () => (rng() * 2 - 1) * Math.sqrt(6 / dim)),
+    b1: new Float32Array(hidden),
+    w2: Float32Array.from({ length: hidden }, () => (rng() * 2 - 1) * Math.sqrt(6 / hidden) * 0.1),
+    b2: 0,
+  };
+  const pos = ys.filter((y) => y === 1).length;
+  const wPos = ys.length / (2 * Math.max(1, pos));
+  const wNeg = ys.length / (2 * Math.max(1, ys.length - pos));
+  const params = [m.w1, m.b1, m.w2];
+  const mo = params.map((p) => new Float32Array(p.length));
+  const ve = params.map((p) => new Float32Array(p.length));
+  const g = params.map((p) => new Float32Array(p.length));
+  let mb = 0;
+  let vb = 0;
+  const h = new Float32Array(hidden);
+  const order = xs.map((_, i) => i);
+  const batch = 64;
+  let step = 0;
+  const total = o.epochs * Math.ceil(xs.length / batch);
+  for (let e = 0; e < o.epochs; e++) {
+    shuffle(order, rng);
+    for (let b0 = 0; b0 < order.length; b0 += batch) {
+      for (const a of g) a.fill(0);
+      let gb = 0;
+      let wsum = 0;
+      for (let bi = b0; bi < Math.min(order.length, b0 + batch); bi++) {
+        const i = order[bi] as number;
+        const x = xs[i] as Float32Array;
+        const y = ys[i] as number;
+        let z = m.b2;
+        for (let j = 0; j < hidden; j++) {
+          let a = m.b1[j] as number;
+          for (let c = 0; c < dim; c++) a += (m.w1[j * dim + c] as number) * (x[c] as number);
+          h[j] = a > 0 ? a : 0;
+          z += (m.w2[j] as number) * (h[j] as number);
+        }
+        const w = y === 1 ? wPos : wNeg;
+        wsum += w;
+        const dz = w * (1 / (1 + Math.exp(-z)) - y);
+        gb += dz;
+        for (let j = 0; j < hidden; j++) {
+          (g[2] as Float32Array)[j] = ((g[2] as Float32Array)[j] as number) + dz * (h[j] as number);
+          if ((h[j] as number) <= 0) continue;
+          const dh = dz * (m.w2[j] as number);
+          (g[1] as Float32Array)[j] = ((g[1] as Float32Array)[j] as number) + dh;
+          for (let c = 0; c < dim; c++)
+            (g[0] as Float32Array)[j * dim + c] =
+              ((g[0] as Float32Array)[j * dim + c] as number) + dh * (x[c] as number);
+        }
+      }
+      step++;
+      const lr = o.lr * 0.5 * (1 + Math.cos((Math.PI * step) / total));
+      const c1 = 1 - 0.9 ** step;
+      const c2 = 1 - 0.999 ** step;
+      params.forEach((p, pi) => {
+        const gg = g[pi] as Float32Array;
+        const mm = mo[pi] as Float32Array;
+        const vv = ve[pi] as Float32Array;
+        const decay = pi === 1 ? 0 : o.weightDecay;
+        for (let k = 0; k < p.length; k++) {
+          const gk = (gg[k] as number) / wsum;
+          mm[k] = 0.9 * (mm[k] as number) + 0.1 * gk;
+          vv[k] = 0.999 * (vv[k] as number) + 0.001 * gk * gk;
+          p[k] =
+            (p[k] as number) -
+            lr *
+              ((mm[k] as number) / c1 / (Math.sqrt((vv[k] as number) / c2) + 1e-8) +
+                decay * (p[k] as number));
+        }
+      });
+      const gbn = gb / wsum;
+      mb = 0.9 * mb + 0.1 * gbn;
+      vb = 0.999 * vb + 0.001 * gbn * gbn;
+      m.b2 -= lr * (mb / c1 / (Math.sqrt(vb / c2) + 1e-8));
+    }
+  }
+  return m;
+}
+
+export const VEST_OUTPUT = 'p_vest';
+
+/** reid graph → Identity:0 [1,256] → L2 normalise → Gemm → Relu → Gemm → Sigmoid → p_vest [1,1]. */
+export function exportVest(m: BinMlp, reidFile: string, meta: Record<string, string>): Buffer {
+  const model = readModel(reidFile);
+  const g = model.graph;
+  g.initializer.push(
+    floatTensor('jh.w1', [m.hidden, m.dim], m.w1),
+    floatTensor('jh.b1', [m.hidden], m.b1),
+    floatTensor('jh.w2', [1, m.hidden], m.w2),
+    floatTensor('jh.b2', [1], [m.b2]),
+  );
+  g.node.push(
+    node('LpNormalization', ['Identity:0'], ['jh.emb'], [attr.int('axis', 1), attr.int('p', 2)]),
+    node('Gemm', ['jh.emb', 'jh.w1', 'jh.b1'], ['jh.h'], [attr.int('transB', 1)]),
+    node('Relu', ['jh.h'], ['jh.hr']),
+    node('Gemm', ['jh.hr', 'jh.w2', 'jh.b2'], ['jh.z'], [attr.int('transB', 1)]),
+    node('Sigmoid', ['jh.z'], [VEST_OUTPUT]),
+  );
+  g.output = [floatOutput(VEST_OUTPUT, 2)];
+  g.valueInfo = [];
+  model.producerName = 'jianhu training/';
+  model.metadataProps = Object.entries(meta).map(([key, value]) => ({ key, value }));
+  return encodeModel(model);
+}
