@@ -9,6 +9,7 @@ import type { TenancyRepo } from './tenancy/tenancy.repo.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { AuditModule } from './audit/module.ts';
 import type { MqttBus } from './mqtt/mqtt-bus.ts';
+import type { PermitsModule } from './permits/module.ts';
 import type { ZonesService } from './zones/zones.service.ts';
 import type { ViolationsService } from './violations/violations.service.ts';
 import type { EvidenceService } from './evidence/evidence.service.ts';
@@ -35,6 +36,8 @@ export interface AppServices {
   audit?: AuditModule;
   /** Set by the composition root once the broker connection is up (absent in inject-only tests). */
   mqtt?: MqttBus;
+  /** Permits, certificates, 一机一码 machines and scan, chips, 加锁赋码 locks (src/permits/module.ts). */
+  permits?: PermitsModule;
   /** Camera zones, violations, evidence and the live tracker → rules pipeline (src/violations/module.ts). */
   zones?: ZonesService;
   violations?: ViolationsService;

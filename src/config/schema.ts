@@ -3,6 +3,7 @@ import { DetectConfigSchema } from '../detect/config.schema.ts';
 import { RulesConfigSchema } from '../rules/config.schema.ts';
 import { EvidenceConfigSchema } from '../evidence/config.schema.ts';
 import { IngestConfigSchema } from '../ingest/config.schema.ts';
+import { PermitsConfigSchema } from '../permits/config.schema.ts';
 import { AuditConfigSchema } from '../audit/config.schema.ts';
 import { ReportsConfigSchema } from '../reports/config.schema.ts';
 import { PermitsConfigSchema } from '../permits/config.schema.ts';
@@ -168,6 +169,7 @@ export const ConfigSchema = Type.Object(
     ingest: IngestConfigSchema,
     detect: DetectConfigSchema,
     rules: RulesConfigSchema,
+    permits: PermitsConfigSchema,
     evidence: EvidenceConfigSchema,
     audit: AuditConfigSchema,
     reports: ReportsConfigSchema,

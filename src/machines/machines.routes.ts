@@ -164,7 +164,8 @@ export const machinesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
         },
       },
     },
-    async (req) => scan.scan(principalOf(req), { ...req.body, scannedAt: Date.parse(req.body.scannedAt) }),
+    async (req) =>
+      scan.scanBatched(principalOf(req), { ...req.body, scannedAt: Date.parse(req.body.scannedAt) }),
   );
 
   app.post(

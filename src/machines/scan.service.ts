@@ -45,9 +45,61 @@ export class ScanService {
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly cfg: Config['permits']['scan'],
+    /** runs `fn` in a SQLite savepoint (the db's transaction, nested) */
+    private readonly savepoint: <R>(fn: () => R) => R,
   ) {}
 
+  private queue: {
+    c: Caller;
+    req: ScanRequest;
+    resolve: (r: ScanResult) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+
+  /** One scan in its own transaction (tests, CLI). Throws the coded refusal. */
   scan(c: Caller, req: ScanRequest): ScanResult {
+    const o = this.bus.transaction(() => this.attempt(c, req));
+    if ('err' in o) throw o.err;
+    return o.ok;
+  }
+
+  /**
+   * Group commit for the HTTP route: scans arriving in the same event-loop turn share one transaction
+   * (one fsync with synchronous=FULL), each inside its own savepoint so a refusal undoes only itself.
+   */
+  scanBatched(c: Caller, req: ScanRequest): Promise<ScanResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ c, req, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const jobs = this.queue.splice(0);
+    let outcomes: ({ ok: ScanResult } | { err: unknown })[];
+    try {
+      outcomes = this.bus.transaction(() =>
+        jobs.map((j) => {
+          try {
+            return this.attempt(j.c, j.req);
+          } catch (e) {
+            return { err: e };
+          }
+        }),
+      );
+    } catch (e) {
+      for (const j of jobs) j.reject(e);
+      return;
+    }
+    jobs.forEach((j, i) => {
+      const o = outcomes[i]!;
+      if ('err' in o) j.reject(o.err);
+      else j.resolve(o.ok);
+    });
+  }
+
+  /** Runs inside a bus transaction: the checks in a savepoint; a refusal is rolled back, then recorded. */
+  private attempt(c: Caller, req: ScanRequest): { ok: ScanResult } | { err: AppError } {
     const now = this.clock.now();
     const rec = {
       machine: null as Machine | null,
@@ -56,12 +108,17 @@ export class ScanService {
       warnings: [] as string[],
     };
     try {
-      const result = this.check(c, req, now, rec);
-      this.record(c, req, now, rec, 'accepted');
-      return result;
+      return {
+        ok: this.savepoint(() => {
+          const result = this.check(c, req, now, rec);
+          this.record(c, req, now, rec, 'accepted');
+          return result;
+        }),
+      };
     } catch (e) {
-      if (e instanceof AppError) this.record(c, req, now, rec, e.code);
-      throw e;
+      if (!(e instanceof AppError)) throw e;
+      this.record(c, req, now, rec, e.code);
+      return { err: e };
     }
   }
 

@@ -67,6 +67,7 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
     bus,
     clock,
     config.permits.scan,
+    (fn) => db.transaction(fn)(),
   );
   const chips = new ChipsService(machinesRepo, key, permits, gate, bus, clock, config.permits.chips, logger);
   const locks = new LocksService(
