@@ -119,19 +119,15 @@ async function submit(qr) {
 }
 
 async function showAccepted(res) {
-  // The scan answer names the permit; its guardian and cameras come from the permit itself.
-  let permit = null;
+  // The scan answer names the permit; the work card adds its guardian's and cameras' names.
+  let card = null;
   try {
-    permit = await api(`/api/permits/${encodeURIComponent(res.permitId)}`);
-    permit = permit.permit || permit;
+    card = await api(`/api/ui/work-card/${encodeURIComponent(res.permitId)}`);
   } catch {
     /* still show what the scan answered */
   }
-  const guardian = permit?.guardian?.displayName || permit?.guardianName || permit?.guardian?.username || '—';
-  const cameras =
-    (permit?.cameras || []).map((c) => c.name || c.id).join('、') ||
-    (permit?.cameraIds || []).join('、') ||
-    '—';
+  const guardian = card?.guardian?.displayName || t('未指定', 'none');
+  const cameras = card ? card.cameras.map((c) => c.name).join('、') : '—';
   resultEl.replaceChildren(
     h(
       'div',
@@ -142,6 +138,8 @@ async function showAccepted(res) {
         {},
         h('dt', {}, t('作业票', 'Permit')),
         h('dd', { id: 'r-permit' }, res.permitNumber),
+        h('dt', {}, t('作业地点', 'Location')),
+        h('dd', {}, card?.location || '—'),
         h('dt', {}, t('监护人', 'Guardian')),
         h('dd', { id: 'r-guardian' }, guardian),
         h('dt', {}, t('监控摄像头', 'Camera')),
