@@ -7,6 +7,7 @@ import type { AuthService } from './auth/auth.service.ts';
 import type { UsersRepo } from './auth/users.repo.ts';
 import type { TenancyRepo } from './tenancy/tenancy.repo.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { DetectService } from './detect/detect.service.ts';
 import type { AuditModule } from './audit/module.ts';
 import type { MqttBus } from './mqtt/mqtt-bus.ts';
 import type { PermitsModule } from './permits/module.ts';
@@ -32,6 +33,8 @@ export interface AppServices {
   metrics: Metrics;
   /** Components reporting liveness to /healthz (ingest, broker, detectors...). */
   health: Map<string, () => { ok: boolean; detail?: string }>;
+  /** Detection runtime: inference workers + fair scheduler (src/detect/detect.service.ts). */
+  detect?: DetectService;
   /** Tamper-evident log, 隐患 closed loop, permit-to-video audit, regulator reports (src/audit/module.ts). */
   audit?: AuditModule;
   /** Set by the composition root once the broker connection is up (absent in inject-only tests). */

@@ -9,6 +9,7 @@ import { createPermitsModule } from './permits/module.ts';
 import { attachLiveRelay } from './live/live-relay.ts';
 import { startViolationModule } from './violations/module.ts';
 import { permitsProvider } from './violations/permits-adapter.ts';
+import { DetectService } from './detect/detect.service.ts';
 import type { Logger } from './shared/logger.ts';
 
 /** A started piece of the service; stopped in reverse order of start. */
@@ -61,6 +62,22 @@ export async function startService(config: Config): Promise<RunningService> {
       presentAt: (cameraId) => violations.pipeline.guardianPresentAt(cameraId, core.clock.now()),
     };
     started.push({ name: 'violations', stop: () => violations.stop() });
+
+    // Detection: config.detect.sessions worker threads (onnxruntime, config.detect.threads each) and the
+    // fair scheduler; results feed the tracker → rules pipeline, cameras with active permits go first.
+    // Ingest hands its frames in with detect.attach(ingest). Missing models: logged with where to get
+    // them and shown on /healthz; the rest of the service (permits, video, audit) keeps running.
+    if (config.detect.enabled) {
+      try {
+        const detect = await DetectService.start(core, config.detect);
+        core.detect = detect;
+        detect.onResult((r) => violations.pipeline.process(r));
+        detect.usePermits((cameraId) => permits.permits.boundTo('camera', cameraId, ['active']).length > 0);
+        started.push({ name: 'detect', stop: () => detect.stop() });
+      } catch (e) {
+        logger.error({ err: e }, 'detection unavailable 检测不可用');
+      }
+    }
 
     const app = await buildApp(core);
     const realtime = attachRealtime(app.server, core);
