@@ -102,14 +102,17 @@ export class EventLogPermitSource implements PermitSource {
 
 /** Camera health from the chained `camera.healthChanged` events (what ingest published). */
 export class EventLogHealthSource implements HealthHistorySource {
+  static readonly DETECTION_LAG_MS = 3_600_000;
   constructor(private readonly log: EventLogRepo) {}
   history(cameraId: string, fromMs: number, toMs: number) {
     const types = ['camera.healthChanged'];
     const before = this.log.lastBefore(types, cameraId, iso(fromMs));
+    // A fault is reported after it began (`since` < event time): read past the end by DETECTION_LAG_MS
+    // so a fault that started inside the window but was recognised after it still counts.
     const inside = this.log.between({
       types,
       from: iso(fromMs),
-      to: iso(toMs),
+      to: iso(toMs + EventLogHealthSource.DETECTION_LAG_MS),
       payloadField: { name: 'cameraId', values: [cameraId] },
     });
     // `since` is when the state really began (a stall is detected some seconds after the last frame):
