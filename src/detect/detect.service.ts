@@ -18,6 +18,7 @@ export interface FrameSource {
  */
 export class DetectService {
   private detachers: (() => void)[] = [];
+  private permitTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly pool: InferencePool,
@@ -83,7 +84,22 @@ export class DetectService {
     this.scheduler.setActivePermit(cameraId, active);
   }
 
+  /**
+   * Polls `hasActivePermit(cameraId)` for every camera seen, every `everyMs` (a query per camera per
+   * poll, not per frame), so cameras watching active work get the active rate first.
+   */
+  usePermits(hasActivePermit: (cameraId: string) => boolean, everyMs = 2_000): void {
+    const refresh = () => {
+      for (const id of this.scheduler.cameraIds()) this.scheduler.setActivePermit(id, hasActivePermit(id));
+    };
+    if (this.permitTimer) clearInterval(this.permitTimer);
+    this.permitTimer = setInterval(refresh, everyMs);
+    this.permitTimer.unref();
+    refresh();
+  }
+
   async stop(): Promise<void> {
+    if (this.permitTimer) clearInterval(this.permitTimer);
     for (const off of this.detachers.splice(0)) off();
     this.scheduler.stop();
     await this.pool.close();

@@ -79,8 +79,14 @@ export class DetectScheduler {
 
   /** Permits call this when work starts / ends on a camera: such cameras run at the active rate first. */
   setActivePermit(cameraId: string, active: boolean): void {
-    this.camera(cameraId).activePermit = active;
+    const cam = this.camera(cameraId);
+    if (cam.activePermit === active) return;
+    cam.activePermit = active;
     this.pump();
+  }
+
+  cameraIds(): string[] {
+    return [...this.cameras.keys()];
   }
 
   removeCamera(cameraId: string): void {
