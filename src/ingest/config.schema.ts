@@ -1,6 +1,6 @@
 import Type from 'typebox';
 
-/** Camera ingest settings (owned by src/ingest). */
+/** Camera ingest settings (owned by src/ingest). Defaults meet the 5 s fault/recovery budget. */
 export const IngestConfigSchema = Type.Object(
   {
     detectFps: Type.Number({
@@ -11,6 +11,21 @@ export const IngestConfigSchema = Type.Object(
     }),
     width: Type.Integer({ minimum: 64, maximum: 3840, default: 640 }),
     height: Type.Integer({ minimum: 64, maximum: 2160, default: 360 }),
+    rtspTransport: Type.Union([Type.Literal('tcp'), Type.Literal('udp')], {
+      default: 'tcp',
+      description: 'RTSP lower transport (TCP interleaved survives loss and NAT)',
+    }),
+    timeoutMs: Type.Integer({
+      minimum: 1000,
+      maximum: 60_000,
+      default: 5000,
+      description: 'ffmpeg socket timeout: a silent camera is dropped after this long',
+    }),
+    keyframesOnly: Type.Boolean({
+      default: false,
+      description: 'decode keyframes only (much less CPU; samples at most at the keyframe rate)',
+    }),
+    enabled: Type.Boolean({ default: true, description: 'run camera ingest at all' }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -1,0 +1,215 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import { Backoff } from './backoff.ts';
+import { buildFfmpegArgs, redactUrl, type FfmpegInput } from './ffmpeg-args.ts';
+import { classifyFfmpegFailure } from './ffmpeg-errors.ts';
+import { frameStats } from './frame-stats.ts';
+import type { Signals } from './health-machine.ts';
+import type { Frame } from './types.ts';
+
+export interface SupervisorOptions extends FfmpegInput {
+  cameraId: string;
+  clock: Clock;
+  logger: Logger;
+  onFrame(frame: Frame): void;
+  /** fraction of changed grid samples below which two frames count as identical */
+  minChange: number;
+  /** connected but no frame for this long: kill ffmpeg and reconnect (a wedged decoder or camera) */
+  stallRestartMs?: number;
+  backoff?: Backoff;
+  ffmpegPath?: string;
+}
+
+type Proc = ChildProcessByStdio<null, Readable, Readable>;
+
+/**
+ * One camera: runs one ffmpeg at a time, reads fixed-size RGB frames from its stdout, keeps the
+ * signals the health machine reads, and reconnects with stepped backoff after ANY exit (ffmpeg often
+ * exits 0 when a stream dies). A generation number ties callbacks to their process, so a late event
+ * from an old ffmpeg can never act on the new one, and a new ffmpeg starts only after the old one closed.
+ */
+export class CameraSupervisor {
+  readonly signals: Signals = {
+    connected: false,
+    lastFrameAt: null,
+    failure: null,
+    meanLuma: null,
+    stdLuma: null,
+    unchangedSince: null,
+  };
+  readonly counters = { frames: 0, spawned: 0, exits: 0 };
+  private proc: Proc | null = null;
+  private generation = 0;
+  private stopping = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private closed: Promise<void> = Promise.resolve();
+  private readonly backoff: Backoff;
+  private readonly frameBytes: number;
+  private prevGrid: Uint8Array | null = null;
+  private prevFrameAt = 0;
+  private seq = 0;
+  private sessionFrames = 0;
+  private spawnedAt = 0;
+  private killedForStall = false;
+
+  constructor(private readonly o: SupervisorOptions) {
+    this.backoff = o.backoff ?? new Backoff();
+    this.frameBytes = o.width * o.height * 3;
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.spawnOnce();
+    this.watchdog = setInterval(() => this.checkStall(), 1000);
+    this.watchdog.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.retryTimer = this.watchdog = null;
+    const p = this.proc;
+    if (p) {
+      p.kill('SIGTERM');
+      const force = setTimeout(() => p.kill('SIGKILL'), 2000);
+      await this.closed;
+      clearTimeout(force);
+    }
+    this.signals.connected = false;
+  }
+
+  private spawnOnce(): void {
+    this.retryTimer = null;
+    if (this.stopping) return;
+    const gen = ++this.generation;
+    let args: string[];
+    try {
+      args = buildFfmpegArgs(this.o);
+    } catch (e) {
+      this.signals.failure = {
+        reason: 'bad_url',
+        message: `摄像头地址无效 Invalid camera URL: ${(e as Error).message}`,
+      };
+      return; // a config error; retrying cannot help
+    }
+    const p = spawn(this.o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = p;
+    this.counters.spawned++;
+    this.spawnedAt = this.o.clock.now();
+    this.sessionFrames = 0;
+    let opened = false;
+    let tail = '';
+    let buf = Buffer.allocUnsafe(this.frameBytes);
+    let filled = 0;
+    p.stdout.on('data', (chunk: Buffer) => {
+      if (gen !== this.generation) return;
+      let off = 0;
+      while (off < chunk.length) {
+        const n = Math.min(chunk.length - off, this.frameBytes - filled);
+        chunk.copy(buf, filled, off, off + n);
+        filled += n;
+        off += n;
+        if (filled === this.frameBytes) {
+          this.frame(buf);
+          buf = Buffer.allocUnsafe(this.frameBytes); // the consumer owns the old one now
+          filled = 0;
+        }
+      }
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-3000);
+      if (!opened && /^Input #0/m.test(tail) && gen === this.generation) {
+        opened = true;
+        this.o.logger.debug(
+          { camera: this.o.cameraId, ms: this.o.clock.now() - this.spawnedAt },
+          'stream opened',
+        );
+        this.signals.connected = true;
+        this.signals.failure = null;
+      }
+    });
+    this.closed = new Promise((resolve) => {
+      p.once('close', (code, signal) => {
+        resolve();
+        if (gen !== this.generation) return;
+        this.proc = null;
+        this.counters.exits++;
+        this.signals.connected = false;
+        const failure = classifyFfmpegFailure(tail, opened || this.sessionFrames > 0);
+        // our own stall restart is no evidence of a lost connection: the health stays what it was
+        this.signals.failure = this.killedForStall ? null : failure;
+        this.killedForStall = false;
+        if (this.sessionFrames > 0) this.backoff.reset();
+        const delay = this.backoff.next();
+        const log =
+          this.backoff.attempts <= 1
+            ? this.o.logger.warn.bind(this.o.logger)
+            : this.o.logger.debug.bind(this.o.logger);
+        log(
+          {
+            camera: this.o.cameraId,
+            url: redactUrl(this.o.url),
+            code,
+            signal,
+            reason: failure.reason,
+            retryInMs: delay,
+          },
+          'ffmpeg exited 摄像头连接断开',
+        );
+        if (!this.stopping) this.retryTimer = setTimeout(() => this.spawnOnce(), delay);
+      });
+    });
+    p.once('error', (e) => {
+      // spawn failure (ffmpeg missing): 'close' still follows and schedules the retry
+      tail += `\n${e.message}`;
+    });
+  }
+
+  private frame(data: Buffer): void {
+    const now = this.o.clock.now();
+    const s = frameStats(data, this.o.width, this.o.height, this.prevGrid);
+    const sig = this.signals;
+    if (s.changed !== null && s.changed < this.o.minChange) sig.unchangedSince ??= this.prevFrameAt;
+    else sig.unchangedSince = null;
+    this.prevGrid = s.grid;
+    this.prevFrameAt = now;
+    sig.lastFrameAt = now;
+    sig.meanLuma = s.meanLuma;
+    sig.stdLuma = s.stdLuma;
+    sig.connected = true;
+    sig.failure = null;
+    this.counters.frames++;
+    if (this.sessionFrames++ === 0)
+      this.o.logger.debug({ camera: this.o.cameraId, ms: now - this.spawnedAt }, 'first frame');
+    this.o.onFrame({
+      cameraId: this.o.cameraId,
+      ts: now,
+      seq: this.seq++,
+      width: this.o.width,
+      height: this.o.height,
+      data,
+    });
+  }
+
+  /** The RTSP keep-alives can hold a dead stream open forever; a silent session is restarted. */
+  private checkStall(): void {
+    const p = this.proc;
+    if (!p || this.stopping) return;
+    const now = this.o.clock.now();
+    const limit = this.o.stallRestartMs ?? 10_000;
+    const since = Math.max(this.signals.lastFrameAt ?? 0, this.spawnedAt);
+    if (now - since > limit) {
+      this.o.logger.warn({ camera: this.o.cameraId }, 'no frames; restarting ffmpeg 无画面，重启解码');
+      this.killedForStall = true;
+      p.kill('SIGKILL');
+    }
+  }
+}
