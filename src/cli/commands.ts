@@ -4,6 +4,7 @@ import { detectCommand } from './commands/detect.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { auditExportCommand } from './commands/audit-export.ts';
 import { evalCommand } from './commands/eval.ts';
+import { qrMachineCommand } from './commands/qr-machine.ts';
 
 export interface Command {
   summary: string;
@@ -19,4 +20,5 @@ export const commands: Record<string, Command> = {
   eval: evalCommand,
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
+  'qr machine': qrMachineCommand,
 };

@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import QRCode from 'qrcode';
+import sharp from 'sharp';
+import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
+import { loadOrCreateMachineKey, signQr } from '../../machines/machine-token.ts';
+import { MachinesRepo } from '../../machines/machines.repo.ts';
+import { openDb } from '../../store/db.ts';
+import { migrate } from '../../store/migrate.ts';
+import type { Command } from '../commands.ts';
+import { formatConfigError } from './config-check.ts';
+
+const escapeXml = (s: string) =>
+  s.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
+
+/** The printable 一机一码 label: the QR of the signed token and, under it, the machine's name and id. */
+export async function machineLabelPng(token: string, name: string, id: string): Promise<Buffer> {
+  const qr = await QRCode.toBuffer(token, { errorCorrectionLevel: 'M', margin: 3, scale: 8 });
+  const meta = await sharp(qr).metadata();
+  const qrWidth = meta.width ?? 400;
+  const width = Math.max(qrWidth, 400);
+  const textHeight = 84;
+  const svg = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${textHeight}">
+      <style>text{font-family:'Noto Sans CJK SC','Noto Sans CJK','sans-serif';fill:#000}</style>
+      <text x="50%" y="32" font-size="26" text-anchor="middle">一机一码 ${escapeXml(name)}</text>
+      <text x="50%" y="66" font-size="16" text-anchor="middle">${escapeXml(id)} · 扫码后动火 scan before hot work</text>
+    </svg>`,
+  );
+  return sharp({
+    create: { width, height: (meta.height ?? qrWidth) + textHeight, channels: 3, background: '#ffffff' },
+  })
+    .composite([
+      { input: qr, top: 0, left: Math.floor((width - qrWidth) / 2) },
+      { input: svg, top: meta.height ?? qrWidth, left: 0 },
+    ])
+    .png()
+    .toBuffer();
+}
+
+/** `jianhu qr machine ID [--config FILE] [--out FILE]`: PNG label on stdout (or --out). */
+export const qrMachineCommand: Command = {
+  summary: 'print a machine’s QR label as PNG 打印焊机二维码 (ID [--config FILE] [--out FILE])',
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } },
+      });
+    } catch (e) {
+      process.stderr.write(`jianhu qr machine: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const id = parsed.positionals[0];
+    if (!id || parsed.positionals.length > 1) {
+      process.stderr.write('usage: jianhu qr machine ID [--config FILE] [--out FILE] > label.png\n');
+      return 2;
+    }
+    if (!parsed.values.out && process.stdout.isTTY) {
+      process.stderr.write(
+        'refusing to write PNG to a terminal 不向终端输出图片: redirect (> label.png) or use --out\n',
+      );
+      return 2;
+    }
+    let config;
+    try {
+      config = parsed.values.config ? loadConfigFile(parsed.values.config) : defaultConfig();
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        process.stderr.write(formatConfigError(e));
+        return 2;
+      }
+      throw e;
+    }
+    const db = openDb(config.store.path);
+    try {
+      migrate(db);
+      const machine = new MachinesRepo(db).get(id);
+      if (!machine) {
+        process.stderr.write(`machine ${id} not found 焊机不存在 (register it: POST /api/machines)\n`);
+        return 1;
+      }
+      if (machine.revoked) {
+        process.stderr.write(`machine ${id}: QR revoked 二维码已作废 (POST /api/machines/${id}/qr/rotate)\n`);
+        return 1;
+      }
+      const key = loadOrCreateMachineKey(config.store.dataDir);
+      const token = signQr(key, {
+        machineId: id,
+        version: machine.tokenVersion,
+        iat: Math.floor(Date.now() / 1000),
+      });
+      const png = await machineLabelPng(token, machine.name, id);
+      if (parsed.values.out) writeFileSync(parsed.values.out, png);
+      else process.stdout.write(png);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};
