@@ -11,8 +11,8 @@ export const AuditExportErrors = {
   badPeriod: defineError(
     'JH_ERR_AUDITEXPORT_BAD_PERIOD',
     400,
-    '时间段不合法：开始时间须早于结束时间，且不超过 93 天。',
-    'Bad period: from must be before to, at most 93 days apart.',
+    '时间段不合法：开始时间须早于结束时间，且不超过 31 天。',
+    'Bad period: from must be before to, at most 31 days apart.',
   ),
 };
 
@@ -105,7 +105,7 @@ export const auditExportRoutes: FastifyPluginAsyncTypebox<{ services: AppService
         scope.assert(req.query.enterprise);
         const from = Date.parse(req.query.from);
         const to = Date.parse(req.query.to);
-        if (!(from < to) || to - from > 93 * 86_400_000)
+        if (!(from < to) || to - from > 31 * 86_400_000)
           throw AuditExportErrors.badPeriod({ from: req.query.from, to: req.query.to });
         const ent = services.tenancy.enterprises().find((e) => e.id === req.query.enterprise);
         const table = permitAuditTable(

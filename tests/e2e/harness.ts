@@ -152,39 +152,48 @@ export async function api(
   };
 }
 
-/**
- * Waits until ingest has reported the camera online (a `camera.healthChanged` to `online` in the
- * outbox) — streams-sim serves it, so this takes a few seconds once ingest is wired in main.ts.
- */
-export async function ensureCameraOnline(
+/** Last health state ingest published for a camera (from the outbox), or null. */
+export function lastHealth(svc: E2EService, cameraId: string): string | null {
+  const row = svc.service.services.db
+    .prepare(
+      "SELECT payload FROM outbox WHERE type = 'camera.healthChanged' AND json_extract(payload, '$.cameraId') = ? ORDER BY id DESC LIMIT 1",
+    )
+    .get(cameraId) as { payload: string } | undefined;
+  return row ? (JSON.parse(row.payload) as { to: string }).to : null;
+}
+
+/** Whether ingest runs inside the service (wired by main.ts); without it, tests publish its events. */
+export const hasIngest = (svc: E2EService): boolean => 'ingest' in svc.service.services;
+
+/** Publishes what ingest would (camera.healthChanged); used only when ingest is not wired in main.ts. */
+export function publishHealth(svc: E2EService, cameraId: string, to: 'online' | 'offline'): void {
+  svc.service.services.bus.publish('camera.healthChanged', 'ent-a', {
+    cameraId,
+    siteId: 'site-a',
+    from: lastHealth(svc, cameraId) as never,
+    to,
+    reason: to === 'online' ? 'frames_ok' : 'connection_lost',
+    message: to === 'online' ? '在线 online' : '离线 offline',
+    since: new Date().toISOString(),
+  });
+}
+
+export async function waitForHealth(
   svc: E2EService,
   cameraId: string,
-  timeoutMs = 20_000,
+  ok: (state: string | null) => boolean,
+  timeoutMs = 30_000,
 ): Promise<void> {
-  const { db, bus } = svc.service.services;
-  if (!('ingest' in svc.service.services)) {
-    // Ingest is not wired into main.ts in this build: publish what it would (the gate and the audit read
-    // camera.healthChanged) so the screens can still be driven. Remove once ingest is wired.
-    bus.publish('camera.healthChanged', 'ent-a', {
-      cameraId,
-      siteId: 'site-a',
-      from: null,
-      to: 'online',
-      reason: 'frames_ok',
-      message: '在线 online',
-      since: new Date().toISOString(),
-    });
-  }
   const end = Date.now() + timeoutMs;
-  for (;;) {
-    const row = db
-      .prepare(
-        "SELECT payload FROM outbox WHERE type = 'camera.healthChanged' AND json_extract(payload, '$.cameraId') = ? ORDER BY id DESC LIMIT 1",
-      )
-      .get(cameraId) as { payload: string } | undefined;
-    if (row && (JSON.parse(row.payload) as { to: string }).to === 'online') return;
+  while (!ok(lastHealth(svc, cameraId))) {
     if (Date.now() > end)
-      throw new Error(`camera ${cameraId} was not reported online within ${timeoutMs} ms`);
+      throw new Error(`camera ${cameraId}: health still ${lastHealth(svc, cameraId)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Waits until ingest reports the camera online (streams-sim serves it); see hasIngest. */
+export async function ensureCameraOnline(svc: E2EService, cameraId: string): Promise<void> {
+  if (!hasIngest(svc) && lastHealth(svc, cameraId) !== 'online') publishHealth(svc, cameraId, 'online');
+  await waitForHealth(svc, cameraId, (s) => s === 'online');
 }

@@ -5,12 +5,15 @@ import { ApiError, errText, notice, session, t } from './common.js';
 // Content-Length, or an indeterminate bar when the server cannot know the size in advance).
 const $ = (id) => document.getElementById(id);
 
+/** What can be exported: the permit audit on this page, and the regulator forms (reports module). */
 export const EXPORTS = {
-  csv: (q) => `/api/audit/permits.csv?${new URLSearchParams(q)}`,
-  xlsx: (q) => `/api/audit/permits.xlsx?${new URLSearchParams(q)}`,
+  'permit-audit': (f, q) => `/api/audit/permits.${f}?${new URLSearchParams(q)}`,
+  weekly: (f, q) => `/api/reports/weekly?${new URLSearchParams({ ...q, format: f })}`,
+  'major-ledger': (f, q) => `/api/reports/major-ledger?${new URLSearchParams({ ...q, format: f })}`,
+  'hazard-list': (f, q) => `/api/reports/hazard-list?${new URLSearchParams({ ...q, format: f })}`,
 };
 
-export async function startExport(format, q) {
+export async function startExport(what, format, q) {
   const box = $('export-progress');
   const bar = $('export-bar');
   const label = $('export-label');
@@ -20,7 +23,9 @@ export async function startExport(format, q) {
   label.textContent = t('正在生成导出文件…', 'Generating the export…');
   for (const b of buttons) b.disabled = true;
   try {
-    const res = await fetch(EXPORTS[format](q), { headers: { authorization: `Bearer ${session().token}` } });
+    const res = await fetch(EXPORTS[what](format, q), {
+      headers: { authorization: `Bearer ${session().token}` },
+    });
     if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
     const total = Number(res.headers.get('content-length')) || 0;
     const reader = res.body.getReader();
@@ -44,7 +49,7 @@ export async function startExport(format, q) {
     a.href = URL.createObjectURL(
       new Blob(chunks, { type: res.headers.get('content-type') || 'application/octet-stream' }),
     );
-    a.download = name ? decodeURIComponent(name) : `permit-audit.${format}`;
+    a.download = name ? decodeURIComponent(name) : `${what}.${format}`;
     a.id = 'export-link';
     document.body.append(a);
     a.click();

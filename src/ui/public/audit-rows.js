@@ -104,14 +104,17 @@ function violationsCell(p, loop) {
   );
 }
 
-export function renderAuditRows(container, rows, loop) {
+export function renderAuditRows(container, rows, loop, cameraName = (id) => id) {
   const head = [
     t('作业票', 'Permit'),
     t('类型', 'Kind'),
     t('摄像头', 'Cameras'),
     t('作业时段', 'Work windows'),
     t('覆盖率', 'Coverage'),
-    t('时间线（红色为监控中断）', 'Timeline (red = gap)'),
+    t(
+      '时间线（绿=作业有监控，红=作业无监控，灰=未作业/暂停）',
+      'Timeline (green = watched work, red = unwatched work, grey = no work / suspended)',
+    ),
     t('结论', 'Verdict'),
     t('违章与闭环', 'Violations and closed loop'),
   ];
@@ -123,7 +126,7 @@ export function renderAuditRows(container, rows, loop) {
       { 'data-permit': p.permitId, class: 'audit-row' },
       h('td', {}, p.number),
       h('td', {}, t(k[0], k[1])),
-      h('td', {}, p.cameraIds.join('、')),
+      h('td', {}, p.cameraIds.map(cameraName).join('、')),
       h(
         'td',
         {},

@@ -17,11 +17,18 @@ const TEXT = {
   run: ['查询', 'Search'],
   csv: ['导出 CSV', 'Export CSV'],
   xlsx: ['导出 Excel', 'Export XLSX'],
+  export: ['导出内容', 'Export'],
+  'permit-audit': ['作业票监控审计', 'Permit audit'],
+  weekly: ['周调度表', 'Weekly dispatch table'],
+  'major-ledger': ['重大事故隐患台账', 'Major hazard ledger'],
+  'hazard-list': ['检查问题隐患清单', 'Hazard list'],
 };
 export const tx = (k) => t(...TEXT[k]);
 
 const localInput = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 const $ = (id) => document.getElementById(id);
+
+const cameraNames = new Map();
 
 export function query() {
   return {
@@ -46,7 +53,7 @@ async function run() {
     const verdict = $('f-verdict').value;
     const rows = verdict ? report.permits.filter((p) => p.coverage.verdict === verdict) : report.permits;
     renderSummary(report);
-    renderAuditRows($('audit-table'), rows, loop);
+    renderAuditRows($('audit-table'), rows, loop, (id) => cameraNames.get(id) || id);
     notice(
       status,
       rows.length ? '' : t('该时段内没有实际作业的作业票。', 'No permits with work in this period.'),
@@ -83,6 +90,8 @@ async function start() {
   try {
     const ents = await api('/api/enterprises');
     $('f-enterprise').replaceChildren(...ents.map((e) => h('option', { value: e.id }, e.name)));
+    const cams = await api('/api/live/cameras');
+    for (const c of cams.items) cameraNames.set(c.id, `${c.name}（${c.siteName}）`);
   } catch (e) {
     notice($('audit-notice'), errText(e), 'error');
     return;
@@ -93,8 +102,8 @@ async function start() {
   });
   $('f-verdict').addEventListener('change', run);
   $('f-enterprise').addEventListener('change', run);
-  $('export-csv').addEventListener('click', () => startExport('csv', query()));
-  $('export-xlsx').addEventListener('click', () => startExport('xlsx', query()));
+  $('export-csv').addEventListener('click', () => startExport($('export-what').value, 'csv', query()));
+  $('export-xlsx').addEventListener('click', () => startExport($('export-what').value, 'xlsx', query()));
   await run();
 }
 
