@@ -6,6 +6,7 @@ import { EventLogRepo } from './event-log.repo.ts';
 import {
   EventLogHealthSource,
   EventLogPermitSource,
+  IngestHealthSource,
   PermitAuditService,
   type HealthHistorySource,
   type PermitSource,
@@ -17,6 +18,8 @@ export interface AuditModule {
   hazards: HazardsService;
   permitAudit: PermitAuditService;
   reports: ReportsService;
+  /** Reads camera health from the ingest service (camera_health_log) once it runs; see IngestHealthSource. */
+  useIngestHealth(ingest: ConstructorParameters<typeof IngestHealthSource>[0]): void;
   /** Signing key, backfill, periodic checkpoints and the overdue-hazard check. */
   start(): void;
   stop(): void;
@@ -63,6 +66,9 @@ export function createAuditModule(core: AppServices, opts: AuditModuleOptions = 
     hazards,
     permitAudit,
     reports,
+    useIngestHealth(ingest) {
+      permitAudit.healthSource = new IngestHealthSource(ingest, new EventLogHealthSource(log), clock);
+    },
     start() {
       chain.start();
       hazards.start(config.audit.hazardOverdueCheckSeconds, (err) =>

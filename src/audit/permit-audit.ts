@@ -8,17 +8,52 @@ import {
   type CoverageOptions,
   type CoverageResult,
   type Gap,
+  type HealthInterval,
   type Verdict,
 } from './coverage.ts';
 import type { EventLogRepo, LoggedEvent } from './event-log.repo.ts';
 
-/** Camera health changes in effect over [from, to): the one in effect at `from` first. */
+/** A camera's health over [from, to) as intervals; time not covered by any interval is unknown. */
 export interface HealthHistorySource {
-  history(
-    cameraId: string,
-    fromMs: number,
-    toMs: number,
-  ): { at: number; state: HealthState; reason: string }[];
+  history(cameraId: string, fromMs: number, toMs: number): HealthInterval[];
+}
+
+/** A health record as ingest keeps it (camera_health_log): open while `untilMs` is null. */
+export interface HealthRecordLike {
+  state: HealthState;
+  reason: string;
+  sinceMs: number;
+  untilMs: number | null;
+}
+
+/**
+ * The ingest health service's history (preferred: its rows are closed when the service stops or
+ * crashes, so downtime of the service itself shows as "no health record"); cameras it does not know
+ * (removed from the config) fall back to the chained events.
+ */
+export class IngestHealthSource implements HealthHistorySource {
+  constructor(
+    private readonly ingest: { history(cameraId: string, fromMs: number, toMs: number): HealthRecordLike[] },
+    private readonly fallback: HealthHistorySource,
+    private readonly clock: Clock,
+  ) {}
+  history(cameraId: string, fromMs: number, toMs: number): HealthInterval[] {
+    let rows: HealthRecordLike[];
+    try {
+      rows = this.ingest.history(cameraId, fromMs, toMs);
+    } catch {
+      return this.fallback.history(cameraId, fromMs, toMs);
+    }
+    const now = this.clock.now();
+    return rows
+      .map((r) => ({
+        start: Math.max(r.sinceMs, fromMs),
+        end: Math.min(r.untilMs ?? now, toMs),
+        state: r.state,
+        reason: r.reason,
+      }))
+      .filter((x) => x.end > x.start);
+  }
 }
 
 export interface WorkWindow {
@@ -117,11 +152,12 @@ export class EventLogHealthSource implements HealthHistorySource {
     });
     // `since` is when the state really began (a stall is detected some seconds after the last frame):
     // using it, the audit sees the stretch between the fault and the gate's reaction as a gap.
-    return [...(before ? [before] : []), ...inside].map((e) => ({
+    const changes = [...(before ? [before] : []), ...inside].map((e) => ({
       at: Math.min(Date.parse(e.occurredAt), Date.parse(String(e.payload.since)) || Infinity),
       state: e.payload.to as HealthState,
       reason: String(e.payload.reason ?? ''),
     }));
+    return changesToIntervals(changes, fromMs, toMs);
   }
 }
 
@@ -212,7 +248,7 @@ export class PermitAuditService {
     const end = Math.max(...p.windows.map((w) => w.end));
     const timelines = p.cameraIds.map((cameraId) => ({
       cameraId,
-      intervals: changesToIntervals(this.healthSource.history(cameraId, start, end), start, end),
+      intervals: this.healthSource.history(cameraId, start, end),
     }));
     const { gaps, ...coverage } = auditCoverage(p.windows, timelines, this.opts);
     const inWork = (t: number) => p.windows.some((w) => t >= w.start && t <= w.end);

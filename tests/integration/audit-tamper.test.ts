@@ -202,7 +202,7 @@ describe('jianhu audit verify', () => {
     const s = copyStore();
     const f = join(s.data, photoPath);
     const bytes = readFileSync(f);
-    bytes[bytes.length - 3] ^= 0x01;
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x01;
     writeFileSync(f, bytes);
     const reg = heads.find((x) => x.type === 'hazard.registered')!;
     const r = await verify(s);
@@ -244,7 +244,7 @@ describe('jianhu audit verify', () => {
     expect((await run(auditVerifyCommand, ['--bundle', out])).code).toBe(0);
     const ev = join(out, 'evidence', readdirSync(join(out, 'evidence'))[0]!);
     const b = readFileSync(ev);
-    b[10] ^= 0xff;
+    b[10] = b[10]! ^ 0xff;
     writeFileSync(ev, b);
     const r = await run(auditVerifyCommand, ['--bundle', out]);
     expect(r.code).toBe(1);

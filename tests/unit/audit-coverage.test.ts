@@ -147,3 +147,34 @@ describe('permit-to-video coverage', () => {
     ]);
   });
 });
+
+describe('ingest health source', () => {
+  it('maps camera_health_log rows to intervals; a closed row leaves unknown time; unknown cameras fall back', async () => {
+    const { IngestHealthSource } = await import('../../src/audit/permit-audit.ts');
+    const rows = [
+      { state: 'online' as const, reason: 'ok', sinceMs: 0, untilMs: 10 * M }, // service stopped at 10
+      { state: 'online' as const, reason: 'ok', sinceMs: 15 * M, untilMs: null }, // open: until now
+    ];
+    const fallback = { history: () => [{ start: 0, end: 1, state: 'dark' as const, reason: 'fb' }] };
+    const src = new IngestHealthSource(
+      {
+        history: (id: string) => {
+          if (id !== 'c1') throw new Error('unknown camera');
+          return rows;
+        },
+      },
+      fallback,
+      { now: () => 40 * M },
+    );
+    const iv = src.history('c1', 5 * M, 60 * M);
+    expect(iv.map((x) => [x.start / M, x.end / M])).toEqual([
+      [5, 10],
+      [15, 40],
+    ]);
+    const r = auditCoverage([{ start: 5 * M, end: 40 * M }], [{ cameraId: 'c1', intervals: iv }], opts);
+    expect(r.gaps).toEqual([
+      expect.objectContaining({ start: 10 * M, end: 15 * M, cause: 'c1 unknown (no_health_record)' }),
+    ]);
+    expect(src.history('c9', 0, 1)[0]!.reason).toBe('fb');
+  });
+});
