@@ -5,6 +5,7 @@ import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { auditExportCommand } from './commands/audit-export.ts';
 import { evalCommand } from './commands/eval.ts';
 import { qrMachineCommand } from './commands/qr-machine.ts';
+import { simChipsCommand } from '../../streams-sim/chips-command.ts';
 
 export interface Command {
   summary: string;
@@ -21,4 +22,5 @@ export const commands: Record<string, Command> = {
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
   'qr machine': qrMachineCommand,
+  'sim chips': simChipsCommand,
 };

@@ -1,3 +1,4 @@
+import jsQRImport from 'jsqr';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,3 +140,8 @@ export async function call(
   });
   return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as never) : ({} as never) };
 }
+
+type JsQR = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+/** jsqr is CommonJS with an ES-style default in its types: take whichever the loader hands us. */
+export const decodeQr: JsQR = ((jsQRImport as unknown as { default?: JsQR }).default ??
+  jsQRImport) as unknown as JsQR;

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import jsQR from 'jsqr';
 import sharp from 'sharp';
-import { MACHINE_AT, call, nonce, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import {
+  MACHINE_AT,
+  call,
+  decodeQr,
+  nonce,
+  startPermitsHarness,
+  type PermitsHarness,
+} from './permits-harness.ts';
 
 const MIN = 60_000;
 let h: PermitsHarness;
@@ -55,7 +61,7 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const decoded = jsQR(new Uint8ClampedArray(data), info.width, info.height);
+    const decoded = decodeQr(new Uint8ClampedArray(data), info.width, info.height);
     expect(decoded?.data).toMatch(/^JH1\.M1\.1\./);
     qr = decoded!.data;
     // a welder may not print labels

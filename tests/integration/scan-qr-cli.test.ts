@@ -3,10 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import jsQR from 'jsqr';
 import sharp from 'sharp';
 import { verifyQr, loadOrCreateMachineKey } from '../../src/machines/machine-token.ts';
-import { MACHINE_AT, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { MACHINE_AT, call, decodeQr, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
 
 const run = promisify(execFile);
 let h: PermitsHarness;
@@ -35,7 +34,7 @@ describe('npx jianhu qr machine ID > label.png', () => {
     });
     expect(stdout.subarray(1, 4).toString()).toBe('PNG');
     const { data, info } = await sharp(stdout).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const qr = jsQR(new Uint8ClampedArray(data), info.width, info.height);
+    const qr = decodeQr(new Uint8ClampedArray(data), info.width, info.height);
     const key = loadOrCreateMachineKey(h.services.config.store.dataDir);
     expect(verifyQr(key, qr!.data)).toMatchObject({ machineId: 'M7', version: 1 });
   });

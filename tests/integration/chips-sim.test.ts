@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChipsSim, type ChipsSimOptions } from '../../streams-sim/chips-sim.ts';
+import { MACHINE_AT, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+
+let h: PermitsHarness;
+const iso = (ms: number) => new Date(ms).toISOString();
+const outbox = (type: string) =>
+  (h.services.db.prepare('SELECT payload FROM outbox WHERE type = ?').all(type) as { payload: string }[]).map(
+    (r) => JSON.parse(r.payload) as Record<string, unknown>,
+  );
+const until = async (what: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+const opts = (over: Partial<ChipsSimOptions>): ChipsSimOptions => ({
+  url: h.mqtt!.url,
+  prefix: 'jianhu',
+  site: 'site-a',
+  machine: 'M1',
+  lock: 'L1',
+  scenario: 'demo',
+  authorisation: null,
+  intervalMs: 30,
+  ticks: 2,
+  log: () => {},
+  ...over,
+});
+
+beforeAll(async () => {
+  h = await startPermitsHarness({ live: true });
+  await call(h, 'admin-a', 'POST', '/api/machines', {
+    id: 'M1',
+    name: '1号焊机',
+    siteId: 'site-a',
+    cameraId: 'cam-weld',
+    ...MACHINE_AT,
+  });
+  await call(h, 'admin-a', 'POST', '/api/locks', {
+    id: 'L1',
+    name: '入口',
+    siteId: 'site-a',
+    code: 'SXLOCK-1',
+    cameraId: 'cam-tank',
+  });
+});
+afterAll(async () => h?.close());
+
+describe('jianhu sim chips (the chip and padlock simulator)', () => {
+  it('no-permit: the simulated arc is flagged 无票动火', async () => {
+    const sim = await startChipsSim(opts({ scenario: 'no-permit' }));
+    await sim.done;
+    await until(() => outbox('machine.violationDetected').length > 0);
+    await sim.stop();
+    expect(outbox('machine.violationDetected')[0]).toMatchObject({
+      kind: 'no_permit_hot_work',
+      machineId: 'M1',
+    });
+  });
+
+  it('the simulated padlock opens with the grant the service sends after an approved unlock', async () => {
+    const sim = await startChipsSim(opts({ ticks: 0 }));
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
+      siteId: 'site-a',
+      kind: 'confined_space',
+      location: '罐',
+      validFrom: iso(h.clock.now()),
+      validTo: iso(h.clock.now() + 3600_000),
+      workers: ['welder-a'],
+      guardian: 'guardian-a',
+      cameraIds: ['cam-tank'],
+      lockIds: ['L1'],
+    });
+    const id = p.body.id as string;
+    await call(h, 'safety-a', 'POST', `/api/permits/${id}/submit`);
+    await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'unit' });
+    await call(h, 'approver-a', 'POST', `/api/permits/${id}/approve`);
+    await call(h, 'guardian-a', 'POST', `/api/permits/${id}/gas-tests`, {
+      analyst: '李',
+      o2Pct: 20.7,
+      combustiblePct: 0,
+    });
+    await call(h, 'guardian-a', 'POST', `/api/permits/${id}/guardian/check-in`);
+    h.health('cam-tank', 'online');
+    expect((await call(h, 'guardian-a', 'POST', '/api/locks/L1/unlock', { permitId: id })).status).toBe(200);
+    await until(() => outbox('lock.changed').some((e) => e.event === 'opened'));
+    expect(outbox('lock.changed').find((e) => e.event === 'opened')).toMatchObject({
+      authorised: true,
+      permitId: id,
+    });
+    expect(outbox('lock.violationDetected')).toHaveLength(0);
+    await sim.stop();
+  });
+});
