@@ -130,10 +130,12 @@ export const evalCommand: Command = {
       return e instanceof AppError && e.status === 400 ? 2 : 1;
     }
     const datasetLabels = new Set(images.flatMap((i) => i.gts.map((g) => g.label)));
+    // a fire/smoke set scores both labels (its negative frames have no boxes at all)
+    const fireSet = datasetLabels.has('fire') || datasetLabels.has('smoke');
     const labels =
       args.labels ??
       pipeline.labels.filter(
-        (l) => l !== 'person' && (datasetLabels.has(l) || l === 'fire' || l === 'smoke'),
+        (l) => l !== 'person' && (datasetLabels.has(l) || (fireSet && (l === 'fire' || l === 'smoke'))),
       );
     const thresholds = shippedThresholds(entries, labels);
     const frameEntry = entries.find((e) => typeof e.options?.frameThreshold === 'number');
