@@ -1,0 +1,101 @@
+// npm run bench:audit — what the tamper-evident log costs and how fast it is checked:
+//   1. committed events per second through OutboxRepo.append (outbox row + hash-chain entry in one
+//      transaction, synchronous=FULL as in the service) against a bare outbox insert;
+//   2. `audit verify` throughput (entries per second, payload hashes included);
+//   3. export of an offline bundle and its offline verification.
+// N events (default 5000; N=20000 npm run bench:audit for a longer run). Real SQLite file in a temp dir.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportBundle, verifyBundle } from '../src/audit/bundle.ts';
+import { AuditChainRepo } from '../src/audit/chain.repo.ts';
+import { loadOrCreateSigningKey } from '../src/audit/keys.ts';
+import { verifyStore } from '../src/audit/store-source.ts';
+import { OutboxRepo } from '../src/events/outbox.repo.ts';
+import { openDb } from '../src/store/db.ts';
+import { migrate } from '../src/store/migrate.ts';
+
+const N = Number(process.env.N ?? 5000);
+const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-audit-'));
+const payload = {
+  cameraId: 'cam-weld',
+  siteId: 'site-a',
+  from: 'online' as const,
+  to: 'stalled' as const,
+  reason: 'no_frames',
+  message: '画面停滞 stalled',
+  since: '2026-01-05T08:00:00.000Z',
+};
+const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en')}/s`;
+
+try {
+  // 1. bare outbox inserts (same schema, same pragmas), one transaction each
+  const bare = openDb(join(dir, 'bare.db'));
+  migrate(bare);
+  const ins = bare.prepare(
+    'INSERT INTO outbox (type, enterprise_id, payload, occurred_at) VALUES (?, ?, ?, ?)',
+  );
+  const tx = bare.transaction((i: number) =>
+    ins.run('camera.healthChanged', 'ent-a', JSON.stringify(payload), String(i)),
+  );
+  let t = performance.now();
+  for (let i = 0; i < N; i++) tx(i);
+  const bareMs = performance.now() - t;
+  bare.close();
+
+  const db = openDb(join(dir, 'jianhu.db'));
+  migrate(db);
+  const outbox = new OutboxRepo(db);
+  t = performance.now();
+  for (let i = 0; i < N; i++)
+    outbox.append(
+      'camera.healthChanged',
+      'ent-a',
+      payload,
+      new Date(Date.UTC(2026, 0, 5) + i * 1000).toISOString(),
+    );
+  const chainMs = performance.now() - t;
+  const key = loadOrCreateSigningKey(dir);
+  const head = new AuditChainRepo(db).head()!;
+  const signedAt = new Date().toISOString();
+  new AuditChainRepo(db).addCheckpoint({
+    seq: head.seq,
+    hash: head.hash,
+    signedAt,
+    keyId: key.keyId,
+    signature: key.sign(head.seq, head.hash, signedAt),
+  });
+  db.close();
+
+  const ro = new Database(join(dir, 'jianhu.db'), { readonly: true });
+  t = performance.now();
+  const report = verifyStore(ro, dir);
+  const verifyMs = performance.now() - t;
+  t = performance.now();
+  const m = exportBundle(ro, dir, join(dir, 'bundle'), { now: new Date().toISOString() });
+  const exportMs = performance.now() - t;
+  ro.close();
+  t = performance.now();
+  const offline = verifyBundle(join(dir, 'bundle'));
+  const offlineMs = performance.now() - t;
+
+  console.log(`audit chain, ${N} events (synchronous=FULL, one transaction per event)`);
+  console.log(
+    `  bare outbox insert        ${rate(N, bareMs).padStart(10)}  ${((bareMs / N) * 1000).toFixed(0)} µs/event`,
+  );
+  console.log(
+    `  outbox + chain entry      ${rate(N, chainMs).padStart(10)}  ${((chainMs / N) * 1000).toFixed(0)} µs/event  (+${(((chainMs - bareMs) / N) * 1000).toFixed(0)} µs)`,
+  );
+  console.log(
+    `  verify store              ${rate(report.entries, verifyMs).padStart(10)}  ok=${report.ok} (${verifyMs.toFixed(0)} ms)`,
+  );
+  console.log(
+    `  export bundle             ${rate(m.entries, exportMs).padStart(10)}  (${exportMs.toFixed(0)} ms)`,
+  );
+  console.log(
+    `  verify bundle offline     ${rate(offline.entries, offlineMs).padStart(10)}  ok=${offline.ok} (${offlineMs.toFixed(0)} ms)`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
