@@ -5,8 +5,11 @@
  *      pool → preprocess + infer + decode → boxes, saturated; per-frame ms and ratio to (a);
  *  (c) capacity: N cameras at 2 detections/s each, stepping N up until p95 frame-to-result > 1.5 s or
  *      the cameras no longer get their 2/s.
- * Flags: --seconds S (per phase, default 8), --sessions K, --threads T, --fps OUT (frames per second
- * piped out of each decoder, default 5), --steps 8,16,24,32. Ends with one JSON line.
+ * The machine is shared, so (a) and (b) alternate in short slices (--rounds R × --slice S seconds) and
+ * the ratio is taken per round, side by side; the decoders of (b) run only during (b) slices.
+ * Flags: --slice S (default 4), --rounds R (default 3), --seconds S (per capacity step, default 8),
+ * --sessions K, --threads T, --fps OUT (frames/s piped out of each decoder, default 5),
+ * --steps 8,16,24,32, --file (read the clip with ffmpeg -re instead of streams-sim). Ends with one JSON line.
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -28,6 +31,9 @@ const SESSIONS = Number(arg('sessions', String(cfg.sessions)));
 const THREADS = Number(arg('threads', String(cfg.threads)));
 const OUT_FPS = Number(arg('fps', '5'));
 const STEPS = arg('steps', '8,16,24,32').split(',').map(Number);
+const SLICE = Number(arg('slice', '4'));
+const ROUNDS = Number(arg('rounds', '3'));
+const SAT_CAMERAS = 4;
 const MODEL = 'yolox-nano-coco';
 const W = 640;
 const H = 360;
@@ -40,14 +46,19 @@ const pct = (xs: number[], p: number): number => {
 };
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
-async function bare(): Promise<{ fps: number; msPerFrame: number }> {
+interface Bare {
+  slice(seconds: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** `sessions` workers each looping onnxruntime on a fixed input; slice() returns frames/s. */
+async function startBare(): Promise<Bare> {
   const entry = findModel(loadManifest(), MODEL);
   const workerData = {
     model: modelPath(entry, cfg.modelsDir),
     dims: [1, 3, entry.input.height, entry.input.width],
     inputName: entry.input.name,
     threads: THREADS,
-    seconds: SECONDS,
   };
   const workers = Array.from(
     { length: SESSIONS },
@@ -55,16 +66,24 @@ async function bare(): Promise<{ fps: number; msPerFrame: number }> {
   );
   const next = (w: Worker) => new Promise<{ n?: number }>((res) => w.once('message', res));
   await Promise.all(workers.map(next));
-  const t0 = performance.now();
-  const done = workers.map(next);
-  workers.forEach((w) => w.postMessage('go'));
-  const n = (await Promise.all(done)).reduce((a, m) => a + (m.n ?? 0), 0);
-  const fps = n / ((performance.now() - t0) / 1000);
-  await Promise.all(workers.map((w) => w.terminate()));
-  return { fps, msPerFrame: 1000 / fps };
+  return {
+    async slice(seconds) {
+      const t0 = performance.now();
+      const done = workers.map(next);
+      workers.forEach((w) => w.postMessage({ seconds }));
+      const n = (await Promise.all(done)).reduce((a, m) => a + (m.n ?? 0), 0);
+      return n / ((performance.now() - t0) / 1000);
+    },
+    async close() {
+      const done = workers.map(next);
+      workers.forEach((w) => w.postMessage('close'));
+      await Promise.all(done);
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
 }
 
-async function cameraInputs(
+async function cameraSource(
   n: number,
 ): Promise<{ inputs: string[]; source: string; stop: () => Promise<void> }> {
   const simPath = `${PROJECT_ROOT}streams-sim/index.ts`;
@@ -110,8 +129,14 @@ interface RunFigures {
   counts: Record<string, number>;
 }
 
-/** Runs `cameras` feeds through the real scheduler and pool for SECONDS; `rate` 0 = saturate. */
-async function servicePath(pool: InferencePool, cameras: number, rate: number): Promise<RunFigures> {
+/** Runs `cameras` feeds through the real scheduler and pool for `seconds`; `rate` 0 = saturate. */
+async function servicePath(
+  pool: InferencePool,
+  inputs: string[],
+  rate: number,
+  seconds: number,
+): Promise<RunFigures> {
+  const cameras = inputs.length;
   const saturate = rate === 0;
   const settings = {
     activeFps: saturate ? 1000 : rate,
@@ -128,7 +153,6 @@ async function servicePath(pool: InferencePool, cameras: number, rate: number): 
     latencies.push(r.latencyMs);
     infer.push(r.inferMs);
   });
-  const { inputs, source, stop } = await cameraInputs(cameras);
   const feed = startFeeds({
     inputs,
     outFps: saturate ? 25 : OUT_FPS,
@@ -142,7 +166,7 @@ async function servicePath(pool: InferencePool, cameras: number, rate: number): 
   const before = { ...sched.counts };
   measuring = true;
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  await new Promise((r) => setTimeout(r, seconds * 1000));
   measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
   const counts = Object.fromEntries(
@@ -150,8 +174,6 @@ async function servicePath(pool: InferencePool, cameras: number, rate: number): 
   );
   sched.stop();
   await feed.stop();
-  await stop();
-  process.stderr.write(`  (${source})\n`);
   const inferred = counts.inferred ?? 0;
   return {
     cameras,
@@ -166,66 +188,87 @@ async function servicePath(pool: InferencePool, cameras: number, rate: number): 
 }
 
 async function main(): Promise<void> {
-  const log = (s: string) => process.stdout.write(`${s}\n`);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const load0 = loadavg().map(r1);
   log(
-    `bench:detect — ${MODEL}, ${SESSIONS} session(s) × ${THREADS} thread(s), ${cpus().length} cores, load ${loadavg().map(r1).join(' ')}`,
+    `bench:detect — ${MODEL}, ${SESSIONS} session(s) × ${THREADS} thread(s), ${cpus().length} cores, load ${load0.join(' ')}`,
   );
-  const a = await bare();
+  const cams = Math.max(SAT_CAMERAS, ...STEPS);
+  const source = await cameraSource(cams);
   log(
-    `(a) bare onnxruntime loop:   ${r1(a.msPerFrame)} ms/frame (${r1(a.fps)} frames/s over ${SESSIONS} workers)`,
+    `cameras: ${source.source}, 640×360 decoded by one ffmpeg each (-threads 1), ${OUT_FPS} frames/s piped out`,
   );
-
+  const bare = await startBare();
   const pool = await InferencePool.start(SESSIONS, {
     models: [MODEL],
     modelsDir: cfg.modelsDir,
     threads: THREADS,
   });
-  const b = await servicePath(pool, 4, 0);
-  const bMs = 1000 / b.inferredPerS;
-  const ratio = b.inferredPerS / a.fps;
-  log(
-    `(b) service path, saturated: ${r1(bMs)} ms/frame (${r1(b.inferredPerS)} frames/s from 4 cameras); ratio to bare ${ratio.toFixed(2)}`,
-  );
-  log(
-    `    ${r1(b.framesIn)} frames/s in; worker time ${r1(b.workerMs)} ms/frame (preprocess + infer + decode); counts ${JSON.stringify(b.counts)}`,
-  );
-
-  const steps: RunFigures[] = [];
-  let held = 0;
-  for (const n of STEPS) {
-    const f = await servicePath(pool, n, 2);
-    steps.push(f);
-    const ok = f.p95Ms <= 1500 && f.perCameraPerS >= 1.9;
+  try {
+    // (a) and (b) alternate so that both see the same background load.
+    const rounds: { bare: number; service: number; workerMs: number }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const a = await bare.slice(SLICE);
+      const b = await servicePath(pool, source.inputs.slice(0, SAT_CAMERAS), 0, SLICE);
+      rounds.push({ bare: a, service: b.inferredPerS, workerMs: b.workerMs });
+      log(
+        `  round ${i + 1}: (a) bare ${r1(1000 / a)} ms/frame (${r1(a)}/s) | (b) service ${r1(1000 / b.inferredPerS)} ms/frame (${r1(b.inferredPerS)}/s, worker ${r1(b.workerMs)} ms) | ratio ${(b.inferredPerS / a).toFixed(2)}`,
+      );
+    }
+    const sum = (f: (r: (typeof rounds)[number]) => number) => rounds.reduce((acc, r) => acc + f(r), 0);
+    const bareFps = sum((r) => r.bare) / rounds.length;
+    const serviceFps = sum((r) => r.service) / rounds.length;
+    const ratios = rounds.map((r) => r.service / r.bare).sort((x, y) => x - y);
+    const ratio = ratios[Math.floor(ratios.length / 2)]!;
+    log(`(a) bare onnxruntime loop:   ${r1(1000 / bareFps)} ms/frame (${r1(bareFps)} frames/s)`);
     log(
-      `(c) ${String(n).padStart(2)} cameras @2/s: ${r1(f.perCameraPerS)}/s each, p50 ${r1(f.p50Ms)} ms, p95 ${r1(f.p95Ms)} ms ${ok ? 'OK' : 'NOT HELD'} ${JSON.stringify(f.counts)}`,
+      `(b) service path, saturated: ${r1(1000 / serviceFps)} ms/frame (${r1(serviceFps)} frames/s, ${SAT_CAMERAS} cameras at 25 fps)`,
     );
-    if (!ok) break;
-    held = n;
+    log(`    ratio (b)/(a), median of ${ROUNDS} side-by-side rounds: ${ratio.toFixed(2)}`);
+
+    const steps: RunFigures[] = [];
+    let held = 0;
+    for (const n of STEPS) {
+      const f = await servicePath(pool, source.inputs.slice(0, n), 2, SECONDS);
+      steps.push(f);
+      const ok = f.p95Ms <= 1500 && f.perCameraPerS >= 1.9;
+      log(
+        `(c) ${String(n).padStart(2)} cameras @2/s: ${f.perCameraPerS.toFixed(2)}/s each, p50 ${r1(f.p50Ms)} ms, p95 ${r1(f.p95Ms)} ms ${ok ? 'OK' : 'NOT HELD'} ${JSON.stringify(f.counts)}`,
+      );
+      if (!ok) break;
+      held = n;
+    }
+    const all = held === STEPS[STEPS.length - 1];
+    log(`cameras held at 2 detections/s with p95 ≤ 1.5 s: ${held}${all ? ' (every step held)' : ''}`);
+    log(
+      JSON.stringify({
+        bench: 'detect',
+        model: MODEL,
+        sessions: SESSIONS,
+        threads: THREADS,
+        source: source.source,
+        bareMsPerFrame: r1(1000 / bareFps),
+        serviceMsPerFrame: r1(1000 / serviceFps),
+        ratio: Number(ratio.toFixed(3)),
+        rounds: rounds.map((r) => ({
+          bareFps: r1(r.bare),
+          serviceFps: r1(r.service),
+          workerMs: r1(r.workerMs),
+        })),
+        camerasHeld: held,
+        steps: steps.map((x) => ({
+          cameras: x.cameras,
+          perCameraPerS: Number(x.perCameraPerS.toFixed(2)),
+          p95Ms: r1(x.p95Ms),
+        })),
+        loadavg: [load0, loadavg().map(r1)],
+      }),
+    );
+  } finally {
+    await pool.close();
+    await bare.close();
+    await source.stop();
   }
-  await pool.close();
-  log(
-    `cameras held at 2 detections/s with p95 ≤ 1.5 s: ${held}${held === STEPS[STEPS.length - 1] ? '+' : ''}`,
-  );
-  log(
-    JSON.stringify({
-      bench: 'detect',
-      model: MODEL,
-      sessions: SESSIONS,
-      threads: THREADS,
-      bareMsPerFrame: r1(a.msPerFrame),
-      bareFps: r1(a.fps),
-      serviceMsPerFrame: r1(bMs),
-      serviceFps: r1(b.inferredPerS),
-      ratio: Number(ratio.toFixed(3)),
-      camerasHeld: held,
-      steps: steps.map((s) => ({
-        cameras: s.cameras,
-        perCameraPerS: r1(s.perCameraPerS),
-        p95Ms: r1(s.p95Ms),
-      })),
-      loadavg: loadavg().map(r1),
-    }),
-  );
 }
 
 await main();

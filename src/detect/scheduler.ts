@@ -3,7 +3,13 @@ import type { Frame } from '../ingest/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Detection } from './types.ts';
 import type { InferenceRunner } from './worker/inference-pool.ts';
-import { pickNext, wouldBeDue, type CameraView, type PolicySettings } from './scheduler-policy.ts';
+import {
+  dispatchStamp,
+  pickNext,
+  wouldBeDue,
+  type CameraView,
+  type PolicySettings,
+} from './scheduler-policy.ts';
 
 /** What the tracker / rules receive for every inferred frame. */
 export interface DetectionResult {
@@ -153,7 +159,7 @@ export class DetectScheduler {
     cam.pending = undefined;
     cam.pendingTs = undefined;
     cam.inFlight = true;
-    cam.lastDispatchAt = now;
+    cam.lastDispatchAt = dispatchStamp(cam, now, this.settings);
     this.runner.detect(frame).then(
       (r) => {
         cam.inFlight = false;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dispatchStamp,
   dueAt,
   pickNext,
   priorityOf,
@@ -58,5 +59,13 @@ describe('scheduler policy', () => {
     const p = pickNext([cam('old', { pendingTs: NOW - 1_001 }), cam('fresh')], NOW, 2, S);
     expect(p.stale).toEqual(['old']);
     expect(p.dispatch).toEqual(['fresh']);
+  });
+
+  it('keeps the cadence when a camera is served a little late, and restarts it after a long wait', () => {
+    const c = cam('a', { activePermit: true, lastDispatchAt: NOW - 600 }); // due at NOW-100, period 500
+    expect(dispatchStamp(c, NOW, S)).toBe(NOW - 100);
+    const late = cam('b', { activePermit: true, lastDispatchAt: NOW - 900 }); // 400 ms late > 250
+    expect(dispatchStamp(late, NOW, S)).toBe(NOW);
+    expect(dispatchStamp(cam('new'), NOW, S)).toBe(NOW);
   });
 });
