@@ -15,7 +15,6 @@ import type { ZonesService } from './zones/zones.service.ts';
 import type { ViolationsService } from './violations/violations.service.ts';
 import type { EvidenceService } from './evidence/evidence.service.ts';
 import type { ViolationPipeline } from './violations/pipeline.ts';
-import type { PermitsModule } from './permits/module.ts';
 
 /**
  * What the HTTP layer may use. Built once by the composition root (src/main.ts, or tests through
@@ -46,6 +45,4 @@ export interface AppServices {
   violations?: ViolationsService;
   evidence?: EvidenceService;
   violationPipeline?: ViolationPipeline;
-  /** Permits, certificates, 一机一码 machines and scan, chips, 加锁赋码 locks (src/permits/module.ts). */
-  permits?: PermitsModule;
 }

@@ -6,7 +6,6 @@ import { IngestConfigSchema } from '../ingest/config.schema.ts';
 import { PermitsConfigSchema } from '../permits/config.schema.ts';
 import { AuditConfigSchema } from '../audit/config.schema.ts';
 import { ReportsConfigSchema } from '../reports/config.schema.ts';
-import { PermitsConfigSchema } from '../permits/config.schema.ts';
 
 /**
  * The one configuration schema. Every object rejects unknown keys (Frigate's extra="forbid"); the
@@ -173,7 +172,6 @@ export const ConfigSchema = Type.Object(
     evidence: EvidenceConfigSchema,
     audit: AuditConfigSchema,
     reports: ReportsConfigSchema,
-    permits: PermitsConfigSchema,
   },
   strict,
 );

@@ -95,7 +95,7 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
     async start(mqtt) {
       sweep = setInterval(() => {
         try {
-          permits.sweepExpired();
+          permits.sweep();
         } catch (err) {
           logger.error({ err }, 'permit expiry sweep failed');
         }

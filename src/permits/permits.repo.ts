@@ -76,6 +76,14 @@ export class PermitsRepo {
     return rows.map((r) => JSON.parse(r.doc) as Permit);
   }
 
+  /** Active permits of one kind (the confined-space gas monitoring check). */
+  active(kind: string): Permit[] {
+    const rows = this.q(`SELECT doc FROM permits WHERE state = 'active' AND kind = ?`).all(kind) as {
+      doc: string;
+    }[];
+    return rows.map((r) => JSON.parse(r.doc) as Permit);
+  }
+
   nextNumber(prefix: string): string {
     const r = this.q('SELECT COUNT(*) AS n FROM permits WHERE number LIKE ?').get(`${prefix}%`) as {
       n: number;

@@ -8,6 +8,7 @@ import { defineError } from '../shared/errors.ts';
 import type { EnterpriseScope } from '../tenancy/scope.ts';
 import { draftPermit, type DraftInput } from './domain/create.ts';
 import { PermitErrors } from './domain/errors.ts';
+import { GAS_LIMITS } from './domain/rules.ts';
 import * as sm from './domain/state-machine.ts';
 import { STATE_NAMES_ZH, type Authority, type Permit, type PermitState } from './domain/types.ts';
 import type { PermitEventPayload } from './events.ts';
@@ -223,12 +224,28 @@ export class PermitsService {
     return this.persist(p, sm.revoke(p, this.clock.now(), reason), 'revoked', c.principal.userId, reason);
   }
 
-  /** Expires every permit whose window has passed (run on a timer by the module). */
-  sweepExpired(): number {
+  /**
+   * The periodic sweep: expires permits whose window has passed, and suspends confined-space work
+   * whose gas monitoring has not been logged for 2 hours (13号令: continuous monitoring, logged ≥ every 2 h).
+   */
+  sweep(): { expired: number; gasOverdue: number } {
     const now = this.clock.now();
     const overdue = this.repo.overdue(now);
     for (const p of overdue) this.persist(p, sm.expire(p, now), 'expired', null, 'window ended');
-    return overdue.length;
+    let gasOverdue = 0;
+    for (const p of this.repo.active('confined_space')) {
+      const last = this.repo.gasTests(p.id).reduce((m, t) => Math.max(m, t.takenAt), 0);
+      if (now - last <= GAS_LIMITS.confinedContinuousMs) continue;
+      this.persist(
+        p,
+        sm.suspend(p, now, 'gas_monitoring_overdue 气体监测超过2小时未记录'),
+        'suspended',
+        null,
+        'gas_monitoring_overdue',
+      );
+      gasOverdue++;
+    }
+    return { expired: overdue.length, gasOverdue };
   }
 
   /** Permits binding a camera / machine / lock; those past their window only when asked for. */

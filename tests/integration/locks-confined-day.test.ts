@@ -104,6 +104,27 @@ describe('the confined-space day with 加锁赋码', () => {
     expect(outbox('lock.violationDetected')).toHaveLength(2);
   });
 
+  it('suspends confined-space work when gas monitoring is not logged for 2 hours', async () => {
+    h.clock.advance(2 * 60 * MIN + MIN);
+    expect(h.mod.permits.sweep()).toEqual({ expired: 0, gasOverdue: 1 });
+    const d = await call(h, 'safety-a', 'GET', `/api/permits/${permitId}`);
+    expect(d.body.permit).toMatchObject({
+      state: 'suspended',
+      suspendReason: expect.stringContaining('gas_monitoring_overdue'),
+    });
+    await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/gas-tests`, {
+      analyst: '李',
+      o2Pct: 20.6,
+      combustiblePct: 0,
+      h2sPpm: 0,
+      coPpm: 1,
+    });
+    expect((await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/resume`)).body.state).toBe(
+      'active',
+    );
+    expect(h.mod.permits.sweep()).toEqual({ expired: 0, gasOverdue: 0 });
+  });
+
   it('logs every entry and exit; the count must balance before completion', async () => {
     expect((await entry('welder-a', 'in')).body.inside).toBe(1);
     expect((await entry('张三', 'in')).body.inside).toBe(2);
