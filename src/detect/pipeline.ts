@@ -4,6 +4,7 @@ import { builtinPlugins } from './plugins/index.ts';
 import { assertImage } from './preprocess.ts';
 import type { PluginRegistry } from './registry.ts';
 import type { Detection, Detector, Label, RgbImage } from './types.ts';
+import { nms } from './yolox-decode.ts';
 
 export interface PipelineOptions {
   /** model names from the manifest; default: `defaultModelNames(manifest)` */
@@ -73,14 +74,39 @@ export class DetectionPipeline {
 
   async detect(image: RgbImage): Promise<Detection[]> {
     assertImage(image);
-    const first: Detection[] = [];
-    for (const d of this.stage1) first.push(...(await d.detect(image)));
-    const all = [...first];
-    for (const d of this.stage2) all.push(...(await d.detect(image, first)));
-    return all;
+    const first = mergeShared(await Promise.all(this.stage1.map((d) => d.detect(image))));
+    const second = await Promise.all(this.stage2.map((d) => d.detect(image, first)));
+    return mergeShared([first, ...second]);
   }
 
   async close(): Promise<void> {
     for (const d of [...this.stage1, ...this.stage2]) await d.close().catch(() => undefined);
   }
+}
+
+/** IoU above which two detectors' boxes of the same label are the same object (YOLOX's NMS value). */
+const CROSS_MODEL_NMS = 0.45;
+
+/**
+ * Concatenates detector outputs; where two detectors produce the same label (e.g. YOLOX-Nano and the
+ * light person detector both say `person`), duplicates are merged by NMS so each object is reported
+ * once. Labels produced by a single detector pass through untouched.
+ */
+export function mergeShared(outputs: readonly Detection[][]): Detection[] {
+  const producers = new Map<Label, number>();
+  for (const out of outputs)
+    for (const label of new Set(out.map((d) => d.label)))
+      producers.set(label, (producers.get(label) ?? 0) + 1);
+  const all = outputs.flat();
+  const shared = [...producers].filter(([, n]) => n > 1).map(([l]) => l);
+  if (shared.length === 0) return all;
+  const kept = all.filter((d) => !shared.includes(d.label));
+  for (const label of shared)
+    kept.push(
+      ...nms(
+        all.filter((d) => d.label === label),
+        CROSS_MODEL_NMS,
+      ),
+    );
+  return kept;
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Value from 'typebox/value';
 import { DetectConfigSchema, type DetectConfig } from '../../src/detect/config.schema.ts';
 import { DetectService } from '../../src/detect/detect.service.ts';
+import { loadManifest, readVerifiedModel } from '../../src/detect/manifest.ts';
 import type { DetectionResult } from '../../src/detect/scheduler.ts';
 import type { Frame } from '../../src/ingest/types.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
@@ -99,6 +100,13 @@ describe.skipIf(!have)('detection runtime: worker pool + scheduler on real frame
 });
 
 describe.skipIf(!have)('detection runtime start-up failures', () => {
+  it('the committed manifest is valid and its sha256s match the shared model files', () => {
+    const manifest = loadManifest();
+    const external = manifest.models.filter((m) => m.location === 'external');
+    expect(external.map((m) => m.name)).toContain('yolox-nano-coco');
+    for (const m of external) expect(readVerifiedModel(m, '../shared/models').length).toBe(m.bytes);
+  });
+
   it('reports a missing model through a coded error and /healthz', async () => {
     const deps = services();
     await expect(
