@@ -2,6 +2,9 @@ import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
 import { principalOf } from '../api/auth-hook.ts';
+import { ErrorSchema } from '../api/schemas.ts';
+import { TenancyErrors } from '../tenancy/scope.ts';
+import { probeCamera } from './probe.ts';
 
 const LiveCameraSchema = Type.Object({
   id: Type.String(),
@@ -45,6 +48,49 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
             })),
         );
       return { items };
+    },
+  );
+  app.post(
+    '/api/live/probe',
+    {
+      config: { permission: 'camera:write', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['live'],
+        summary: 'Test a camera URL 测试摄像头地址',
+        description:
+          'Opens a configured camera (`cameraId`, its URL is never returned) or a URL being entered (`url`, rtsp/http only) with ffprobe, at most ~6 s.',
+        body: Type.Union([
+          Type.Object(
+            { cameraId: Type.String({ minLength: 1, maxLength: 64 }) },
+            { additionalProperties: false },
+          ),
+          Type.Object(
+            { url: Type.String({ pattern: '^(rtsps?|https?)://[^\\s]+$', maxLength: 1000 }) },
+            { additionalProperties: false },
+          ),
+        ]),
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            ms: Type.Integer(),
+            codec: Type.Optional(Type.String()),
+            width: Type.Optional(Type.Integer()),
+            height: Type.Optional(Type.Integer()),
+            fps: Type.Optional(Type.Number()),
+            message: Type.Optional(Type.String()),
+          }),
+          400: ErrorSchema,
+          404: ErrorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const { scope } = principalOf(req);
+      if ('url' in req.body) return probeCamera(req.body.url);
+      const { cameraId } = req.body;
+      const site = services.config.sites.find((s) => s.cameras.some((c) => c.id === cameraId));
+      if (!site || !scope.can(site.enterpriseId)) throw TenancyErrors.notVisible({ cameraId });
+      return probeCamera(site.cameras.find((c) => c.id === cameraId)!.url);
     },
   );
 };

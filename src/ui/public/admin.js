@@ -1,0 +1,321 @@
+/* global document, URLSearchParams, location, history */
+import {
+  api,
+  errText,
+  fmtTime,
+  h,
+  notice,
+  requireSession,
+  t,
+  topBar,
+  ROLE_NAMES,
+  session,
+} from './common.js';
+import { closeZoneEditor, openZoneEditor } from './admin-zones.js';
+
+// 企业管理员: cameras (URL test, zone drawing), welding machines and their QR labels, locks,
+// certificates, users and roles — each backed by the module's own API.
+const s = requireSession(['enterprise_admin']);
+const $ = (id) => document.getElementById(id);
+const body = () => $('admin-body');
+const status = () => $('admin-notice');
+
+const table = (heads, rows) =>
+  h(
+    'table',
+    { class: 'data' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        heads.map((x) => h('th', {}, x)),
+      ),
+    ),
+    h('tbody', {}, rows),
+  );
+
+async function guarded(fn) {
+  notice(status(), '');
+  try {
+    await fn();
+  } catch (e) {
+    notice(status(), errText(e), 'error');
+  }
+}
+
+async function cameras() {
+  const { items } = await api('/api/live/cameras');
+  const probeCell = (cameraId) => {
+    const out = h('span', { class: 'muted probe-result' });
+    const btn = h(
+      'button',
+      {
+        class: 'probe',
+        onclick: async () => {
+          btn.disabled = true;
+          out.textContent = t('测试中…', 'Testing…');
+          await guarded(async () => {
+            const r = await api('/api/live/probe', { method: 'POST', body: { cameraId } });
+            out.textContent = r.ok
+              ? `✓ ${r.codec} ${r.width}×${r.height} ${r.fps ?? '?'} fps（${r.ms} ms）`
+              : `✗ ${r.message}`;
+            out.className = r.ok ? 'probe-result ok' : 'probe-result error';
+          });
+          btn.disabled = false;
+        },
+      },
+      t('测试连接', 'Test URL'),
+    );
+    return h('td', {}, btn, ' ', out);
+  };
+  const urlInput = h('input', { id: 'probe-url', placeholder: 'rtsp://…', style: { minWidth: '320px' } });
+  const urlOut = h('span', { class: 'muted' });
+  body().replaceChildren(
+    h(
+      'div',
+      { class: 'card' },
+      h('strong', {}, t('测试新摄像头地址', 'Test a new camera URL')),
+      ' ',
+      urlInput,
+      ' ',
+      h(
+        'button',
+        {
+          onclick: () =>
+            guarded(async () => {
+              urlOut.textContent = t('测试中…', 'Testing…');
+              const r = await api('/api/live/probe', {
+                method: 'POST',
+                body: { url: urlInput.value.trim() },
+              });
+              urlOut.textContent = r.ok
+                ? `✓ ${r.codec} ${r.width}×${r.height} ${r.fps ?? '?'} fps（${r.ms} ms）`
+                : `✗ ${r.message}`;
+            }),
+        },
+        t('测试', 'Test'),
+      ),
+      ' ',
+      urlOut,
+    ),
+    table(
+      [t('编号', 'Id'), t('名称', 'Name'), t('车间', 'Site'), t('连接测试', 'URL test'), t('区域', 'Zones')],
+      items.map((c) =>
+        h(
+          'tr',
+          { 'data-camera': c.id },
+          h('td', {}, c.id),
+          h('td', {}, c.name),
+          h('td', {}, c.siteName),
+          probeCell(c.id),
+          h(
+            'td',
+            {},
+            h(
+              'button',
+              { class: 'zones', onclick: () => guarded(() => openZoneEditor(body(), c, status())) },
+              t('绘制区域', 'Draw zones'),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function machines() {
+  const list = await api('/api/machines');
+  const cams = (await api('/api/live/cameras')).items;
+  const f = {
+    id: h('input', { required: true, pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}', placeholder: 'M1' }),
+    name: h('input', { required: true, placeholder: t('1号焊机', 'Welder 1') }),
+    camera: h(
+      'select',
+      {},
+      cams.map((c) => h('option', { value: c.id }, c.name)),
+    ),
+    lat: h('input', { type: 'number', step: 'any', required: true }),
+    lon: h('input', { type: 'number', step: 'any', required: true }),
+  };
+  const form = h(
+    'form',
+    {
+      class: 'filters card',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const cam = cams.find((c) => c.id === f.camera.value);
+        guarded(async () => {
+          await api('/api/machines', {
+            method: 'POST',
+            body: {
+              id: f.id.value,
+              name: f.name.value,
+              siteId: cam.siteId,
+              cameraId: cam.id,
+              lat: Number(f.lat.value),
+              lon: Number(f.lon.value),
+            },
+          });
+          await machines();
+        });
+      },
+    },
+    ...[
+      ['编号', 'Id', f.id],
+      ['名称', 'Name', f.name],
+      ['摄像头', 'Camera', f.camera],
+      ['纬度', 'Latitude', f.lat],
+      ['经度', 'Longitude', f.lon],
+    ].map(([zh, en, el]) => h('label', {}, t(zh, en), el)),
+    h('button', { class: 'primary', type: 'submit' }, t('登记焊机', 'Register machine')),
+  );
+  const act = (id, what) =>
+    guarded(async () => {
+      await api(`/api/machines/${encodeURIComponent(id)}/qr/${what}`, { method: 'POST' });
+      await machines();
+    });
+  body().replaceChildren(
+    form,
+    table(
+      [
+        t('焊机', 'Machine'),
+        t('摄像头', 'Camera'),
+        t('位置', 'Location'),
+        t('二维码标签（一机一码）', 'QR label'),
+        t('操作', 'Actions'),
+      ],
+      list.map((m) =>
+        h(
+          'tr',
+          { 'data-machine': m.id },
+          h('td', {}, `${m.name} (${m.id})`),
+          h('td', {}, cams.find((c) => c.id === m.cameraId)?.name || m.cameraId || '—'),
+          h('td', {}, `${m.lat.toFixed(5)}, ${m.lon.toFixed(5)}`),
+          h(
+            'td',
+            {},
+            m.revoked
+              ? h('span', { class: 'badge open' }, t('已作废', 'Revoked'))
+              : h(
+                  'a',
+                  { href: `/api/machines/${m.id}/qr.png?v=${m.tokenVersion}`, target: '_blank' },
+                  h('img', {
+                    src: `/api/machines/${m.id}/qr.png?v=${m.tokenVersion}`,
+                    alt: 'QR',
+                    width: 96,
+                    height: 96,
+                  }),
+                ),
+          ),
+          h(
+            'td',
+            {},
+            h('button', { onclick: () => act(m.id, 'rotate') }, t('更换二维码', 'New label')),
+            ' ',
+            h('button', { class: 'danger', onclick: () => act(m.id, 'revoke') }, t('作废', 'Revoke')),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function locks() {
+  const list = await api('/api/locks');
+  body().replaceChildren(
+    table(
+      [t('门锁', 'Lock'), t('编码', 'Code'), t('摄像头', 'Camera'), t('状态', 'State')],
+      list.map((l) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, `${l.name} (${l.id})`),
+          h('td', {}, l.code),
+          h('td', {}, l.cameraId),
+          h('td', {}, h('span', { class: 'badge' }, l.state)),
+        ),
+      ),
+    ),
+  );
+}
+
+async function certificates() {
+  const list = await api('/api/certificates');
+  body().replaceChildren(
+    table(
+      [t('人员', 'Person'), t('证号', 'Number'), t('有效期至', 'Expires'), t('状态', 'State')],
+      list.map((c) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, `#${c.userId}`),
+          h('td', {}, `${c.number}（${c.category}）`),
+          h('td', {}, fmtTime(c.expiresAt)),
+          h('td', {}, c.revoked ? t('已注销', 'Revoked') : t('有效', 'Valid')),
+        ),
+      ),
+    ),
+  );
+}
+
+async function users() {
+  const me = s.user;
+  const role = ROLE_NAMES[me.role];
+  body().replaceChildren(
+    h(
+      'div',
+      { class: 'card' },
+      h(
+        'p',
+        {},
+        `${t('当前用户', 'Signed in as')}: ${me.displayName}（${me.username}，${t(role[0], role[1])}）`,
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        t(
+          '用户与角色在配置文件 users 段维护（启动时同步，密码以 argon2 哈希或环境变量提供）；服务尚未提供用户管理接口。',
+          'Users and roles are kept in the config file (users section, synced at start; passwords as argon2 hashes or environment variables); the service has no user-management API yet.',
+        ),
+      ),
+      h(
+        'table',
+        { class: 'data' },
+        h(
+          'tbody',
+          {},
+          Object.entries(ROLE_NAMES).map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', {}, t(v[0], v[1])))),
+        ),
+      ),
+    ),
+  );
+}
+
+const TABS = {
+  cameras: ['摄像头', 'Cameras', cameras],
+  machines: ['焊机与二维码', 'Machines & QR', machines],
+  locks: ['门锁', 'Locks', locks],
+  certificates: ['特种作业证', 'Certificates', certificates],
+  users: ['用户与角色', 'Users & roles', users],
+};
+
+function show(tab) {
+  closeZoneEditor();
+  const params = new URLSearchParams(location.search);
+  params.set('tab', tab);
+  history.replaceState(null, '', `?${params}`);
+  for (const b of $('admin-tabs').children) b.classList.toggle('primary', b.dataset.tab === tab);
+  guarded(TABS[tab][2]);
+}
+
+if (s && session()) {
+  topBar('系统管理', 'Admin');
+  $('admin-tabs').replaceChildren(
+    ...Object.entries(TABS).map(([k, [zh, en]]) =>
+      h('button', { 'data-tab': k, onclick: () => show(k) }, t(zh, en)),
+    ),
+  );
+  show(new URLSearchParams(location.search).get('tab') || 'cameras');
+}
