@@ -3,7 +3,7 @@ import { iso, type Clock } from '../shared/clock.ts';
 import { defineError } from '../shared/errors.ts';
 import { PermitErrors } from './domain/errors.ts';
 import { evaluateGas, type GasReading } from './domain/rules.ts';
-import { isTerminal } from './domain/state-machine.ts';
+import { confirmMeasure, isTerminal } from './domain/state-machine.ts';
 import type { GasTest } from './domain/types.ts';
 import type { PermitsRepo } from './permits.repo.ts';
 import type { Caller, PermitsService } from './permits.service.ts';
@@ -59,6 +59,29 @@ export class FieldService {
       });
       return t;
     });
+  }
+
+  confirmMeasure(id: string, c: Caller, index: number) {
+    const p = this.permits.get(id, c);
+    const next = confirmMeasure(
+      p,
+      index,
+      { userId: c.principal.userId, username: c.principal.username },
+      this.clock.now(),
+    );
+    this.bus.transaction(() => {
+      this.repo.update(next, this.clock.now());
+      this.repo.history(
+        id,
+        'measureConfirmed',
+        p.state,
+        p.state,
+        c.principal.userId,
+        `measure ${index}`,
+        this.clock.now(),
+      );
+    });
+    return next;
   }
 
   /** Only the assigned guardian checks in; it is the fallback presence until the guardian post camera rule is wired. */

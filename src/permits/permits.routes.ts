@@ -26,6 +26,7 @@ export function permitToApi(p: Permit) {
     validFrom: t(p.validFrom)!,
     validTo: t(p.validTo)!,
     signatures: p.signatures.map((s) => ({ ...s, at: t(s.at)! })),
+    measures: p.measures.map((m) => ({ ...m, confirmedAt: t(m.confirmedAt) })),
     startedAt: t(p.startedAt),
     suspendedAt: t(p.suspendedAt),
     endedAt: t(p.endedAt),
@@ -197,6 +198,23 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
       });
       return reply.status(201).send(gasToApi(g));
     },
+  );
+
+  app.post(
+    '/api/permits/:id/measures/:index/confirm',
+    {
+      config: { permission: 'permit:operate' },
+      schema: {
+        tags,
+        summary: 'Confirm a safety measure 确认安全措施',
+        params: Type.Object({
+          id: Type.String({ minLength: 1, maxLength: 64 }),
+          index: Type.Integer({ minimum: 0, maximum: 49 }),
+        }),
+        response: { 200: PermitSchema, ...errors },
+      },
+    },
+    async (req) => permitToApi(field.confirmMeasure(req.params.id, principalOf(req), req.params.index)),
   );
 
   app.put(

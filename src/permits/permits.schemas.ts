@@ -59,7 +59,9 @@ export const PermitSchema = Type.Object({
   cameraIds: Type.Array(Type.String()),
   machineIds: Type.Array(Type.String()),
   lockIds: Type.Array(Type.String()),
-  measures: Type.Array(Type.Object({ text: Type.String(), confirmedBy: Nullable(Type.String()) })),
+  measures: Type.Array(
+    Type.Object({ text: Type.String(), confirmedBy: Nullable(Type.String()), confirmedAt: Nullable(Time) }),
+  ),
   linkedPermitIds: Type.Array(Type.String()),
   toxicRisk: Type.Boolean(),
   lelPct: Nullable(Type.Number()),

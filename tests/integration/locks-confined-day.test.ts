@@ -59,6 +59,8 @@ describe('the confined-space day with 加锁赋码', () => {
     expect((await call(h, 'approver-a', 'POST', `/api/permits/${permitId}/approve`)).body.state).toBe(
       'approved',
     );
+    for (const i of [0, 1])
+      await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/measures/${i}/confirm`);
   });
 
   it('keeps the lock shut until gas, guardian and camera are all right', async () => {

@@ -161,6 +161,18 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
     expect((await scan({ accuracyM: 500 })).body.code).toBe('JH_ERR_SCAN_LOCATION_INACCURATE');
     expect((await scan({ qr: qr.slice(0, -2) + 'xx' })).body.code).toBe('JH_ERR_SCAN_TOKEN_INVALID');
     expect((await scan({ scannedAt: iso(h.clock.now() - 10 * MIN) })).body.code).toBe('JH_ERR_SCAN_STALE');
+    const unconfirmed = await scan();
+    expect(unconfirmed.body).toMatchObject({
+      code: 'JH_ERR_SCAN_PERMIT_NOT_READY',
+      details: { cause: 'JH_ERR_PERMIT_MEASURES_UNCONFIRMED' },
+    });
+    for (const i of [0, 1]) {
+      const m = await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/measures/${i}/confirm`);
+      expect((m.body.measures as { confirmedBy: string }[])[i]!.confirmedBy).toBe('guardian-a');
+    }
+    expect(
+      (await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/measures/5/confirm`)).body.code,
+    ).toBe('JH_ERR_PERMIT_NO_SUCH_MEASURE');
     const notReady = await scan();
     expect(notReady.body).toMatchObject({
       code: 'JH_ERR_SCAN_PERMIT_NOT_READY',

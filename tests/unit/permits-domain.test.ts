@@ -224,6 +224,18 @@ describe('the gate in the state machine', () => {
     expect(sm.start(p, ctx()).state).toBe('active');
   });
 
+  it('needs every safety measure confirmed by a named person before start', () => {
+    const p = approved({ measures: ['断电挂牌', '配备灭火器'] });
+    expect(code(() => sm.start(p, ctx()))).toBe('JH_ERR_PERMIT_MEASURES_UNCONFIRMED');
+    const one = sm.confirmMeasure(p, 0, { userId: 2, username: 'g' }, T0);
+    expect(one.measures[0]).toMatchObject({ confirmedBy: 'g', confirmedAt: T0 });
+    expect(code(() => sm.start(one, ctx()))).toBe('JH_ERR_PERMIT_MEASURES_UNCONFIRMED');
+    expect(code(() => sm.confirmMeasure(one, 2, { userId: 2, username: 'g' }, T0))).toBe(
+      'JH_ERR_PERMIT_NO_SUCH_MEASURE',
+    );
+    expect(sm.start(sm.confirmMeasure(one, 1, { userId: 2, username: 'g' }, T0), ctx()).state).toBe('active');
+  });
+
   it('resumes after a short break without a new test, but a long break needs one taken since', () => {
     const clock = new FakeClock(T0 + MIN);
     const active = sm.start(approved(), ctx({ now: clock.now() }));

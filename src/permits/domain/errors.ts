@@ -111,4 +111,16 @@ export const PermitErrors = {
     '只有本作业票指定的监护人可以执行此操作。',
     'Only the guardian assigned to this permit may do this.',
   ),
+  measuresUnconfirmed: defineError(
+    'JH_ERR_PERMIT_MEASURES_UNCONFIRMED',
+    409,
+    '尚有安全措施未确认，逐项确认后方可作业。',
+    'Some safety measures are not confirmed yet; confirm each before work starts.',
+  ),
+  noSuchMeasure: defineError(
+    'JH_ERR_PERMIT_NO_SUCH_MEASURE',
+    404,
+    '该安全措施不存在。',
+    'No such safety measure.',
+  ),
 };

@@ -85,10 +85,24 @@ function assertWorkable(p: Permit, ctx: WorkContext): void {
     throw PermitErrors.monitoringDown({ permitId: p.id, cameras: [...ctx.camerasDown] });
 }
 
+/** 安全措施确认: each measure is confirmed by a named person before work may start. */
+export function confirmMeasure(p: Permit, index: number, actor: Actor, now: number): Permit {
+  if (isTerminal(p.state))
+    throw PermitErrors.badTransition({ permitId: p.id, state: p.state, action: 'confirmMeasure' });
+  if (!Number.isInteger(index) || index < 0 || index >= p.measures.length)
+    throw PermitErrors.noSuchMeasure({ permitId: p.id, index });
+  const measures = p.measures.map((m, i) =>
+    i === index ? { ...m, confirmedBy: actor.username, confirmedAt: now } : m,
+  );
+  return { ...p, measures };
+}
+
 /** 作业开始: only inside the window, with a guardian, every bound camera live and a fresh passing gas test. */
 export function start(p: Permit, ctx: WorkContext): Permit {
   expect(p, 'start', 'approved');
   assertWorkable(p, ctx);
+  const unconfirmed = p.measures.flatMap((m, i) => (m.confirmedBy ? [] : [i]));
+  if (unconfirmed.length > 0) throw PermitErrors.measuresUnconfirmed({ permitId: p.id, unconfirmed });
   const gas = gasVerdict(ctx.gasTests, ctx.now);
   if (gas === 'failed') throw PermitErrors.gasFailed({ permitId: p.id });
   if (gas !== 'ok') throw PermitErrors.gasMissing({ permitId: p.id });
