@@ -40,7 +40,12 @@ export function createAuditModule(core: AppServices, opts: AuditModuleOptions = 
   const { db, bus, clock, config, users, logger } = core;
   const log = new EventLogRepo(db);
   const chain = new AuditService(db, config.store.dataDir, clock, logger, config.audit);
-  const hazards = new HazardsService(db, bus, clock, users, config.store.dataDir);
+  // Violations and evidence start after this module: read them through getters.
+  const hazards = new HazardsService(db, bus, clock, users, config.store.dataDir, {
+    violations: () => core.violations,
+    evidence: () => core.evidence,
+  });
+  let offViolations: (() => void) | undefined;
   const permitAudit = new PermitAuditService(
     log,
     opts.permits ?? new EventLogPermitSource(log),
@@ -71,11 +76,25 @@ export function createAuditModule(core: AppServices, opts: AuditModuleOptions = 
     },
     start() {
       chain.start();
+      offViolations = bus.on('violation.reviewed', (e) => {
+        const rec = core.violations?.byId(e.payload.violationId);
+        if (!rec) return;
+        try {
+          hazards.fromConfirmedViolation({
+            ...e.payload,
+            reviewedBy: rec.reviewedBy,
+            enterpriseId: rec.enterpriseId,
+          });
+        } catch (err) {
+          logger.error({ err, violationId: rec.id }, 'hazard from confirmed violation failed 违章转隐患失败');
+        }
+      });
       hazards.start(config.audit.hazardOverdueCheckSeconds, (err) =>
         logger.error({ err }, 'overdue hazard check failed 隐患逾期检查失败'),
       );
     },
     stop() {
+      offViolations?.();
       hazards.stop();
       chain.stop();
     },

@@ -141,6 +141,12 @@ export class HazardsRepo {
     return r ? toHazard(r) : undefined;
   }
 
+  byViolation(violationId: string): Hazard | undefined {
+    const r = this.db.prepare(`${SELECT} WHERE violation_id = ? ORDER BY id LIMIT 1`).get(violationId) as
+      Row | undefined;
+    return r ? toHazard(r) : undefined;
+  }
+
   /** Optimistic update: fails (returns false) when someone else changed the hazard meanwhile. */
   update(id: number, version: number, patch: Partial<Hazard>): boolean {
     const sets: string[] = [];

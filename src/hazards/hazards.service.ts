@@ -25,6 +25,7 @@ import {
   type HazardTransition,
 } from './hazards.repo.ts';
 import { decodePhoto, storePhoto, type StoredPhoto } from './photos.ts';
+import { reviewerOf, violationEvidence, type ViolationLinks } from './violation-link.ts';
 
 export const HazardServiceErrors = {
   notFound: defineError('JH_ERR_HAZARD_NOT_FOUND', 404, '隐患不存在。', 'No such hazard.'),
@@ -78,6 +79,7 @@ export class HazardsService {
     private readonly clock: Clock,
     private readonly users: UsersRepo,
     private readonly dataDir: string,
+    private readonly links?: ViolationLinks,
   ) {
     this.repo = new HazardsRepo(db);
   }
@@ -86,8 +88,12 @@ export class HazardsService {
     scope.assert(input.enterpriseId);
     if (!roleHas(p.role, 'hazard:write')) throw HazardErrors.forbidden({ action: 'register' });
     if (input.source === 'violation' && !input.violationId) throw HazardServiceErrors.violationRequired();
+    const linked =
+      input.source === 'violation'
+        ? violationEvidence(this.links, scope, input.enterpriseId, input.violationId!, this.dataDir)
+        : [];
     const photos = (input.photos ?? []).map((b, i) => decodePhoto(b, i));
-    const stored = photos.map((ph) => storePhoto(this.dataDir, input.enterpriseId, ph));
+    const stored = [...linked, ...photos.map((ph) => storePhoto(this.dataDir, input.enterpriseId, ph))];
     const now = iso(this.clock.now());
     const id = this.bus.transaction(() => {
       const id = this.repo.insert({
@@ -209,6 +215,37 @@ export class HazardsService {
 
   close(p: Principal, scope: EnterpriseScope, id: number, b: { reason: string }) {
     return this.step(p, scope, id, { kind: 'close' }, b.reason, 'hazard.closed', () => ({}));
+  }
+
+  /**
+   * A violation confirmed by a safety officer becomes a hazard automatically (AI inspection closed
+   * loop: 识别 → 确认 → 登记), registered in the reviewer's name; once per violation.
+   */
+  fromConfirmedViolation(v: {
+    violationId: number;
+    review: string;
+    cameraId: string;
+    siteId: string;
+    typeZh: string;
+    startedAt: string;
+    reviewedBy: string | null;
+    enterpriseId: string;
+  }): HazardDetail | undefined {
+    if (v.review !== 'confirmed' || this.repo.byViolation(String(v.violationId))) return undefined;
+    const who = reviewerOf(this.users, v.reviewedBy);
+    if (!who || !roleHas(who.principal.role, 'hazard:write')) return undefined;
+    return this.register(who.principal, who.scope, {
+      enterpriseId: v.enterpriseId,
+      siteId: v.siteId,
+      source: 'violation',
+      violationId: String(v.violationId),
+      stage: 'self_check',
+      checker: `AI 识别，${who.principal.displayName} 确认`,
+      description: `${v.typeZh}（摄像头 ${v.cameraId}，${v.startedAt}）`,
+      hazardType: '违章作业',
+      foundAt: v.startedAt,
+      reason: 'AI 违章经人工确认，自动登记隐患 confirmed violation registered as a hazard',
+    });
   }
 
   list(scope: EnterpriseScope, f: Omit<HazardFilter, 'enterpriseIds'> & { enterpriseId?: string }): Hazard[] {

@@ -9,6 +9,7 @@ import { createAuditModule, type AuditModule } from '../../src/audit/module.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { createPermitsModule } from '../../src/permits/module.ts';
+import { startViolationModule } from '../../src/violations/module.ts';
 import { createCoreServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
@@ -43,7 +44,10 @@ export const SITE_A = {
   ],
 };
 
-export async function startAuditHarness(start = Date.UTC(2026, 0, 5, 0, 0, 0)): Promise<AuditHarness> {
+export async function startAuditHarness(
+  start = Date.UTC(2026, 0, 5, 0, 0, 0),
+  opts: { violations?: boolean } = {},
+): Promise<AuditHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-audit-'));
   const base = testConfigInput(dir);
   const config = validateConfig({ ...base, sites: [SITE_A, (base.sites as unknown[])[1]] });
@@ -52,6 +56,8 @@ export async function startAuditHarness(start = Date.UTC(2026, 0, 5, 0, 0, 0)): 
   const permits = createPermitsModule(services);
   services.permits = permits;
   await permits.start();
+  // violations + evidence (no ffmpeg rings): confirmed violations become hazards
+  const violations = opts.violations ? await startViolationModule(services, { rings: false }) : null;
   const audit = createAuditModule(services);
   services.audit = audit;
   audit.start();
@@ -105,6 +111,7 @@ export async function startAuditHarness(start = Date.UTC(2026, 0, 5, 0, 0, 0)): 
     },
     async close(keep = false) {
       audit.stop();
+      await violations?.stop();
       permits.stop();
       await app.close();
       services.close();

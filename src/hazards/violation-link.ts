@@ -1,0 +1,76 @@
+import { join, relative } from 'node:path';
+import type { Principal } from '../auth/principal.ts';
+import type { UsersRepo } from '../auth/users.repo.ts';
+import { defineError } from '../shared/errors.ts';
+import { scopeFor, type EnterpriseScope } from '../tenancy/scope.ts';
+
+/**
+ * A violation becomes a 隐患: the hazard records the violation id and takes the violation's evidence
+ * files (snapshot, clip) as its on-site evidence, with their sha256 — so the hazard.registered event
+ * commits the audit chain to those files too. The violations and evidence services are read through
+ * getters because they start after this module.
+ */
+export interface ViolationLookup {
+  get(
+    scope: EnterpriseScope,
+    id: number,
+  ): { id: number; enterpriseId: string; siteId: string; cameraId: string };
+}
+export interface EvidenceLookup {
+  readonly root: string;
+  forViolation(id: number): { kind: string; path: string; sha256: string; bytes: number; mime: string }[];
+}
+export interface ViolationLinks {
+  violations: () => ViolationLookup | undefined;
+  evidence: () => EvidenceLookup | undefined;
+}
+
+export const LinkErrors = {
+  mismatch: defineError(
+    'JH_ERR_HAZARD_VIOLATION_MISMATCH',
+    400,
+    '违章记录不属于该企业。',
+    'The violation belongs to another enterprise.',
+  ),
+  badId: defineError('JH_ERR_HAZARD_VIOLATION_ID', 400, '违章编号无效。', 'Not a valid violation id.'),
+};
+
+export interface LinkedEvidence {
+  path: string;
+  sha256: string;
+  bytes: number;
+  mime: string;
+}
+
+/** Checks the violation (tenancy included) and returns its evidence as paths relative to dataDir. */
+export function violationEvidence(
+  links: ViolationLinks | undefined,
+  scope: EnterpriseScope,
+  enterpriseId: string,
+  violationId: string,
+  dataDir: string,
+): LinkedEvidence[] {
+  const svc = links?.violations();
+  if (!svc) return []; // violations module not running: the id is recorded as given
+  if (!/^\d+$/.test(violationId)) throw LinkErrors.badId({ violationId });
+  const v = svc.get(scope, Number(violationId));
+  if (v.enterpriseId !== enterpriseId) throw LinkErrors.mismatch({ violationId });
+  const ev = links?.evidence();
+  if (!ev) return [];
+  return ev.forViolation(v.id).map((e) => ({
+    path: relative(dataDir, join(ev.root, e.path)),
+    sha256: e.sha256,
+    bytes: e.bytes,
+    mime: e.mime,
+  }));
+}
+
+/** The reviewer who confirmed a violation, as the principal that registers the hazard. */
+export function reviewerOf(
+  users: UsersRepo,
+  username: string | null,
+): { principal: Principal; scope: EnterpriseScope } | undefined {
+  const p = username ? users.byUsername(username) : undefined;
+  if (!p || !p.enterpriseId) return undefined;
+  return { principal: p, scope: scopeFor(p, () => []) };
+}
