@@ -258,6 +258,16 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
     );
   });
 
+  it('lets the region’s regulator read the permit and its gaps, and nobody else outside the enterprise', async () => {
+    const z = await call(h, 'regulator-z', 'GET', '/api/permits?state=active');
+    expect((z.body as unknown as { id: string }[]).map((p) => p.id)).toContain(permitId);
+    const o = await call(h, 'regulator-o', 'GET', '/api/permits');
+    expect(o.body).toEqual([]);
+    expect(
+      (await call(h, 'regulator-z', 'POST', `/api/permits/${permitId}/suspend`, { reason: 'x' })).body.code,
+    ).toBe('JH_ERR_AUTH_FORBIDDEN');
+  });
+
   it('completes; current afterwards is 无票动火', async () => {
     expect((await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/complete`)).body.state).toBe(
       'completed',
