@@ -11,6 +11,7 @@ import type { DetectService } from './detect/detect.service.ts';
 import type { AuditModule } from './audit/module.ts';
 import type { MqttBus } from './mqtt/mqtt-bus.ts';
 import type { PermitsModule } from './permits/module.ts';
+import type { IngestService } from './ingest/ingest.service.ts';
 import type { ZonesService } from './zones/zones.service.ts';
 import type { ViolationsService } from './violations/violations.service.ts';
 import type { EvidenceService } from './evidence/evidence.service.ts';
@@ -45,4 +46,6 @@ export interface AppServices {
   violations?: ViolationsService;
   evidence?: EvidenceService;
   violationPipeline?: ViolationPipeline;
+  /** Camera ingest (ffmpeg per camera), frames for detection, camera health (src/ingest/ingest.service.ts). */
+  ingest?: IngestService;
 }

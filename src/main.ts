@@ -10,6 +10,7 @@ import { attachLiveRelay } from './live/live-relay.ts';
 import { startViolationModule } from './violations/module.ts';
 import { permitsProvider } from './violations/permits-adapter.ts';
 import { DetectService } from './detect/detect.service.ts';
+import { IngestService } from './ingest/ingest.service.ts';
 import type { Logger } from './shared/logger.ts';
 
 /** A started piece of the service; stopped in reverse order of start. */
@@ -63,6 +64,14 @@ export async function startService(config: Config): Promise<RunningService> {
     };
     started.push({ name: 'violations', stop: () => violations.stop() });
 
+    // Camera ingest: one ffmpeg per camera, camera health (camera_health_log, camera.healthChanged on
+    // change, which the permits gate and the audit hear). Started after the modules that listen to
+    // health events, stopped before them and before the store.
+    const ingest = new IngestService(core);
+    core.ingest = ingest;
+    ingest.start();
+    started.push({ name: 'ingest', stop: () => ingest.stop() });
+
     // Detection: config.detect.sessions worker threads (onnxruntime, config.detect.threads each) and the
     // fair scheduler; results feed the tracker → rules pipeline, cameras with active permits go first.
     // Ingest hands its frames in with detect.attach(ingest). Missing models: logged with where to get
@@ -79,6 +88,7 @@ export async function startService(config: Config): Promise<RunningService> {
       }
     }
 
+    core.detect?.attach(ingest); // frames in (drop-not-queue: latest-frame slot per consumer)
     const app = await buildApp(core);
     const realtime = attachRealtime(app.server, core);
     started.push({ name: 'realtime', stop: () => realtime.close() });

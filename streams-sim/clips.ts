@@ -102,7 +102,9 @@ export function normalisedClip(path: string, cacheDir = DEFAULT_CACHE_DIR): Prom
 
 /** `freeze`: one frame of `clip`, repeated (decoded frames are identical). */
 export function stillClip(clip: string, atSeconds = 1, cacheDir = DEFAULT_CACHE_DIR): Promise<string> {
-  return cached(cacheDir, `still:v2:${clip}:${atSeconds}`, (tmp) =>
+  // constant quantiser: every keyframe re-encodes the still identically, so decoded frames repeat
+  // exactly, as they do when a camera or relay keeps resending one picture
+  return cached(cacheDir, `still:v3:${clip}:${atSeconds}`, (tmp) =>
     runFfmpeg([
       '-ss',
       String(atSeconds),
@@ -113,6 +115,8 @@ export function stillClip(clip: string, atSeconds = 1, cacheDir = DEFAULT_CACHE_
       '-t',
       '4',
       ...ENCODE,
+      '-qp',
+      '20',
       tmp,
     ]),
   );
@@ -122,7 +126,7 @@ export function stillClip(clip: string, atSeconds = 1, cacheDir = DEFAULT_CACHE_
 export function faultClip(kind: 'black' | 'cover', cacheDir = DEFAULT_CACHE_DIR): Promise<string> {
   const color = kind === 'black' ? 'black' : '0x6a5e52';
   const vf = kind === 'black' ? 'null' : 'noise=alls=3:allf=t';
-  return cached(cacheDir, `fault:v1:${kind}`, (tmp) =>
+  return cached(cacheDir, `fault:v2:${kind}`, (tmp) =>
     runFfmpeg([
       '-f',
       'lavfi',
@@ -133,6 +137,8 @@ export function faultClip(kind: 'black' | 'cover', cacheDir = DEFAULT_CACHE_DIR)
       '-t',
       '4',
       ...ENCODE,
+      '-qp',
+      '20',
       tmp,
     ]),
   );

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,8 @@ export interface SimOptions {
   /** per camera, by index; default: the factory clip for cam1 when present, test patterns otherwise */
   sources?: (SimSource | undefined)[];
   cacheDir?: string;
+  /** require HTTP Basic credentials from RTSP clients, like a real camera */
+  auth?: { user: string; password: string };
 }
 
 export interface Sim {
@@ -95,15 +97,20 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
   const udp: number[] = [];
   for (const _ of ids) udp.push(await freeUdpPort());
 
+  const auth = opts.auth ? ['--auth', `${opts.auth.user}:${opts.auth.password}`] : [];
   const child = spawn(
     SIM_PYTHON,
-    [SERVER_PY, '--port', String(opts.port ?? 0), ...ids.map((id, i) => `${id}:${udp[i]}`)],
+    [SERVER_PY, '--port', String(opts.port ?? 0), ...auth, ...ids.map((id, i) => `${id}:${udp[i]}`)],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const logFile = process.env.JIANHU_SIM_LOG; // debugging: the RTSP server's own log (set GST_DEBUG too)
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+    if (logFile) appendFileSync(logFile, d);
+  });
   const server = new ServerLink(child);
   let port: number;
   try {

@@ -95,8 +95,16 @@ class Camera:
 
 
 class Sim:
-    def __init__(self, port, cameras):
+    def __init__(self, port, cameras, auth=None):
         self.server = GstRtspServer.RTSPServer()
+        if auth:
+            # Basic auth like an IP camera's: without the right user:password, DESCRIBE gets 401.
+            user, password = auth.split(":", 1)
+            token = GstRtspServer.RTSPToken()
+            token.set_string("media.factory.role", "user")
+            rtsp_auth = GstRtspServer.RTSPAuth()
+            rtsp_auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+            self.server.set_auth(rtsp_auth)
         self.server.set_address("127.0.0.1")
         self.server.set_service(str(port))
         self.mounts = self.server.get_mount_points()
@@ -104,6 +112,9 @@ class Sim:
         for spec in cameras:
             cam_id, udp = spec.split(":")
             cam = Camera(cam_id, int(udp))
+            if auth:
+                role = "user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"
+                cam.factory.add_role_from_structure(Gst.Structure.from_string(role)[0])
             self.cameras[cam_id] = cam
             self.mounts.add_factory(cam.path, cam.factory)
         self.server.connect("client-connected", self.on_client)
@@ -179,11 +190,12 @@ def read_stdin(sim):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--auth", help="USER:PASSWORD required from clients (HTTP Basic)")
     ap.add_argument("cameras", nargs="+", help="CAM_ID:UDP_PORT")
     args = ap.parse_args()
     Gst.init(None)
     loop = GLib.MainLoop()
-    sim = Sim(args.port, args.cameras)
+    sim = Sim(args.port, args.cameras, args.auth)
     if sim.server.attach(None) == 0:
         say(event="error", message=f"cannot listen on port {args.port}")
         sys.exit(3)

@@ -1,11 +1,13 @@
 /**
- * Stepped reconnect delays (go2rtc's 1 s ×5, 5 s, 10 s, 60 s, tuned): the first 30 retries come every
- * second so a camera that was away for under ~30 s is back within the 5 s recovery budget (retry ≤ 1 s
- * + connect + first keyframe + the recovering hold), then every 2 s and finally every 5 s — an ffmpeg
- * start costs ~40 ms of CPU, so a dead camera costs under 1% of a core while it is retried.
+ * Stepped reconnect delays (go2rtc's 1 s ×5, 5 s, 10 s, 60 s, tuned to the 5 s recovery budget:
+ * retry wait + RTSP open (~1 s) + first keyframe (≤ 1 s GOP) + the 1 s recovering hold). The first 10
+ * retries come every 0.5 s, the next 20 every second, so a camera away for under ~25 s is back within
+ * 5 s; then every 2 s, and from ~1.5 min on every 5 s. An ffmpeg start costs ~50 ms of CPU, so even the
+ * fastest step costs a dead camera ~10% of a core for a few seconds, and ~1% once it settles.
  */
 export const DEFAULT_STEPS: readonly (readonly [count: number, delayMs: number])[] = [
-  [30, 1000],
+  [10, 500],
+  [20, 1000],
   [30, 2000],
   [Infinity, 5000],
 ];

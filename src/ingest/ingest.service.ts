@@ -176,9 +176,34 @@ export class IngestService {
     return this.repo.history(cameraId, fromMs, toMs);
   }
 
-  /** Push consumer: gets frames as they come; while its promise is pending, it only keeps the newest. */
-  onFrame(cameraId: string | '*', handler: FrameHandler) {
-    return this.frames.onFrame(cameraId, handler);
+  /** History as transitions (the audit's HealthHistorySource shape). */
+  transitions(
+    cameraId: string,
+    fromMs: number,
+    toMs: number,
+  ): { at: number; state: CameraHealth['state']; reason: string }[] {
+    return this.history(cameraId, fromMs, toMs).map((r) => ({
+      at: r.sinceMs,
+      state: r.state,
+      reason: r.reason,
+    }));
+  }
+
+  /** Like `current`, but undefined for an unknown camera (the permits gate's CameraLiveness shape). */
+  find(cameraId: string): CameraHealth | undefined {
+    return this.cams.has(cameraId) ? this.current(cameraId) : undefined;
+  }
+
+  /**
+   * Push consumer: gets frames as they come; while its promise is pending, it only keeps the newest.
+   * Returns the unsubscribe function (with `.stats()`: delivered and dropped for this consumer).
+   */
+  onFrame(
+    cameraId: string | '*',
+    handler: FrameHandler,
+  ): (() => void) & { stats(): { dropped: number; delivered: number } } {
+    const sub = this.frames.onFrame(cameraId, handler);
+    return Object.assign(() => sub.unsubscribe(), { stats: sub.stats });
   }
 
   /** Pull consumer: a latest-frame slot to take from at its own pace. */

@@ -61,14 +61,15 @@ describe('FrameFanout', () => {
 });
 
 describe('Backoff', () => {
-  it('steps 1 s ×30, 2 s ×30, then 5 s, and resets', () => {
+  it('steps 0.5 s ×10, 1 s ×20, 2 s ×30, then 5 s, and resets', () => {
     const b = new Backoff();
     const d = Array.from({ length: 70 }, () => b.next());
-    expect(d.slice(0, 30).every((x) => x === 1000)).toBe(true);
+    expect(d.slice(0, 10).every((x) => x === 500)).toBe(true);
+    expect(d.slice(10, 30).every((x) => x === 1000)).toBe(true);
     expect(d.slice(30, 60).every((x) => x === 2000)).toBe(true);
     expect(d.slice(60).every((x) => x === 5000)).toBe(true);
     b.reset();
-    expect(b.next()).toBe(1000);
+    expect(b.next()).toBe(500);
   });
 });
 

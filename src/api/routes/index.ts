@@ -13,6 +13,7 @@ import { locksRoutes } from '../../locks/locks.routes.ts';
 import { hazardsRoutes } from '../../hazards/hazards.routes.ts';
 import { auditRoutes } from '../../audit/audit.routes.ts';
 import { reportsRoutes } from '../../reports/reports.routes.ts';
+import { cameraRoutes } from '../../ingest/cameras.routes.ts';
 
 /**
  * Every HTTP route of the service, registered in this visible order (no directory autoload).
@@ -32,4 +33,5 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   hazardsRoutes,
   auditRoutes,
   reportsRoutes,
+  cameraRoutes,
 ];
