@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Frame } from '../src/ingest/types.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface FeedOptions {
 export interface Feed {
   stop(): Promise<void>;
   framesOut: () => number;
+  /** CPU seconds (user + system) the decoders have used so far (Linux /proc; 0 elsewhere) */
+  cpuSeconds(): number;
   /** resolves once every camera has delivered a frame (RTSP connect + first key frame take seconds) */
   allStarted(timeoutMs: number): Promise<boolean>;
 }
@@ -76,6 +79,15 @@ export function startFeeds(o: FeedOptions): Feed {
   });
   return {
     framesOut: () => framesOut,
+    cpuSeconds: () =>
+      procs.reduce((sum, p) => {
+        try {
+          const f = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          return sum + (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks (100 Hz)
+        } catch {
+          return sum;
+        }
+      }, 0),
     allStarted: async (timeoutMs) => {
       const end = Date.now() + timeoutMs;
       while (started.size < o.inputs.length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));

@@ -125,6 +125,8 @@ interface RunFigures {
   p95Ms: number;
   /** mean time inside the worker per frame (preprocess + infer + decode) */
   workerMs: number;
+  /** cores the ffmpeg decoders used while measuring */
+  decoderCores: number;
   framesIn: number;
   counts: Record<string, number>;
 }
@@ -164,11 +166,13 @@ async function servicePath(
     process.stderr.write('  warning: not every camera delivered frames within 30 s\n');
   await new Promise((r) => setTimeout(r, 1000)); // settle
   const before = { ...sched.counts };
+  const cpu0 = feed.cpuSeconds();
   measuring = true;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
+  const decoderCores = (feed.cpuSeconds() - cpu0) / elapsed;
   const counts = Object.fromEntries(
     Object.entries(sched.counts).map(([k, v]) => [k, v - before[k as keyof typeof before]]),
   );
@@ -182,6 +186,7 @@ async function servicePath(
     p50Ms: pct(latencies, 50),
     p95Ms: pct(latencies, 95),
     workerMs: infer.reduce((a, b) => a + b, 0) / Math.max(1, infer.length),
+    decoderCores,
     framesIn: Object.values(counts).reduce((a, b) => a + b, 0) / elapsed,
     counts,
   };
@@ -206,13 +211,13 @@ async function main(): Promise<void> {
   });
   try {
     // (a) and (b) alternate so that both see the same background load.
-    const rounds: { bare: number; service: number; workerMs: number }[] = [];
+    const rounds: { bare: number; service: number; workerMs: number; decoderCores: number }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const a = await bare.slice(SLICE);
       const b = await servicePath(pool, source.inputs.slice(0, SAT_CAMERAS), 0, SLICE);
-      rounds.push({ bare: a, service: b.inferredPerS, workerMs: b.workerMs });
+      rounds.push({ bare: a, service: b.inferredPerS, workerMs: b.workerMs, decoderCores: b.decoderCores });
       log(
-        `  round ${i + 1}: (a) bare ${r1(1000 / a)} ms/frame (${r1(a)}/s) | (b) service ${r1(1000 / b.inferredPerS)} ms/frame (${r1(b.inferredPerS)}/s, worker ${r1(b.workerMs)} ms) | ratio ${(b.inferredPerS / a).toFixed(2)}`,
+        `  round ${i + 1}: (a) bare ${r1(1000 / a)} ms/frame (${r1(a)}/s) | (b) service ${r1(1000 / b.inferredPerS)} ms/frame (${r1(b.inferredPerS)}/s, worker ${r1(b.workerMs)} ms, decoders ${b.decoderCores.toFixed(2)} cores) | ratio ${(b.inferredPerS / a).toFixed(2)}`,
       );
     }
     const sum = (f: (r: (typeof rounds)[number]) => number) => rounds.reduce((acc, r) => acc + f(r), 0);
@@ -233,7 +238,7 @@ async function main(): Promise<void> {
       steps.push(f);
       const ok = f.p95Ms <= 1500 && f.perCameraPerS >= 1.9;
       log(
-        `(c) ${String(n).padStart(2)} cameras @2/s: ${f.perCameraPerS.toFixed(2)}/s each, p50 ${r1(f.p50Ms)} ms, p95 ${r1(f.p95Ms)} ms ${ok ? 'OK' : 'NOT HELD'} ${JSON.stringify(f.counts)}`,
+        `(c) ${String(n).padStart(2)} cameras @2/s: ${f.perCameraPerS.toFixed(2)}/s each, p50 ${r1(f.p50Ms)} ms, p95 ${r1(f.p95Ms)} ms, decoders ${f.decoderCores.toFixed(2)} cores ${ok ? 'OK' : 'NOT HELD'} ${JSON.stringify(f.counts)}`,
       );
       if (!ok) break;
       held = n;
@@ -254,12 +259,14 @@ async function main(): Promise<void> {
           bareFps: r1(r.bare),
           serviceFps: r1(r.service),
           workerMs: r1(r.workerMs),
+          decoderCores: Number(r.decoderCores.toFixed(2)),
         })),
         camerasHeld: held,
         steps: steps.map((x) => ({
           cameras: x.cameras,
           perCameraPerS: Number(x.perCameraPerS.toFixed(2)),
           p95Ms: r1(x.p95Ms),
+          decoderCores: Number(x.decoderCores.toFixed(2)),
         })),
         loadavg: [load0, loadavg().map(r1)],
       }),
