@@ -77,9 +77,10 @@ export class EvidenceService {
     return { ok: true, detail: down.length ? `${rec}; down: ${down.join(',')}` : rec };
   }
 
+  /** Rings stop first, so clips in progress are cut from what was recorded instead of waiting. */
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.jobs]);
     await Promise.all([...this.rings.values()].map((r) => r.stop()));
+    await Promise.allSettled([...this.jobs]);
     this.rings.clear();
   }
 

@@ -187,7 +187,8 @@ export class SegmentRing {
       for (;;) {
         const segs = await this.segments();
         const last = segs[segs.length - 1];
-        if ((last && last.start >= to) || Date.now() >= deadline) break;
+        // on stop, cut the clip from what exists now rather than hold shutdown up
+        if ((last && last.start >= to) || Date.now() >= deadline || this.stopped) break;
         await new Promise((r) => setTimeout(r, 250));
       }
       const use = (await this.segments()).filter((s) => s.end !== null && s.end > from && s.start < to);

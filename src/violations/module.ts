@@ -75,9 +75,10 @@ export async function startViolationModule(
     pipeline,
     async stop() {
       clearInterval(timer);
-      await pipeline.stop(clock.now());
+      pipeline.stop(clock.now());
       offMqtt();
       await evidence.stop();
+      await pipeline.idle();
       services.health.delete('evidence');
     },
   };

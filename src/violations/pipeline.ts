@@ -147,9 +147,9 @@ export class ViolationPipeline {
     this.cams.delete(cameraId);
   }
 
-  async stop(ts: number): Promise<void> {
+  /** Ends every open violation (service stopping); evidence jobs finish on their own (see idle()). */
+  stop(ts: number): void {
     for (const id of [...this.cams.keys()]) this.cameraLost(id, ts);
-    await Promise.allSettled([...this.jobs]);
   }
 
   private captureEvidence(

@@ -78,10 +78,16 @@ export class ViolationsRepo {
     return r.id;
   }
 
-  touch(id: number, lastSeenAt: string, box: Box | null, detail: Record<string, number | string>): void {
+  touch(
+    id: number,
+    lastSeenAt: string,
+    box: Box | null,
+    detail: Record<string, number | string>,
+    trackId: number | null,
+  ): void {
     this.db
-      .prepare('UPDATE violations SET last_seen_at = ?, box = ?, detail = ? WHERE id = ?')
-      .run(lastSeenAt, box ? JSON.stringify(box) : null, JSON.stringify(detail), id);
+      .prepare('UPDATE violations SET last_seen_at = ?, box = ?, detail = ?, track_id = ? WHERE id = ?')
+      .run(lastSeenAt, box ? JSON.stringify(box) : null, JSON.stringify(detail), trackId, id);
   }
 
   end(id: number, endedAt: string): void {

@@ -109,9 +109,9 @@ export class ViolationsService {
     }
     const id = this.open.get(k);
     if (id === undefined) return []; // started before a restart; closeDangling already ended it
-    if (e.kind === 'updated') this.repo.touch(id, iso(v.lastTs), v.box, v.detail);
+    if (e.kind === 'updated') this.repo.touch(id, iso(v.lastTs), v.box, v.detail, v.trackId);
     else {
-      this.repo.touch(id, iso(v.lastTs), v.box, v.detail);
+      this.repo.touch(id, iso(v.lastTs), v.box, v.detail, v.trackId);
       this.repo.end(id, iso(v.endTs ?? v.lastTs));
       this.open.delete(k);
     }
