@@ -9,6 +9,7 @@ import {
   hasIngest,
   launchChromium,
   openPage,
+  readyPermit,
   publishHealth,
   signIn,
   startE2EService,
@@ -23,7 +24,6 @@ let sim: Sim;
 let svc: E2EService;
 let browser: Browser;
 let permitNumber = '';
-const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeAll(async () => {
   sim = await startSim({ cameras: ['cam1'], port: 0 });
@@ -40,34 +40,11 @@ afterAll(async () => {
 
 describe('监管 regulator audit', () => {
   it('shows the coverage gap a camera fault left in a permit, and exports it', async () => {
-    const now = Date.now();
-    const p = await api(svc, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '1号转炉平台',
-      description: '更换烟道法兰',
-      validFrom: iso(now - 60_000),
-      validTo: iso(now + 4 * 3_600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam1'],
-      measures: ['清除10米内可燃物'],
-    });
-    expect(p.status).toBe(201);
-    const id = p.json.id as string;
-    permitNumber = p.json.number as string;
-    await api(svc, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' });
-    await api(svc, 'safety-a', 'POST', `/api/permits/${id}/submit`);
-    expect((await api(svc, 'approver-a', 'POST', `/api/permits/${id}/approve`)).json.state).toBe('approved');
-    await api(svc, 'guardian-a', 'POST', `/api/permits/${id}/gas-tests`, {
-      analyst: '王分析',
-      o2Pct: 20.9,
-      combustiblePct: 0.1,
-    });
+    const { id, number } = await readyPermit(svc, { cameraId: 'cam1' });
+    permitNumber = number;
     await ensureCameraOnline(svc, 'cam1');
     const started = await api(svc, 'guardian-a', 'POST', `/api/permits/${id}/start`);
-    expect(started.json.state).toBe('active');
+    expect(started.json.state, JSON.stringify(started.json)).toBe('active');
     await new Promise((r) => setTimeout(r, 2000));
 
     // The camera drops out; ingest reports it, the gate suspends the permit; then it comes back.

@@ -197,3 +197,48 @@ export async function ensureCameraOnline(svc: E2EService, cameraId: string): Pro
   if (!hasIngest(svc) && lastHealth(svc, cameraId) !== 'online') publishHealth(svc, cameraId, 'online');
   await waitForHealth(svc, cameraId, (s) => s === 'online');
 }
+
+/**
+ * A 二级 hot-work permit on the given camera, made ready to start through the real API: created,
+ * submitted, approved (approver-a with leader authority), gas tested, every measure confirmed.
+ */
+export async function readyPermit(
+  svc: E2EService,
+  opts: { cameraId: string; machineIds?: string[] },
+): Promise<{ id: string; number: string }> {
+  const now = Date.now();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const p = await api(svc, 'safety-a', 'POST', '/api/permits', {
+    siteId: 'site-a',
+    kind: 'hot_work',
+    level: 'level2',
+    location: '1号转炉平台',
+    description: '更换烟道法兰',
+    validFrom: iso(now - 60_000),
+    validTo: iso(now + 4 * 3_600_000),
+    workers: ['welder-a'],
+    guardian: 'guardian-a',
+    cameraIds: [opts.cameraId],
+    machineIds: opts.machineIds ?? [],
+    measures: ['清除10米内可燃物'],
+  });
+  if (p.status !== 201) throw new Error(`permit: ${JSON.stringify(p.json)}`);
+  const id = p.json.id as string;
+  const steps: [string, string, string, unknown?][] = [
+    ['admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' }],
+    ['safety-a', 'POST', `/api/permits/${id}/submit`],
+    ['approver-a', 'POST', `/api/permits/${id}/approve`],
+    [
+      'guardian-a',
+      'POST',
+      `/api/permits/${id}/gas-tests`,
+      { analyst: '王分析', o2Pct: 20.9, combustiblePct: 0.1 },
+    ],
+    ['guardian-a', 'POST', `/api/permits/${id}/measures/0/confirm`],
+  ];
+  for (const [user, method, path, body] of steps) {
+    const r = await api(svc, user, method as 'POST' | 'PUT', path, body);
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${JSON.stringify(r.json)}`);
+  }
+  return { id, number: p.json.number as string };
+}

@@ -10,6 +10,7 @@ import {
   ensureCameraOnline,
   launchChromium,
   openPage,
+  readyPermit,
   signIn,
   startE2EService,
   type E2EService,
@@ -109,41 +110,14 @@ describe('焊工 phone scan', () => {
         })
       ).status,
     ).toBe(201);
-    const permit = await api(svc, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '1号转炉平台',
-      description: '更换烟道法兰',
-      validFrom: iso(now - 60_000),
-      validTo: iso(now + 4 * 3_600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam1'],
-      machineIds: ['M1'],
-      measures: ['清除10米内可燃物'],
-    });
-    expect(permit.status).toBe(201);
-    const id = permit.json.id as string;
-    await api(svc, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' });
-    expect((await api(svc, 'safety-a', 'POST', `/api/permits/${id}/submit`)).status).toBe(200);
-    expect((await api(svc, 'approver-a', 'POST', `/api/permits/${id}/approve`)).json.state).toBe('approved');
-    expect(
-      (
-        await api(svc, 'guardian-a', 'POST', `/api/permits/${id}/gas-tests`, {
-          analyst: '王分析',
-          o2Pct: 20.9,
-          combustiblePct: 0.1,
-        })
-      ).json.passed,
-    ).toBe(true);
+    const permit = await readyPermit(svc, { cameraId: 'cam1', machineIds: ['M1'] });
     await ensureCameraOnline(svc, 'cam1');
 
     const { page, errors } = await phone();
     await page.locator('#scan-start').tap();
     await page.locator('#result-accepted').waitFor({ timeout: 20_000 });
     expect(await page.locator('#result-accepted h2').textContent()).toBe('可以作业');
-    expect(await page.locator('#r-permit').textContent()).toBe(permit.json.number);
+    expect(await page.locator('#r-permit').textContent()).toBe(permit.number);
     expect(await page.locator('#r-guardian').textContent()).toBe('guardian-a');
     expect(await page.locator('#r-camera').textContent()).toBe('1号转炉平台 动火点');
     await page.screenshot({ path: `${SHOTS}/phone-accepted.png`, fullPage: true });

@@ -114,6 +114,19 @@ describe('安全员 live wall', () => {
     const id = Number((await card.getAttribute('id'))!.slice('vio-'.length));
     expect(svc.service.services.violations!.byId(id)?.review).toBe('confirmed');
     await page.screenshot({ path: `${SHOTS}/wall-confirmed.png` });
+
+    // Camera health from ingest: both online; a dropped camera turns offline, rises to the top, outlined.
+    await expect
+      .poll(() => page.locator('#tile-cam1 .health').textContent(), { timeout: 20_000 })
+      .toBe('在线');
+    await sim.fault('cam1', 'drop');
+    await expect
+      .poll(() => page.locator('#tile-cam1 .health').textContent(), { timeout: 30_000 })
+      .not.toBe('在线');
+    await expect.poll(() => page.locator('.tile').first().getAttribute('id')).toBe('tile-cam1');
+    expect(await page.locator('#tile-cam1').getAttribute('class')).toContain('flagged');
+    await page.screenshot({ path: `${SHOTS}/wall-camera-fault.png` });
+    await sim.fault('cam1', 'restore');
     expect(errors).toEqual([]);
   });
 });

@@ -45,6 +45,8 @@ export function reorder() {
 }
 
 function renderHealth(tile) {
+  // A tile whose camera is not live dims its last picture, so nobody mistakes it for live video.
+  tile.el.classList.toggle('down', !!tile.health && tile.health.state !== 'online');
   const slot = tile.el.querySelector('.health');
   slot.replaceChildren(healthBadge(tile.health));
   const why = tile.el.querySelector('.why');
@@ -95,6 +97,18 @@ async function start() {
     notice(wallNotice, t('本企业尚未配置摄像头。', 'No cameras are configured for this enterprise.'));
   for (const c of cameras) makeTile(c);
   reorder();
+  // Health now, from ingest; changes then arrive as camera.healthChanged over socket.io.
+  try {
+    for (const c of (await api('/api/cameras')).cameras) {
+      const tile = tiles.get(c.id);
+      if (!tile) continue;
+      tile.health = { state: c.state, reason: c.reason, message: c.message, since: c.since };
+      renderHealth(tile);
+    }
+    reorder();
+  } catch (e) {
+    notice(wallNotice, errText(e), 'error');
+  }
 
   const socket = io({ auth: { token: s.token }, transports: ['websocket'] });
   socket.on('connect_error', (e) =>
