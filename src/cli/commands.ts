@@ -6,6 +6,7 @@ import { auditExportCommand } from './commands/audit-export.ts';
 import { evalCommand } from './commands/eval.ts';
 import { qrMachineCommand } from './commands/qr-machine.ts';
 import { simChipsCommand } from '../../streams-sim/chips-command.ts';
+import { simCommand, simFaultCommand } from './commands/sim.ts';
 
 export interface Command {
   summary: string;
@@ -23,4 +24,6 @@ export const commands: Record<string, Command> = {
   'audit export': auditExportCommand,
   'qr machine': qrMachineCommand,
   'sim chips': simChipsCommand,
+  sim: simCommand,
+  'sim fault': simFaultCommand,
 };

@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { FAULT_KINDS, isFaultKind, startSim } from '../../../streams-sim/index.ts';
+import type { Command } from '../commands.ts';
+
+/**
+ * `jianhu sim --cameras N --port P [--control-port C]`: the simulated camera fleet over real RTSP,
+ * running until stopped. `jianhu sim fault --control URL CAM KIND`: inject a fault through its control API.
+ */
+export const simCommand: Command = {
+  summary: 'simulated RTSP cameras 模拟摄像头 (--cameras N --port P [--control-port C])',
+  async run(args) {
+    // `jianhu sim <sub>` reaches this command first (the CLI matches one word before two), so the
+    // two-word `sim …` commands (sim fault, sim chips, …) are dispatched from here.
+    if (args[0] && !args[0].startsWith('-')) {
+      const { commands } = await import('../commands.ts');
+      const sub = commands[`sim ${args[0]}`];
+      if (sub) return sub.run(args.slice(1));
+      process.stderr.write(`jianhu sim: unknown subcommand "${args[0]}" (未知命令)\n`);
+      return 2;
+    }
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: {
+          cameras: { type: 'string', default: '4' },
+          port: { type: 'string', default: '8554' },
+          'control-port': { type: 'string', default: '8555' },
+        },
+        strict: true,
+      }));
+    } catch (e) {
+      process.stderr.write(`jianhu sim: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const cameras = Number(values.cameras);
+    const port = Number(values.port);
+    const controlPort = Number(values['control-port']);
+    if (
+      !Number.isInteger(cameras) ||
+      cameras < 1 ||
+      cameras > 64 ||
+      !validPort(port) ||
+      !validPort(controlPort)
+    ) {
+      process.stderr.write('jianhu sim: --cameras 1..64, ports 0..65535 (参数无效)\n');
+      return 2;
+    }
+    const sim = await startSim({ cameras, port, controlPort });
+    for (const id of sim.cameras) process.stdout.write(`${id} ${sim.url(id)}\n`);
+    process.stdout.write(
+      `control ${sim.controlUrl}  (jianhu sim fault --control ${sim.controlUrl} cam1 black)\n`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    await sim.stop();
+    return 0;
+  },
+};
+
+export const simFaultCommand: Command = {
+  summary: `inject a camera fault 注入故障 (--control URL CAM ${FAULT_KINDS.join('|')})`,
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        options: { control: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (e) {
+      process.stderr.write(`jianhu sim fault: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const [cam, kind] = parsed.positionals;
+    const control = parsed.values.control;
+    if (!control || !cam || !kind || parsed.positionals.length !== 2 || !isFaultKind(kind)) {
+      process.stderr.write(`usage: jianhu sim fault --control URL CAM (${FAULT_KINDS.join('|')}) 参数无效\n`);
+      return 2;
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${control.replace(/\/$/, '')}/cameras/${encodeURIComponent(cam)}/fault`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind }),
+      });
+    } catch (e) {
+      process.stderr.write(`jianhu sim fault: cannot reach ${control} (无法连接): ${(e as Error).message}\n`);
+      return 1;
+    }
+    const body = await res.text();
+    if (!res.ok) {
+      process.stderr.write(`jianhu sim fault: ${res.status} ${body}\n`);
+      return res.status === 404 || res.status === 400 ? 2 : 1;
+    }
+    process.stdout.write(`${body}\n`);
+    return 0;
+  },
+};
+
+const validPort = (p: number) => Number.isInteger(p) && p >= 0 && p <= 65535;
