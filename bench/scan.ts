@@ -7,9 +7,10 @@
  * scan record, outbox event). Prints one JSON line: latency percentiles and errors.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { buildApp } from '../src/app.ts';
 import { validateConfig } from '../src/config/load.ts';
@@ -144,6 +145,10 @@ const timer = setInterval(() => {
   if (sent >= total) { clearInterval(timer); Promise.all(inflight).then(() => parentPort.postMessage({ lat_ms, errors, sent, codes, wallS: (performance.now() - start) / 1000 })); }
 }, 1);
 `;
+// Main-thread busy time during the load (event-loop utilisation): the service's cost per scan,
+// which, unlike latency, does not depend much on how loaded the machine is.
+const eluStart = performance.eventLoopUtilization();
+const cpuStart = process.cpuUsage();
 const result = await new Promise<{
   lat_ms: number[];
   errors: number;
@@ -159,6 +164,8 @@ const result = await new Promise<{
   w.once('error', reject);
 });
 
+const elu = performance.eventLoopUtilization(eluStart);
+const cpu = process.cpuUsage(cpuStart);
 const sorted = [...result.lat_ms].sort((a, b) => a - b);
 const pct = (p: number) =>
   Math.round((sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) * 100) /
@@ -180,6 +187,10 @@ console.log(
     p95Ms: pct(95),
     p99Ms: pct(99),
     maxMs: pct(100),
+    serverBusyMsPerScan: Math.round((elu.active / result.sent) * 1000) / 1000,
+    processCpuMsPerScan: Math.round(((cpu.user + cpu.system) / 1000 / result.sent) * 1000) / 1000,
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+    cpus: availableParallelism(),
   }),
 );
 mod.stop();

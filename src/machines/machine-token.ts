@@ -25,8 +25,14 @@ export function loadOrCreateMachineKey(dataDir: string): Buffer {
 
 const b64url = (b: Buffer) => b.toString('base64url');
 
+// Sub-keys per purpose (QR labels vs work authorisations), derived once per key.
+const derivedKeys = new WeakMap<Buffer, Map<string, Buffer>>();
 function mac(key: Buffer, purpose: string, message: string): Buffer {
-  const derived = createHmac('sha256', key).update(`jianhu:${purpose}`).digest();
+  let perKey = derivedKeys.get(key);
+  if (!perKey) derivedKeys.set(key, (perKey = new Map()));
+  let derived = perKey.get(purpose);
+  if (!derived)
+    perKey.set(purpose, (derived = createHmac('sha256', key).update(`jianhu:${purpose}`).digest()));
   return createHmac('sha256', derived).update(message).digest();
 }
 
