@@ -11,7 +11,6 @@ import type { HazardEventMap, HazardPhotoRef } from './hazard.events.ts';
 import {
   applyAction,
   HazardErrors,
-  overdueLevel,
   type FiveInPlace,
   type HazardAction,
   type HazardLevel,
@@ -25,7 +24,13 @@ import {
   type HazardTransition,
 } from './hazards.repo.ts';
 import { decodePhoto, storePhoto, type StoredPhoto } from './photos.ts';
-import { reviewerOf, violationEvidence, type ViolationLinks } from './violation-link.ts';
+import { OverdueEscalator } from './overdue.ts';
+import {
+  hazardFromConfirmedViolation,
+  violationEvidence,
+  type ConfirmedViolation,
+  type ViolationLinks,
+} from './violation-link.ts';
 
 export const HazardServiceErrors = {
   notFound: defineError('JH_ERR_HAZARD_NOT_FOUND', 404, '隐患不存在。', 'No such hazard.'),
@@ -72,7 +77,7 @@ type StepEvent = Exclude<keyof HazardEventMap, 'hazard.registered' | 'hazard.ove
 /** The closed loop's service: every step runs the pure machine, then stores and publishes together. */
 export class HazardsService {
   readonly repo: HazardsRepo;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly overdue: OverdueEscalator;
   constructor(
     db: Db,
     private readonly bus: EventBus,
@@ -82,6 +87,7 @@ export class HazardsService {
     private readonly links?: ViolationLinks,
   ) {
     this.repo = new HazardsRepo(db);
+    this.overdue = new OverdueEscalator(this.repo, bus, clock);
   }
 
   register(p: Principal, scope: EnterpriseScope, input: RegisterInput): HazardDetail {
@@ -217,35 +223,9 @@ export class HazardsService {
     return this.step(p, scope, id, { kind: 'close' }, b.reason, 'hazard.closed', () => ({}));
   }
 
-  /**
-   * A violation confirmed by a safety officer becomes a hazard automatically (AI inspection closed
-   * loop: 识别 → 确认 → 登记), registered in the reviewer's name; once per violation.
-   */
-  fromConfirmedViolation(v: {
-    violationId: number;
-    review: string;
-    cameraId: string;
-    siteId: string;
-    typeZh: string;
-    startedAt: string;
-    reviewedBy: string | null;
-    enterpriseId: string;
-  }): HazardDetail | undefined {
-    if (v.review !== 'confirmed' || this.repo.byViolation(String(v.violationId))) return undefined;
-    const who = reviewerOf(this.users, v.reviewedBy);
-    if (!who || !roleHas(who.principal.role, 'hazard:write')) return undefined;
-    return this.register(who.principal, who.scope, {
-      enterpriseId: v.enterpriseId,
-      siteId: v.siteId,
-      source: 'violation',
-      violationId: String(v.violationId),
-      stage: 'self_check',
-      checker: `AI 识别，${who.principal.displayName} 确认`,
-      description: `${v.typeZh}（摄像头 ${v.cameraId}，${v.startedAt}）`,
-      hazardType: '违章作业',
-      foundAt: v.startedAt,
-      reason: 'AI 违章经人工确认，自动登记隐患 confirmed violation registered as a hazard',
-    });
+  /** A confirmed violation becomes a hazard (see violation-link.ts). */
+  fromConfirmedViolation(v: ConfirmedViolation): HazardDetail | undefined {
+    return hazardFromConfirmedViolation(this, this.users, v);
   }
 
   list(scope: EnterpriseScope, f: Omit<HazardFilter, 'enterpriseIds'> & { enterpriseId?: string }): Hazard[] {
@@ -263,54 +243,15 @@ export class HazardsService {
 
   /** Escalates dispatched hazards past their deadline; returns how many escalated now. */
   checkOverdue(): number {
-    const now = this.clock.now();
-    let n = 0;
-    for (const h of this.repo.overdue(iso(now))) {
-      const level = overdueLevel(this.snapshot(h), now);
-      if (level <= h.overdueLevel) continue;
-      this.bus.transaction(() => {
-        if (!this.repo.update(h.id, h.version, { overdueLevel: level, updatedAt: iso(now) })) return;
-        const reason = `逾期未整改，升级至第 ${level} 级 overdue, escalation level ${level}`;
-        this.repo.addTransition({
-          hazardId: h.id,
-          action: 'escalate',
-          fromState: h.state,
-          toState: h.state,
-          actorUserId: null,
-          actorName: '系统 system',
-          actorRole: 'system',
-          at: iso(now),
-          reason,
-          data: { escalation: level },
-        });
-        this.bus.publish('hazard.overdue', h.enterpriseId, {
-          hazardId: h.id,
-          level: h.level,
-          deadline: h.deadline!,
-          escalation: level,
-          overdueHours: Math.round(((now - Date.parse(h.deadline!)) / 3_600_000) * 10) / 10,
-          responsibleUserId: h.responsibleUserId,
-        });
-        n++;
-      });
-    }
-    return n;
+    return this.overdue.check();
   }
 
   start(everySeconds: number, onError: (e: unknown) => void): void {
-    this.timer = setInterval(() => {
-      try {
-        this.checkOverdue();
-      } catch (e) {
-        onError(e);
-      }
-    }, everySeconds * 1000);
-    this.timer.unref();
+    this.overdue.start(everySeconds, onError);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.overdue.stop();
   }
 
   private load(scope: EnterpriseScope, id: number): Hazard {

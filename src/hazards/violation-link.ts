@@ -2,7 +2,9 @@ import { join, relative } from 'node:path';
 import type { Principal } from '../auth/principal.ts';
 import type { UsersRepo } from '../auth/users.repo.ts';
 import { defineError } from '../shared/errors.ts';
+import { roleHas } from '../auth/permissions.ts';
 import { scopeFor, type EnterpriseScope } from '../tenancy/scope.ts';
+import type { HazardDetail, HazardsService } from './hazards.service.ts';
 
 /**
  * A violation becomes a 隐患: the hazard records the violation id and takes the violation's evidence
@@ -73,4 +75,41 @@ export function reviewerOf(
   const p = username ? users.byUsername(username) : undefined;
   if (!p || !p.enterpriseId) return undefined;
   return { principal: p, scope: scopeFor(p, () => []) };
+}
+
+export interface ConfirmedViolation {
+  violationId: number;
+  review: string;
+  cameraId: string;
+  siteId: string;
+  typeZh: string;
+  startedAt: string;
+  reviewedBy: string | null;
+  enterpriseId: string;
+}
+
+/**
+ * A violation confirmed by a safety officer becomes a hazard automatically (AI inspection closed
+ * loop: 识别 → 确认 → 登记), registered in the reviewer's name; once per violation.
+ */
+export function hazardFromConfirmedViolation(
+  hazards: HazardsService,
+  users: UsersRepo,
+  v: ConfirmedViolation,
+): HazardDetail | undefined {
+  if (v.review !== 'confirmed' || hazards.repo.byViolation(String(v.violationId))) return undefined;
+  const who = reviewerOf(users, v.reviewedBy);
+  if (!who || !roleHas(who.principal.role, 'hazard:write')) return undefined;
+  return hazards.register(who.principal, who.scope, {
+    enterpriseId: v.enterpriseId,
+    siteId: v.siteId,
+    source: 'violation',
+    violationId: String(v.violationId),
+    stage: 'self_check',
+    checker: `AI 识别，${who.principal.displayName} 确认`,
+    description: `${v.typeZh}（摄像头 ${v.cameraId}，${v.startedAt}）`,
+    hazardType: '违章作业',
+    foundAt: v.startedAt,
+    reason: 'AI 违章经人工确认，自动登记隐患 confirmed violation registered as a hazard',
+  });
 }
