@@ -238,6 +238,21 @@ describe('violation lifecycle through the service', () => {
   });
 });
 
+describe('rules API', () => {
+  it('shows effective rules, says why smoking is off, tenancy-scoped', async () => {
+    const r = (await get('safety-a', '/api/cameras/cam-a1/rules')).json() as {
+      rules: { name: string; enabled: boolean; note: string | null; dwellSeconds: number }[];
+    };
+    const by = new Map(r.rules.map((x) => [x.name, x]));
+    expect(by.get('noHelmet')).toMatchObject({ enabled: true, dwellSeconds: 3 });
+    expect(by.get('smoking')).toMatchObject({ enabled: false });
+    expect(by.get('smoking')!.note).toMatch(/吸烟|smoking/);
+    expect(by.get('guardianAbsent')!.note).toMatch(/guardian_post/);
+    expect((await get('safety-b', '/api/cameras/cam-a1/rules')).statusCode).toBe(404);
+    expect((await get('safety-a', '/api/cameras/nope/rules')).statusCode).toBe(404);
+  });
+});
+
 describe('zones API', () => {
   const zone = (id: string, points: number[][]) => ({ id, name: '作业区', kind: 'work_area', points });
   const put = async (user: string, cam: string, zones: unknown[]) =>

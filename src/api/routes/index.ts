@@ -6,6 +6,7 @@ import { enterpriseRoutes } from './enterprises.routes.ts';
 import { uiRoutes } from '../../ui/ui.routes.ts';
 import { zonesRoutes } from '../../zones/zones.routes.ts';
 import { violationsRoutes } from '../../violations/violations.routes.ts';
+import { rulesRoutes } from '../../violations/rules.routes.ts';
 import { permitsRoutes } from '../../permits/permits.routes.ts';
 import { certificatesRoutes } from '../../certificates/certificates.routes.ts';
 import { machinesRoutes } from '../../machines/machines.routes.ts';
@@ -26,6 +27,7 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   uiRoutes,
   zonesRoutes,
   violationsRoutes,
+  rulesRoutes,
   permitsRoutes,
   certificatesRoutes,
   machinesRoutes,
