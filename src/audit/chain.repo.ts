@@ -63,15 +63,16 @@ export class AuditChainRepo {
     return entry;
   }
 
-  /** Chains outbox rows written before the chain existed (an older database), in id order. */
+  /**
+   * Chains the outbox rows of a database that predates the chain — only while the chain is still
+   * empty. Once it has entries, an unchained outbox row is evidence of tampering and stays for
+   * `audit verify` to report (rebuilding would launder it).
+   */
   backfill(): number {
     return this.db.transaction(() => {
+      if (this.lastStmt.get()) return 0;
       const rows = this.db
-        .prepare(
-          `SELECT o.id, o.type, o.enterprise_id, o.occurred_at, o.payload FROM outbox o
-           WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.outbox_id = o.id)
-             AND o.id < COALESCE((SELECT MIN(outbox_id) FROM audit_chain), 9e18) ORDER BY o.id`,
-        )
+        .prepare('SELECT id, type, enterprise_id, occurred_at, payload FROM outbox ORDER BY id')
         .all() as {
         id: number;
         type: string;
@@ -79,17 +80,7 @@ export class AuditChainRepo {
         occurred_at: string;
         payload: string;
       }[];
-      if (rows.length === 0) return 0;
-      // Older rows go before the existing entries: rebuild the whole chain in outbox order.
-      const existing = this.db
-        .prepare(
-          `SELECT o.id, o.type, o.enterprise_id, o.occurred_at, o.payload FROM audit_chain c
-           JOIN outbox o ON o.id = c.outbox_id ORDER BY c.seq`,
-        )
-        .all() as typeof rows;
-      this.db.prepare('DELETE FROM audit_chain').run();
-      this.db.prepare('DELETE FROM audit_checkpoints').run();
-      for (const r of [...rows, ...existing])
+      for (const r of rows)
         this.append({
           outboxId: r.id,
           type: r.type,

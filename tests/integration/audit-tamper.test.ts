@@ -309,3 +309,24 @@ describe('jianhu audit verify', () => {
     expect((await run(auditVerifyCommand, ['--from', 'yesterday', '--db', copyStore().db])).code).toBe(2);
   });
 });
+
+describe('backfill', () => {
+  it('chains an older database once, and never rebuilds a chain that has entries', async () => {
+    const { AuditChainRepo } = await import('../../src/audit/chain.repo.ts');
+    const s = copyStore();
+    const db = new Database(s.db);
+    const repo = new AuditChainRepo(db);
+    // a row slipped in with a low id must not make a restart rebuild (and so launder) the chain
+    db.prepare(
+      "INSERT INTO outbox (id, type, enterprise_id, payload, occurred_at) VALUES (-5, 'hazard.closed', 'ent-a', '{}', '2026-01-01T00:00:00Z')",
+    ).run();
+    expect(repo.backfill()).toBe(0);
+    db.prepare('DELETE FROM audit_chain').run();
+    db.prepare('DELETE FROM audit_checkpoints').run();
+    db.prepare('DELETE FROM outbox WHERE id = -5').run();
+    expect(repo.backfill()).toBe(heads.length); // the chain was empty: an older database
+    db.close();
+    const r = await verify(s);
+    expect(r.code).toBe(0);
+  });
+});
