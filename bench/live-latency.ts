@@ -7,9 +7,18 @@
  * Prints p50/p95/max latency, decoded fps and the relay ffmpeg's CPU share.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
-import { launchChromium, openPage, signIn, startE2EService } from '../tests/e2e/harness.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.ts';
+import { validateConfig } from '../src/config/load.ts';
+import { attachLiveRelay } from '../src/live/live-relay.ts';
+import { createCoreServices } from '../src/services.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { testConfigInput } from '../tests/helpers/test-service.ts';
+import { launchChromium, openPage, signIn } from '../tests/e2e/harness.ts';
 
 const W = 640;
 const H = 360;
@@ -37,6 +46,7 @@ async function freeUdpPort(): Promise<number> {
 }
 
 function cpuTicks(pid: number): number {
+  if (!existsSync(`/proc/${pid}/stat`)) return NaN;
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(f[11]) + Number(f[12]);
 }
@@ -87,7 +97,24 @@ const READ_LATENCY = `async function (seconds, cell) {
 
 const port = await freeUdpPort();
 const url = `udp://127.0.0.1:${port}`;
-const svc = await startE2EService([{ id: 'bench', name: '延迟测试', url }]);
+// HTTP + the relay only (no ingest: it would compete for the UDP source; this measures the viewing path).
+const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-'));
+const input = testConfigInput(dir);
+input.server = { host: '127.0.0.1', port: 0, logLevel: 'warn' };
+input.sites = [
+  {
+    id: 'site-a',
+    name: '甲-炼钢车间',
+    enterpriseId: 'ent-a',
+    cameras: [{ id: 'bench', name: '延迟测试', url }],
+  },
+];
+const core = await createCoreServices(validateConfig(input), { logger: createLogger('warn') });
+const app = await buildApp(core, { logRequests: false });
+const relay = attachLiveRelay(app.server, core);
+await app.listen({ host: '127.0.0.1', port: 0 });
+const addr = app.server.address();
+const svc = { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
 const gen = spawn(
   'ffmpeg',
   [
@@ -151,5 +178,8 @@ try {
   gen.stdin.end();
   gen.kill('SIGTERM');
   await browser.close();
-  await svc.close();
+  relay.close();
+  await app.close();
+  core.close();
+  rmSync(dir, { recursive: true, force: true });
 }
