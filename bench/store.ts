@@ -49,8 +49,8 @@ function better(file: string): Driver {
 
 function photostructure(file: string): Driver {
   const db = new DatabaseSync(file);
-  let ins: ReturnType<DatabaseSync['prepare']> | undefined;
-  let sel: ReturnType<DatabaseSync['prepare']> | undefined;
+  let ins: ReturnType<InstanceType<typeof DatabaseSync>['prepare']> | undefined;
+  let sel: ReturnType<InstanceType<typeof DatabaseSync>['prepare']> | undefined;
   return {
     exec: (s) => db.exec(s),
     insertTx: (i) => {

@@ -1,5 +1,6 @@
 import { configCheckCommand } from './commands/config-check.ts';
 import { serveCommand } from './commands/serve.ts';
+import { demoCommand } from './commands/demo.ts';
 import { detectCommand } from './commands/detect.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { auditExportCommand } from './commands/audit-export.ts';
@@ -17,6 +18,7 @@ export interface Command {
 /** Every command, in the order `jianhu --help` lists them. Two-word commands are keyed "a b". */
 export const commands: Record<string, Command> = {
   serve: serveCommand,
+  demo: demoCommand,
   'config check': configCheckCommand,
   detect: detectCommand,
   eval: evalCommand,
