@@ -65,6 +65,13 @@ describe('企业管理员 admin', () => {
     await img.waitFor();
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(100);
     await page.screenshot({ path: `${SHOTS}/admin-machines.png` });
+
+    // zh-CN first, with an English switch that sticks across pages.
+    await Promise.all([page.waitForEvent('load'), page.click('#lang-switch')]);
+    await expect.poll(() => page.locator('button[data-tab="machines"]').textContent()).toBe('Machines & QR');
+    await page.goto(`${svc.url}/ui/wall.html`);
+    await expect.poll(() => page.locator('#feed-title').textContent()).toBe('Violations');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(errors).toEqual([]);
   });
 });
