@@ -174,6 +174,8 @@ const RELATED = [
   'permit.resumeBlocked',
 ];
 
+const PREPARATION_MS = 3_600_000;
+
 export interface PermitAuditRow {
   permitId: string;
   number: string;
@@ -252,9 +254,16 @@ export class PermitAuditService {
     }));
     const { gaps, ...coverage } = auditCoverage(p.windows, timelines, this.opts);
     const inWork = (t: number) => p.windows.some((w) => t >= w.start && t <= w.end);
+    // Violations count inside the work windows; the permit's own events (gas tests, scans, locks) from
+    // PREPARATION_MS before work began, so the pre-work gas test and the scan that started it show.
     const related = this.log
-      .between({ types: RELATED, from: iso(start), to: iso(end + 1), enterpriseIds: [p.enterpriseId] })
-      .filter((e) => inWork(Date.parse(e.occurredAt)));
+      .between({
+        types: RELATED,
+        from: iso(start - PREPARATION_MS),
+        to: iso(end + 1),
+        enterpriseIds: [p.enterpriseId],
+      })
+      .filter((e) => inWork(Date.parse(e.occurredAt)) || e.payload.permitId === p.permitId);
     const isViolation = (e: LoggedEvent) =>
       e.type === 'violation.started' || e.type.endsWith('.violationDetected');
     const mine = (e: LoggedEvent) =>

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthState } from '../../src/ingest/types.ts';
-import { jpeg, startAuditHarness, type AuditHarness } from './audit-harness.ts';
+import { jpeg, SITE_A, startAuditHarness, type AuditHarness } from './audit-harness.ts';
 
 /**
  * One working day (2026-01-05, Beijing 08:00–15:00) through the real API: three hot-work permits,
@@ -66,7 +66,7 @@ let p1: string, p2: string, p3: string;
 const hz: Record<string, number> = {};
 
 beforeAll(async () => {
-  h = await startAuditHarness(T0);
+  h = await startAuditHarness(T0, { violations: true });
   await ok('admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'safety_dept' });
   health('cam-weld', 'online', T0, 'frames_ok');
   health('cam-tank', 'online', T0, 'frames_ok');
@@ -76,6 +76,30 @@ beforeAll(async () => {
   p1 = await permit('cam-weld');
   h.clock.set(at(0, 10));
   await ok('guardian-a', 'POST', `/api/permits/${p1}/start`);
+  // 01:00 the AI flags a welder without a hard hat on cam-weld (the violations service, as the
+  // detection pipeline calls it)
+  h.clock.set(at(1));
+  h.services.violations!.apply(
+    { camera: SITE_A.cameras[0] as never, site: SITE_A as never, enterpriseId: 'ent-a' },
+    [
+      {
+        kind: 'started',
+        violation: {
+          key: 'no_helmet|3',
+          type: 'no_helmet',
+          severity: 'high',
+          cameraId: 'cam-weld',
+          trackId: 3,
+          zoneId: null,
+          startTs: at(1),
+          lastTs: at(1),
+          endTs: null,
+          box: null,
+          detail: {},
+        },
+      },
+    ],
+  );
   h.clock.set(at(2));
   health('cam-weld', 'stalled', at(1, 59, 40), 'no_frames');
   expect(await state(p1)).toBe('suspended');
@@ -197,6 +221,16 @@ describe('a day of activity: permit audit verdicts', () => {
         cause: 'cam-weld stalled (no_frames)',
       }),
     ]);
+    // the no-hard-hat violation at 01:00 and the gas test belong to P1's audit row
+    const p1row = by[p1] as unknown as {
+      violations: { type: string; cameraId: string; at: string }[];
+      events: { type: string }[];
+    };
+    expect(p1row.violations).toEqual([
+      expect.objectContaining({ type: 'violation.started', cameraId: 'cam-weld', at: iso(at(1)) }),
+    ]);
+    expect(p1row.events.map((e) => e.type)).toContain('permit.gasTested');
+    expect((by[p2] as unknown as { violations: unknown[] }).violations).toEqual([]);
     // P2: 60 min, all watched
     expect(by[p2]!.coverage).toMatchObject({
       workMs: 3_600_000,
@@ -341,15 +375,16 @@ describe('a day of activity: regulator forms', () => {
       score: number;
       inputs: Record<string, number>;
     }[];
-    // ent-a: open H2 (major) + H3 (unassessed) → 30 + 3; coverage 96.67 % → (100 − 96.67) × 0.5 = 1.665
+    // ent-a: open H2 (major) + H3 (unassessed) → 30 + 3; the no-hard-hat violation → 1;
+    // coverage 96.67 % → (100 − 96.67) × 0.5 = 1.665; total 35.665
     expect(a!.inputs).toEqual({
       openMajor: 1,
       openGeneral: 1,
       overdue: 0,
-      violations: 0,
+      violations: 1,
       coveragePct: 96.67,
     });
-    expect(a!.score).toBeCloseTo(34.67, 1);
+    expect(a!.score).toBeCloseTo(35.67, 1);
     expect(a!.grade).toBe('B');
     // ent-b: one open general hazard, no permits → 3 → D (blue)
     expect(b).toMatchObject({ enterpriseId: 'ent-b', score: 3, grade: 'D', color: 'blue', colorZh: '蓝' });
