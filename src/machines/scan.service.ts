@@ -167,6 +167,12 @@ export class ScanService {
     if (rec.dist > this.cfg.maxDistanceM + req.accuracyM)
       throw ScanErrors.tooFar({ distanceM: rec.dist, maxDistanceM: this.cfg.maxDistanceM });
 
+    if (permit.state === 'active' && !this.permits.gasTestedToday(permit, now))
+      throw ScanErrors.notReady({
+        permitId: permit.id,
+        cause: 'JH_ERR_PERMIT_GAS_RETEST_REQUIRED',
+        daily: true,
+      });
     let active = permit;
     if (permit.state === 'approved') {
       // The first accepted scan is the moment work starts: the permit's start checks apply.

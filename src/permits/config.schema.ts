@@ -14,6 +14,13 @@ export const PermitsConfigSchema = Type.Object(
       { ...strict, default: {}, description: '夜间 raises hot work one level' },
     ),
     expirySweepSeconds: Type.Number({ minimum: 1, maximum: 3600, default: 15 }),
+    startupGraceSeconds: Type.Number({
+      minimum: 0,
+      maximum: 3600,
+      default: 60,
+      description:
+        'after start, how long ingest has to report before the sweep suspends unmonitored active permits',
+    }),
     scan: Type.Object(
       {
         maxDistanceM: Type.Number({ minimum: 1, maximum: 10_000, default: 50 }),

@@ -70,6 +70,25 @@ export class MonitoringGate {
     this.off = null;
   }
 
+  /**
+   * Safety net behind the events (a missed event, a restart, a camera dropped from the config): any
+   * active permit with a bound camera not live now is suspended. Run by the module's sweep after a
+   * start-up grace that lets ingest report first.
+   */
+  sweepActive(): number {
+    let n = 0;
+    for (const p of this.permits.activePermits()) {
+      const down = this.camerasDown(p);
+      if (down.length === 0) continue;
+      for (const cameraId of down) {
+        const h = this.liveness.current(cameraId);
+        this.monitoringLost(cameraId, h?.state ?? 'offline', h?.reason ?? 'no_health_report');
+      }
+      n++;
+    }
+    return n;
+  }
+
   private monitoringLost(cameraId: string, state: HealthState, reason: string): void {
     const now = this.clock.now();
     for (const p of this.permits.boundTo('camera', cameraId, ['active', 'suspended'])) {

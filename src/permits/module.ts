@@ -93,11 +93,13 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
     chips,
     locks,
     async start(mqtt) {
+      const startedAt = clock.now();
       sweep = setInterval(() => {
         try {
           permits.sweep();
+          if (clock.now() - startedAt >= config.permits.startupGraceSeconds * 1000) gate.sweepActive();
         } catch (err) {
-          logger.error({ err }, 'permit expiry sweep failed');
+          logger.error({ err }, 'permit sweep failed');
         }
       }, config.permits.expirySweepSeconds * 1000);
       sweep.unref();

@@ -8,7 +8,7 @@ import { defineError } from '../shared/errors.ts';
 import type { EnterpriseScope } from '../tenancy/scope.ts';
 import { draftPermit, type DraftInput } from './domain/create.ts';
 import { PermitErrors } from './domain/errors.ts';
-import { GAS_LIMITS } from './domain/rules.ts';
+import { GAS_LIMITS, gasTestedToday } from './domain/rules.ts';
 import * as sm from './domain/state-machine.ts';
 import { STATE_NAMES_ZH, type Authority, type Permit, type PermitState } from './domain/types.ts';
 import type { PermitEventPayload } from './events.ts';
@@ -246,6 +246,15 @@ export class PermitsService {
       gasOverdue++;
     }
     return { expired: overdue.length, gasOverdue };
+  }
+
+  /** Has the permit a passing gas test today (local day) and no failure since? (scan on an active permit) */
+  gasTestedToday(p: Permit, now: number): boolean {
+    return gasTestedToday(this.repo.gasTests(p.id), now, this.config.permits.night.utcOffsetMinutes);
+  }
+
+  activePermits(): Permit[] {
+    return [...this.repo.active('hot_work'), ...this.repo.active('confined_space')];
   }
 
   /** Permits binding a camera / machine / lock; those past their window only when asked for. */

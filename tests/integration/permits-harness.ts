@@ -9,6 +9,7 @@ import type { AppServices } from '../../src/app-services.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { HealthState } from '../../src/ingest/types.ts';
 import { createPermitsModule, type PermitsModule } from '../../src/permits/module.ts';
+import type { CameraLiveness } from '../../src/permits/gate.ts';
 import { createMqttBus, type MqttBus } from '../../src/mqtt/mqtt-bus.ts';
 import { attachRealtime } from '../../src/realtime/realtime.ts';
 import { createCoreServices } from '../../src/services.ts';
@@ -53,7 +54,7 @@ export interface PermitsHarness {
 
 /** A real service on a temp SQLite file with the permits module wired (driven through inject()). */
 export async function startPermitsHarness(
-  opts: { start?: number; live?: boolean } = {},
+  opts: { start?: number; live?: boolean; liveness?: CameraLiveness } = {},
 ): Promise<PermitsHarness> {
   const start = opts.start ?? Date.UTC(2026, 0, 5, 2, 0, 0);
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-permits-'));
@@ -62,7 +63,7 @@ export async function startPermitsHarness(
   );
   const clock = new FakeClock(start);
   const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
-  const mod = createPermitsModule(services);
+  const mod = createPermitsModule(services, opts.liveness ? { liveness: opts.liveness } : {});
   services.permits = mod;
   const mqtt = opts.live ? await createMqttBus(config.mqtt, services.logger) : null;
   if (mqtt) services.mqtt = mqtt;

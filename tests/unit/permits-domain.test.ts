@@ -4,6 +4,7 @@ import { FakeClock } from '../../src/shared/clock.ts';
 import { draftPermit, type DraftInput } from '../../src/permits/domain/create.ts';
 import {
   evaluateGas,
+  gasTestedToday,
   gasVerdict,
   maxValidityMs,
   overlapsNight,
@@ -192,6 +193,17 @@ describe('gas analysis', () => {
     expect(gasVerdict([gas(T0 - 31 * MIN)], T0)).toBe('missing');
     expect(gasVerdict([gas(T0 - 10 * MIN), gas(T0 - 5 * MIN, false)], T0)).toBe('failed');
     expect(gasVerdict([gas(T0 + 5 * MIN)], T0)).toBe('missing'); // future samples do not count
+  });
+
+  it('needs a passing gas test on each new local day (Beijing midnight = 16:00 UTC)', () => {
+    const evening = Date.UTC(2026, 0, 5, 15, 0); // 23:00 Beijing
+    const nextMorning = Date.UTC(2026, 0, 6, 0, 30); // 08:30 Beijing next day
+    expect(gasTestedToday([gas(evening)], evening + 30 * MIN, 480)).toBe(true);
+    expect(gasTestedToday([gas(evening)], nextMorning, 480)).toBe(false);
+    expect(gasTestedToday([gas(evening), gas(nextMorning - MIN)], nextMorning, 480)).toBe(true);
+    expect(
+      gasTestedToday([gas(nextMorning - 2 * MIN), gas(nextMorning - MIN, false)], nextMorning, 480),
+    ).toBe(false);
   });
 
   it('re-tests after breaks longer than 30 min (特级/一级) or 60 min (二级, confined)', () => {

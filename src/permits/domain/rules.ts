@@ -117,3 +117,11 @@ export function gasVerdict(tests: readonly GasTest[], now: number, after?: numbe
   if (after !== undefined && latest.takenAt < after) return 'retest';
   return now - latest.takenAt <= GAS_LIMITS.freshMs ? 'ok' : after === undefined ? 'missing' : 'retest';
 }
+
+/** 每日作业前: work on a new (local) day needs a passing gas test taken that day, and no later failure. */
+export function gasTestedToday(tests: readonly GasTest[], now: number, utcOffsetMinutes: number): boolean {
+  const day = (t: number) => Math.floor((t + utcOffsetMinutes * MINUTE) / (24 * HOUR));
+  const usable = tests.filter((t) => t.takenAt <= now).sort((a, b) => b.takenAt - a.takenAt);
+  if (usable[0] && !usable[0].passed) return false;
+  return usable.some((t) => t.passed && day(t.takenAt) === day(now));
+}
