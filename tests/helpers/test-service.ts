@@ -102,3 +102,40 @@ export async function startTestService(
     },
   };
 }
+
+/**
+ * The whole service as `jianhu serve` runs it (every module, embedded MQTT on a free port, HTTP on a
+ * free port), on a temp SQLite file; detection off and no cameras unless `extra` says otherwise.
+ */
+export async function startFullTestService(opts: { extra?: Record<string, unknown> } = {}) {
+  const { startService } = await import('../../src/main.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'jianhu-full-'));
+  const input = testConfigInput(dir, { mqtt: { embedded: true, port: 0 }, ...opts.extra });
+  const config = validateConfig(input);
+  const service = await startService(config);
+  const app = service.app;
+  const tokens = new Map<string, string>();
+  return {
+    dir,
+    config,
+    service,
+    app,
+    async login(username: string): Promise<string> {
+      const cached = tokens.get(username);
+      if (cached) return cached;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: TEST_PASSWORD },
+      });
+      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
+      const header = `Bearer ${(res.json() as { token: string }).token}`;
+      tokens.set(username, header);
+      return header;
+    },
+    async close() {
+      await service.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
