@@ -107,16 +107,19 @@ export const locksRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> =
             Type.Object({
               event: Type.String(),
               grantId: Type.Union([Type.String(), Type.Null()]),
-              authorised: Type.Integer(),
+              authorised: Type.Boolean(),
               via: Type.String(),
-              at: Type.Number(),
+              at: Type.String(),
             }),
           ),
           404: ErrorSchema,
         },
       },
     },
-    async (req) => locks.events(principalOf(req).scope, req.params.id),
+    async (req) =>
+      locks
+        .events(principalOf(req).scope, req.params.id)
+        .map((e) => ({ ...e, authorised: e.authorised === 1, at: new Date(e.at).toISOString() })),
   );
 
   app.post(
@@ -159,13 +162,14 @@ export const locksRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> =
               direction: Type.String(),
               tools: Type.String(),
               recordedBy: Type.Integer(),
-              at: Type.Number(),
+              at: Type.String(),
             }),
           ),
           404: ErrorSchema,
         },
       },
     },
-    async (req) => locks.entries(principalOf(req), req.params.id),
+    async (req) =>
+      locks.entries(principalOf(req), req.params.id).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
   );
 };

@@ -119,7 +119,7 @@ export const machinesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
               id: Type.Integer(),
               userId: Type.Integer(),
               result: Type.String(),
-              at: Type.Number(),
+              at: Type.String(),
               distanceM: Type.Union([Type.Number(), Type.Null()]),
               permitId: Type.Union([Type.String(), Type.Null()]),
               warnings: Type.Array(Type.String()),
@@ -129,7 +129,10 @@ export const machinesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
         },
       },
     },
-    async (req) => machines.scans(principalOf(req).scope, req.params.id, req.query.limit),
+    async (req) =>
+      machines
+        .scans(principalOf(req).scope, req.params.id, req.query.limit)
+        .map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
   );
 
   app.post(

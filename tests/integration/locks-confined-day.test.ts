@@ -104,6 +104,13 @@ describe('the confined-space day with 加锁赋码', () => {
     expect((await lockEvent({ event: 'opened', grantId: granted.body.grantId })).body.authorised).toBe(false);
     expect((await lockEvent({ event: 'opened' })).body.authorised).toBe(false);
     expect(outbox('lock.violationDetected')).toHaveLength(2);
+    const log = await call(h, 'safety-a', 'GET', '/api/locks/L1/events');
+    expect((log.body as unknown as { authorised: boolean }[]).map((e) => e.authorised)).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('suspends confined-space work when gas monitoring is not logged for 2 hours', async () => {
