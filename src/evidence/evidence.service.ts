@@ -1,3 +1,4 @@
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.ts';
@@ -32,6 +33,9 @@ export class EvidenceService {
   private clipsInFlight = 0;
   readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
   private readonly jobs = new Set<Promise<unknown>>();
+  /** the last failed evidence write (disk full, read-only...) not yet followed by a good one */
+  private writeFault: { code: string; at: number } | null = null;
+  private lastProbe = 0;
 
   constructor(
     private readonly config: Config,
@@ -74,7 +78,52 @@ export class EvidenceService {
   health(): { ok: boolean; detail?: string } {
     const down = [...this.rings].filter(([, r]) => !r.health().ok).map(([id]) => id);
     const rec = `rings recording ${this.rings.size - down.length}/${this.rings.size}`;
-    return { ok: true, detail: down.length ? `${rec}; down: ${down.join(',')}` : rec };
+    const detail = down.length ? `${rec}; down: ${down.join(',')}` : rec;
+    // A failed evidence write (disk full) is an alarm: violations are still recorded, but without their
+    // files. It clears on the next good write, or when a small probe write succeeds (space came back).
+    if (this.writeFault && Date.now() - this.lastProbe >= 2000) {
+      this.lastProbe = Date.now(); // I/O throttle in wall time, not domain time
+      if (this.probeWrite()) this.writeFault = null;
+    }
+    if (!this.writeFault) return { ok: true, detail };
+    const f = this.writeFault;
+    const what =
+      f.code === 'ENOSPC' ? '证据磁盘已满 evidence disk full' : '证据写入失败 evidence write failed';
+    return { ok: false, detail: `${what} (${f.code} since ${iso(f.at)}); ${detail}` };
+  }
+
+  private probeWrite(): boolean {
+    const probe = join(this.root, `.write-probe-${process.pid}`);
+    try {
+      const fd = openSync(probe, 'w');
+      try {
+        writeSync(fd, Buffer.alloc(16_384));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return true;
+    } catch {
+      return false;
+    } finally {
+      rmSync(probe, { force: true });
+    }
+  }
+
+  /** Records the outcome of an evidence write for health(); rethrows the failure. */
+  private async watched<T>(write: Promise<T>): Promise<T> {
+    try {
+      const out = await write;
+      this.writeFault = null;
+      return out;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // file-system failures only (ENOSPC, EROFS, EDQUOT, EIO...); a clip ffmpeg could not cut is not one
+      if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
+      if (!this.writeFault) this.logger.error({ err: e, code }, 'evidence write failed 证据写入失败');
+      this.writeFault = { code, at: this.clock.now() };
+      throw e;
+    }
   }
 
   /** Rings stop first, so clips in progress are cut from what was recorded instead of waiting. */
@@ -92,7 +141,7 @@ export class EvidenceService {
       input.ts,
       `${owner.violationId ?? 'x'}-${input.ts}.jpg`,
     );
-    await writeFileAtomic(join(this.root, rel), jpeg);
+    await this.watched(writeFileAtomic(join(this.root, rel), jpeg));
     this.stats.snapshots++;
     return this.record(owner, 'snapshot', rel, sha256(jpeg), jpeg.length, 'image/jpeg', input.ts, input.ts);
   }
@@ -113,7 +162,7 @@ export class EvidenceService {
       return null;
     }
     this.clipsInFlight++;
-    const job = this.makeClip(ring, owner, from, to)
+    const job = this.watched(this.makeClip(ring, owner, from, to))
       .catch((e: unknown) => {
         this.stats.clipsFailed++;
         this.logger.warn({ err: e, camera: owner.cameraId }, 'clip failed');
