@@ -147,6 +147,7 @@ export class CameraSupervisor {
         // our own stall restart is no evidence of a lost connection: the health stays what it was
         this.signals.failure = this.killedForStall ? null : failure;
         this.killedForStall = false;
+        if (this.stopping) return; // our own stop: not a camera failure, nothing to log or retry
         if (this.sessionFrames > 0) this.backoff.reset();
         const delay = this.backoff.next();
         const log =
@@ -164,7 +165,7 @@ export class CameraSupervisor {
           },
           'ffmpeg exited 摄像头连接断开',
         );
-        if (!this.stopping) this.retryTimer = setTimeout(() => this.spawnOnce(), delay);
+        this.retryTimer = setTimeout(() => this.spawnOnce(), delay);
       });
     });
     p.once('error', (e) => {

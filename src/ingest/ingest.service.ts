@@ -38,6 +38,8 @@ export interface IngestDeps {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  /** /healthz components; ingest reports how many cameras are live */
+  health?: Map<string, () => { ok: boolean; detail?: string }>;
 }
 
 export interface IngestOptions {
@@ -130,6 +132,14 @@ export class IngestService {
       });
       cam.sup.start();
     }
+    // ok while ingest runs: one camera down is a camera problem (shown per camera), not a service one
+    this.deps.health?.set('ingest', () => {
+      const all = this.all();
+      return {
+        ok: this.tick !== null,
+        detail: `${all.filter((h) => h.state === 'online').length}/${all.length} cameras online 在线`,
+      };
+    });
     this.tick = setInterval(() => this.evaluate(), this.opts.tickMs ?? 250);
     this.tick.unref();
   }
