@@ -20,6 +20,7 @@ import { renderSnapshot } from '../src/evidence/snapshot.ts';
 import { RuleEngine } from '../src/rules/engine.ts';
 import { attachPpe } from '../src/track/ppe.ts';
 import { Tracker } from '../src/track/tracker.ts';
+import { ReidEmbedder } from '../src/violations/reid-embedder.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -74,62 +75,81 @@ for (const f of frames) dets.push(await detector.detect({ width: W, height: H, d
 const inferMs = (Date.now() - t0) / frames.length;
 const labels = new Set(detector.labels);
 await detector.close();
+// re-id appearance for every person of every sample (the tracker runs with and without it)
+const reid = await ReidEmbedder.create({ modelsDir: process.env.JIANHU_MODELS_DIR ?? '../shared/models' });
+const embs: (Float32Array | null)[][] = [];
+for (const [k, f] of frames.entries())
+  embs.push(
+    await reid.embed(
+      { width: W, height: H, data: f },
+      dets[k]!.filter((x) => x.label === 'person'),
+    ),
+  );
+await reid.close();
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const tracker = new Tracker();
-const engine = new RuleEngine('factory', []);
 const total = Math.round(minutes * 60 * fps);
-const raised: { i: number; sample: number; trackId: number | null }[] = [];
-const personFrames = { helmet: 0, bare: 0, unknown: 0 };
-const byType: Record<string, number> = {};
-for (let i = 0; i < total; i++) {
-  const sample = i % frames.length;
-  const d = dets[sample]!;
-  const ts = i * (1000 / fps);
-  const { visible } = tracker.update(
-    ts,
-    d.filter((x) => x.label === 'person'),
-  );
-  const people = attachPpe(visible, d);
-  for (const p of people)
-    personFrames[p.helmet === 'yes' ? 'helmet' : p.helmet === 'no' ? 'bare' : 'unknown']++;
-  const events = engine.process({
-    cameraId: 'factory',
-    ts,
-    width: W,
-    height: H,
-    people,
-    detections: d,
-    zones: [],
-    permits: { hotWork: false, confinedSpace: false },
-    labels,
-  });
-  for (const e of events) {
-    if (e.kind === 'started') byType[e.violation.type] = (byType[e.violation.type] ?? 0) + 1;
-    if (e.kind !== 'started' || e.violation.type !== 'no_helmet') continue;
-    raised.push({ i, sample, trackId: e.violation.trackId });
-    const jpg = await renderSnapshot({
+
+async function replay(useReid: boolean) {
+  const tracker = new Tracker();
+  const engine = new RuleEngine('factory', []);
+  const raised: { i: number; sample: number; trackId: number | null }[] = [];
+  const ids = new Set<number>();
+  const personFrames = { helmet: 0, bare: 0, unknown: 0 };
+  const byType: Record<string, number> = {};
+  for (let i = 0; i < total; i++) {
+    const sample = i % frames.length;
+    const d = dets[sample]!;
+    const ts = i * (1000 / fps);
+    const { visible } = tracker.update(
+      ts,
+      d.filter((x) => x.label === 'person'),
+    );
+    const people = attachPpe(visible, d);
+    for (const p of people)
+      personFrames[p.helmet === 'yes' ? 'helmet' : p.helmet === 'no' ? 'bare' : 'unknown']++;
+    const events = engine.process({
+      cameraId: 'factory',
+      ts,
       width: W,
       height: H,
-      rgb: frames[sample]!,
-      ts,
-      title: `未戴安全帽 #${raised.length} sample ${sample} (t=${(sample / fps).toFixed(1)}s)`,
+      people,
+      detections: d,
       zones: [],
-      boxes: [
-        ...people.map((p) => ({
-          box: p.box,
-          label: `#${p.trackId} ${p.helmet}`,
-          tone: p.trackId === e.violation.trackId ? ('alert' as const) : ('ok' as const),
-        })),
-        ...d
-          .filter((x) => x.label === 'head' || x.label === 'helmet')
-          .map((x) => ({ box: x.box, label: `${x.label} ${x.score.toFixed(2)}`, tone: 'info' as const })),
-      ],
+      permits: { hotWork: false, confinedSpace: false },
+      labels,
     });
-    writeFileSync(join(outDir, `raise-${String(raised.length).padStart(3, '0')}-s${sample}.jpg`), jpg);
+    for (const e of events) {
+      if (e.kind === 'started') byType[e.violation.type] = (byType[e.violation.type] ?? 0) + 1;
+      if (e.kind !== 'started' || e.violation.type !== 'no_helmet') continue;
+      raised.push({ i, sample, trackId: e.violation.trackId });
+      const jpg = await renderSnapshot({
+        width: W,
+        height: H,
+        rgb: frames[sample]!,
+        ts,
+        title: `未戴安全帽 #${raised.length} sample ${sample} (t=${(sample / fps).toFixed(1)}s)`,
+        zones: [],
+        boxes: [
+          ...people.map((p) => ({
+            box: p.box,
+            label: `#${p.trackId} ${p.helmet}`,
+            tone: p.trackId === e.violation.trackId ? ('alert' as const) : ('ok' as const),
+          })),
+          ...d
+            .filter((x) => x.label === 'head' || x.label === 'helmet')
+            .map((x) => ({ box: x.box, label: `${x.label} ${x.score.toFixed(2)}`, tone: 'info' as const })),
+        ],
+      });
+      if (useReid)
+        writeFileSync(join(outDir, `raise-${String(raised.length).padStart(3, '0')}-s${sample}.jpg`), jpg);
+    }
   }
+  return { raised, personFrames, byType, distinctTrackIds: ids.size };
 }
+const motion = await replay(false);
+const { raised, personFrames, byType, distinctTrackIds } = await replay(true);
 const hours = total / fps / 3600;
 console.log(
   JSON.stringify({
@@ -144,6 +164,13 @@ console.log(
     noHelmetRaised: raised.length,
     noHelmetRaisedPerCameraHour: Math.round((raised.length / hours) * 10) / 10,
     allRaisedByType: byType,
+    reid: 'person-reid-0248',
+    distinctTrackIds,
+    motionOnly: {
+      distinctTrackIds: motion.distinctTrackIds,
+      noHelmetRaised: motion.raised.length,
+      allRaisedByType: motion.byType,
+    },
     distinctClipMoments: new Set(raised.map((r) => r.sample)).size,
     snapshots: outDir,
   }),

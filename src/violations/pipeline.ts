@@ -1,4 +1,4 @@
-import type { Detection, Label } from '../detect/types.ts';
+import type { Detection, Label, RgbImage } from '../detect/types.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { OverlayBox } from '../evidence/snapshot.ts';
 import type { Frame } from '../ingest/types.ts';
@@ -22,9 +22,9 @@ export interface PipelineInput {
   frame?: Frame;
 }
 
-/** Appearance features for the tracker (person re-id); optional, the tracker works without. */
+/** Appearance features for the tracker (person re-id, see reid-embedder.ts); optional. */
 export interface AppearanceEmbedder {
-  embed(frame: Frame, people: readonly Detection[]): (Float32Array | null)[];
+  embed(frame: RgbImage, people: readonly Detection[]): Promise<(Float32Array | null)[]>;
 }
 
 export interface PipelineDeps {
@@ -58,7 +58,8 @@ const MAX_SNAPSHOTS_IN_FLIGHT = 8;
 export class ViolationPipeline {
   private readonly cams = new Map<string, CameraState>();
   private snapshotsInFlight = 0;
-  readonly stats = { frames: 0, staleFrames: 0, unknownCamera: 0, snapshotsSkipped: 0 };
+  readonly stats = { frames: 0, staleFrames: 0, unknownCamera: 0, snapshotsSkipped: 0, droppedFrames: 0 };
+  private readonly slots = new Map<string, { busy: boolean; pending: PipelineInput | undefined }>();
   private readonly jobs = new Set<Promise<unknown>>();
   private readonly seenLabels = new Set<Label>();
 
@@ -82,11 +83,52 @@ export class ViolationPipeline {
     return c;
   }
 
-  process(input: PipelineInput): {
-    events: RuleEvent[];
-    records: ViolationRecord[];
-    people: TrackedPerson[];
-  } {
+  /**
+   * Entry point for the detect scheduler. Without an embedder it is `process()`. With one, appearance
+   * is computed first (async), one frame per camera at a time; a newer frame replaces one still
+   * waiting (dropped and counted, never queued).
+   */
+  submit(input: PipelineInput): void {
+    const embedder = this.d.embedder;
+    if (!embedder || !input.frame) {
+      this.process(input);
+      return;
+    }
+    let slot = this.slots.get(input.cameraId);
+    if (!slot) this.slots.set(input.cameraId, (slot = { busy: false, pending: undefined }));
+    const s = slot;
+    if (s.busy) {
+      if (s.pending) this.stats.droppedFrames++;
+      s.pending = input;
+      return;
+    }
+    const run = (x: PipelineInput): void => {
+      s.busy = true;
+      const persons = x.detections.filter((d) => d.label === 'person');
+      const job = embedder
+        .embed(x.frame!, persons)
+        .then(
+          (emb) => this.process(x, emb),
+          (err: unknown) => {
+            this.d.logger.warn({ err, camera: x.cameraId }, 're-id failed; tracking by motion only');
+            this.process(x);
+          },
+        )
+        .finally(() => {
+          s.busy = false;
+          const next = s.pending;
+          s.pending = undefined;
+          if (next) run(next);
+        });
+      this.track(job);
+    };
+    run(input);
+  }
+
+  process(
+    input: PipelineInput,
+    embeddings?: readonly (Float32Array | null)[],
+  ): { events: RuleEvent[]; records: ViolationRecord[]; people: TrackedPerson[] } {
     const cam = this.camera(input.cameraId);
     if (!cam) {
       this.stats.unknownCamera++;
@@ -100,8 +142,7 @@ export class ViolationPipeline {
     this.stats.frames++;
     for (const x of input.detections) this.seenLabels.add(x.label);
     const persons = input.detections.filter((x) => x.label === 'person');
-    const emb = this.d.embedder && input.frame ? this.d.embedder.embed(input.frame, persons) : undefined;
-    const { visible } = cam.tracker.update(input.frameTs, persons, emb);
+    const { visible } = cam.tracker.update(input.frameTs, persons, embeddings);
     const people = attachPpe(visible, input.detections);
     const zones = this.d.zones.forRules(input.cameraId);
     const posts = zones.filter((z) => z.kind === 'guardian_post');
