@@ -5,6 +5,9 @@ import { startSim, type Sim } from '../../streams-sim/index.ts';
 import type { Detection } from '../../src/detect/types.ts';
 import {
   SHOTS,
+  api,
+  ensureCameraOnline,
+  readyPermit,
   canvasSignature,
   launchChromium,
   meanAbsDiff,
@@ -99,10 +102,10 @@ describe('安全员 live wall', () => {
     await pipeline.idle();
 
     const card = page.locator('.vio[data-camera="cam2"]').first();
-    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => card.locator('.vio-rule').textContent()).toBe('未戴安全帽');
-    await expect.poll(() => card.locator('.snap img').count(), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => card.locator('.snap .box').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => card.locator('.snap img').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => card.locator('.snap .box').count(), { timeout: 20_000 }).toBe(1);
     // the camera with an open violation rises to the top, outlined
     await expect.poll(() => page.locator('.tile').first().getAttribute('id')).toBe('tile-cam2');
     expect(await page.locator('#tile-cam2').getAttribute('class')).toContain('flagged');
@@ -115,16 +118,26 @@ describe('安全员 live wall', () => {
     expect(svc.service.services.violations!.byId(id)?.review).toBe('confirmed');
     await page.screenshot({ path: `${SHOTS}/wall-confirmed.png` });
 
-    // Camera health from ingest: both online; a dropped camera turns offline, rises to the top, outlined.
+    // Camera health from ingest: both online. A permit works on cam1 (作业中 on its tile); the camera
+    // drops: offline, rises to the top, outlined, and the gate suspends the permit (暂停 and why).
     await expect
       .poll(() => page.locator('#tile-cam1 .health').textContent(), { timeout: 20_000 })
       .toBe('在线');
+    await ensureCameraOnline(svc, 'cam1');
+    const permit = await readyPermit(svc, { cameraId: 'cam1' });
+    expect((await api(svc, 'guardian-a', 'POST', `/api/permits/${permit.id}/start`)).json.state).toBe(
+      'active',
+    );
+    const line = page.locator(`#tile-cam1 .permit-line[data-permit="${permit.id}"]`);
+    await expect.poll(() => line.textContent(), { timeout: 10_000 }).toContain('作业中');
+    expect(await line.textContent()).toContain(permit.number);
     await sim.fault('cam1', 'drop');
     await expect
       .poll(() => page.locator('#tile-cam1 .health').textContent(), { timeout: 30_000 })
       .not.toBe('在线');
     await expect.poll(() => page.locator('.tile').first().getAttribute('id')).toBe('tile-cam1');
     expect(await page.locator('#tile-cam1').getAttribute('class')).toContain('flagged');
+    await expect.poll(() => line.textContent(), { timeout: 10_000 }).toContain('暂停');
     await page.screenshot({ path: `${SHOTS}/wall-camera-fault.png` });
     await sim.fault('cam1', 'restore');
     expect(errors).toEqual([]);
