@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
@@ -88,6 +89,29 @@ export const hazardsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
       },
     },
     async (req) => hazards.detail(principalOf(req).scope, req.params.id),
+  );
+
+  app.get(
+    '/api/hazards/:id/photos/:photoId',
+    {
+      config: { permission: 'hazard:read' },
+      schema: {
+        tags,
+        summary: 'Download a hazard photo 下载隐患照片',
+        description:
+          'The `x-content-sha256` header carries the sha256 recorded (and chained) when it was stored.',
+        params: Type.Object(
+          { id: Type.Integer({ minimum: 1 }), photoId: Type.Integer({ minimum: 1 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Unknown({ description: 'the image' }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { photo, file } = hazards.photoFile(principalOf(req).scope, req.params.id, req.params.photoId);
+      reply.header('x-content-sha256', photo.sha256).type(photo.mime);
+      return reply.send(createReadStream(file));
+    },
   );
 
   const step = <B>(

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { roleHas } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { UsersRepo } from '../auth/users.repo.ts';
@@ -40,6 +42,7 @@ export const HazardServiceErrors = {
     '整改责任人须为本企业的有效用户。',
     'The responsible person must be an active user of the same enterprise.',
   ),
+  photoNotFound: defineError('JH_ERR_HAZARD_PHOTO_NOT_FOUND', 404, '照片不存在。', 'No such photo.'),
   violationRequired: defineError(
     'JH_ERR_HAZARD_VIOLATION_REQUIRED',
     400,
@@ -234,6 +237,16 @@ export class HazardsService {
       ...f,
       enterpriseIds: f.enterpriseId ? [f.enterpriseId] : [...scope.enterpriseIds],
     });
+  }
+
+  /** A photo of a visible hazard and its file (inside the data folder), or a coded 404. */
+  photoFile(scope: EnterpriseScope, id: number, photoId: number): { photo: HazardPhoto; file: string } {
+    this.load(scope, id);
+    const photo = this.repo.photos(id).find((p) => p.id === photoId);
+    const file = photo ? resolve(this.dataDir, photo.path) : '';
+    if (!photo || !file.startsWith(resolve(this.dataDir) + sep) || !existsSync(file))
+      throw HazardServiceErrors.photoNotFound({ id, photoId });
+    return { photo, file };
   }
 
   detail(scope: EnterpriseScope, id: number): HazardDetail {

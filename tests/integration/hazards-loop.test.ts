@@ -113,11 +113,20 @@ describe('隐患闭环 through the real API', () => {
       'close:closed',
     ]);
     expect(trail.every((t) => t.actorName && t.reason)).toBe(true);
-    expect((closed.body.photos as { kind: string }[]).map((p) => p.kind)).toEqual([
-      'before',
-      'after',
-      'after',
-    ]);
+    const photos = closed.body.photos as { id: number; kind: string; sha256: string }[];
+    expect(photos.map((p) => p.kind)).toEqual(['before', 'after', 'after']);
+    const dl = await h.app.inject({
+      method: 'GET',
+      url: `/api/hazards/${id}/photos/${photos[1]!.id}`,
+      headers: { authorization: await h.login('regulator-z') },
+    });
+    expect(dl.headers['content-type']).toBe('image/jpeg');
+    expect(dl.headers['x-content-sha256']).toBe(photos[1]!.sha256);
+    expect(createHash('sha256').update(dl.rawPayload).digest('hex')).toBe(photos[1]!.sha256);
+    expect((await h.call('safety-a', 'GET', `/api/hazards/${id}/photos/999`)).body.code).toBe(
+      'JH_ERR_HAZARD_PHOTO_NOT_FOUND',
+    );
+    expect((await h.call('safety-b', 'GET', `/api/hazards/${id}/photos/${photos[1]!.id}`)).status).toBe(404);
     const types = (
       h.services.db.prepare("SELECT type FROM outbox WHERE type LIKE 'hazard.%' ORDER BY id").all() as {
         type: string;
