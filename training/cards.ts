@@ -25,7 +25,8 @@ export function hardhatCard(c: HardhatCardInput): string {
 
 File \`models/ppe-hardhat.onnx\`, ${c.res.bytes} bytes, sha256 \`${c.res.sha256}\`.
 Reproduce: \`npm run train:ppe-hardhat\` (seeded; ${c.minutes.toFixed(1)} min on the shared 2-core machine:
-features ${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/datasets/hard-hat-workers/images/test --format voc\`.
+features ${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/datasets/hard-hat-workers/images/test --format voc --model ppe-hardhat\`
+(and \`--dataset ../shared/datasets/safety-vest-v4/test --format yolo --model ppe-hardhat --labels helmet,head\`).
 
 ## Model
 ${BACKBONE}
