@@ -1,4 +1,4 @@
-import type { PermitState } from './domain/types.ts';
+import { STATE_NAMES_ZH, type Permit, type PermitState } from './domain/types.ts';
 
 /**
  * Payloads of the permits / machines / locks domain events (listed in src/events/domain-events.ts).
@@ -82,4 +82,31 @@ export interface LockPayload {
   person?: string;
   messageZh?: string;
   message?: string;
+}
+
+/** The payload of every `permit.*` transition event (who to notify, a sentence in both languages). */
+export function permitEventPayload(
+  p: Permit,
+  from: PermitState | null,
+  userId: number | null,
+  reason: string | null,
+  cameraId?: string,
+): PermitEventPayload {
+  const notify = new Set(p.workers.map((w) => w.userId));
+  if (p.guardianUserId !== null) notify.add(p.guardianUserId);
+  const why = reason ? `（${reason}）` : '';
+  return {
+    permitId: p.id,
+    number: p.number,
+    kind: p.kind,
+    from,
+    to: p.state,
+    actorUserId: userId,
+    reason,
+    cameraIds: p.cameraIds,
+    ...(cameraId ? { cameraId } : {}),
+    notifyUserIds: [...notify],
+    messageZh: `作业票 ${p.number} ${from ? STATE_NAMES_ZH[from] + ' → ' : ''}${STATE_NAMES_ZH[p.state]}${why}`,
+    message: `Permit ${p.number} ${from ? from + ' → ' : ''}${p.state}${reason ? ` (${reason})` : ''}`,
+  };
 }

@@ -4,47 +4,22 @@ import type { UsersRepo } from '../auth/users.repo.ts';
 import type { Config } from '../config/schema.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Clock } from '../shared/clock.ts';
-import { defineError } from '../shared/errors.ts';
 import type { EnterpriseScope } from '../tenancy/scope.ts';
 import { draftPermit, type DraftInput } from './domain/create.ts';
 import { PermitErrors } from './domain/errors.ts';
 import { GAS_LIMITS, gasTestedToday } from './domain/rules.ts';
 import * as sm from './domain/state-machine.ts';
-import { STATE_NAMES_ZH, type Authority, type Permit, type PermitState } from './domain/types.ts';
-import type { PermitEventPayload } from './events.ts';
+import type { Authority, Permit, PermitState } from './domain/types.ts';
+import { permitEventPayload } from './events.ts';
+import { PermitInputErrors, cameraIndex } from './permits.input.ts';
+
+export { PermitInputErrors, cameraIndex };
 import type { PermitsRepo } from './permits.repo.ts';
 
 export interface Caller {
   principal: Principal;
   scope: EnterpriseScope;
 }
-
-export const PermitInputErrors = {
-  badSite: defineError(
-    'JH_ERR_PERMIT_UNKNOWN_SITE',
-    400,
-    '作业地点（厂区）不存在或不属于本企业。',
-    'The site does not exist or belongs to another enterprise.',
-  ),
-  badWorker: defineError(
-    'JH_ERR_PERMIT_UNKNOWN_WORKER',
-    400,
-    '作业人员不存在或不属于本企业。',
-    'A worker does not exist or belongs to another enterprise.',
-  ),
-  badGuardian: defineError(
-    'JH_ERR_PERMIT_BAD_GUARDIAN',
-    400,
-    '监护人不存在、不属于本企业或不是监护人角色。',
-    'The guardian does not exist, belongs to another enterprise, or is not a guardian.',
-  ),
-  badApprover: defineError(
-    'JH_ERR_PERMIT_BAD_APPROVER',
-    400,
-    '该用户不是本企业的审批人。',
-    'That user is not an approver of this enterprise.',
-  ),
-};
 
 type Action =
   | 'submitted'
@@ -56,14 +31,6 @@ type Action =
   | 'completed'
   | 'revoked'
   | 'expired';
-
-/** Where each configured camera lives: bound cameras must belong to the permit's enterprise. */
-export function cameraIndex(config: Config): Map<string, { siteId: string; enterpriseId: string }> {
-  const m = new Map<string, { siteId: string; enterpriseId: string }>();
-  for (const s of config.sites)
-    for (const c of s.cameras) m.set(c.id, { siteId: s.id, enterpriseId: s.enterpriseId });
-  return m;
-}
 
 /** Work permits: persistence and events around the pure state machine in ./domain. */
 export class PermitsService {
@@ -127,7 +94,11 @@ export class PermitsService {
       );
       this.repo.insert(p);
       this.repo.history(p.id, 'created', null, 'draft', c.principal.userId, null, now);
-      this.bus.publish('permit.created', p.enterpriseId, this.payload(p, null, c.principal.userId, null));
+      this.bus.publish(
+        'permit.created',
+        p.enterpriseId,
+        permitEventPayload(p, null, c.principal.userId, null),
+      );
       return p;
     });
   }
@@ -315,35 +286,9 @@ export class PermitsService {
       this.bus.publish(
         `permit.${action}`,
         p.enterpriseId,
-        this.payload(next, p.state, userId, reason, cameraId),
+        permitEventPayload(next, p.state, userId, reason, cameraId),
       );
     });
     return next;
-  }
-
-  payload(
-    p: Permit,
-    from: PermitState | null,
-    userId: number | null,
-    reason: string | null,
-    cameraId?: string,
-  ): PermitEventPayload {
-    const notify = new Set(p.workers.map((w) => w.userId));
-    if (p.guardianUserId !== null) notify.add(p.guardianUserId);
-    const why = reason ? `（${reason}）` : '';
-    return {
-      permitId: p.id,
-      number: p.number,
-      kind: p.kind,
-      from,
-      to: p.state,
-      actorUserId: userId,
-      reason,
-      cameraIds: p.cameraIds,
-      ...(cameraId ? { cameraId } : {}),
-      notifyUserIds: [...notify],
-      messageZh: `作业票 ${p.number} ${from ? STATE_NAMES_ZH[from] + ' → ' : ''}${STATE_NAMES_ZH[p.state]}${why}`,
-      message: `Permit ${p.number} ${from ? from + ' → ' : ''}${p.state}${reason ? ` (${reason})` : ''}`,
-    };
   }
 }
