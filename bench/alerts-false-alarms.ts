@@ -105,7 +105,9 @@ async function replay(useReid: boolean) {
     const { visible } = tracker.update(
       ts,
       d.filter((x) => x.label === 'person'),
+      useReid ? embs[sample] : undefined,
     );
+    for (const v of visible) ids.add(v.id);
     const people = attachPpe(visible, d);
     for (const p of people)
       personFrames[p.helmet === 'yes' ? 'helmet' : p.helmet === 'no' ? 'bare' : 'unknown']++;
