@@ -82,8 +82,28 @@ export function upsertManifest(entry: ModelEntry): void {
   const i = doc.models.findIndex((m) => m.name === entry.name);
   if (i >= 0) doc.models[i] = entry;
   else doc.models.push(entry);
-  writeFileSync(MANIFEST_PATH, `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileSync(MANIFEST_PATH, `${compactJson(doc, '')}\n`);
   execFileSync('npx', ['prettier', '--write', MANIFEST_PATH], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+}
+
+/** JSON with small objects/arrays on one line (the manifest's existing style, which prettier keeps). */
+export function compactJson(v: unknown, indent: string): string {
+  const inline = (x: unknown): string =>
+    Array.isArray(x)
+      ? `[${x.map(inline).join(', ')}]`
+      : x && typeof x === 'object'
+        ? Object.keys(x).length === 0
+          ? '{}'
+          : `{ ${Object.entries(x)
+              .map(([k, y]) => `${JSON.stringify(k)}: ${inline(y)}`)
+              .join(', ')} }`
+        : JSON.stringify(x);
+  const one = inline(v);
+  if (typeof v !== 'object' || v === null || indent.length + one.length <= 76) return one;
+  const next = `${indent}  `;
+  if (Array.isArray(v)) return `[\n${v.map((x) => next + compactJson(x, next)).join(',\n')}\n${indent}]`;
+  const body = Object.entries(v).map(([k, x]) => `${next}${JSON.stringify(k)}: ${compactJson(x, next)}`);
+  return `{\n${body.join(',\n')}\n${indent}}`;
 }
 
 export function reportTable(r: EvalReport): string {
