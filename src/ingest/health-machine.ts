@@ -42,7 +42,7 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   darkLuma: 24,
   uniformStd: 7,
   minChange: 0.001,
-  frozenSpanMs: 2000,
+  frozenSpanMs: 1500,
   // frozen's hold is frozenSpanMs, measured on the frames themselves, so no extra delay here
   enterMs: { offline: 1500, stalled: 1500, frozen: 0, dark: 1500, obstructed: 1500 },
   recoverMs: 1000,

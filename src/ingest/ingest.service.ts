@@ -170,6 +170,16 @@ export class IngestService {
     return c;
   }
 
+  /**
+   * The raw stream URLs (with credentials) for in-process consumers: `detect` is the substream ingest
+   * reads, `record` the main stream for evidence clips. Never to be returned by an API or logged.
+   */
+  streamUrls(cameraId: string): { detect: string; record: string } {
+    const cam = this.cams.get(cameraId);
+    if (!cam) throw IngestErrors.cameraNotFound({ cameraId });
+    return { detect: cam.info.rawUrl, record: cam.info.rawRecordUrl };
+  }
+
   current(cameraId: string): CameraHealth {
     const cam = this.cams.get(cameraId);
     if (!cam) throw IngestErrors.cameraNotFound({ cameraId });
