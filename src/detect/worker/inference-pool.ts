@@ -16,16 +16,23 @@ export interface InferenceResult {
 /** What the scheduler needs from an inference backend (the pool, or a fake in unit tests). */
 export interface InferenceRunner {
   readonly size: number;
+  /** how many frames can be handed over right now */
   idleCount(): number;
   detect(image: RgbImage): Promise<InferenceResult>;
 }
 
+interface InFlight {
+  resolve: (r: InferenceResult) => void;
+  reject: (e: Error) => void;
+  buffer: SharedArrayBuffer;
+  done: Promise<unknown>;
+}
+
 interface Slot {
   worker: Worker;
-  buffer: SharedArrayBuffer;
-  pending?: { id: number; resolve: (r: InferenceResult) => void; reject: (e: Error) => void };
-  /** settles when the frame in flight (if any) is done */
-  busy?: Promise<unknown>;
+  /** frame buffers not in use (one per depth level), reused frame after frame */
+  free: SharedArrayBuffer[];
+  inFlight: Map<number, InFlight>;
   alive: boolean;
 }
 
@@ -36,9 +43,13 @@ const fromWorkerError = (e: WorkerError): Error =>
  * `sessions` worker threads, each running one DetectionPipeline with `threads` onnxruntime threads.
  * Why workers: onnxruntime-node's run() blocks the calling thread for the whole inference, so on the
  * main thread two sessions cannot overlap and ffmpeg pipes and HTTP stall meanwhile (measured in
- * src/detect/README.md). The pool never queues: `detect()` needs an idle worker (`idleCount() > 0`);
- * the scheduler holds the latest frame per camera instead. Frames travel through one reused
- * SharedArrayBuffer per worker (one memcpy, no allocation per frame).
+ * src/detect/README.md).
+ *
+ * Each worker holds at most `depth` frames (default 2: the one it is inferring and the next), so it
+ * never sits idle waiting for the main thread to wake up and hand over the next frame — on a loaded
+ * 2-core machine that hand-over latency is what separates the service path from a bare loop. Beyond
+ * that nothing queues: `detect()` needs `idleCount() > 0`; the scheduler keeps the latest frame per
+ * camera instead. Frames travel through reused SharedArrayBuffers (one memcpy, no allocation).
  */
 export class InferencePool implements InferenceRunner {
   private readonly slots: Slot[] = [];
@@ -47,14 +58,17 @@ export class InferencePool implements InferenceRunner {
   labels: Label[] = [];
   models: string[] = [];
 
-  private constructor(private readonly init: WorkerInit) {}
+  private constructor(
+    private readonly init: WorkerInit,
+    private readonly depth: number,
+  ) {}
 
   get size(): number {
     return this.slots.length;
   }
 
-  static async start(sessions: number, init: WorkerInit): Promise<InferencePool> {
-    const pool = new InferencePool(init);
+  static async start(sessions: number, init: WorkerInit, depth = 2): Promise<InferencePool> {
+    const pool = new InferencePool(init, Math.max(1, depth));
     try {
       await Promise.all(Array.from({ length: sessions }, () => pool.spawn()));
     } catch (e) {
@@ -66,7 +80,8 @@ export class InferencePool implements InferenceRunner {
 
   private spawn(): Promise<Slot> {
     const worker = new Worker(ENTRY);
-    const slot: Slot = { worker, buffer: new SharedArrayBuffer(640 * 360 * 3), alive: false };
+    const free = Array.from({ length: this.depth }, () => new SharedArrayBuffer(640 * 360 * 3));
+    const slot: Slot = { worker, free, inFlight: new Map(), alive: false };
     this.slots.push(slot);
     return new Promise<Slot>((resolve, reject) => {
       worker.on('message', (m: FromWorker) => {
@@ -75,15 +90,11 @@ export class InferencePool implements InferenceRunner {
           this.labels = m.labels;
           this.models = m.models;
           resolve(slot);
-        } else if (m.type === 'result' && slot.pending?.id === m.id) {
-          const p = slot.pending;
-          slot.pending = undefined;
-          p.resolve({ detections: m.detections, inferMs: m.inferMs });
+        } else if (m.type === 'result') {
+          this.settle(slot, m.id)?.resolve({ detections: m.detections, inferMs: m.inferMs });
         } else if (m.type === 'error') {
           if (!slot.alive) return reject(fromWorkerError(m.error));
-          const p = slot.pending;
-          slot.pending = undefined;
-          p?.reject(fromWorkerError(m.error));
+          if (m.id !== undefined) this.settle(slot, m.id)?.reject(fromWorkerError(m.error));
         }
       });
       worker.on('error', (e) => {
@@ -95,60 +106,77 @@ export class InferencePool implements InferenceRunner {
     });
   }
 
-  /** A worker died: fail its frame and start a replacement (unless we are closing). */
+  private settle(slot: Slot, id: number): InFlight | undefined {
+    const f = slot.inFlight.get(id);
+    if (!f) return undefined;
+    slot.inFlight.delete(id);
+    slot.free.push(f.buffer);
+    return f;
+  }
+
+  /** A worker died: fail its frames and start a replacement (unless we are closing). */
   private lose(slot: Slot, err: Error): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.slots.splice(i, 1);
     const wasAlive = slot.alive;
     slot.alive = false;
-    slot.pending?.reject(DetectErrors.workerFailed({ reason: err.message }));
-    slot.pending = undefined;
+    for (const id of [...slot.inFlight.keys()])
+      this.settle(slot, id)?.reject(DetectErrors.workerFailed({ reason: err.message }));
     if (!this.closing && wasAlive) void this.spawn().catch(() => undefined);
   }
 
   idleCount(): number {
-    return this.slots.filter((s) => s.alive && !s.pending).length;
+    let n = 0;
+    for (const s of this.slots) if (s.alive) n += this.depth - s.inFlight.size;
+    return n;
   }
 
   detect(image: RgbImage): Promise<InferenceResult> {
     assertImage(image);
-    const slot = this.slots.find((s) => s.alive && !s.pending);
+    // the least busy live worker
+    let slot: Slot | undefined;
+    for (const s of this.slots)
+      if (s.alive && s.inFlight.size < this.depth && (!slot || s.inFlight.size < slot.inFlight.size))
+        slot = s;
     if (!slot) return Promise.reject(new Error('no idle inference worker (the caller must check idleCount)'));
     const bytes = image.width * image.height * 3;
-    if (slot.buffer.byteLength < bytes) slot.buffer = new SharedArrayBuffer(bytes);
-    new Uint8Array(slot.buffer, 0, bytes).set(image.data.subarray(0, bytes));
+    let buffer = slot.free.pop()!;
+    if (buffer.byteLength < bytes) buffer = new SharedArrayBuffer(bytes);
+    new Uint8Array(buffer, 0, bytes).set(image.data.subarray(0, bytes));
     const id = this.nextId++;
+    let entry!: InFlight;
     const result = new Promise<InferenceResult>((resolve, reject) => {
-      slot.pending = { id, resolve, reject };
-      slot.worker.postMessage({
-        type: 'detect',
-        id,
-        width: image.width,
-        height: image.height,
-        buffer: slot.buffer,
-      } satisfies ToWorker);
+      entry = { resolve, reject, buffer, done: Promise.resolve() };
     });
-    slot.busy = result;
+    entry.done = result.catch(() => undefined);
+    slot.inFlight.set(id, entry);
+    slot.worker.postMessage({
+      type: 'detect',
+      id,
+      width: image.width,
+      height: image.height,
+      buffer,
+    } satisfies ToWorker);
     return result;
   }
 
   /**
-   * Asks each worker to release its onnxruntime sessions before terminating it: terminating a thread
-   * that still holds a session aborts the process from native code.
+   * Lets the frames in flight finish, then asks each worker to release its onnxruntime sessions
+   * before terminating it: terminating a thread that still holds a session aborts the process from
+   * native code.
    */
   async close(): Promise<void> {
     this.closing = true;
     const slots = this.slots.splice(0);
     await Promise.all(
       slots.map(async (s) => {
-        await s.busy?.catch(() => undefined);
+        await Promise.all([...s.inFlight.values()].map((f) => f.done));
         if (s.alive) {
           const closed = new Promise<void>((resolve) => {
-            const onMessage = (m: FromWorker) => {
+            s.worker.on('message', (m: FromWorker) => {
               if (m.type === 'closed') resolve();
-            };
-            s.worker.on('message', onMessage);
+            });
             s.worker.once('exit', () => resolve());
             setTimeout(resolve, 5_000).unref();
           });

@@ -12,10 +12,15 @@ const send = (m: FromWorker) => port.postMessage(m);
 const toError = (e: unknown): WorkerError =>
   e instanceof AppError ? { code: e.code, message: e.message } : { message: (e as Error).message };
 
+// Messages are handled one at a time, in order: the pool may hand over the next frame while this one
+// is being inferred, and the session's input tensor is shared.
+let chain: Promise<void> = Promise.resolve();
 port.on('message', (msg: ToWorker) => {
-  void handle(msg).catch((e: unknown) =>
-    send({ type: 'error', id: msg.type === 'detect' ? msg.id : undefined, error: toError(e) }),
-  );
+  chain = chain
+    .then(() => handle(msg))
+    .catch((e: unknown) =>
+      send({ type: 'error', id: msg.type === 'detect' ? msg.id : undefined, error: toError(e) }),
+    );
 });
 
 async function handle(msg: ToWorker): Promise<void> {
