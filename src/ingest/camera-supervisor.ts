@@ -143,7 +143,12 @@ export class CameraSupervisor {
         this.proc = null;
         this.counters.exits++;
         this.signals.connected = false;
-        const failure = classifyFfmpegFailure(tail, opened || this.sessionFrames > 0);
+        let failure = classifyFfmpegFailure(tail, opened || this.sessionFrames > 0);
+        // ffmpeg says "Invalid data" also for a camera that accepted the connection and then sent
+        // nothing for the whole socket timeout (tests/faults/ingest-process-faults.test.ts): call it a timeout
+        const waited = this.o.clock.now() - this.spawnedAt;
+        if (failure.reason === 'invalid_data' && !opened && waited >= (this.o.timeoutMs ?? 5000) * 0.9)
+          failure = { reason: 'timeout', message: '摄像头无响应（超时） Camera did not answer (timeout)' };
         // our own stall restart is no evidence of a lost connection: the health stays what it was
         this.signals.failure = this.killedForStall ? null : failure;
         this.killedForStall = false;

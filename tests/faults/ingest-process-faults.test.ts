@@ -1,0 +1,173 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSim, SIM_PYTHON, type Sim } from '../../streams-sim/index.ts';
+import { IngestService } from '../../src/ingest/ingest.service.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { startTestService, type TestService } from '../helpers/test-service.ts';
+import { waitFor, waitState } from '../integration/ingest-helpers.ts';
+
+/**
+ * Faults inside the media path that tests/integration/ingest-{faults,errors}.test.ts do not make: the
+ * ingest ffmpeg itself killed with SIGKILL mid-stream; an "RTSP camera" that answers with garbage bytes;
+ * one that accepts the connection and then says nothing; an RTSP stream with audio and no video
+ * (GStreamer's own server, PCMA). Each gives a clear health state and message, never a crash, and no
+ * ffmpeg is left behind.
+ */
+let sim: Sim;
+let t: TestService;
+let ingest: IngestService;
+let garbage: Server;
+let silent: Server;
+let gst: ChildProcess | null = null;
+const sockets = new Set<Socket>();
+
+const AUDIO_ONLY = `
+import gi
+gi.require_version("Gst", "1.0"); gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer
+Gst.init(None)
+s = GstRtspServer.RTSPServer(); s.set_address("127.0.0.1"); s.set_service("0")
+f = GstRtspServer.RTSPMediaFactory(); f.set_shared(True)
+f.set_launch("( audiotestsrc is-live=true ! audioconvert ! audioresample ! alawenc ! rtppcmapay name=pay0 pt=8 )")
+s.get_mount_points().add_factory("/mic", f)
+s.attach(None)
+print(s.get_bound_port(), flush=True)
+GLib.MainLoop().run()
+`;
+
+function listen(onConn: (s: Socket) => void): Promise<[Server, number]> {
+  return new Promise((resolve) => {
+    const srv = createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+      onConn(s);
+    });
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      resolve([srv, typeof a === 'object' && a ? a.port : 0]);
+    });
+  });
+}
+
+async function startGstAudio(): Promise<number> {
+  gst = spawn(SIM_PYTHON, ['-c', AUDIO_ONLY], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const ok = await Promise.race([
+    new Promise<string>((r) => createInterface({ input: gst!.stdout! }).once('line', r)),
+    new Promise<null>((r) => gst!.once('exit', () => r(null))),
+  ]);
+  return ok ? Number(ok) : 0;
+}
+
+/** The ffmpeg processes reading `url` that are children of this process. */
+function readersOf(url: string): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('ffmpeg') && l.includes(url))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
+  } catch {
+    return [];
+  }
+}
+
+beforeAll(async () => {
+  sim = await startSim({ cameras: ['kill'], port: 0 });
+  let garbagePort: number;
+  let silentPort: number;
+  // a "camera" that answers anything with random bytes, then hangs up
+  [garbage, garbagePort] = await listen((s) => {
+    s.once('data', () => s.end(randomBytes(8192)));
+  });
+  // a "camera" that accepts and never says a word
+  [silent, silentPort] = await listen(() => {});
+  const gstPort = await startGstAudio();
+  const cameras = [
+    { id: 'kill', url: sim.url('kill') },
+    { id: 'garbage', url: `rtsp://127.0.0.1:${garbagePort}/stream` },
+    { id: 'silent', url: `rtsp://127.0.0.1:${silentPort}/stream` },
+    ...(gstPort ? [{ id: 'mic', url: `rtsp://127.0.0.1:${gstPort}/mic` }] : []),
+  ].map((c) => ({ ...c, name: c.id }));
+  t = await startTestService({
+    clock: systemClock,
+    extra: { sites: [{ id: 'site-a', name: '甲', enterpriseId: 'ent-a', cameras }] },
+  });
+  ingest = new IngestService(t.services);
+  ingest.start();
+}, 60_000);
+
+afterAll(async () => {
+  await ingest?.stop();
+  await sim?.stop();
+  gst?.kill('SIGKILL');
+  for (const s of sockets) s.destroy();
+  garbage?.close();
+  silent?.close();
+  await t?.close();
+});
+
+describe('ingest ffmpeg and hostile streams', () => {
+  it('ffmpeg killed with SIGKILL mid-stream: the camera leaves online, comes back, one reader', async () => {
+    const url = sim.url('kill');
+    await waitState(ingest, 'kill', 'online', 20_000);
+    const before = readersOf(url);
+    expect(before).toHaveLength(1);
+    const since = Date.now();
+    process.kill(before[0]!, 'SIGKILL');
+    await waitFor(
+      () => ingest.current('kill').state !== 'online',
+      5000,
+      () => `still ${JSON.stringify(ingest.current('kill'))}`,
+    );
+    const back = await waitState(ingest, 'kill', 'online', 15_000);
+    console.log(`ffmpeg SIGKILL → online again after ${Date.now() - since} ms (waited ${back} ms)`);
+    const states = ingest.history('kill', since, Date.now() + 1).map((r) => r.state);
+    console.log('health since the kill:', states.join(' → '));
+    expect(states.at(-1)).toBe('online');
+    expect(states.some((s) => s !== 'online')).toBe(true); // the gap is on record (the gate hears it)
+    const after = readersOf(url);
+    expect(after).toHaveLength(1); // a new reader, and no ghost of the old one
+    expect(after[0]).not.toBe(before[0]);
+  });
+
+  it('garbage bytes on the RTSP port: offline with a reason and a message', async () => {
+    await waitState(ingest, 'garbage', 'offline', 15_000);
+    const h = ingest.current('garbage');
+    console.log('garbage →', h.reason, h.message);
+    expect(h.reason).toMatch(/invalid_data|connection_lost|connect_failed/);
+    expect(h.message).toMatch(/[\u4e00-\u9fff].* [A-Za-z]/); // Chinese first, English second
+  });
+
+  it('a camera that accepts and never answers: offline by timeout, not a hang', async () => {
+    await waitState(ingest, 'silent', 'offline', 20_000);
+    const h = ingest.current('silent');
+    console.log('silent →', h.reason, h.message);
+    expect(h).toMatchObject({ reason: 'timeout', message: expect.stringMatching(/超时.*timeout/) });
+  });
+
+  it('an RTSP stream with audio and no video: offline, no_video', async (ctx) => {
+    if (!gst || gst.exitCode !== null) ctx.skip(); // visible skip: GStreamer RTSP server not installed
+    await waitState(ingest, 'mic', 'offline', 20_000);
+    expect(ingest.current('mic')).toMatchObject({
+      reason: 'no_video',
+      message: expect.stringMatching(/视频|video/),
+    });
+  });
+
+  it('the service still answers; after stop no ffmpeg is left', async () => {
+    const res = await t.app.inject({
+      url: '/api/cameras',
+      headers: { authorization: await t.login('safety-a') },
+    });
+    expect(res.statusCode).toBe(200);
+    await ingest.stop();
+    await waitFor(
+      () => readersOf('rtsp://').length === 0,
+      5000,
+      () => `left: ${readersOf('rtsp://').join(',')}`,
+    );
+  });
+});
