@@ -73,7 +73,7 @@ describe.skipIf(!haveClip)('jianhu detect --json on the factory clip', () => {
     expect(people30.length).toBeGreaterThanOrEqual(4);
     // the three men standing together in the middle of the floor (x ≈ 290–430, y ≈ 75–210)
     const middle = people30.filter(
-      (d: { box: number[] }) => d.box[0] > 270 && d.box[2] < 440 && d.box[1] < 120,
+      (d: { box: [number, number, number, number] }) => d.box[0] > 270 && d.box[2] < 440 && d.box[1] < 120,
     );
     expect(middle.length).toBeGreaterThanOrEqual(3);
     expect(lines[1].detections.some((d: { label: string }) => d.label === 'person')).toBe(true);
