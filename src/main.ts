@@ -69,6 +69,7 @@ export async function startService(config: Config): Promise<RunningService> {
     // health events, stopped before them and before the store.
     const ingest = new IngestService(core);
     core.ingest = ingest;
+    audit.useIngestHealth(ingest); // the permit audit reads camera_health_log (service downtime = no record)
     ingest.start();
     started.push({ name: 'ingest', stop: () => ingest.stop() });
 
