@@ -61,6 +61,10 @@ function describe(e: unknown): string {
 export const detectCommand: Command = {
   summary: 'run the detectors on image files 对图像运行检测 (--json: one line per image)',
   async run(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
     const parsed = parseArgs(argv);
     if (typeof parsed === 'string') {
       process.stderr.write(`jianhu detect: ${parsed}\n${USAGE}`);
