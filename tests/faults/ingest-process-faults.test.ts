@@ -133,6 +133,25 @@ describe('ingest ffmpeg and hostile streams', () => {
     expect(after[0]).not.toBe(before[0]);
   });
 
+  it('the camera clock jumps an hour: no false offline, frame times stay ours', async () => {
+    await waitState(ingest, 'kill', 'online', 15_000);
+    const since = Date.now();
+    await sim.fault('kill', 'clock-jump');
+    const skew: number[] = [];
+    const until = Date.now() + 4000;
+    while (Date.now() < until) {
+      const f = ingest.latest('kill');
+      if (f) skew.push(Math.abs(Date.now() - f.ts));
+      expect(ingest.current('kill').state).toBe('online');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await sim.fault('kill', 'restore');
+    console.log(`clock jump: max |now - frame.ts| = ${Math.max(...skew)} ms over ${skew.length} samples`);
+    expect(Math.max(...skew)).toBeLessThan(3000); // receive time, not the camera's +1 h
+    const changes = ingest.history('kill', since, Date.now() + 1).filter((r) => r.sinceMs >= since);
+    expect(changes.map((r) => r.state)).toEqual([]);
+  });
+
   it('garbage bytes on the RTSP port: offline with a reason and a message', async () => {
     await waitState(ingest, 'garbage', 'offline', 15_000);
     const h = ingest.current('garbage');
