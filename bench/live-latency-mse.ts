@@ -1,0 +1,190 @@
+/**
+ * npm run bench:live-mse — the alternative to the shipped MPEG-1 relay, measured the same way as
+ * bench:live: H.264 passed through without re-encoding as fragmented MP4 (one fragment per frame)
+ * over a WebSocket into Media Source Extensions, the <video> chased to its live edge. The painted
+ * wall-clock stamp is read back at every presented frame (requestVideoFrameCallback).
+ * Prints p50/p95/max latency, presented fps and the remux ffmpeg's CPU share.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
+import { WebSocketServer } from 'ws';
+import { launchChromium } from '../tests/e2e/harness.ts';
+
+const W = 640;
+const H = 360;
+const FPS = 25;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CELL = 40;
+
+function paint(buf: Buffer, stamp: number): void {
+  buf.fill(96);
+  for (let bit = 0; bit < 32; bit++) {
+    const on = (stamp >>> bit) & 1;
+    const x0 = (bit % 16) * CELL;
+    const y0 = Math.floor(bit / 16) * CELL + 100;
+    for (let y = y0 + 4; y < y0 + CELL - 4; y++)
+      buf.fill(on ? 235 : 16, y * W + x0 + 4, y * W + x0 + CELL - 4);
+  }
+}
+
+const udp = createSocket('udp4');
+await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+const port = udp.address().port;
+udp.close();
+const src = `udp://127.0.0.1:${port}`;
+
+const PAGE = `<!doctype html><html><body style="margin:0;background:#000">
+<video id="v" muted autoplay playsinline width="${W}" height="${H}"></video><canvas id="c" width="${W}" height="${H}" hidden></canvas>
+<script>
+const v = document.getElementById('v');
+const ms = new MediaSource();
+v.src = URL.createObjectURL(ms);
+ms.addEventListener('sourceopen', () => {
+  const sb = ms.addSourceBuffer('video/mp4; codecs="avc1.42E01E"');
+  sb.mode = 'segments';
+  const queue = [];
+  const pump = () => { if (!sb.updating && queue.length) sb.appendBuffer(queue.shift()); };
+  sb.addEventListener('updateend', pump);
+  const ws = new WebSocket('ws://' + location.host + '/fmp4');
+  ws.binaryType = 'arraybuffer';
+  ws.onmessage = (e) => { queue.push(e.data); pump(); };
+  // chase the live edge: MSE would otherwise play from where it started, falling behind
+  setInterval(() => {
+    if (v.buffered.length) {
+      const end = v.buffered.end(v.buffered.length - 1);
+      if (end - v.currentTime > 0.15) v.currentTime = end - 0.02;
+    }
+    if (v.paused) v.play().catch(() => {});
+  }, 100);
+});
+window.readLatency = (seconds, cell) => new Promise((done) => {
+  const c = document.getElementById('c'); const ctx = c.getContext('2d', { willReadFrequently: true });
+  const lat = []; let last = -1; const end = performance.now() + seconds * 1000;
+  const onFrame = () => {
+    ctx.drawImage(v, 0, 0, c.width, c.height);
+    const img = ctx.getImageData(0, 0, c.width, c.height);
+    let val = 0;
+    for (let bit = 0; bit < 32; bit++) {
+      const x = (bit % 16) * cell + cell / 2, y = Math.floor(bit / 16) * cell + 100 + cell / 2;
+      const p = (y * c.width + x) * 4;
+      if ((img.data[p] + img.data[p + 1] + img.data[p + 2]) / 3 > 128) val |= 1 << bit;
+    }
+    const stamp = val >>> 0;
+    if (stamp !== last) { last = stamp; const d = ((Date.now() >>> 0) - stamp + 2 ** 32) % 2 ** 32; if (d < 10000) lat.push(d); }
+    if (performance.now() < end) v.requestVideoFrameCallback(onFrame); else done(lat);
+  };
+  v.requestVideoFrameCallback(onFrame);
+});
+</script></body></html>`;
+
+let remux: ChildProcess | null = null;
+const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
+const wss = new WebSocketServer({ server, path: '/fmp4' });
+wss.on('connection', (ws) => {
+  // No re-encode: the camera's H.264, fragmented per frame (frag_duration 1 frame).
+  remux = spawn(
+    'ffmpeg',
+    [
+      '-loglevel',
+      'error',
+      '-fflags',
+      'nobuffer',
+      '-flags',
+      'low_delay',
+      '-i',
+      src,
+      '-an',
+      '-c:v',
+      'copy',
+      '-f',
+      'mp4',
+      '-movflags',
+      'frag_keyframe+empty_moov+default_base_moof',
+      '-frag_duration',
+      String(Math.round(1e6 / FPS)),
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  remux.stdout!.on('data', (d: Buffer) => ws.send(d));
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+const addr = server.address();
+const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+
+const gen = spawn(
+  'ffmpeg',
+  [
+    '-loglevel',
+    'error',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'gray',
+    '-s',
+    `${W}x${H}`,
+    '-r',
+    String(FPS),
+    '-i',
+    'pipe:0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-profile:v',
+    'baseline',
+    '-g',
+    String(FPS),
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'mpegts',
+    `${src}?pkt_size=1316`,
+  ],
+  { stdio: ['pipe', 'ignore', 'inherit'] },
+);
+const frame = Buffer.alloc(W * H);
+const timer = setInterval(() => {
+  paint(frame, Date.now() >>> 0);
+  gen.stdin.write(frame);
+}, 1000 / FPS);
+
+const ticks = (pid: number | undefined) => {
+  if (!pid || !existsSync(`/proc/${pid}/stat`)) return NaN;
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(url);
+  await page.waitForTimeout(3000);
+  const t0 = ticks(remux?.pid);
+  const w0 = Date.now();
+  const lat = (await page.evaluate(`window.readLatency(${SECONDS}, ${CELL})`)) as number[];
+  const cpu = ((ticks(remux?.pid) - t0) / 100 / ((Date.now() - w0) / 1000)) * 100;
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
+  console.log(
+    `fMP4 + MSE (H.264 640x360@${FPS} passed through, per-frame fragments, live-edge chasing), ${SECONDS}s`,
+  );
+  console.log(`  frames read: ${lat.length} (${(lat.length / SECONDS).toFixed(1)} distinct frames/s)`);
+  console.log(`  latency ms: p50 ${q(0.5)}  p95 ${q(0.95)}  max ${lat.at(-1)}  min ${lat[0]}`);
+  console.log(`  remux ffmpeg CPU: ${cpu.toFixed(1)}% of one core`);
+  if (errors.length) console.log(`  browser errors: ${errors.join(' | ')}`);
+} finally {
+  clearInterval(timer);
+  gen.stdin.end();
+  gen.kill('SIGTERM');
+  remux?.kill('SIGTERM');
+  await browser.close();
+  wss.close();
+  server.close();
+}
