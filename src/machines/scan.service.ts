@@ -149,7 +149,7 @@ export class ScanService {
     if (cert.expiringInDays !== null)
       rec.warnings.push(`certificate_expiring_in_${cert.expiringInDays}_days 证书即将到期`);
 
-    const permit = this.coveringPermit(machine.id, now);
+    const permit = this.coveringPermit(machine.id, machine.enterpriseId, now);
     rec.permit = permit;
     if (!permit.workers.some((w) => w.userId === c.principal.userId))
       throw ScanErrors.notOnPermit({ permitId: permit.id });
@@ -212,13 +212,10 @@ export class ScanService {
   }
 
   /** The approved or active hot-work permit binding this machine now, or the precise refusal. */
-  private coveringPermit(machineId: string, now: number): Permit {
-    const candidates = this.permits.boundTo(
-      'machine',
-      machineId,
-      ['approved', 'active', 'suspended', 'expired'],
-      true,
-    );
+  private coveringPermit(machineId: string, enterpriseId: string, now: number): Permit {
+    const candidates = this.permits
+      .boundTo('machine', machineId, ['approved', 'active', 'suspended', 'expired'], true)
+      .filter((p) => p.enterpriseId === enterpriseId); // defence in depth: creation checks ownership too
     const usable = candidates.filter(
       (p) => p.kind === 'hot_work' && p.state !== 'expired' && p.validFrom <= now && now <= p.validTo,
     );

@@ -57,6 +57,9 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
   const gate = new MonitoringGate(bus, permits, permitsRepo, liveness, clock, logger);
   gate.start(); // the gate is on from construction: fail closed, never a window without it
   const machinesRepo = new MachinesRepo(db);
+  const locksRepo = new LocksRepo(db);
+  permits.ownerOf = (kind, id) =>
+    (kind === 'machine' ? machinesRepo.get(id) : locksRepo.get(id))?.enterpriseId;
   const machines = new MachinesService(machinesRepo, key, config, clock);
   const scan = new ScanService(
     machinesRepo,
@@ -70,17 +73,7 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
     (fn) => db.transaction(fn)(),
   );
   const chips = new ChipsService(machinesRepo, key, permits, gate, bus, clock, config.permits.chips, logger);
-  const locks = new LocksService(
-    new LocksRepo(db),
-    permits,
-    permitsRepo,
-    field,
-    gate,
-    bus,
-    clock,
-    config,
-    logger,
-  );
+  const locks = new LocksService(locksRepo, permits, permitsRepo, field, gate, bus, clock, config, logger);
   if (opts.presence) locks.presence = opts.presence;
   let sweep: NodeJS.Timeout | null = null;
   return {

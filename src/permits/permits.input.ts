@@ -27,6 +27,12 @@ export const PermitInputErrors = {
     '该用户不是本企业的审批人。',
     'That user is not an approver of this enterprise.',
   ),
+  badBinding: defineError(
+    'JH_ERR_PERMIT_UNKNOWN_BINDING',
+    400,
+    '绑定的焊机或门锁不存在或不属于本企业，请先登记。',
+    'A bound machine or lock does not exist or belongs to another enterprise; register it first.',
+  ),
 };
 
 /** Where each configured camera lives: bound cameras must belong to the permit's enterprise. */

@@ -37,6 +37,8 @@ export class PermitsService {
   private readonly cameras: Map<string, { siteId: string; enterpriseId: string }>;
   /** Set by the locks module: people inside a confined space under this permit. */
   peopleInside: (permitId: string) => number = () => 0;
+  /** Which enterprise owns a machine / lock (set by the module; unknown = undefined). */
+  ownerOf: (kind: 'machine' | 'lock', id: string) => string | undefined = () => undefined;
   /** Bound cameras not live right now (set by the monitoring gate; fail closed until then). */
   camerasDown: (p: Permit) => string[] = (p) => [...p.cameraIds];
 
@@ -70,6 +72,12 @@ export class PermitsService {
     for (const id of body.cameraIds)
       if (this.cameras.get(id)?.enterpriseId !== enterpriseId)
         throw PermitErrors.unknownCamera({ cameraId: id });
+    for (const [kind, ids] of [
+      ['machine', body.machineIds],
+      ['lock', body.lockIds],
+    ] as const)
+      for (const id of ids)
+        if (this.ownerOf(kind, id) !== enterpriseId) throw PermitInputErrors.badBinding({ kind, id });
     const now = this.clock.now();
     const workers = body.workers.map((username) => {
       const u = this.users.byUsername(username);

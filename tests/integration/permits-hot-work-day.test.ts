@@ -78,6 +78,17 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
       workers: ['welder-a'],
       cameraIds: ['cam-weld'],
     };
+    const foreign = await call(h, 'safety-b', 'POST', '/api/permits', {
+      ...base,
+      siteId: 'site-b',
+      cameraIds: [],
+      workers: [],
+      machineIds: ['M1'],
+      level: 'level2',
+      validFrom: iso(h.clock.now()),
+      validTo: iso(h.clock.now() + 60 * MIN),
+    });
+    expect(foreign.body.code).toBe('JH_ERR_PERMIT_UNKNOWN_BINDING');
     const long = await call(h, 'safety-a', 'POST', '/api/permits', {
       ...base,
       level: 'level1',
