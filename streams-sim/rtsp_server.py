@@ -52,11 +52,12 @@ class Camera:
         self.valves = []
         self.clients = set()
         self.factory = GstRtspServer.RTSPMediaFactory()
-        # rtpjitterbuffer absorbs the timestamp jump when a publisher restarts (fault switch, clock jump);
-        # the valve drops buffers during a stall so clients stay connected but receive no frames.
+        # No jitterbuffer on purpose: buffers keep udpsrc's arrival timestamps, so a publisher restart
+        # (fault switch, clock jump: new random RTP timestamp base) is no discontinuity for the server.
+        # The valve drops buffers during a stall so clients stay connected but receive no frames.
         self.factory.set_launch(
             f'( udpsrc port={udp_port} caps="{CAPS}" buffer-size=2097152 '
-            "! rtpjitterbuffer latency=50 drop-on-latency=true ! rtph264depay "
+            "! rtph264depay "
             "! h264parse config-interval=-1 ! valve name=valve drop=false "
             "! rtph264pay name=pay0 pt=96 config-interval=1 )"
         )
