@@ -79,12 +79,12 @@ window.readLatency = (seconds, cell) => new Promise((done) => {
 });
 </script></body></html>`;
 
-let remux: ChildProcess | null = null;
+const relay: { remux: ChildProcess | null } = { remux: null };
 const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
 const wss = new WebSocketServer({ server, path: '/fmp4' });
 wss.on('connection', (ws) => {
   // No re-encode: the camera's H.264, fragmented per frame (frag_duration 1 frame).
-  remux = spawn(
+  relay.remux = spawn(
     'ffmpeg',
     [
       '-loglevel',
@@ -108,7 +108,7 @@ wss.on('connection', (ws) => {
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  remux.stdout!.on('data', (d: Buffer) => ws.send(d));
+  relay.remux.stdout!.on('data', (d: Buffer) => ws.send(d));
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 const addr = server.address();
@@ -166,10 +166,10 @@ try {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(url);
   await page.waitForTimeout(3000);
-  const t0 = ticks(remux?.pid);
+  const t0 = ticks(relay.remux?.pid);
   const w0 = Date.now();
   const lat = (await page.evaluate(`window.readLatency(${SECONDS}, ${CELL})`)) as number[];
-  const cpu = ((ticks(remux?.pid) - t0) / 100 / ((Date.now() - w0) / 1000)) * 100;
+  const cpu = ((ticks(relay.remux?.pid) - t0) / 100 / ((Date.now() - w0) / 1000)) * 100;
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
   console.log(
@@ -183,7 +183,7 @@ try {
   clearInterval(timer);
   gen.stdin.end();
   gen.kill('SIGTERM');
-  remux?.kill('SIGTERM');
+  relay.remux?.kill('SIGTERM');
   await browser.close();
   wss.close();
   server.close();
