@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Detection } from '../../src/detect/types.ts';
+import { startFullTestService } from '../helpers/test-service.ts';
+
+/**
+ * Who may see and do what, over real ids created through the API (and one violation through the real
+ * tracker → rules pipeline): every route in the OpenAPI document called with enterprise A's ids by
+ * another enterprise's officer and admin and by another region's regulator must refuse (401/403/404,
+ * or a 4xx for the body) and no answer of any route may carry A's data; wrong roles get 403; a revoked
+ * or expired session gets 401. The no-token sweep and the 5xx fuzz are in route-fuzz.test.ts.
+ */
+let t: Awaited<ReturnType<typeof startFullTestService>>;
+const MARK = `MARK${randomBytes(4).toString('hex')}`; // in every text of A's objects
+const ids = { permit: '', permitNumber: '', hazard: 0, photo: 0, violation: 0, evidence: 0 };
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]);
+
+const req = async (user: string | null, method: string, url: string, payload?: unknown) =>
+  t.app.inject({
+    method: method as 'GET',
+    url,
+    headers: user ? { authorization: await t.login(user) } : {},
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+
+beforeAll(async () => {
+  t = await startFullTestService({
+    extra: {
+      evidence: { clips: false },
+      sites: [
+        {
+          id: 'site-a',
+          name: `甲 ${MARK}`,
+          enterpriseId: 'ent-a',
+          cameras: [{ id: 'cam-a1', name: `炼钢 ${MARK}`, url: 'rtsp://127.0.0.1:1/a1' }],
+        },
+        { id: 'site-b', name: '乙', enterpriseId: 'ent-b', cameras: [] },
+      ],
+    },
+  });
+  const now = Date.now();
+  const p = await req('safety-a', 'POST', '/api/permits', {
+    siteId: 'site-a',
+    kind: 'hot_work',
+    level: 'level2',
+    location: `平台 ${MARK}`,
+    description: MARK,
+    validFrom: new Date(now).toISOString(),
+    validTo: new Date(now + 3600_000).toISOString(),
+    workers: ['welder-a'],
+    guardian: 'guardian-a',
+    cameraIds: ['cam-a1'],
+    measures: [`措施 ${MARK}`],
+  });
+  expect(p.statusCode, p.body).toBe(201);
+  ids.permit = p.json().id;
+  ids.permitNumber = p.json().number;
+  const h = await req('safety-a', 'POST', '/api/hazards', {
+    enterpriseId: 'ent-a',
+    source: 'inspection',
+    stage: 'self_check',
+    checker: MARK,
+    description: `护栏 ${MARK}`,
+    hazardType: MARK,
+    photos: [PNG.toString('base64')],
+  });
+  expect(h.statusCode, h.body).toBe(201);
+  ids.hazard = h.json().id;
+  ids.photo = h.json().photos[0].id;
+  const m = await req('admin-a', 'POST', '/api/machines', {
+    id: 'M1',
+    name: `焊机 ${MARK}`,
+    siteId: 'site-a',
+    lat: 35.49,
+    lon: 112.85,
+  });
+  expect(m.statusCode, m.body).toBe(201);
+  // a real violation: scripted detections through the live tracker → rules → evidence path
+  const pipeline = t.service.services.violationPipeline!;
+  const person: Detection = { label: 'person', score: 0.9, box: [100, 40, 140, 170] };
+  const t0 = Date.now();
+  for (let i = 0; i < 12; i++) {
+    const head: Detection = { label: i < 2 ? 'helmet' : 'head', score: 0.8, box: [108, 40, 132, 62] };
+    const ts = t0 + i * 500;
+    pipeline.process({
+      cameraId: 'cam-a1',
+      frameTs: ts,
+      detections: [person, head],
+      frame: {
+        cameraId: 'cam-a1',
+        ts,
+        seq: i,
+        width: 320,
+        height: 180,
+        data: Buffer.alloc(320 * 180 * 3, 80),
+      },
+    });
+  }
+  await pipeline.idle();
+  const v = await req('safety-a', 'GET', '/api/violations');
+  const items = v.json().items as { id: number }[];
+  expect(items.length).toBeGreaterThan(0);
+  ids.violation = items[0]!.id;
+  const detail = await req('safety-a', 'GET', `/api/violations/${ids.violation}`);
+  ids.evidence = detail.json().evidence[0].id;
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+/** A's ids for each path parameter, by the route's prefix. */
+function fill(url: string): string {
+  const byPrefix: [RegExp, string][] = [
+    [/^\/api\/(permits|ui\/work-card)\//, ids.permit],
+    [/^\/api\/hazards\//, String(ids.hazard)],
+    [/^\/api\/violations\//, String(ids.violation)],
+    [/^\/api\/evidence\//, String(ids.evidence)],
+    [/^\/api\/machines\//, 'M1'],
+    [/^\/api\/cameras\//, 'cam-a1'],
+    [/^\/api\/enterprises\//, 'ent-a'],
+    [/^\/api\/approvers\//, 'approver-a'],
+    [/^\/api\/locks\//, 'L-none'],
+    [/^\/api\/certificates\//, '1'],
+  ];
+  const first = byPrefix.find(([re]) => re.test(url))?.[1] ?? 'x';
+  return url
+    .replace(/\{photoId\}/, String(ids.photo))
+    .replace(/\{index\}/, '0')
+    .replace(/\{[^}]+\}/, encodeURIComponent(first))
+    .replace(/\{[^}]+\}/g, 'x');
+}
+
+describe('tenancy and roles over real ids', () => {
+  it('other tenants and regions: every route refuses A’s ids, no answer carries A’s data', async () => {
+    const doc = (await t.app.inject({ url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => ({ method: m.toUpperCase(), path })),
+    );
+    expect(routes.length).toBeGreaterThan(40);
+    // the marker is really in A's answers (else "no answer carries it" would prove nothing)
+    for (const url of [`/api/permits/${ids.permit}`, `/api/hazards/${ids.hazard}`, '/api/machines'])
+      expect((await req('admin-a', 'GET', url)).body).toContain(MARK);
+    const leaks: string[] = [];
+    let calls = 0;
+    for (const who of ['safety-b', 'admin-b', 'regulator-o']) {
+      for (const r of routes) {
+        if (r.path === '/api/auth/login' || r.path === '/api/auth/logout') continue;
+        const url = fill(r.path);
+        const body = r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
+        const res = await req(who, r.method, url, body);
+        calls++;
+        if (res.body.includes(MARK) || res.body.includes(ids.permitNumber))
+          leaks.push(`${who} ${r.method} ${url} → ${res.statusCode} carries A's data`);
+        if (url !== r.path.replace(/\{[^}]+\}/g, 'x') && r.path.includes('{') && res.statusCode < 400)
+          leaks.push(`${who} ${r.method} ${url} → ${res.statusCode}`);
+        if (res.statusCode >= 500) leaks.push(`${who} ${r.method} ${url} → ${res.statusCode}`);
+      }
+    }
+    console.log(`cross-tenant sweep: ${calls} calls over ${routes.length} routes`);
+    expect(leaks).toEqual([]);
+  });
+
+  it('other tenants cannot act on A’s objects with valid bodies (404), and nothing changed', async () => {
+    const attempts: [string, string, string, unknown?][] = [
+      ['safety-b', 'POST', `/api/permits/${ids.permit}/submit`],
+      ['safety-b', 'POST', `/api/permits/${ids.permit}/revoke`, { reason: 'x' }],
+      ['safety-b', 'POST', `/api/permits/${ids.permit}/measures/0/confirm`],
+      ['safety-b', 'POST', `/api/violations/${ids.violation}/confirm`, { note: 'x' }],
+      ['safety-b', 'POST', `/api/violations/${ids.violation}/dismiss`, { note: 'x' }],
+      ['admin-b', 'POST', '/api/machines/M1/qr/rotate'],
+      ['admin-b', 'POST', '/api/machines/M1/telemetry', { powered: true, currentA: 100 }],
+      ['admin-b', 'GET', `/api/evidence/${ids.evidence}`],
+      ['admin-b', 'GET', `/api/hazards/${ids.hazard}/photos/${ids.photo}`],
+    ];
+    for (const [who, method, url, body] of attempts) {
+      const res = await req(who, method, url, body);
+      expect.soft(res.statusCode, `${who} ${method} ${url}: ${res.body}`).toBe(404);
+      expect.soft(res.json().code, url).toMatch(/^JH_ERR_.*NOT_FOUND|^JH_ERR_/);
+    }
+    // another enterprise's approver is answered exactly like a user that does not exist
+    const theirs = await req('admin-b', 'PUT', '/api/approvers/approver-a/authority', {
+      authority: 'leader',
+    });
+    const nobody = await req('admin-b', 'PUT', '/api/approvers/nobody-zz/authority', { authority: 'leader' });
+    expect(theirs.statusCode).toBeGreaterThanOrEqual(400);
+    expect([theirs.statusCode, theirs.json().code]).toEqual([nobody.statusCode, nobody.json().code]);
+    const p = await req('safety-a', 'GET', `/api/permits/${ids.permit}`);
+    expect(p.json().permit.state).toBe('draft');
+    expect((await req('safety-a', 'GET', `/api/violations/${ids.violation}`)).json().review).toBe('pending');
+    const machines = (await req('admin-a', 'GET', '/api/machines')).json() as { tokenVersion?: number }[];
+    expect(machines[0]!.tokenVersion ?? 1).toBe(1);
+  });
+
+  it('wrong roles get 403 with a code', async () => {
+    const cases: [string, string, string, unknown?][] = [
+      ['welder-a', 'GET', '/api/violations'],
+      ['welder-a', 'POST', '/api/permits', {}],
+      ['welder-a', 'POST', '/api/machines', {}],
+      ['welder-a', 'GET', '/api/audit/chain'],
+      ['guardian-a', 'POST', `/api/permits/${ids.permit}/approve`],
+      ['guardian-a', 'POST', `/api/violations/${ids.violation}/confirm`, {}],
+      ['approver-a', 'POST', '/api/permits', {}],
+      ['approver-a', 'POST', '/api/hazards', {}],
+      ['safety-a', 'POST', '/api/machines', {}],
+      ['safety-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' }],
+      ['regulator-z', 'POST', `/api/permits/${ids.permit}/submit`],
+      ['regulator-z', 'POST', '/api/hazards', {}],
+      ['regulator-z', 'POST', `/api/violations/${ids.violation}/confirm`, {}],
+    ];
+    for (const [who, method, url, body] of cases) {
+      const res = await req(who, method, url, body);
+      expect.soft(res.statusCode, `${who} ${method} ${url}`).toBe(403);
+      expect.soft(res.json().code, `${who} ${method} ${url}`).toBe('JH_ERR_AUTH_FORBIDDEN');
+      expect.soft(res.body).not.toContain(MARK);
+    }
+    // the same region's regulator may read A
+    expect((await req('regulator-z', 'GET', `/api/permits/${ids.permit}`)).statusCode).toBe(200);
+  });
+
+  it('a signed-out or expired session gets 401, never data', async () => {
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'safety-a', password: 'test-password-1' },
+    });
+    const auth = `Bearer ${login.json().token}`;
+    const get = () => t.app.inject({ url: `/api/permits/${ids.permit}`, headers: { authorization: auth } });
+    expect((await get()).statusCode).toBe(200);
+    // expire it where the service keeps it (as if 12 h had passed)
+    t.service.services.db
+      .prepare('UPDATE sessions SET expires_at = ?')
+      .run(new Date(Date.now() - 1000).toISOString());
+    const expired = await get();
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().code).toBe('JH_ERR_AUTH_EXPIRED');
+    expect(expired.body).not.toContain(MARK);
+    const fresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'safety-a', password: 'test-password-1' },
+    });
+    const auth2 = `Bearer ${fresh.json().token}`;
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: auth2 } }))
+        .statusCode,
+    ).toBeLessThan(300);
+    const after = await t.app.inject({
+      url: `/api/permits/${ids.permit}`,
+      headers: { authorization: auth2 },
+    });
+    expect(after.statusCode).toBe(401);
+    const forged = await t.app.inject({
+      url: `/api/permits/${ids.permit}`,
+      headers: { authorization: `Bearer ${randomBytes(32).toString('base64url')}` },
+    });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().code).toBe('JH_ERR_AUTH_INVALID_TOKEN');
+  });
+});
