@@ -117,6 +117,9 @@ export class ScanService {
       };
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
+      // the savepoint undid the nonce too: remember it, so a refused request cannot be replayed later
+      // (when, say, the camera is back) to obtain an authorisation
+      this.repo.claimNonce(`${c.principal.userId}:${req.nonce}`, now, 2 * this.cfg.clockSkewSeconds * 1000);
       this.record(c, req, now, rec, e.code);
       return { err: e };
     }

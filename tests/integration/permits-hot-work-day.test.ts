@@ -166,8 +166,13 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
     });
     expect(cert.status).toBe(201);
     // the camera never reported: fail closed
-    expect((await scan()).body.code).toBe('JH_ERR_SCAN_CAMERA_OFFLINE');
+    const offline = scanBody();
+    expect((await call(h, 'welder-a', 'POST', '/api/scan', offline)).body.code).toBe(
+      'JH_ERR_SCAN_CAMERA_OFFLINE',
+    );
     h.health('cam-weld', 'online');
+    // the refused request cannot be replayed now that the camera is back
+    expect((await call(h, 'welder-a', 'POST', '/api/scan', offline)).body.code).toBe('JH_ERR_SCAN_REPLAYED');
     expect((await scan({ lat: MACHINE_AT.lat + 0.01 })).body).toMatchObject({ code: 'JH_ERR_SCAN_TOO_FAR' });
     expect((await scan({ accuracyM: 500 })).body.code).toBe('JH_ERR_SCAN_LOCATION_INACCURATE');
     expect((await scan({ qr: qr.slice(0, -2) + 'xx' })).body.code).toBe('JH_ERR_SCAN_TOKEN_INVALID');
