@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { roleHas } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -243,9 +243,12 @@ export class HazardsService {
   photoFile(scope: EnterpriseScope, id: number, photoId: number): { photo: HazardPhoto; file: string } {
     this.load(scope, id);
     const photo = this.repo.photos(id).find((p) => p.id === photoId);
-    const file = photo ? resolve(this.dataDir, photo.path) : '';
-    if (!photo || !file.startsWith(resolve(this.dataDir) + sep) || !existsSync(file))
-      throw HazardServiceErrors.photoNotFound({ id, photoId });
+    // Confined to <dataDir>/evidence after resolving symlinks: a tampered row or a planted link must not
+    // serve the database, the secrets folder or anything outside (tests/security/hostile-input.test.ts).
+    const file = photo
+      ? realInside(resolve(this.dataDir, 'evidence'), resolve(this.dataDir, photo.path))
+      : null;
+    if (!photo || !file) throw HazardServiceErrors.photoNotFound({ id, photoId });
     return { photo, file };
   }
 
@@ -363,5 +366,15 @@ export class HazardsService {
       } as HazardEventMap[E] as never);
     });
     return this.detail(scope, id);
+  }
+}
+
+/** The real path of `file` when it exists inside `root` (symlinks resolved), else null. */
+function realInside(root: string, file: string): string | null {
+  try {
+    const real = realpathSync(file);
+    return real.startsWith(realpathSync(root) + sep) ? real : null;
+  } catch {
+    return null;
   }
 }
