@@ -4,7 +4,7 @@ import { CertificatesService } from '../certificates/certificates.service.ts';
 import { LocksRepo } from '../locks/locks.repo.ts';
 import { LocksService, type GuardianPresence } from '../locks/locks.service.ts';
 import { ChipsService } from '../machines/chips.service.ts';
-import { loadOrCreateMachineKey } from '../machines/machine-token.ts';
+import { distanceM, loadOrCreateMachineKey } from '../machines/machine-token.ts';
 import { MachinesRepo } from '../machines/machines.repo.ts';
 import { MachinesService } from '../machines/machines.service.ts';
 import { ScanService } from '../machines/scan.service.ts';
@@ -58,6 +58,10 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
   gate.start(); // the gate is on from construction: fail closed, never a window without it
   const machinesRepo = new MachinesRepo(db);
   const locksRepo = new LocksRepo(db);
+  permits.machineDistanceM = (id, p) => {
+    const m = machinesRepo.get(id);
+    return m ? distanceM(m, p) : undefined;
+  };
   permits.ownerOf = (kind, id) =>
     (kind === 'machine' ? machinesRepo.get(id) : locksRepo.get(id))?.enterpriseId;
   const machines = new MachinesService(machinesRepo, key, config, clock);

@@ -1,6 +1,9 @@
 import type { Config } from '../config/schema.ts';
 import { defineError } from '../shared/errors.ts';
 
+/** 焊机距动火点不超过 10 m (domain brief, geometry). */
+export const MACHINE_TO_WORK_POINT_M = 10;
+
 /** Refusals of permit input that names things outside the enterprise. */
 export const PermitInputErrors = {
   badSite: defineError(
@@ -26,6 +29,12 @@ export const PermitInputErrors = {
     400,
     '该用户不是本企业的审批人。',
     'That user is not an approver of this enterprise.',
+  ),
+  machineTooFar: defineError(
+    'JH_ERR_PERMIT_MACHINE_TOO_FAR',
+    400,
+    '焊机距动火点超过 10 米，请移近焊机或更正动火点。',
+    'The welding machine stands more than 10 m from the hot-work point; move it closer or correct the point.',
   ),
   badBinding: defineError(
     'JH_ERR_PERMIT_UNKNOWN_BINDING',

@@ -31,6 +31,7 @@ export function permitToApi(p: Permit) {
     suspendedAt: t(p.suspendedAt),
     endedAt: t(p.endedAt),
     createdAt: t(p.createdAt)!,
+    workPoint: p.workPoint ?? null,
   };
 }
 
@@ -67,6 +68,7 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
         validTo: Date.parse(b.validTo),
         guardian: b.guardian ?? null,
         lelPct: b.lelPct ?? null,
+        workPoint: b.workPoint ?? null,
       });
       return reply.status(201).send(permitToApi(p));
     },

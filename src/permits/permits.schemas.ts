@@ -31,6 +31,15 @@ export const CreatePermitBody = Type.Object(
     linkedPermitIds: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20, default: [] }),
     toxicRisk: Type.Boolean({ default: false, description: 'H2S/CO/CO2 risk (confined space)' }),
     lelPct: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+    workPoint: Type.Optional(
+      Type.Object(
+        {
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          lon: Type.Number({ minimum: -180, maximum: 180 }),
+        },
+        { additionalProperties: false, description: '动火点 the hot-work point' },
+      ),
+    ),
     holiday: Type.Boolean({ default: false }),
     specialCircumstance: Type.Boolean({ default: false }),
   },
@@ -65,6 +74,7 @@ export const PermitSchema = Type.Object({
   linkedPermitIds: Type.Array(Type.String()),
   toxicRisk: Type.Boolean(),
   lelPct: Nullable(Type.Number()),
+  workPoint: Nullable(Type.Object({ lat: Type.Number(), lon: Type.Number() })),
   state: Type.String(),
   signatures: Type.Array(
     Type.Object({

@@ -11,7 +11,7 @@ import { GAS_LIMITS, gasTestedToday } from './domain/rules.ts';
 import * as sm from './domain/state-machine.ts';
 import type { Authority, Permit, PermitState } from './domain/types.ts';
 import { permitEventPayload } from './events.ts';
-import { PermitInputErrors, cameraIndex } from './permits.input.ts';
+import { MACHINE_TO_WORK_POINT_M, PermitInputErrors, cameraIndex } from './permits.input.ts';
 
 export { PermitInputErrors, cameraIndex };
 import type { PermitsRepo } from './permits.repo.ts';
@@ -39,6 +39,8 @@ export class PermitsService {
   peopleInside: (permitId: string) => number = () => 0;
   /** Which enterprise owns a machine / lock (set by the module; unknown = undefined). */
   ownerOf: (kind: 'machine' | 'lock', id: string) => string | undefined = () => undefined;
+  /** Distance from a registered machine to a point (set by the module). */
+  machineDistanceM: (id: string, p: { lat: number; lon: number }) => number | undefined = () => undefined;
   /** Bound cameras not live right now (set by the monitoring gate; fail closed until then). */
   camerasDown: (p: Permit) => string[] = (p) => [...p.cameraIds];
 
@@ -78,6 +80,16 @@ export class PermitsService {
     ] as const)
       for (const id of ids)
         if (this.ownerOf(kind, id) !== enterpriseId) throw PermitInputErrors.badBinding({ kind, id });
+    if (body.workPoint)
+      for (const id of body.machineIds) {
+        const d = this.machineDistanceM(id, body.workPoint);
+        if (d !== undefined && d > MACHINE_TO_WORK_POINT_M)
+          throw PermitInputErrors.machineTooFar({
+            machineId: id,
+            distanceM: Math.round(d),
+            maxM: MACHINE_TO_WORK_POINT_M,
+          });
+      }
     const now = this.clock.now();
     const workers = body.workers.map((username) => {
       const u = this.users.byUsername(username);

@@ -89,6 +89,15 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
       validTo: iso(h.clock.now() + 60 * MIN),
     });
     expect(foreign.body.code).toBe('JH_ERR_PERMIT_UNKNOWN_BINDING');
+    const far = await call(h, 'safety-a', 'POST', '/api/permits', {
+      ...base,
+      machineIds: ['M1'],
+      level: 'level2',
+      workPoint: { lat: MACHINE_AT.lat + 0.0002, lon: MACHINE_AT.lon }, // ≈ 22 m
+      validFrom: iso(h.clock.now()),
+      validTo: iso(h.clock.now() + 60 * MIN),
+    });
+    expect(far.body).toMatchObject({ code: 'JH_ERR_PERMIT_MACHINE_TOO_FAR', details: { distanceM: 22 } });
     const long = await call(h, 'safety-a', 'POST', '/api/permits', {
       ...base,
       level: 'level1',
@@ -124,9 +133,11 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
       guardian: 'guardian-a',
       cameraIds: ['cam-weld'],
       machineIds: ['M1'],
+      workPoint: { lat: MACHINE_AT.lat + 0.00004, lon: MACHINE_AT.lon }, // ≈ 4 m from the machine
       measures: ['清除10米内可燃物', '配备灭火器2具'],
     });
     expect(created.status).toBe(201);
+    expect(created.body.workPoint).toEqual({ lat: MACHINE_AT.lat + 0.00004, lon: MACHINE_AT.lon });
     permitId = created.body.id as string;
     expect(created.body.number).toMatch(/^DH-20260105-/);
     // another enterprise gets exactly the answer for a permit that does not exist

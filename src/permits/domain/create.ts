@@ -22,6 +22,7 @@ export interface DraftInput {
   linkedPermitIds: string[];
   toxicRisk: boolean;
   lelPct: number | null;
+  workPoint?: { lat: number; lon: number } | null;
   holiday: boolean;
   specialCircumstance: boolean;
 }
@@ -66,6 +67,7 @@ export function draftPermit(input: DraftInput, now: number, night: NightWindow):
     linkedPermitIds: input.linkedPermitIds,
     toxicRisk: input.toxicRisk,
     lelPct: input.lelPct,
+    workPoint: input.workPoint ?? null,
     state: 'draft',
     signatures: [],
     startedAt: null,

@@ -85,6 +85,8 @@ export interface Permit {
   toxicRisk: boolean;
   /** lower explosive limit (%) of the combustible gas present: decides the 0.5% / 0.2% limit. */
   lelPct: number | null;
+  /** the hot-work point; bound machines must stand within 10 m of it */
+  workPoint?: { lat: number; lon: number } | null;
   state: PermitState;
   signatures: Signature[];
   startedAt: number | null;
