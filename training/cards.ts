@@ -179,7 +179,7 @@ export function vestCard(c: VestCardInput): string {
 
 File \`models/ppe-vest.onnx\`, ${c.bytes} bytes, sha256 \`${c.sha256}\`.
 Reproduce: \`npm run train:ppe-vest\` (seeded; ${c.minutes.toFixed(1)} min on the shared 2-core machine, head training
-${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/datasets/safety-vest-v4/test --format yolo\`.
+${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/datasets/safety-vest-v4/test --format yolo --model yolox-nano-coco,ppe-vest\`.
 
 ## Model
 - Stage 2 (\`own-vest-classifier\`, \`src/detect/plugins/ppe-vest.ts\`): for each \`person\` from the stage-1 detector

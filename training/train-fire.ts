@@ -58,6 +58,9 @@ const res = await trainYoloxHead({
   hidden: 48,
   epochs: Number(process.env.JH_EPOCHS ?? 8),
   negWeight: 1,
+  // the frame decision is a max over ~3500 cells: train against the true share of background
+  importanceWeights: true,
+  emptyFrameBoost: 3,
   seed: 20261123,
   log,
 });

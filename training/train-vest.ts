@@ -18,7 +18,14 @@ import { safetyVest } from './datasets.ts';
 import { makeRng } from './head/rng.ts';
 import { upsertManifest, writeCard } from './head/finish.ts';
 import { vestCard } from './cards.ts';
-import { exportVest, l2normalise, predict, trainBinary, VEST_OUTPUT } from './vest/classifier.ts';
+import {
+  colourFeatures,
+  exportVest,
+  l2normalise,
+  predict,
+  trainBinary,
+  VEST_OUTPUT,
+} from './vest/classifier.ts';
 
 const NAME = 'ppe-vest';
 const REID = join(
@@ -117,7 +124,8 @@ async function embed(img: Img, box: Box): Promise<Float32Array | null> {
   const crop = await personCrop(img, box);
   if (!crop) return null;
   const out = await reid.run({ 'inputs:0': new ort.Tensor('float32', crop, [1, CROP_H, CROP_W, 3]) });
-  return l2normalise(out['Identity:0']?.data as Float32Array);
+  const emb = l2normalise(out['Identity:0']?.data as Float32Array);
+  return Float32Array.from([...emb, ...colourFeatures(crop)]);
 }
 
 async function features(

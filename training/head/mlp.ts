@@ -15,6 +15,8 @@ export interface SampleSet {
   cls: Int16Array;
   /** tx, ty, tw, th for positives */
   box: Float32Array;
+  /** loss weight of a negative's objectness (1, or 1 / sampling rate for importance weighting) */
+  w: Float32Array;
 }
 
 export class SampleBuilder {
@@ -24,11 +26,13 @@ export class SampleBuilder {
   obj: Uint8Array;
   cls: Int16Array;
   box: Float32Array;
+  w: Float32Array;
   constructor(readonly dim: number) {
     this.x = new Float32Array(this.cap * dim);
     this.obj = new Uint8Array(this.cap);
     this.cls = new Int16Array(this.cap);
     this.box = new Float32Array(this.cap * 4);
+    this.w = new Float32Array(this.cap);
   }
   private grow(): void {
     this.cap *= 2;
@@ -41,19 +45,21 @@ export class SampleBuilder {
     this.obj = g(this.obj, 1);
     this.cls = g(this.cls, 1);
     this.box = g(this.box, 4);
+    this.w = g(this.w, 1);
   }
   /** `feat` is read at feat[offset + c * stride] for c < dim (NCHW planes). */
-  push(feat: (c: number) => number, obj: number, cls: number, box?: readonly number[]): void {
+  push(feat: (c: number) => number, obj: number, cls: number, box?: readonly number[], weight = 1): void {
     if (this.n === this.cap) this.grow();
     const o = this.n * this.dim;
     for (let c = 0; c < this.dim; c++) this.x[o + c] = feat(c);
     this.obj[this.n] = obj;
+    this.w[this.n] = weight;
     this.cls[this.n] = cls;
     if (box) this.box.set(box, this.n * 4);
     this.n++;
   }
   build(): SampleSet {
-    return { dim: this.dim, n: this.n, x: this.x, obj: this.obj, cls: this.cls, box: this.box };
+    return { dim: this.dim, n: this.n, x: this.x, obj: this.obj, cls: this.cls, box: this.box, w: this.w };
   }
 }
 
@@ -156,7 +162,7 @@ export function loss(m: Mlp, s: SampleSet, o: Pick<TrainOptions, 'negWeight' | '
     forward(m, s.x, i * s.dim, h, z, xs);
     const pos = s.obj[i] === 1;
     const zo = z[4] as number;
-    const w = pos ? 1 : o.negWeight;
+    const w = pos ? 1 : o.negWeight * (s.w[i] as number);
     total += w * (softplus(zo) - (pos ? zo : 0));
     wsum += w;
     if (pos) {
@@ -195,7 +201,7 @@ export function train(m: Mlp, s: SampleSet, o: TrainOptions, onEpoch?: (epoch: n
         const i = order[bi] as number;
         forward(m, s.x, i * dim, h, z, xs);
         const pos = s.obj[i] === 1;
-        const w = pos ? 1 : o.negWeight;
+        const w = pos ? 1 : o.negWeight * (s.w[i] as number);
         wsum += w;
         dz.fill(0);
         dz[4] = w * (sigmoid(z[4] as number) - (pos ? 1 : 0));

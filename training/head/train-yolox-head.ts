@@ -51,6 +51,13 @@ export interface HeadJob {
   hidden: number;
   epochs: number;
   negWeight: number;
+  /**
+   * Weight each sampled negative by 1 / its sampling rate, so the head sees the true share of
+   * background (needed when the decision is a max over all cells of a frame, as for fire), and
+   * sample frames without any object `emptyFrameBoost` times more densely.
+   */
+  importanceWeights?: boolean;
+  emptyFrameBoost?: number;
   seed: number;
   log: (msg: string) => void;
 }
@@ -106,14 +113,16 @@ async function extract(
       c < half ? (cf[c * plane + i] as number) : (rf[(c - half) * plane + i] as number);
     const assign = assignLevel(gts, grid, level);
     const hard: number[] = [];
-    const rate = job.negRates[l] as number;
+    const boost = gts.length === 0 ? (job.emptyFrameBoost ?? 1) : 1;
+    const rate = Math.min(1, (job.negRates[l] as number) * boost);
+    const negW = job.importanceWeights ? 1 / rate : 1;
     for (let i = 0; i < plane; i++) {
       const a = assign[i] as number;
       if (a === IGNORE) continue;
       if (a === NEGATIVE) {
         const personness = (coco[4 * plane + i] as number) * (coco[5 * plane + i] as number);
         if (personness > 0.05) hard.push(i);
-        else if (rng() < rate) out.push(feat(i), 0, -1);
+        else if (rng() < rate) out.push(feat(i), 0, -1, undefined, negW);
         continue;
       }
       const gx = i % grid;

@@ -2,7 +2,15 @@
  * Binary 2-layer perceptron on L2-normalised person re-id embeddings (256 → hidden → 1, sigmoid),
  * trained with Adam and class-balanced weights; exported onto the re-id ONNX graph.
  */
-import { attr, encodeModel, floatOutput, floatTensor, node, readModel } from '../onnx/onnx-model.ts';
+import {
+  attr,
+  encodeModel,
+  floatOutput,
+  floatTensor,
+  int64Tensor,
+  node,
+  readModel,
+} from '../onnx/onnx-model.ts';
 import { shuffle, type Rng } from '../head/rng.ts';
 
 export interface BinMlp {
@@ -122,7 +130,46 @@ export function trainBinary(
 
 export const VEST_OUTPUT = 'p_vest';
 
-/** reid graph → Identity:0 [1,256] → L2 normalise → Gemm → Relu → Gemm → Sigmoid → p_vest [1,1]. */
+/**
+ * Hi-vis colour cues the re-id embedding was never trained for: the share of the torso band
+ * (rows 38..160 of the 256-high person crop) that is fluorescent yellow/lime, and that is
+ * fluorescent orange. Soft (sigmoid) thresholds so the same sums are easy to write in ONNX.
+ */
+export const TORSO_ROWS: [number, number] = [38, 160];
+export const COLOUR_TESTS: { channel: 0 | 1 | 2; at: number; sign: 1 | -1 }[][] = [
+  // yellow/lime: R > 140, G > 140, B < 100  (crop is BGR: channel 0 = B)
+  [
+    { channel: 2, at: 140, sign: 1 },
+    { channel: 1, at: 140, sign: 1 },
+    { channel: 0, at: 100, sign: -1 },
+  ],
+  // orange: R > 170, 60 < G < 160, B < 90
+  [
+    { channel: 2, at: 170, sign: 1 },
+    { channel: 1, at: 60, sign: 1 },
+    { channel: 1, at: 160, sign: -1 },
+    { channel: 0, at: 90, sign: -1 },
+  ],
+];
+const SOFT = 10;
+
+export function colourFeatures(crop: Float32Array, width = 128): number[] {
+  const [r0, r1] = TORSO_ROWS;
+  return COLOUR_TESTS.map((tests) => {
+    let sum = 0;
+    for (let y = r0; y < r1; y++)
+      for (let x = 0; x < width; x++) {
+        const o = (y * width + x) * 3;
+        let p = 1;
+        for (const t of tests)
+          p *= 1 / (1 + Math.exp(-(t.sign * ((crop[o + t.channel] as number) - t.at)) / SOFT));
+        sum += p;
+      }
+    return sum / ((r1 - r0) * width);
+  });
+}
+
+/** [L2-normalised re-id embedding (256), colour features (2)] → Gemm → Relu → Gemm → Sigmoid → p_vest [1,1]. */
 export function exportVest(m: BinMlp, reidFile: string, meta: Record<string, string>): Buffer {
   const model = readModel(reidFile);
   const g = model.graph;
@@ -132,8 +179,44 @@ export function exportVest(m: BinMlp, reidFile: string, meta: Record<string, str
     floatTensor('jh.w2', [1, m.hidden], m.w2),
     floatTensor('jh.b2', [1], [m.b2]),
   );
+  const input = g.input[0]?.name ?? 'inputs:0';
+  g.initializer.push(
+    int64Tensor('jh.rows0', [TORSO_ROWS[0]]),
+    int64Tensor('jh.rows1', [TORSO_ROWS[1]]),
+    int64Tensor('jh.ax1', [1]),
+    int64Tensor('jh.ax3', [3]),
+    int64Tensor('jh.shape11', [1, 1]),
+    ...[0, 1, 2].flatMap((c) => [int64Tensor(`jh.c${c}`, [c]), int64Tensor(`jh.c${c}e`, [c + 1])]),
+  );
+  g.node.push(node('Slice', [input, 'jh.rows0', 'jh.rows1', 'jh.ax1'], ['jh.band']));
+  for (const c of [0, 1, 2])
+    g.node.push(node('Slice', ['jh.band', `jh.c${c}`, `jh.c${c}e`, 'jh.ax3'], [`jh.ch${c}`]));
+  const colours: string[] = [];
+  COLOUR_TESTS.forEach((tests, k) => {
+    const terms = tests.map((t, i) => {
+      const p = `jh.k${k}t${i}`;
+      g.initializer.push(floatTensor(`${p}.at`, [], [t.at]), floatTensor(`${p}.s`, [], [t.sign / SOFT]));
+      g.node.push(
+        node('Sub', [`jh.ch${t.channel}`, `${p}.at`], [`${p}.d`]),
+        node('Mul', [`${p}.d`, `${p}.s`], [`${p}.z`]),
+        node('Sigmoid', [`${p}.z`], [`${p}.p`]),
+      );
+      return `${p}.p`;
+    });
+    let acc = terms[0] as string;
+    terms.slice(1).forEach((t, i) => {
+      g.node.push(node('Mul', [acc, t], [`jh.k${k}m${i}`]));
+      acc = `jh.k${k}m${i}`;
+    });
+    g.node.push(
+      node('ReduceMean', [acc], [`jh.k${k}mean`], [attr.ints('axes', [1, 2, 3]), attr.int('keepdims', 1)]),
+      node('Reshape', [`jh.k${k}mean`, 'jh.shape11'], [`jh.k${k}f`]),
+    );
+    colours.push(`jh.k${k}f`);
+  });
   g.node.push(
-    node('LpNormalization', ['Identity:0'], ['jh.emb'], [attr.int('axis', 1), attr.int('p', 2)]),
+    node('LpNormalization', ['Identity:0'], ['jh.embn'], [attr.int('axis', 1), attr.int('p', 2)]),
+    node('Concat', ['jh.embn', ...colours], ['jh.emb'], [attr.int('axis', 1)]),
     node('Gemm', ['jh.emb', 'jh.w1', 'jh.b1'], ['jh.h'], [attr.int('transB', 1)]),
     node('Relu', ['jh.h'], ['jh.hr']),
     node('Gemm', ['jh.hr', 'jh.w2', 'jh.b2'], ['jh.z'], [attr.int('transB', 1)]),
