@@ -46,6 +46,12 @@ export class OnnxSession {
     return t.data as Float32Array;
   }
 
+  /** Runs on another buffer of another shape (models with symbolic input dims); no copy. */
+  async runWith(input: Float32Array, dims: readonly number[]): Promise<Float32Array> {
+    const out = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, dims) });
+    return out[this.outputName]!.data as Float32Array;
+  }
+
   async close(): Promise<void> {
     await this.session.release();
   }

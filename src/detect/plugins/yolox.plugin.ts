@@ -4,12 +4,24 @@ import { assertImage, Preprocessor, type Roi } from '../preprocess.ts';
 import type { PluginContext } from '../registry.ts';
 import type { Detection, Detector, Label, RgbImage } from '../types.ts';
 import { decodeYolox } from '../yolox-decode.ts';
+import { withDynamicSpatialInput } from '../onnx-dynamic-input.ts';
+
+/** YOLOX's coarsest stride: a fitted input must be a multiple of it. */
+const STRIDE_MAX = 32;
+
+interface Shaped {
+  pre: Preprocessor;
+  input: Float32Array;
+  dims: number[];
+}
 
 /**
  * The YOLOX family (YOLOX-Nano COCO, the light person detector, and any project model exported from a
  * YOLOX head). Stage 1 runs on the whole frame. Stage 2 (manifest `stage: 2`) runs on crops around
  * earlier detections: `options.cropLabels` (default ["person"]), `options.cropMargin` (fraction of the
  * box added on each side, default 0.1), `options.maxCrops` (largest first, default 8).
+ * `options.fitInput: true`: instead of letterboxing into the full square input, the input is cut to
+ * the letterboxed content rounded up to 32 px (416×256 for a 16:9 frame), see onnx-dynamic-input.ts.
  */
 export class YoloxDetector implements Detector {
   readonly name: string;
@@ -19,6 +31,9 @@ export class YoloxDetector implements Detector {
   private readonly classes: Map<number, Label>;
   private readonly scoreThreshold: number;
   private readonly nmsThreshold: number;
+  private readonly fit: boolean;
+  /** preprocessors and input buffers per fitted input shape (a handful: one per source aspect) */
+  private readonly shaped = new Map<string, Shaped>();
 
   constructor(
     private readonly entry: ModelEntry,
@@ -30,11 +45,13 @@ export class YoloxDetector implements Detector {
     const s = ctx.settings;
     this.scoreThreshold = typeof s.score === 'number' ? s.score : (entry.thresholds.score ?? 0.3);
     this.nmsThreshold = typeof s.nms === 'number' ? s.nms : (entry.thresholds.nms ?? 0.45);
+    this.fit = entry.options?.fitInput === true && entry.input.layout === 'NCHW';
   }
 
   async init(): Promise<void> {
     const { input, output } = this.entry;
-    const bytes = readVerifiedModel(this.entry, this.ctx.modelsDir);
+    const verified = readVerifiedModel(this.entry, this.ctx.modelsDir);
+    const bytes = this.fit ? withDynamicSpatialInput(verified) : verified;
     const dims =
       input.layout === 'NCHW' ? [1, 3, input.height, input.width] : [1, input.height, input.width, 3];
     this.session = await OnnxSession.load(
@@ -69,16 +86,41 @@ export class YoloxDetector implements Detector {
     return out;
   }
 
+  /** The input shape for a region: the full square, or (fitInput) the letterboxed content rounded up. */
+  private shapeFor(rw: number, rh: number): Shaped | undefined {
+    if (!this.fit) return undefined;
+    const { width: W, height: H } = this.entry.input;
+    const r = Math.min(W / rw, H / rh);
+    const w = Math.min(W, Math.ceil(Math.floor(rw * r) / STRIDE_MAX) * STRIDE_MAX);
+    const h = Math.min(H, Math.ceil(Math.floor(rh * r) / STRIDE_MAX) * STRIDE_MAX);
+    const key = `${w}x${h}`;
+    let s = this.shaped.get(key);
+    if (!s) {
+      const input = new Float32Array(3 * w * h);
+      // Same scale as the square letterbox: the limiting side still maps to W (or H).
+      s = {
+        pre: new Preprocessor({ ...this.entry.input, width: w, height: h }, input),
+        input,
+        dims: [1, 3, h, w],
+      };
+      this.shaped.set(key, s);
+    }
+    return s;
+  }
+
   private async detectIn(image: RgbImage, roi: Roi): Promise<Detection[]> {
     const session = this.session;
-    const pre = this.pre;
-    if (!session || !pre) throw new Error(`detector ${this.name} used before init()`);
+    if (!session || !this.pre) throw new Error(`detector ${this.name} used before init()`);
+    const rw = Math.min(image.width, roi[2]) - Math.max(0, roi[0]);
+    const rh = Math.min(image.height, roi[3]) - Math.max(0, roi[1]);
+    const shaped = this.shapeFor(Math.max(1, rw), Math.max(1, rh));
+    const pre = shaped?.pre ?? this.pre;
     const placement = pre.run(image, roi);
-    const raw = await session.run();
-    const { input, output } = this.entry;
+    const raw = shaped ? await session.runWith(shaped.input, shaped.dims) : await session.run();
+    const { output } = this.entry;
     return decodeYolox(raw, {
-      inputWidth: input.width,
-      inputHeight: input.height,
+      inputWidth: pre.layout.width,
+      inputHeight: pre.layout.height,
       strides: output.strides ?? [8, 16, 32],
       numClasses: output.numClasses ?? this.classes.size,
       classes: this.classes,
