@@ -52,6 +52,7 @@ const TITLES: Record<MachineViolationKind, [string, string]> = {
  */
 export class ChipsService {
   private readonly lastViolation = new Map<string, number>();
+  private readonly lastStored = new Map<string, { powered: boolean; verdict: Verdict; at: number }>();
   private offs: (() => void)[] = [];
   constructor(
     private readonly repo: MachinesRepo,
@@ -134,7 +135,13 @@ export class ChipsService {
     const now = this.clock.now();
     return this.bus.transaction(() => {
       const verdict = this.judge(m, t, now);
-      this.repo.recordTelemetry(m.id, t.powered, t.currentA, via, now, verdict);
+      // Stored on every change (power, verdict) and otherwise sampled every 10 s per machine: chips
+      // report every second or faster, and each stored row costs a disk sync.
+      const last = this.lastStored.get(m.id);
+      if (!last || last.powered !== t.powered || last.verdict !== verdict || now - last.at >= 10_000) {
+        this.repo.recordTelemetry(m.id, t.powered, t.currentA, via, now, verdict);
+        this.lastStored.set(m.id, { powered: t.powered, verdict, at: now });
+      }
       return verdict;
     });
   }
