@@ -18,7 +18,8 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { cpus, loadavg } from 'node:os';
 import { Registry } from 'prom-client';
-import { findModel, loadManifest, modelPath, PROJECT_ROOT } from '../src/detect/manifest.ts';
+import { findModel, loadManifest, PROJECT_ROOT, readVerifiedModel } from '../src/detect/manifest.ts';
+import { withDynamicSpatialInput } from '../src/detect/onnx-dynamic-input.ts';
 import { createDetectMetrics, DetectScheduler } from '../src/detect/scheduler.ts';
 import { defaultDetectConfig } from '../src/detect/settings.ts';
 import { InferencePool } from '../src/detect/worker/inference-pool.ts';
@@ -56,6 +57,8 @@ const pct = (xs: number[], p: number): number => {
 };
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
+let bareInput = '';
+
 interface Bare {
   slice(seconds: number): Promise<number>;
   close(): Promise<void>;
@@ -64,9 +67,17 @@ interface Bare {
 /** `sessions` workers each looping onnxruntime on a fixed input; slice() returns frames/s. */
 async function startBare(): Promise<Bare> {
   const entry = findModel(loadManifest(), MODEL);
+  // The same model bytes and input shape the service runs: with fitInput, a 640×360 frame is fed
+  // at 416×256 (see src/detect/onnx-dynamic-input.ts).
+  const fit = entry.options?.fitInput === true;
+  const bytes = readVerifiedModel(entry, cfg.modelsDir);
+  const r = Math.min(entry.input.width / W, entry.input.height / H);
+  const fitted = (n: number, max: number) => Math.min(max, Math.ceil(Math.floor(n * r) / 32) * 32);
   const workerData = {
-    model: modelPath(entry, cfg.modelsDir),
-    dims: [1, 3, entry.input.height, entry.input.width],
+    model: fit ? withDynamicSpatialInput(bytes) : bytes,
+    dims: fit
+      ? [1, 3, fitted(H, entry.input.height), fitted(W, entry.input.width)]
+      : [1, 3, entry.input.height, entry.input.width],
     inputName: entry.input.name,
     threads: THREADS,
   };
@@ -76,6 +87,7 @@ async function startBare(): Promise<Bare> {
   );
   const next = (w: Worker) => new Promise<{ n?: number }>((res) => w.once('message', res));
   await Promise.all(workers.map(next));
+  bareInput = workerData.dims.slice(2).reverse().join('×');
   return {
     async slice(seconds) {
       const t0 = performance.now();
@@ -241,7 +253,9 @@ async function main(): Promise<void> {
     const serviceFps = sum((r) => r.service) / rounds.length;
     const ratios = rounds.map((r) => r.service / r.bare).sort((x, y) => x - y);
     const ratio = ratios[Math.floor(ratios.length / 2)]!;
-    log(`(a) bare onnxruntime loop:   ${r1(1000 / bareFps)} ms/frame (${r1(bareFps)} frames/s)`);
+    log(
+      `(a) bare onnxruntime loop:   ${r1(1000 / bareFps)} ms/frame (${r1(bareFps)} frames/s, input ${bareInput})`,
+    );
     log(
       `(b) service path, saturated: ${r1(1000 / serviceFps)} ms/frame (${r1(serviceFps)} frames/s, ${SAT_CAMERAS} cameras at 25 fps)`,
     );
@@ -269,6 +283,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         bench: 'detect',
         model: MODEL,
+        input: bareInput,
         sessions: SESSIONS,
         threads: THREADS,
         source: source.source,
