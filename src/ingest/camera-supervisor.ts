@@ -35,6 +35,7 @@ export class CameraSupervisor {
     connected: false,
     lastFrameAt: null,
     failure: null,
+    silentSession: false,
     meanLuma: null,
     stdLuma: null,
     unchangedSince: null,
@@ -106,6 +107,8 @@ export class CameraSupervisor {
     this.spawnedAt = this.o.clock.now();
     this.sessionFrames = 0;
     let opened = false;
+    // the camera is reachable: TCP connected or RTSP answered (ffmpeg logs both at verbose level)
+    let sessionUp = false;
     let tail = '';
     let buf = Buffer.allocUnsafe(this.frameBytes);
     let filled = 0;
@@ -126,6 +129,8 @@ export class CameraSupervisor {
     });
     p.stderr.on('data', (d: Buffer) => {
       tail = (tail + d.toString()).slice(-3000);
+      if (!sessionUp && /Successfully connected to|SDP:|setting jitter buffer size/.test(tail))
+        sessionUp = true;
       if (!opened && /^Input #0/m.test(tail) && gen === this.generation) {
         opened = true;
         this.o.logger.debug(
@@ -149,8 +154,20 @@ export class CameraSupervisor {
         const waited = this.o.clock.now() - this.spawnedAt;
         if (failure.reason === 'invalid_data' && !opened && waited >= (this.o.timeoutMs ?? 5000) * 0.9)
           failure = { reason: 'timeout', message: '摄像头无响应（超时） Camera did not answer (timeout)' };
-        // our own stall restart is no evidence of a lost connection: the health stays what it was
-        this.signals.failure = this.killedForStall ? null : failure;
+        // The camera answered RTSP but sent no media before the timeout, or we restarted a silent
+        // session ourselves: that is "connected, no frames" (stalled), not a lost connection.
+        // Reachable, but no media until ffmpeg's I/O timeout (a hung camera, or one whose stream is
+        // stalled: it may not even answer DESCRIBE), or our own restart of a silent session: that is
+        // "connected, no frames" (stalled), not a lost connection.
+        const timedOut = this.o.clock.now() - this.spawnedAt >= (this.o.timeoutMs ?? 5000) * 0.9;
+        const silent =
+          this.killedForStall ||
+          (sessionUp &&
+            this.sessionFrames === 0 &&
+            timedOut &&
+            ['timeout', 'invalid_data', 'connection_lost', 'connect_failed'].includes(failure.reason));
+        this.signals.failure = silent ? null : failure;
+        this.signals.silentSession = silent;
         this.killedForStall = false;
         if (this.stopping) return; // our own stop: not a camera failure, nothing to log or retry
         if (this.sessionFrames > 0) this.backoff.reset();
@@ -192,6 +209,7 @@ export class CameraSupervisor {
     sig.stdLuma = s.stdLuma;
     sig.connected = true;
     sig.failure = null;
+    sig.silentSession = false;
     this.counters.frames++;
     if (this.sessionFrames++ === 0)
       this.o.logger.debug({ camera: this.o.cameraId, ms: now - this.spawnedAt }, 'first frame');

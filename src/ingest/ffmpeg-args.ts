@@ -22,7 +22,9 @@ export interface FfmpegInput {
 export function buildFfmpegArgs(i: FfmpegInput): string[] {
   if (!(i.fps > 0) || i.width < 2 || i.height < 2) throw new Error('buildFfmpegArgs: bad size or fps');
   const scheme = schemeOf(i.url);
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+  // verbose: ffmpeg then logs the SDP once the RTSP handshake worked (tells "stalled" from "offline");
+  // it adds a few lines per connection, nothing per frame
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'verbose'];
   if (scheme === 'rtsp' || scheme === 'rtsps') {
     args.push('-rtsp_transport', i.transport ?? 'tcp');
     // ffmpeg ≥ 5: -timeout is the RTSP socket I/O timeout in microseconds (was -stimeout)

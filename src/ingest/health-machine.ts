@@ -13,6 +13,8 @@ export interface Signals {
   lastFrameAt: number | null;
   /** why the last connection attempt ended; cleared when a session opens */
   failure: FailureReason | null;
+  /** the camera answers RTSP (DESCRIBE/SETUP/PLAY) but its last session ended without any media */
+  silentSession: boolean;
   /** statistics of the latest frame */
   meanLuma: number | null;
   stdLuma: number | null;
@@ -64,7 +66,8 @@ export function classify(s: Signals, now: number, th: HealthThresholds): Conditi
   if (!s.connected && s.failure) return c('offline', s.failure.reason, s.failure.message);
   const fresh = s.lastFrameAt !== null && now - s.lastFrameAt <= th.noFrameMs;
   if (!fresh) {
-    if (s.connected) return c('stalled', 'no_frames', '已连接但没有画面 Connected but no frames arrive');
+    if (s.connected || s.silentSession)
+      return c('stalled', 'no_frames', '已连接但没有画面 Connected but no frames arrive');
     return null;
   }
   if (s.meanLuma !== null && s.meanLuma < th.darkLuma)

@@ -15,6 +15,7 @@ const live = (): Signals => ({
   connected: true,
   lastFrameAt: null,
   failure: null,
+  silentSession: false,
   meanLuma: 120,
   stdLuma: 50,
   unchangedSince: null,
@@ -97,6 +98,18 @@ describe('camera health machine', () => {
     expect(r.h.state).toBe('online');
     r.tick(3250); // connected, nothing arrives: 1.5 s without frames + 1.5 s hold
     expect(r.h).toMatchObject({ state: 'stalled', reason: 'no_frames' });
+  });
+
+  it('a camera that answers RTSP but never sends media is stalled, not offline', () => {
+    const r = new Rig();
+    r.online();
+    Object.assign(r.s, { connected: false, failure: null, silentSession: true });
+    r.tick(3250);
+    expect(r.h).toMatchObject({ state: 'stalled', reason: 'no_frames' });
+    r.s.silentSession = false;
+    r.s.failure = { reason: 'connection_refused', message: '拒绝 refused' };
+    r.tick(1750);
+    expect(r.changes).toEqual(['stalled', 'offline']);
   });
 
   it('goes offline with the failure reason, and stays there through retries', () => {
