@@ -116,6 +116,14 @@ describe('安全员 live wall', () => {
     await expect.poll(() => page.locator('#tile-cam2').getAttribute('class')).not.toContain('flagged');
     const id = Number((await card.getAttribute('id'))!.slice('vio-'.length));
     expect(svc.service.services.violations!.byId(id)?.review).toBe('confirmed');
+    // 派单整改: the confirmed violation becomes a hazard in the closed loop (登记).
+    await card.getByRole('button', { name: '派单整改' }).click();
+    await expect.poll(() => card.locator('.notice.ok').textContent()).toMatch(/已派单整改，隐患编号 \d+/);
+    const hazards = (await api(svc, 'safety-a', 'GET', '/api/hazards?enterprise=ent-a')).json.items as {
+      violationId: string | null;
+      state: string;
+    }[];
+    expect(hazards.find((x) => x.violationId === String(id))?.state).toBe('registered');
     await page.screenshot({ path: `${SHOTS}/wall-confirmed.png` });
 
     // Camera health from ingest: both online. A permit works on cam1 (作业中 on its tile); the camera

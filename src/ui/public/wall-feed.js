@@ -160,9 +160,15 @@ function place(v) {
   deps.onOpenCount(openCounts());
 }
 
+const known = new Set(); // violation ids heard of on this page (their evidence may arrive before the card)
+const latest = new Map(); // id -> sequence of the newest request: an older answer never overwrites a newer one
+
 async function refresh(id) {
+  const seq = (latest.get(id) || 0) + 1;
+  latest.set(id, seq);
   try {
-    place(await api(`/api/violations/${id}`));
+    const v = await api(`/api/violations/${id}`);
+    if (latest.get(id) === seq) place(v);
   } catch (e) {
     notice(document.getElementById('feed-notice'), errText(e), 'error');
   }
@@ -172,15 +178,26 @@ export async function startFeed(socket, d) {
   deps = d;
   const feedNotice = document.getElementById('feed-notice');
   for (const type of ['violation.started', 'violation.updated', 'violation.ended', 'violation.reviewed'])
-    socket.on(type, (ev) => refresh(ev.payload.violationId));
+    socket.on(type, (ev) => {
+      known.add(ev.payload.violationId);
+      refresh(ev.payload.violationId);
+    });
   socket.on('evidence.stored', (ev) => {
-    if (ev.payload.violationId && items.has(ev.payload.violationId)) refresh(ev.payload.violationId);
+    if (ev.payload.violationId && known.has(ev.payload.violationId)) refresh(ev.payload.violationId);
   });
-  try {
-    const page = await api('/api/violations?review=pending&limit=30');
-    for (const v of [...page.items].reverse()) await refresh(v.id);
-    if (page.items.length === 0) notice(feedNotice, t('暂无待处理违章', 'No pending violations'));
-  } catch (e) {
-    notice(feedNotice, errText(e), 'error');
-  }
+  // (Re)load the pending list on every socket connect: events missed while disconnected are not replayed.
+  const loadPending = async () => {
+    try {
+      const page = await api('/api/violations?review=pending&limit=30');
+      for (const v of [...page.items].reverse()) {
+        known.add(v.id);
+        await refresh(v.id);
+      }
+      if (page.items.length === 0 && items.size === 0)
+        notice(feedNotice, t('暂无待处理违章', 'No pending violations'));
+    } catch (e) {
+      notice(feedNotice, errText(e), 'error');
+    }
+  };
+  socket.on('connect', loadPending);
 }

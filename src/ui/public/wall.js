@@ -97,24 +97,32 @@ async function start() {
     notice(wallNotice, t('本企业尚未配置摄像头。', 'No cameras are configured for this enterprise.'));
   for (const c of cameras) makeTile(c);
   reorder();
-  // Health now, from ingest; changes then arrive as camera.healthChanged over socket.io.
-  try {
-    for (const c of (await api('/api/cameras')).cameras) {
-      const tile = tiles.get(c.id);
-      if (!tile) continue;
-      tile.health = { state: c.state, reason: c.reason, message: c.message, since: c.since };
-      renderHealth(tile);
+  // Health now, from ingest; changes then arrive as camera.healthChanged over socket.io. Reloaded on
+  // every socket (re)connect, since events missed while disconnected are not replayed.
+  const loadHealth = async () => {
+    try {
+      for (const c of (await api('/api/cameras')).cameras) {
+        const tile = tiles.get(c.id);
+        if (!tile) continue;
+        tile.health = { state: c.state, reason: c.reason, message: c.message, since: c.since };
+        renderHealth(tile);
+      }
+      reorder();
+    } catch (e) {
+      notice(wallNotice, errText(e), 'error');
     }
-    reorder();
-  } catch (e) {
-    notice(wallNotice, errText(e), 'error');
-  }
+  };
+  await loadHealth();
 
   const socket = io({ auth: { token: s.token }, transports: ['websocket'] });
   socket.on('connect_error', (e) =>
     notice(wallNotice, `${t('实时连接失败', 'Live connection failed')}: ${e.message}`, 'error'),
   );
-  socket.on('connect', () => notice(wallNotice, ''));
+  socket.on('connect', () => {
+    notice(wallNotice, '');
+    loadHealth();
+    refreshPermits();
+  });
   socket.on('camera.healthChanged', (ev) => {
     const tile = tiles.get(ev.payload.cameraId);
     if (!tile) return;
@@ -145,9 +153,9 @@ async function start() {
     'permit.started',
     'permit.suspended',
     'permit.resumed',
-    'permit.closed',
-    'permit.approved',
-    'permit.withdrawn',
+    'permit.completed',
+    'permit.revoked',
+    'permit.expired',
   ])
     socket.on(type, refreshPermits);
 }
