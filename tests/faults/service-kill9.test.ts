@@ -41,9 +41,9 @@ describe('service killed with -9 mid-burst', () => {
     const config = writeServeConfig(dir, port, mqttPort);
     svc = await spawnService(config, port);
     const base = svc.base;
-    const [safety, approver, admin, welder] = await Promise.all(
+    const [safety, approver, admin, welder] = (await Promise.all(
       ['safety-a', 'approver-a', 'admin-a', 'welder-a'].map((u) => login(base, u)),
-    );
+    )) as [string, string, string, string];
     expect(
       (await call(base, admin, 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' })).status,
     ).toBe(204);
