@@ -92,7 +92,7 @@ export class IngestService {
   ) {
     this.repo = new HealthRepo(deps.db);
     this.th = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
-    this.metrics = deps.metrics ? createIngestMetrics(deps.metrics.registry) : null;
+    this.metrics = deps.metrics ? createIngestMetrics(deps.metrics.registry, () => this.stats()) : null;
     const now = deps.clock.now();
     for (const info of camerasOf(deps.config))
       this.cams.set(info.id, { info, sup: null, health: initialHealth(now) });

@@ -1,8 +1,29 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { HEALTH_STATES, type HealthState } from './types.ts';
 
+type Stats = () => Record<string, { spawned: number; dropped: number }>;
+
 /** Ingest's Prometheus series, registered on the service's own registry. */
-export function createIngestMetrics(registry: Registry) {
+export function createIngestMetrics(registry: Registry, stats: Stats) {
+  // read from the supervisors' and fan-out's own counters at scrape time (no double bookkeeping)
+  new Gauge({
+    name: 'jianhu_ingest_ffmpeg_starts',
+    help: 'ffmpeg processes started per camera (1 + reconnects)',
+    labelNames: ['camera'] as const,
+    registers: [registry],
+    collect() {
+      for (const [camera, s] of Object.entries(stats())) this.set({ camera }, s.spawned);
+    },
+  });
+  new Gauge({
+    name: 'jianhu_ingest_frames_dropped',
+    help: 'sampled frames dropped because a consumer was still busy (never queued)',
+    labelNames: ['camera'] as const,
+    registers: [registry],
+    collect() {
+      for (const [camera, s] of Object.entries(stats())) this.set({ camera }, s.dropped);
+    },
+  });
   const frames = new Counter({
     name: 'jianhu_ingest_frames_total',
     help: 'sampled frames decoded per camera',
