@@ -98,7 +98,7 @@ export function fireCard(c: FireCardInput): string {
 File \`models/fire-smoke.onnx\`, ${c.res.bytes} bytes, sha256 \`${c.res.sha256}\`.
 Reproduce: \`npm run train:fire-smoke\` (seeded; ${c.minutes.toFixed(1)} min on the shared 2-core machine: features
 ${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.toFixed(0)} s). Measure:
-\`npm run eval -- --dataset ../shared/datasets/fire-smoke-cctv --format yolo --list training/splits/fire-smoke-test.txt\`.
+\`npm run eval -- --dataset ../shared/datasets/fire-smoke-cctv --format yolo --list training/splits/fire-smoke-test.txt --model fire-smoke\`.
 
 ## Model
 ${BACKBONE}

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const HHW = join(ROOT, '../shared/datasets/hard-hat-workers');
+const dir = mkdtempSync(join(tmpdir(), 'jianhu-eval-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function jianhu(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/jianhu.mjs'), 'eval', ...args],
+      { cwd: ROOT, timeout: 50_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('jianhu eval', () => {
+  it('refuses a missing folder or format with exit 2 and a coded message', async () => {
+    const a = await jianhu(['--dataset', join(dir, 'nope'), '--format', 'voc']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('JH_ERR_EVAL_DATASET');
+    const b = await jianhu(['--dataset', dir, '--format', 'coco']);
+    expect(b.code).toBe(2);
+    const c = await jianhu(['--dataset', dir, '--format', 'voc']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('JH_ERR_EVAL_EMPTY');
+  });
+
+  it.skipIf(!existsSync(HHW))(
+    'prints AP, precision/recall and a confusion summary for a labelled VOC list',
+    async () => {
+      const list = join(dir, 'list.txt');
+      writeFileSync(
+        list,
+        ['hard_hat_workers102.jpg', 'hard_hat_workers103.jpg']
+          .map((f) => join(HHW, 'images', 'test', f))
+          .join('\n'),
+      );
+      const r = await jianhu([
+        '--dataset',
+        join(HHW, 'images', 'test'),
+        '--format',
+        'voc',
+        '--list',
+        list,
+        '--model',
+        'ppe-hardhat',
+        '--json',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as {
+        images: number;
+        classes: { label: string; gts: number; ap: number }[];
+      };
+      expect(report.images).toBe(2);
+      const helmet = report.classes.find((c) => c.label === 'helmet');
+      expect(helmet?.gts).toBeGreaterThan(0);
+      expect(helmet?.ap).toBeGreaterThan(0.3);
+    },
+  );
+});
