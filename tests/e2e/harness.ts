@@ -162,22 +162,6 @@ export function lastHealth(svc: E2EService, cameraId: string): string | null {
   return row ? (JSON.parse(row.payload) as { to: string }).to : null;
 }
 
-/** Whether ingest runs inside the service (wired by main.ts); without it, tests publish its events. */
-export const hasIngest = (svc: E2EService): boolean => 'ingest' in svc.service.services;
-
-/** Publishes what ingest would (camera.healthChanged); used only when ingest is not wired in main.ts. */
-export function publishHealth(svc: E2EService, cameraId: string, to: 'online' | 'offline'): void {
-  svc.service.services.bus.publish('camera.healthChanged', 'ent-a', {
-    cameraId,
-    siteId: 'site-a',
-    from: lastHealth(svc, cameraId) as never,
-    to,
-    reason: to === 'online' ? 'frames_ok' : 'connection_lost',
-    message: to === 'online' ? '在线 online' : '离线 offline',
-    since: new Date().toISOString(),
-  });
-}
-
 export async function waitForHealth(
   svc: E2EService,
   cameraId: string,
@@ -192,9 +176,8 @@ export async function waitForHealth(
   }
 }
 
-/** Waits until ingest reports the camera online (streams-sim serves it); see hasIngest. */
+/** Waits until the service's ingest reports the camera online (streams-sim serves it over RTSP). */
 export async function ensureCameraOnline(svc: E2EService, cameraId: string): Promise<void> {
-  if (!hasIngest(svc) && lastHealth(svc, cameraId) !== 'online') publishHealth(svc, cameraId, 'online');
   await waitForHealth(svc, cameraId, (s) => s === 'online');
 }
 
