@@ -35,10 +35,24 @@ export async function createMqttBus(cfg: Config['mqtt'], logger: Logger): Promis
     url = `mqtt://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}`;
     logger.info({ url }, 'embedded MQTT broker listening');
   }
-  const client: MqttClient = await mqtt.connectAsync(url, {
+  // Credentials in an external broker's URL never leave this function (`url` below feeds /healthz).
+  const shownUrl = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+  const client: MqttClient = mqtt.connect(url, {
     clientId: `jianhu-${process.pid}-${Date.now()}`,
     reconnectPeriod: 1000,
   });
+  // A broker that is down must not keep the service (permits, scans, video, audit) from starting:
+  // wait a little for the first connection, then go on; /healthz shows mqtt not ok and the client keeps
+  // retrying every second. Subscriptions and QoS 1 publishes made meanwhile are sent on connect.
+  const first = await new Promise<Error | null>((resolve) => {
+    const timer = setTimeout(() => resolve(new Error('timeout')), 3000);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  if (first)
+    logger.error({ url: shownUrl }, 'MQTT broker unreachable, retrying every 1 s 消息代理不可达，每秒重试');
   const handlers: { filter: string; handler: (topic: string, payload: Buffer) => void }[] = [];
   client.on('message', (topic, payload) => {
     for (const h of handlers) {
@@ -51,7 +65,7 @@ export async function createMqttBus(cfg: Config['mqtt'], logger: Logger): Promis
     }
   });
   client.on('error', (e) => logger.warn({ err: e }, 'mqtt client error'));
-  const brokerUrl = url;
+  const brokerUrl = shownUrl;
   return {
     url: brokerUrl,
     async publish(topic, payload) {
@@ -60,7 +74,11 @@ export async function createMqttBus(cfg: Config['mqtt'], logger: Logger): Promis
     },
     async subscribe(filter, handler) {
       handlers.push({ filter, handler });
-      await client.subscribeAsync(filter, { qos: 1 });
+      if (client.connected) await client.subscribeAsync(filter, { qos: 1 });
+      else
+        client.subscribe(filter, { qos: 1 }, (err) => {
+          if (err) logger.warn({ err, filter }, 'mqtt subscribe failed');
+        });
     },
     connected: () => client.connected,
     async close() {

@@ -14,6 +14,7 @@ import { freePort } from './service-process.ts';
  */
 let t: Awaited<ReturnType<typeof startFullTestService>>;
 let port = 0;
+const BROKER_PW = 'Br0kerSecret9';
 let broker: { server: Server; aedes: Aedes; sockets: Set<Socket> } | null = null;
 
 async function startBroker(): Promise<NonNullable<typeof broker>> {
@@ -39,7 +40,10 @@ async function stopBroker(): Promise<void> {
 beforeAll(async () => {
   port = await freePort();
   broker = await startBroker();
-  t = await startFullTestService({ extra: { mqtt: { embedded: false, url: `mqtt://127.0.0.1:${port}` } } });
+  // credentials in the URL, as a plant broker would want: they must never show on the public /healthz
+  t = await startFullTestService({
+    extra: { mqtt: { embedded: false, url: `mqtt://jianhu:${BROKER_PW}@127.0.0.1:${port}` } },
+  });
   const m = await t.app.inject({
     method: 'POST',
     url: '/api/machines',
@@ -55,6 +59,7 @@ afterAll(async () => {
 
 const health = async () => {
   const res = await t.app.inject({ url: '/healthz' });
+  expect(res.body).not.toContain(BROKER_PW);
   return {
     status: res.statusCode,
     mqtt: (res.json() as { components: Record<string, { ok: boolean }> }).components.mqtt,
@@ -130,6 +135,63 @@ describe('external MQTT broker down and back', () => {
         throw new Error('chip reports over MQTT are not judged after the reconnect');
       await chipReport(true);
       await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+
+  it('a broker down when the service starts: it starts anyway (HTTP, permits), alarms, connects later', async () => {
+    const p2 = await freePort();
+    const started = Date.now();
+    const t2 = await startFullTestService({
+      extra: { mqtt: { embedded: false, url: `mqtt://127.0.0.1:${p2}` } },
+    });
+    try {
+      console.log(`started without its broker in ${Date.now() - started} ms`);
+      const h = await t2.app.inject({ url: '/healthz' });
+      expect(h.statusCode).toBe(503);
+      expect((h.json() as { components: Record<string, { ok: boolean }> }).components.mqtt!.ok).toBe(false);
+      const me = await t2.app.inject({
+        url: '/api/permits',
+        headers: { authorization: await t2.login('safety-a') },
+      });
+      expect(me.statusCode).toBe(200);
+      const m = await t2.app.inject({
+        method: 'POST',
+        url: '/api/machines',
+        headers: { authorization: await t2.login('admin-a') },
+        payload: { id: 'M1', name: 'M1', siteId: 'site-a', lat: 35.49, lon: 112.85 },
+      });
+      expect(m.statusCode).toBe(201);
+      const savedPort = port;
+      port = p2;
+      const late = await startBroker();
+      try {
+        await waitFor(
+          () => t2.service.services.mqtt!.connected(),
+          10_000,
+          () => 'never connected',
+        );
+        expect((await t2.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+        // the subscriptions made while it was down took effect: chip reports are judged
+        const rows = () =>
+          (
+            t2.service.services.db
+              .prepare("SELECT COUNT(*) AS n FROM machine_telemetry WHERE via = 'mqtt'")
+              .get() as { n: number }
+          ).n;
+        const t0 = Date.now();
+        while (rows() === 0) {
+          if (Date.now() - t0 > 8000) throw new Error('no chip report judged after the late connection');
+          await chipReport(true);
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      } finally {
+        for (const s of late.sockets) s.destroy();
+        await new Promise<void>((r) => late.server.close(() => r()));
+        await new Promise<void>((r) => late.aedes.close(() => r()));
+        port = savedPort;
+      }
+    } finally {
+      await t2.close();
     }
   });
 });
