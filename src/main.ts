@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import type { AppServices } from './app-services.ts';
 import type { Config } from './config/schema.ts';
 import { createCoreServices } from './services.ts';
 import { createMqttBus } from './mqtt/mqtt-bus.ts';
@@ -23,6 +24,8 @@ export interface RunningService {
   app: FastifyInstance;
   url: string;
   logger: Logger;
+  /** the running services (e2e tests drive modules and read state through them) */
+  services: AppServices;
   stop(): Promise<void>;
 }
 
@@ -102,7 +105,7 @@ export async function startService(config: Config): Promise<RunningService> {
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const url = `http://${config.server.host}:${port}`;
     logger.info({ url }, 'jianhu started 服务已启动');
-    return { app, url, logger, stop: () => stopAll(started, logger) };
+    return { app, url, logger, services: core, stop: () => stopAll(started, logger) };
   } catch (e) {
     await stopAll(started, logger);
     throw e;

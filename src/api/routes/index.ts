@@ -7,6 +7,9 @@ import { uiRoutes } from '../../ui/ui.routes.ts';
 import { zonesRoutes } from '../../zones/zones.routes.ts';
 import { violationsRoutes } from '../../violations/violations.routes.ts';
 import { rulesRoutes } from '../../violations/rules.routes.ts';
+import { liveRoutes } from '../../live/live.routes.ts';
+import { auditExportRoutes } from '../../ui/audit-export.routes.ts';
+import { workCardRoutes } from '../../ui/work-card.routes.ts';
 import { permitsRoutes } from '../../permits/permits.routes.ts';
 import { certificatesRoutes } from '../../certificates/certificates.routes.ts';
 import { machinesRoutes } from '../../machines/machines.routes.ts';
@@ -28,6 +31,9 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   zonesRoutes,
   violationsRoutes,
   rulesRoutes,
+  liveRoutes,
+  auditExportRoutes,
+  workCardRoutes,
   permitsRoutes,
   certificatesRoutes,
   machinesRoutes,
