@@ -1,10 +1,19 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { HEALTH_STATES, type HealthState } from './types.ts';
 
+const NAMES = [
+  'jianhu_ingest_ffmpeg_starts',
+  'jianhu_ingest_frames_dropped',
+  'jianhu_ingest_frames_total',
+  'jianhu_camera_health_state',
+];
+
 type Stats = () => Record<string, { spawned: number; dropped: number }>;
 
 /** Ingest's Prometheus series, registered on the service's own registry. */
 export function createIngestMetrics(registry: Registry, stats: Stats) {
+  // a second IngestService on the same registry (tests) replaces the first one's series
+  for (const name of NAMES) registry.removeSingleMetric(name);
   // read from the supervisors' and fan-out's own counters at scrape time (no double bookkeeping)
   new Gauge({
     name: 'jianhu_ingest_ffmpeg_starts',
