@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Counter, Gauge } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { AppServices } from '../app-services.ts';
 import { AuthErrors } from '../auth/auth.service.ts';
@@ -93,6 +94,48 @@ export function attachLiveRelay(
     }
   };
   server.on('upgrade', onUpgrade);
+
+  // Prometheus: viewers and running encoders now, bytes sent and chunks dropped for slow viewers.
+  const registers = [services.metrics.registry];
+  const sum = (k: 'viewers' | 'bytesOut' | 'droppedChunks' | 'spawns') =>
+    [...streams.values()].reduce((n, s) => n + s.stats[k], 0);
+  new Gauge({
+    name: 'jianhu_live_viewers',
+    help: 'browser viewers of the live relay',
+    registers,
+    collect() {
+      this.set(sum('viewers'));
+    },
+  });
+  new Gauge({
+    name: 'jianhu_live_encoders',
+    help: 'relay ffmpeg processes running',
+    registers,
+    collect() {
+      this.set([...streams.values()].filter((s) => s.stats.running).length);
+    },
+  });
+  const counters = { bytesOut: 0, droppedChunks: 0, spawns: 0 };
+  for (const [key, name, help] of [
+    ['bytesOut', 'jianhu_live_bytes_sent_total', 'bytes sent to live viewers'],
+    [
+      'droppedChunks',
+      'jianhu_live_dropped_chunks_total',
+      'stream chunks skipped for viewers that fell behind',
+    ],
+    ['spawns', 'jianhu_live_ffmpeg_spawns_total', 'relay ffmpeg starts (first viewer or respawn)'],
+  ] as const) {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = sum(key);
+        if (now > counters[key]) this.inc(now - counters[key]);
+        counters[key] = now;
+      },
+    });
+  }
 
   return {
     stats: () => [...streams.values()].map((s) => ({ ...s.stats })),

@@ -141,6 +141,10 @@ describe('live relay /live/<cameraId>', () => {
     expect(await waitFor(() => after > 16 * 1024, 10_000)).toBe(true);
     expect(a.ws.readyState).toBe(WebSocket.OPEN);
 
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(Number(/^jianhu_live_viewers (\d+)/m.exec(metrics)?.[1])).toBe(2);
+    expect(Number(/^jianhu_live_ffmpeg_spawns_total (\d+)/m.exec(metrics)?.[1])).toBe(2);
+    expect(Number(/^jianhu_live_bytes_sent_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(64 * 1024);
     a.ws.close();
     b.ws.close();
     expect(await waitFor(() => relayPids(clip).length === 0, 8000)).toBe(true);
