@@ -66,6 +66,15 @@ describe('企业管理员 admin', () => {
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(100);
     await page.screenshot({ path: `${SHOTS}/admin-machines.png` });
 
+    // 加锁赋码: register a confined-space entrance lock on the camera.
+    await page.locator('button[data-tab="locks"]').click();
+    const lockForm = page.locator('form.filters');
+    await lockForm.locator('input').nth(0).fill('L1');
+    await lockForm.locator('input').nth(1).fill('2号钢包入口锁');
+    await lockForm.locator('input').nth(2).fill('LK-0001');
+    await lockForm.locator('button[type="submit"]').click();
+    await expect.poll(() => page.locator('tr[data-lock="L1"]').count()).toBe(1);
+
     // zh-CN first, with an English switch that sticks across pages.
     await Promise.all([page.waitForEvent('load'), page.click('#lang-switch')]);
     await expect.poll(() => page.locator('button[data-tab="machines"]').textContent()).toBe('Machines & QR');

@@ -1,17 +1,7 @@
 /* global document, URLSearchParams, location, history */
-import {
-  api,
-  errText,
-  fmtTime,
-  h,
-  notice,
-  requireSession,
-  t,
-  topBar,
-  ROLE_NAMES,
-  session,
-} from './common.js';
+import { api, errText, h, notice, requireSession, t, topBar, session } from './common.js';
 import { closeZoneEditor, openZoneEditor } from './admin-zones.js';
+import { certificatesTab, locksTab, usersTab } from './admin-more.js';
 
 // 企业管理员: cameras (URL test, zone drawing), welding machines and their QR labels, locks,
 // certificates, users and roles — each backed by the module's own API.
@@ -222,83 +212,14 @@ async function machines() {
   );
 }
 
-async function locks() {
-  const list = await api('/api/locks');
-  body().replaceChildren(
-    table(
-      [t('门锁', 'Lock'), t('编码', 'Code'), t('摄像头', 'Camera'), t('状态', 'State')],
-      list.map((l) =>
-        h(
-          'tr',
-          {},
-          h('td', {}, `${l.name} (${l.id})`),
-          h('td', {}, l.code),
-          h('td', {}, l.cameraId),
-          h('td', {}, h('span', { class: 'badge' }, l.state)),
-        ),
-      ),
-    ),
-  );
-}
-
-async function certificates() {
-  const list = await api('/api/certificates');
-  body().replaceChildren(
-    table(
-      [t('人员', 'Person'), t('证号', 'Number'), t('有效期至', 'Expires'), t('状态', 'State')],
-      list.map((c) =>
-        h(
-          'tr',
-          {},
-          h('td', {}, `#${c.userId}`),
-          h('td', {}, `${c.number}（${c.category}）`),
-          h('td', {}, fmtTime(c.expiresAt)),
-          h('td', {}, c.revoked ? t('已注销', 'Revoked') : t('有效', 'Valid')),
-        ),
-      ),
-    ),
-  );
-}
-
-async function users() {
-  const me = s.user;
-  const role = ROLE_NAMES[me.role];
-  body().replaceChildren(
-    h(
-      'div',
-      { class: 'card' },
-      h(
-        'p',
-        {},
-        `${t('当前用户', 'Signed in as')}: ${me.displayName}（${me.username}，${t(role[0], role[1])}）`,
-      ),
-      h(
-        'p',
-        { class: 'muted' },
-        t(
-          '用户与角色在配置文件 users 段维护（启动时同步，密码以 argon2 哈希或环境变量提供）；服务尚未提供用户管理接口。',
-          'Users and roles are kept in the config file (users section, synced at start; passwords as argon2 hashes or environment variables); the service has no user-management API yet.',
-        ),
-      ),
-      h(
-        'table',
-        { class: 'data' },
-        h(
-          'tbody',
-          {},
-          Object.entries(ROLE_NAMES).map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', {}, t(v[0], v[1])))),
-        ),
-      ),
-    ),
-  );
-}
+const ctx = { body, guarded, table, user: () => s.user };
 
 const TABS = {
   cameras: ['摄像头', 'Cameras', cameras],
   machines: ['焊机与二维码', 'Machines & QR', machines],
-  locks: ['门锁', 'Locks', locks],
-  certificates: ['特种作业证', 'Certificates', certificates],
-  users: ['用户与角色', 'Users & roles', users],
+  locks: ['门锁', 'Locks', () => locksTab(ctx)],
+  certificates: ['特种作业证', 'Certificates', () => certificatesTab(ctx)],
+  users: ['用户与角色', 'Users & roles', () => usersTab(ctx)],
 };
 
 function show(tab) {
