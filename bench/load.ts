@@ -10,7 +10,6 @@
  * service's own work, not the models'.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +24,15 @@ import {
   stopProcess,
   writeServeConfig,
 } from '../tests/faults/service-process.ts';
-import { startChips, startDashboards, startScanLoad, type Window } from './load-generators.ts';
+import {
+  children,
+  pct,
+  startChips,
+  startDashboards,
+  startScanLoad,
+  ticks,
+  type Window,
+} from './load-generators.ts';
 
 const { values } = parseArgs({
   options: {
@@ -139,25 +146,6 @@ await must('guardian-a', 'POST', `/api/permits/${permit.id}/gas-tests`, {
 const key = Buffer.from(readFileSync(join(dir, 'secrets', 'machine-qr.key'), 'utf8').trim(), 'base64');
 const qr = signQr(key, { machineId: 'M1', version: 1, iat: Math.floor(Date.now() / 1000) });
 
-// process accounting from /proc (CLK_TCK is 100 on Linux)
-const ticks = (p: number) => {
-  try {
-    const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-};
-const children = (p: number) => {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(p)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-};
 const rssMb = () =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const db = new Database(join(dir, 'jianhu.db'), { readonly: true });
@@ -202,12 +190,6 @@ const hazards = (async () => {
   }
 })();
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length
-    ? Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! * 10) / 10
-    : null;
-};
 const series: Record<string, unknown>[] = [];
 const start = performance.now();
 let lastT = start;
@@ -249,7 +231,7 @@ const sample = async () => {
 };
 lastFf = children(pid).reduce((a, p) => a + ticks(p), 0);
 const sampler = setInterval(() => void sample(), 10_000);
-await scanDone;
+await Promise.all([scanDone, new Promise((r) => setTimeout(r, seconds * 1000))]);
 stopping = true;
 await hazards;
 clearInterval(sampler);
