@@ -36,6 +36,7 @@ let svc: RunningService;
 let dir: string;
 let show: SlideshowClip;
 let decoder: ChildProcess | undefined;
+let socket: Socket | undefined;
 
 function vocHeads(image: string): Detection[] {
   const xml = readFileSync(join(DS, 'annotations', image.replace('.jpg', '.xml')), 'utf8');
@@ -119,7 +120,7 @@ beforeAll(async () => {
   );
   sim = await startSim({ cameras: ['cam-e2e'], sources: [{ kind: 'clip', path: show.path }] });
   const input = testConfigInput(dir, {
-    server: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
+    server: { host: '127.0.0.1', port: 0, logLevel: (process.env.JH_LOG as 'info') ?? 'warn' },
     mqtt: { embedded: true, host: '127.0.0.1', port: 0 },
     evidence: { segmentSeconds: 1, preSeconds: 3, postSeconds: 3 },
     sites: [
@@ -135,8 +136,21 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   decoder?.kill('SIGKILL');
-  await svc?.stop();
-  await sim?.stop();
+  socket?.close(); // an open websocket would hold the HTTP server's close
+  const timed = async (what: string, p: Promise<unknown> | undefined) => {
+    const t = Date.now();
+    const tick = setInterval(
+      () => console.error(`${what} still stopping after ${Date.now() - t} ms`),
+      10_000,
+    );
+    await p;
+    clearInterval(tick);
+  };
+  // startService closes HTTP before socket.io: a websocket still open (client close in flight) can
+  // hold app.close() (seen intermittently), so end every connection first.
+  svc?.app.server.closeAllConnections();
+  await timed('service', svc?.stop());
+  await timed('streams-sim', sim?.stop());
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -148,21 +162,22 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
       body: JSON.stringify({ username: 'safety-a', password: TEST_PASSWORD }),
     });
     const token = ((await login.json()) as { token: string }).token;
-    const socket: Socket = connect(svc.url, {
+    const sock = connect(svc.url, {
       auth: { token },
       transports: ['websocket'],
       reconnection: false,
     });
+    socket = sock;
     await new Promise<void>((res, rej) => {
-      socket.once('connect', () => res());
-      socket.once('connect_error', rej);
+      sock.once('connect', () => res());
+      sock.once('connect_error', rej);
     });
     type Ev = { payload: { violationId: number; cameraId: string; type: string; startedAt: string } };
     const started = new Promise<Ev>((res) =>
-      socket.on('violation.started', (e: Ev) => e.payload.type === 'no_helmet' && res(e)),
+      sock.on('violation.started', (e: Ev) => e.payload.type === 'no_helmet' && res(e)),
     );
     const ended = new Promise<Ev>((res) =>
-      socket.on('violation.ended', (e: Ev) => e.payload.type === 'no_helmet' && res(e)),
+      sock.on('violation.ended', (e: Ev) => e.payload.type === 'no_helmet' && res(e)),
     );
 
     const refs = [await rendered(0), await rendered(1)];
@@ -186,7 +201,6 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
     const detect = async (rgb: Buffer): Promise<Detection[]> => {
       if (detector) return detector.detect({ width: W, height: H, data: rgb });
       const which = diff(rgb, refs[0]!) <= diff(rgb, refs[1]!) ? 0 : 1;
-      console.log('diffs', diff(rgb, refs[0]!), diff(rgb, refs[1]!), refs[0]!.length, rgb.length);
       return gt[which]!.flatMap((h) => {
         const hw = h.box[2] - h.box[0];
         const person: Box = [
@@ -219,7 +233,9 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
     ]);
     let buf = Buffer.alloc(0);
     let busy = false;
-    let firstBareAt = 0;
+    // start of the current run of bare-head frames (the stream may join mid-slideshow)
+    let bareSince = 0;
+    let bareSinceAtRaise = 0;
     decoder.stdout!.on('data', (c: Buffer) => {
       buf = Buffer.concat([buf, c]);
       while (buf.length >= W * H * 3) {
@@ -230,13 +246,9 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
         const ts = Date.now();
         void detect(rgb)
           .then((detections) => {
-            if (!firstBareAt && detections.some((d) => d.label === 'head')) firstBareAt = ts;
-            console.log(
-              'frame',
-              ts,
-              detections.map((d) => d.label).join(','),
-              JSON.stringify(pipeline.stats),
-            );
+            const bare = detections.some((d) => d.label === 'head');
+            if (!bare) bareSince = 0;
+            else if (!bareSince) bareSince = ts;
             pipeline.process({
               cameraId: 'cam-e2e',
               frameTs: ts,
@@ -248,11 +260,12 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
       }
     });
 
-    const s = await started;
+    const s = await started.then((e) => ((bareSinceAtRaise = bareSince), e));
     const raisedAt = Date.now();
     expect(s.payload.cameraId).toBe('cam-e2e');
     // inertia (4 of 6 frames) + dwell 3 s + track confirmation, plus decode jitter
-    expect(raisedAt - firstBareAt).toBeLessThan(6000);
+    expect(bareSinceAtRaise).toBeGreaterThan(0);
+    expect(raisedAt - bareSinceAtRaise).toBeLessThan(6000);
     const e = await ended;
     expect(e.payload.violationId).toBe(s.payload.violationId);
     decoder.kill('SIGKILL');
@@ -291,6 +304,6 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
         expect(dur).toBeGreaterThan(4);
       }
     }
-    socket.close();
+    sock.close();
   }, 90_000);
 });
