@@ -106,6 +106,8 @@ for (let i = 0; i < n; i++) {
     ts += 500;
     pipeline.process({ cameraId: 'cam-a1', frameTs: ts, detections: [] });
   }
+  // frame time (synthetic) jumps past the cooldown, else the same spot counts as the same person
+  ts += 121_000;
 }
 await pipeline.idle();
 
