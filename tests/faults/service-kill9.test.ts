@@ -125,10 +125,12 @@ describe('service killed with -9 mid-burst', () => {
       }
     };
     const telemetry = async () => {
-      while (!stop) {
+      // power toggles on every report: the service stores every change at once (steady reports are
+      // sampled every 10 s by design), so each acknowledged report must be a row
+      for (let k = 0; !stop; k++) {
         const r = await call(base, admin, 'POST', '/api/machines/M2/telemetry', {
-          powered: true,
-          currentA: 80,
+          powered: k % 2 === 0,
+          currentA: k % 2 === 0 ? 80 : 0,
         });
         if (r.status === 200) acked.telemetry++;
       }
