@@ -85,9 +85,25 @@ export function attachRealtime(
     (io.to(rooms) as unknown as { emit(name: string, e: DomainEvent): void }).emit(event.type, event);
   });
 
+  // A session signed out or expired after the handshake must stop hearing events: every 5 s each
+  // socket's token is checked again (one indexed lookup) and the socket is dropped when it is no longer
+  // valid (tests/security/realtime-auth.test.ts).
+  const recheck = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      try {
+        services.auth.authenticate(typeof token === 'string' ? token : undefined);
+      } catch {
+        socket.disconnect(true);
+      }
+    }
+  }, 5000);
+  recheck.unref();
+
   return {
     io,
     close: async () => {
+      clearInterval(recheck);
       unsubscribe();
       io.disconnectSockets(true);
       // io.close() would also close the HTTP server, which fastify owns.
