@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Counter, Gauge } from 'prom-client';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServices } from '../app-services.ts';
 import { AuthErrors } from '../auth/auth.service.ts';
 import { roleHas } from '../auth/permissions.ts';
@@ -69,6 +69,20 @@ export function attachLiveRelay(
   const encode = opts.encode ?? DEFAULT_LIVE_ENCODE;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const streams = new Map<string, CameraStream>();
+  // The session each viewer came with: a viewer whose session is signed out or expires is closed
+  // within 5 s instead of watching on (tests/security/live-relay-auth.test.ts).
+  const viewers = new Map<WebSocket, string | undefined>();
+  const recheck = setInterval(() => {
+    for (const [ws, token] of viewers) {
+      try {
+        services.auth.authenticate(token);
+      } catch {
+        viewers.delete(ws);
+        ws.close(4401, 'session ended');
+      }
+    }
+  }, 5000);
+  recheck.unref();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const cameraId = cameraIdFromPath(req.url);
@@ -80,7 +94,10 @@ export function attachLiveRelay(
       const cam = resolve(cameraId);
       const scope = scopeFor(principal, (r) => services.tenancy.enterpriseIdsInRegion(r));
       if (!cam || !cam.enabled || !scope.can(cam.enterpriseId)) throw TenancyErrors.notVisible({ cameraId });
+      const token = tokenOf(req);
       wss.handleUpgrade(req, socket, head, (ws) => {
+        viewers.set(ws, token);
+        ws.once('close', () => viewers.delete(ws));
         let stream = streams.get(cameraId);
         if (!stream) {
           stream = new CameraStream(cameraId, cam.url, encode, services.logger, opts.ffmpegPath);
@@ -140,6 +157,7 @@ export function attachLiveRelay(
   return {
     stats: () => [...streams.values()].map((s) => ({ ...s.stats })),
     close: () => {
+      clearInterval(recheck);
       server.off('upgrade', onUpgrade);
       for (const s of streams.values()) s.close();
       streams.clear();
