@@ -24,6 +24,8 @@ export async function buildApp(services: AppServices, opts: BuildOptions = {}): 
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
     return503OnClosing: true,
+    // On stop, idle keep-alive connections are closed instead of holding the process open.
+    forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);

@@ -94,13 +94,15 @@ export async function startService(config: Config): Promise<RunningService> {
 
     core.detect?.attach(ingest); // frames in (drop-not-queue: latest-frame slot per consumer)
     const app = await buildApp(core);
+    // Registered before its upgrades so that, in reverse, socket.io and the video relay let go of their
+    // long-lived connections before the HTTP server waits for open connections to end.
+    started.push({ name: 'http', stop: () => app.close() });
     const realtime = attachRealtime(app.server, core);
     started.push({ name: 'realtime', stop: () => realtime.close() });
     // Browser video relay on /live/<cameraId> (plain ws upgrades; /socket.io/ stays socket.io's).
     const live = attachLiveRelay(app.server, core);
     started.push({ name: 'live-relay', stop: () => live.close() });
     await app.listen({ host: config.server.host, port: config.server.port });
-    started.push({ name: 'http', stop: () => app.close() });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const url = `http://${config.server.host}:${port}`;
