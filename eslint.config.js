@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'var/', 'test-results/', 'src/ui/public/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'var/', 'test-results/', '.tmp/', 'src/ui/public/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,12 +10,12 @@ import type { Metrics } from './observability/metrics.ts';
 import type { DetectService } from './detect/detect.service.ts';
 import type { AuditModule } from './audit/module.ts';
 import type { MqttBus } from './mqtt/mqtt-bus.ts';
-import type { PermitsModule } from './permits/module.ts';
-import type { IngestService } from './ingest/ingest.service.ts';
 import type { ZonesService } from './zones/zones.service.ts';
 import type { ViolationsService } from './violations/violations.service.ts';
 import type { EvidenceService } from './evidence/evidence.service.ts';
 import type { ViolationPipeline } from './violations/pipeline.ts';
+import type { PermitsModule } from './permits/module.ts';
+import type { IngestService } from './ingest/ingest.service.ts';
 
 /**
  * What the HTTP layer may use. Built once by the composition root (src/main.ts, or tests through
@@ -39,13 +39,13 @@ export interface AppServices {
   audit?: AuditModule;
   /** Set by the composition root once the broker connection is up (absent in inject-only tests). */
   mqtt?: MqttBus;
-  /** Permits, certificates, 一机一码 machines and scan, chips, 加锁赋码 locks (src/permits/module.ts). */
-  permits?: PermitsModule;
   /** Camera zones, violations, evidence and the live tracker → rules pipeline (src/violations/module.ts). */
   zones?: ZonesService;
   violations?: ViolationsService;
   evidence?: EvidenceService;
   violationPipeline?: ViolationPipeline;
+  /** Permits, certificates, 一机一码 machines and scan, chips, 加锁赋码 locks (src/permits/module.ts). */
+  permits?: PermitsModule;
   /** Camera ingest (ffmpeg per camera), frames for detection, camera health (src/ingest/ingest.service.ts). */
   ingest?: IngestService;
 }

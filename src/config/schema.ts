@@ -3,9 +3,9 @@ import { DetectConfigSchema } from '../detect/config.schema.ts';
 import { RulesConfigSchema } from '../rules/config.schema.ts';
 import { EvidenceConfigSchema } from '../evidence/config.schema.ts';
 import { IngestConfigSchema } from '../ingest/config.schema.ts';
-import { PermitsConfigSchema } from '../permits/config.schema.ts';
 import { AuditConfigSchema } from '../audit/config.schema.ts';
 import { ReportsConfigSchema } from '../reports/config.schema.ts';
+import { PermitsConfigSchema } from '../permits/config.schema.ts';
 
 /**
  * The one configuration schema. Every object rejects unknown keys (Frigate's extra="forbid"); the
@@ -168,10 +168,10 @@ export const ConfigSchema = Type.Object(
     ingest: IngestConfigSchema,
     detect: DetectConfigSchema,
     rules: RulesConfigSchema,
-    permits: PermitsConfigSchema,
     evidence: EvidenceConfigSchema,
     audit: AuditConfigSchema,
     reports: ReportsConfigSchema,
+    permits: PermitsConfigSchema,
   },
   strict,
 );

@@ -1,6 +1,10 @@
 import type { HealthState } from '../ingest/types.ts';
 import type { HazardEventMap } from '../hazards/hazard.events.ts';
-import type { EvidenceStoredPayload, ViolationEventPayload, ZonesChangedPayload } from '../violations/events.ts';
+import type {
+  EvidenceStoredPayload,
+  ViolationEventPayload,
+  ZonesChangedPayload,
+} from '../violations/events.ts';
 import type {
   GasTestedPayload,
   LockPayload,
