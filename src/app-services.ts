@@ -5,6 +5,7 @@ import type { Logger } from './shared/logger.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { AuthService } from './auth/auth.service.ts';
 import type { UsersRepo } from './auth/users.repo.ts';
+import type { UserAdminService } from './auth/user-admin.service.ts';
 import type { TenancyRepo } from './tenancy/tenancy.repo.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { DetectService } from './detect/detect.service.ts';
@@ -29,6 +30,7 @@ export interface AppServices {
   bus: EventBus;
   auth: AuthService;
   users: UsersRepo;
+  userAdmin: UserAdminService;
   tenancy: TenancyRepo;
   metrics: Metrics;
   /** Components reporting liveness to /healthz (ingest, broker, detectors...). */

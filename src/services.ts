@@ -7,6 +7,7 @@ import { EventBus } from './events/event-bus.ts';
 import { UsersRepo } from './auth/users.repo.ts';
 import { SessionsRepo } from './auth/sessions.repo.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { UserAdminService } from './auth/user-admin.service.ts';
 import { TenancyRepo } from './tenancy/tenancy.repo.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
@@ -34,7 +35,8 @@ export async function createCoreServices(
   const tenancy = new TenancyRepo(db);
   tenancy.syncFromConfig(config);
   const users = new UsersRepo(db);
-  const auth = new AuthService(users, new SessionsRepo(db), clock, config.server.sessionTtlHours * 3600_000);
+  const sessions = new SessionsRepo(db);
+  const auth = new AuthService(users, sessions, clock, config.server.sessionTtlHours * 3600_000);
   await auth.syncUsers(config.users, opts.env ?? process.env);
   const bus = new EventBus(new OutboxRepo(db), clock);
   return {
@@ -45,6 +47,7 @@ export async function createCoreServices(
     bus,
     auth,
     users,
+    userAdmin: new UserAdminService(users, sessions, bus),
     tenancy,
     metrics: createMetrics(),
     health: new Map(),

@@ -70,6 +70,43 @@ export class UsersRepo {
     return this.findForLogin(username)?.principal;
   }
 
+  /** Users of the given enterprises, disabled ones included (for the admin screen). */
+  listForAdmin(enterpriseIds: string[]): (Principal & { disabled: boolean })[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM users WHERE enterprise_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+      .all(JSON.stringify(enterpriseIds)) as UserRow[];
+    return rows.map((r) => ({ ...toPrincipal(r), disabled: r.disabled === 1 }));
+  }
+
+  /** Any user by id, disabled or not, with its flag. */
+  findAny(id: number): (Principal & { disabled: boolean }) | undefined {
+    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return r ? { ...toPrincipal(r), disabled: r.disabled === 1 } : undefined;
+  }
+
+  exists(username: string): boolean {
+    return this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+  }
+
+  update(
+    id: number,
+    patch: { displayName?: string; role?: Role; passwordHash?: string; disabled?: boolean },
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE users SET display_name = COALESCE(@displayName, display_name), role = COALESCE(@role, role),
+           password_hash = COALESCE(@passwordHash, password_hash), disabled = COALESCE(@disabled, disabled)
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        displayName: patch.displayName ?? null,
+        role: patch.role ?? null,
+        passwordHash: patch.passwordHash ?? null,
+        disabled: patch.disabled === undefined ? null : patch.disabled ? 1 : 0,
+      });
+  }
+
   list(enterpriseIds: string[] | 'all'): Principal[] {
     const rows =
       enterpriseIds === 'all'

@@ -21,6 +21,9 @@ import type {
  */
 export interface DomainEventMap {
   'user.loggedIn': { userId: number; username: string };
+  /** Account changes by an enterprise admin (who changed what; never the password itself). */
+  'user.created': { userId: number; username: string; role: string; by: string };
+  'user.updated': { userId: number; changes: string[]; by: string };
   'config.applied': { sites: number; cameras: number };
   // closed loop 隐患 (src/hazards/hazard.events.ts)
   'hazard.registered': HazardEventMap['hazard.registered'];

@@ -75,6 +75,21 @@ describe('企业管理员 admin', () => {
     await lockForm.locator('button[type="submit"]').click();
     await expect.poll(() => page.locator('tr[data-lock="L1"]').count()).toBe(1);
 
+    // 用户与角色: create a welder, then disable the account.
+    await page.locator('button[data-tab="users"]').click();
+    const userForm = page.locator('form.filters');
+    await userForm.locator('input').nth(0).fill('welder-new');
+    await userForm.locator('input').nth(1).fill('新来的焊工');
+    await userForm.locator('input[type="password"]').fill('welder-pass-1');
+    await userForm.locator('button[type="submit"]').click();
+    const userRow = page.locator('tr[data-user="welder-new"]');
+    await expect.poll(() => userRow.count()).toBe(1);
+    await userRow.locator('button').click();
+    await expect
+      .poll(() => page.locator('tr[data-user="welder-new"] td').nth(3).textContent())
+      .toBe('已停用');
+    await page.screenshot({ path: `${SHOTS}/admin-users.png` });
+
     // zh-CN first, with an English switch that sticks across pages.
     await Promise.all([page.waitForEvent('load'), page.click('#lang-switch')]);
     await expect.poll(() => page.locator('button[data-tab="machines"]').textContent()).toBe('Machines & QR');

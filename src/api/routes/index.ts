@@ -3,6 +3,7 @@ import type { AppServices } from '../../app-services.ts';
 import { authRoutes } from './auth.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { enterpriseRoutes } from './enterprises.routes.ts';
+import { usersRoutes } from './users.routes.ts';
 import { uiRoutes } from '../../ui/ui.routes.ts';
 import { zonesRoutes } from '../../zones/zones.routes.ts';
 import { violationsRoutes } from '../../violations/violations.routes.ts';
@@ -27,6 +28,7 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   systemRoutes,
   authRoutes,
   enterpriseRoutes,
+  usersRoutes,
   uiRoutes,
   zonesRoutes,
   violationsRoutes,

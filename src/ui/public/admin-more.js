@@ -105,31 +105,74 @@ export async function certificatesTab(ctx) {
 
 export async function usersTab(ctx) {
   const me = ctx.user();
-  const role = ROLE_NAMES[me.role];
-  ctx.body().replaceChildren(
+  const list = await api('/api/users');
+  const roles = Object.entries(ROLE_NAMES).filter(([k]) => k !== 'regulator');
+  const roleSelect = (value, attrs = {}) =>
     h(
-      'div',
-      { class: 'card' },
-      h(
-        'p',
-        {},
-        `${t('当前用户', 'Signed in as')}: ${me.displayName}（${me.username}，${t(role[0], role[1])}）`,
+      'select',
+      attrs,
+      roles.map(([k, v]) => h('option', { value: k, selected: k === value }, t(v[0], v[1]))),
+    );
+  const patch = (id, body) =>
+    ctx.guarded(async () => {
+      await api(`/api/users/${id}`, { method: 'PATCH', body });
+      await usersTab(ctx);
+    });
+  const fields = {
+    username: ['账号', 'Username', h('input', { required: true, pattern: '[A-Za-z0-9_.\\-]{2,64}' })],
+    displayName: ['姓名', 'Name', h('input', { required: true })],
+    role: ['角色', 'Role', roleSelect('welder')],
+    password: [
+      '初始密码',
+      'Initial password',
+      h('input', { type: 'password', required: true, minlength: 8 }),
+    ],
+  };
+  ctx.body().replaceChildren(
+    form(fields, t('新建用户', 'Create user'), (v) =>
+      ctx.guarded(async () => {
+        await api('/api/users', { method: 'POST', body: v });
+        await usersTab(ctx);
+      }),
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      t(
+        '配置文件 users 段中的用户在每次启动时按配置同步；停用或改密码会立即使其所有登录失效。监管用户在配置文件中维护。',
+        'Users listed in the config file are re-synced from it at every start; disabling or a new password signs the user out everywhere. Regulators are kept in the config file.',
       ),
-      h(
-        'p',
-        { class: 'muted' },
-        t(
-          '用户与角色在配置文件 users 段维护（启动时同步，密码以 argon2 哈希或环境变量提供）；服务尚未提供用户管理接口。',
-          'Users and roles are kept in the config file (users section, synced at start; passwords as argon2 hashes or environment variables); the service has no user-management API yet.',
-        ),
-      ),
-      h(
-        'table',
-        { class: 'data' },
+    ),
+    ctx.table(
+      [t('账号', 'Username'), t('姓名', 'Name'), t('角色', 'Role'), t('状态', 'State'), t('操作', 'Actions')],
+      list.map((u) =>
         h(
-          'tbody',
-          {},
-          Object.entries(ROLE_NAMES).map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', {}, t(v[0], v[1])))),
+          'tr',
+          { 'data-user': u.username },
+          h('td', {}, u.username),
+          h('td', {}, u.displayName),
+          h(
+            'td',
+            {},
+            u.userId === me.userId
+              ? t(ROLE_NAMES[u.role][0], ROLE_NAMES[u.role][1])
+              : roleSelect(u.role, { onchange: (ev) => patch(u.userId, { role: ev.target.value }) }),
+          ),
+          h('td', {}, u.disabled ? t('已停用', 'Disabled') : t('启用', 'Active')),
+          h(
+            'td',
+            {},
+            u.userId === me.userId
+              ? ''
+              : h(
+                  'button',
+                  {
+                    class: u.disabled ? '' : 'danger',
+                    onclick: () => patch(u.userId, { disabled: !u.disabled }),
+                  },
+                  u.disabled ? t('启用', 'Enable') : t('停用', 'Disable'),
+                ),
+          ),
         ),
       ),
     ),
