@@ -42,7 +42,8 @@ ${BACKBONE}
 - Training samples: ${c.res.trainSamples.images} images (hard-hat-workers photos + 2 augmented copies each: crop/zoom-out,
   flip, brightness 0.45–1.4, contrast, saturation/greyscale, channel gains, noise, low-resolution, blur, JPEG 20–85),
   ${c.res.trainSamples.cells} grid cells (${c.res.trainSamples.positives} positive; negatives sampled per level plus
-  up to 40 per image where COCO sees a person: hard negatives).
+  up to 40 per image where COCO sees a person: hard negatives). Sampled background cells weigh 1 / their
+  sampling rate in the objectness loss (importance weighting), so scores reflect the true share of background.
 
 ## Thresholds (chosen on the validation splits, best F1 per class)
 ${Object.entries(c.thresholds)

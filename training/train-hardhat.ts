@@ -52,6 +52,8 @@ const res = await trainYoloxHead({
   hidden: 48,
   epochs: Number(process.env.JH_EPOCHS ?? 10),
   negWeight: 1,
+  // train against the true share of background cells (sampled negatives weighted 1 / rate)
+  importanceWeights: true,
   seed: 20261122,
   log,
 });
