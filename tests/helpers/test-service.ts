@@ -75,26 +75,13 @@ export async function startTestService(
   const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
   const app = await buildApp(services, { logRequests: false });
   await app.ready();
-  const tokens = new Map<string, string>();
   return {
     dir,
     config,
     services,
     app,
     clock,
-    async login(username) {
-      const cached = tokens.get(username);
-      if (cached) return cached;
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username, password: TEST_PASSWORD },
-      });
-      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
-      const header = `Bearer ${(res.json() as { token: string }).token}`;
-      tokens.set(username, header);
-      return header;
-    },
+    login: signInWith(app),
     async close() {
       await app.close();
       services.close();
@@ -114,28 +101,33 @@ export async function startFullTestService(opts: { extra?: Record<string, unknow
   const config = validateConfig(input);
   const service = await startService(config);
   const app = service.app;
-  const tokens = new Map<string, string>();
   return {
     dir,
     config,
     service,
     app,
-    async login(username: string): Promise<string> {
-      const cached = tokens.get(username);
-      if (cached) return cached;
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username, password: TEST_PASSWORD },
-      });
-      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
-      const header = `Bearer ${(res.json() as { token: string }).token}`;
-      tokens.set(username, header);
-      return header;
-    },
+    login: signInWith(app),
     async close() {
       await service.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Signs test users in through the real login route, once each (the route is rate-limited). */
+function signInWith(app: FastifyInstance): (username: string) => Promise<string> {
+  const tokens = new Map<string, string>();
+  return async (username) => {
+    const cached = tokens.get(username);
+    if (cached) return cached;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password: TEST_PASSWORD },
+    });
+    if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
+    const header = `Bearer ${(res.json() as { token: string }).token}`;
+    tokens.set(username, header);
+    return header;
   };
 }
