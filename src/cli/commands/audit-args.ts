@@ -4,6 +4,15 @@ import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts
 import type { Db } from '../../store/db.ts';
 import { formatConfigError } from './config-check.ts';
 
+/** The options both audit commands take: where the store is, and which range of the chain. */
+export const STORE_AND_RANGE_OPTIONS = {
+  db: { type: 'string' },
+  'data-dir': { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
 /** Where the audit commands find the store: --db/--data-dir, else the config file's, else defaults. */
 export function storeLocation(values: {
   config?: string;

@@ -5,7 +5,7 @@ import Value from 'typebox/value';
 import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { Command } from '../commands.ts';
-import { openExisting, storeLocation } from './audit-args.ts';
+import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-args.ts';
 
 const USAGE = `usage: jianhu audit export --out DIR [--from SEQ|ISO] [--to SEQ|ISO] [--enterprise ID]
                            [--db FILE --data-dir DIR | --config FILE]\n`;
@@ -19,13 +19,9 @@ export const auditExportCommand: Command = {
         args,
         strict: true,
         options: {
+          ...STORE_AND_RANGE_OPTIONS,
           out: { type: 'string', short: 'o' },
-          from: { type: 'string' },
-          to: { type: 'string' },
           enterprise: { type: 'string' },
-          db: { type: 'string' },
-          'data-dir': { type: 'string' },
-          config: { type: 'string', short: 'c' },
         },
       }));
     } catch (e) {

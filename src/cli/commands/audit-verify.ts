@@ -5,7 +5,7 @@ import { verifyBundle } from '../../audit/bundle.ts';
 import { verifyStore } from '../../audit/store-source.ts';
 import { describeProblem, type VerifyReport } from '../../audit/verify.ts';
 import type { Command } from '../commands.ts';
-import { openExisting, storeLocation } from './audit-args.ts';
+import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-args.ts';
 
 const USAGE = `usage: jianhu audit verify [--bundle DIR | --db FILE --data-dir DIR | --config FILE]
                            [--from SEQ|ISO] [--to SEQ|ISO] [--key PUBKEY.pem] [--key-id ID] [--json]
@@ -20,12 +20,8 @@ export const auditVerifyCommand: Command = {
         args,
         strict: true,
         options: {
+          ...STORE_AND_RANGE_OPTIONS,
           bundle: { type: 'string' },
-          db: { type: 'string' },
-          'data-dir': { type: 'string' },
-          config: { type: 'string', short: 'c' },
-          from: { type: 'string' },
-          to: { type: 'string' },
           key: { type: 'string' },
           'key-id': { type: 'string' },
           json: { type: 'boolean' },
