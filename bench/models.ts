@@ -1,8 +1,14 @@
 /**
  * `npm run bench:models`: milliseconds per frame (hard hat, fire/smoke: whole frame) and per person
  * crop (vest) for the project's own models, one onnxruntime thread, on a real dataset image.
+ * Then the default pipeline's whole-frame stage (YOLOX-Nano + hard hat + fire/smoke) on a 640×360
+ * factory-clip frame, each model alone vs merged on one backbone pass (detect.shareBackbone), in
+ * alternating rounds so both see the same machine; prints both and their ratio, then one JSON line.
  * Prints numbers; asserts nothing. Run on an idle machine for budget figures.
  */
+import { existsSync } from 'node:fs';
+import { DetectionPipeline } from '../src/detect/pipeline.ts';
+import { clipFrameRgb } from '../tests/helpers/clip-frame.ts';
 import { join } from 'node:path';
 import { readImageRgb } from '../src/detect/image-file.ts';
 import { findModel, loadManifest, PROJECT_ROOT } from '../src/detect/manifest.ts';
@@ -54,3 +60,45 @@ await time('ppe-vest per person (crop + model)', () =>
   vest.detect(image, [{ label: 'person', score: 0.9, box: [100, 50, 200, 300] }]),
 );
 await vest.close();
+
+const CLIP = join(PROJECT_ROOT, '..', 'shared', 'clips', 'press-shop-cctv.mp4');
+if (existsSync(CLIP)) {
+  const frame = clipFrameRgb(CLIP, 30);
+  const models = ['yolox-nano-coco', 'ppe-hardhat', 'fire-smoke'];
+  const opts = { models, modelsDir: '../shared/models', threads: 1 };
+  const shared = await DetectionPipeline.create(opts);
+  const alone = await DetectionPipeline.create({ ...opts, shareBackbone: false });
+  const perFrame = async (p: DetectionPipeline, n: number): Promise<number> => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await p.detect(frame);
+    return (performance.now() - t0) / n;
+  };
+  await perFrame(shared, 3);
+  await perFrame(alone, 3);
+  const rounds: { alone: number; shared: number }[] = [];
+  for (let r = 0; r < 3; r++)
+    rounds.push({
+      alone: +(await perFrame(alone, N)).toFixed(2),
+      shared: +(await perFrame(shared, N)).toFixed(2),
+    });
+  await shared.close();
+  await alone.close();
+  const mean = (k: 'alone' | 'shared') => rounds.reduce((a, x) => a + x[k], 0) / rounds.length;
+  console.log(`default whole-frame stage (${models.join(' + ')}) on a 640x360 frame, 1 thread:`);
+  console.log(`  each model alone           ${mean('alone').toFixed(1)} ms/frame`);
+  console.log(`  merged, one backbone pass  ${mean('shared').toFixed(1)} ms/frame`);
+  console.log(
+    `  ratio alone/merged         ${(mean('alone') / mean('shared')).toFixed(2)} (3 alternating rounds of ${N})`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'models',
+      defaultStage1: {
+        models,
+        aloneMs: +mean('alone').toFixed(2),
+        sharedMs: +mean('shared').toFixed(2),
+        rounds,
+      },
+    }),
+  );
+} else console.log(`(no ${CLIP}: default-pipeline comparison skipped)`);

@@ -25,6 +25,11 @@ export const DetectConfigSchema = Type.Object(
         description: 'model names from models/manifest.json; default: YOLOX-Nano + every project model',
       }),
     ),
+    shareBackbone: Type.Boolean({
+      default: true,
+      description:
+        'run the project heads (hard hat, fire/smoke) merged with YOLOX-Nano: one backbone pass per frame instead of three; false runs each model alone (same detections, about 3× the CPU)',
+    }),
     overrides: Type.Record(
       Type.String(),
       Type.Object(

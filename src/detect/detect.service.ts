@@ -38,6 +38,7 @@ export class DetectService {
         modelsDir: config.modelsDir,
         threads: config.threads,
         overrides: config.overrides,
+        shareBackbone: config.shareBackbone,
       });
     } catch (e) {
       const detail = e instanceof AppError ? `${e.code}: ${e.message}` : (e as Error).message;

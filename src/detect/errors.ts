@@ -51,6 +51,12 @@ export const DetectErrors = {
     '帧数据长度与宽高不符。',
     'The frame buffer length does not match width × height × 3.',
   ),
+  backboneMismatch: defineError(
+    'JH_ERR_DETECT_BACKBONE_MISMATCH',
+    500,
+    '模型声明与另一模型共用主干网络，但其主干权重或结构不同，不能合并运行。',
+    'The model says it shares a backbone with another model, but its backbone weights or structure differ; they cannot run as one graph.',
+  ),
   workerFailed: defineError(
     'JH_ERR_DETECT_WORKER_FAILED',
     503,

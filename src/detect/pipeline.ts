@@ -5,6 +5,7 @@ import { assertImage } from './preprocess.ts';
 import type { PluginRegistry } from './registry.ts';
 import type { Detection, Detector, Label, RgbImage } from './types.ts';
 import { nms } from './yolox-decode.ts';
+import { backboneGroups, SharedBackboneDetector } from './plugins/shared-backbone.ts';
 
 export interface PipelineOptions {
   /** model names from the manifest; default: `defaultModelNames(manifest)` */
@@ -15,6 +16,11 @@ export interface PipelineOptions {
   overrides?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   manifest?: Manifest;
   registry?: PluginRegistry;
+  /**
+   * Run heads trained on a frozen backbone (manifest `options.sharedBackbone`) merged with that
+   * backbone's model: one backbone pass per frame instead of one per model. Default true.
+   */
+  shareBackbone?: boolean;
 }
 
 /** The stage-1 detector(s) flagged defaultPipeline, plus every project-trained detector in the manifest. */
@@ -40,7 +46,9 @@ export class DetectionPipeline {
   }
 
   get names(): string[] {
-    return [...this.stage1, ...this.stage2].map((d) => d.name);
+    return [...this.stage1, ...this.stage2].flatMap((d) =>
+      d instanceof SharedBackboneDetector ? d.members : [d.name],
+    );
   }
 
   static async create(opts: PipelineOptions): Promise<DetectionPipeline> {
@@ -60,7 +68,27 @@ export class DetectionPipeline {
         threads: opts.threads,
         settings: opts.overrides?.[e.name] ?? {},
       });
-    const stage1 = entries.filter((e) => e.stage === 1).map(make);
+    const settingsOf = (e: ModelEntry) => opts.overrides?.[e.name] ?? {};
+    const stage1Entries = entries.filter((e) => e.stage === 1);
+    const groups =
+      opts.shareBackbone === false
+        ? new Map<string, string[]>()
+        : backboneGroups(stage1Entries, (e) => registry.decoderFor(e, {}) !== undefined);
+    const grouped = new Set([...groups].flatMap(([b, hs]) => [b, ...hs]));
+    const member = (name: string) => {
+      const entry = findModel(manifest, name);
+      return { entry, decoder: registry.decoderFor(entry, settingsOf(entry))! };
+    };
+    const stage1: Detector[] = [
+      ...[...groups].map(
+        ([b, hs]) =>
+          new SharedBackboneDetector(member(b), hs.map(member), {
+            modelsDir: opts.modelsDir,
+            threads: opts.threads,
+          }),
+      ),
+      ...stage1Entries.filter((e) => !grouped.has(e.name)).map(make),
+    ];
     const stage2 = entries.filter((e) => e.stage === 2).map(make);
     const pipeline = new DetectionPipeline(stage1, stage2);
     try {

@@ -1,6 +1,6 @@
 import { DetectErrors } from './errors.ts';
 import type { ModelEntry } from './manifest.ts';
-import type { Detector } from './types.ts';
+import type { Detector, HeadDecoder } from './types.ts';
 
 /** What a plugin factory receives besides its manifest entry. */
 export interface PluginContext {
@@ -12,6 +12,7 @@ export interface PluginContext {
 }
 
 export type DetectorFactory = (entry: ModelEntry, ctx: PluginContext) => Detector;
+export type DecoderFactory = (entry: ModelEntry, settings: Readonly<Record<string, unknown>>) => HeadDecoder;
 
 /**
  * Detector plugins keyed by type (Frigate's detector_types): the manifest's `plugin` field picks the
@@ -19,11 +20,18 @@ export type DetectorFactory = (entry: ModelEntry, ctx: PluginContext) => Detecto
  */
 export class PluginRegistry {
   private readonly factories = new Map<string, DetectorFactory>();
+  private readonly decoders = new Map<string, DecoderFactory>();
 
-  register(type: string, factory: DetectorFactory): this {
+  /** `decoder`: the plugin's pure output decoder, if it can run merged on a shared backbone. */
+  register(type: string, factory: DetectorFactory, decoder?: DecoderFactory): this {
     if (this.factories.has(type)) throw new Error(`detector plugin "${type}" registered twice`);
     this.factories.set(type, factory);
+    if (decoder) this.decoders.set(type, decoder);
     return this;
+  }
+
+  decoderFor(entry: ModelEntry, settings: Readonly<Record<string, unknown>>): HeadDecoder | undefined {
+    return this.decoders.get(entry.plugin)?.(entry, settings);
   }
 
   types(): string[] {

@@ -1,4 +1,5 @@
 /** The detection runtime's contracts: every detector plugin implements `Detector`. */
+import type { Placement } from './preprocess.ts';
 
 /** The project's label vocabulary (what `jianhu detect --json` prints). */
 export const LABELS = ['person', 'phone', 'helmet', 'head', 'vest', 'no_vest', 'fire', 'smoke'] as const;
@@ -18,6 +19,16 @@ export interface RgbImage {
   width: number;
   height: number;
   data: Buffer | Uint8Array;
+}
+
+/**
+ * The pure decoding half of a whole-frame detector: its raw output for one input of
+ * inputWidth×inputHeight → detections in source pixels. Plugins that offer one can run merged on a
+ * shared backbone (plugins/shared-backbone.ts).
+ */
+export interface HeadDecoder {
+  readonly labels: readonly Label[];
+  decode(raw: Float32Array, placement: Placement, inputWidth: number, inputHeight: number): Detection[];
 }
 
 export interface Detector {

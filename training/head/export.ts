@@ -14,7 +14,7 @@ import {
   pruneTo,
   readModel,
   type OnnxModel,
-} from '../onnx/onnx-model.ts';
+} from '../../src/detect/onnx/onnx-model.ts';
 import { LEVEL_TENSORS, YOLOX_FILE } from '../onnx/yolox-features.ts';
 import type { Mlp } from './mlp.ts';
 

@@ -12,7 +12,7 @@ import { PROJECT_ROOT, type ModelEntry } from '../../src/detect/manifest.ts';
 import { letterboxBgr } from '../../src/detect/plugins/ppe-yolox-head.ts';
 import type { Label } from '../../src/detect/types.ts';
 import { augment, loadRgb, type AugBox, type Img } from '../data/augment.ts';
-import { encodeModel } from '../onnx/onnx-model.ts';
+import { encodeModel } from '../../src/detect/onnx/onnx-model.ts';
 import {
   FEATURE_DIM,
   featureModel,

@@ -10,7 +10,7 @@ import {
   int64Tensor,
   node,
   readModel,
-} from '../onnx/onnx-model.ts';
+} from '../../src/detect/onnx/onnx-model.ts';
 import { shuffle, type Rng } from '../head/rng.ts';
 
 export interface BinMlp {

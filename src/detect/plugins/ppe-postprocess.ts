@@ -28,7 +28,11 @@ export interface YoloxDecodeOptions {
   /** minimum score per label (score = objectness × class probability) */
   thresholds: Partial<Record<Label, number>>;
   strides: readonly number[];
+  /** model input side (a square input) … */
   inputSize: number;
+  /** … or, for a fitted input (onnx-dynamic-input.ts), its width and height */
+  inputWidth?: number;
+  inputHeight?: number;
   /** letterbox scale: model pixels per source pixel */
   scale: number;
   srcWidth: number;
@@ -47,9 +51,10 @@ export function decodeYolox(raw: Float32Array, o: YoloxDecodeOptions): Detection
   const out: Detection[] = [];
   let row = 0;
   for (const s of o.strides) {
-    const g = Math.round(o.inputSize / s);
-    for (let gy = 0; gy < g; gy++) {
-      for (let gx = 0; gx < g; gx++, row++) {
+    const gw = Math.round((o.inputWidth ?? o.inputSize) / s);
+    const gh = Math.round((o.inputHeight ?? o.inputSize) / s);
+    for (let gy = 0; gy < gh; gy++) {
+      for (let gx = 0; gx < gw; gx++, row++) {
         const base = row * cols;
         const obj = raw[base + 4] as number;
         if (obj < minThr) continue;

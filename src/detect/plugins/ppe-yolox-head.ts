@@ -5,11 +5,13 @@
  * padded with 114; raw head rows), so one letterbox + decoder serves both.
  */
 import sharp from 'sharp';
-import ort from 'onnxruntime-node';
 import { DetectErrors, MIN_IMAGE_SIDE } from '../errors.ts';
+import { FittedInputs } from '../fitted-input.ts';
 import { readVerifiedModel, type ModelEntry } from '../manifest.ts';
+import { withDynamicSpatialInput } from '../onnx-dynamic-input.ts';
+import { OnnxSession } from '../onnx-session.ts';
 import type { PluginContext } from '../registry.ts';
-import type { Detection, Detector, Label, RgbImage } from '../types.ts';
+import type { Detection, Detector, HeadDecoder, Label, RgbImage } from '../types.ts';
 import { decodeYolox, letterboxGeometry } from './ppe-postprocess.ts';
 
 /**
@@ -35,7 +37,11 @@ export function checkImage(image: RgbImage): void {
     throw DetectErrors.badFrame({ width: image.width, height: image.height, length: image.data.length });
 }
 
-/** Letterboxes an RGB image into a [1,3,size,size] BGR float tensor (YOLOX's preprocessing). */
+/**
+ * Letterboxes an RGB image into a [1,3,size,size] BGR float tensor with sharp (YOLOX's preprocessing).
+ * The training scripts compute their features with it; the runtime uses the allocation-free
+ * Preprocessor (same geometry, bilinear; `npm run eval` measures the shipped runtime path).
+ */
 export async function letterboxBgr(
   image: RgbImage,
   size: number,
@@ -62,65 +68,85 @@ export async function letterboxBgr(
   return { tensor: t, scale };
 }
 
+/**
+ * The decoding half of the plugin (pure): raw head rows of one input → detections in source pixels.
+ * Shared by this detector and by the shared-backbone group (shared-backbone.ts), so a head run inside
+ * the merged graph decodes exactly as it does alone.
+ */
+export function ownHeadDecoder(entry: ModelEntry, settings: Readonly<Record<string, unknown>>): HeadDecoder {
+  const labels = Object.entries(entry.classes)
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([, l]) => l);
+  const thresholds = classThresholds(entry, labels, settings);
+  const nms = typeof settings.nms === 'number' ? settings.nms : (entry.thresholds.nms ?? 0.45);
+  const strides = entry.output.strides ?? [8, 16, 32];
+  return {
+    labels,
+    decode: (raw, placement, inputWidth, inputHeight) =>
+      decodeYolox(raw, {
+        labels,
+        thresholds,
+        strides,
+        inputSize: inputWidth,
+        inputWidth,
+        inputHeight,
+        scale: placement.sx, // top-left letterbox: one scale, no offset
+        srcWidth: placement.width,
+        srcHeight: placement.height,
+        nms,
+      }),
+  };
+}
+
+/**
+ * Runs one of our heads alone (its own copy of the backbone). In the default pipeline the heads run
+ * merged with YOLOX-Nano instead (one backbone pass); both paths share preprocessing and decoding.
+ */
 export class OwnYoloxHeadDetector implements Detector {
   readonly name: string;
   readonly labels: readonly Label[];
-  private session: ort.InferenceSession | null = null;
-  private readonly thresholds: Partial<Record<Label, number>>;
-
-  private readonly nms: number;
+  private session: OnnxSession | null = null;
+  private readonly decoder: HeadDecoder;
+  private readonly fit: boolean;
+  private readonly fitted: FittedInputs;
 
   constructor(
     private readonly entry: ModelEntry,
     private readonly ctx: Pick<PluginContext, 'modelsDir' | 'threads'> & Partial<PluginContext>,
   ) {
     this.name = entry.name;
-    const classes = Object.entries(entry.classes).sort((a, b) => Number(a[0]) - Number(b[0]));
-    this.labels = classes.map(([, l]) => l);
-    const settings = ctx.settings ?? {};
-    this.thresholds = classThresholds(entry, this.labels, settings);
-    this.nms = typeof settings.nms === 'number' ? settings.nms : (entry.thresholds.nms ?? 0.45);
+    this.decoder = ownHeadDecoder(entry, ctx.settings ?? {});
+    this.labels = this.decoder.labels;
+    this.fit = entry.options?.fitInput === true;
+    this.fitted = new FittedInputs(entry.input);
   }
 
   async init(): Promise<void> {
-    const bytes = readVerifiedModel(this.entry, this.ctx.modelsDir);
-    const threads = this.ctx.threads;
-    this.session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-    });
-    const size = this.entry.input.width;
+    const { input, output } = this.entry;
+    const verified = readVerifiedModel(this.entry, this.ctx.modelsDir);
+    this.session = await OnnxSession.load(
+      this.fit ? withDynamicSpatialInput(verified) : verified,
+      { inputName: input.name, outputName: output.name, dims: [1, 3, input.height, input.width] },
+      { threads: this.ctx.threads },
+    );
+    const size = input.width;
     await this.detect({ width: size, height: size, data: new Uint8Array(size * size * 3).fill(114) });
   }
 
-  /** The raw head rows for one image (used by detect and by the frame-level fire decision). */
-  async raw(image: RgbImage): Promise<{ raw: Float32Array; scale: number }> {
-    if (!this.session) throw new Error(`${this.name}: init() first`);
-    const size = this.entry.input.width;
-    const { tensor, scale } = await letterboxBgr(image, size);
-    const feeds = { [this.entry.input.name]: new ort.Tensor('float32', tensor, [1, 3, size, size]) };
-    const out = await this.session.run(feeds);
-    const t = out[this.entry.output.name];
-    if (!t) throw new Error(`${this.name}: no output ${this.entry.output.name}`);
-    return { raw: t.data as Float32Array, scale };
-  }
-
   async detect(image: RgbImage): Promise<Detection[]> {
-    const { raw, scale } = await this.raw(image);
-    return decodeYolox(raw, {
-      labels: this.labels,
-      thresholds: this.thresholds,
-      strides: this.entry.output.strides ?? [8, 16, 32],
-      inputSize: this.entry.input.width,
-      scale,
-      srcWidth: image.width,
-      srcHeight: image.height,
-      nms: this.nms,
-    });
+    checkImage(image);
+    const session = this.session;
+    if (!session) throw new Error(`${this.name}: init() first`);
+    const shape = this.fit
+      ? this.fitted.for(image.width, image.height)
+      : this.fitted.square(this.entry.input.width, this.entry.input.height);
+    const placement = shape.pre.run(image);
+    const raw = await session.runWith(shape.input, shape.dims);
+    return this.decoder.decode(raw, placement, shape.dims[3]!, shape.dims[2]!);
   }
 
   async close(): Promise<void> {
-    await this.session?.release();
+    await this.session?.close();
     this.session = null;
   }
 }

@@ -2,17 +2,35 @@ import { readVerifiedModel, type ModelEntry } from '../manifest.ts';
 import { OnnxSession } from '../onnx-session.ts';
 import { assertImage, Preprocessor, type Roi } from '../preprocess.ts';
 import type { PluginContext } from '../registry.ts';
-import type { Detection, Detector, Label, RgbImage } from '../types.ts';
+import type { Detection, Detector, HeadDecoder, Label, RgbImage } from '../types.ts';
 import { decodeYolox } from '../yolox-decode.ts';
 import { withDynamicSpatialInput } from '../onnx-dynamic-input.ts';
+import { FittedInputs, type FittedShape } from '../fitted-input.ts';
 
-/** YOLOX's coarsest stride: a fitted input must be a multiple of it. */
-const STRIDE_MAX = 32;
-
-interface Shaped {
-  pre: Preprocessor;
-  input: Float32Array;
-  dims: number[];
+/** The decoding half of the plugin (pure), shared with the shared-backbone group. */
+export function yoloxDecoder(entry: ModelEntry, settings: Readonly<Record<string, unknown>>): HeadDecoder {
+  const classes = new Map(Object.entries(entry.classes).map(([k, v]) => [Number(k), v]));
+  const scoreThreshold =
+    typeof settings.score === 'number' ? settings.score : (entry.thresholds.score ?? 0.3);
+  const nmsThreshold = typeof settings.nms === 'number' ? settings.nms : (entry.thresholds.nms ?? 0.45);
+  const { output } = entry;
+  return {
+    labels: [...new Set(classes.values())],
+    decode: (raw, placement, inputWidth, inputHeight) =>
+      decodeYolox(raw, {
+        inputWidth,
+        inputHeight,
+        strides: output.strides ?? [8, 16, 32],
+        numClasses: output.numClasses ?? classes.size,
+        classes,
+        scoreThreshold,
+        nmsThreshold,
+        placement,
+        imageWidth: placement.width,
+        imageHeight: placement.height,
+        maxDetections: 100,
+      }),
+  };
 }
 
 /**
@@ -28,24 +46,19 @@ export class YoloxDetector implements Detector {
   readonly labels: readonly Label[];
   private session: OnnxSession | undefined;
   private pre: Preprocessor | undefined;
-  private readonly classes: Map<number, Label>;
-  private readonly scoreThreshold: number;
-  private readonly nmsThreshold: number;
+  private readonly decoder: HeadDecoder;
   private readonly fit: boolean;
-  /** preprocessors and input buffers per fitted input shape (a handful: one per source aspect) */
-  private readonly shaped = new Map<string, Shaped>();
+  private readonly fitted: FittedInputs;
 
   constructor(
     private readonly entry: ModelEntry,
     private readonly ctx: PluginContext,
   ) {
     this.name = entry.name;
-    this.classes = new Map(Object.entries(entry.classes).map(([k, v]) => [Number(k), v]));
-    this.labels = [...new Set(this.classes.values())];
-    const s = ctx.settings;
-    this.scoreThreshold = typeof s.score === 'number' ? s.score : (entry.thresholds.score ?? 0.3);
-    this.nmsThreshold = typeof s.nms === 'number' ? s.nms : (entry.thresholds.nms ?? 0.45);
+    this.decoder = yoloxDecoder(entry, ctx.settings);
+    this.labels = this.decoder.labels;
     this.fit = entry.options?.fitInput === true && entry.input.layout === 'NCHW';
+    this.fitted = new FittedInputs(entry.input);
   }
 
   async init(): Promise<void> {
@@ -87,25 +100,8 @@ export class YoloxDetector implements Detector {
   }
 
   /** The input shape for a region: the full square, or (fitInput) the letterboxed content rounded up. */
-  private shapeFor(rw: number, rh: number): Shaped | undefined {
-    if (!this.fit) return undefined;
-    const { width: W, height: H } = this.entry.input;
-    const r = Math.min(W / rw, H / rh);
-    const w = Math.min(W, Math.ceil(Math.floor(rw * r) / STRIDE_MAX) * STRIDE_MAX);
-    const h = Math.min(H, Math.ceil(Math.floor(rh * r) / STRIDE_MAX) * STRIDE_MAX);
-    const key = `${w}x${h}`;
-    let s = this.shaped.get(key);
-    if (!s) {
-      const input = new Float32Array(3 * w * h);
-      // Same scale as the square letterbox: the limiting side still maps to W (or H).
-      s = {
-        pre: new Preprocessor({ ...this.entry.input, width: w, height: h }, input),
-        input,
-        dims: [1, 3, h, w],
-      };
-      this.shaped.set(key, s);
-    }
-    return s;
+  private shapeFor(rw: number, rh: number): FittedShape | undefined {
+    return this.fit ? this.fitted.for(rw, rh) : undefined;
   }
 
   private async detectIn(image: RgbImage, roi: Roi): Promise<Detection[]> {
@@ -117,20 +113,7 @@ export class YoloxDetector implements Detector {
     const pre = shaped?.pre ?? this.pre;
     const placement = pre.run(image, roi);
     const raw = shaped ? await session.runWith(shaped.input, shaped.dims) : await session.run();
-    const { output } = this.entry;
-    return decodeYolox(raw, {
-      inputWidth: pre.layout.width,
-      inputHeight: pre.layout.height,
-      strides: output.strides ?? [8, 16, 32],
-      numClasses: output.numClasses ?? this.classes.size,
-      classes: this.classes,
-      scoreThreshold: this.scoreThreshold,
-      nmsThreshold: this.nmsThreshold,
-      placement,
-      imageWidth: placement.width,
-      imageHeight: placement.height,
-      maxDetections: 100,
-    });
+    return this.decoder.decode(raw, placement, pre.layout.width, pre.layout.height);
   }
 
   async close(): Promise<void> {

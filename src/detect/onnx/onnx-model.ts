@@ -1,7 +1,8 @@
 /**
  * Read, edit and write ONNX models with protobufjs and a minimal copy of the ONNX schema
- * (onnx.proto next to this file). Used to expose YOLOX-Nano's head features and to append our
- * trained heads to it.
+ * (onnx.proto next to this file). Used by training/ to expose YOLOX-Nano's head features and to append
+ * our trained heads to it, and by the runtime to run several heads on one backbone pass
+ * (shared-backbone.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,7 +54,12 @@ export interface OnnxModel {
 }
 
 export function readModel(file: string): OnnxModel {
-  const msg = ModelProto.decode(fs.readFileSync(file));
+  return decodeModel(fs.readFileSync(file));
+}
+
+/** An ONNX file's bytes as a plain object (int64s as numbers, bytes as arrays). */
+export function decodeModel(bytes: Uint8Array): OnnxModel {
+  const msg = ModelProto.decode(bytes);
   return ModelProto.toObject(msg, {
     longs: Number,
     defaults: true,
