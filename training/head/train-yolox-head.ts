@@ -310,5 +310,8 @@ export function headEntry(
     classes: Object.fromEntries(labels.map((l, i) => [String(i), l])) as ModelEntry['classes'],
     thresholds: { score: 0.3, nms: 0.45 },
     ...extra,
+    // fed at the letterboxed content's size, and run merged with YOLOX-Nano on one backbone pass
+    // (src/detect/README.md "Shared backbone")
+    options: { ...extra.options, fitInput: true, sharedBackbone: 'yolox-nano-coco' },
   };
 }
