@@ -8,7 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { DetectionPipeline } from '../src/detect/pipeline.ts';
-import { clipFrameRgb } from '../tests/helpers/clip-frame.ts';
+import { clipFrameRgb, clipFramesRgb } from '../tests/helpers/clip-frame.ts';
+import { VestClassifier as Vest } from '../src/detect/plugins/ppe-vest.ts';
 import { join } from 'node:path';
 import { readImageRgb } from '../src/detect/image-file.ts';
 import { findModel, loadManifest, PROJECT_ROOT } from '../src/detect/manifest.ts';
@@ -101,4 +102,41 @@ if (existsSync(CLIP)) {
       },
     }),
   );
+
+  // The whole default pipeline (merged stage 1 + vest on every person) on 20 frames of one camera
+  // sampled at 2 fps: vest answers reused per camera (options.reuseMs 2000) vs classified every frame.
+  const frames = clipFramesRgb(CLIP, 30, 20, 2);
+  const full = await DetectionPipeline.create({ modelsDir: '../shared/models', threads: 1 });
+  const stage2 = full.stage2.find((d): d is Vest => d instanceof Vest)!;
+  const run = async (withCamera: boolean, t0: number) => {
+    const runs0 = stage2.runs;
+    const start = performance.now();
+    for (const [i, f] of frames.entries())
+      await full.detect(f, withCamera ? { key: `cam-${t0}`, ts: t0 + i * 500 } : undefined);
+    return { ms: (performance.now() - start) / frames.length, crops: (stage2.runs - runs0) / frames.length };
+  };
+  await run(false, 0);
+  const vestRounds: { every: number; reuse: number; cropsEvery: number; cropsReuse: number }[] = [];
+  for (let r = 0; r < 2; r++) {
+    const a = await run(false, 0);
+    const b = await run(true, (r + 1) * 1e6);
+    vestRounds.push({
+      every: +a.ms.toFixed(1),
+      reuse: +b.ms.toFixed(1),
+      cropsEvery: a.crops,
+      cropsReuse: b.crops,
+    });
+  }
+  await full.close();
+  const avg = (k: 'every' | 'reuse') => vestRounds.reduce((x, r) => x + r[k], 0) / vestRounds.length;
+  console.log(
+    `default pipeline incl. vest, ${frames.length} frames of one camera at 2 fps (${full.names.join(' + ')}):`,
+  );
+  console.log(
+    `  vest on every person, every frame  ${avg('every').toFixed(1)} ms/frame (${vestRounds[0]!.cropsEvery.toFixed(1)} crops/frame)`,
+  );
+  console.log(
+    `  vest answers reused ≤ 2 s          ${avg('reuse').toFixed(1)} ms/frame (${vestRounds[0]!.cropsReuse.toFixed(1)} crops/frame)`,
+  );
+  console.log(JSON.stringify({ bench: 'models', defaultPipelineWithVest: vestRounds }));
 } else console.log(`(no ${CLIP}: default-pipeline comparison skipped)`);

@@ -265,6 +265,9 @@ const entry: ModelEntry = {
     minPersonScore: 0.3,
     maxCrops: 8,
     cropLabels: ['person'],
+    // on a camera's next frames a person who barely moved keeps this answer for up to 2 s
+    reuseMs: 2000,
+    reuseIou: 0.5,
   },
 };
 upsertManifest(entry);

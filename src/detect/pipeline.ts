@@ -3,7 +3,7 @@ import { findModel, loadManifest, type Manifest, type ModelEntry } from './manif
 import { builtinPlugins } from './plugins/index.ts';
 import { assertImage } from './preprocess.ts';
 import type { PluginRegistry } from './registry.ts';
-import type { Detection, Detector, Label, RgbImage } from './types.ts';
+import type { Detection, Detector, FrameContext, Label, RgbImage } from './types.ts';
 import { nms } from './yolox-decode.ts';
 import { backboneGroups, SharedBackboneDetector } from './plugins/shared-backbone.ts';
 
@@ -100,10 +100,11 @@ export class DetectionPipeline {
     return pipeline;
   }
 
-  async detect(image: RgbImage): Promise<Detection[]> {
+  /** `frame`: the camera and time of the frame, so stage 2 may reuse recent per-person answers. */
+  async detect(image: RgbImage, frame?: FrameContext): Promise<Detection[]> {
     assertImage(image);
     const first = mergeShared(await Promise.all(this.stage1.map((d) => d.detect(image))));
-    const second = await Promise.all(this.stage2.map((d) => d.detect(image, first)));
+    const second = await Promise.all(this.stage2.map((d) => d.detect(image, first, frame)));
     return mergeShared([first, ...second]);
   }
 

@@ -76,12 +76,13 @@ export function pickNext(cameras: Iterable<CameraView>, now: number, free: numbe
 
 /**
  * The dispatch time to remember for a camera dispatched `now`: its due time when it was served less
- * than half a period late (the cadence holds: 2/s stays 2/s instead of drifting by each frame's
- * wait), else `now` (no catch-up bursts after a long stall).
+ * than one period late (the cadence holds: 2/s stays 2/s instead of drifting by each frame's wait —
+ * with many cameras sampled at 3 fps, waits of a few hundred ms are routine), else `now` (no
+ * catch-up bursts after a long stall).
  */
 export function dispatchStamp(c: CameraView, now: number, s: PolicySettings): number {
   const due = dueAt(c, now, s);
-  return now - due < periodMs(c, now, s) / 2 ? due : now;
+  return now - due < periodMs(c, now, s) ? due : now;
 }
 
 /** Whether a frame arriving now would be inferred if a worker were free (else it is a rate skip). */

@@ -160,7 +160,7 @@ export class DetectScheduler {
     cam.pendingTs = undefined;
     cam.inFlight = true;
     cam.lastDispatchAt = dispatchStamp(cam, now, this.settings);
-    this.runner.detect(frame).then(
+    this.runner.detect(frame, { key: cam.cameraId, ts: frame.ts }).then(
       (r) => {
         cam.inFlight = false;
         const done = this.now();

@@ -31,6 +31,12 @@ export interface HeadDecoder {
   decode(raw: Float32Array, placement: Placement, inputWidth: number, inputHeight: number): Detection[];
 }
 
+/** Which camera a frame is from and when (lets stage-2 plugins reuse recent per-person answers). */
+export interface FrameContext {
+  key: string;
+  ts: number;
+}
+
 export interface Detector {
   readonly name: string;
   readonly labels: readonly Label[];
@@ -40,6 +46,6 @@ export interface Detector {
    * `context` carries detections from earlier stages (e.g. people from the person detector) so
    * second-stage plugins (hard hat on heads, vest on torsos) can crop from them.
    */
-  detect(image: RgbImage, context?: readonly Detection[]): Promise<Detection[]>;
+  detect(image: RgbImage, context?: readonly Detection[], frame?: FrameContext): Promise<Detection[]>;
   close(): Promise<void>;
 }

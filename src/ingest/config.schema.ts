@@ -6,8 +6,9 @@ export const IngestConfigSchema = Type.Object(
     detectFps: Type.Number({
       exclusiveMinimum: 0,
       maximum: 30,
-      default: 2,
-      description: 'frames per second sampled for detection',
+      default: 3,
+      description:
+        'frames per second sampled for detection and health; a little above detect.scheduler.activeFps (2) so a fresh frame waits when a camera falls due (at exactly 2, sampling jitter holds cameras under 2 detections/s: bench:detect)',
     }),
     width: Type.Integer({ minimum: 64, maximum: 3840, default: 640 }),
     height: Type.Integer({ minimum: 64, maximum: 2160, default: 360 }),

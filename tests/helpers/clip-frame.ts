@@ -7,3 +7,23 @@ export function clipFrameRgb(file: string, atSeconds: number, width = 640, heigh
   args.push('-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-');
   return { width, height, data: execFileSync('ffmpeg', args, { maxBuffer: 4 << 20 }) };
 }
+
+/** `count` consecutive frames sampled at `fps` from `atSeconds`, scaled to width×height, RGB24. */
+export function clipFramesRgb(
+  file: string,
+  atSeconds: number,
+  count: number,
+  fps: number,
+  width = 640,
+  height = 360,
+): RgbImage[] {
+  const args = ['-v', 'error', '-ss', String(atSeconds), '-i', file, '-frames:v', String(count)];
+  args.push('-vf', `fps=${fps},scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-');
+  const all = execFileSync('ffmpeg', args, { maxBuffer: count * width * height * 3 + (1 << 20) });
+  const n = width * height * 3;
+  return Array.from({ length: Math.floor(all.length / n) }, (_, i) => ({
+    width,
+    height,
+    data: all.subarray(i * n, (i + 1) * n),
+  }));
+}

@@ -64,8 +64,10 @@ describe('scheduler policy', () => {
   it('keeps the cadence when a camera is served a little late, and restarts it after a long wait', () => {
     const c = cam('a', { activePermit: true, lastDispatchAt: NOW - 600 }); // due at NOW-100, period 500
     expect(dispatchStamp(c, NOW, S)).toBe(NOW - 100);
-    const late = cam('b', { activePermit: true, lastDispatchAt: NOW - 900 }); // 400 ms late > 250
-    expect(dispatchStamp(late, NOW, S)).toBe(NOW);
+    const late = cam('b', { activePermit: true, lastDispatchAt: NOW - 900 }); // 400 ms late < 500
+    expect(dispatchStamp(late, NOW, S)).toBe(NOW - 400);
+    const stalled = cam('c', { activePermit: true, lastDispatchAt: NOW - 1_100 }); // 600 ms late > 500
+    expect(dispatchStamp(stalled, NOW, S)).toBe(NOW);
     expect(dispatchStamp(cam('new'), NOW, S)).toBe(NOW);
   });
 });

@@ -4,12 +4,16 @@
  * (re-id embedder, frozen + L2 norm + a trained 2-layer head) giving p(vest). Each person yields one
  * detection, `vest` (score p) or `no_vest` (score 1 − p), boxed on the torso estimated from the
  * person box (offsets learned from the training labels; see models/ppe-vest.card.md).
+ * A crop costs ~15 ms, so on a camera's consecutive frames a person whose box barely moved gets the
+ * answer made for it less than `options.reuseMs` ago (default 2000 ms; 0 = classify every frame),
+ * see reuse-cache.ts.
  */
 import sharp from 'sharp';
 import ort from 'onnxruntime-node';
 import { readVerifiedModel, type ModelEntry } from '../manifest.ts';
 import type { PluginContext } from '../registry.ts';
-import type { Box, Detection, Detector, Label, RgbImage } from '../types.ts';
+import { ReuseCache, type Remembered } from '../reuse-cache.ts';
+import type { Box, Detection, Detector, FrameContext, Label, RgbImage } from '../types.ts';
 import { checkImage } from './ppe-yolox-head.ts';
 
 export const CROP_W = 128;
@@ -55,6 +59,10 @@ export class VestClassifier implements Detector {
   private readonly torso: TorsoMap;
   private readonly minPersonScore: number;
   private readonly maxCrops: number;
+  private readonly reuse: ReuseCache<number> | undefined;
+  /** crops classified by the model (the rest reused a recent answer) */
+  runs = 0;
+  reused = 0;
 
   constructor(
     private readonly entry: ModelEntry,
@@ -66,6 +74,9 @@ export class VestClassifier implements Detector {
     this.torso = (o.torso as TorsoMap | undefined) ?? [0.1, 0.15, 0.9, 0.6];
     this.minPersonScore = (o.minPersonScore as number | undefined) ?? 0.3;
     this.maxCrops = (o.maxCrops as number | undefined) ?? 8;
+    const reuseMs = (o.reuseMs as number | undefined) ?? 2000;
+    const minIou = (o.reuseIou as number | undefined) ?? 0.5;
+    this.reuse = reuseMs > 0 ? new ReuseCache<number>({ maxAgeMs: reuseMs, minIou }) : undefined;
   }
 
   async init(): Promise<void> {
@@ -86,22 +97,34 @@ export class VestClassifier implements Detector {
     return (out[this.entry.output.name]?.data as Float32Array)[0] as number;
   }
 
-  async detect(image: RgbImage, context?: readonly Detection[]): Promise<Detection[]> {
+  async detect(image: RgbImage, context?: readonly Detection[], frame?: FrameContext): Promise<Detection[]> {
     checkImage(image);
     const people = (context ?? [])
       .filter((d) => d.label === 'person' && d.score >= this.minPersonScore)
       .sort((a, b) => area(b.box) - area(a.box))
       .slice(0, this.maxCrops);
     const out: Detection[] = [];
+    const reuse = frame && this.reuse ? { cache: this.reuse, key: frame.key, ts: frame.ts } : undefined;
+    const remembered: Remembered<number>[] = [];
     for (const p of people) {
-      const crop = await personCrop(image, p.box);
-      if (!crop) continue;
-      const pv = await this.probability(crop);
+      const hit = reuse?.cache.lookup(reuse.key, p.box, reuse.ts);
+      let pv: number;
+      if (hit) {
+        pv = hit.value;
+        this.reused++;
+      } else {
+        const crop = await personCrop(image, p.box);
+        if (!crop) continue;
+        pv = await this.probability(crop);
+        this.runs++;
+      }
+      if (reuse) remembered.push({ box: p.box, value: pv, ts: hit?.ts ?? reuse.ts });
       const box = torsoBox(p.box, this.torso);
       out.push(
         pv >= this.threshold ? { label: 'vest', score: pv, box } : { label: 'no_vest', score: 1 - pv, box },
       );
     }
+    reuse?.cache.set(reuse.key, remembered, reuse.ts);
     return out;
   }
 

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors.ts';
 import { DetectErrors } from '../errors.ts';
 import { assertImage } from '../preprocess.ts';
-import type { Detection, Label, RgbImage } from '../types.ts';
+import type { Detection, FrameContext, Label, RgbImage } from '../types.ts';
 import type { FromWorker, ToWorker, WorkerError, WorkerInit } from './protocol.ts';
 
 const ENTRY = new URL('./inference-worker.mjs', import.meta.url);
@@ -18,7 +18,7 @@ export interface InferenceRunner {
   readonly size: number;
   /** how many frames can be handed over right now */
   idleCount(): number;
-  detect(image: RgbImage): Promise<InferenceResult>;
+  detect(image: RgbImage, frame?: FrameContext): Promise<InferenceResult>;
 }
 
 interface InFlight {
@@ -53,6 +53,8 @@ const fromWorkerError = (e: WorkerError): Error =>
  */
 export class InferencePool implements InferenceRunner {
   private readonly slots: Slot[] = [];
+  /** camera → the worker that inferred its last frame */
+  private readonly lastSlot = new Map<string, Slot>();
   private nextId = 1;
   private closing = false;
   labels: Label[] = [];
@@ -132,14 +134,17 @@ export class InferencePool implements InferenceRunner {
     return n;
   }
 
-  detect(image: RgbImage): Promise<InferenceResult> {
+  detect(image: RgbImage, frame?: FrameContext): Promise<InferenceResult> {
     assertImage(image);
-    // the least busy live worker
-    let slot: Slot | undefined;
-    for (const s of this.slots)
-      if (s.alive && s.inFlight.size < this.depth && (!slot || s.inFlight.size < slot.inFlight.size))
-        slot = s;
+    // the worker that served this camera last, if it has room (its stage-2 answers for the camera's
+    // people are cached there), else the least busy live worker
+    const free = (s: Slot) => s.alive && s.inFlight.size < this.depth;
+    const last = frame ? this.lastSlot.get(frame.key) : undefined;
+    let slot: Slot | undefined = last && free(last) && this.slots.includes(last) ? last : undefined;
+    if (!slot)
+      for (const s of this.slots) if (free(s) && (!slot || s.inFlight.size < slot.inFlight.size)) slot = s;
     if (!slot) return Promise.reject(new Error('no idle inference worker (the caller must check idleCount)'));
+    if (frame) this.lastSlot.set(frame.key, slot);
     const bytes = image.width * image.height * 3;
     let buffer = slot.free.pop()!;
     if (buffer.byteLength < bytes) buffer = new SharedArrayBuffer(bytes);
@@ -157,6 +162,7 @@ export class InferencePool implements InferenceRunner {
       width: image.width,
       height: image.height,
       buffer,
+      frame,
     } satisfies ToWorker);
     return result;
   }

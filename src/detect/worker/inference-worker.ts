@@ -34,7 +34,7 @@ async function handle(msg: ToWorker): Promise<void> {
       if (!pipeline) throw new Error('worker not initialised');
       const data = new Uint8Array(msg.buffer, 0, msg.width * msg.height * 3);
       const t0 = performance.now();
-      const detections = await pipeline.detect({ width: msg.width, height: msg.height, data });
+      const detections = await pipeline.detect({ width: msg.width, height: msg.height, data }, msg.frame);
       send({ type: 'result', id: msg.id, detections, inferMs: performance.now() - t0 });
       return;
     }

@@ -1,5 +1,5 @@
 import type { PipelineOptions } from '../pipeline.ts';
-import type { Detection, Label } from '../types.ts';
+import type { Detection, FrameContext, Label } from '../types.ts';
 
 /** Messages between the inference pool (main thread) and its workers; plain data only. */
 export type WorkerInit = Omit<PipelineOptions, 'manifest' | 'registry'>;
@@ -7,7 +7,15 @@ export type WorkerInit = Omit<PipelineOptions, 'manifest' | 'registry'>;
 export type ToWorker =
   | { type: 'init'; options: WorkerInit }
   /** the frame's RGB24 bytes are in `buffer` (shared with the main thread, reused per worker) */
-  | { type: 'detect'; id: number; width: number; height: number; buffer: SharedArrayBuffer }
+  | {
+      type: 'detect';
+      id: number;
+      width: number;
+      height: number;
+      buffer: SharedArrayBuffer;
+      /** camera id and frame time (stage-2 answer reuse) */
+      frame?: FrameContext;
+    }
   | { type: 'close' };
 
 export interface WorkerError {

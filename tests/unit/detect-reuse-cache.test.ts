@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ReuseCache } from '../../src/detect/reuse-cache.ts';
+import type { Box } from '../../src/detect/types.ts';
+
+const S = { maxAgeMs: 2000, minIou: 0.7, maxKeys: 2 };
+const A: Box = [100, 50, 160, 250];
+const shifted = (b: Box, dx: number): Box => [b[0] + dx, b[1], b[2] + dx, b[3]];
+
+describe('ReuseCache (stage-2 answers per camera)', () => {
+  it('gives a person the answer made for an overlapping box on the same camera, while it is fresh', () => {
+    const c = new ReuseCache<string>(S);
+    c.set('cam1', [{ box: A, value: 'vest', ts: 1000 }], 1000);
+    expect(c.lookup('cam1', shifted(A, 3), 1500)?.value).toBe('vest');
+    expect(c.lookup('cam1', A, 3000)?.value).toBe('vest'); // exactly maxAgeMs old
+    expect(c.lookup('cam1', A, 3001)).toBeUndefined(); // older than maxAgeMs
+    expect(c.lookup('cam2', A, 1500)).toBeUndefined(); // another camera
+    expect(c.lookup('cam1', A, 999)).toBeUndefined(); // a clock that went backwards
+  });
+
+  it('classifies afresh a person who moved (IoU below the minimum)', () => {
+    const c = new ReuseCache<string>(S);
+    c.set('cam1', [{ box: A, value: 'vest', ts: 1000 }], 1000);
+    expect(c.lookup('cam1', shifted(A, 20), 1200)).toBeUndefined(); // 60 px wide box moved 20 px: IoU 0.5
+  });
+
+  it('picks the best-overlapping of several people', () => {
+    const c = new ReuseCache<string>(S);
+    const B = shifted(A, 50);
+    c.set(
+      'cam1',
+      [
+        { box: A, value: 'a', ts: 1000 },
+        { box: B, value: 'b', ts: 1000 },
+      ],
+      1000,
+    );
+    expect(c.lookup('cam1', shifted(B, -2), 1100)?.value).toBe('b');
+  });
+
+  it('never extends an answer’s life by reusing it, and drops what is already too old', () => {
+    const c = new ReuseCache<string>(S);
+    c.set('cam1', [{ box: A, value: 'vest', ts: 1000 }], 1000);
+    const hit = c.lookup('cam1', A, 2500)!;
+    c.set('cam1', [{ box: A, value: hit.value, ts: hit.ts }], 2500);
+    expect(c.lookup('cam1', A, 3001)).toBeUndefined();
+    c.set('cam1', [{ box: A, value: 'old', ts: 0 }], 2500);
+    expect(c.lookup('cam1', A, 2500)).toBeUndefined();
+  });
+
+  it('forgets the least recently used camera beyond maxKeys', () => {
+    const c = new ReuseCache<string>(S);
+    c.set('cam1', [{ box: A, value: '1', ts: 1000 }], 1000);
+    c.set('cam2', [{ box: A, value: '2', ts: 1000 }], 1000);
+    c.set('cam1', [{ box: A, value: '1', ts: 1000 }], 1000); // cam1 used again
+    c.set('cam3', [{ box: A, value: '3', ts: 1000 }], 1000);
+    expect(c.lookup('cam2', A, 1000)).toBeUndefined();
+    expect(c.lookup('cam1', A, 1000)?.value).toBe('1');
+    expect(c.lookup('cam3', A, 1000)?.value).toBe('3');
+  });
+});
