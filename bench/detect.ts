@@ -14,7 +14,8 @@
  * --steps 8,16,24,32, --file (read the clip with ffmpeg -re instead of streams-sim), --raw-ffmpeg (read
  * streams-sim with plain ffmpeg readers instead of the IngestService), --models a,b,c (default
  * yolox-nano-coco; several whole-frame models run as the service runs them: merged on one backbone,
- * and the bare loop then runs that merged graph). Ends with one JSON line.
+ * and the bare loop then runs that merged graph; a stage-2 model such as ppe-vest runs in the service
+ * path only, so the ratio then also shows its cost). Ends with one JSON line.
  * The saturated phase offers 25 fps from as many cameras as it takes to offer 1.3× what the bare loop
  * managed in a warm-up slice (at least 4), so the service path is never starved of frames.
  */
@@ -74,18 +75,21 @@ interface Bare {
 /** `sessions` workers each looping onnxruntime on a fixed input; slice() returns frames/s. */
 async function startBare(): Promise<Bare> {
   const manifest = loadManifest();
-  const entry = findModel(manifest, MODELS[0]!);
+  // the bare loop runs the whole-frame models (merged as the service merges them); stage-2 models
+  // (vest on person crops) run only in the service path
+  const stage1 = MODELS.filter((n) => findModel(manifest, n).stage === 1);
+  const entry = findModel(manifest, stage1[0]!);
   // The same model bytes and input shape the service runs: with fitInput, a 640×360 frame is fed
   // at 416×256 (see src/detect/onnx-dynamic-input.ts); several models: the merged graph.
   const fit = entry.options?.fitInput === true;
   const read = (name: string) => readVerifiedModel(findModel(manifest, name), cfg.modelsDir);
   const bytes =
-    MODELS.length === 1
-      ? read(MODELS[0]!)
+    stage1.length === 1
+      ? read(stage1[0]!)
       : encodeModel(
           mergeHeads(
-            decodeModel(read(MODELS[0]!)),
-            MODELS.slice(1).map((name) => ({
+            decodeModel(read(stage1[0]!)),
+            stage1.slice(1).map((name) => ({
               name,
               model: decodeModel(read(name)),
               output: findModel(manifest, name).output.name,
