@@ -82,9 +82,25 @@ export interface FireCardInput {
   res: HeadResult;
   T: number;
   valFrame: { recall: number; fpRate: number };
+  /** validation frame rates on the fire-smoke-cctv clips alone */
+  valCctv: { recall: number; fpRate: number };
+  /** validation false-positive frame rate per source of negatives */
+  valFpBySource: Record<string, number>;
   valF1: Record<string, number>;
   split: Record<
-    'train' | 'val' | 'test' | 'trainClips' | 'valClips' | 'testClips' | 'trainNeg' | 'valNeg' | 'testNeg',
+    | 'train'
+    | 'val'
+    | 'test'
+    | 'trainClips'
+    | 'valClips'
+    | 'testClips'
+    | 'trainNeg'
+    | 'valNeg'
+    | 'testNeg'
+    | 'addedTrainHhw'
+    | 'addedTrainSv'
+    | 'addedValHhw'
+    | 'addedValSv',
     number
   >;
   table: string;
@@ -116,13 +132,24 @@ ${BACKBONE}
   ${c.split.trainClips} clips (${c.split.trainNeg} negative), val ${c.split.val} / ${c.split.valClips} clips
   (${c.split.valNeg} negative), test ${c.split.test} / ${c.split.testClips} clips (${c.split.testNeg} negative). The test
   list is \`training/splits/fire-smoke-test.txt\`.
-- Training: every training frame + 1 augmented copy (2 for negative frames): crop/zoom-out, flip, brightness,
-  contrast, saturation/greyscale, channel gains, noise, low resolution, blur, JPEG. ${c.res.trainSamples.cells} grid
-  cells (${c.res.trainSamples.positives} positive).
+- Added negative photos (no fire; their boxes dropped), construction sites with yellow/orange/red hard hats and
+  hi-vis clothing, classic false-fire triggers:
+  - Hard Hat Workers (Northeastern University, China; via MakeML / Roboflow Public), **public domain**: training
+    ${c.split.addedTrainHhw} photos evenly spaced over its images/train, validation all ${c.split.addedValHhw} of images/val.
+  - "Safety vest - v4", Roboflow Universe (workspace object-detection), **CC BY 4.0**: training
+    ${c.split.addedTrainSv} files evenly spaced over train/ at one file per source photo (sources also in valid/ or test/
+    removed), validation all ${c.split.addedValSv} of valid/.
+  - Neither set's test split is used here (hard-hat-workers images/test measures false alarms, below).
+- Training: every CCTV training frame + 1 augmented copy (2 for negative frames; the added photos once each):
+  crop/zoom-out, flip, brightness, contrast, saturation/greyscale, channel gains, noise, low resolution, blur, JPEG.
+  ${c.res.trainSamples.images} images, ${c.res.trainSamples.cells} grid cells (${c.res.trainSamples.positives} positive).
 
-## Thresholds (chosen on validation clips only)
-- Frame threshold ${c.T}: the lowest score with ≤ 3% false-positive validation frames (val recall
-  ${c.valFrame.recall.toFixed(3)}, false-positive rate ${c.valFrame.fpRate.toFixed(3)}).
+## Thresholds (chosen on validation only)
+- Frame threshold ${c.T}: the lowest score with ≤ 3% false-positive frames over all
+  ${c.split.valNeg + c.split.addedValHhw + c.split.addedValSv} validation negatives (val recall ${c.valFrame.recall.toFixed(3)}, false-positive rate ${c.valFrame.fpRate.toFixed(3)}). By source:
+  fire-smoke-cctv ${(c.valFpBySource['fire-smoke-cctv'] ?? 0).toFixed(3)} (${c.split.valNeg} frames), hard-hat-workers
+  ${(c.valFpBySource['hard-hat-workers'] ?? 0).toFixed(3)}, safety-vest-v4 ${(c.valFpBySource['safety-vest-v4'] ?? 0).toFixed(3)}. CCTV validation clips alone: recall
+  ${c.valCctv.recall.toFixed(3)}, false-positive rate ${c.valCctv.fpRate.toFixed(3)}.
 - Box F1 on validation at its own best threshold: fire ${(c.valF1.fire ?? 0).toFixed(3)}, smoke ${(c.valF1.smoke ?? 0).toFixed(3)}.
 
 ## Test results (held-back clips, same code as \`npm run eval\`)
@@ -133,10 +160,13 @@ ${f ? f.fpRate.toFixed(3) : 'n/a'} on ${f?.negatives ?? 0} frames without fire. 
 
 ## Cost
 ${c.test.msPerImage.toFixed(1)} ms per frame in the evaluation loop (decode + letterbox + inference + decode), one
-onnxruntime thread, shared 2-core machine. A full YOLOX-Nano pass (see \`npm run bench:models\`).
+onnxruntime thread, shared 2-core machine. Alone it is a full YOLOX-Nano pass; in the default pipeline it runs
+merged with YOLOX-Nano and the hard-hat head on one backbone pass (\`detect.shareBackbone\`; cost of the merged
+stage: \`npm run bench:models\`).
 
 ## Known weaknesses
-- Few negative frames (${c.split.trainNeg} in training), and they come from few scenes: furnace glow, molten metal,
+- Few negative CCTV frames (${c.split.trainNeg} in training); the ${c.split.addedTrainHhw + c.split.addedTrainSv} added negatives are
+  daylight construction photos, not CCTV. Furnace glow, molten metal,
   sparks of welding, orange lighting and steam in a metallurgy plant are not in the data and will raise false alarms.
   Smoke from fog machines dominates the smoke examples; real industrial smoke and steam look different.
 - The test split is small (${c.split.testClips} clips): the frame-level numbers have wide confidence intervals.

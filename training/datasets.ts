@@ -70,3 +70,35 @@ export async function fireSmoke(): Promise<{
   }
   return out;
 }
+
+/** `n` evenly spaced items of `list` (all of it when n ≥ its length); deterministic. */
+export function evenly<T>(list: readonly T[], n: number): T[] {
+  if (n >= list.length) return [...list];
+  return Array.from({ length: n }, (_, k) => list[Math.floor((k * list.length) / n)] as T);
+}
+
+/**
+ * Photos without fire from the PPE sets, as negative frames (boxes removed) for the fire/smoke head:
+ * training from hard-hat-workers images/train and safety-vest-v4 train (one file per source photo, after
+ * removing sources also in valid/ or test/; the other files are augmented copies of the same photo);
+ * validation from hard-hat-workers images/val and safety-vest-v4 valid/. Their test folders are not used.
+ */
+export async function fireNegatives(perSet: number): Promise<{
+  train: { hhw: LabelledImage[]; sv: LabelledImage[] };
+  val: { hhw: LabelledImage[]; sv: LabelledImage[] };
+}> {
+  const byFile = (a: LabelledImage, b: LabelledImage) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  const none = (l: LabelledImage[]) => l.map((i) => ({ ...i, gts: [] })).sort(byFile);
+  const [hTrain, hVal, sv] = await Promise.all([hhw('train'), hhw('val'), safetyVest()]);
+  const seen = new Set<string>();
+  const svOne = none(sv.train).filter((i) => {
+    const s = roboflowSource(i.file);
+    if (seen.has(s)) return false;
+    seen.add(s);
+    return true;
+  });
+  return {
+    train: { hhw: evenly(none(hTrain), perSet), sv: evenly(svOne, perSet) },
+    val: { hhw: none(hVal), sv: none(sv.val) },
+  };
+}
