@@ -68,6 +68,23 @@ describe.skipIf(!have)('shared backbone: one pass, the same detections', () => {
     for (const d of a) expect(Math.abs(d.score - score.get(key(d))!)).toBeLessThan(1e-4);
   });
 
+  it('gives every caller its own answer when detect() calls overlap (input buffers are reused)', async () => {
+    const other = clipFrameRgb(CLIP, 12); // same size as `frame`: the same input buffer
+    const photo = await readImageRgb(PHOTO);
+    const alone = [await merged.detect(frame), await merged.detect(other), await separate.detect(photo)];
+    const overlapping = await Promise.all([
+      merged.detect(frame),
+      merged.detect(other),
+      separate.detect(photo),
+      separate.detect(frame),
+    ]);
+    expect(alone[0]!.map(key).sort()).not.toEqual(alone[1]!.map(key).sort());
+    expect(overlapping[0]!.map(key).sort()).toEqual(alone[0]!.map(key).sort());
+    expect(overlapping[1]!.map(key).sort()).toEqual(alone[1]!.map(key).sort());
+    expect(overlapping[2]!.map(key).sort()).toEqual(alone[2]!.map(key).sort());
+    expect(overlapping[3]!.map(key).sort()).toEqual(alone[0]!.map(key).sort());
+  });
+
   it('refuses a head whose backbone weights were changed (coded error, nothing merged)', () => {
     const manifest = loadManifest();
     const read = (n: string) => decodeModel(readVerifiedModel(findModel(manifest, n), '../shared/models'));

@@ -7,6 +7,7 @@
 import sharp from 'sharp';
 import { DetectErrors, MIN_IMAGE_SIDE } from '../errors.ts';
 import { FittedInputs } from '../fitted-input.ts';
+import { Serial } from '../serial.ts';
 import { readVerifiedModel, type ModelEntry } from '../manifest.ts';
 import { withDynamicSpatialInput } from '../onnx-dynamic-input.ts';
 import { OnnxSession } from '../onnx-session.ts';
@@ -109,6 +110,8 @@ export class OwnYoloxHeadDetector implements Detector {
   private readonly decoder: HeadDecoder;
   private readonly fit: boolean;
   private readonly fitted: FittedInputs;
+  /** one frame at a time: the input buffers are reused */
+  private readonly serial = new Serial();
 
   constructor(
     private readonly entry: ModelEntry,
@@ -135,6 +138,10 @@ export class OwnYoloxHeadDetector implements Detector {
 
   async detect(image: RgbImage): Promise<Detection[]> {
     checkImage(image);
+    return this.serial.run(() => this.detectNow(image));
+  }
+
+  private async detectNow(image: RgbImage): Promise<Detection[]> {
     const session = this.session;
     if (!session) throw new Error(`${this.name}: init() first`);
     const shape = this.fit

@@ -5,6 +5,7 @@ import { withDynamicSpatialInput } from '../onnx-dynamic-input.ts';
 import { headOutputName, mergeHeads } from '../onnx/merge-heads.ts';
 import { decodeModel, encodeModel } from '../onnx/onnx-model.ts';
 import { assertImage } from '../preprocess.ts';
+import { Serial } from '../serial.ts';
 import type { Detection, Detector, HeadDecoder, Label, RgbImage } from '../types.ts';
 
 export interface SharedMember {
@@ -25,6 +26,8 @@ export class SharedBackboneDetector implements Detector {
   private readonly fitted: FittedInputs;
   private readonly fit: boolean;
   private readonly outputs: string[];
+  /** one frame at a time: the input buffers are reused */
+  private readonly serial = new Serial();
 
   constructor(
     private readonly base: SharedMember,
@@ -67,6 +70,10 @@ export class SharedBackboneDetector implements Detector {
 
   async detect(image: RgbImage): Promise<Detection[]> {
     assertImage(image);
+    return this.serial.run(() => this.detectNow(image));
+  }
+
+  private async detectNow(image: RgbImage): Promise<Detection[]> {
     const session = this.session;
     if (!session) throw new Error(`${this.name}: init() first`);
     const { input } = this.base.entry;

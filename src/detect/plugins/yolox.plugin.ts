@@ -6,6 +6,7 @@ import type { Detection, Detector, HeadDecoder, Label, RgbImage } from '../types
 import { decodeYolox } from '../yolox-decode.ts';
 import { withDynamicSpatialInput } from '../onnx-dynamic-input.ts';
 import { FittedInputs, type FittedShape } from '../fitted-input.ts';
+import { Serial } from '../serial.ts';
 
 /** The decoding half of the plugin (pure), shared with the shared-backbone group. */
 export function yoloxDecoder(entry: ModelEntry, settings: Readonly<Record<string, unknown>>): HeadDecoder {
@@ -49,6 +50,8 @@ export class YoloxDetector implements Detector {
   private readonly decoder: HeadDecoder;
   private readonly fit: boolean;
   private readonly fitted: FittedInputs;
+  /** one frame at a time: the input buffers are reused */
+  private readonly serial = new Serial();
 
   constructor(
     private readonly entry: ModelEntry,
@@ -104,7 +107,11 @@ export class YoloxDetector implements Detector {
     return this.fit ? this.fitted.for(rw, rh) : undefined;
   }
 
-  private async detectIn(image: RgbImage, roi: Roi): Promise<Detection[]> {
+  private detectIn(image: RgbImage, roi: Roi): Promise<Detection[]> {
+    return this.serial.run(() => this.detectInNow(image, roi));
+  }
+
+  private async detectInNow(image: RgbImage, roi: Roi): Promise<Detection[]> {
     const session = this.session;
     if (!session || !this.pre) throw new Error(`detector ${this.name} used before init()`);
     const rw = Math.min(image.width, roi[2]) - Math.max(0, roi[0]);
