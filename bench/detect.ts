@@ -174,6 +174,8 @@ interface RunFigures {
   workerMs: number;
   /** cores the ffmpeg decoders used while measuring */
   decoderCores: number;
+  /** cores this process used (main thread, ingest, inference workers, GC) */
+  nodeCores: number;
   framesIn: number;
   counts: Record<string, number>;
 }
@@ -215,12 +217,15 @@ async function servicePath(
   await new Promise((r) => setTimeout(r, 1000)); // settle
   const before = { ...sched.counts };
   const cpu0 = feed.cpuSeconds();
+  const node0 = process.cpuUsage();
   measuring = true;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
   const decoderCores = (feed.cpuSeconds() - cpu0) / elapsed;
+  const nodeUse = process.cpuUsage(node0);
+  const nodeCores = (nodeUse.user + nodeUse.system) / 1e6 / elapsed;
   const counts = Object.fromEntries(
     Object.entries(sched.counts).map(([k, v]) => [k, v - before[k as keyof typeof before]]),
   );
@@ -235,6 +240,7 @@ async function servicePath(
     p95Ms: pct(latencies, 95),
     workerMs: infer.reduce((a, b) => a + b, 0) / Math.max(1, infer.length),
     decoderCores,
+    nodeCores,
     framesIn: Object.values(counts).reduce((a, b) => a + b, 0) / elapsed,
     counts,
   };
@@ -300,7 +306,7 @@ async function main(): Promise<void> {
       steps.push(f);
       const ok = f.p95Ms <= 1500 && f.perCameraPerS >= 1.9;
       log(
-        `(c) ${String(n).padStart(2)} cameras @2/s: ${f.perCameraPerS.toFixed(2)}/s each, p50 ${r1(f.p50Ms)} ms, p95 ${r1(f.p95Ms)} ms, decoders ${f.decoderCores.toFixed(2)} cores ${ok ? 'OK' : 'NOT HELD'} ${JSON.stringify(f.counts)}`,
+        `(c) ${String(n).padStart(2)} cameras @2/s: ${f.perCameraPerS.toFixed(2)}/s each, p50 ${r1(f.p50Ms)} ms, p95 ${r1(f.p95Ms)} ms, worker ${r1(f.workerMs)} ms/frame, decoders ${f.decoderCores.toFixed(2)} + service ${f.nodeCores.toFixed(2)} cores ${ok ? 'OK' : 'NOT HELD'} ${JSON.stringify(f.counts)}`,
       );
       if (!ok) break;
       held = n;
@@ -332,6 +338,8 @@ async function main(): Promise<void> {
           cameras: x.cameras,
           perCameraPerS: Number(x.perCameraPerS.toFixed(2)),
           p95Ms: r1(x.p95Ms),
+          workerMs: r1(x.workerMs),
+          nodeCores: Number(x.nodeCores.toFixed(2)),
           decoderCores: Number(x.decoderCores.toFixed(2)),
         })),
         loadavg: [load0, loadavg().map(r1)],
