@@ -268,13 +268,25 @@ async function main(): Promise<void> {
   const depth1: number[] = [];
   try {
     // (a) and (b) alternate so that both see the same background load.
-    const rounds: { bare: number; service: number; workerMs: number; decoderCores: number }[] = [];
+    const rounds: {
+      bare: number;
+      service: number;
+      workerMs: number;
+      decoderCores: number;
+      nodeCores: number;
+    }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const a = await bare.slice(SLICE);
       const b = await servicePath(pool, source.inputs.slice(0, SAT_CAMERAS), 0, SLICE);
-      rounds.push({ bare: a, service: b.inferredPerS, workerMs: b.workerMs, decoderCores: b.decoderCores });
+      rounds.push({
+        bare: a,
+        service: b.inferredPerS,
+        workerMs: b.workerMs,
+        decoderCores: b.decoderCores,
+        nodeCores: b.nodeCores,
+      });
       log(
-        `  round ${i + 1}: (a) bare ${r1(1000 / a)} ms/frame (${r1(a)}/s) | (b) service ${r1(1000 / b.inferredPerS)} ms/frame (${r1(b.inferredPerS)}/s, worker ${r1(b.workerMs)} ms, decoders ${b.decoderCores.toFixed(2)} cores) | ratio ${(b.inferredPerS / a).toFixed(2)}`,
+        `  round ${i + 1}: (a) bare ${r1(1000 / a)} ms/frame (${r1(a)}/s) | (b) service ${r1(1000 / b.inferredPerS)} ms/frame (${r1(b.inferredPerS)}/s, worker ${r1(b.workerMs)} ms, decoders ${b.decoderCores.toFixed(2)} + service ${b.nodeCores.toFixed(2)} cores) | ratio ${(b.inferredPerS / a).toFixed(2)}`,
       );
       if (pool1) {
         const b1 = await servicePath(pool1, source.inputs.slice(0, SAT_CAMERAS), 0, SLICE);
@@ -332,6 +344,7 @@ async function main(): Promise<void> {
           serviceFps: r1(r.service),
           workerMs: r1(r.workerMs),
           decoderCores: Number(r.decoderCores.toFixed(2)),
+          nodeCores: Number(r.nodeCores.toFixed(2)),
         })),
         camerasHeld: held,
         steps: steps.map((x) => ({

@@ -167,7 +167,7 @@ console.log(
     width: 640,
     height: 360,
     fps: 25,
-    detect_fps: 2,
+    detect_fps: validateConfig({}).ingest.detectFps,
     full_decode: full,
     keyframes_only: key,
     keyframes_cpu_saving:
