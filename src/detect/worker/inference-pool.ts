@@ -136,19 +136,14 @@ export class InferencePool implements InferenceRunner {
 
   detect(image: RgbImage, frame?: FrameContext): Promise<InferenceResult> {
     assertImage(image);
-    // the least busy live worker; between equally busy ones, the one that served this camera last
-    // (its stage-2 answers for the camera's people are cached there)
+    // the worker that served this camera last if it has room (its stage-2 answers for the camera's
+    // people are cached there: a hit saves ≈ 14 ms per person, the wait is at most the one frame it
+    // is inferring), else the least busy live worker
+    const free = (s: Slot) => s.alive && s.inFlight.size < this.depth;
     const last = frame ? this.lastSlot.get(frame.key) : undefined;
-    let slot: Slot | undefined;
-    for (const s of this.slots) {
-      if (!s.alive || s.inFlight.size >= this.depth) continue;
-      if (
-        !slot ||
-        s.inFlight.size < slot.inFlight.size ||
-        (s.inFlight.size === slot.inFlight.size && s === last)
-      )
-        slot = s;
-    }
+    let slot: Slot | undefined = last && free(last) && this.slots.includes(last) ? last : undefined;
+    if (!slot)
+      for (const s of this.slots) if (free(s) && (!slot || s.inFlight.size < slot.inFlight.size)) slot = s;
     if (!slot) return Promise.reject(new Error('no idle inference worker (the caller must check idleCount)'));
     if (frame) this.lastSlot.set(frame.key, slot);
     const bytes = image.width * image.height * 3;
