@@ -30,7 +30,8 @@ import { decodeModel, encodeModel } from '../src/detect/onnx/onnx-model.ts';
 import { createDetectMetrics, DetectScheduler } from '../src/detect/scheduler.ts';
 import { defaultDetectConfig } from '../src/detect/settings.ts';
 import { InferencePool } from '../src/detect/worker/inference-pool.ts';
-import { startFeeds } from './detect-feed.ts';
+import { startFeeds, type Feed } from './detect-feed.ts';
+import { clipFramesRgb } from '../tests/helpers/clip-frame.ts';
 import { startIngestFeed } from './detect-ingest-feed.ts';
 import type { Frame } from '../src/ingest/types.ts';
 
@@ -164,6 +165,30 @@ async function cameraSource(
   };
 }
 
+/** `cameras` cameras offering the given decoded 640×360 frames in turn at `fps` each (bench (b0)). */
+function memoryFeed(
+  cameras: number,
+  fps: number,
+  frames: readonly Buffer[],
+  onFrame: (f: Frame) => void,
+): Feed {
+  let n = 0;
+  const timers = Array.from({ length: cameras }, (_, c) => {
+    let seq = 0;
+    const cameraId = `mem-${c}`;
+    return setInterval(() => {
+      n++;
+      onFrame({ cameraId, ts: Date.now(), seq, width: W, height: H, data: frames[seq++ % frames.length]! });
+    }, 1000 / fps);
+  });
+  return {
+    stop: async () => timers.forEach(clearInterval),
+    framesOut: () => n,
+    cpuSeconds: () => 0,
+    allStarted: async () => true,
+  };
+}
+
 interface RunFigures {
   cameras: number;
   inferredPerS: number;
@@ -186,6 +211,7 @@ async function servicePath(
   inputs: string[],
   rate: number,
   seconds: number,
+  fromMemory?: readonly Buffer[],
 ): Promise<RunFigures> {
   const cameras = inputs.length;
   const saturate = rate === 0;
@@ -208,8 +234,10 @@ async function servicePath(
   const onFrame = (f: Frame) => sched.offer(f);
   // RTSP cameras go through the service's own IngestService (unless --raw-ffmpeg); the clip file
   // through plain ffmpeg -re readers.
-  const feed =
-    inputs[0]!.startsWith('rtsp://') && !RAW_FFMPEG
+  // fromMemory: decoded frames replayed from RAM (no decoding, no pipes): the runtime's own cost
+  const feed = fromMemory
+    ? memoryFeed(cameras, outFps, fromMemory, onFrame)
+    : inputs[0]!.startsWith('rtsp://') && !RAW_FFMPEG
       ? await startIngestFeed({ inputs, outFps, onFrame })
       : startFeeds({ inputs, outFps, width: W, height: H, onFrame });
   if (!(await feed.allStarted(30_000)))
@@ -262,6 +290,10 @@ async function main(): Promise<void> {
     `cameras: ${source.source} → ${source.source.startsWith('streams') && !RAW_FFMPEG ? 'IngestService' : 'ffmpeg readers'}, 640×360, one ffmpeg per camera; ${OUT_FPS} frames/s sampled per camera (25 in the saturated phase)`,
   );
   const init = { models: MODELS, modelsDir: cfg.modelsDir, threads: THREADS };
+  // (b0): 50 decoded frames of the factory clip (2 s of it at 25 fps), replayed from memory
+  const memFrames = existsSync(CLIP)
+    ? clipFramesRgb(CLIP, 20, 50, 25, W, H).map((f) => f.data as Buffer)
+    : [];
   const pool = await InferencePool.start(SESSIONS, init, DEPTH);
   // --compare-depth: a second pool holding one frame per worker (no hand-over overlap), same rounds
   const pool1 = COMPARE_DEPTH ? await InferencePool.start(SESSIONS, init, 1) : undefined;
@@ -270,6 +302,7 @@ async function main(): Promise<void> {
     // (a) and (b) alternate so that both see the same background load.
     const rounds: {
       bare: number;
+      runtime: number;
       service: number;
       workerMs: number;
       decoderCores: number;
@@ -278,7 +311,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) {
       const a = await bare.slice(SLICE);
       const b = await servicePath(pool, source.inputs.slice(0, SAT_CAMERAS), 0, SLICE);
+      const b0 = await servicePath(pool, source.inputs.slice(0, SAT_CAMERAS), 0, SLICE, memFrames);
       rounds.push({
+        runtime: b0.inferredPerS,
         bare: a,
         service: b.inferredPerS,
         workerMs: b.workerMs,
@@ -287,6 +322,9 @@ async function main(): Promise<void> {
       });
       log(
         `  round ${i + 1}: (a) bare ${r1(1000 / a)} ms/frame (${r1(a)}/s) | (b) service ${r1(1000 / b.inferredPerS)} ms/frame (${r1(b.inferredPerS)}/s, worker ${r1(b.workerMs)} ms, decoders ${b.decoderCores.toFixed(2)} + service ${b.nodeCores.toFixed(2)} cores) | ratio ${(b.inferredPerS / a).toFixed(2)}`,
+      );
+      log(
+        `           (b0) runtime only, frames from memory: ${r1(1000 / b0.inferredPerS)} ms/frame (${r1(b0.inferredPerS)}/s, worker ${r1(b0.workerMs)} ms) | ratio ${(b0.inferredPerS / a).toFixed(2)}`,
       );
       if (pool1) {
         const b1 = await servicePath(pool1, source.inputs.slice(0, SAT_CAMERAS), 0, SLICE);
@@ -299,6 +337,9 @@ async function main(): Promise<void> {
     const serviceFps = sum((r) => r.service) / rounds.length;
     const ratios = rounds.map((r) => r.service / r.bare).sort((x, y) => x - y);
     const ratio = ratios[Math.floor(ratios.length / 2)]!;
+    const runtimeRatios = rounds.map((r) => r.runtime / r.bare).sort((x, y) => x - y);
+    const runtimeRatio = runtimeRatios[Math.floor(runtimeRatios.length / 2)]!;
+    const runtimeFps = sum((r) => r.runtime) / rounds.length;
     log(
       `(a) bare onnxruntime loop:   ${r1(1000 / bareFps)} ms/frame (${r1(bareFps)} frames/s, input ${bareInput})`,
     );
@@ -307,6 +348,9 @@ async function main(): Promise<void> {
     );
     log(
       `    ratio (b)/(a), median of ${ROUNDS} side-by-side rounds: ${ratio.toFixed(2)} (worker depth ${DEPTH})`,
+    );
+    log(
+      `(b0) runtime only (same cameras' decoded frames replayed from memory: no decoding, no pipes): ${r1(1000 / runtimeFps)} ms/frame (${r1(runtimeFps)} frames/s), ratio ${runtimeRatio.toFixed(2)}`,
     );
     const depth1Ratio = depth1.sort((x, y) => x - y)[Math.floor(depth1.length / 2)];
     if (depth1Ratio !== undefined) log(`    same with worker depth 1: ${depth1Ratio.toFixed(2)}`);
@@ -337,10 +381,13 @@ async function main(): Promise<void> {
         bareMsPerFrame: r1(1000 / bareFps),
         serviceMsPerFrame: r1(1000 / serviceFps),
         ratio: Number(ratio.toFixed(3)),
+        runtimeMsPerFrame: r1(1000 / runtimeFps),
+        runtimeRatio: Number(runtimeRatio.toFixed(3)),
         depth: DEPTH,
         ...(depth1Ratio !== undefined ? { ratioDepth1: Number(depth1Ratio.toFixed(3)) } : {}),
         rounds: rounds.map((r) => ({
           bareFps: r1(r.bare),
+          runtimeFps: r1(r.runtime),
           serviceFps: r1(r.service),
           workerMs: r1(r.workerMs),
           decoderCores: Number(r.decoderCores.toFixed(2)),
