@@ -10,6 +10,23 @@ const BACKBONE = `- Backbone: YOLOX-Nano (COCO, 416×416, Apache-2.0, Megvii; ON
   (128 → hidden → 5 + classes, ReLU), written into the ONNX graph as two 1×1 convolutions. Trained in plain
   TypeScript (Adam, cosine learning rate, seeded) on features precomputed once per (augmented) image.`;
 
+/** The card's description of the optional colour features (export.ts ColourSpec). */
+function colourText(res: HeadResult): string {
+  const c = res.colour;
+  if (!c) return '';
+  const windows = [
+    ...c.context.map((k) => (k === 1 ? 'the cell itself (s×s)' : `a ${k}s×${k}s window centred on the cell`)),
+    ...c.above.map((d) => (d === 1 ? 'the cell just above' : `the cell ${d} rows above`)),
+  ];
+  return `
+- Colour features (added to the 128 YOLOX values, so the MLP input is ${res.mlp.dim} per cell): for a cell of stride s,
+  mean B, G, R (÷ 255) and mean chroma (max − min of B, G, R) over ${windows.join(' and ')}; computed in the graph from
+  the input \`images\` (Split + Max − Min for chroma, AveragePool with stride s, Pad + Slice for the cell above), so the
+  head reads only the backbone and the graph input and still merges onto YOLOX-Nano. Training computes them with the
+  same ONNX nodes (training/head/export.ts \`addColourNodes\`). COCO's features were trained for COCO classes and may
+  not keep the colour and brightness of the top of a head, which tell a hard hat from hair.`;
+}
+
 export interface HardhatCardInput {
   res: HeadResult;
   thresholds: Record<string, number>;
@@ -29,7 +46,7 @@ features ${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.to
 (and \`--dataset ../shared/datasets/safety-vest-v4/test --format yolo --model ppe-hardhat --labels helmet,head\`).
 
 ## Model
-${BACKBONE}
+${BACKBONE}${colourText(c.res)}
 - Labels: class 0 \`helmet\` (a head wearing a hard hat; the box covers head + hat), class 1 \`head\` (bare head).
 - Runtime plugin: \`src/detect/plugins/ppe-yolox-head.ts\` (\`own-yolox-head\`), stage 1 (whole frame).
 
@@ -64,9 +81,9 @@ Targets: head AP@0.5 ≥ 0.6, helmet AP@0.5 ≥ 0.8.
 
 ## Cost
 ${c.ms.toFixed(1)} ms per image in the evaluation loop (JPEG decode + letterbox + inference + decode), onnxruntime
-intraOpNumThreads 1, on a 2-core machine shared with other jobs (idle numbers are lower; see \`npm run bench:models\`).
-It is a full YOLOX-Nano pass: when the pipeline also runs yolox-nano-coco for persons, the backbone runs twice
-(a combined graph would save that; not done yet).
+intraOpNumThreads 1, on a 2-core machine shared with other jobs (idle numbers are lower). Alone it is a full
+YOLOX-Nano pass; in the default pipeline it runs merged with YOLOX-Nano and the fire/smoke head on one backbone
+pass (\`detect.shareBackbone\`, manifest \`options.sharedBackbone\`; cost of the merged stage: \`npm run bench:models\`).
 
 ## Known weaknesses
 - Trained on construction-site photos (mostly daylight, frontal, mid-distance): overhead CCTV views of a

@@ -15,11 +15,23 @@ import {
   upsertManifest,
   writeCard,
 } from './head/finish.ts';
+import type { ColourSpec } from './head/export.ts';
 import { headEntry, trainYoloxHead } from './head/train-yolox-head.ts';
 import { hardhatCard } from './cards.ts';
 
 const NAME = 'ppe-hardhat';
 const LABELS: Label[] = ['helmet', 'head'];
+/**
+ * Colour features per grid cell (mean B, G, R and chroma over the cell and over the cell just above),
+ * computed in the graph from the input image: COCO's features may not keep what tells a hard hat from
+ * hair. Chosen on validation against larger window sets (card). JH_COLOUR=none trains without them;
+ * JH_COLOUR='{"context":[1,2],"above":[1]}' tries other windows (export.ts ColourSpec).
+ */
+const COLOUR: ColourSpec | undefined = (() => {
+  const env = process.env.JH_COLOUR;
+  if (env === 'none') return undefined;
+  return env ? (JSON.parse(env) as ColourSpec) : { context: [1], above: [1] };
+})();
 const log = (m: string): void => console.log(m);
 
 const t0 = Date.now();
@@ -54,6 +66,7 @@ const res = await trainYoloxHead({
   negWeight: 1,
   // train against the true share of background cells (sampled negatives weighted 1 / rate)
   importanceWeights: true,
+  ...(COLOUR ? { colour: COLOUR } : {}),
   seed: 20261122,
   log,
 });

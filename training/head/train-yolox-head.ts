@@ -12,18 +12,19 @@ import { PROJECT_ROOT, type ModelEntry } from '../../src/detect/manifest.ts';
 import { letterboxBgr } from '../../src/detect/plugins/ppe-yolox-head.ts';
 import type { Label } from '../../src/detect/types.ts';
 import { augment, loadRgb, type AugBox, type Img } from '../data/augment.ts';
-import { encodeModel } from '../../src/detect/onnx/onnx-model.ts';
+import { encodeModel, floatOutput } from '../../src/detect/onnx/onnx-model.ts';
 import {
   FEATURE_DIM,
   featureModel,
   INPUT_SIZE,
   LEVEL_COCO,
   LEVEL_TENSORS,
+  STRIDES,
   YOLOX_FILE,
   YOLOX_SHA256,
 } from '../onnx/yolox-features.ts';
 import { assignLevel, boxTarget, IGNORE, NEGATIVE, type LevelRange } from './assign.ts';
-import { exportHead } from './export.ts';
+import { addColourNodes, colourDim, colourTensor, exportHead, type ColourSpec } from './export.ts';
 import {
   forward,
   initMlp,
@@ -58,6 +59,11 @@ export interface HeadJob {
    */
   importanceWeights?: boolean;
   emptyFrameBoost?: number;
+  /**
+   * Explicit colour features appended to the 128 YOLOX values of each cell (export.ts `ColourSpec`),
+   * computed by the same ONNX nodes in training as in the exported graph. Off when absent.
+   */
+  colour?: ColourSpec;
   seed: number;
   log: (msg: string) => void;
 }
@@ -67,6 +73,7 @@ export interface HeadResult {
   sha256: string;
   bytes: number;
   mlp: Mlp;
+  colour?: ColourSpec;
   trainSamples: { cells: number; positives: number; images: number };
   seconds: { features: number; training: number };
   valLoss: number;
@@ -109,8 +116,13 @@ async function extract(
     const rf = res[rn]?.data as Float32Array;
     const coco = res[LEVEL_COCO[l] as string]?.data as Float32Array;
     const half = FEATURE_DIM / 2;
+    const col = job.colour ? (res[colourTensor(l)]?.data as Float32Array) : undefined;
     const feat = (i: number) => (c: number) =>
-      c < half ? (cf[c * plane + i] as number) : (rf[(c - half) * plane + i] as number);
+      c < half
+        ? (cf[c * plane + i] as number)
+        : c < FEATURE_DIM
+          ? (rf[(c - half) * plane + i] as number)
+          : ((col as Float32Array)[(c - FEATURE_DIM) * plane + i] as number);
     const assign = assignLevel(gts, grid, level);
     const hard: number[] = [];
     const boost = gts.length === 0 ? (job.emptyFrameBoost ?? 1) : 1;
@@ -146,7 +158,7 @@ async function buildSamples(
   rng: Rng,
   what: string,
 ): Promise<{ set: SampleSet; images: number }> {
-  const b = new SampleBuilder(FEATURE_DIM);
+  const b = new SampleBuilder(FEATURE_DIM + colourDim(job.colour));
   let n = 0;
   const t0 = Date.now();
   for (const [k, li] of images.entries()) {
@@ -171,13 +183,11 @@ async function buildSamples(
 export async function trainYoloxHead(job: HeadJob): Promise<HeadResult> {
   checkYolox();
   const rng = makeRng(job.seed);
-  const session = await ort.InferenceSession.create(
-    encodeModel(featureModel(join(PROJECT_ROOT, YOLOX_FILE))),
-    {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-    },
-  );
+  const dim = FEATURE_DIM + colourDim(job.colour);
+  const session = await ort.InferenceSession.create(encodeModel(featureGraph(job.colour)), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
   const t0 = Date.now();
   job.log(
     `[${job.name}] features: ${job.train.length} training images (+ augmented copies), ${job.val.length} validation images`,
@@ -188,9 +198,9 @@ export async function trainYoloxHead(job: HeadJob): Promise<HeadResult> {
   let positives = 0;
   for (let i = 0; i < tr.set.n; i++) positives += tr.set.obj[i] as number;
   job.log(
-    `[${job.name}] ${tr.set.n} cells (${positives} positive) in ${tFeat.toFixed(0)} s; training MLP ${FEATURE_DIM}→${job.hidden}→${5 + job.labels.length}`,
+    `[${job.name}] ${tr.set.n} cells (${positives} positive) in ${tFeat.toFixed(0)} s; training MLP ${dim}→${job.hidden}→${5 + job.labels.length}`,
   );
-  const mlp = initMlp(FEATURE_DIM, job.hidden, 5 + job.labels.length, rng);
+  const mlp = initMlp(dim, job.hidden, 5 + job.labels.length, rng);
   standardise(mlp, tr.set);
   const lossOpts = { negWeight: job.negWeight, boxWeight: 1 };
   const t1 = Date.now();
@@ -205,16 +215,33 @@ export async function trainYoloxHead(job: HeadJob): Promise<HeadResult> {
   );
   const tTrain = (Date.now() - t1) / 1000;
   const valLoss = loss(mlp, va.set, lossOpts);
-  const bytes = exportHead(mlp, {
-    name: job.name,
-    labels: job.labels.join(','),
-    trainedBy: `npm run train:${job.name}`,
-  });
+  const bytes = exportHead(
+    mlp,
+    {
+      name: job.name,
+      labels: job.labels.join(','),
+      trainedBy: `npm run train:${job.name}`,
+      ...(job.colour ? { colour: JSON.stringify(job.colour) } : {}),
+    },
+    YOLOX_FILE,
+    job.colour,
+  );
   const file = join(PROJECT_ROOT, 'models', `${job.name}.onnx`);
   writeFileSync(file, bytes);
-  const diff = await parity(session, bytes, mlp, job.val[0] ?? job.train[0]);
+  // the first validation image and two training images (one of them augmented, as trained on)
+  const check: Img[] = [];
+  for (const li of [job.val[0], job.train[0], job.train[job.train.length - 1]])
+    if (li) check.push(await loadRgb(li.file));
+  if (job.train[0]) {
+    const li = job.train[0];
+    check.push((await augment(await loadRgb(li.file), toBoxes(li, job.labels), makeRng(job.seed + 1))).img);
+  }
+  let diff = 0;
+  for (const img of check) diff = Math.max(diff, await parity(session, bytes, mlp, img, job.colour));
   await session.release();
-  job.log(`[${job.name}] exported ONNX vs trainer: max |difference| ${diff.toExponential(2)} on one image`);
+  job.log(
+    `[${job.name}] exported ONNX vs trainer: max |difference| ${diff.toExponential(2)} over ${check.length} images`,
+  );
   if (!(diff < 1e-3)) throw new Error(`exported model disagrees with the trainer (${diff})`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   job.log(`[${job.name}] wrote ${file} (${bytes.length} bytes, sha256 ${sha256})`);
@@ -223,21 +250,35 @@ export async function trainYoloxHead(job: HeadJob): Promise<HeadResult> {
     sha256,
     bytes: bytes.length,
     mlp,
+    ...(job.colour ? { colour: job.colour } : {}),
     trainSamples: { cells: tr.set.n, positives, images: tr.images },
     seconds: { features: tFeat, training: tTrain },
     valLoss,
   };
 }
 
-/** Largest difference between the exported ONNX model and the TypeScript forward pass (all cells). */
-async function parity(
+/** YOLOX-Nano pruned at its head features (+ the colour-feature nodes of the exported graph). */
+export function featureGraph(colour?: ColourSpec): ReturnType<typeof featureModel> {
+  const m = featureModel(join(PROJECT_ROOT, YOLOX_FILE));
+  if (colour) {
+    addColourNodes(m.graph, colour);
+    m.graph.output.push(...STRIDES.map((_, l) => floatOutput(colourTensor(l), 4)));
+  }
+  return m;
+}
+
+/**
+ * Largest difference between the exported ONNX model and the TypeScript forward pass on the
+ * trainer's features (all cells of one image).
+ */
+export async function parity(
   features: ort.InferenceSession,
   onnx: Buffer,
   mlp: Mlp,
-  li: LabelledImage | undefined,
+  img: Img,
+  colour?: ColourSpec,
 ): Promise<number> {
-  if (!li) return 0;
-  const { tensor } = await letterboxBgr(await loadRgb(li.file), INPUT_SIZE);
+  const { tensor } = await letterboxBgr(img, INPUT_SIZE);
   const x = { images: new ort.Tensor('float32', tensor, [1, 3, INPUT_SIZE, INPUT_SIZE]) };
   const f = await features.run(x);
   const s = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 1 });
@@ -249,15 +290,18 @@ async function parity(
   const v = new Float32Array(mlp.dim);
   let row = 0;
   let max = 0;
-  LEVEL_TENSORS.forEach(([cn, rn]) => {
+  const extra = colourDim(colour);
+  LEVEL_TENSORS.forEach(([cn, rn], l) => {
     const cf = f[cn]?.data as Float32Array;
     const rf = f[rn]?.data as Float32Array;
+    const col = colour ? (f[colourTensor(l)]?.data as Float32Array) : undefined;
     const plane = cf.length / 64;
     for (let i = 0; i < plane; i++, row++) {
       for (let c = 0; c < 64; c++) {
         v[c] = cf[c * plane + i] as number;
         v[64 + c] = rf[c * plane + i] as number;
       }
+      for (let c = 0; c < extra; c++) v[FEATURE_DIM + c] = (col as Float32Array)[c * plane + i] as number;
       forward(mlp, v, 0, h, z, xs);
       for (let k = 0; k < mlp.out; k++) {
         const want = k < 4 ? (z[k] as number) : 1 / (1 + Math.exp(-(z[k] as number)));
