@@ -69,6 +69,12 @@ describe('buildFfmpegArgs', () => {
     expect(after(buildFfmpegArgs(base), '-fps_mode')).toBe('passthrough');
   });
 
+  it('runs decoding and the filters on one thread each (one ffmpeg per camera)', () => {
+    const args = buildFfmpegArgs(base);
+    expect(after(args, '-threads')).toBe('1');
+    expect(after(args, '-filter_threads')).toBe('1');
+  });
+
   it.each(['ftp://x', 'no-scheme', ''])('refuses unsupported URL %j', (url) => {
     expect(() => buildFfmpegArgs({ ...base, url })).toThrow(/unsupported URL scheme/);
   });
