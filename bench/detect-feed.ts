@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Frame } from '../src/ingest/types.ts';
+import { cpuSecondsOfAll } from './proc-cpu.ts';
 
 /**
  * Camera feeds for the detection benchmark: one ffmpeg per camera decoding a 25 fps 640×360 stream in
@@ -79,15 +79,7 @@ export function startFeeds(o: FeedOptions): Feed {
   });
   return {
     framesOut: () => framesOut,
-    cpuSeconds: () =>
-      procs.reduce((sum, p) => {
-        try {
-          const f = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-          return sum + (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks (100 Hz)
-        } catch {
-          return sum;
-        }
-      }, 0),
+    cpuSeconds: () => cpuSecondsOfAll(procs.flatMap((p) => (p.pid ? [p.pid] : []))),
     allStarted: async (timeoutMs) => {
       const end = Date.now() + timeoutMs;
       while (started.size < o.inputs.length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));

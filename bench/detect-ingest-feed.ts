@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../src/config/load.ts';
@@ -7,6 +7,7 @@ import type { Frame } from '../src/ingest/types.ts';
 import { createCoreServices } from '../src/services.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import type { Feed } from './detect-feed.ts';
+import { cpuSecondsOfAll } from './proc-cpu.ts';
 
 /**
  * The service's own ingest as the benchmark's frame source: a real IngestService (camera supervisors,
@@ -58,15 +59,7 @@ export async function startIngestFeed(o: {
       .filter((p): p is number => p !== undefined);
   return {
     framesOut: () => framesOut,
-    cpuSeconds: () =>
-      pids().reduce((sum, pid) => {
-        try {
-          const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-          return sum + (Number(f[11]) + Number(f[12])) / 100;
-        } catch {
-          return sum;
-        }
-      }, 0),
+    cpuSeconds: () => cpuSecondsOfAll(pids()),
     allStarted: async (timeoutMs) => {
       const end = Date.now() + timeoutMs;
       while (started.size < o.inputs.length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));

@@ -5,8 +5,7 @@
  * camera-second of video (ffmpeg readers + this process), frames sampled / delivered / dropped for a
  * deliberately slow consumer, and fault-to-health latency; ends with one JSON line.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,34 +15,14 @@ import type { HealthState } from '../src/ingest/types.ts';
 import { createCoreServices } from '../src/services.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { startSim, type Sim } from '../streams-sim/index.ts';
+import { childrenOf, cpuSecondsOf } from './proc-cpu.ts';
 
 const { values } = parseArgs({
   options: { cameras: { type: 'string', default: '4' }, seconds: { type: 'string', default: '20' } },
 });
 const N = Number(values.cameras);
 const SECONDS = Number(values.seconds);
-const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU seconds used so far by a process (user + system), or null once it is gone. */
-function cpuOf(pid: number): number | null {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch {
-    return null;
-  }
-}
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map(Number)
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
 
 async function phase(sim: Sim, keyframesOnly: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-'));
@@ -83,14 +62,14 @@ async function phase(sim: Sim, keyframesOnly: boolean) {
   const readers = Object.values(ingest.stats())
     .map((s) => s.pid!)
     .filter(Boolean);
-  const cpu0 = new Map(readers.map((p) => [p, cpuOf(p) ?? 0]));
+  const cpu0 = new Map(readers.map((p) => [p, cpuSecondsOf(p) ?? 0]));
   const node0 = process.cpuUsage();
   const frames0 = Object.values(ingest.stats()).reduce((a, s) => a + s.frames, 0);
   const slow0 = slow.stats();
   const t0 = Date.now();
   await sleep(SECONDS * 1000);
   const wall = (Date.now() - t0) / 1000;
-  const ffmpegCpu = readers.reduce((a, p) => a + ((cpuOf(p) ?? 0) - cpu0.get(p)!), 0);
+  const ffmpegCpu = readers.reduce((a, p) => a + ((cpuSecondsOf(p) ?? 0) - cpu0.get(p)!), 0);
   const nodeUse = process.cpuUsage(node0);
   const nodeCpu = (nodeUse.user + nodeUse.system) / 1e6;
   const sampled = Object.values(ingest.stats()).reduce((a, s) => a + s.frames, 0) - frames0;
@@ -139,7 +118,7 @@ async function phase(sim: Sim, keyframesOnly: boolean) {
 
 const sim = await startSim({ cameras: N, port: 0 });
 await sleep(1000);
-const simCpu0 = [sim.pid, ...childrenOf(sim.pid)].reduce((a, p) => a + (cpuOf(p) ?? 0), 0);
+const simCpu0 = [sim.pid, ...childrenOf(sim.pid)].reduce((a, p) => a + (cpuSecondsOf(p) ?? 0), 0);
 const simT0 = Date.now();
 const results = [];
 for (const keyframesOnly of [false, true]) {
@@ -152,7 +131,7 @@ for (const keyframesOnly of [false, true]) {
       `black→dark ${r.black_detect_ms} ms, drop→offline ${r.drop_detect_ms} ms, back online ${r.black_recover_ms}/${r.drop_recover_ms} ms`,
   );
 }
-const simCpu = [sim.pid, ...childrenOf(sim.pid)].reduce((a, p) => a + (cpuOf(p) ?? 0), 0) - simCpu0;
+const simCpu = [sim.pid, ...childrenOf(sim.pid)].reduce((a, p) => a + (cpuSecondsOf(p) ?? 0), 0) - simCpu0;
 const simPerCam = simCpu / (N * ((Date.now() - simT0) / 1000));
 await sim.stop();
 const [full, key] = results;

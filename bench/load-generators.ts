@@ -3,8 +3,6 @@
  * so a slow service cannot slow the schedule), MQTT chip telemetry at a fixed rate, socket.io dashboard
  * clients that time the live push of a probe event.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
@@ -124,26 +122,6 @@ export async function startDashboards(base: string, token: string, n: number) {
     stop: () => sockets.forEach((s) => s.close()),
   };
 }
-
-// process accounting from /proc (CLK_TCK is 100 on Linux)
-export const ticks = (p: number) => {
-  try {
-    const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-};
-export const children = (p: number) => {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(p)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-};
 
 /** The p-th percentile (nearest rank), one decimal; null for no samples. */
 export const pct = (xs: number[], p: number) => {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { startSim } from '../streams-sim/index.ts';
+import { childrenOf, cpuSecondsOf, cpuSecondsOfAll } from './proc-cpu.ts';
 import { signQr } from '../src/machines/machine-token.ts';
 import {
   call,
@@ -24,15 +25,7 @@ import {
   stopProcess,
   writeServeConfig,
 } from '../tests/faults/service-process.ts';
-import {
-  children,
-  pct,
-  startChips,
-  startDashboards,
-  startScanLoad,
-  ticks,
-  type Window,
-} from './load-generators.ts';
+import { pct, startChips, startDashboards, startScanLoad, type Window } from './load-generators.ts';
 
 const { values } = parseArgs({
   options: {
@@ -193,7 +186,7 @@ const hazards = (async () => {
 const series: Record<string, unknown>[] = [];
 const start = performance.now();
 let lastT = start;
-let lastSvc = ticks(pid);
+let lastSvc = cpuSecondsOf(pid) ?? 0;
 let lastFf = 0;
 let lastChips = chipRows();
 let lastEvents = 0;
@@ -201,9 +194,9 @@ let lastChipsSent = 0;
 const sample = async () => {
   const t = performance.now();
   const dt = (t - lastT) / 1000;
-  const svcTicks = ticks(pid);
-  const ffPids = children(pid);
-  const ffTicks = ffPids.reduce((a, p) => a + ticks(p), 0);
+  const svcCpu = cpuSecondsOf(pid) ?? 0;
+  const ffPids = childrenOf(pid);
+  const ffCpu = cpuSecondsOfAll(ffPids);
   const rows = chipRows();
   const row = {
     t: Math.round((t - start) / 1000),
@@ -217,19 +210,19 @@ const sample = async () => {
     pushEventsPerS: Math.round((dash.events() - lastEvents) / dt),
     dashboardsConnected: dash.connected(),
     camerasLive: await camerasLive().catch(() => -1),
-    serviceCpuPct: Math.round((svcTicks - lastSvc) / dt),
-    ffmpegCpuPct: Math.max(0, Math.round((ffTicks - lastFf) / dt)),
+    serviceCpuPct: Math.round(((svcCpu - lastSvc) / dt) * 100),
+    ffmpegCpuPct: Math.max(0, Math.round(((ffCpu - lastFf) / dt) * 100)),
     ffmpegProcs: ffPids.length,
     serviceRssMb: Math.round(rssMb()),
     load1m: Math.round(loadavg()[0]! * 10) / 10,
   };
   series.push(row);
   log(JSON.stringify(row));
-  [lastT, lastSvc, lastFf, lastChips, lastEvents] = [t, svcTicks, ffTicks, rows, dash.events()];
+  [lastT, lastSvc, lastFf, lastChips, lastEvents] = [t, svcCpu, ffCpu, rows, dash.events()];
   lastChipsSent = chips.sent();
   win = { lat: [], errors: 0, codes: {}, sent: 0 };
 };
-lastFf = children(pid).reduce((a, p) => a + ticks(p), 0);
+lastFf = cpuSecondsOfAll(childrenOf(pid));
 const sampler = setInterval(() => void sample(), 10_000);
 await Promise.all([scanDone, new Promise((r) => setTimeout(r, seconds * 1000))]);
 stopping = true;

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc's CPU times (100 on Linux, read once). */
+const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null once it is gone. */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICK;
+  } catch {
+    return null;
+  }
+}
+
+/** Sum of cpuSecondsOf over processes; gone ones count 0. */
+export const cpuSecondsOfAll = (pids: readonly number[]): number =>
+  pids.reduce((sum, p) => sum + (cpuSecondsOf(p) ?? 0), 0);
+
+/** Direct children of a process (e.g. the ffmpeg readers of a service). */
+export function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map(Number)
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
