@@ -23,8 +23,22 @@ export class FittedInputs {
   constructor(private readonly layout: InputLayout) {}
 
   /** The model's full declared input (no fitting). */
-  square(width: number, height: number): FittedShape {
-    const key = `full:${width}x${height}`;
+  full(): FittedShape {
+    return this.sized(this.layout.width, this.layout.height);
+  }
+
+  /** The shape for a source region of rw×rh pixels (limiting side mapped to the model's side). */
+  for(rw: number, rh: number): FittedShape {
+    const { width: W, height: H } = this.layout;
+    const r = Math.min(W / rw, H / rh);
+    // Same scale as the square letterbox: the limiting side still maps to W (or H).
+    const w = Math.min(W, Math.ceil(Math.floor(rw * r) / STRIDE_MAX) * STRIDE_MAX);
+    const h = Math.min(H, Math.ceil(Math.floor(rh * r) / STRIDE_MAX) * STRIDE_MAX);
+    return this.sized(w, h);
+  }
+
+  private sized(width: number, height: number): FittedShape {
+    const key = `${width}x${height}`;
     let s = this.shapes.get(key);
     if (!s) {
       const input = new Float32Array(3 * width * height);
@@ -32,27 +46,6 @@ export class FittedInputs {
         pre: new Preprocessor({ ...this.layout, width, height }, input),
         input,
         dims: [1, 3, height, width],
-      };
-      this.shapes.set(key, s);
-    }
-    return s;
-  }
-
-  /** The shape for a source region of rw×rh pixels (limiting side mapped to the model's side). */
-  for(rw: number, rh: number): FittedShape {
-    const { width: W, height: H } = this.layout;
-    const r = Math.min(W / rw, H / rh);
-    const w = Math.min(W, Math.ceil(Math.floor(rw * r) / STRIDE_MAX) * STRIDE_MAX);
-    const h = Math.min(H, Math.ceil(Math.floor(rh * r) / STRIDE_MAX) * STRIDE_MAX);
-    const key = `${w}x${h}`;
-    let s = this.shapes.get(key);
-    if (!s) {
-      const input = new Float32Array(3 * w * h);
-      // Same scale as the square letterbox: the limiting side still maps to W (or H).
-      s = {
-        pre: new Preprocessor({ ...this.layout, width: w, height: h }, input),
-        input,
-        dims: [1, 3, h, w],
       };
       this.shapes.set(key, s);
     }

@@ -144,9 +144,7 @@ export class OwnYoloxHeadDetector implements Detector {
   private async detectNow(image: RgbImage): Promise<Detection[]> {
     const session = this.session;
     if (!session) throw new Error(`${this.name}: init() first`);
-    const shape = this.fit
-      ? this.fitted.for(image.width, image.height)
-      : this.fitted.square(this.entry.input.width, this.entry.input.height);
+    const shape = this.fit ? this.fitted.for(image.width, image.height) : this.fitted.full();
     const placement = shape.pre.run(image);
     const raw = await session.runWith(shape.input, shape.dims);
     return this.decoder.decode(raw, placement, shape.dims[3]!, shape.dims[2]!);

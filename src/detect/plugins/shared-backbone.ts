@@ -77,9 +77,7 @@ export class SharedBackboneDetector implements Detector {
     const session = this.session;
     if (!session) throw new Error(`${this.name}: init() first`);
     const { input } = this.base.entry;
-    const shape = this.fit
-      ? this.fitted.for(image.width, image.height)
-      : this.fitted.square(input.width, input.height);
+    const shape = this.fit ? this.fitted.for(image.width, image.height) : this.fitted.full();
     const placement = shape.pre.run(image);
     const out = await session.run(
       { [input.name]: new ort.Tensor('float32', shape.input, shape.dims) },
