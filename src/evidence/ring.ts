@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from '../shared/logger.ts';
 
 /**
@@ -203,7 +203,10 @@ export class SegmentRing {
       const ok = use.filter((_, i) => sizes[i]! > 0);
       if (ok.length === 0) return null;
       const list = `${out}.txt`;
-      await writeFile(list, ok.map((s) => `file '${s.path.replace(/'/g, "'\\''")}'`).join('\n') + '\n');
+      // absolute paths: the concat demuxer reads relative ones against the list file's folder, which
+      // is the clip's folder, not ours (a relative store.dataDir, as in the demo, broke every clip)
+      const line = (p: string) => `file '${resolve(p).replace(/'/g, "'\\''")}'`;
+      await writeFile(list, ok.map((s) => line(s.path)).join('\n') + '\n');
       try {
         await run(this.o.ffmpegPath ?? 'ffmpeg', concatArgs(list, out));
       } finally {

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS, type Detection } from '../../src/detect/types.ts';
 import { EvidenceRepo } from '../../src/evidence/evidence.repo.ts';
@@ -101,6 +101,31 @@ describe('segment ring', () => {
       expect(spawnSync('ffmpeg', ['-v', 'error', '-i', out, '-f', 'null', '-']).status).toBe(0);
       const before = (await ring.segments()).length;
       expect(await ring.prune(Date.now() + 60_000)).toBe(before - 1); // all but the one being written
+    } finally {
+      await ring.stop();
+    }
+  });
+});
+
+describe('segment ring with relative paths (a relative store.dataDir, as in the demo)', () => {
+  it('cuts a playable clip into another folder', async () => {
+    const rel = (p: string) => relative(process.cwd(), p);
+    const ring = new SegmentRing({
+      cameraId: 'c',
+      url: src,
+      dir: rel(join(work, 'ring-rel', 'cam')),
+      segmentSeconds: 1,
+      ringSeconds: 20,
+      logger: createLogger('silent'),
+    });
+    await ring.start();
+    try {
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, 3000));
+      mkdirSync(join(work, 'clips-rel', 'day'), { recursive: true });
+      const out = rel(join(work, 'clips-rel', 'day', 'clip.mp4'));
+      expect(await ring.clip(t0 + 500, Date.now() + 500, out, Date.now() + 8000)).not.toBeNull();
+      expect(duration(out)).toBeGreaterThan(1);
     } finally {
       await ring.stop();
     }
