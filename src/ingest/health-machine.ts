@@ -56,6 +56,8 @@ export interface Condition {
   message: string;
   /** when the evidence began, if earlier than now (frozen: the first of the identical frames) */
   since?: number;
+  /** offline / stalled: the last frame seen before the picture went (two faults with the same last frame are one absence) */
+  lastFrameAt?: number | null;
 }
 
 const c = (state: Condition['state'], reason: string, message: string, since?: number): Condition =>
@@ -63,11 +65,15 @@ const c = (state: Condition['state'], reason: string, message: string, since?: n
 
 /** The raw condition now, or null when there is no evidence either way (a connection attempt in progress). */
 export function classify(s: Signals, now: number, th: HealthThresholds): Condition | null {
-  if (!s.connected && s.failure) return c('offline', s.failure.reason, s.failure.message);
+  if (!s.connected && s.failure)
+    return { ...c('offline', s.failure.reason, s.failure.message), lastFrameAt: s.lastFrameAt };
   const fresh = s.lastFrameAt !== null && now - s.lastFrameAt <= th.noFrameMs;
   if (!fresh) {
     if (s.connected || s.silentSession)
-      return c('stalled', 'no_frames', '已连接但没有画面 Connected but no frames arrive');
+      return {
+        ...c('stalled', 'no_frames', '已连接但没有画面 Connected but no frames arrive'),
+        lastFrameAt: s.lastFrameAt,
+      };
     return null;
   }
   if (s.meanLuma !== null && s.meanLuma < th.darkLuma)
@@ -109,6 +115,8 @@ export function initialHealth(now: number): Health {
   };
 }
 
+const NO_PICTURE = new Set<HealthState>(['offline', 'stalled']);
+
 export function step(h: Health, raw: Condition | null, now: number, th: HealthThresholds): Health {
   if (raw === null) return h;
   if (raw.state === 'online') {
@@ -135,10 +143,23 @@ export function step(h: Health, raw: Condition | null, now: number, th: HealthTh
     return h.okSince === okSince && !h.pending ? h : { ...h, pending: null, okSince };
   }
   if (raw.state === h.state) return h.pending ? { ...h, pending: null } : h;
+  // "No picture" that changes its look (offline while ffmpeg restarts, then connected and stalled) is one
+  // continuous absence when no frame came in between (same last frame): its hold counts from the first
+  // evidence, so a camera that alternates between the two cannot stay "online" for ever. A frame in
+  // between, even one no tick saw, starts a new hold.
+  const noPicture = NO_PICTURE.has(raw.state);
+  const continuous =
+    noPicture &&
+    h.pending !== null &&
+    NO_PICTURE.has(h.pending.state) &&
+    h.pending.lastFrameAt === raw.lastFrameAt;
   const pending =
-    h.pending?.state === raw.state
+    h.pending?.state === raw.state && (!noPicture || continuous)
       ? h.pending
-      : { ...raw, since: Math.max(Math.min(raw.since ?? now, now), h.since) };
+      : {
+          ...raw,
+          since: Math.max(Math.min(raw.since ?? now, continuous ? h.pending!.since : now, now), h.since),
+        };
   if (now - pending.since >= th.enterMs[raw.state])
     return {
       state: raw.state,

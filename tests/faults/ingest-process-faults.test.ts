@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, SIM_PYTHON, type Sim } from '../../streams-sim/index.ts';
+import { DEFAULT_THRESHOLDS } from '../../src/ingest/health-machine.ts';
 import { IngestService } from '../../src/ingest/ingest.service.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
@@ -95,7 +96,12 @@ beforeAll(async () => {
     clock: systemClock,
     extra: { sites: [{ id: 'site-a', name: '甲', enterpriseId: 'ent-a', cameras }] },
   });
-  ingest = new IngestService(t.services);
+  // A 250 ms offline hold, not the default 1.5 s: the default deliberately hides one quick reconnect,
+  // and on a fast machine ffmpeg's restart (0.5 s retry + RTSP open + first keyframe) can beat it, so the
+  // kill would leave no trace to assert on. The 0.5 s retry always outlasts 250 ms (two 250 ms ticks).
+  ingest = new IngestService(t.services, {
+    thresholds: { enterMs: { ...DEFAULT_THRESHOLDS.enterMs, offline: 250 } },
+  });
   ingest.start();
 }, 60_000);
 

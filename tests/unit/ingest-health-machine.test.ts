@@ -127,6 +127,23 @@ describe('camera health machine', () => {
     expect(r.changes).toEqual(['offline']);
   });
 
+  it('no picture that changes its look (offline, then connected and stalled) holds from its start', () => {
+    const r = new Rig();
+    r.online();
+    const start = r.clock.now();
+    r.s.lastFrameAt = start - 500;
+    // ffmpeg died: offline for 1 s while the retry waits, then connected without a frame
+    Object.assign(r.s, { connected: false, failure: { reason: 'connection_lost', message: 'x' } });
+    r.tick(1000);
+    expect(r.h.state).toBe('online'); // still within the hold
+    Object.assign(r.s, { connected: true, failure: null });
+    r.tick(750);
+    // neither look lasted 1.5 s alone, but the picture has been missing since `start`
+    expect(r.h.state).toBe('stalled');
+    expect(r.h.since).toBe(start + 250);
+    expect(r.changes).toEqual(['stalled']);
+  });
+
   it('does not flap on jitter: late frames, single bad frames, one quick reconnect', () => {
     fc.assert(
       fc.property(
