@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { Backoff } from './backoff.ts';
+import { FrameCadence } from './frame-cadence.ts';
 import { buildFfmpegArgs, redactUrl, type FfmpegInput } from './ffmpeg-args.ts';
 import { classifyFfmpegFailure } from './ffmpeg-errors.ts';
 import { frameStats } from './frame-stats.ts';
@@ -39,7 +40,9 @@ export class CameraSupervisor {
     meanLuma: null,
     stdLuma: null,
     unchangedSince: null,
+    typicalIntervalMs: null,
   };
+  private readonly cadence: FrameCadence;
   readonly counters = { frames: 0, spawned: 0, exits: 0 };
   private proc: Proc | null = null;
   private generation = 0;
@@ -58,6 +61,9 @@ export class CameraSupervisor {
 
   constructor(private readonly o: SupervisorOptions) {
     this.backoff = o.backoff ?? new Backoff();
+    // keyframes only: until measured, assume a 4 s GOP so the first interval is not called a stall
+    this.cadence = new FrameCadence(o.keyframesOnly ? 4000 : null);
+    this.signals.typicalIntervalMs = this.cadence.typical();
     this.frameBytes = o.width * o.height * 3;
   }
 
@@ -106,6 +112,7 @@ export class CameraSupervisor {
     this.counters.spawned++;
     this.spawnedAt = this.o.clock.now();
     this.sessionFrames = 0;
+    this.cadence.break();
     let opened = false;
     // the camera is reachable: TCP connected or RTSP answered (ffmpeg logs both at verbose level)
     let sessionUp = false;
@@ -205,6 +212,8 @@ export class CameraSupervisor {
     this.prevGrid = s.grid;
     this.prevFrameAt = now;
     sig.lastFrameAt = now;
+    this.cadence.frame(now);
+    sig.typicalIntervalMs = this.cadence.typical();
     sig.meanLuma = s.meanLuma;
     sig.stdLuma = s.stdLuma;
     sig.connected = true;

@@ -24,7 +24,8 @@ export const IngestConfigSchema = Type.Object(
     }),
     keyframesOnly: Type.Boolean({
       default: false,
-      description: 'decode keyframes only (much less CPU; samples at most at the keyframe rate)',
+      description:
+        'decode keyframes only (about a third of the CPU; samples at most at the keyframe rate, and a stop is noticed after twice the keyframe interval, at most 10 s)',
     }),
     enabled: Type.Boolean({ default: true, description: 'run camera ingest at all' }),
   },

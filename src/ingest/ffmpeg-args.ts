@@ -38,15 +38,10 @@ export function buildFfmpegArgs(i: FfmpegInput): string[] {
     throw new Error(`buildFfmpegArgs: unsupported URL scheme "${scheme}"`);
   }
   // Frames are stamped with our receive time: a camera clock that jumps (or wraps) cannot make the
-  // sampler below stop or burst.
-  args.push(
-    '-use_wallclock_as_timestamps',
-    '1',
-    '-fflags',
-    '+nobuffer+discardcorrupt',
-    '-flags',
-    'low_delay',
-  );
+  // sampler below stop or burst. Not for a file: `-re` paces reading by the packets' timestamps, and
+  // wall-clock ones (≈ 1.8e9 s) would make it wait for ever (one frame, then nothing).
+  if (scheme !== 'file') args.push('-use_wallclock_as_timestamps', '1');
+  args.push('-fflags', '+nobuffer+discardcorrupt', '-flags', 'low_delay');
   // short probing: the SDP already names the codec; a long probe only delays the first frame
   args.push('-analyzeduration', '500000', '-probesize', '500000');
   args.push('-threads', String(i.threads ?? 1));

@@ -20,6 +20,8 @@ export interface Signals {
   stdLuma: number | null;
   /** time of the first frame of the current run of unchanged frames, null when the picture moves */
   unchangedSince: number | null;
+  /** the camera's usual interval between delivered frames (ms), null until known (frame-cadence.ts) */
+  typicalIntervalMs?: number | null;
 }
 
 export type FaultState = Exclude<HealthState, 'online' | 'recovering'>;
@@ -27,6 +29,8 @@ export type FaultState = Exclude<HealthState, 'online' | 'recovering'>;
 export interface HealthThresholds {
   /** no frame for this long counts as "no frames" (≥ 2 sample intervals) */
   noFrameMs: number;
+  /** a camera whose own cadence is slower (keyframes only) gets twice its interval, at most this */
+  maxNoFrameMs: number;
   /** mean luma (0-255) below this is dark */
   darkLuma: number;
   /** luma standard deviation below this is a near-uniform (covered) picture */
@@ -41,6 +45,7 @@ export interface HealthThresholds {
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
   noFrameMs: 1500,
+  maxNoFrameMs: 10_000,
   darkLuma: 24,
   uniformStd: 7,
   minChange: 0.001,
@@ -67,7 +72,11 @@ const c = (state: Condition['state'], reason: string, message: string, since?: n
 export function classify(s: Signals, now: number, th: HealthThresholds): Condition | null {
   if (!s.connected && s.failure)
     return { ...c('offline', s.failure.reason, s.failure.message), lastFrameAt: s.lastFrameAt };
-  const fresh = s.lastFrameAt !== null && now - s.lastFrameAt <= th.noFrameMs;
+  const noFrameMs = Math.min(
+    Math.max(th.noFrameMs, 2 * (s.typicalIntervalMs ?? 0)),
+    Math.max(th.noFrameMs, th.maxNoFrameMs),
+  );
+  const fresh = s.lastFrameAt !== null && now - s.lastFrameAt <= noFrameMs;
   if (!fresh) {
     if (s.connected || s.silentSession)
       return {

@@ -62,6 +62,12 @@ describe('buildFfmpegArgs', () => {
     expect(buildFfmpegArgs({ ...base, url: 'file:/x.mp4' })).not.toContain('-rtsp_transport');
   });
 
+  it('stamps a file with its own timestamps: -re with wall-clock ones would never read the next frame', () => {
+    const file = buildFfmpegArgs({ ...base, url: 'file:///tmp/a.mp4' });
+    expect(file).toContain('-re');
+    expect(file).not.toContain('-use_wallclock_as_timestamps');
+  });
+
   it('samples by dropping (select), scales after selecting, and never duplicates', () => {
     const vf = after(buildFfmpegArgs({ ...base, fps: 2, width: 320, height: 180 }), '-vf')!;
     expect(vf).toMatch(/^select='isnan\(prev_selected_t\)\+gte\(t-prev_selected_t\\,0\.475\)',scale=320:180/);

@@ -10,6 +10,7 @@ import {
   type Signals,
 } from '../../src/ingest/health-machine.ts';
 import type { HealthState } from '../../src/ingest/types.ts';
+import { FrameCadence } from '../../src/ingest/frame-cadence.ts';
 
 const live = (): Signals => ({
   connected: true,
@@ -142,6 +143,40 @@ describe('camera health machine', () => {
     expect(r.h.state).toBe('stalled');
     expect(r.h.since).toBe(start + 250);
     expect(r.changes).toEqual(['stalled']);
+  });
+
+  it('a keyframes-only camera (one frame per 4 s GOP) stays online, and is stalled when it stops', () => {
+    const r = new Rig();
+    const cadence = new FrameCadence(4000); // keyframes only: a 4 s GOP assumed until measured
+    const keyframe = (patch: Partial<Signals> = {}) => {
+      cadence.frame(r.clock.now());
+      Object.assign(r.s, { lastFrameAt: r.clock.now(), typicalIntervalMs: cadence.typical(), ...patch });
+    };
+    for (let i = 0; i < 15; i++) {
+      keyframe();
+      r.tick(4000);
+    }
+    keyframe();
+    expect(r.h.state).toBe('online');
+    expect(r.changes).toEqual(['online']);
+    const stoppedAt = r.clock.now();
+    r.tick(12_000); // connected, no more keyframes
+    expect(r.h.state).toBe('stalled');
+    // twice the cadence (8 s) without a frame, then the 1.5 s hold
+    expect(r.h.since - stoppedAt).toBeGreaterThan(8000);
+    expect(r.h.since - stoppedAt).toBeLessThanOrEqual(8250);
+  });
+
+  it('the cadence is a median: an outage gap does not teach the camera to be slow; the limit is capped', () => {
+    const c = new FrameCadence();
+    for (const t of [0, 333, 667, 1000, 1333, 9000, 9333, 9667]) c.frame(t);
+    expect(c.typical()).toBe(333);
+    c.break(); // a reconnect: the outage is not an interval
+    c.frame(60_000);
+    expect(c.typical()).toBe(333);
+    const slow: Signals = { ...live(), lastFrameAt: 0, typicalIntervalMs: 30_000 };
+    expect(classify(slow, TH.maxNoFrameMs, TH)?.state).toBe('online');
+    expect(classify(slow, TH.maxNoFrameMs + 1, TH)?.state).toBe('stalled');
   });
 
   it('does not flap on jitter: late frames, single bad frames, one quick reconnect', () => {
