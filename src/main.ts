@@ -86,6 +86,8 @@ export async function startService(config: Config): Promise<RunningService> {
         core.detect = detect;
         detect.onResult((r) => violations.pipeline.process(r));
         detect.usePermits((cameraId) => permits.permits.boundTo('camera', cameraId, ['active']).length > 0);
+        if (config.ingest.idleKeyframesOnly)
+          detect.onIdleChange((cameraId, idle) => ingest.setKeyframesOnly(cameraId, idle));
         started.push({ name: 'detect', stop: () => detect.stop() });
       } catch (e) {
         logger.error({ err: e }, 'detection unavailable 检测不可用');

@@ -19,6 +19,7 @@ export interface FrameSource {
 export class DetectService {
   private detachers: (() => void)[] = [];
   private permitTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly pool: InferencePool,
@@ -99,8 +100,37 @@ export class DetectService {
     refresh();
   }
 
+  /**
+   * Calls `handler(cameraId, idle)` when a camera turns idle (no active permit, no person for
+   * peopleHoldMs) or busy again, checked every `everyMs`: ingest decodes idle cameras' keyframes
+   * only (`ingest.idleKeyframesOnly`). Quick to wake, slow to sleep: busy is reported at once, idle
+   * only after `settleMs` of it, so a camera whose first frames show nobody yet does not flip twice.
+   */
+  onIdleChange(
+    handler: (cameraId: string, idle: boolean) => void,
+    o: { everyMs?: number; settleMs?: number } = {},
+  ): void {
+    const reported = new Map<string, boolean>();
+    const idleSince = new Map<string, number>();
+    const check = () => {
+      const now = Date.now();
+      for (const [id, priority] of this.scheduler.priorities()) {
+        if (priority !== 'idle') idleSince.delete(id);
+        else if (!idleSince.has(id)) idleSince.set(id, now);
+        const idle = priority === 'idle' && now - idleSince.get(id)! >= (o.settleMs ?? 5_000);
+        if (reported.get(id) === idle || (idle === false && !reported.has(id))) continue;
+        reported.set(id, idle);
+        handler(id, idle);
+      }
+    };
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = setInterval(check, o.everyMs ?? 1_000);
+    this.idleTimer.unref();
+  }
+
   async stop(): Promise<void> {
     if (this.permitTimer) clearInterval(this.permitTimer);
+    if (this.idleTimer) clearInterval(this.idleTimer);
     for (const off of this.detachers.splice(0)) off();
     this.scheduler.stop();
     await this.pool.close();

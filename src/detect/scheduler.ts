@@ -6,9 +6,11 @@ import type { InferenceRunner } from './worker/inference-pool.ts';
 import {
   dispatchStamp,
   pickNext,
+  priorityOf,
   wouldBeDue,
   type CameraView,
   type PolicySettings,
+  type Priority,
 } from './scheduler-policy.ts';
 
 /** What the tracker / rules receive for every inferred frame. */
@@ -93,6 +95,15 @@ export class DetectScheduler {
 
   cameraIds(): string[] {
     return [...this.cameras.keys()];
+  }
+
+  /** Each camera's priority now (permit / people / idle), once it has been inferred at least once. */
+  priorities(): Map<string, Priority> {
+    const now = this.now();
+    const out = new Map<string, Priority>();
+    for (const cam of this.cameras.values())
+      if (cam.lastDispatchAt > -Infinity) out.set(cam.cameraId, priorityOf(cam, now, this.settings));
+    return out;
   }
 
   removeCamera(cameraId: string): void {

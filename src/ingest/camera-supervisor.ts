@@ -46,6 +46,13 @@ export class CameraSupervisor {
   readonly counters = { frames: 0, spawned: 0, exits: 0 };
   private proc: Proc | null = null;
   private generation = 0;
+  /** the generation whose frames are delivered (behind `generation` while a mode switch is under way) */
+  private liveGen = 0;
+  /** during a mode switch: the process still delivering until the new one's first frame */
+  private retiring: { proc: Proc; closed: Promise<void> } | null = null;
+  private keyframesOnly: boolean;
+  /** the switch under way was called back (not a failure) */
+  private cancelled = false;
   private stopping = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
@@ -62,6 +69,7 @@ export class CameraSupervisor {
   constructor(private readonly o: SupervisorOptions) {
     this.backoff = o.backoff ?? new Backoff();
     // keyframes only: until measured, assume a 4 s GOP so the first interval is not called a stall
+    this.keyframesOnly = o.keyframesOnly === true;
     this.cadence = new FrameCadence(o.keyframesOnly ? 4000 : null);
     this.signals.typicalIntervalMs = this.cadence.typical();
     this.frameBytes = o.width * o.height * 3;
@@ -78,28 +86,61 @@ export class CameraSupervisor {
     this.watchdog.unref();
   }
 
+  get decodesKeyframesOnly(): boolean {
+    return this.keyframesOnly;
+  }
+
+  /**
+   * Switch between full and keyframes-only decoding, make-before-break: a second ffmpeg starts in the
+   * new mode and the old one keeps delivering until the new one's first frame, so health and the
+   * permit gate never see a gap. If the new one dies first, the old one simply carries on.
+   */
+  setKeyframesOnly(on: boolean): void {
+    if (this.stopping) return;
+    if (this.retiring) {
+      // a switch is under way and the old mode is wanted back: drop the new decoder (handoverFailed)
+      if (on !== this.keyframesOnly) {
+        this.cancelled = true;
+        this.proc?.kill('SIGKILL');
+      }
+      return;
+    }
+    if (on === this.keyframesOnly) return;
+    this.keyframesOnly = on;
+    if (!this.proc) return; // waiting to retry: the next start uses the new mode
+    this.retiring = { proc: this.proc, closed: this.closed };
+    this.spawnOnce(true);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.watchdog) clearInterval(this.watchdog);
     this.retryTimer = this.watchdog = null;
-    const p = this.proc;
-    if (p) {
-      p.kill('SIGTERM');
-      const force = setTimeout(() => p.kill('SIGKILL'), 2000);
-      await this.closed;
-      clearTimeout(force);
-    }
+    const running = [
+      ...(this.proc ? [{ proc: this.proc, closed: this.closed }] : []),
+      ...(this.retiring ? [this.retiring] : []),
+    ];
+    await Promise.all(running.map((r) => this.end(r.proc, r.closed)));
+    this.retiring = null;
     this.signals.connected = false;
   }
 
-  private spawnOnce(): void {
+  private async end(p: Proc, closed: Promise<void>): Promise<void> {
+    p.kill('SIGTERM');
+    const force = setTimeout(() => p.kill('SIGKILL'), 2000);
+    await closed;
+    clearTimeout(force);
+  }
+
+  private spawnOnce(handover = false): void {
     this.retryTimer = null;
     if (this.stopping) return;
     const gen = ++this.generation;
+    if (!handover) this.liveGen = gen;
     let args: string[];
     try {
-      args = buildFfmpegArgs(this.o);
+      args = buildFfmpegArgs({ ...this.o, keyframesOnly: this.keyframesOnly });
     } catch (e) {
       this.signals.failure = {
         reason: 'bad_url',
@@ -111,8 +152,10 @@ export class CameraSupervisor {
     this.proc = p;
     this.counters.spawned++;
     this.spawnedAt = this.o.clock.now();
-    this.sessionFrames = 0;
-    this.cadence.break();
+    if (!handover) {
+      this.sessionFrames = 0;
+      this.cadence.break();
+    }
     let opened = false;
     // the camera is reachable: TCP connected or RTSP answered (ffmpeg logs both at verbose level)
     let sessionUp = false;
@@ -120,7 +163,8 @@ export class CameraSupervisor {
     let buf = Buffer.allocUnsafe(this.frameBytes);
     let filled = 0;
     p.stdout.on('data', (chunk: Buffer) => {
-      if (gen !== this.generation) return;
+      // the live decoder's frames, and those of a new one taking over (unless that switch was called back)
+      if (gen !== this.liveGen && (this.cancelled || !(gen === this.generation && this.retiring))) return;
       let off = 0;
       while (off < chunk.length) {
         const n = Math.min(chunk.length - off, this.frameBytes - filled);
@@ -128,6 +172,7 @@ export class CameraSupervisor {
         filled += n;
         off += n;
         if (filled === this.frameBytes) {
+          if (gen !== this.liveGen) this.promote(gen);
           this.frame(buf);
           buf = Buffer.allocUnsafe(this.frameBytes); // the consumer owns the old one now
           filled = 0;
@@ -151,7 +196,10 @@ export class CameraSupervisor {
     this.closed = new Promise((resolve) => {
       p.once('close', (code, signal) => {
         resolve();
+        // the old decoder ended in the middle of a switch: the new one carries on (or fails as usual)
+        if (this.retiring?.proc === p) return this.promote(this.generation);
         if (gen !== this.generation) return;
+        if (gen !== this.liveGen) return this.handoverFailed(code, signal, tail);
         this.proc = null;
         this.counters.exits++;
         this.signals.connected = false;
@@ -161,8 +209,6 @@ export class CameraSupervisor {
         const waited = this.o.clock.now() - this.spawnedAt;
         if (failure.reason === 'invalid_data' && !opened && waited >= (this.o.timeoutMs ?? 5000) * 0.9)
           failure = { reason: 'timeout', message: '摄像头无响应（超时） Camera did not answer (timeout)' };
-        // The camera answered RTSP but sent no media before the timeout, or we restarted a silent
-        // session ourselves: that is "connected, no frames" (stalled), not a lost connection.
         // Reachable, but no media until ffmpeg's I/O timeout (a hung camera, or one whose stream is
         // stalled: it may not even answer DESCRIBE), or our own restart of a silent session: that is
         // "connected, no frames" (stalled), not a lost connection.
@@ -203,6 +249,43 @@ export class CameraSupervisor {
     });
   }
 
+  /** The new mode's first frame: it delivers from now on; the old process is ended quietly. */
+  private promote(gen: number): void {
+    this.liveGen = gen;
+    const old = this.retiring;
+    this.retiring = null;
+    if (old && old.proc.exitCode === null && old.proc.signalCode === null)
+      void this.end(old.proc, old.closed);
+    this.sessionFrames = 0;
+    // a new rhythm: one frame per GOP, or every sampled frame
+    this.cadence.reset(this.keyframesOnly ? 4000 : null);
+    this.o.logger.info(
+      { camera: this.o.cameraId, keyframesOnly: this.keyframesOnly },
+      'decoding mode switched 解码模式已切换',
+    );
+  }
+
+  /** The new mode's ffmpeg ended before its first frame: keep the old one and its mode. */
+  private handoverFailed(code: number | null, signal: string | null, tail: string): void {
+    const old = this.retiring;
+    const cancelled = this.cancelled;
+    this.retiring = null;
+    this.cancelled = false;
+    this.keyframesOnly = !this.keyframesOnly;
+    if (!old || this.stopping) return;
+    this.proc = old.proc;
+    this.closed = old.closed;
+    this.generation = this.liveGen;
+    if (cancelled) {
+      this.o.logger.debug({ camera: this.o.cameraId }, 'decoding mode switch called back');
+      return;
+    }
+    this.o.logger.warn(
+      { camera: this.o.cameraId, code, signal, tail: tail.slice(-300) },
+      'decoding mode switch failed; the running decoder carries on 解码模式切换失败',
+    );
+  }
+
   private frame(data: Buffer): void {
     const now = this.o.clock.now();
     const s = frameStats(data, this.o.width, this.o.height, this.prevGrid);
@@ -237,6 +320,11 @@ export class CameraSupervisor {
     const p = this.proc;
     if (!p || this.stopping) return;
     const now = this.o.clock.now();
+    // a new decoder that has not delivered its first frame in time: give up the switch
+    if (this.retiring && now - this.spawnedAt > Math.max(15_000, 2 * (this.o.timeoutMs ?? 5000))) {
+      p.kill('SIGKILL');
+      return;
+    }
     const limit = this.o.stallRestartMs ?? 10_000;
     const since = Math.max(this.signals.lastFrameAt ?? 0, this.spawnedAt);
     if (now - since > limit) {

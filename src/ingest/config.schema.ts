@@ -27,6 +27,11 @@ export const IngestConfigSchema = Type.Object(
       description:
         'decode keyframes only (about a third of the CPU; samples at most at the keyframe rate, and a stop is noticed after twice the keyframe interval, at most 10 s)',
     }),
+    idleKeyframesOnly: Type.Boolean({
+      default: false,
+      description:
+        'decode keyframes only while a camera is idle (no active permit, no person for detect.scheduler.peopleHoldMs), every frame otherwise; switched make-before-break, so health never sees a gap. Saves most decoding CPU on idle cameras; an idle camera is then sampled at most at its keyframe rate',
+    }),
     enabled: Type.Boolean({ default: true, description: 'run camera ingest at all' }),
   },
   { additionalProperties: false, default: {} },

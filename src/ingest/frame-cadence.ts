@@ -10,7 +10,7 @@ export class FrameCadence {
 
   /** `prior`: the interval to assume before one is measured (keyframes only: a common 4 s GOP) */
   constructor(
-    private readonly prior: number | null = null,
+    private prior: number | null = null,
     private readonly window = 9,
   ) {}
 
@@ -26,6 +26,13 @@ export class FrameCadence {
   /** A gap in the stream (reconnect): the next interval would measure the outage, not the cadence. */
   break(): void {
     this.last = null;
+  }
+
+  /** A new rhythm (decoding mode switched): forget the old intervals; assume `prior` until measured. */
+  reset(prior: number | null): void {
+    this.intervals.length = 0;
+    this.last = null;
+    this.prior = prior;
   }
 
   /** Median interval (ms); the prior until one interval is known. */

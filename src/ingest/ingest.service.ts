@@ -226,6 +226,20 @@ export class IngestService {
     return Object.assign(() => sub.unsubscribe(), { stats: sub.stats });
   }
 
+  /**
+   * Decode only keyframes (an idle camera) or every frame; switched make-before-break, so health
+   * and the permit gate see no gap. A no-op when `ingest.keyframesOnly` makes every camera keyframes-only.
+   */
+  setKeyframesOnly(cameraId: string, on: boolean): void {
+    if (this.deps.config.ingest.keyframesOnly) return;
+    this.cams.get(cameraId)?.sup?.setKeyframesOnly(on);
+  }
+
+  /** Whether a camera decodes keyframes only right now (false when unknown or not running). */
+  decodesKeyframesOnly(cameraId: string): boolean {
+    return this.cams.get(cameraId)?.sup?.decodesKeyframesOnly ?? false;
+  }
+
   /** Pull consumer: a latest-frame slot to take from at its own pace. */
   slot(cameraId: string | '*'): FrameSlot {
     return this.frames.slot(cameraId);

@@ -114,4 +114,46 @@ describe('DetectScheduler over simulated time', () => {
     expect(r.counts.dropped! + r.counts.skipped!).toBeGreaterThan(0);
     expect(r.p95).toBeLessThan(1000); // frames older than the budget are dropped, never inferred late
   });
+
+  it('reports each inferred camera as permit / people / idle, and people fade to idle after the hold', async () => {
+    let personOn = 'cam-1';
+    const runner: InferenceRunner = {
+      size: 2,
+      idleCount: () => 2,
+      detect: (_image, frame) =>
+        Promise.resolve({
+          detections:
+            frame?.key === personOn
+              ? [
+                  {
+                    label: 'person' as const,
+                    score: 0.9,
+                    box: [0, 0, 10, 10] as [number, number, number, number],
+                  },
+                ]
+              : [],
+          inferMs: 5,
+        }),
+    };
+    const s = new DetectScheduler(
+      runner,
+      { activeFps: 2, idleFps: 0.5, peopleHoldMs: 5_000, maxFrameAgeMs: 1000 },
+      createDetectMetrics(new Registry()),
+    );
+    s.setActivePermit('cam-0', true);
+    expect(s.priorities().size).toBe(0); // nothing inferred yet: no opinion
+    feed(s, 3, 3);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(Object.fromEntries(s.priorities())).toEqual({
+      'cam-0': 'permit',
+      'cam-1': 'people',
+      'cam-2': 'idle',
+    });
+    personOn = 'nobody';
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(s.priorities().get('cam-1')).toBe('idle');
+    s.setActivePermit('cam-0', false);
+    expect(s.priorities().get('cam-0')).toBe('idle');
+    s.stop();
+  });
 });
