@@ -214,6 +214,9 @@ export interface VestCardInput {
   report: EvalReport;
   trainSeconds: number;
   minutes: number;
+  /** Head inputs, and how many of them are the torso-band cues of training/vest/cues.ts. */
+  inputs: number;
+  cues: number;
 }
 
 export function vestCard(c: VestCardInput): string {
@@ -232,8 +235,10 @@ ${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/
 ## Model
 - Stage 2 (\`own-vest-classifier\`, \`src/detect/plugins/ppe-vest.ts\`): for each \`person\` from the stage-1 detector
   (YOLOX-Nano COCO, score ≥ 0.3, largest 8), the person box is cropped and stretched to 128×256 (NHWC, BGR 0..255).
-- Graph: Intel OMZ person-reidentification-retail-0288 (Apache-2.0), frozen → L2 normalisation → Gemm 256→32 → ReLU
-  → Gemm 32→1 → Sigmoid = p(vest) (output \`p_vest\` [1,1]). The head is ours (trained in TypeScript, class-balanced).
+- Graph: Intel OMZ person-reidentification-retail-0288 (Apache-2.0), frozen → L2 normalisation (256), concatenated
+  with 2 hi-vis colour shares and ${c.cues} hue/tone cues of the torso band (computed by nodes in the same graph,
+  \`training/vest/\`) → Gemm ${c.inputs}→32 → ReLU → Gemm 32→1 → Sigmoid = p(vest) (output \`p_vest\` [1,1]). The head
+  is ours (trained in TypeScript, class-balanced).
 - Output: one detection per person: \`vest\` with score p if p ≥ ${c.thr}, else \`no_vest\` with score 1 − p. The box is
   the torso estimated from the person box: fractions [${c.torso.map((v) => v.toFixed(3)).join(', ')}] (x1, y1, x2, y2 of
   the person box; the median over ${c.counts.matched} labelled torsos matched to detected persons).

@@ -24,8 +24,10 @@ import {
   l2normalise,
   predict,
   trainBinary,
+  TORSO_ROWS,
   VEST_OUTPUT,
 } from './vest/classifier.ts';
+import { cueCount, toneCues, VEST_CUES } from './vest/cues.ts';
 
 const NAME = 'ppe-vest';
 const REID = join(
@@ -125,7 +127,7 @@ async function embed(img: Img, box: Box): Promise<Float32Array | null> {
   if (!crop) return null;
   const out = await reid.run({ 'inputs:0': new ort.Tensor('float32', crop, [1, CROP_H, CROP_W, 3]) });
   const emb = l2normalise(out['Identity:0']?.data as Float32Array);
-  return Float32Array.from([...emb, ...colourFeatures(crop)]);
+  return Float32Array.from([...emb, ...colourFeatures(crop), ...toneCues(crop, VEST_CUES, TORSO_ROWS[0])]);
 }
 
 async function features(
@@ -207,7 +209,7 @@ for (let t = 0.05; t < 0.96; t += 0.01)
 const valR = rates(va.x, va.y, thr);
 log(`threshold ${thr}: val accuracy ${valR.acc.toFixed(3)}, balanced ${valR.bal.toFixed(3)}`);
 
-const bytes = exportVest(mlp, REID, { name: NAME, trainedBy: `npm run train:${NAME}` });
+const bytes = exportVest(mlp, REID, { name: NAME, trainedBy: `npm run train:${NAME}` }, VEST_CUES);
 writeFileSync(join(PROJECT_ROOT, 'models', `${NAME}.onnx`), bytes);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 const check = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
@@ -310,6 +312,8 @@ writeCard(
     report,
     trainSeconds,
     minutes,
+    inputs: mlp.dim,
+    cues: cueCount(VEST_CUES),
   }),
 );
 writeFileSync(

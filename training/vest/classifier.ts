@@ -12,6 +12,7 @@ import {
   readModel,
 } from '../../src/detect/onnx/onnx-model.ts';
 import { shuffle, type Rng } from '../head/rng.ts';
+import { addToneCues, type CueSpec } from './cues.ts';
 
 export interface BinMlp {
   dim: number;
@@ -169,8 +170,16 @@ export function colourFeatures(crop: Float32Array, width = 128): number[] {
   });
 }
 
-/** [L2-normalised re-id embedding (256), colour features (2)] → Gemm → Relu → Gemm → Sigmoid → p_vest [1,1]. */
-export function exportVest(m: BinMlp, reidFile: string, meta: Record<string, string>): Buffer {
+/**
+ * [L2-normalised re-id embedding (256), hi-vis colour features (2), torso-band cues (cues.ts)]
+ * → Gemm → Relu → Gemm → Sigmoid → p_vest [1,1].
+ */
+export function exportVest(
+  m: BinMlp,
+  reidFile: string,
+  meta: Record<string, string>,
+  cues: CueSpec | null,
+): Buffer {
   const model = readModel(reidFile);
   const g = model.graph;
   g.initializer.push(
@@ -214,6 +223,7 @@ export function exportVest(m: BinMlp, reidFile: string, meta: Record<string, str
     );
     colours.push(`jh.k${k}f`);
   });
+  if (cues) colours.push(addToneCues(g, cues, 'jh.band'));
   g.node.push(
     node('LpNormalization', ['Identity:0'], ['jh.embn'], [attr.int('axis', 1), attr.int('p', 2)]),
     node('Concat', ['jh.embn', ...colours], ['jh.emb'], [attr.int('axis', 1)]),
