@@ -256,7 +256,8 @@ ${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/
 p(vest) ≥ ${c.thr}: best balanced accuracy on validation (accuracy ${c.valR.acc.toFixed(3)}, balanced ${c.valR.bal.toFixed(3)}).
 
 ## Test results
-Torso crops (held-back test split, ${c.counts.testCrops} crops, ${c.counts.testMatched} of them from detected persons):
+Torso crops (held-back test split, ${c.counts.testCrops} crops, ${c.counts.testMatched} of them from detected persons; \`npm run eval\` prints this line
+too, from the same pairing code, src/cli/commands/eval-crops.ts):
 accuracy **${c.testR.acc.toFixed(3)}**, balanced accuracy ${c.testR.bal.toFixed(3)}, vest recall ${c.testR.tpr.toFixed(3)},
 no_vest recall ${c.testR.tnr.toFixed(3)}. Target: accuracy ≥ 0.85.
 

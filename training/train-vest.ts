@@ -8,6 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { LabelledImage } from '../src/cli/commands/eval-data.ts';
+import {
+  cropRates,
+  personForTorso,
+  torsoPairs,
+  type CropRates,
+  type TorsoPair,
+} from '../src/cli/commands/eval-crops.ts';
 import { evaluate, formatReport } from '../src/cli/commands/eval-run.ts';
 import { PROJECT_ROOT, type ModelEntry } from '../src/detect/manifest.ts';
 import { DetectionPipeline } from '../src/detect/pipeline.ts';
@@ -43,13 +50,6 @@ const log = (m: string): void => console.log(m);
 const t0 = Date.now();
 const rng = makeRng(20261124);
 
-interface Pair {
-  file: string;
-  torso: Box;
-  person: Box | null;
-  y: number;
-}
-
 const sv = await safetyVest();
 const limit = Number(process.env.JH_LIMIT ?? Infinity);
 const sets = { train: sv.train.slice(0, limit), val: sv.val.slice(0, limit), test: sv.test };
@@ -65,42 +65,15 @@ async function peopleIn(file: string, img: Img): Promise<Detection[]> {
   return got;
 }
 
-/** Each labelled torso with the detected person that holds it (smallest containing box), if any. */
-async function pairs(images: LabelledImage[]): Promise<Pair[]> {
-  const out: Pair[] = [];
-  for (const li of images) {
-    const ppl = await peopleIn(li.file, await loadRgb(li.file));
-    for (const g of li.gts) {
-      if (g.label !== 'vest' && g.label !== 'no_vest') continue;
-      const cx = (g.box[0] + g.box[2]) / 2;
-      const cy = (g.box[1] + g.box[3]) / 2;
-      const holders = ppl.filter((p) => {
-        const inter =
-          Math.max(0, Math.min(p.box[2], g.box[2]) - Math.max(p.box[0], g.box[0])) *
-          Math.max(0, Math.min(p.box[3], g.box[3]) - Math.max(p.box[1], g.box[1]));
-        const ga = (g.box[2] - g.box[0]) * (g.box[3] - g.box[1]);
-        return cx > p.box[0] && cx < p.box[2] && cy > p.box[1] && cy < p.box[3] && inter / ga >= 0.7;
-      });
-      holders.sort(
-        (a, b) =>
-          (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]) - (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]),
-      );
-      out.push({
-        file: li.file,
-        torso: g.box,
-        person: holders[0]?.box ?? null,
-        y: g.label === 'vest' ? 1 : 0,
-      });
-    }
-  }
-  return out;
-}
+/** Each labelled torso with the detected person that holds it (shared with `jianhu eval`). */
+const pairs = (images: LabelledImage[]): Promise<TorsoPair[]> =>
+  torsoPairs(images, async (file) => peopleIn(file, await loadRgb(file)));
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
 const trainPairs = await pairs(sets.train);
 const matched = trainPairs.filter((p) => p.person);
 /** Torso coordinate k as a fraction of the person box. */
-const rel = (p: Pair, k: number): number => {
+const rel = (p: TorsoPair, k: number): number => {
   const b = p.person as Box;
   return k % 2 === 0
     ? ((p.torso[k] as number) - b[0]) / (b[2] - b[0])
@@ -110,13 +83,7 @@ const torso = [0, 1, 2, 3].map((k) => median(matched.map((p) => rel(p, k)))) as 
 log(
   `train torsos ${trainPairs.length} (${matched.length} matched to a detected person); torso map ${torso.map((v) => v.toFixed(3)).join(', ')}`,
 );
-/** A person box for a torso no person detection holds (inverse of the torso map). */
-const personFor = (t: Box): Box => {
-  const w = (t[2] - t[0]) / (torso[2] - torso[0]);
-  const h = (t[3] - t[1]) / (torso[3] - torso[1]);
-  return [t[0] - torso[0] * w, t[1] - torso[1] * h, t[0] - torso[0] * w + w, t[1] - torso[1] * h + h];
-};
-const boxOf = (p: Pair): Box => p.person ?? personFor(p.torso);
+const boxOf = (p: TorsoPair): Box => p.person ?? personForTorso(p.torso, torso);
 
 const reidBytes = (await import('node:fs')).readFileSync(REID);
 if (createHash('sha256').update(reidBytes).digest('hex') !== REID_SHA)
@@ -131,13 +98,13 @@ async function embed(img: Img, box: Box): Promise<Float32Array | null> {
 }
 
 async function features(
-  ps: Pair[],
+  ps: TorsoPair[],
   copies: number,
   what: string,
 ): Promise<{ x: Float32Array[]; y: number[] }> {
   const x: Float32Array[] = [];
   const y: number[] = [];
-  const byFile = new Map<string, Pair[]>();
+  const byFile = new Map<string, TorsoPair[]>();
   for (const p of ps) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
   let n = 0;
   for (const [file, list] of byFile) {
@@ -159,7 +126,7 @@ async function features(
         const e = await embed(a.img, b.box);
         if (e) {
           x.push(e);
-          y.push((list[b.cls] as Pair).y);
+          y.push((list[b.cls] as TorsoPair).y);
         }
       }
     }
@@ -179,29 +146,11 @@ const tT = Date.now();
 const mlp = trainBinary(tr.x, tr.y, { hidden: 32, epochs: 40, lr: 3e-3, weightDecay: 1e-4, rng });
 const trainSeconds = (Date.now() - tT) / 1000;
 
-function rates(
-  x: Float32Array[],
-  y: number[],
-  thr: number,
-): { acc: number; bal: number; tpr: number; tnr: number } {
-  let tp = 0,
-    tn = 0,
-    p = 0,
-    n = 0;
-  x.forEach((v, i) => {
-    const hit = predict(mlp, v) >= thr;
-    if (y[i] === 1) {
-      p++;
-      if (hit) tp++;
-    } else {
-      n++;
-      if (!hit) tn++;
-    }
-  });
-  const tpr = tp / Math.max(1, p);
-  const tnr = tn / Math.max(1, n);
-  return { acc: (tp + tn) / Math.max(1, p + n), bal: (tpr + tnr) / 2, tpr, tnr };
-}
+const rates = (x: Float32Array[], y: number[], thr: number): CropRates =>
+  cropRates(
+    x.map((v, i) => ({ y: y[i] as number, p: predict(mlp, v), detected: false })),
+    thr,
+  );
 // threshold: best balanced accuracy on validation (plain accuracy would favour the majority no_vest)
 let thr = 0.5;
 for (let t = 0.05; t < 0.96; t += 0.01)
@@ -226,8 +175,8 @@ if (!(diff < 1e-4)) throw new Error('exported vest model disagrees with the trai
 
 const testPairs = await pairs(sets.test);
 const te = await features(testPairs, 0, 'test');
-const testR = rates(te.x, te.y, thr);
 const testMatched = testPairs.filter((p) => p.person).length;
+const testR = { ...rates(te.x, te.y, thr), fromDetected: testMatched };
 log(
   `test torso crops ${te.x.length} (${testMatched} from detected persons): accuracy ${testR.acc.toFixed(3)}, balanced ${testR.bal.toFixed(3)}, vest recall ${testR.tpr.toFixed(3)}, no_vest recall ${testR.tnr.toFixed(3)}`,
 );

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
 const HHW = join(ROOT, '../shared/datasets/hard-hat-workers');
+const SV_TEST = join(ROOT, '../shared/datasets/safety-vest-v4/test');
 const dir = mkdtempSync(join(tmpdir(), 'jianhu-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -63,5 +64,23 @@ describe('jianhu eval', () => {
       expect(helmet?.gts).toBeGreaterThan(0);
       expect(helmet?.ap).toBeGreaterThan(0.3);
     },
+  );
+
+  it.skipIf(!existsSync(SV_TEST))(
+    "prints the vest model card's torso-crop accuracy on the held-back test split (same pairing as training)",
+    async () => {
+      const r = await jianhu([
+        ...['--dataset', SV_TEST, '--format', 'yolo', '--model', 'yolox-nano-coco,ppe-vest', '--json'],
+      ]);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as { crops?: { crops: number; fromDetected: number; acc: number } };
+      const card = JSON.parse(readFileSync(join(ROOT, 'models/ppe-vest.eval.json'), 'utf8')) as {
+        crops: { crops: number; fromDetected: number; acc: number };
+      };
+      expect(report.crops?.crops).toBe(card.crops.crops);
+      expect(report.crops?.fromDetected).toBe(card.crops.fromDetected);
+      expect(report.crops?.acc).toBeCloseTo(card.crops.acc, 6);
+    },
+    60_000,
   );
 });

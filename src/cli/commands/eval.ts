@@ -15,6 +15,7 @@ import { LABELS, type Label } from '../../detect/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Command } from '../commands.ts';
 import { DEFAULT_CLASS_MAP, readLabelledFolder } from './eval-data.ts';
+import { formatCropRates, vestCropAccuracy } from './eval-crops.ts';
 import { evaluate, formatReport } from './eval-run.ts';
 
 const USAGE =
@@ -158,10 +159,18 @@ export const evalCommand: Command = {
           if (!args.json && n % 25 === 0) process.stderr.write(`  ${n}/${images.length}\n`);
         },
       );
+      // the vest target is stated on torso crops: score them too when the set labels torsos
+      const vestEntry = entries.find((e) => e.plugin === 'own-vest-classifier');
+      const crops =
+        vestEntry &&
+        names.includes('yolox-nano-coco') &&
+        (datasetLabels.has('vest') || datasetLabels.has('no_vest'))
+          ? await vestCropAccuracy(images, vestEntry, { modelsDir: cfg.modelsDir, threads: cfg.threads })
+          : undefined;
       process.stdout.write(
         args.json
-          ? `${JSON.stringify(report)}\n`
-          : `models 模型: ${pipeline.names.join(', ')}\n${formatReport(report)}\n`,
+          ? `${JSON.stringify(crops ? { ...report, crops } : report)}\n`
+          : `models 模型: ${pipeline.names.join(', ')}\n${formatReport(report)}\n${crops ? `${formatCropRates(crops)}\n` : ''}`,
       );
       return 0;
     } finally {
