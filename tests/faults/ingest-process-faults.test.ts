@@ -1,12 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, SIM_PYTHON, type Sim } from '../../streams-sim/index.ts';
+import { startSim, type Sim } from '../../streams-sim/index.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/ingest/health-machine.ts';
 import { IngestService } from '../../src/ingest/ingest.service.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { startGstCamera, type GstCamera } from '../helpers/gst-rtsp.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { waitFor, waitState } from '../integration/ingest-helpers.ts';
 
@@ -22,22 +22,8 @@ let t: TestService;
 let ingest: IngestService;
 let garbage: Server;
 let silent: Server;
-let gst: ChildProcess | null = null;
+let gst: GstCamera | null = null;
 const sockets = new Set<Socket>();
-
-const AUDIO_ONLY = `
-import gi
-gi.require_version("Gst", "1.0"); gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer
-Gst.init(None)
-s = GstRtspServer.RTSPServer(); s.set_address("127.0.0.1"); s.set_service("0")
-f = GstRtspServer.RTSPMediaFactory(); f.set_shared(True)
-f.set_launch("( audiotestsrc is-live=true ! audioconvert ! audioresample ! alawenc ! rtppcmapay name=pay0 pt=8 )")
-s.get_mount_points().add_factory("/mic", f)
-s.attach(None)
-print(s.get_bound_port(), flush=True)
-GLib.MainLoop().run()
-`;
 
 function listen(onConn: (s: Socket) => void): Promise<[Server, number]> {
   return new Promise((resolve) => {
@@ -52,15 +38,6 @@ function listen(onConn: (s: Socket) => void): Promise<[Server, number]> {
       resolve([srv, typeof a === 'object' && a ? a.port : 0]);
     });
   });
-}
-
-async function startGstAudio(): Promise<number> {
-  gst = spawn(SIM_PYTHON, ['-c', AUDIO_ONLY], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const ok = await Promise.race([
-    new Promise<string>((r) => createInterface({ input: gst!.stdout! }).once('line', r)),
-    new Promise<null>((r) => gst!.once('exit', () => r(null))),
-  ]);
-  return ok ? Number(ok) : 0;
 }
 
 /** The ffmpeg processes reading `url` that are children of this process. */
@@ -85,12 +62,17 @@ beforeAll(async () => {
   });
   // a "camera" that accepts and never says a word
   [silent, silentPort] = await listen(() => {});
-  const gstPort = await startGstAudio();
+  // an RTSP stream with audio and no video (GStreamer's own server, PCMA)
+  gst = await startGstCamera(
+    'audiotestsrc is-live=true ! audioconvert ! audioresample ! alawenc ! rtppcmapay name=pay0 pt=8',
+    'mic',
+  );
+  const gstPort = gst.port;
   const cameras = [
     { id: 'kill', url: sim.url('kill') },
     { id: 'garbage', url: `rtsp://127.0.0.1:${garbagePort}/stream` },
     { id: 'silent', url: `rtsp://127.0.0.1:${silentPort}/stream` },
-    ...(gstPort ? [{ id: 'mic', url: `rtsp://127.0.0.1:${gstPort}/mic` }] : []),
+    ...(gstPort ? [{ id: 'mic', url: gst.url }] : []),
   ].map((c) => ({ ...c, name: c.id }));
   t = await startTestService({
     clock: systemClock,
@@ -108,7 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ingest?.stop();
   await sim?.stop();
-  gst?.kill('SIGKILL');
+  gst?.stop();
   for (const s of sockets) s.destroy();
   garbage?.close();
   silent?.close();
@@ -181,7 +163,7 @@ describe('ingest ffmpeg and hostile streams', () => {
   });
 
   it('an RTSP stream with audio and no video: offline, no_video', async (ctx) => {
-    if (!gst || gst.exitCode !== null) ctx.skip(); // visible skip: GStreamer RTSP server not installed
+    if (!gst?.port) ctx.skip(); // visible skip: GStreamer RTSP server not installed
     await waitState(ingest, 'mic', 'offline', 20_000);
     expect(ingest.current('mic')).toMatchObject({
       reason: 'no_video',

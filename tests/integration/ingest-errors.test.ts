@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, SIM_PYTHON, type Sim } from '../../streams-sim/index.ts';
+import { startSim, type Sim } from '../../streams-sim/index.ts';
 import { runFfmpeg } from '../../streams-sim/clips.ts';
 import { Backoff } from '../../src/ingest/backoff.ts';
 import { CameraSupervisor } from '../../src/ingest/camera-supervisor.ts';
 import { IngestService } from '../../src/ingest/ingest.service.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
+import { startGstCamera, type GstCamera } from '../helpers/gst-rtsp.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { ffmpegChildren, waitState } from './ingest-helpers.ts';
 
@@ -20,39 +19,12 @@ import { ffmpegChildren, waitState } from './ingest-helpers.ts';
  * 50 reconnects leave no ffmpeg behind.
  */
 
-// The gst-rtsp-server "test-launch" example, verbatim in spirit: GStreamer encodes (openh264) and
-// packetises itself; nothing of ours is in the media path.
-const GST_TEST_LAUNCH = `
-import sys, gi
-gi.require_version("Gst", "1.0"); gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer
-Gst.init(None)
-s = GstRtspServer.RTSPServer(); s.set_address("127.0.0.1"); s.set_service("0")
-f = GstRtspServer.RTSPMediaFactory(); f.set_shared(True)
-f.set_launch("( videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! video/x-raw,width=320,height=240,framerate=15/1 ! openh264enc ! h264parse ! rtph264pay name=pay0 pt=96 )")
-s.get_mount_points().add_factory("/test", f)
-s.attach(None)
-print(s.get_bound_port(), flush=True)
-GLib.MainLoop().run()
-`;
-
 let dir: string;
 let sim: Sim;
-let gst: ChildProcess | null = null;
+let gst: GstCamera | null = null;
 let gstPort = 0;
 let t: TestService;
 let ingest: IngestService;
-
-async function startGst(): Promise<number> {
-  const probe = spawn(SIM_PYTHON, ['-c', 'import gi; gi.require_version("GstRtspServer", "1.0")']);
-  const ok = await new Promise<boolean>((r) =>
-    probe.on('close', (c) => r(c === 0)).on('error', () => r(false)),
-  );
-  if (!ok) return 0;
-  gst = spawn(SIM_PYTHON, ['-c', GST_TEST_LAUNCH], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const line = await new Promise<string>((r) => createInterface({ input: gst!.stdout! }).once('line', r));
-  return Number(line);
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jianhu-ingest-'));
@@ -61,7 +33,12 @@ beforeAll(async () => {
   const garbage = join(dir, 'garbage.mp4');
   writeFileSync(garbage, 'this is not a video '.repeat(100));
   sim = await startSim({ cameras: ['door'], port: 0, auth: { user: 'admin', password: 's3cret' } });
-  gstPort = await startGst();
+  // GStreamer encodes (openh264) and packetises itself: nothing of ours is in the media path
+  gst = await startGstCamera(
+    'videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! video/x-raw,width=320,height=240,framerate=15/1 ! openh264enc ! h264parse ! rtph264pay name=pay0 pt=96',
+    'test',
+  );
+  gstPort = gst.port;
   const url = sim.url('door');
   const cameras = [
     { id: 'good', url: url.replace('rtsp://', 'rtsp://admin:s3cret@') },
@@ -84,7 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ingest?.stop();
   await sim?.stop();
-  gst?.kill('SIGKILL');
+  gst?.stop();
   await t?.close();
   rmSync(dir, { recursive: true, force: true });
 });
