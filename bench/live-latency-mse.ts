@@ -7,36 +7,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 import { launchChromium } from '../tests/e2e/harness.ts';
+import * as rig from './live-latency-common.ts';
 
-const W = 640;
-const H = 360;
-const FPS = 25;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const CELL = 40;
-
-function paint(buf: Buffer, stamp: number): void {
-  buf.fill(96);
-  for (let bit = 0; bit < 32; bit++) {
-    const on = (stamp >>> bit) & 1;
-    const x0 = (bit % 16) * CELL;
-    const y0 = Math.floor(bit / 16) * CELL + 100;
-    for (let y = y0 + 4; y < y0 + CELL - 4; y++)
-      buf.fill(on ? 235 : 16, y * W + x0 + 4, y * W + x0 + CELL - 4);
-  }
-}
-
-const udp = createSocket('udp4');
-await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-const port = udp.address().port;
-udp.close();
-const src = `udp://127.0.0.1:${port}`;
+const src = `udp://127.0.0.1:${await rig.freeUdpPort()}`;
 
 const PAGE = `<!doctype html><html><body style="margin:0;background:#000">
-<video id="v" muted autoplay playsinline width="${W}" height="${H}"></video><canvas id="c" width="${W}" height="${H}" hidden></canvas>
+<video id="v" muted autoplay playsinline width="${rig.W}" height="${rig.H}"></video><canvas id="c" width="${rig.W}" height="${rig.H}" hidden></canvas>
 <script>
 const v = document.getElementById('v');
 const ms = new MediaSource();
@@ -103,7 +81,7 @@ wss.on('connection', (ws) => {
       '-movflags',
       'frag_keyframe+empty_moov+default_base_moof',
       '-frag_duration',
-      String(Math.round(1e6 / FPS)),
+      String(Math.round(1e6 / rig.FPS)),
       'pipe:1',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -114,50 +92,8 @@ await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 const addr = server.address();
 const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
 
-const gen = spawn(
-  'ffmpeg',
-  [
-    '-loglevel',
-    'error',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'gray',
-    '-s',
-    `${W}x${H}`,
-    '-r',
-    String(FPS),
-    '-i',
-    'pipe:0',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-tune',
-    'zerolatency',
-    '-profile:v',
-    'baseline',
-    '-g',
-    String(FPS),
-    '-pix_fmt',
-    'yuv420p',
-    '-f',
-    'mpegts',
-    `${src}?pkt_size=1316`,
-  ],
-  { stdio: ['pipe', 'ignore', 'inherit'] },
-);
-const frame = Buffer.alloc(W * H);
-const timer = setInterval(() => {
-  paint(frame, Date.now() >>> 0);
-  gen.stdin.write(frame);
-}, 1000 / FPS);
-
-const ticks = (pid: number | undefined) => {
-  if (!pid || !existsSync(`/proc/${pid}/stat`)) return NaN;
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
+// MSE takes the baseline profile only.
+const camera = rig.startStampCamera(src, ['-profile:v', 'baseline']);
 
 const browser = await launchChromium();
 try {
@@ -166,23 +102,18 @@ try {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(url);
   await page.waitForTimeout(3000);
-  const t0 = ticks(relay.remux?.pid);
-  const w0 = Date.now();
-  const lat = (await page.evaluate(`window.readLatency(${SECONDS}, ${CELL})`)) as number[];
-  const cpu = ((ticks(relay.remux?.pid) - t0) / 100 / ((Date.now() - w0) / 1000)) * 100;
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
-  console.log(
-    `fMP4 + MSE (H.264 640x360@${FPS} passed through, per-frame fragments, live-edge chasing), ${SECONDS}s`,
+  const { result, cpu } = await rig.withCpuShare(
+    () => relay.remux?.pid,
+    async () => (await page.evaluate(`window.readLatency(${rig.SECONDS}, ${rig.CELL})`)) as number[],
   );
-  console.log(`  frames read: ${lat.length} (${(lat.length / SECONDS).toFixed(1)} distinct frames/s)`);
-  console.log(`  latency ms: p50 ${q(0.5)}  p95 ${q(0.95)}  max ${lat.at(-1)}  min ${lat[0]}`);
-  console.log(`  remux ffmpeg CPU: ${cpu.toFixed(1)}% of one core`);
-  if (errors.length) console.log(`  browser errors: ${errors.join(' | ')}`);
+  rig.printLatency(
+    `fMP4 + MSE (H.264 640x360@${rig.FPS} passed through, per-frame fragments, live-edge chasing)`,
+    result,
+    { label: 'remux ffmpeg', share: cpu },
+    errors,
+  );
 } finally {
-  clearInterval(timer);
-  gen.stdin.end();
-  gen.kill('SIGTERM');
+  camera.stop();
   relay.remux?.kill('SIGTERM');
   await browser.close();
   wss.close();

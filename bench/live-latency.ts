@@ -6,10 +6,7 @@
  * at each animation frame. latency = Date.now() at display − painted time (same host, same clock).
  * Prints p50/p95/max latency, decoded fps and the relay ffmpeg's CPU share.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.ts';
@@ -19,37 +16,7 @@ import { createCoreServices } from '../src/services.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { testConfigInput } from '../tests/helpers/test-service.ts';
 import { launchChromium, openPage, signIn } from '../tests/e2e/harness.ts';
-
-const W = 640;
-const H = 360;
-const FPS = 25;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const CELL = 40; // 16 cells per row, 2 rows = 32 bits
-
-function paint(buf: Buffer, stamp: number): void {
-  buf.fill(96);
-  for (let bit = 0; bit < 32; bit++) {
-    const on = (stamp >>> bit) & 1;
-    const x0 = (bit % 16) * CELL;
-    const y0 = Math.floor(bit / 16) * CELL + 100;
-    for (let y = y0 + 4; y < y0 + CELL - 4; y++)
-      buf.fill(on ? 235 : 16, y * W + x0 + 4, y * W + x0 + CELL - 4);
-  }
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  s.close();
-  return port;
-}
-
-function cpuTicks(pid: number): number {
-  if (!existsSync(`/proc/${pid}/stat`)) return NaN;
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
+import * as rig from './live-latency-common.ts';
 
 function relayPid(marker: string): number | null {
   for (const d of readdirSync('/proc')) {
@@ -95,7 +62,7 @@ const READ_LATENCY = `async function (seconds, cell) {
   return lat;
 }`;
 
-const port = await freeUdpPort();
+const port = await rig.freeUdpPort();
 const url = `udp://127.0.0.1:${port}`;
 // HTTP + the relay only (no ingest: it would compete for the UDP source; this measures the viewing path).
 const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-'));
@@ -115,42 +82,7 @@ const relay = attachLiveRelay(app.server, core);
 await app.listen({ host: '127.0.0.1', port: 0 });
 const addr = app.server.address();
 const svc = { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
-const gen = spawn(
-  'ffmpeg',
-  [
-    '-loglevel',
-    'error',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'gray',
-    '-s',
-    `${W}x${H}`,
-    '-r',
-    String(FPS),
-    '-i',
-    'pipe:0',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-tune',
-    'zerolatency',
-    '-g',
-    String(FPS),
-    '-pix_fmt',
-    'yuv420p',
-    '-f',
-    'mpegts',
-    `${url}?pkt_size=1316`,
-  ],
-  { stdio: ['pipe', 'ignore', 'inherit'] },
-);
-const frame = Buffer.alloc(W * H);
-const timer = setInterval(() => {
-  paint(frame, Date.now() >>> 0);
-  gen.stdin.write(frame);
-}, 1000 / FPS);
+const camera = rig.startStampCamera(url);
 
 const browser = await launchChromium();
 try {
@@ -159,24 +91,19 @@ try {
   await page.goto(`${svc.url}/ui/player.html?camera=bench&gl=0`);
   await page.waitForTimeout(3000); // first GOP, relay start
   const pid = relayPid(String(port));
-  const t0 = pid ? cpuTicks(pid) : 0;
-  const w0 = Date.now();
   // Passed as source text: tsx's keepNames helpers (__name) do not exist inside the page.
-  const result = (await page.evaluate(`(${READ_LATENCY})(${SECONDS}, ${CELL})`)) as number[];
-  const cpu = pid ? ((cpuTicks(pid) - t0) / 100 / ((Date.now() - w0) / 1000)) * 100 : NaN;
-  result.sort((a, b) => a - b);
-  const q = (p: number) => result[Math.min(result.length - 1, Math.floor(p * result.length))] ?? NaN;
-  console.log(
-    `live relay glass-to-glass (H.264 640x360@${FPS} → relay MPEG-1 → ws → jsmpeg canvas), ${SECONDS}s`,
+  const { result, cpu } = await rig.withCpuShare(
+    () => pid,
+    async () => (await page.evaluate(`(${READ_LATENCY})(${rig.SECONDS}, ${rig.CELL})`)) as number[],
   );
-  console.log(`  frames read: ${result.length} (${(result.length / SECONDS).toFixed(1)} distinct frames/s)`);
-  console.log(`  latency ms: p50 ${q(0.5)}  p95 ${q(0.95)}  max ${result.at(-1)}  min ${result[0]}`);
-  console.log(`  relay ffmpeg CPU: ${cpu.toFixed(1)}% of one core`);
-  if (errors.length) console.log(`  browser errors: ${errors.join(' | ')}`);
+  rig.printLatency(
+    `live relay glass-to-glass (H.264 640x360@${rig.FPS} → relay MPEG-1 → ws → jsmpeg canvas)`,
+    result,
+    { label: 'relay ffmpeg', share: cpu },
+    errors,
+  );
 } finally {
-  clearInterval(timer);
-  gen.stdin.end();
-  gen.kill('SIGTERM');
+  camera.stop();
   await browser.close();
   relay.close();
   await app.close();
