@@ -26,6 +26,7 @@ import {
   writeServeConfig,
 } from '../tests/faults/service-process.ts';
 import { pct, startChips, startDashboards, startScanLoad, type Window } from './load-generators.ts';
+import { approveHotWorkForScans } from './scan-permit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +53,6 @@ if (
   process.exit(2);
 }
 const AT = { lat: 35.4901, lon: 112.8512 };
-const iso = (ms: number) => new Date(ms).toISOString();
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-load-'));
@@ -110,31 +110,11 @@ for (const [id, cameraId] of [['M1', 'cam1'], ['CP'], ...chipIds.map((c) => [c])
     ...(cameraId ? { cameraId } : {}),
     ...AT,
   });
-await must('safety-a', 'POST', '/api/certificates', {
-  username: 'welder-a',
-  number: 'T-LOAD-0001',
-  issuedAt: iso(now - 86_400_000),
-  expiresAt: iso(now + 3 * 365 * 86_400_000),
-});
-const permit = await must('safety-a', 'POST', '/api/permits', {
-  siteId: 'site-a',
-  kind: 'hot_work',
-  level: 'special',
+await approveHotWorkForScans(must, {
+  now,
+  certificateNumber: 'T-LOAD-0001',
   location: 'bench:load',
-  validFrom: iso(now - 60_000),
-  validTo: iso(now + 7 * 3600_000),
-  workers: ['welder-a'],
-  guardian: 'guardian-a',
-  cameraIds: ['cam1'],
-  machineIds: ['M1'],
-});
-await must('safety-a', 'POST', `/api/permits/${permit.id}/submit`);
-await must('admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' });
-await must('approver-a', 'POST', `/api/permits/${permit.id}/approve`);
-await must('guardian-a', 'POST', `/api/permits/${permit.id}/gas-tests`, {
-  analyst: 'bench',
-  combustiblePct: 0.1,
-  o2Pct: 20.9,
+  cameraId: 'cam1',
 });
 const key = Buffer.from(readFileSync(join(dir, 'secrets', 'machine-qr.key'), 'utf8').trim(), 'base64');
 const qr = signQr(key, { machineId: 'M1', version: 1, iat: Math.floor(Date.now() / 1000) });

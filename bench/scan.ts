@@ -20,6 +20,7 @@ import { createCoreServices } from '../src/services.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { MACHINE_AT, permitsConfigInput } from '../tests/integration/permits-harness.ts';
 import { TEST_PASSWORD } from '../tests/helpers/test-service.ts';
+import { approveHotWorkForScans } from './scan-permit.ts';
 
 const { values } = parseArgs({
   options: { rps: { type: 'string', default: '200' }, duration: { type: 'string', default: '30' } },
@@ -78,31 +79,11 @@ await api('admin-a', 'POST', '/api/machines', {
   cameraId: 'cam-weld',
   ...MACHINE_AT,
 });
-await api('safety-a', 'POST', '/api/certificates', {
-  username: 'welder-a',
-  number: 'T-BENCH-0001',
-  issuedAt: iso(now - 86_400_000),
-  expiresAt: iso(now + 3 * 365 * 86_400_000),
-});
-const permit = await api('safety-a', 'POST', '/api/permits', {
-  siteId: 'site-a',
-  kind: 'hot_work',
-  level: 'special',
+await approveHotWorkForScans(api, {
+  now,
+  certificateNumber: 'T-BENCH-0001',
   location: 'bench',
-  validFrom: iso(now - 60_000),
-  validTo: iso(now + 7 * 3600_000),
-  workers: ['welder-a'],
-  guardian: 'guardian-a',
-  cameraIds: ['cam-weld'],
-  machineIds: ['M1'],
-});
-await api('safety-a', 'POST', `/api/permits/${permit.id}/submit`);
-await api('admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' });
-await api('approver-a', 'POST', `/api/permits/${permit.id}/approve`);
-await api('guardian-a', 'POST', `/api/permits/${permit.id}/gas-tests`, {
-  analyst: 'bench',
-  combustiblePct: 0.1,
-  o2Pct: 20.9,
+  cameraId: 'cam-weld',
 });
 core.bus.publish('camera.healthChanged', 'ent-a', {
   cameraId: 'cam-weld',
