@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS, type Box, type Detection } from '../../src/detect/types.ts';
-import type { Frame } from '../../src/ingest/types.ts';
+import { LABELS, type Detection } from '../../src/detect/types.ts';
 import type { FakeClock } from '../../src/shared/clock.ts';
 import { startViolationModule, type ViolationModule } from '../../src/violations/module.ts';
+import { bareHead, greyFrame, hardHat } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 /**
@@ -19,26 +19,6 @@ let mod: ViolationModule;
 let evidenceDir = '';
 let mounted = false;
 let filler = '';
-
-const W = 320;
-const H = 180;
-const P: Box = [100, 40, 140, 170];
-const frame = (ts: number): Frame => ({
-  cameraId: 'cam-a1',
-  ts,
-  seq: 0,
-  width: W,
-  height: H,
-  data: Buffer.alloc(W * H * 3, 90),
-});
-const bare: Detection[] = [
-  { label: 'person', score: 0.9, box: P },
-  { label: 'head', score: 0.8, box: [108, 40, 132, 62] },
-];
-const hat: Detection[] = [
-  { label: 'person', score: 0.9, box: P },
-  { label: 'helmet', score: 0.8, box: [108, 40, 132, 62] },
-];
 
 function tryMount(dir: string): boolean {
   if (process.getuid?.() !== 0) return false;
@@ -100,7 +80,7 @@ async function feed(detections: Detection[], seconds: number) {
       cameraId: 'cam-a1',
       frameTs: t0 + i * 500,
       detections,
-      frame: frame(t0 + i * 500),
+      frame: greyFrame(t0 + i * 500),
     });
   }
   clock().set(t0 + seconds * 1000);
@@ -125,7 +105,7 @@ describe('evidence folder full (ENOSPC from a real 1 MiB tmpfs)', () => {
   it('records the violation without its snapshot and raises a clear alarm on /healthz', async (ctx) => {
     if (!mounted) ctx.skip(); // visible skip: no root to mount a tmpfs (the fault cannot be made real)
     filler = fill(evidenceDir);
-    await feed(bare, 5);
+    await feed(bareHead, 5);
     const rows = violations();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.state).toBe('active');
@@ -149,8 +129,8 @@ describe('evidence folder full (ENOSPC from a real 1 MiB tmpfs)', () => {
     const h = await healthz();
     expect(h.status).toBe(200);
     expect(h.body.components.evidence!.ok).toBe(true);
-    await feed(hat, 20); // the first violation ends
-    await feed(bare, 5); // a new one starts
+    await feed(hardHat, 20); // the first violation ends
+    await feed(bareHead, 5); // a new one starts
     const rows = violations();
     expect(rows.map((r) => r.state)).toEqual(['ended', 'active']);
     expect(evidenceOf(rows[1]!.id)).toHaveLength(1);

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { LABELS, type Box, type Detection } from '../../src/detect/types.ts';
-import type { Frame } from '../../src/ingest/types.ts';
+import { LABELS } from '../../src/detect/types.ts';
 import { createMqttBus, type MqttBus } from '../../src/mqtt/mqtt-bus.ts';
 import { attachRealtime } from '../../src/realtime/realtime.ts';
 import type { FakeClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { startViolationModule, type ViolationModule } from '../../src/violations/module.ts';
+import { bareHead, greyFrame, hardHat } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 /**
@@ -21,25 +21,6 @@ let mqtt: MqttBus;
 let url: string;
 let realtime: ReturnType<typeof attachRealtime>;
 
-const W = 320;
-const H = 180;
-const P: Box = [100, 40, 140, 170];
-const frame = (ts: number): Frame => ({
-  cameraId: 'cam-a1',
-  ts,
-  seq: 0,
-  width: W,
-  height: H,
-  data: Buffer.alloc(W * H * 3, 90),
-});
-const bare: Detection[] = [
-  { label: 'person', score: 0.9, box: P },
-  { label: 'head', score: 0.8, box: [108, 40, 132, 62] },
-];
-const hat: Detection[] = [
-  { label: 'person', score: 0.9, box: P },
-  { label: 'helmet', score: 0.8, box: [108, 40, 132, 62] },
-];
 const danger = [
   [0.7, 0.1],
   [0.95, 0.1],
@@ -125,8 +106,8 @@ describe('violation lifecycle through the service', () => {
       mod.pipeline.process({
         cameraId: 'cam-a1',
         frameTs: t0 + i * 500,
-        detections: bare,
-        frame: frame(t0 + i * 500),
+        detections: bareHead,
+        frame: greyFrame(t0 + i * 500),
       });
     await mod.pipeline.idle();
     await new Promise((r) => setTimeout(r, 300));
@@ -218,8 +199,8 @@ describe('violation lifecycle through the service', () => {
       mod.pipeline.process({
         cameraId: 'cam-a1',
         frameTs: t0 + i * 500,
-        detections: hat,
-        frame: frame(t0 + i * 500),
+        detections: hardHat,
+        frame: greyFrame(t0 + i * 500),
       });
     const e = await ended;
     expect(e.payload.violationId).toBe(violationId);
@@ -231,8 +212,8 @@ describe('violation lifecycle through the service', () => {
 
   it('ignores unknown cameras and out-of-order frames', () => {
     const before = { ...mod.pipeline.stats };
-    mod.pipeline.process({ cameraId: 'nope', frameTs: 1, detections: bare });
-    mod.pipeline.process({ cameraId: 'cam-a1', frameTs: 1, detections: bare });
+    mod.pipeline.process({ cameraId: 'nope', frameTs: 1, detections: bareHead });
+    mod.pipeline.process({ cameraId: 'cam-a1', frameTs: 1, detections: bareHead });
     expect(mod.pipeline.stats.unknownCamera).toBe(before.unknownCamera + 1);
     expect(mod.pipeline.stats.staleFrames).toBe(before.staleFrames + 1);
   });
