@@ -3,7 +3,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { io as connect, type Socket } from 'socket.io-client';
-import { MACHINE_AT, call, nonce, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import {
+  MACHINE_AT,
+  addMachineAndLock,
+  approveWithGasTest,
+  call,
+  nonce,
+  startPermitsHarness,
+  type PermitsHarness,
+} from './permits-harness.ts';
 
 const run = promisify(execFile);
 const MIN = 60_000;
@@ -59,20 +67,7 @@ const next = (
 beforeAll(async () => {
   h = await startPermitsHarness({ live: true });
   port = new URL(h.mqtt!.url).port;
-  await call(h, 'admin-a', 'POST', '/api/machines', {
-    id: 'M1',
-    name: '1号焊机',
-    siteId: 'site-a',
-    cameraId: 'cam-weld',
-    ...MACHINE_AT,
-  });
-  await call(h, 'admin-a', 'POST', '/api/locks', {
-    id: 'L1',
-    name: '入口',
-    siteId: 'site-a',
-    code: 'SXLOCK-9',
-    cameraId: 'cam-tank',
-  });
+  await addMachineAndLock(h, 'SXLOCK-9');
   await call(h, 'safety-a', 'POST', '/api/certificates', {
     username: 'welder-a',
     number: 'T1405-0001',
@@ -117,14 +112,7 @@ describe('加芯赋码 chips and locks over a real MQTT broker, pushed live over
       machineIds: ['M1'],
     });
     const id = p.body.id as string;
-    await call(h, 'safety-a', 'POST', `/api/permits/${id}/submit`);
-    await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'unit' });
-    await call(h, 'approver-a', 'POST', `/api/permits/${id}/approve`);
-    await call(h, 'guardian-a', 'POST', `/api/permits/${id}/gas-tests`, {
-      analyst: '王',
-      combustiblePct: 0.1,
-      o2Pct: 20.9,
-    });
+    await approveWithGasTest(h, id, 'unit', { analyst: '王', combustiblePct: 0.1, o2Pct: 20.9 });
     h.health('cam-weld', 'online');
     const scan = await call(h, 'welder-a', 'POST', '/api/scan', {
       qr: h.mod.machines.qrToken(null, 'M1'),

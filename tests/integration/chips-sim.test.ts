@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChipsSim, type ChipsSimOptions } from '../../streams-sim/chips-sim.ts';
-import { MACHINE_AT, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import {
+  addMachineAndLock,
+  approveWithGasTest,
+  call,
+  startPermitsHarness,
+  type PermitsHarness,
+} from './permits-harness.ts';
 
 let h: PermitsHarness;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,20 +37,7 @@ const opts = (over: Partial<ChipsSimOptions>): ChipsSimOptions => ({
 
 beforeAll(async () => {
   h = await startPermitsHarness({ live: true });
-  await call(h, 'admin-a', 'POST', '/api/machines', {
-    id: 'M1',
-    name: '1号焊机',
-    siteId: 'site-a',
-    cameraId: 'cam-weld',
-    ...MACHINE_AT,
-  });
-  await call(h, 'admin-a', 'POST', '/api/locks', {
-    id: 'L1',
-    name: '入口',
-    siteId: 'site-a',
-    code: 'SXLOCK-1',
-    cameraId: 'cam-tank',
-  });
+  await addMachineAndLock(h, 'SXLOCK-1');
 });
 afterAll(async () => h?.close());
 
@@ -74,14 +67,7 @@ describe('jianhu sim chips (the chip and padlock simulator)', () => {
       lockIds: ['L1'],
     });
     const id = p.body.id as string;
-    await call(h, 'safety-a', 'POST', `/api/permits/${id}/submit`);
-    await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'unit' });
-    await call(h, 'approver-a', 'POST', `/api/permits/${id}/approve`);
-    await call(h, 'guardian-a', 'POST', `/api/permits/${id}/gas-tests`, {
-      analyst: '李',
-      o2Pct: 20.7,
-      combustiblePct: 0,
-    });
+    await approveWithGasTest(h, id, 'unit', { analyst: '李', o2Pct: 20.7, combustiblePct: 0 });
     await call(h, 'guardian-a', 'POST', `/api/permits/${id}/guardian/check-in`);
     h.health('cam-tank', 'online');
     expect((await call(h, 'guardian-a', 'POST', '/api/locks/L1/unlock', { permitId: id })).status).toBe(200);

@@ -142,6 +142,44 @@ export async function call(
   return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as never) : ({} as never) };
 }
 
+/**
+ * Welding machine M1 at cam-weld and padlock L1 at cam-tank on site-a, registered by admin-a: what the
+ * chip and padlock tests report telemetry and lock events for. `lockCode` is the padlock's own code.
+ */
+export async function addMachineAndLock(h: PermitsHarness, lockCode: string): Promise<void> {
+  await call(h, 'admin-a', 'POST', '/api/machines', {
+    id: 'M1',
+    name: '1号焊机',
+    siteId: 'site-a',
+    cameraId: 'cam-weld',
+    ...MACHINE_AT,
+  });
+  await call(h, 'admin-a', 'POST', '/api/locks', {
+    id: 'L1',
+    name: '入口',
+    siteId: 'site-a',
+    code: lockCode,
+    cameraId: 'cam-tank',
+  });
+}
+
+/**
+ * Takes a drafted permit to approved with its gas test recorded: submitted by safety-a, approved by
+ * approver-a once given `authority`, gas test by guardian-a. Statuses are not checked here: the
+ * tests that use it assert on what the approved permit then allows.
+ */
+export async function approveWithGasTest(
+  h: PermitsHarness,
+  permitId: string,
+  authority: string,
+  gasTest: { analyst: string; combustiblePct: number; o2Pct: number },
+): Promise<void> {
+  await call(h, 'safety-a', 'POST', `/api/permits/${permitId}/submit`);
+  await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority });
+  await call(h, 'approver-a', 'POST', `/api/permits/${permitId}/approve`);
+  await call(h, 'guardian-a', 'POST', `/api/permits/${permitId}/gas-tests`, gasTest);
+}
+
 type JsQR = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 /** jsqr is CommonJS with an ES-style default in its types: take whichever the loader hands us. */
 export const decodeQr: JsQR = ((jsQRImport as unknown as { default?: JsQR }).default ??
