@@ -114,10 +114,17 @@ export async function startFullTestService(opts: { extra?: Record<string, unknow
   };
 }
 
+/** Signs a test user in and returns the Authorization header value. */
+export interface SignIn {
+  (username: string): Promise<string>;
+  /** Drops the user's cached session, e.g. once a fake clock has moved past its lifetime. */
+  forget(username: string): void;
+}
+
 /** Signs test users in through the real login route, once each (the route is rate-limited). */
-function signInWith(app: FastifyInstance): (username: string) => Promise<string> {
+export function signInWith(app: FastifyInstance): SignIn {
   const tokens = new Map<string, string>();
-  return async (username) => {
+  const signIn = async (username: string) => {
     const cached = tokens.get(username);
     if (cached) return cached;
     const res = await app.inject({
@@ -130,4 +137,5 @@ function signInWith(app: FastifyInstance): (username: string) => Promise<string>
     tokens.set(username, header);
     return header;
   };
+  return Object.assign(signIn, { forget: (username: string) => void tokens.delete(username) });
 }

@@ -13,7 +13,7 @@ import { startViolationModule } from '../../src/violations/module.ts';
 import { createCoreServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
+import { signInWith, testConfigInput } from '../helpers/test-service.ts';
 
 /** A real service (temp SQLite file, real data folder) with the permits and audit modules wired. */
 export interface AuditHarness {
@@ -63,7 +63,6 @@ export async function startAuditHarness(
   audit.start();
   const app = await buildApp(services, { logRequests: false });
   await app.ready();
-  const tokens = new Map<string, string>();
   const parse = (res: { statusCode: number; headers: Record<string, unknown>; body: string }) => {
     const json = String(res.headers['content-type'] ?? '').startsWith('application/json');
     return {
@@ -71,19 +70,7 @@ export async function startAuditHarness(
       body: json && res.body ? (JSON.parse(res.body) as never) : ({} as never),
     };
   };
-  const login = async (username: string) => {
-    const hit = tokens.get(username);
-    if (hit) return hit;
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username, password: TEST_PASSWORD },
-    });
-    if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.body}`);
-    const h = `Bearer ${(res.json() as { token: string }).token}`;
-    tokens.set(username, h);
-    return h;
-  };
+  const login = signInWith(app);
   return {
     dir,
     config,
@@ -100,7 +87,7 @@ export async function startAuditHarness(
         ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
       });
       if (res.statusCode !== 401) return parse(res);
-      tokens.delete(user); // the fake clock moved past the session's lifetime: sign in again
+      login.forget(user); // the fake clock moved past the session's lifetime: sign in again
       res = await app.inject({
         method,
         url,

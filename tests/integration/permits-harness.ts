@@ -15,7 +15,7 @@ import { attachRealtime } from '../../src/realtime/realtime.ts';
 import { createCoreServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
+import { signInWith, testConfigInput } from '../helpers/test-service.ts';
 
 /** site-a's cameras, a machine spot and a confined-space entrance used by the permit tests. */
 export const SITE_A = {
@@ -78,7 +78,6 @@ export async function startPermitsHarness(
   } else {
     await app.ready();
   }
-  const tokens = new Map<string, string>();
   const last = new Map<string, HealthState>();
   return {
     app,
@@ -87,19 +86,7 @@ export async function startPermitsHarness(
     clock,
     url,
     mqtt,
-    async login(username) {
-      const hit = tokens.get(username);
-      if (hit) return hit;
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username, password: TEST_PASSWORD },
-      });
-      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.body}`);
-      const h = `Bearer ${(res.json() as { token: string }).token}`;
-      tokens.set(username, h);
-      return h;
-    },
+    login: signInWith(app),
     health(cameraId, to) {
       services.bus.publish('camera.healthChanged', 'ent-a', {
         cameraId,
