@@ -51,6 +51,8 @@ export class CameraSupervisor {
   /** during a mode switch: the process still delivering until the new one's first frame */
   private retiring: { proc: Proc; closed: Promise<void> } | null = null;
   private keyframesOnly: boolean;
+  /** the mode of the decoder delivering now (differs from keyframesOnly while a switch is under way) */
+  private liveKeyframes: boolean;
   /** the switch under way was called back (not a failure) */
   private cancelled = false;
   private stopping = false;
@@ -69,7 +71,7 @@ export class CameraSupervisor {
   constructor(private readonly o: SupervisorOptions) {
     this.backoff = o.backoff ?? new Backoff();
     // keyframes only: until measured, assume a 4 s GOP so the first interval is not called a stall
-    this.keyframesOnly = o.keyframesOnly === true;
+    this.keyframesOnly = this.liveKeyframes = o.keyframesOnly === true;
     this.cadence = new FrameCadence(o.keyframesOnly ? 4000 : null);
     this.signals.typicalIntervalMs = this.cadence.typical();
     this.frameBytes = o.width * o.height * 3;
@@ -137,7 +139,10 @@ export class CameraSupervisor {
     this.retryTimer = null;
     if (this.stopping) return;
     const gen = ++this.generation;
-    if (!handover) this.liveGen = gen;
+    if (!handover) {
+      this.liveGen = gen;
+      this.liveKeyframes = this.keyframesOnly;
+    }
     let args: string[];
     try {
       args = buildFfmpegArgs({ ...this.o, keyframesOnly: this.keyframesOnly });
@@ -252,6 +257,7 @@ export class CameraSupervisor {
   /** The new mode's first frame: it delivers from now on; the old process is ended quietly. */
   private promote(gen: number): void {
     this.liveGen = gen;
+    this.liveKeyframes = this.keyframesOnly;
     const old = this.retiring;
     this.retiring = null;
     if (old && old.proc.exitCode === null && old.proc.signalCode === null)
@@ -296,7 +302,9 @@ export class CameraSupervisor {
     this.prevFrameAt = now;
     sig.lastFrameAt = now;
     this.cadence.frame(now);
-    sig.typicalIntervalMs = this.cadence.typical();
+    // only a keyframes-only decoder earns a wider no-frame limit: a fully decoded camera whose frames
+    // thin out is failing, and must not teach health to wait longer (the permit gate reads it)
+    sig.typicalIntervalMs = this.liveKeyframes ? this.cadence.typical() : null;
     sig.meanLuma = s.meanLuma;
     sig.stdLuma = s.stdLuma;
     sig.connected = true;
