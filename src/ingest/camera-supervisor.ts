@@ -70,10 +70,10 @@ export class CameraSupervisor {
 
   constructor(private readonly o: SupervisorOptions) {
     this.backoff = o.backoff ?? new Backoff();
-    // keyframes only: until measured, assume a 4 s GOP so the first interval is not called a stall
     this.keyframesOnly = this.liveKeyframes = o.keyframesOnly === true;
-    this.cadence = new FrameCadence(o.keyframesOnly ? 4000 : null);
-    this.signals.typicalIntervalMs = this.cadence.typical();
+    // keyframes only: until measured, assume a 4 s GOP so the first interval is not called a stall
+    this.cadence = new FrameCadence(4000);
+    this.signals.typicalIntervalMs = this.cadenceSignal();
     this.frameBytes = o.width * o.height * 3;
   }
 
@@ -88,8 +88,9 @@ export class CameraSupervisor {
     this.watchdog.unref();
   }
 
+  /** The mode of the decoder delivering now (a switch under way has not changed it yet). */
   get decodesKeyframesOnly(): boolean {
-    return this.keyframesOnly;
+    return this.liveKeyframes;
   }
 
   /**
@@ -264,7 +265,7 @@ export class CameraSupervisor {
       void this.end(old.proc, old.closed);
     this.sessionFrames = 0;
     // a new rhythm: one frame per GOP, or every sampled frame
-    this.cadence.reset(this.keyframesOnly ? 4000 : null);
+    this.cadence.reset();
     this.o.logger.info(
       { camera: this.o.cameraId, keyframesOnly: this.keyframesOnly },
       'decoding mode switched 解码模式已切换',
@@ -292,6 +293,14 @@ export class CameraSupervisor {
     );
   }
 
+  /**
+   * Only a keyframes-only decoder earns a wider no-frame limit: a fully decoded camera whose frames
+   * thin out is failing, and must not teach health to wait longer (the permit gate reads it).
+   */
+  private cadenceSignal(): number | null {
+    return this.liveKeyframes ? this.cadence.typical() : null;
+  }
+
   private frame(data: Buffer): void {
     const now = this.o.clock.now();
     const s = frameStats(data, this.o.width, this.o.height, this.prevGrid);
@@ -302,9 +311,7 @@ export class CameraSupervisor {
     this.prevFrameAt = now;
     sig.lastFrameAt = now;
     this.cadence.frame(now);
-    // only a keyframes-only decoder earns a wider no-frame limit: a fully decoded camera whose frames
-    // thin out is failing, and must not teach health to wait longer (the permit gate reads it)
-    sig.typicalIntervalMs = this.liveKeyframes ? this.cadence.typical() : null;
+    sig.typicalIntervalMs = this.cadenceSignal();
     sig.meanLuma = s.meanLuma;
     sig.stdLuma = s.stdLuma;
     sig.connected = true;

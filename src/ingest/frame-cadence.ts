@@ -10,7 +10,7 @@ export class FrameCadence {
 
   /** `prior`: the interval to assume before one is measured (keyframes only: a common 4 s GOP) */
   constructor(
-    private prior: number | null = null,
+    private readonly prior: number | null = null,
     private readonly window = 9,
   ) {}
 
@@ -28,11 +28,10 @@ export class FrameCadence {
     this.last = null;
   }
 
-  /** A new rhythm (decoding mode switched): forget the old intervals; assume `prior` until measured. */
-  reset(prior: number | null): void {
+  /** A new rhythm (decoding mode switched): forget the old intervals; assume the prior until measured. */
+  reset(): void {
     this.intervals.length = 0;
     this.last = null;
-    this.prior = prior;
   }
 
   /** Median interval (ms); the prior until one interval is known. */
