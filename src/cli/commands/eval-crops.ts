@@ -9,7 +9,7 @@ import { readImageRgb } from '../../detect/image-file.ts';
 import type { ModelEntry } from '../../detect/manifest.ts';
 import { DetectionPipeline } from '../../detect/pipeline.ts';
 import { personCrop, VestClassifier, type TorsoMap } from '../../detect/plugins/ppe-vest.ts';
-import type { Box, Detection } from '../../detect/types.ts';
+import type { Box, Detection, RgbImage } from '../../detect/types.ts';
 import type { LabelledImage } from './eval-data.ts';
 
 export interface TorsoPair {
@@ -126,19 +126,20 @@ export async function vestCropAccuracy(
   const vest = new VestClassifier(entry, o);
   try {
     await vest.init();
-    const pairs = await torsoPairs(images, async (f) => persons.detect(await readImageRgb(f)));
     const torso = entry.options?.torso as TorsoMap;
     const scored: { y: number; p: number | null; detected: boolean }[] = [];
-    for (const pair of pairs) {
-      const crop = await personCrop(
-        await readImageRgb(pair.file),
-        pair.person ?? personForTorso(pair.torso, torso),
-      );
-      scored.push({
-        y: pair.y,
-        p: crop ? await vest.probability(crop) : null,
-        detected: pair.person !== null,
-      });
+    for (const li of images) {
+      // one decode per image, for the person detector and every crop of it
+      let rgb: RgbImage | undefined;
+      const pairs = await torsoPairs([li], async (f) => persons.detect((rgb = await readImageRgb(f))));
+      for (const pair of pairs) {
+        const crop = await personCrop(rgb!, pair.person ?? personForTorso(pair.torso, torso));
+        scored.push({
+          y: pair.y,
+          p: crop ? await vest.probability(crop) : null,
+          detected: pair.person !== null,
+        });
+      }
     }
     return cropRates(scored, entry.thresholds.score ?? 0.5);
   } finally {
