@@ -15,7 +15,7 @@ import type { HealthState } from '../src/ingest/types.ts';
 import { createCoreServices } from '../src/services.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { startSim, type Sim } from '../streams-sim/index.ts';
-import { childrenOf, cpuSecondsOf } from './proc-cpu.ts';
+import { childrenOf, cpuSecondsOf, cpuSecondsOfAll } from './proc-cpu.ts';
 
 const { values } = parseArgs({
   options: { cameras: { type: 'string', default: '4' }, seconds: { type: 'string', default: '20' } },
@@ -118,7 +118,9 @@ async function phase(sim: Sim, keyframesOnly: boolean) {
 
 const sim = await startSim({ cameras: N, port: 0 });
 await sleep(1000);
-const simCpu0 = [sim.pid, ...childrenOf(sim.pid)].reduce((a, p) => a + (cpuSecondsOf(p) ?? 0), 0);
+/** streams-sim's CPU so far: its RTSP server and publishers */
+const simCpuNow = () => cpuSecondsOfAll([sim.pid, ...childrenOf(sim.pid)]);
+const simCpu0 = simCpuNow();
 const simT0 = Date.now();
 const results = [];
 for (const keyframesOnly of [false, true]) {
@@ -131,7 +133,7 @@ for (const keyframesOnly of [false, true]) {
       `black→dark ${r.black_detect_ms} ms, drop→offline ${r.drop_detect_ms} ms, back online ${r.black_recover_ms}/${r.drop_recover_ms} ms`,
   );
 }
-const simCpu = [sim.pid, ...childrenOf(sim.pid)].reduce((a, p) => a + (cpuSecondsOf(p) ?? 0), 0) - simCpu0;
+const simCpu = simCpuNow() - simCpu0;
 const simPerCam = simCpu / (N * ((Date.now() - simT0) / 1000));
 await sim.stop();
 const [full, key] = results;
