@@ -79,18 +79,23 @@ describe('files', () => {
   });
 });
 
+/** A 1 s-segment ring recording the test stream into `dir`, started. */
+async function startRing(dir: string): Promise<SegmentRing> {
+  const ring = new SegmentRing({
+    cameraId: 'c',
+    url: src,
+    dir,
+    segmentSeconds: 1,
+    ringSeconds: 20,
+    logger: createLogger('silent'),
+  });
+  await ring.start();
+  return ring;
+}
+
 describe('segment ring', () => {
   it('keeps recent segments, cuts a playable clip, prunes old ones', async () => {
-    const dir = join(work, 'ring');
-    const ring = new SegmentRing({
-      cameraId: 'c',
-      url: src,
-      dir,
-      segmentSeconds: 1,
-      ringSeconds: 20,
-      logger: createLogger('silent'),
-    });
-    await ring.start();
+    const ring = await startRing(join(work, 'ring'));
     try {
       const t0 = Date.now();
       await new Promise((r) => setTimeout(r, 3500));
@@ -110,15 +115,7 @@ describe('segment ring', () => {
 describe('segment ring with relative paths (a relative store.dataDir, as in the demo)', () => {
   it('cuts a playable clip into another folder', async () => {
     const rel = (p: string) => relative(process.cwd(), p);
-    const ring = new SegmentRing({
-      cameraId: 'c',
-      url: src,
-      dir: rel(join(work, 'ring-rel', 'cam')),
-      segmentSeconds: 1,
-      ringSeconds: 20,
-      logger: createLogger('silent'),
-    });
-    await ring.start();
+    const ring = await startRing(rel(join(work, 'ring-rel', 'cam')));
     try {
       const t0 = Date.now();
       await new Promise((r) => setTimeout(r, 3000));
