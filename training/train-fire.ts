@@ -73,6 +73,7 @@ const res = await trainYoloxHead({
   hidden: 48,
   epochs: Number(process.env.JH_EPOCHS ?? 8),
   negWeight: 1,
+  qualityObjectness: process.env.JH_QUALITY === '1',
   // the frame decision is a max over ~3500 cells: train against the true share of background
   importanceWeights: true,
   emptyFrameBoost: 3,

@@ -147,12 +147,24 @@ export interface TrainOptions {
   /** loss weight of negative cells' objectness relative to positives */
   negWeight: number;
   boxWeight: number;
+  /**
+   * Objectness target of a positive = IoU of its predicted box with its ground truth (soft BCE, as in
+   * GFL's quality focal loss / VarifocalNet), instead of 1: the score then ranks well-placed boxes
+   * above poorly placed ones of the same object, which AP@0.5 and NMS both reward.
+   */
+  quality?: boolean;
+  /** weight of an IoU loss (1 − IoU of predicted and target box) added to the L1 box loss; 0 = off */
+  iouWeight?: number;
   rng: Rng;
   log: (msg: string) => void;
 }
 
 /** Mean loss over a sample set (objectness BCE + class BCE + box L1), as in training. */
-export function loss(m: Mlp, s: SampleSet, o: Pick<TrainOptions, 'negWeight' | 'boxWeight'>): number {
+export function loss(
+  m: Mlp,
+  s: SampleSet,
+  o: Pick<TrainOptions, 'negWeight' | 'boxWeight' | 'quality'>,
+): number {
   const h = new Float32Array(m.hidden);
   const z = new Float32Array(m.out);
   const xs = new Float32Array(m.dim);
@@ -163,7 +175,8 @@ export function loss(m: Mlp, s: SampleSet, o: Pick<TrainOptions, 'negWeight' | '
     const pos = s.obj[i] === 1;
     const zo = z[4] as number;
     const w = pos ? 1 : o.negWeight * (s.w[i] as number);
-    total += w * (softplus(zo) - (pos ? zo : 0));
+    const t = pos ? objTarget(z, s.box, i, o.quality) : 0;
+    total += w * (softplus(zo) - t * zo);
     wsum += w;
     if (pos) {
       for (let k = 5; k < m.out; k++)
@@ -174,6 +187,43 @@ export function loss(m: Mlp, s: SampleSet, o: Pick<TrainOptions, 'negWeight' | '
   }
   return total / wsum;
 }
+
+/** IoU of a cell's predicted box (logits z[0..3]) with its target (box[i*4..]), both in stride units. */
+export function predictedIou(z: Float32Array, box: Float32Array, i: number): number {
+  const pw = Math.exp(z[2] as number);
+  const ph = Math.exp(z[3] as number);
+  const tw = Math.exp(box[i * 4 + 2] as number);
+  const th = Math.exp(box[i * 4 + 3] as number);
+  const dx = Math.abs((z[0] as number) - (box[i * 4] as number));
+  const dy = Math.abs((z[1] as number) - (box[i * 4 + 1] as number));
+  const ix = Math.max(0, Math.min(dx + pw / 2, tw / 2) - Math.max(dx - pw / 2, -tw / 2));
+  const iy = Math.max(0, Math.min(dy + ph / 2, th / 2) - Math.max(dy - ph / 2, -th / 2));
+  const inter = ix * iy;
+  return inter / (pw * ph + tw * th - inter);
+}
+
+/** Adds weight × d(1 − IoU)/dz[0..3] to dz (central differences: IoU is piecewise smooth in z). */
+export function iouGradient(
+  z: Float32Array,
+  box: Float32Array,
+  i: number,
+  weight: number,
+  dz: Float32Array,
+): void {
+  const eps = 1e-3;
+  for (let k = 0; k < 4; k++) {
+    const z0 = z[k] as number;
+    z[k] = z0 + eps;
+    const up = predictedIou(z, box, i);
+    z[k] = z0 - eps;
+    const down = predictedIou(z, box, i);
+    z[k] = z0;
+    dz[k] = (dz[k] as number) - (weight * (up - down)) / (2 * eps);
+  }
+}
+
+const objTarget = (z: Float32Array, box: Float32Array, i: number, quality?: boolean): number =>
+  quality ? predictedIou(z, box, i) : 1;
 
 export function train(m: Mlp, s: SampleSet, o: TrainOptions, onEpoch?: (epoch: number) => void): void {
   const { dim, hidden, out } = m;
@@ -204,11 +254,12 @@ export function train(m: Mlp, s: SampleSet, o: TrainOptions, onEpoch?: (epoch: n
         const w = pos ? 1 : o.negWeight * (s.w[i] as number);
         wsum += w;
         dz.fill(0);
-        dz[4] = w * (sigmoid(z[4] as number) - (pos ? 1 : 0));
+        dz[4] = w * (sigmoid(z[4] as number) - (pos ? objTarget(z, s.box, i, o.quality) : 0));
         if (pos) {
           for (let k = 5; k < out; k++) dz[k] = sigmoid(z[k] as number) - (s.cls[i] === k - 5 ? 1 : 0);
           for (let k = 0; k < 4; k++)
             dz[k] = o.boxWeight * Math.sign((z[k] as number) - (s.box[i * 4 + k] as number));
+          if (o.iouWeight) iouGradient(z, s.box, i, o.iouWeight, dz);
         }
         dh.fill(0);
         for (let k = 0; k < out; k++) {

@@ -64,6 +64,12 @@ export interface HeadJob {
    * computed by the same ONNX nodes in training as in the exported graph. Off when absent.
    */
   colour?: ColourSpec;
+  /** objectness target of a positive = IoU of its predicted box (mlp.ts `quality`) */
+  qualityObjectness?: boolean;
+  /** weight of the IoU box loss added to L1 (mlp.ts `iouWeight`) */
+  iouLoss?: number;
+  /** centre-sampling radius in strides (assign.ts) */
+  radius?: number;
   seed: number;
   log: (msg: string) => void;
 }
@@ -123,7 +129,7 @@ async function extract(
         : c < FEATURE_DIM
           ? (rf[(c - half) * plane + i] as number)
           : ((col as Float32Array)[(c - FEATURE_DIM) * plane + i] as number);
-    const assign = assignLevel(gts, grid, level);
+    const assign = assignLevel(gts, grid, level, job.radius);
     const hard: number[] = [];
     const boost = gts.length === 0 ? (job.emptyFrameBoost ?? 1) : 1;
     const rate = Math.min(1, (job.negRates[l] as number) * boost);
@@ -202,7 +208,12 @@ export async function trainYoloxHead(job: HeadJob): Promise<HeadResult> {
   );
   const mlp = initMlp(dim, job.hidden, 5 + job.labels.length, rng);
   standardise(mlp, tr.set);
-  const lossOpts = { negWeight: job.negWeight, boxWeight: 1 };
+  const lossOpts = {
+    negWeight: job.negWeight,
+    boxWeight: 1,
+    quality: job.qualityObjectness === true,
+    iouWeight: job.iouLoss ?? 0,
+  };
   const t1 = Date.now();
   train(
     mlp,
