@@ -62,7 +62,12 @@ export const ModelEntrySchema = Type.Object(
     /** model class index → project label; classes not listed are ignored */
     classes: Type.Record(Type.String({ pattern: '^[0-9]+$' }), LabelSchema),
     thresholds: Type.Object(
-      { score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })), nms: Type.Optional(Type.Number()) },
+      {
+        score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+        nms: Type.Optional(Type.Number()),
+        /** box voting IoU of our YOLOX-layout heads (ppe-postprocess.ts `voteIou`); absent = off */
+        vote: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+      },
       { additionalProperties: true },
     ),
     /** plugin-specific settings (e.g. crop margins of a stage-2 classifier) */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeYolox, iou, letterboxGeometry, nms } from '../../src/detect/plugins/ppe-postprocess.ts';
+import {
+  decodeYolox,
+  iou,
+  letterboxGeometry,
+  nms,
+  voteBox,
+} from '../../src/detect/plugins/ppe-postprocess.ts';
 import type { Detection } from '../../src/detect/types.ts';
 
 describe('iou', () => {
@@ -80,6 +86,44 @@ describe('decodeYolox', () => {
       scale: 1,
     });
     expect(d?.box).toEqual([0, 0, 32, 32]);
+  });
+});
+
+describe('box voting', () => {
+  // one 2x2 grid at stride 8 (input 16), scale 1; every cell predicts an 8x8 box
+  const raw = (cells: number[][]) => Float32Array.from(cells.flat());
+  const opts = {
+    labels: ['helmet', 'head'] as ('helmet' | 'head')[],
+    strides: [8],
+    inputSize: 16,
+    srcWidth: 32,
+    srcHeight: 32,
+    nms: 0.45,
+    scale: 1,
+  };
+  const cells = raw([
+    [0.5, 0.5, 0, 0, 0.9, 1, 0], // (0,0): helmet 0.9, box centred (4,4) → [0,0,8,8]
+    [0.5, 0.5, 0, 0, 0.3, 0.2, 0.8], // (1,0): head 0.24, centre (12,4) → [8,0,16,8]: no overlap
+    [0.75, -0.25, 0, 0, 0.6, 1, 0], // (0,1): helmet 0.6, centre (6,6) → [2,2,10,10]: IoU 0.39
+    [0, 0, 0, 0, 0.02, 1, 0], // (1,1): 0.02, under the vote floor
+  ]);
+  it('moves a kept box to the score-weighted mean of the candidates overlapping it, scores unchanged', () => {
+    const plain = decodeYolox(cells, { ...opts, thresholds: { helmet: 0.7, head: 0.7 } });
+    expect(plain).toEqual([{ label: 'helmet', score: expect.closeTo(0.9, 6), box: [0, 0, 8, 8] }]);
+    const voted = decodeYolox(cells, { ...opts, thresholds: { helmet: 0.7, head: 0.7 }, voteIou: 0.3 });
+    // (0.9·[0,0,8,8] + 0.6·[2,2,10,10]) / 1.5 = [0.8, 0.8, 8.8, 8.8]
+    expect(voted).toHaveLength(1);
+    expect(voted[0]?.score).toBeCloseTo(0.9, 6);
+    voted[0]?.box.forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.8, 8.8, 8.8][i] as number, 5));
+  });
+  it('places a box the same whatever threshold the caller reports at', () => {
+    const low = decodeYolox(cells, { ...opts, thresholds: { helmet: 0.01, head: 0.01 }, voteIou: 0.3 });
+    const high = decodeYolox(cells, { ...opts, thresholds: { helmet: 0.7, head: 0.7 }, voteIou: 0.3 });
+    expect(low.find((d) => d.score > 0.8)?.box).toEqual(high[0]?.box);
+  });
+  it('voteBox leaves a box alone when nothing overlaps it enough', () => {
+    const k = { label: 'helmet' as const, score: 0.9, box: [0, 0, 8, 8] as [number, number, number, number] };
+    expect(voteBox(k, [{ ...k, box: [20, 20, 28, 28] }], 0.5)).toEqual(k);
   });
 });
 

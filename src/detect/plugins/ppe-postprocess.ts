@@ -38,6 +38,16 @@ export interface YoloxDecodeOptions {
   srcWidth: number;
   srcHeight: number;
   nms: number;
+  /**
+   * Box voting (off when absent): every box NMS keeps takes the score-weighted mean of all candidate
+   * boxes (any label, score ≥ `voteFloor`) that overlap it by IoU ≥ `voteIou`. Neighbouring cells
+   * each predict the same head a little differently; their mean sits closer to it than the single
+   * best-scoring cell's box. Scores and labels are unchanged.
+   */
+  voteIou?: number;
+  /** lowest candidate score that votes (default 0.05); independent of the reporting thresholds, so a
+   * box is placed the same whatever threshold the caller reports at */
+  voteFloor?: number;
 }
 
 /**
@@ -47,8 +57,11 @@ export interface YoloxDecodeOptions {
 export function decodeYolox(raw: Float32Array, o: YoloxDecodeOptions): Detection[] {
   const nc = o.labels.length;
   const cols = 5 + nc;
-  const minThr = Math.min(...o.labels.map((l) => o.thresholds[l] ?? 1));
+  const voteFloor = o.voteFloor ?? 0.05;
+  const minReport = Math.min(...o.labels.map((l) => o.thresholds[l] ?? 1));
+  const minThr = o.voteIou === undefined ? minReport : Math.min(minReport, voteFloor);
   const out: Detection[] = [];
+  const voters: Detection[] = [];
   let row = 0;
   for (const s of o.strides) {
     const gw = Math.round((o.inputWidth ?? o.inputSize) / s);
@@ -68,7 +81,7 @@ export function decodeYolox(raw: Float32Array, o: YoloxDecodeOptions): Detection
           }
         }
         const label = o.labels[best] as Label;
-        if (bestScore < (o.thresholds[label] ?? 1)) continue;
+        if (bestScore < minThr) continue;
         const cx = ((raw[base] as number) + gx) * s;
         const cy = ((raw[base + 1] as number) + gy) * s;
         const w = Math.exp(Math.min(raw[base + 2] as number, 10)) * s;
@@ -80,11 +93,39 @@ export function decodeYolox(raw: Float32Array, o: YoloxDecodeOptions): Detection
           clamp((cy + h / 2) / o.scale, 0, o.srcHeight),
         ];
         if (box[2] - box[0] < 1 || box[3] - box[1] < 1) continue;
-        out.push({ label, score: bestScore, box });
+        const d = { label, score: bestScore, box };
+        if (o.voteIou !== undefined && bestScore >= voteFloor) voters.push(d);
+        if (bestScore >= (o.thresholds[label] ?? 1)) out.push(d);
       }
     }
   }
-  return nms(out, o.nms);
+  const kept = nms(out, o.nms);
+  if (o.voteIou === undefined) return kept;
+  const vIou = o.voteIou;
+  // a mean of boxes inside the image can still round past its edge: clamp again
+  return kept.map((k) => {
+    const v = voteBox(k, voters, vIou);
+    const [x1, y1, x2, y2] = v.box;
+    const box: Box = [
+      clamp(x1, 0, o.srcWidth),
+      clamp(y1, 0, o.srcHeight),
+      clamp(x2, 0, o.srcWidth),
+      clamp(y2, 0, o.srcHeight),
+    ];
+    return { ...v, box };
+  });
+}
+
+/** `kept` with its box replaced by the score-weighted mean of the voters overlapping it by ≥ iouThr. */
+export function voteBox(kept: Detection, voters: readonly Detection[], iouThr: number): Detection {
+  const sum = [0, 0, 0, 0];
+  let weight = 0;
+  for (const v of voters) {
+    if (iou(v.box, kept.box) < iouThr) continue;
+    for (let j = 0; j < 4; j++) sum[j] = (sum[j] as number) + v.score * (v.box[j] as number);
+    weight += v.score;
+  }
+  return weight > 0 ? { ...kept, box: sum.map((v) => v / weight) as Box } : kept;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -80,6 +80,7 @@ export function ownHeadDecoder(entry: ModelEntry, settings: Readonly<Record<stri
     .map(([, l]) => l);
   const thresholds = classThresholds(entry, labels, settings);
   const nms = typeof settings.nms === 'number' ? settings.nms : (entry.thresholds.nms ?? 0.45);
+  const vote = typeof entry.thresholds.vote === 'number' ? { voteIou: entry.thresholds.vote } : {};
   const strides = entry.output.strides ?? [8, 16, 32];
   return {
     labels,
@@ -95,6 +96,7 @@ export function ownHeadDecoder(entry: ModelEntry, settings: Readonly<Record<stri
         srcWidth: placement.width,
         srcHeight: placement.height,
         nms,
+        ...vote,
       }),
   };
 }
