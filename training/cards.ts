@@ -48,6 +48,12 @@ features ${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.to
 ## Model
 ${BACKBONE}${colourText(c.res)}
 - Labels: class 0 \`helmet\` (a head wearing a hard hat; the box covers head + hat), class 1 \`head\` (bare head).
+- Quality objectness: a positive cell's objectness target is the IoU its predicted box reaches with its ground
+  truth (soft BCE, as GFL's quality focal loss and VarifocalNet do), not 1. Every cell within 2.5 strides of a
+  head is a positive, and many place the box poorly: with a target of 1 they scored as high as the well-placed
+  ones, and poorly placed boxes (IoU 0.1–0.5) were the largest group among the highest-scoring false positives.
+- Box voting at decoding (manifest \`thresholds.vote\` 0.5): each box NMS keeps moves to the score-weighted mean of
+  the candidate boxes (score ≥ 0.05, any class) overlapping it by IoU ≥ 0.5.
 - Runtime plugin: \`src/detect/plugins/ppe-yolox-head.ts\` (\`own-yolox-head\`), stage 1 (whole frame).
 
 ## Data (credit)
@@ -66,7 +72,7 @@ ${BACKBONE}${colourText(c.res)}
 ${Object.entries(c.thresholds)
   .map(([l, t]) => `- \`${l}\`: ${t} (val F1 ${(c.valF1[l] ?? 0).toFixed(3)})`)
   .join('\n')}
-- NMS IoU 0.45 per class.
+- NMS IoU 0.45 per class; box voting IoU 0.5.
 
 ## Test results (held-back test splits, produced by the same code as \`npm run eval\`)
 hard-hat-workers test:

@@ -61,7 +61,12 @@ const res = await trainYoloxHead({
   ],
   negRates: [0.05, 0.1, 0.2],
   hardNegMax: 40,
-  hidden: 48,
+  hidden: Number(process.env.JH_HIDDEN ?? 48),
+  // a positive's objectness learns the IoU its box reaches (chosen on validation, card); JH_QUALITY=0 off
+  qualityObjectness: process.env.JH_QUALITY !== '0',
+  // experiment knobs the card's variant table names; defaults are the shipped model's
+  iouLoss: Number(process.env.JH_IOU_LOSS ?? 0),
+  radius: Number(process.env.JH_RADIUS ?? 2.5),
   epochs: Number(process.env.JH_EPOCHS ?? 10),
   negWeight: 1,
   // train against the true share of background cells (sampled negatives weighted 1 / rate)
@@ -71,7 +76,11 @@ const res = await trainYoloxHead({
   log,
 });
 
-let entry = headEntry(NAME, LABELS, res.sha256, res.bytes, {});
+// box voting (ppe-postprocess.ts) is part of the model's decoding: thresholds are chosen with it on
+const VOTE = 0.5;
+let entry = headEntry(NAME, LABELS, res.sha256, res.bytes, {
+  thresholds: { score: 0.3, nms: 0.45, vote: VOTE },
+});
 const low = await lowThresholdDetector(entry);
 const { thresholds, valF1 } = await chooseThresholds(low, val, LABELS);
 log(`thresholds (best F1 on validation): ${JSON.stringify(thresholds)} F1 ${JSON.stringify(valF1)}`);
@@ -79,6 +88,7 @@ entry = headEntry(NAME, LABELS, res.sha256, res.bytes, {
   thresholds: {
     score: Math.min(...Object.values(thresholds)),
     nms: 0.45,
+    vote: VOTE,
     perClass: thresholds,
   } as ModelEntry['thresholds'],
 });

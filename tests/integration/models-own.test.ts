@@ -4,7 +4,7 @@
  * held-back dataset images with known labels. CI never retrains.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseVoc, parseYolo, type GroundTruth } from '../../src/cli/commands/eval-data.ts';
@@ -37,24 +37,31 @@ describe('committed project models', () => {
 });
 
 describe.skipIf(!existsSync(DATA))('project models on held-back dataset images', () => {
-  it('ppe-hardhat boxes the helmets and the bare head of a hard-hat-workers test photo', async () => {
+  it('ppe-hardhat, run as its plugin at the shipped thresholds, boxes most helmets and bare heads of the held-back photos', async () => {
+    // every photo of hard-hat-workers images/test (never trained on, never used for a choice), not one
+    // photo: a single borderline box (IoU 0.48 against 0.5) should not decide whether the model works
     const d = new OwnYoloxHeadDetector(findModel(manifest, 'ppe-hardhat'), ctx);
     await d.init();
     try {
-      const file = join(DATA, 'hard-hat-workers', 'images', 'test', HARDHAT_IMAGE);
-      const gts = parseVoc(
-        readFileSync(
-          join(DATA, 'hard-hat-workers', 'annotations', HARDHAT_IMAGE.replace('.jpg', '.xml')),
-          'utf8',
-        ),
-      );
-      const image = await readImageRgb(file);
-      const dets = await d.detect(image);
-      expect(dets.every((x) => (x.label === 'helmet' || x.label === 'head') && x.box[2] <= image.width)).toBe(
-        true,
-      );
-      expect(found(dets, gts, 'helmet')).toBeGreaterThanOrEqual(1);
-      expect(found(dets, gts, 'head')).toBeGreaterThanOrEqual(1);
+      const dir = join(DATA, 'hard-hat-workers', 'images', 'test');
+      const counts: Record<'helmet' | 'head', [number, number]> = { helmet: [0, 0], head: [0, 0] };
+      for (const f of readdirSync(dir).filter((x) => x.endsWith('.jpg'))) {
+        const xml = join(DATA, 'hard-hat-workers', 'annotations', f.replace('.jpg', '.xml'));
+        const gts = parseVoc(readFileSync(xml, 'utf8'));
+        const image = await readImageRgb(join(dir, f));
+        const dets = await d.detect(image);
+        expect(
+          dets.every((x) => (x.label === 'helmet' || x.label === 'head') && x.box[2] <= image.width),
+        ).toBe(true);
+        for (const l of ['helmet', 'head'] as const) {
+          counts[l][0] += found(dets, gts, l);
+          counts[l][1] += gts.filter((g) => g.label === l).length;
+        }
+      }
+      // the model card states recall 0.526 (helmet) and 0.630 (head) on these photos at these thresholds
+      expect(counts.helmet[1]).toBeGreaterThan(100);
+      expect(counts.helmet[0] / counts.helmet[1]).toBeGreaterThan(0.45);
+      expect(counts.head[0] / counts.head[1]).toBeGreaterThan(0.45);
     } finally {
       await d.close();
     }
@@ -112,7 +119,6 @@ describe.skipIf(!existsSync(DATA))('project models on held-back dataset images',
 });
 
 // Chosen from the held-back splits (never trained on); see models/*.card.md for the split rules.
-const HARDHAT_IMAGE = 'hard_hat_workers244.jpg'; // 2 helmets, 4 bare heads
 // both from held-back clips (training/splits/fire-smoke-test.txt), although Roboflow filed them under train/
 const FIRE_IMAGE =
   '../shared/datasets/fire-smoke-cctv/train/images/img_348_jpg.rf.dcd60df572915ee0e45a7f3fc26e9a27.jpg';
