@@ -83,4 +83,54 @@ describe('jianhu eval', () => {
     },
     60_000,
   );
+
+  interface Report {
+    images: number;
+    classes: { label: string; gts: number; ap: number; precision: number; recall: number }[];
+    frame?: { recall: number; fpRate: number };
+  }
+  const sameFigures = (got: Report, card: Report): void => {
+    expect(got.images).toBe(card.images);
+    expect(got.classes.map((c) => [c.label, c.gts])).toEqual(card.classes.map((c) => [c.label, c.gts]));
+    got.classes.forEach((c, i) => {
+      const want = card.classes[i] as Report['classes'][number];
+      expect(c.ap).toBeCloseTo(want.ap, 6);
+      expect(c.precision).toBeCloseTo(want.precision, 6);
+      expect(c.recall).toBeCloseTo(want.recall, 6);
+    });
+    if (!card.frame) return expect(got.frame).toBeUndefined();
+    expect(got.frame?.recall).toBeCloseTo(card.frame.recall, 6);
+    expect(got.frame?.fpRate).toBeCloseTo(card.frame.fpRate, 6);
+  };
+
+  it.skipIf(!existsSync(HHW))(
+    "prints the hard-hat model card's figures on the held-back hard-hat-workers test split",
+    async () => {
+      const r = await jianhu([
+        ...['--dataset', join(HHW, 'images', 'test'), '--format', 'voc', '--model', 'ppe-hardhat', '--json'],
+      ]);
+      expect(r.code).toBe(0);
+      const card = JSON.parse(readFileSync(join(ROOT, 'models/ppe-hardhat.eval.json'), 'utf8')) as {
+        hhw: Report;
+      };
+      sameFigures(JSON.parse(r.stdout) as Report, card.hhw);
+    },
+    60_000,
+  );
+
+  it.skipIf(!existsSync(join(ROOT, '../shared/datasets/fire-smoke-cctv')))(
+    "prints the fire/smoke model card's figures, frame level included, on the held-back clips",
+    async () => {
+      const r = await jianhu([
+        ...['--dataset', join(ROOT, '../shared/datasets/fire-smoke-cctv'), '--format', 'yolo'],
+        ...['--list', join(ROOT, 'training/splits/fire-smoke-test.txt'), '--model', 'fire-smoke', '--json'],
+      ]);
+      expect(r.code).toBe(0);
+      const card = JSON.parse(readFileSync(join(ROOT, 'models/fire-smoke.eval.json'), 'utf8')) as {
+        test: Report;
+      };
+      sameFigures(JSON.parse(r.stdout) as Report, card.test);
+    },
+    60_000,
+  );
 });

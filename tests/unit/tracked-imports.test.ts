@@ -43,7 +43,8 @@ describe('tracked imports', () => {
 
   it('every relative import of a tracked file names a tracked file', () => {
     const missing: string[] = [];
-    for (const file of sources) {
+    // this file's own examples above are strings, not imports
+    for (const file of sources.filter((f) => f !== 'tests/unit/tracked-imports.test.ts')) {
       const code = readFileSync(join(PROJECT_ROOT, file), 'utf8');
       for (const spec of relativeSpecifiers(code)) {
         const target = normalize(join(dirname(file), spec));
