@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, type ModelEntry } from '../src/detect/manifest.ts';
+import { loadManifest, PROJECT_ROOT, type ModelEntry } from '../src/detect/manifest.ts';
 import type { Label } from '../src/detect/types.ts';
 import { hhw, safetyVest } from './datasets.ts';
 import {
@@ -96,6 +96,9 @@ const evalOpts = { labels: LABELS, thresholds };
 const testH = await testReport(low, 'hard-hat-workers test', keep(hTest), evalOpts, log);
 const testS = await testReport(low, 'safety-vest-v4 test', keep(sv.test), evalOpts, log);
 upsertManifest(entry);
+// the opt-in person-crop pass (ppe-hardhat-crops) runs this same file: keep its checksum and thresholds in step
+const crops = loadManifest().models.find((m) => m.name === `${NAME}-crops`);
+if (crops) upsertManifest({ ...crops, sha256: res.sha256, bytes: res.bytes, thresholds: entry.thresholds });
 const minutes = (Date.now() - t0) / 60000;
 writeCard(
   NAME,

@@ -23,11 +23,12 @@ export interface PipelineOptions {
   shareBackbone?: boolean;
 }
 
-/** The stage-1 detector(s) flagged defaultPipeline, plus every project-trained detector in the manifest. */
+/**
+ * The detectors flagged `defaultPipeline` (YOLOX-Nano and our own trained ones); an opt-in model such as
+ * ppe-hardhat-crops runs only when `detect.models` names it.
+ */
 export function defaultModelNames(manifest: Manifest): string[] {
-  return manifest.models
-    .filter((m) => m.stage >= 1 && (m.defaultPipeline || m.location === 'project'))
-    .map((m) => m.name);
+  return manifest.models.filter((m) => m.stage >= 1 && m.defaultPipeline).map((m) => m.name);
 }
 
 /**
@@ -117,9 +118,17 @@ export class DetectionPipeline {
 const CROSS_MODEL_NMS = 0.45;
 
 /**
+ * Labels that name exclusive states of one object: a head wears a hard hat or it does not. When two
+ * detectors report such labels (the whole-frame hard-hat pass and the person-crop pass), one head may
+ * come back as `helmet` from one and `head` from the other; NMS then runs across the family.
+ */
+const FAMILIES: readonly (readonly Label[])[] = [['helmet', 'head']];
+
+/**
  * Concatenates detector outputs; where two detectors produce the same label (e.g. YOLOX-Nano and the
  * light person detector both say `person`), duplicates are merged by NMS so each object is reported
- * once. Labels produced by a single detector pass through untouched.
+ * once (across a family of exclusive labels, see FAMILIES). Labels produced by a single detector pass
+ * through untouched.
  */
 export function mergeShared(outputs: readonly Detection[][]): Detection[] {
   const producers = new Map<Label, number>();
@@ -129,13 +138,14 @@ export function mergeShared(outputs: readonly Detection[][]): Detection[] {
   const all = outputs.flat();
   const shared = [...producers].filter(([, n]) => n > 1).map(([l]) => l);
   if (shared.length === 0) return all;
-  const kept = all.filter((d) => !shared.includes(d.label));
-  for (const label of shared)
-    kept.push(
-      ...nms(
-        all.filter((d) => d.label === label),
-        CROSS_MODEL_NMS,
-      ),
-    );
+  const groups = shared.map((l) => FAMILIES.find((f) => f.includes(l)) ?? [l]);
+  const merged = [...new Map(groups.map((g) => [g.join(','), g])).values()];
+  const inMerged = new Set(merged.flat());
+  const kept = all.filter((d) => !inMerged.has(d.label));
+  for (const group of merged) {
+    const members = all.filter((d) => group.includes(d.label));
+    // nms() ignores labels: a family is merged as if it were one label
+    kept.push(...nms(members, CROSS_MODEL_NMS));
+  }
   return kept;
 }

@@ -36,6 +36,21 @@ describe('committed project models', () => {
   });
 });
 
+describe('manifest entries sharing a project file', () => {
+  it("carry that file's sha256 and bytes (ppe-hardhat-crops runs ppe-hardhat.onnx)", () => {
+    const project = manifest.models.filter((m) => m.location === 'project');
+    expect(project.some((m) => m.name === 'ppe-hardhat-crops' && m.file === 'ppe-hardhat.onnx')).toBe(true);
+    for (const m of project) {
+      const bytes = readFileSync(join(PROJECT_ROOT, 'models', m.file));
+      expect([m.name, createHash('sha256').update(bytes).digest('hex'), bytes.length]).toEqual([
+        m.name,
+        m.sha256,
+        m.bytes,
+      ]);
+    }
+  });
+});
+
 describe.skipIf(!existsSync(DATA))('project models on held-back dataset images', () => {
   it('ppe-hardhat, run as its plugin at the shipped thresholds, boxes most helmets and bare heads of the held-back photos', async () => {
     // every photo of hard-hat-workers images/test (never trained on, never used for a choice), not one

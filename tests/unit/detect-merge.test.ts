@@ -19,6 +19,17 @@ describe('mergeShared (several detectors in one pipeline)', () => {
     const people = [det('person', 0.9, [0, 0, 10, 30])];
     expect(mergeShared([people, ppe])).toEqual([...people, ...ppe]);
   });
+
+  it('merges a family of exclusive labels as one: a head is helmet or head, whichever scored best', () => {
+    const whole = [det('helmet', 0.6, [0, 0, 10, 10]), det('head', 0.5, [40, 0, 50, 10])];
+    const crops = [det('head', 0.8, [1, 0, 11, 10]), det('helmet', 0.7, [80, 0, 90, 10])];
+    const merged = mergeShared([whole, crops]);
+    expect(merged.map((d) => [d.label, d.score])).toEqual([
+      ['head', 0.8],
+      ['helmet', 0.7],
+      ['head', 0.5],
+    ]);
+  });
 });
 
 describe('manifest', () => {
@@ -50,14 +61,15 @@ describe('manifest', () => {
     ...over,
   });
 
-  it('takes the default detectors plus every project detector for the default pipeline', () => {
+  it('takes the detectors flagged defaultPipeline, ours included, never a stage-0 model or an opt-in one', () => {
     const m = parseManifest({
       version: 1,
       models: [
         entry({ name: 'main', defaultPipeline: true }),
         entry({ name: 'light' }),
-        entry({ name: 'reid', stage: 0, location: 'project' }),
-        entry({ name: 'hardhat', location: 'project', stage: 2 }),
+        entry({ name: 'reid', stage: 0, location: 'project', defaultPipeline: true }),
+        entry({ name: 'hardhat', location: 'project', stage: 2, defaultPipeline: true }),
+        entry({ name: 'crops', location: 'project', stage: 2 }),
       ],
     });
     expect(defaultModelNames(m)).toEqual(['main', 'hardhat']);

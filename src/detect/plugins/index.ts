@@ -2,6 +2,7 @@ import { PluginRegistry } from '../registry.ts';
 import { YoloxDetector, yoloxDecoder } from './yolox.plugin.ts';
 import { OwnYoloxHeadDetector, ownHeadDecoder } from './ppe-yolox-head.ts';
 import { VestClassifier } from './ppe-vest.ts';
+import { HeadCropDetector } from './ppe-head-crops.ts';
 
 /**
  * Every detector plugin the service knows, keyed by the manifest's `plugin` field.
@@ -12,5 +13,6 @@ export function builtinPlugins(): PluginRegistry {
   return new PluginRegistry()
     .register('yolox', (entry, ctx) => new YoloxDetector(entry, ctx), yoloxDecoder)
     .register('own-yolox-head', (entry, ctx) => new OwnYoloxHeadDetector(entry, ctx), ownHeadDecoder)
-    .register('own-vest-classifier', (entry, ctx) => new VestClassifier(entry, ctx));
+    .register('own-vest-classifier', (entry, ctx) => new VestClassifier(entry, ctx))
+    .register('own-head-crops', (entry, ctx) => new HeadCropDetector(entry, ctx));
 }
