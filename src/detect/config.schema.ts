@@ -22,7 +22,8 @@ export const DetectConfigSchema = Type.Object(
     }),
     models: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), {
-        description: 'model names from models/manifest.json; default: YOLOX-Nano + every project model',
+        description:
+          'model names from models/manifest.json; default: those flagged defaultPipeline (YOLOX-Nano and our trained models); add ppe-hardhat-crops for overhead CCTV with small heads',
       }),
     ),
     shareBackbone: Type.Boolean({
