@@ -5,10 +5,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
+import { findModel, loadManifest, PROJECT_ROOT } from '../../src/detect/manifest.ts';
 import { DetectionPipeline } from '../../src/detect/pipeline.ts';
 import { headRegion, type RegionMap } from '../../src/detect/plugins/ppe-head-crops.ts';
-import { loadManifest, findModel } from '../../src/detect/manifest.ts';
 import type { Detection, RgbImage } from '../../src/detect/types.ts';
 import { clipFrameRgb } from '../helpers/clip-frame.ts';
 

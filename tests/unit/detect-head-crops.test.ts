@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cropRgb, fuseHeads, headRegion } from '../../src/detect/plugins/ppe-head-crops.ts';
+import { cropRgb, headRegion } from '../../src/detect/plugins/ppe-head-crops.ts';
+import { nms } from '../../src/detect/yolox-decode.ts';
 import type { RgbImage } from '../../src/detect/types.ts';
 
 describe('person-crop hard hat (pure parts)', () => {
@@ -19,8 +20,8 @@ describe('person-crop hard hat (pure parts)', () => {
     expect(Array.from(c.data)).toEqual([15, 16, 17, 18, 19, 20, 27, 28, 29, 30, 31, 32]);
   });
 
-  it('fuseHeads keeps one box per head across helmet and head (overlapping crops see it twice)', () => {
-    const out = fuseHeads(
+  it('the fusion of crops (label-blind nms) keeps one box per head across helmet and head', () => {
+    const out = nms(
       [
         { label: 'helmet', score: 0.6, box: [0, 0, 10, 10] },
         { label: 'head', score: 0.7, box: [1, 0, 11, 10] },

@@ -8,21 +8,21 @@
 import type { ModelEntry } from '../manifest.ts';
 import type { PluginContext } from '../registry.ts';
 import type { Box, Detection, Detector, Label, RgbImage } from '../types.ts';
-import { iou } from './ppe-postprocess.ts';
+import { nms } from '../yolox-decode.ts';
+import { largestPeople, partOfPerson, type PersonFractions } from './people.ts';
 import { OwnYoloxHeadDetector } from './ppe-yolox-head.ts';
 
 /** Head region as fractions of the person box: [left, top, right, bottom] (may reach outside it). */
-export type RegionMap = [number, number, number, number];
+export type RegionMap = PersonFractions;
 
-/** The part of the frame where a person's head can be, clamped to the image (pure). */
+/** The part of the frame where a person's head can be, in whole pixels, clamped to the image (pure). */
 export function headRegion(person: Box, m: RegionMap, width: number, height: number): Box {
-  const w = person[2] - person[0];
-  const h = person[3] - person[1];
+  const [x1, y1, x2, y2] = partOfPerson(person, m);
   return [
-    Math.max(0, Math.floor(person[0] + m[0] * w)),
-    Math.max(0, Math.floor(person[1] + m[1] * h)),
-    Math.min(width, Math.ceil(person[0] + m[2] * w)),
-    Math.min(height, Math.ceil(person[1] + m[3] * h)),
+    Math.max(0, Math.floor(x1)),
+    Math.max(0, Math.floor(y1)),
+    Math.min(width, Math.ceil(x2)),
+    Math.min(height, Math.ceil(y2)),
   ];
 }
 
@@ -39,17 +39,6 @@ export function cropRgb(image: RgbImage, r: Box): RgbImage {
   return { width, height, data };
 }
 
-/**
- * Keeps the best box of each head among boxes from overlapping crops, across `helmet` and `head` (one
- * head is one or the other), pure.
- */
-export function fuseHeads(dets: readonly Detection[], iouThr: number): Detection[] {
-  const kept: Detection[] = [];
-  for (const d of [...dets].sort((a, b) => b.score - a.score))
-    if (kept.every((k) => iou(k.box, d.box) <= iouThr)) kept.push(d);
-  return kept;
-}
-
 export class HeadCropDetector implements Detector {
   readonly name: string;
   readonly labels: readonly Label[];
@@ -58,8 +47,6 @@ export class HeadCropDetector implements Detector {
   private readonly minPersonScore: number;
   private readonly maxCrops: number;
   private readonly minSide: number;
-  /** crops run in the last detect() call (for benches) */
-  crops = 0;
 
   constructor(entry: ModelEntry, ctx: Pick<PluginContext, 'modelsDir' | 'threads'> & Partial<PluginContext>) {
     this.name = entry.name;
@@ -83,25 +70,19 @@ export class HeadCropDetector implements Detector {
   }
 
   async detect(image: RgbImage, context?: readonly Detection[]): Promise<Detection[]> {
-    const people = (context ?? [])
-      .filter((d) => d.label === 'person' && d.score >= this.minPersonScore)
-      .sort((a, b) => area(b.box) - area(a.box))
-      .slice(0, this.maxCrops);
+    const people = largestPeople(context, this.minPersonScore, this.maxCrops);
     const found: Detection[] = [];
-    this.crops = 0;
     for (const p of people) {
       const r = headRegion(p.box, this.region, image.width, image.height);
       if (r[2] - r[0] < this.minSide || r[3] - r[1] < this.minSide) continue;
-      this.crops++;
       for (const d of await this.inner.detect(cropRgb(image, r)))
         found.push({ ...d, box: [d.box[0] + r[0], d.box[1] + r[1], d.box[2] + r[0], d.box[3] + r[1]] });
     }
-    return fuseHeads(found, 0.45);
+    // overlapping crops see a head twice; nms() ignores labels, so one head is helmet or head, not both
+    return nms(found, 0.45);
   }
 
   close(): Promise<void> {
     return this.inner.close();
   }
 }
-
-const area = (b: Box): number => (b[2] - b[0]) * (b[3] - b[1]);

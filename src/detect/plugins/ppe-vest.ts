@@ -15,18 +15,13 @@ import type { PluginContext } from '../registry.ts';
 import { ReuseCache, type Remembered } from '../reuse-cache.ts';
 import type { Box, Detection, Detector, FrameContext, Label, RgbImage } from '../types.ts';
 import { checkImage } from './ppe-yolox-head.ts';
+import { largestPeople, partOfPerson, type PersonFractions } from './people.ts';
 
 export const CROP_W = 128;
 export const CROP_H = 256;
 
 /** Person box → torso box: [x1, y1, x2, y2] as fractions of the person box. */
-export type TorsoMap = [number, number, number, number];
-
-export function torsoBox(person: Box, m: TorsoMap): Box {
-  const w = person[2] - person[0];
-  const h = person[3] - person[1];
-  return [person[0] + m[0] * w, person[1] + m[1] * h, person[0] + m[2] * w, person[1] + m[3] * h];
-}
+export type TorsoMap = PersonFractions;
 
 /** Crops `box` (clamped to the image) and stretches it to 128×256, as NHWC BGR 0..255 floats. */
 export async function personCrop(image: RgbImage, box: Box): Promise<Float32Array | null> {
@@ -99,10 +94,7 @@ export class VestClassifier implements Detector {
 
   async detect(image: RgbImage, context?: readonly Detection[], frame?: FrameContext): Promise<Detection[]> {
     checkImage(image);
-    const people = (context ?? [])
-      .filter((d) => d.label === 'person' && d.score >= this.minPersonScore)
-      .sort((a, b) => area(b.box) - area(a.box))
-      .slice(0, this.maxCrops);
+    const people = largestPeople(context, this.minPersonScore, this.maxCrops);
     const out: Detection[] = [];
     const reuse = frame && this.reuse ? { cache: this.reuse, key: frame.key, ts: frame.ts } : undefined;
     const remembered: Remembered<number>[] = [];
@@ -119,7 +111,7 @@ export class VestClassifier implements Detector {
         this.runs++;
       }
       if (reuse) remembered.push({ box: p.box, value: pv, ts: hit?.ts ?? reuse.ts });
-      const box = torsoBox(p.box, this.torso);
+      const box = partOfPerson(p.box, this.torso);
       out.push(
         pv >= this.threshold ? { label: 'vest', score: pv, box } : { label: 'no_vest', score: 1 - pv, box },
       );
@@ -133,5 +125,3 @@ export class VestClassifier implements Detector {
     this.session = null;
   }
 }
-
-const area = (b: Box): number => (b[2] - b[0]) * (b[3] - b[1]);
