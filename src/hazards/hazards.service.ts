@@ -16,8 +16,15 @@ import {
   type FiveInPlace,
   type HazardAction,
   type HazardLevel,
-  type Stage,
 } from './hazard.machine.ts';
+import {
+  machineActor,
+  machineSnapshot,
+  newHazardRow,
+  stepPatch,
+  transitionRow,
+  type RegisterInput,
+} from './hazard-rows.ts';
 import {
   HazardsRepo,
   type Hazard,
@@ -33,6 +40,8 @@ import {
   type ConfirmedViolation,
   type ViolationLinks,
 } from './violation-link.ts';
+
+export type { RegisterInput } from './hazard-rows.ts';
 
 export const HazardServiceErrors = {
   notFound: defineError('JH_ERR_HAZARD_NOT_FOUND', 404, '隐患不存在。', 'No such hazard.'),
@@ -50,25 +59,6 @@ export const HazardServiceErrors = {
     'A hazard raised from a violation needs the violation id.',
   ),
 };
-
-export interface RegisterInput {
-  enterpriseId: string;
-  siteId?: string;
-  source: 'violation' | 'inspection';
-  violationId?: string;
-  stage: Stage;
-  checker: string;
-  supervisingUnit?: string;
-  description: string;
-  location?: string;
-  basis?: string;
-  hazardType: string;
-  foundAt?: string;
-  penaltyYuan?: number;
-  penaltyNote?: string;
-  photos?: string[];
-  reason?: string;
-}
 
 export interface HazardDetail extends Hazard {
   transitions: HazardTransition[];
@@ -105,28 +95,11 @@ export class HazardsService {
     const stored = [...linked, ...photos.map((ph) => storePhoto(this.dataDir, input.enterpriseId, ph))];
     const now = iso(this.clock.now());
     const id = this.bus.transaction(() => {
-      const id = this.repo.insert({
-        enterpriseId: input.enterpriseId,
-        siteId: input.siteId ?? null,
-        source: input.source,
-        violationId: input.violationId ?? null,
-        stage: input.stage,
-        checker: input.checker,
-        supervisingUnit: input.supervisingUnit ?? null,
-        description: input.description,
-        location: input.location ?? null,
-        basis: input.basis ?? null,
-        hazardType: input.hazardType,
-        penaltyYuan: input.penaltyYuan ?? 0,
-        penaltyNote: input.penaltyNote ?? null,
-        foundAt: input.foundAt ? iso(Date.parse(input.foundAt)) : now,
-        registeredBy: p.userId,
-        updatedAt: now,
-      });
+      const id = this.repo.insert(newHazardRow(input, p, now));
       for (const s of stored)
         this.repo.addPhoto({ hazardId: id, kind: 'before', ...s, addedBy: p.userId, at: now });
       const reason = input.reason ?? '登记隐患 registered';
-      this.record(id, 'register', null, 'registered', p, now, reason, null);
+      this.repo.addTransition(transitionRow(id, 'register', null, 'registered', p, now, reason, null));
       this.bus.publish('hazard.registered', input.enterpriseId, {
         hazardId: id,
         from: null,
@@ -196,9 +169,9 @@ export class HazardsService {
     const decoded = b.photos.map((x, i) => decodePhoto(x, i));
     // The machine checks who may rectify before any file is written.
     applyAction(
-      this.snapshot(h),
+      machineSnapshot(h),
       { kind: 'rectify', afterPhotos: decoded.length },
-      this.actor(p),
+      machineActor(p),
       this.clock.now(),
     );
     const stored = decoded.map((ph) => storePhoto(this.dataDir, h.enterpriseId, ph));
@@ -277,46 +250,6 @@ export class HazardsService {
     return h;
   }
 
-  private snapshot(h: Hazard) {
-    return {
-      state: h.state,
-      level: h.level,
-      responsibleUserId: h.responsibleUserId,
-      deadline: h.deadline ? Date.parse(h.deadline) : null,
-      five: h.five,
-      registeredBy: h.registeredBy,
-      rectifiedBy: h.rectifiedBy,
-    };
-  }
-
-  private actor(p: Principal) {
-    return { userId: p.userId, canManage: roleHas(p.role, 'hazard:write') };
-  }
-
-  private record(
-    hazardId: number,
-    action: string,
-    from: Hazard['state'] | null,
-    to: Hazard['state'],
-    p: Principal,
-    at: string,
-    reason: string,
-    data: Record<string, unknown> | null,
-  ): void {
-    this.repo.addTransition({
-      hazardId,
-      action,
-      fromState: from,
-      toState: to,
-      actorUserId: p.userId,
-      actorName: p.displayName,
-      actorRole: p.role,
-      at,
-      reason,
-      data,
-    });
-  }
-
   private step<E extends StepEvent>(
     p: Principal,
     scope: EnterpriseScope,
@@ -332,29 +265,15 @@ export class HazardsService {
     const h = this.load(scope, id);
     const nowMs = this.clock.now();
     const now = iso(nowMs);
-    const change = applyAction(this.snapshot(h), action, this.actor(p), nowMs);
-    const patch: Partial<Hazard> = {
-      state: change.state,
-      updatedAt: now,
-      ...(change.level !== undefined ? { level: change.level } : {}),
-      ...(change.five !== undefined ? { five: change.five } : {}),
-      ...(change.responsibleUserId !== undefined ? { responsibleUserId: change.responsibleUserId } : {}),
-      ...(change.deadline !== undefined && change.deadline !== null
-        ? { deadline: iso(change.deadline), overdueLevel: 0 }
-        : {}),
-      ...(change.rectifiedBy !== undefined
-        ? { rectifiedBy: change.rectifiedBy, rectifiedAt: change.rectifiedBy ? now : null }
-        : {}),
-      ...(action.kind === 'verify' && action.passed ? { verifiedBy: p.userId, verifiedAt: now } : {}),
-      ...(action.kind === 'close' ? { closedAt: now } : {}),
-    };
+    const change = applyAction(machineSnapshot(h), action, machineActor(p), nowMs);
+    const patch = stepPatch(change, action, p, now);
     this.bus.transaction(() => {
       if (!this.repo.update(id, h.version, patch)) throw Errors.conflict({ id });
       for (const s of afterPhotos)
         this.repo.addPhoto({ hazardId: id, kind: 'after', ...s, addedBy: p.userId, at: now });
       const next = this.repo.get(id)!;
       const data = { ...extra(next) } as Record<string, unknown>;
-      this.record(id, action.kind, h.state, change.state, p, now, reason, data);
+      this.repo.addTransition(transitionRow(id, action.kind, h.state, change.state, p, now, reason, data));
       this.bus.publish(event, h.enterpriseId, {
         hazardId: id,
         from: h.state,
