@@ -1,11 +1,9 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { Backoff } from './backoff.ts';
 import { FrameCadence } from './frame-cadence.ts';
 import { buildFfmpegArgs, redactUrl, type FfmpegInput } from './ffmpeg-args.ts';
-import { classifyFfmpegFailure } from './ffmpeg-errors.ts';
+import { FfmpegProcess } from './ffmpeg-process.ts';
 import { frameStats } from './frame-stats.ts';
 import type { Signals } from './health-machine.ts';
 import type { Frame } from './types.ts';
@@ -22,8 +20,6 @@ export interface SupervisorOptions extends FfmpegInput {
   backoff?: Backoff;
   ffmpegPath?: string;
 }
-
-type Proc = ChildProcessByStdio<null, Readable, Readable>;
 
 /**
  * One camera: runs one ffmpeg at a time, reads fixed-size RGB frames from its stdout, keeps the
@@ -44,12 +40,12 @@ export class CameraSupervisor {
   };
   private readonly cadence: FrameCadence;
   readonly counters = { frames: 0, spawned: 0, exits: 0 };
-  private proc: Proc | null = null;
+  private proc: FfmpegProcess | null = null;
   private generation = 0;
   /** the generation whose frames are delivered (behind `generation` while a mode switch is under way) */
   private liveGen = 0;
   /** during a mode switch: the process still delivering until the new one's first frame */
-  private retiring: { proc: Proc; closed: Promise<void> } | null = null;
+  private retiring: FfmpegProcess | null = null;
   private keyframesOnly: boolean;
   /** the mode of the decoder delivering now (differs from keyframesOnly while a switch is under way) */
   private liveKeyframes: boolean;
@@ -58,7 +54,6 @@ export class CameraSupervisor {
   private stopping = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
-  private closed: Promise<void> = Promise.resolve();
   private readonly backoff: Backoff;
   private readonly frameBytes: number;
   private prevGrid: Uint8Array | null = null;
@@ -111,7 +106,7 @@ export class CameraSupervisor {
     if (on === this.keyframesOnly) return;
     this.keyframesOnly = on;
     if (!this.proc) return; // waiting to retry: the next start uses the new mode
-    this.retiring = { proc: this.proc, closed: this.closed };
+    this.retiring = this.proc;
     this.spawnOnce(true);
   }
 
@@ -120,20 +115,10 @@ export class CameraSupervisor {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.watchdog) clearInterval(this.watchdog);
     this.retryTimer = this.watchdog = null;
-    const running = [
-      ...(this.proc ? [{ proc: this.proc, closed: this.closed }] : []),
-      ...(this.retiring ? [this.retiring] : []),
-    ];
-    await Promise.all(running.map((r) => this.end(r.proc, r.closed)));
+    const running = [...(this.proc ? [this.proc] : []), ...(this.retiring ? [this.retiring] : [])];
+    await Promise.all(running.map((r) => r.end()));
     this.retiring = null;
     this.signals.connected = false;
-  }
-
-  private async end(p: Proc, closed: Promise<void>): Promise<void> {
-    p.kill('SIGTERM');
-    const force = setTimeout(() => p.kill('SIGKILL'), 2000);
-    await closed;
-    clearTimeout(force);
   }
 
   private spawnOnce(handover = false): void {
@@ -154,7 +139,24 @@ export class CameraSupervisor {
       };
       return; // a config error; retrying cannot help
     }
-    const p = spawn(this.o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p: FfmpegProcess = new FfmpegProcess(this.o.ffmpegPath ?? 'ffmpeg', args, this.frameBytes, {
+      // the live decoder's frames, and those of a new one taking over (unless that switch was called back)
+      drop: () => gen !== this.liveGen && (this.cancelled || !(gen === this.generation && this.retiring)),
+      frame: (data) => {
+        if (gen !== this.liveGen) this.promote(gen);
+        this.frame(data);
+      },
+      mayOpen: () => gen === this.generation,
+      opened: () => {
+        this.o.logger.debug(
+          { camera: this.o.cameraId, ms: this.o.clock.now() - this.spawnedAt },
+          'stream opened',
+        );
+        this.signals.connected = true;
+        this.signals.failure = null;
+      },
+      close: (code, signal) => this.exited(p, gen, code, signal),
+    });
     this.proc = p;
     this.counters.spawned++;
     this.spawnedAt = this.o.clock.now();
@@ -162,97 +164,40 @@ export class CameraSupervisor {
       this.sessionFrames = 0;
       this.cadence.break();
     }
-    let opened = false;
-    // the camera is reachable: TCP connected or RTSP answered (ffmpeg logs both at verbose level)
-    let sessionUp = false;
-    let tail = '';
-    let buf = Buffer.allocUnsafe(this.frameBytes);
-    let filled = 0;
-    p.stdout.on('data', (chunk: Buffer) => {
-      // the live decoder's frames, and those of a new one taking over (unless that switch was called back)
-      if (gen !== this.liveGen && (this.cancelled || !(gen === this.generation && this.retiring))) return;
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(chunk.length - off, this.frameBytes - filled);
-        chunk.copy(buf, filled, off, off + n);
-        filled += n;
-        off += n;
-        if (filled === this.frameBytes) {
-          if (gen !== this.liveGen) this.promote(gen);
-          this.frame(buf);
-          buf = Buffer.allocUnsafe(this.frameBytes); // the consumer owns the old one now
-          filled = 0;
-        }
-      }
-    });
-    p.stderr.on('data', (d: Buffer) => {
-      tail = (tail + d.toString()).slice(-3000);
-      if (!sessionUp && /Successfully connected to|SDP:|setting jitter buffer size/.test(tail))
-        sessionUp = true;
-      if (!opened && /^Input #0/m.test(tail) && gen === this.generation) {
-        opened = true;
-        this.o.logger.debug(
-          { camera: this.o.cameraId, ms: this.o.clock.now() - this.spawnedAt },
-          'stream opened',
-        );
-        this.signals.connected = true;
-        this.signals.failure = null;
-      }
-    });
-    this.closed = new Promise((resolve) => {
-      p.once('close', (code, signal) => {
-        resolve();
-        // the old decoder ended in the middle of a switch: the new one carries on (or fails as usual)
-        if (this.retiring?.proc === p) return this.promote(this.generation);
-        if (gen !== this.generation) return;
-        if (gen !== this.liveGen) return this.handoverFailed(code, signal, tail);
-        this.proc = null;
-        this.counters.exits++;
-        this.signals.connected = false;
-        let failure = classifyFfmpegFailure(tail, opened || this.sessionFrames > 0);
-        // ffmpeg says "Invalid data" also for a camera that accepted the connection and then sent
-        // nothing for the whole socket timeout (tests/faults/ingest-process-faults.test.ts): call it a timeout
-        const waited = this.o.clock.now() - this.spawnedAt;
-        if (failure.reason === 'invalid_data' && !opened && waited >= (this.o.timeoutMs ?? 5000) * 0.9)
-          failure = { reason: 'timeout', message: '摄像头无响应（超时） Camera did not answer (timeout)' };
-        // Reachable, but no media until ffmpeg's I/O timeout (a hung camera, or one whose stream is
-        // stalled: it may not even answer DESCRIBE), or our own restart of a silent session: that is
-        // "connected, no frames" (stalled), not a lost connection.
-        const timedOut = this.o.clock.now() - this.spawnedAt >= (this.o.timeoutMs ?? 5000) * 0.9;
-        const silent =
-          this.killedForStall ||
-          (sessionUp &&
-            this.sessionFrames === 0 &&
-            timedOut &&
-            ['timeout', 'invalid_data', 'connection_lost', 'connect_failed'].includes(failure.reason));
-        this.signals.failure = silent ? null : failure;
-        this.signals.silentSession = silent;
-        this.killedForStall = false;
-        if (this.stopping) return; // our own stop: not a camera failure, nothing to log or retry
-        if (this.sessionFrames > 0) this.backoff.reset();
-        const delay = this.backoff.next();
-        const log =
-          this.backoff.attempts <= 1
-            ? this.o.logger.warn.bind(this.o.logger)
-            : this.o.logger.debug.bind(this.o.logger);
-        log(
-          {
-            camera: this.o.cameraId,
-            url: redactUrl(this.o.url),
-            code,
-            signal,
-            reason: failure.reason,
-            retryInMs: delay,
-          },
-          'ffmpeg exited 摄像头连接断开',
-        );
-        this.retryTimer = setTimeout(() => this.spawnOnce(), delay);
-      });
-    });
-    p.once('error', (e) => {
-      // spawn failure (ffmpeg missing): 'close' still follows and schedules the retry
-      tail += `\n${e.message}`;
-    });
+  }
+
+  private exited(p: FfmpegProcess, gen: number, code: number | null, signal: NodeJS.Signals | null): void {
+    // the old decoder ended in the middle of a switch: the new one carries on (or fails as usual)
+    if (this.retiring === p) return this.promote(this.generation);
+    if (gen !== this.generation) return;
+    if (gen !== this.liveGen) return this.handoverFailed(code, signal, p.tail);
+    this.proc = null;
+    this.counters.exits++;
+    this.signals.connected = false;
+    const timedOut = this.o.clock.now() - this.spawnedAt >= (this.o.timeoutMs ?? 5000) * 0.9;
+    const { failure, silent } = p.exitVerdict(this.sessionFrames, timedOut, this.killedForStall);
+    this.signals.failure = silent ? null : failure;
+    this.signals.silentSession = silent;
+    this.killedForStall = false;
+    if (this.stopping) return; // our own stop: not a camera failure, nothing to log or retry
+    if (this.sessionFrames > 0) this.backoff.reset();
+    const delay = this.backoff.next();
+    const log =
+      this.backoff.attempts <= 1
+        ? this.o.logger.warn.bind(this.o.logger)
+        : this.o.logger.debug.bind(this.o.logger);
+    log(
+      {
+        camera: this.o.cameraId,
+        url: redactUrl(this.o.url),
+        code,
+        signal,
+        reason: failure.reason,
+        retryInMs: delay,
+      },
+      'ffmpeg exited 摄像头连接断开',
+    );
+    this.retryTimer = setTimeout(() => this.spawnOnce(), delay);
   }
 
   /** The new mode's first frame: it delivers from now on; the old process is ended quietly. */
@@ -261,8 +206,7 @@ export class CameraSupervisor {
     this.liveKeyframes = this.keyframesOnly;
     const old = this.retiring;
     this.retiring = null;
-    if (old && old.proc.exitCode === null && old.proc.signalCode === null)
-      void this.end(old.proc, old.closed);
+    if (old && !old.exited) void old.end();
     this.sessionFrames = 0;
     // a new rhythm: one frame per GOP, or every sampled frame
     this.cadence.reset();
@@ -280,8 +224,7 @@ export class CameraSupervisor {
     this.cancelled = false;
     this.keyframesOnly = !this.keyframesOnly;
     if (!old || this.stopping) return;
-    this.proc = old.proc;
-    this.closed = old.closed;
+    this.proc = old;
     this.generation = this.liveGen;
     if (cancelled) {
       this.o.logger.debug({ camera: this.o.cameraId }, 'decoding mode switch called back');
