@@ -30,22 +30,17 @@ import {
   exportVest,
   l2normalise,
   predict,
+  REID_FILE as REID,
+  REID_SHA,
   trainBinary,
   TORSO_ROWS,
   VEST_OUTPUT,
 } from './vest/classifier.ts';
 import { cueCount, toneCues, VEST_CUES } from './vest/cues.ts';
+import { halveReid } from './vest/reid-half.ts';
+import { decodeModel, encodeModel } from '../src/detect/onnx/onnx-model.ts';
 
 const NAME = 'ppe-vest';
-const REID = join(
-  PROJECT_ROOT,
-  '..',
-  'shared',
-  'models',
-  'person-reid',
-  'person-reidentification-retail-0288.onnx',
-);
-const REID_SHA = 'f3966d905e7232026aa8b814c328231a7b45c5b6b4dd32f886894223c4441b80';
 const log = (m: string): void => console.log(m);
 const t0 = Date.now();
 const rng = makeRng(20261124);
@@ -88,7 +83,11 @@ const boxOf = (p: TorsoPair): Box => p.person ?? personForTorso(p.torso, torso);
 const reidBytes = (await import('node:fs')).readFileSync(REID);
 if (createHash('sha256').update(reidBytes).digest('hex') !== REID_SHA)
   throw new Error(`${REID}: sha256 mismatch`);
-const reid = await ort.InferenceSession.create(reidBytes, { intraOpNumThreads: 1 });
+/** the embedder at half resolution (vest/reid-half.ts): about half the cost per crop */
+const HALF = process.env.JH_REID_HALF === '1';
+const reidModel = decodeModel(reidBytes);
+if (HALF) halveReid(reidModel);
+const reid = await ort.InferenceSession.create(encodeModel(reidModel), { intraOpNumThreads: 1 });
 async function embed(img: Img, box: Box): Promise<Float32Array | null> {
   const crop = await personCrop(img, box);
   if (!crop) return null;
@@ -158,7 +157,7 @@ for (let t = 0.05; t < 0.96; t += 0.01)
 const valR = rates(va.x, va.y, thr);
 log(`threshold ${thr}: val accuracy ${valR.acc.toFixed(3)}, balanced ${valR.bal.toFixed(3)}`);
 
-const bytes = exportVest(mlp, REID, { name: NAME, trainedBy: `npm run train:${NAME}` }, VEST_CUES);
+const bytes = exportVest(mlp, REID, { name: NAME, trainedBy: `npm run train:${NAME}` }, VEST_CUES, HALF);
 writeFileSync(join(PROJECT_ROOT, 'models', `${NAME}.onnx`), bytes);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 const check = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });

@@ -11,8 +11,22 @@ import {
   node,
   readModel,
 } from '../../src/detect/onnx/onnx-model.ts';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
 import { shuffle, type Rng } from '../head/rng.ts';
 import { addToneCues, type CueSpec } from './cues.ts';
+import { halveReid } from './reid-half.ts';
+
+/** The frozen embedder (Intel OMZ person-reidentification-retail-0288, Apache-2.0) from ../shared/models. */
+export const REID_FILE = join(
+  PROJECT_ROOT,
+  '..',
+  'shared',
+  'models',
+  'person-reid',
+  'person-reidentification-retail-0288.onnx',
+);
+export const REID_SHA = 'f3966d905e7232026aa8b814c328231a7b45c5b6b4dd32f886894223c4441b80';
 
 export interface BinMlp {
   dim: number;
@@ -179,8 +193,10 @@ export function exportVest(
   reidFile: string,
   meta: Record<string, string>,
   cues: CueSpec | null,
+  halfResolution = false,
 ): Buffer {
   const model = readModel(reidFile);
+  if (halfResolution) halveReid(model);
   const g = model.graph;
   g.initializer.push(
     floatTensor('jh.w1', [m.hidden, m.dim], m.w1),
