@@ -223,6 +223,8 @@ export interface VestCardInput {
   /** Head inputs, and how many of them are the torso-band cues of training/vest/cues.ts. */
   inputs: number;
   cues: number;
+  /** the re-id embedder's OMZ number (training/vest/classifier.ts REID_SHA) */
+  embedder: string;
 }
 
 export function vestCard(c: VestCardInput): string {
@@ -241,7 +243,7 @@ ${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/
 ## Model
 - Stage 2 (\`own-vest-classifier\`, \`src/detect/plugins/ppe-vest.ts\`): for each \`person\` from the stage-1 detector
   (YOLOX-Nano COCO, score ≥ 0.3, largest 8), the person box is cropped and stretched to 128×256 (NHWC, BGR 0..255).
-- Graph: Intel OMZ person-reidentification-retail-0288 (Apache-2.0), frozen → L2 normalisation (256), concatenated
+- Graph: Intel OMZ person-reidentification-retail-${c.embedder} (Apache-2.0), frozen → L2 normalisation (256), concatenated
   with 2 hi-vis colour shares and ${c.cues} hue/tone cues of the torso band (computed by nodes in the same graph,
   \`training/vest/\`) → Gemm ${c.inputs}→32 → ReLU → Gemm 32→1 → Sigmoid = p(vest) (output \`p_vest\` [1,1]). The head
   is ours (trained in TypeScript, class-balanced).

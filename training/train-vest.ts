@@ -30,8 +30,9 @@ import {
   exportVest,
   l2normalise,
   predict,
-  REID_FILE as REID,
+  REID_DEFAULT,
   REID_SHA,
+  reidFile,
   trainBinary,
   TORSO_ROWS,
   VEST_OUTPUT,
@@ -43,7 +44,8 @@ import { decodeModel, encodeModel } from '../src/detect/onnx/onnx-model.ts';
 const NAME = 'ppe-vest';
 const log = (m: string): void => console.log(m);
 const t0 = Date.now();
-const rng = makeRng(20261124);
+// JH_SEED: other seeds, to read the run-to-run spread of a variant (card)
+const rng = makeRng(Number(process.env.JH_SEED ?? 20261124));
 
 const sv = await safetyVest();
 const limit = Number(process.env.JH_LIMIT ?? Infinity);
@@ -80,8 +82,14 @@ log(
 );
 const boxOf = (p: TorsoPair): Box => p.person ?? personForTorso(p.torso, torso);
 
+/** which re-id embedder (classifier.ts REID_SHA): 0248 shipped; JH_REID=0288 for the comparison in the card */
+const EMBEDDER = process.env.JH_REID ?? REID_DEFAULT;
+const REID_EXPECTED = REID_SHA[EMBEDDER];
+if (!REID_EXPECTED)
+  throw new Error(`JH_REID=${EMBEDDER}: expected one of ${Object.keys(REID_SHA).join(', ')}`);
+const REID = reidFile(EMBEDDER);
 const reidBytes = (await import('node:fs')).readFileSync(REID);
-if (createHash('sha256').update(reidBytes).digest('hex') !== REID_SHA)
+if (createHash('sha256').update(reidBytes).digest('hex') !== REID_EXPECTED)
   throw new Error(`${REID}: sha256 mismatch`);
 /** the embedder at half resolution (vest/reid-half.ts): about half the cost per crop */
 const HALF = process.env.JH_REID_HALF === '1';
@@ -189,7 +197,7 @@ const entry: ModelEntry = {
   file: `${NAME}.onnx`,
   bytes: bytes.length,
   sha256,
-  licence: 'Apache-2.0 (embedder: Intel OMZ person-reidentification-retail-0288); head trained by jianhu',
+  licence: `Apache-2.0 (embedder: Intel OMZ person-reidentification-retail-${EMBEDDER}); head trained by jianhu`,
   source: `jianhu training/train-vest.ts (frozen person re-id embedder + trained head); see models/${NAME}.card.md`,
   trainedBy: `npm run train:${NAME}`,
   input: {
@@ -262,6 +270,7 @@ writeCard(
     minutes,
     inputs: mlp.dim,
     cues: cueCount(VEST_CUES),
+    embedder: EMBEDDER,
   }),
 );
 writeFileSync(

@@ -8,9 +8,11 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { encodeModel, readModel } from '../../src/detect/onnx/onnx-model.ts';
 import { makeRng } from '../../training/head/rng.ts';
-import { REID_FILE as REID } from '../../training/vest/classifier.ts';
+import { reidFile } from '../../training/vest/classifier.ts';
 import { halveReid } from '../../training/vest/reid-half.ts';
 
+/** the embedder the knob was measured with (ppe-vest card) */
+const REID = reidFile('0288');
 const H = 256;
 const W = 128;
 

@@ -17,16 +17,26 @@ import { shuffle, type Rng } from '../head/rng.ts';
 import { addToneCues, type CueSpec } from './cues.ts';
 import { halveReid } from './reid-half.ts';
 
-/** The frozen embedder (Intel OMZ person-reidentification-retail-0288, Apache-2.0) from ../shared/models. */
-export const REID_FILE = join(
-  PROJECT_ROOT,
-  '..',
-  'shared',
-  'models',
-  'person-reid',
-  'person-reidentification-retail-0288.onnx',
-);
-export const REID_SHA = 'f3966d905e7232026aa8b814c328231a7b45c5b6b4dd32f886894223c4441b80';
+/**
+ * The frozen person re-id embedders (Intel OMZ person-reidentification-retail-*, Apache-2.0) in
+ * ../shared/models, by sha256. 0248 is shipped: better on validation than 0288 with every seed tried,
+ * and half its cost per crop (ppe-vest card).
+ */
+export const REID_SHA: Record<string, string> = {
+  '0248': '43891ce644ff6f4c70cce150028e44d6cf3d150cb5a3eb75bf69bfaef0ebe789',
+  '0288': 'f3966d905e7232026aa8b814c328231a7b45c5b6b4dd32f886894223c4441b80',
+};
+export const REID_DEFAULT = '0248';
+
+export const reidFile = (version: string): string =>
+  join(
+    PROJECT_ROOT,
+    '..',
+    'shared',
+    'models',
+    'person-reid',
+    `person-reidentification-retail-${version}.onnx`,
+  );
 
 export interface BinMlp {
   dim: number;
