@@ -11,7 +11,7 @@ const BACKBONE = `- Backbone: YOLOX-Nano (COCO, 416×416, Apache-2.0, Megvii; ON
   TypeScript (Adam, cosine learning rate, seeded) on features precomputed once per (augmented) image.`;
 
 /** The card's description of the optional colour features (export.ts ColourSpec). */
-function colourText(res: HeadResult): string {
+function colourText(res: HeadResult, why: string): string {
   const c = res.colour;
   if (!c) return '';
   const windows = [
@@ -23,8 +23,7 @@ function colourText(res: HeadResult): string {
   mean B, G, R (÷ 255) and mean chroma (max − min of B, G, R) over ${windows.join(' and ')}; computed in the graph from
   the input \`images\` (Split + Max − Min for chroma, AveragePool with stride s, Pad + Slice for the cell above), so the
   head reads only the backbone and the graph input and still merges onto YOLOX-Nano. Training computes them with the
-  same ONNX nodes (training/head/export.ts \`addColourNodes\`). COCO's features were trained for COCO classes and may
-  not keep the colour and brightness of the top of a head, which tell a hard hat from hair.`;
+  same ONNX nodes (training/head/export.ts \`addColourNodes\`). ${why}`;
 }
 
 export interface HardhatCardInput {
@@ -46,7 +45,11 @@ features ${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.to
 (and \`--dataset ../shared/datasets/safety-vest-v4/test --format yolo --model ppe-hardhat --labels helmet,head\`).
 
 ## Model
-${BACKBONE}${colourText(c.res)}
+${BACKBONE}${colourText(
+    c.res,
+    `COCO's features were trained for COCO classes and may
+  not keep the colour and brightness of the top of a head, which tell a hard hat from hair.`,
+  )}
 - Labels: class 0 \`helmet\` (a head wearing a hard hat; the box covers head + hat), class 1 \`head\` (bare head).
 - Quality objectness: a positive cell's objectness target is the IoU its predicted box reaches with its ground
   truth (soft BCE, as GFL's quality focal loss and VarifocalNet do), not 1. Every cell within 2.5 strides of a
@@ -141,7 +144,11 @@ ${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.toFixed(0)}
 \`npm run eval -- --dataset ../shared/datasets/fire-smoke-cctv --format yolo --list training/splits/fire-smoke-test.txt --model fire-smoke\`.
 
 ## Model
-${BACKBONE}
+${BACKBONE}${colourText(
+    c.res,
+    `Flame and smoke are colours first (orange-white, grey), and COCO's
+  features were not trained to keep them.`,
+  )}
 - Labels: class 0 \`fire\`, class 1 \`smoke\`. Runtime plugin \`own-yolox-head\`, stage 1 (whole frame).
 - Frame-level decision: a frame is a fire/smoke frame when any \`fire\` or \`smoke\` box scores ≥ ${c.T}
   (\`options.frameThreshold\` in the manifest; the same value is the shipped box threshold of both classes, so every

@@ -17,6 +17,7 @@ import {
   upsertManifest,
   writeCard,
 } from './head/finish.ts';
+import type { ColourSpec } from './head/export.ts';
 import { headEntry, trainYoloxHead } from './head/train-yolox-head.ts';
 
 const NAME = 'fire-smoke';
@@ -29,6 +30,17 @@ const LABELS: Label[] = ['fire', 'smoke'];
 const MAX_FP_RATE = 0.03;
 /** Added negative photos per PPE set for training (hard-hat-workers, safety-vest-v4). */
 const NEG_PER_SET = Number(process.env.JH_NEG_PER_SET ?? 150);
+/**
+ * Colour features per grid cell, as the hard-hat head has them (mean B, G, R and chroma over the cell and
+ * the cell above; export.ts ColourSpec): flame and smoke are colours first. Chosen on validation (card);
+ * the same spec as the hard-hat head, so both heads' colour nodes are one computation in the merged graph.
+ * JH_COLOUR=none trains without them; JH_COLOUR='{"context":[1,2],"above":[1]}' tries other windows.
+ */
+const COLOUR: ColourSpec | undefined = (() => {
+  const env = process.env.JH_COLOUR;
+  if (env === 'none') return undefined;
+  return env ? (JSON.parse(env) as ColourSpec) : { context: [1], above: [1] };
+})();
 const log = (m: string): void => console.log(m);
 
 const t0 = Date.now();
@@ -74,6 +86,7 @@ const res = await trainYoloxHead({
   epochs: Number(process.env.JH_EPOCHS ?? 8),
   negWeight: 1,
   qualityObjectness: process.env.JH_QUALITY === '1',
+  ...(COLOUR ? { colour: COLOUR } : {}),
   // the frame decision is a max over ~3500 cells: train against the true share of background
   importanceWeights: true,
   emptyFrameBoost: 3,
