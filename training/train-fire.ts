@@ -32,8 +32,7 @@ const MAX_FP_RATE = 0.03;
 const NEG_PER_SET = Number(process.env.JH_NEG_PER_SET ?? 150);
 /**
  * Colour features per grid cell, as the hard-hat head has them (mean B, G, R and chroma over the cell and
- * the cell above; export.ts ColourSpec): flame and smoke are colours first. Chosen on validation (card);
- * the same spec as the hard-hat head, so both heads' colour nodes are one computation in the merged graph.
+ * the cell above; export.ts ColourSpec): flame and smoke are colours first. Chosen on validation (card).
  * JH_COLOUR=none trains without them; JH_COLOUR='{"context":[1,2],"above":[1]}' tries other windows.
  */
 const COLOUR: ColourSpec | undefined = (() => {
