@@ -3,14 +3,9 @@
  * head rows, per-class thresholds, IoU and class-wise NMS. No I/O, so it is unit-tested directly.
  */
 import type { Box, Detection, Label } from '../types.ts';
+import { iou } from '../yolox-decode.ts';
 
-export function iou(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
+export { iou };
 
 /** Greedy NMS per label: keeps the best box, drops same-label boxes overlapping it above `iouThr`. */
 export function nms(dets: Detection[], iouThr: number): Detection[] {
@@ -86,12 +81,10 @@ export function decodeYolox(raw: Float32Array, o: YoloxDecodeOptions): Detection
         const cy = ((raw[base + 1] as number) + gy) * s;
         const w = Math.exp(Math.min(raw[base + 2] as number, 10)) * s;
         const h = Math.exp(Math.min(raw[base + 3] as number, 10)) * s;
-        const box: Box = [
-          clamp((cx - w / 2) / o.scale, 0, o.srcWidth),
-          clamp((cy - h / 2) / o.scale, 0, o.srcHeight),
-          clamp((cx + w / 2) / o.scale, 0, o.srcWidth),
-          clamp((cy + h / 2) / o.scale, 0, o.srcHeight),
-        ];
+        const box = inImage(
+          [(cx - w / 2) / o.scale, (cy - h / 2) / o.scale, (cx + w / 2) / o.scale, (cy + h / 2) / o.scale],
+          o,
+        );
         if (box[2] - box[0] < 1 || box[3] - box[1] < 1) continue;
         const d = { label, score: bestScore, box };
         if (o.voteIou !== undefined && bestScore >= voteFloor) voters.push(d);
@@ -105,15 +98,18 @@ export function decodeYolox(raw: Float32Array, o: YoloxDecodeOptions): Detection
   // a mean of boxes inside the image can still round past its edge: clamp again
   return kept.map((k) => {
     const v = voteBox(k, voters, vIou);
-    const [x1, y1, x2, y2] = v.box;
-    const box: Box = [
-      clamp(x1, 0, o.srcWidth),
-      clamp(y1, 0, o.srcHeight),
-      clamp(x2, 0, o.srcWidth),
-      clamp(y2, 0, o.srcHeight),
-    ];
-    return { ...v, box };
+    return { ...v, box: inImage(v.box, o) };
   });
+}
+
+/** `b` clamped to the source image. */
+function inImage(b: Box, o: Pick<YoloxDecodeOptions, 'srcWidth' | 'srcHeight'>): Box {
+  return [
+    clamp(b[0], 0, o.srcWidth),
+    clamp(b[1], 0, o.srcHeight),
+    clamp(b[2], 0, o.srcWidth),
+    clamp(b[3], 0, o.srcHeight),
+  ];
 }
 
 /** `kept` with its box replaced by the score-weighted mean of the voters overlapping it by ≥ iouThr. */
