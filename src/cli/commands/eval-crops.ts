@@ -9,7 +9,7 @@ import { readImageRgb } from '../../detect/image-file.ts';
 import type { ModelEntry } from '../../detect/manifest.ts';
 import { DetectionPipeline } from '../../detect/pipeline.ts';
 import { personCrop, VestClassifier, type TorsoMap } from '../../detect/plugins/ppe-vest.ts';
-import type { Box, Detection, RgbImage } from '../../detect/types.ts';
+import type { Box, Detection } from '../../detect/types.ts';
 import type { LabelledImage } from './eval-data.ts';
 
 export interface TorsoPair {
@@ -130,10 +130,10 @@ export async function vestCropAccuracy(
     const scored: { y: number; p: number | null; detected: boolean }[] = [];
     for (const li of images) {
       // one decode per image, for the person detector and every crop of it
-      let rgb: RgbImage | undefined;
-      const pairs = await torsoPairs([li], async (f) => persons.detect((rgb = await readImageRgb(f))));
+      const rgb = await readImageRgb(li.file);
+      const pairs = await torsoPairs([li], () => persons.detect(rgb));
       for (const pair of pairs) {
-        const crop = await personCrop(rgb!, pair.person ?? personForTorso(pair.torso, torso));
+        const crop = await personCrop(rgb, pair.person ?? personForTorso(pair.torso, torso));
         scored.push({
           y: pair.y,
           p: crop ? await vest.probability(crop) : null,
