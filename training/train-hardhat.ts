@@ -25,7 +25,8 @@ const LABELS: Label[] = ['helmet', 'head'];
  * Colour features per grid cell (mean B, G, R and chroma over the cell and over the cell just above),
  * computed in the graph from the input image: COCO's features may not keep what tells a hard hat from
  * hair. Chosen on validation against larger window sets (card). JH_COLOUR=none trains without them;
- * JH_COLOUR='{"context":[1,2],"above":[1]}' tries other windows (export.ts ColourSpec).
+ * JH_COLOUR='{"context":[1,2],"above":[1]}' tries other windows, '{…,"neighbours":[1,-1]}' adds the
+ * classification values of the cells above and below (export.ts ColourSpec; tried, not adopted: card).
  */
 const COLOUR: ColourSpec | undefined = (() => {
   const env = process.env.JH_COLOUR;

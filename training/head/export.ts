@@ -34,11 +34,19 @@ export const OUTPUT_NAME = 'output';
 export interface ColourSpec {
   context: number[];
   above: number[];
+  /**
+   * Optional: YOLOX's 64 classification-branch values of the cell d rows above (d > 0) or below
+   * (d < 0), zero beyond the edge — vertical context for a head (hat top above, face and shoulders below).
+   */
+  neighbours?: number[];
 }
 
 export const COLOUR_CHANNELS = 4;
+export const NEIGHBOUR_CHANNELS = 64;
 export const colourDim = (c: ColourSpec | undefined): number =>
-  c ? COLOUR_CHANNELS * (c.context.length + c.above.length) : 0;
+  c
+    ? COLOUR_CHANNELS * (c.context.length + c.above.length) + NEIGHBOUR_CHANNELS * (c.neighbours?.length ?? 0)
+    : 0;
 /** Per level: the colour feature tensor [1, colourDim, H/s, W/s] (when a ColourSpec is used). */
 export const colourTensor = (level: number): string => `jh.l${level}.colour`;
 
@@ -106,6 +114,23 @@ export function addColourNodes(g: OnnxGraph, c: ColourSpec, input = 'images'): v
         node('Slice', [`${p}padded${d}`, 'jh.c.s0', `jh.c.end${d}`, 'jh.c.axis2'], [`${p}above${d}`]),
       );
       parts.push(`${p}above${d}`);
+    }
+    const cls = (LEVEL_TENSORS[l] as readonly [string, string])[0];
+    for (const d of c.neighbours ?? []) {
+      if (!(Number.isInteger(d) && d !== 0))
+        throw new Error(`neighbours: ${d} is not a non-zero whole number`);
+      const k = Math.abs(d);
+      const q = `${p}n${d < 0 ? 'b' : 'a'}${k}`;
+      g.initializer.push(
+        int64Tensor(`${q}.pad`, d > 0 ? [0, 0, k, 0, 0, 0, 0, 0] : [0, 0, 0, 0, 0, 0, k, 0]),
+        int64Tensor(`${q}.start`, [d > 0 ? 0 : k]),
+        int64Tensor(`${q}.end`, [d > 0 ? -k : 2 ** 31]),
+      );
+      g.node.push(
+        node('Pad', [cls, `${q}.pad`], [`${q}.padded`]),
+        node('Slice', [`${q}.padded`, `${q}.start`, `${q}.end`, 'jh.c.axis2'], [q]),
+      );
+      parts.push(q);
     }
     g.node.push(node('Concat', parts, [colourTensor(l)], [attr.int('axis', 1)]));
   });
