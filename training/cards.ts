@@ -18,12 +18,21 @@ function colourText(res: HeadResult, why: string): string {
     ...c.context.map((k) => (k === 1 ? 'the cell itself (s×s)' : `a ${k}s×${k}s window centred on the cell`)),
     ...c.above.map((d) => (d === 1 ? 'the cell just above' : `the cell ${d} rows above`)),
   ];
+  const rows = (c.neighbours ?? []).map((d) =>
+    d > 0 ? `${d} row${d > 1 ? 's' : ''} above` : `${-d} row${d < -1 ? 's' : ''} below`,
+  );
+  const neighbours = rows.length
+    ? `
+- Vertical context (added as well): YOLOX's 64 classification-branch values of the cells ${rows.join(' and ')} each
+  cell (zero beyond the frame's edge; Pad + Slice nodes on the backbone's own tensors, export.ts \`neighbours\`). The
+  MLP input is ${res.mlp.dim} values per cell.`
+    : '';
   return `
-- Colour features (added to the 128 YOLOX values, so the MLP input is ${res.mlp.dim} per cell): for a cell of stride s,
+- Colour features (${4 * (c.context.length + c.above.length)} values added to the 128 YOLOX values${rows.length ? '' : `, so the MLP input is ${res.mlp.dim} per cell`}): for a cell of stride s,
   mean B, G, R (÷ 255) and mean chroma (max − min of B, G, R) over ${windows.join(' and ')}; computed in the graph from
   the input \`images\` (Split + Max − Min for chroma, AveragePool with stride s, Pad + Slice for the cell above), so the
   head reads only the backbone and the graph input and still merges onto YOLOX-Nano. Training computes them with the
-  same ONNX nodes (training/head/export.ts \`addColourNodes\`). ${why}`;
+  same ONNX nodes (training/head/export.ts \`addColourNodes\`). ${why}${neighbours}`;
 }
 
 export interface HardhatCardInput {
