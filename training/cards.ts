@@ -1,5 +1,6 @@
 /** Model-card text for the models trained here (written by the train scripts, numbers filled in). */
 import type { EvalReport } from '../src/cli/commands/eval-run.ts';
+import { COLOUR_CHANNELS } from './head/export.ts';
 import type { HeadResult } from './head/train-yolox-head.ts';
 
 const BACKBONE = `- Backbone: YOLOX-Nano (COCO, 416×416, Apache-2.0, Megvii; ONNX from Kazuhito00/MOT-Tracking-by-Detection-Pipeline
@@ -28,7 +29,7 @@ function colourText(res: HeadResult, why: string): string {
   MLP input is ${res.mlp.dim} values per cell.`
     : '';
   return `
-- Colour features (${4 * (c.context.length + c.above.length)} values added to the 128 YOLOX values${rows.length ? '' : `, so the MLP input is ${res.mlp.dim} per cell`}): for a cell of stride s,
+- Colour features (${COLOUR_CHANNELS * (c.context.length + c.above.length)} values added to the 128 YOLOX values${rows.length ? '' : `, so the MLP input is ${res.mlp.dim} per cell`}): for a cell of stride s,
   mean B, G, R (÷ 255) and mean chroma (max − min of B, G, R) over ${windows.join(' and ')}; computed in the graph from
   the input \`images\` (Split + Max − Min for chroma, AveragePool with stride s, Pad + Slice for the cell above), so the
   head reads only the backbone and the graph input and still merges onto YOLOX-Nano. Training computes them with the

@@ -17,7 +17,7 @@ import {
   upsertManifest,
   writeCard,
 } from './head/finish.ts';
-import type { ColourSpec } from './head/export.ts';
+import { colourFromEnv } from './head/export.ts';
 import { headEntry, trainYoloxHead } from './head/train-yolox-head.ts';
 
 const NAME = 'fire-smoke';
@@ -35,11 +35,7 @@ const NEG_PER_SET = Number(process.env.JH_NEG_PER_SET ?? 150);
  * the cell above; export.ts ColourSpec): flame and smoke are colours first. Chosen on validation (card).
  * JH_COLOUR=none trains without them; JH_COLOUR='{"context":[1,2],"above":[1]}' tries other windows.
  */
-const COLOUR: ColourSpec | undefined = (() => {
-  const env = process.env.JH_COLOUR;
-  if (env === 'none') return undefined;
-  return env ? (JSON.parse(env) as ColourSpec) : { context: [1], above: [1] };
-})();
+const COLOUR = colourFromEnv({ context: [1], above: [1] });
 const log = (m: string): void => console.log(m);
 
 const t0 = Date.now();

@@ -15,7 +15,7 @@ import {
   upsertManifest,
   writeCard,
 } from './head/finish.ts';
-import type { ColourSpec } from './head/export.ts';
+import { colourFromEnv } from './head/export.ts';
 import { headEntry, trainYoloxHead } from './head/train-yolox-head.ts';
 import { hardhatCard } from './cards.ts';
 
@@ -28,11 +28,7 @@ const LABELS: Label[] = ['helmet', 'head'];
  * face and shoulders below). Each chosen on validation (card). JH_COLOUR=none trains without them;
  * JH_COLOUR='{"context":[1,2],"above":[1],"neighbours":[1,-1,2,-2]}' tries others.
  */
-const COLOUR: ColourSpec | undefined = (() => {
-  const env = process.env.JH_COLOUR;
-  if (env === 'none') return undefined;
-  return env ? (JSON.parse(env) as ColourSpec) : { context: [1], above: [1], neighbours: [1, -1] };
-})();
+const COLOUR = colourFromEnv({ context: [1], above: [1], neighbours: [1, -1] });
 const log = (m: string): void => console.log(m);
 
 const t0 = Date.now();

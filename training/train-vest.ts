@@ -4,7 +4,7 @@
  * labelled torso boxes), embedded by the frozen Intel person re-id model, and a small head is trained.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { LabelledImage } from '../src/cli/commands/eval-data.ts';
@@ -88,7 +88,7 @@ const REID_EXPECTED = REID_SHA[EMBEDDER];
 if (!REID_EXPECTED)
   throw new Error(`JH_REID=${EMBEDDER}: expected one of ${Object.keys(REID_SHA).join(', ')}`);
 const REID = reidFile(EMBEDDER);
-const reidBytes = (await import('node:fs')).readFileSync(REID);
+const reidBytes = readFileSync(REID);
 if (createHash('sha256').update(reidBytes).digest('hex') !== REID_EXPECTED)
   throw new Error(`${REID}: sha256 mismatch`);
 /** the embedder at half resolution (vest/reid-half.ts): about half the cost per crop */

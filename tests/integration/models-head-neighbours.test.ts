@@ -1,6 +1,6 @@
 /**
- * The `neighbours` option of a head's extra features (training/head/export.ts, a training knob measured
- * and not adopted in the hard-hat and fire cards): each cell must receive YOLOX's 64 classification
+ * The `neighbours` option of a head's extra features (training/head/export.ts; the hard-hat head uses
+ * ±1 row, the fire head none: their cards): each cell must receive YOLOX's 64 classification
  * values of the cell d rows above (d > 0) or below (d < 0), zero beyond the frame's edge, after the
  * colour channels — the same nodes in training and in an exported head.
  */

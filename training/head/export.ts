@@ -47,6 +47,11 @@ export const colourDim = (c: ColourSpec | undefined): number =>
   c
     ? COLOUR_CHANNELS * (c.context.length + c.above.length) + NEIGHBOUR_CHANNELS * (c.neighbours?.length ?? 0)
     : 0;
+/** A trainer's extra features: JH_COLOUR (a ColourSpec as JSON, or `none`) if set, else `fallback`. */
+export function colourFromEnv(fallback: ColourSpec, env = process.env.JH_COLOUR): ColourSpec | undefined {
+  if (env === 'none') return undefined;
+  return env ? (JSON.parse(env) as ColourSpec) : fallback;
+}
 /** Per level: the colour feature tensor [1, colourDim, H/s, W/s] (when a ColourSpec is used). */
 export const colourTensor = (level: number): string => `jh.l${level}.colour`;
 
