@@ -62,7 +62,12 @@ export const colourTensor = (level: number): string => `jh.l${level}.colour`;
  * full-resolution Concat or Mul (scaling after pooling), and the cell means of strides 16 and 32 pooled
  * 2×2 from the level below instead of from the image again.
  */
-export function addColourNodes(g: OnnxGraph, c: ColourSpec, input = 'images'): void {
+export function addColourNodes(
+  g: OnnxGraph,
+  c: ColourSpec,
+  input = 'images',
+  levelTensors: readonly (readonly [string, string])[] = LEVEL_TENSORS,
+): void {
   g.initializer.push(
     floatTensor('jh.c.k', [], [1 / 255]),
     int64Tensor('jh.c.axis2', [2]),
@@ -120,7 +125,7 @@ export function addColourNodes(g: OnnxGraph, c: ColourSpec, input = 'images'): v
       );
       parts.push(`${p}above${d}`);
     }
-    const cls = (LEVEL_TENSORS[l] as readonly [string, string])[0];
+    const cls = (levelTensors[l] as readonly [string, string])[0];
     for (const d of c.neighbours ?? []) {
       if (!(Number.isInteger(d) && d !== 0))
         throw new Error(`neighbours: ${d} is not a non-zero whole number`);
@@ -147,13 +152,26 @@ export function exportHead(
   yoloxFile = YOLOX_FILE,
   colour?: ColourSpec,
 ): Buffer {
-  const model: OnnxModel = readModel(yoloxFile);
+  return appendHead(readModel(yoloxFile), m, meta, colour, LEVEL_TENSORS);
+}
+
+/**
+ * The head on `model` (YOLOX-Nano, possibly with fine-tuned copies of its last layers added by
+ * training/gpu/finish-finetuned.ts): per level it reads `levelTensors` [classification, regression].
+ */
+export function appendHead(
+  model: OnnxModel,
+  m: Mlp,
+  meta: Record<string, string>,
+  colour: ColourSpec | undefined,
+  levelTensors: readonly (readonly [string, string])[],
+): Buffer {
   pruneTo(
     model,
-    LEVEL_TENSORS.flat().map((n) => floatOutput(n, 4)),
+    levelTensors.flat().map((n) => floatOutput(n, 4)),
   );
   const g = model.graph;
-  if (colour) addColourNodes(g, colour);
+  if (colour) addColourNodes(g, colour, 'images', levelTensors);
   // fold (x - mean) / std into the first layer: w' = w / std, b' = b - Σ w·mean/std
   const w1 = new Float32Array(m.hidden * m.dim);
   const b1 = new Float32Array(m.hidden);
@@ -178,7 +196,7 @@ export function exportHead(
     int64Tensor('jh.shape', [1, m.out, -1]),
   );
   const levels: string[] = [];
-  LEVEL_TENSORS.forEach(([cls, reg], l) => {
+  levelTensors.forEach(([cls, reg], l) => {
     const p = `jh.l${l}.`;
     g.node.push(
       node('Concat', colour ? [cls, reg, colourTensor(l)] : [cls, reg], [`${p}feat`], [attr.int('axis', 1)]),

@@ -1,0 +1,55 @@
+/**
+ * `tsx training/gpu/ship-finetuned.ts FILE` (the last step of `npm run train:ppe-hardhat`): builds the ONNX
+ * graph from finetune_hardhat.py's output, checks it against the trainer on the probe image, writes
+ * models/ppe-hardhat.onnx, then thresholds, test report, manifest and model card (finish-hardhat.ts).
+ */
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
+import { reportTable, writeCard } from '../head/finish.ts';
+import {
+  finishHardhat,
+  hardhatBoxes,
+  hardhatCounts,
+  hardhatSplits,
+  HARDHAT_NAME,
+} from '../head/finish-hardhat.ts';
+import { finetunedCard } from './card.ts';
+import { readDoc, writeChecked } from './finish-finetuned.ts';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: tsx training/gpu/ship-finetuned.ts FILE (the .json written by finetune_hardhat.py)');
+  process.exit(2);
+}
+const log = (m: string): void => console.log(m);
+const doc = readDoc(file);
+const written = await writeChecked(doc, join(PROJECT_ROOT, 'models', `${HARDHAT_NAME}.onnx`));
+const splits = await hardhatSplits();
+const { hVal, sv } = splits;
+const res = await finishHardhat(
+  written,
+  {
+    source: `jianhu training/gpu/ (YOLOX-Nano COCO: backbone shared and frozen, fine-tuned copies of its ${doc.cutName === 'pan' ? 'PAN and head' : 'last layers'}, per-cell MLP head); see models/${HARDHAT_NAME}.card.md`,
+    trainedBy: `npm run train:${HARDHAT_NAME}`,
+    licence:
+      'Apache-2.0 (YOLOX-Nano, Megvii; copies of its PAN and head fine-tuned, and a head trained, by jianhu)',
+  },
+  hardhatBoxes([...hVal, ...sv.val]),
+  splits,
+  log,
+);
+const copiedWeights = Object.values(doc.copies).reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0);
+writeCard(
+  HARDHAT_NAME,
+  finetunedCard({
+    doc,
+    ...written,
+    copiedWeights,
+    thresholds: res.thresholds,
+    valF1: res.valF1,
+    counts: hardhatCounts(splits),
+    tables: { hhw: reportTable(res.testH), sv: reportTable(res.testS) },
+    ms: res.testH.msPerImage,
+  }),
+);
+log(`shipped ${HARDHAT_NAME} (sha256 ${written.sha256})`);
