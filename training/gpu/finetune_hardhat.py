@@ -42,8 +42,13 @@ CUTS = {
 # per level: [classification branch, regression branch] (training/onnx/yolox-features.ts LEVEL_TENSORS)
 LEVEL_TENSORS = [['1044', '1061'], ['1086', '1103'], ['1128', '1145']]
 STRIDES = [8, 16, 32]
-# object size (longer side, model pixels) each level is responsible for (as in train-hardhat.ts)
-LEVELS = [(0, 48), (24, 112), (80, 1e9)]
+# per task: object size (longer side, model pixels) each level is responsible for, whether the head reads
+# the cells above and below, and whether a positive's objectness target is the IoU its box reaches — as the
+# CPU trainers (train-hardhat.ts, train-fire.ts) have them
+TASKS = {
+    'hardhat': {'levels': [(0, 48), (24, 112), (80, 1e9)], 'neighbours': True, 'quality': True},
+    'fire': {'levels': [(0, 64), (32, 160), (96, 1e9)], 'neighbours': False, 'quality': False},
+}
 SIZE = 416
 PAD = 114.0
 
@@ -53,6 +58,7 @@ def parse_args():
     p.add_argument('--pack', default='.gpu/hardhat')
     p.add_argument('--out', default='.gpu/out')
     p.add_argument('--name', default='ppe-hardhat-ft')
+    p.add_argument('--task', default='hardhat', choices=sorted(TASKS))
     p.add_argument('--cut', default='pan', choices=sorted(CUTS))
     p.add_argument('--epochs', type=int, default=60)
     p.add_argument('--batch', type=int, default=64)
@@ -66,6 +72,7 @@ def parse_args():
     p.add_argument('--stop-after', type=int, default=0,
                    help='end after this many epochs of the --epochs schedule (0: all of them)')
     p.add_argument('--checkpoint', type=int, default=10, help='write the EMA weights every N epochs too')
+    p.add_argument('--threads', type=int, default=0, help='CPU threads when there is no GPU (0: all cores)')
     p.add_argument('--limit', type=int, default=0, help='first N photos of each split (a smoke run)')
     return p.parse_args()
 
@@ -202,11 +209,12 @@ def colour_levels(images):
 
 
 class Head(torch.nn.Module):
-    """Concat(cls, reg, colour, colour above, cls above, cls below) → 1×1 conv → ReLU → 1×1 conv."""
+    """Concat(cls, reg, colour, colour above[, cls above, cls below]) → 1×1 conv → ReLU → 1×1 conv."""
 
-    def __init__(self, hidden, classes):
+    def __init__(self, hidden, classes, neighbours):
         super().__init__()
-        self.dim = 64 + 64 + 4 + 4 + 64 + 64
+        self.neighbours = neighbours
+        self.dim = 64 + 64 + 4 + 4 + (64 + 64 if neighbours else 0)
         self.register_buffer('mean', torch.zeros(self.dim))
         self.register_buffer('std', torch.ones(self.dim))
         self.c1 = torch.nn.Conv2d(self.dim, hidden, 1)
@@ -216,7 +224,8 @@ class Head(torch.nn.Module):
             self.c2.bias[4:] = prior
 
     def features(self, cls, reg, colour):
-        return torch.cat([cls, reg, colour, shift_rows(colour, 1), shift_rows(cls, 1), shift_rows(cls, -1)], 1)
+        parts = [cls, reg, colour, shift_rows(colour, 1)]
+        return torch.cat(parts + ([shift_rows(cls, 1), shift_rows(cls, -1)] if self.neighbours else []), 1)
 
     def forward(self, feat):
         x = (feat - self.mean[None, :, None, None]) / self.std[None, :, None, None]
@@ -345,7 +354,7 @@ def box_iou(a, b):
     return inter / (area(a) + area(b) - inter + 1e-9)
 
 
-def level_loss(z, stride, level, boxes, mask, radius, iou_weight, classes):
+def level_loss(z, stride, level, boxes, mask, radius, iou_weight, classes, quality):
     """Objectness (target: the IoU its box reaches; 0 for background), class BCE and box loss, one level."""
     b, _, h, w = z.shape
     pred, t = decode(z, stride)
@@ -358,7 +367,7 @@ def level_loss(z, stride, level, boxes, mask, radius, iou_weight, classes):
     if len(bi):
         g = boxes[bi, a[bi, ci]]
         iou = box_iou(pred[bi, ci], g[:, :4])
-        obj_t[bi, ci] = iou.detach().clamp(min=0.05)
+        obj_t[bi, ci] = iou.detach().clamp(min=0.05) if quality else 1.0
         onehot = F.one_hot(g[:, 4].long(), classes).float()
         cls_sum = F.binary_cross_entropy_with_logits(logits[bi, ci, 1:], onehot, reduction='sum')
         gw, gh = (g[:, 2] - g[:, 0]).clamp(min=1), (g[:, 3] - g[:, 1]).clamp(min=1)
@@ -421,12 +430,18 @@ def run_loss(model, x, boxes_list, args, classes):
     boxes, mask = padded(boxes_list, x.device)
     tot = [0.0, 0.0, 0.0]
     npos = 0
+    task = TASKS[args.task]
     for l, z in enumerate(zs):
-        o, c, b, n = level_loss(z, STRIDES[l], LEVELS[l], boxes, mask, args.radius, args.iou_loss, classes)
+        o, c, b, n = level_loss(z, STRIDES[l], task['levels'][l], boxes, mask, args.radius, args.iou_loss, classes,
+                                task['quality'])
         tot = [tot[0] + o, tot[1] + c, tot[2] + b]
         npos += n
     n = max(1, npos)
     return (tot[0] + tot[1] + tot[2]) / n, [float(v.detach() if torch.is_tensor(v) else v) / n for v in tot]
+
+
+def labels_of(pack):
+    return json.load(open(os.path.join(pack, 'labels.json')))['labels']
 
 
 def b64(t):
@@ -442,6 +457,9 @@ def main():
     torch.backends.cudnn.deterministic = True
     torch.backends.cudnn.benchmark = False
     device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    if device.type == 'cpu':
+        # some builds (Debian's 1.13) start with one thread whatever the machine has
+        torch.set_num_threads(args.threads or os.cpu_count() or 1)
     t0 = time.time()
     labels = json.load(open(os.path.join(args.pack, 'labels.json')))
     classes = len(labels['labels'])
@@ -451,7 +469,7 @@ def main():
     nodes, inits = load_graph(args.pack)
     targets = [t for pair in LEVEL_TENSORS for t in pair]
     replay = Replay(nodes, inits, targets, CUTS[args.cut]).to(device)
-    model = Model(replay, Head(args.hidden, classes)).to(device)
+    model = Model(replay, Head(args.hidden, classes, TASKS[args.task]['neighbours'])).to(device)
     copied = sum(p.numel() for p in replay.params.values())
     print('device %s; %d training / %d validation photos; cut %s: %d frozen and %d copied nodes, %d copied weights' % (
         device, len(train), len(val), args.cut, len(replay.frozen), len(replay.copies), copied), flush=True)
@@ -546,6 +564,9 @@ def write(args, model, replay, seconds, epochs_done):
     torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = tf32
     doc = {
         'name': args.name,
+        'task': args.task,
+        'labels': labels_of(args.pack),
+        'neighbours': h.neighbours,
         'cut': CUTS[args.cut],
         'cutName': args.cut,
         'levelTensors': LEVEL_TENSORS,

@@ -25,11 +25,19 @@ import { YOLOX_FILE } from '../onnx/yolox-features.ts';
 
 /** The perceptron's extra inputs in finetune_hardhat.py (`Head.features`), in the same order. */
 export const FINETUNED_COLOUR: ColourSpec = { context: [1], above: [1], neighbours: [1, -1] };
+/** The same without the cells above and below (`--task fire`). */
+const COLOUR_ONLY: ColourSpec = { context: [1], above: [1] };
+export const colourOf = (doc: FinetunedDoc): ColourSpec =>
+  doc.neighbours === false ? COLOUR_ONLY : FINETUNED_COLOUR;
 export const FINETUNED_LABELS: Label[] = ['helmet', 'head'];
 const PREFIX = 'ft/';
 
 export interface FinetunedDoc {
   name: string;
+  /** absent in runs before the fire task existed: the hard-hat layout */
+  task?: 'hardhat' | 'fire';
+  labels?: string[];
+  neighbours?: boolean;
   cut: string[];
   cutName: string;
   levelTensors: [string, string][];
@@ -111,7 +119,7 @@ export function buildFinetuned(doc: FinetunedDoc): Buffer {
   };
   const levels = doc.levelTensors.map(([c, r]) => [rename(c), rename(r)] as const);
   const meta = { name: doc.name, cut: doc.cutName, trainer: 'training/gpu/finetune_hardhat.py' };
-  return appendHead(model, mlp, meta, FINETUNED_COLOUR, levels);
+  return appendHead(model, mlp, meta, colourOf(doc), levels);
 }
 
 /** Largest difference between the graph's output rows and the trainer's on the probe image. */

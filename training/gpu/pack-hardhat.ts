@@ -21,7 +21,7 @@ const FLOAT = 1;
 const INT64 = 7;
 
 /** YOLOX-Nano as nodes (JSON) and initializers (one little-endian blob, float32 or int64). */
-function packGraph(dir: string): void {
+export function packGraph(dir: string): void {
   const m = readModel(join(PROJECT_ROOT, YOLOX_FILE));
   const parts: Buffer[] = [];
   let offset = 0;
@@ -62,11 +62,12 @@ interface PackedImage {
   repeat: number;
 }
 
-async function packImages(
+export async function packImages(
   dir: string,
   list: LabelledImage[],
   tag: string,
   repeat: (i: LabelledImage) => number,
+  labels: readonly string[] = HARDHAT_LABELS,
 ) {
   const out: PackedImage[] = [];
   for (const [k, img] of list.entries()) {
@@ -84,14 +85,8 @@ async function packImages(
     const sx = w / width;
     const sy = h / height;
     const boxes = img.gts
-      .filter((g) => (HARDHAT_LABELS as readonly string[]).includes(g.label))
-      .map((g) => [
-        g.box[0] * sx,
-        g.box[1] * sy,
-        g.box[2] * sx,
-        g.box[3] * sy,
-        HARDHAT_LABELS.indexOf(g.label as 'helmet'),
-      ]);
+      .filter((g) => labels.includes(g.label))
+      .map((g) => [g.box[0] * sx, g.box[1] * sy, g.box[2] * sx, g.box[3] * sy, labels.indexOf(g.label)]);
     out.push({ file, boxes, repeat: repeat(img) });
   }
   return out;
