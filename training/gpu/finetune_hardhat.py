@@ -24,12 +24,14 @@ import math
 import os
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+
+from cell_targets import level_loss
+from photos import batches, load_split, make_batch
+from yolox_replay import Replay, load_graph
 
 CUTS = {
     # inputs of the head's stem convolutions (PAN outputs, strides 8 / 16 / 32)
@@ -49,8 +51,6 @@ TASKS = {
     'hardhat': {'levels': [(0, 48), (24, 112), (80, 1e9)], 'neighbours': True, 'quality': True},
     'fire': {'levels': [(0, 64), (32, 160), (96, 1e9)], 'neighbours': False, 'quality': False},
 }
-SIZE = 416
-PAD = 114.0
 
 
 def parse_args():
@@ -75,119 +75,6 @@ def parse_args():
     p.add_argument('--threads', type=int, default=0, help='CPU threads when there is no GPU (0: all cores)')
     p.add_argument('--limit', type=int, default=0, help='first N photos of each split (a smoke run)')
     return p.parse_args()
-
-
-# ---------------------------------------------------------------- the YOLOX graph, replayed
-
-
-def load_graph(pack):
-    g = json.load(open(os.path.join(pack, 'graph.json')))
-    blob = open(os.path.join(pack, 'weights.bin'), 'rb').read()
-    inits = {}
-    for t in g['initializers']:
-        dt = np.float32 if t['type'] == 'float32' else np.int64
-        n = int(np.prod(t['dims'])) if t['dims'] else 1
-        a = np.frombuffer(blob, dtype=dt, count=n, offset=t['offset']).reshape(t['dims'])
-        inits[t['name']] = torch.from_numpy(a.copy())
-    return g['nodes'], inits
-
-
-class Replay(torch.nn.Module):
-    """
-    YOLOX-Nano's nodes needed for `targets`, in two namespaces: the frozen graph, and trainable copies
-    of every node downstream of the `cut` tensors (the cut tensors themselves always come from the
-    frozen graph). The export (finish-finetuned.ts) renames exactly the copies listed in `copy_nodes`.
-    """
-
-    def __init__(self, nodes, inits, targets, cut):
-        super().__init__()
-        cut = set(cut)
-        down = set()
-        for n in nodes:
-            if any(i in cut or i in down for i in n['inputs']):
-                down.update(o for o in n['outputs'] if o not in cut)
-        producer = {o: n for n in nodes for o in n['outputs']}
-        copy_ids, frozen_ids = set(), set()
-        stack = [(t, t in down) for t in targets]
-        while stack:
-            t, copy = stack.pop()
-            n = producer.get(t)
-            if n is None:
-                continue
-            ids = copy_ids if copy else frozen_ids
-            if id(n) in ids:
-                continue
-            ids.add(id(n))
-            stack += [(i, copy and i in down) for i in n['inputs'] if i and i not in inits]
-        self.frozen = [n for n in nodes if id(n) in frozen_ids]
-        self.copies = [n for n in nodes if id(n) in copy_ids]
-        self.down = down
-        self.params = torch.nn.ParameterDict()
-        self.copied = {}
-        for n in self.copies:
-            if n['op'] == 'Conv':
-                for i in n['inputs'][1:]:
-                    self.copied[i] = 'p%d' % len(self.params)
-                    self.params[self.copied[i]] = torch.nn.Parameter(inits[i].clone())
-        self.consts = {}
-        for n in self.frozen + self.copies:
-            for i in n['inputs']:
-                if i in inits and i not in self.consts:
-                    self.consts[i] = 'c%d' % len(self.consts)
-                    self.register_buffer(self.consts[i], inits[i])
-        self.targets = targets
-
-    def forward(self, images):
-        frozen, copies = {'images': images}, {}
-        with torch.no_grad():
-            for n in self.frozen:
-                frozen[n['outputs'][0]] = run_node(n, [frozen[i] if i in frozen else self.const(i) if i else None
-                                                       for i in n['inputs']])
-        for n in self.copies:
-            ins = []
-            for i in n['inputs']:
-                if not i:
-                    ins.append(None)
-                elif i in self.down:
-                    ins.append(copies[i])
-                elif i in self.copied:
-                    ins.append(self.params[self.copied[i]])
-                else:
-                    ins.append(frozen[i] if i in frozen else self.const(i))
-            copies[n['outputs'][0]] = run_node(n, ins)
-        return [copies[t] if t in self.down else frozen[t] for t in self.targets]
-
-    def const(self, name):
-        return getattr(self, self.consts[name])
-
-
-def run_node(n, x):
-    """One ONNX node (the operations YOLOX-Nano's graph uses) with torch."""
-    op, a = n['op'], n['attrs']
-    if op == 'Conv':
-        p = a.get('pads', [0, 0, 0, 0])
-        return F.conv2d(x[0], x[1], x[2] if len(x) > 2 else None, a.get('strides', [1, 1]), (p[0], p[1]),
-                        a.get('dilations', [1, 1]), a.get('group', 1))
-    if op == 'Sigmoid':
-        return torch.sigmoid(x[0])
-    if op == 'Mul':
-        return x[0] * x[1]
-    if op == 'Add':
-        return x[0] + x[1]
-    if op == 'Concat':
-        return torch.cat(x, a['axis'])
-    if op == 'MaxPool':
-        return F.max_pool2d(x[0], a['kernel_shape'], a['strides'], a['pads'][0])
-    if op == 'Resize':
-        return F.interpolate(x[0], scale_factor=float(x[2][2]), mode='nearest')
-    if op == 'Slice':
-        y = x[0]
-        for s, e, ax, st in zip(x[1].tolist(), x[2].tolist(), x[3].tolist(), x[4].tolist()):
-            idx = [slice(None)] * y.dim()
-            idx[ax] = slice(s, min(e, y.shape[ax]), st)
-            y = y[tuple(idx)]
-        return y
-    raise ValueError('op %s is not replayed' % op)
 
 
 # ---------------------------------------------------------------- the head (export.ts layout)
@@ -232,155 +119,8 @@ class Head(torch.nn.Module):
         return self.c2(F.relu(self.c1(x)))
 
 
-# ---------------------------------------------------------------- data
-
-
-def load_split(pack, items, device):
-    def read(it):
-        return np.asarray(Image.open(os.path.join(pack, 'img', it['file'])).convert('RGB'))
-
-    # JPEG decoding releases the GIL: threads
-    with ThreadPoolExecutor(8) as pool:
-        pixels = list(pool.map(read, items))
-    out = []
-    for it, im in zip(items, pixels):
-        bgr = torch.from_numpy(im[:, :, ::-1].copy()).permute(2, 0, 1).contiguous().to(device)
-        boxes = torch.tensor(it['boxes'], dtype=torch.float32, device=device).reshape(-1, 5)
-        out.append((bgr, boxes, it['repeat']))
-    return out
-
-
-def letterbox(img, boxes, rng, augment):
-    """One photo → a SIZE×SIZE BGR float canvas (grey 114 padding, as the runtime's letterbox) and boxes."""
-    _, h, w = img.shape
-    base = SIZE / max(h, w)
-    flip = False
-    if augment:
-        s = base * rng.uniform(0.45, 1.35)
-        flip = rng.random() < 0.5
-    else:
-        s = base
-    nw, nh = max(8, round(w * s)), max(8, round(h * s))
-    x = F.interpolate(img[None].float(), size=(nh, nw), mode='bilinear', align_corners=False)[0]
-    b = boxes.clone()
-    b[:, :4] *= torch.tensor([nw / w, nh / h, nw / w, nh / h], device=b.device)
-    if flip:
-        x = x.flip(2)
-        b[:, [0, 2]] = nw - b[:, [2, 0]]
-    ox = rng.randint(min(0, SIZE - nw), max(0, SIZE - nw)) if augment else 0
-    oy = rng.randint(min(0, SIZE - nh), max(0, SIZE - nh)) if augment else 0
-    canvas = torch.full((3, SIZE, SIZE), PAD, device=img.device)
-    sx0, sy0 = max(0, -ox), max(0, -oy)
-    dx0, dy0 = max(0, ox), max(0, oy)
-    cw, ch = min(nw - sx0, SIZE - dx0), min(nh - sy0, SIZE - dy0)
-    canvas[:, dy0:dy0 + ch, dx0:dx0 + cw] = x[:, sy0:sy0 + ch, sx0:sx0 + cw]
-    b[:, [0, 2]] += ox
-    b[:, [1, 3]] += oy
-    if len(b):
-        area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-        b[:, [0, 2]] = b[:, [0, 2]].clamp(dx0, dx0 + cw)
-        b[:, [1, 3]] = b[:, [1, 3]].clamp(dy0, dy0 + ch)
-        kept = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-        b = b[(kept >= 0.45 * area) & (b[:, 2] - b[:, 0] >= 2) & (b[:, 3] - b[:, 1] >= 2)]
-    return canvas, b
-
-
-def photometric(x, g):
-    """Brightness, contrast, saturation, per-channel gain, blur and noise on a batch (B, 3, H, W)."""
-    n = x.shape[0]
-    u = lambda lo, hi: lo + (hi - lo) * torch.rand(n, 1, 1, 1, generator=g, device=x.device)  # noqa: E731
-    grey = x.mean(1, keepdim=True)
-    x = grey + (x - grey) * u(0.4, 1.5)
-    x = x * u(0.55, 1.35) * (1 + 0.08 * (2 * torch.rand(n, 3, 1, 1, generator=g, device=x.device) - 1))
-    m = x.mean((1, 2, 3), keepdim=True)
-    x = m + (x - m) * u(0.7, 1.3)
-    blur = (torch.rand(n, 1, 1, 1, generator=g, device=x.device) < 0.25).float()
-    x = blur * F.avg_pool2d(x, 3, 1, 1, count_include_pad=False) + (1 - blur) * x
-    x = x + torch.randn(x.shape, generator=g, device=x.device) * u(0, 6)
-    return x.clamp(0, 255)
-
-
-# ---------------------------------------------------------------- targets and loss (assign.ts)
-
-
-def assign(boxes, mask, grid_h, grid_w, stride, lo, hi, radius):
-    """
-    Per image and cell: index of the box the cell is a positive for, -1 negative, -2 ignored; boxes
-    (B, N, 4) padded, `mask` (B, N) marks the real ones. The rules of assign.ts (unit-tested there).
-    """
-    dev = boxes.device
-    gy, gx = torch.meshgrid(torch.arange(grid_h, device=dev), torch.arange(grid_w, device=dev), indexing='ij')
-    px = ((gx.reshape(-1) + 0.5) * stride)[None, :, None]
-    py = ((gy.reshape(-1) + 0.5) * stride)[None, :, None]
-    x1, y1, x2, y2 = (boxes[..., k][:, None, :] for k in range(4))
-    inside = (px >= x1) & (px <= x2) & (py >= y1) & (py <= y2) & mask[:, None, :]
-    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
-    size = torch.maximum(x2 - x1, y2 - y1)
-    fits = (size >= lo) & (size < hi) & mask[:, None, :]
-    central = ((px - cx).abs() <= radius * stride) & ((py - cy).abs() <= radius * stride)
-    pos = inside & central & fits
-    # a box that fits the level but has no central cell inside it takes the cell holding its centre
-    lonely = fits[:, 0, :] & ~pos.any(1)
-    if lonely.any():
-        bi, ni = torch.nonzero(lonely, as_tuple=True)
-        col = (cx[bi, 0, ni] / stride).floor().clamp(0, grid_w - 1).long()
-        row = (cy[bi, 0, ni] / stride).floor().clamp(0, grid_h - 1).long()
-        pos[bi, row * grid_w + col, ni] = True
-    # a cell inside two boxes belongs to the smaller one
-    area = ((x2 - x1) * (y2 - y1)).expand_as(pos)
-    cost = torch.where(pos, area, torch.full_like(area, float('inf')))
-    best, idx = cost.min(2)
-    out = torch.where(torch.isfinite(best), idx, torch.full_like(idx, -1))
-    return torch.where((out < 0) & inside.any(2), torch.full_like(out, -2), out)
-
-
-def decode(z, stride):
-    """(B, 4+, H, W) raw regression → (B, H*W, 4) boxes x1 y1 x2 y2 in model pixels (YOLOX)."""
-    b, _, h, w = z.shape
-    gy, gx = torch.meshgrid(torch.arange(h, device=z.device), torch.arange(w, device=z.device), indexing='ij')
-    t = z[:, :4].reshape(b, 4, -1).transpose(1, 2)
-    cx = (t[..., 0] + gx.reshape(-1)) * stride
-    cy = (t[..., 1] + gy.reshape(-1)) * stride
-    bw = torch.exp(t[..., 2].clamp(max=8)) * stride
-    bh = torch.exp(t[..., 3].clamp(max=8)) * stride
-    return torch.stack([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2], -1), t
-
-
-def box_iou(a, b):
-    lt = torch.maximum(a[:, :2], b[:, :2])
-    rb = torch.minimum(a[:, 2:], b[:, 2:])
-    inter = (rb - lt).clamp(min=0).prod(1)
-    area = lambda x: (x[:, 2] - x[:, 0]).clamp(min=0) * (x[:, 3] - x[:, 1]).clamp(min=0)  # noqa: E731
-    return inter / (area(a) + area(b) - inter + 1e-9)
-
-
-def level_loss(z, stride, level, boxes, mask, radius, iou_weight, classes, quality):
-    """Objectness (target: the IoU its box reaches; 0 for background), class BCE and box loss, one level."""
-    b, _, h, w = z.shape
-    pred, t = decode(z, stride)
-    logits = z[:, 4:].reshape(b, 1 + classes, -1).transpose(1, 2)
-    a = assign(boxes[..., :4], mask, h, w, stride, level[0], level[1], radius)
-    obj_t = torch.zeros(b, h * w, device=z.device)
-    bi, ci = torch.nonzero(a >= 0, as_tuple=True)
-    zero = z.new_zeros(())
-    cls_sum = box_sum = zero
-    if len(bi):
-        g = boxes[bi, a[bi, ci]]
-        iou = box_iou(pred[bi, ci], g[:, :4])
-        obj_t[bi, ci] = iou.detach().clamp(min=0.05) if quality else 1.0
-        onehot = F.one_hot(g[:, 4].long(), classes).float()
-        cls_sum = F.binary_cross_entropy_with_logits(logits[bi, ci, 1:], onehot, reduction='sum')
-        gw, gh = (g[:, 2] - g[:, 0]).clamp(min=1), (g[:, 3] - g[:, 1]).clamp(min=1)
-        gx, gy = (ci % w).float(), (ci // w).float()
-        target = torch.stack([(g[:, 0] + g[:, 2]) / 2 / stride - gx, (g[:, 1] + g[:, 3]) / 2 / stride - gy,
-                              torch.log(gw / stride), torch.log(gh / stride)], 1)
-        box_sum = (t[bi, ci] - target).abs().sum() + iou_weight * (1 - iou).sum()
-    valid = a != -2
-    obj_sum = F.binary_cross_entropy_with_logits(logits[..., 0][valid], obj_t[valid], reduction='sum')
-    return obj_sum, cls_sum, box_sum, len(bi)
-
-
-# ---------------------------------------------------------------- training
+# ---------------------------------------------------------------- training (the graph: yolox_replay.py;
+# photos and augmentation: photos.py; targets and loss: cell_targets.py)
 
 
 class Model(torch.nn.Module):
@@ -395,23 +135,6 @@ class Model(torch.nn.Module):
 
     def forward(self, images):
         return [self.head(f) for f in self.features(images)]
-
-
-def batches(data, rng, batch):
-    order = [k for k, (_, _, rep) in enumerate(data) for _ in range(rep)]
-    rng.shuffle(order)
-    for s in range(0, len(order) - batch + 1, batch):
-        yield [data[k] for k in order[s:s + batch]]
-
-
-def make_batch(items, rng, g, augment):
-    imgs, boxes = [], []
-    for img, b, _ in items:
-        x, bb = letterbox(img, b, rng, augment)
-        imgs.append(x)
-        boxes.append(bb)
-    x = torch.stack(imgs)
-    return (photometric(x, g) if augment else x), boxes
 
 
 def padded(boxes_list, device):

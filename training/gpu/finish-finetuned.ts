@@ -3,12 +3,8 @@
  * YOLOX-Nano unchanged, plus the fine-tuned copies of its last layers (renamed under `ft/`, so merged with
  * YOLOX-Nano in the service the shared part still runs once per frame), plus the per-cell head exactly as
  * the CPU trainer exports it (export.ts appendHead). The graph's output is checked against the trainer's
- * own output on a fixed probe image before anything else happens.
- *
- *   tsx training/gpu/finish-finetuned.ts --validate FILE...  validation AP of each candidate (choosing);
- *                                                             writes nothing under models/
- *   tsx training/gpu/finish-finetuned.ts FILE                 ships it: models/ppe-hardhat.onnx, thresholds
- *                                                             chosen on validation, test report, card
+ * own output on a fixed probe image before it is written. Used by ship-finetuned.ts (ships it) and
+ * validate-finetuned.ts (validation AP of candidates, nothing under models/ written).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
