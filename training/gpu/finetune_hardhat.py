@@ -14,6 +14,9 @@ the person detector and every head (src/detect/onnx/merge-heads.ts).
 YOLOX-Nano is not rebuilt by hand: its ONNX graph (packed by pack-hardhat.ts as JSON + weights) is
 replayed node by node with torch operations, so the copies start exactly from COCO's weights.
 
+`--task fire` trains the fire/smoke head the same way (pack-fire.ts; the fire head has no neighbour
+inputs): tried, not adopted (models/fire-smoke.card.md).
+
 Reads the pack folder; writes `<out>/<name>.json`: the trained copies' weights and the perceptron, in
 the layout training/gpu/finish-finetuned.ts turns into an ONNX graph.
 """
