@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../src/detect/manifest.ts';
 import { fireCard } from './cards.ts';
-import { fireClip, fireNegatives, fireSmoke } from './datasets.ts';
+import { fireNegatives, fireSmoke } from './datasets.ts';
 import { reportTable, writeCard } from './head/finish.ts';
 import { colourFromEnv } from './head/export.ts';
 import { finishFire, fireSplitCounts, FIRE_LABELS as LABELS, FIRE_NAME as NAME } from './head/finish-fire.ts';
@@ -31,14 +31,12 @@ const extraVal = [...negs.val.hhw, ...negs.val.sv].slice(0, limit);
 const added = new Set([...extraTrain, ...extraVal].map((i) => i.file));
 const train = [...split.train.slice(0, limit), ...extraTrain];
 const val = [...split.val.slice(0, limit), ...extraVal];
-const cctv = (l: typeof train) => l.filter((i) => !added.has(i.file));
-const neg = (i: { gts: unknown[] }) => i.gts.length === 0;
-const clips = (l: typeof train) => new Set(l.map((i) => fireClip(i.file))).size;
+const counts = fireSplitCounts({ split, negs }, train, val);
 log(
-  `fire-smoke-cctv by clip: train ${cctv(train).length} frames / ${clips(cctv(train))} clips (${cctv(train).filter(neg).length} negative), ` +
-    `val ${cctv(val).length} / ${clips(cctv(val))} (${cctv(val).filter(neg).length} neg), test ${split.test.length} / ${clips(split.test)} (${split.test.filter(neg).length} neg); ` +
-    `added negatives: train hard-hat-workers ${negs.train.hhw.length} + safety-vest-v4 ${negs.train.sv.length}, ` +
-    `val ${negs.val.hhw.length} + ${negs.val.sv.length}`,
+  `fire-smoke-cctv by clip: train ${counts.train} frames / ${counts.trainClips} clips (${counts.trainNeg} negative), ` +
+    `val ${counts.val} / ${counts.valClips} (${counts.valNeg} neg), test ${counts.test} / ${counts.testClips} (${counts.testNeg} neg); ` +
+    `added negatives: train hard-hat-workers ${counts.addedTrainHhw} + safety-vest-v4 ${counts.addedTrainSv}, ` +
+    `val ${counts.addedValHhw} + ${counts.addedValSv}`,
 );
 mkdirSync(join(PROJECT_ROOT, 'training', 'splits'), { recursive: true });
 writeFileSync(
@@ -90,7 +88,7 @@ writeCard(
     valCctv,
     valFpBySource,
     valF1,
-    split: fireSplitCounts({ split, negs }, train, val),
+    split: counts,
     table: reportTable(test),
     test,
     minutes,

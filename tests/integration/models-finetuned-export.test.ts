@@ -18,7 +18,9 @@ import {
   buildFinetuned,
   copiedNodes,
   FINETUNED_COLOUR,
+  mlpOf,
   probeDifference,
+  probeInput,
   type FinetunedDoc,
 } from '../../training/gpu/finish-finetuned.ts';
 import { LEVEL_TENSORS, YOLOX_FILE } from '../../training/onnx/yolox-features.ts';
@@ -27,17 +29,10 @@ const CUTS = { head: ['956', '990', '1024'], pan: ['781', '841', '886'] };
 const b64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 const H = 256;
 const W = 416;
-const probeInput = (): Float32Array => {
-  const x = new Float32Array(3 * H * W);
-  for (let c = 0; c < 3; c++)
-    for (let y = 0; y < H; y++)
-      for (let i = 0; i < W; i++) x[(c * H + y) * W + i] = (i * 7 + y * 13 + c * 29) % 256;
-  return x;
-};
 
 async function run(bytes: Uint8Array): Promise<Float32Array> {
   const s = await ort.InferenceSession.create(withDynamicSpatialInput(bytes), { intraOpNumThreads: 1 });
-  const out = await s.run({ images: new ort.Tensor('float32', probeInput(), [1, 3, H, W]) });
+  const out = await s.run({ images: new ort.Tensor('float32', probeInput(H, W), [1, 3, H, W]) });
   await s.release();
   return Object.values(out)[0]?.data as Float32Array;
 }
@@ -96,23 +91,12 @@ describe('fine-tuned hard-hat export', () => {
     async (cut) => {
       const doc = docWithOriginalWeights(cut);
       const built = buildFinetuned(doc);
-      const m = doc.mlp;
-      const f = (s: string) => {
-        const b = Buffer.from(s, 'base64');
-        return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-      };
-      const mlp = {
-        dim: m.dim,
-        hidden: m.hidden,
-        out: m.out,
-        w1: f(m.w1),
-        b1: f(m.b1),
-        w2: f(m.w2),
-        b2: f(m.b2),
-        mean: f(m.mean),
-        std: f(m.std),
-      };
-      const plain = exportHead(mlp, { name: 'plain' }, join(PROJECT_ROOT, YOLOX_FILE), FINETUNED_COLOUR);
+      const plain = exportHead(
+        mlpOf(doc),
+        { name: 'plain' },
+        join(PROJECT_ROOT, YOLOX_FILE),
+        FINETUNED_COLOUR,
+      );
       const [a, b] = [await run(built), await run(plain)];
       expect(a.length).toBe(b.length);
       let worst = 0;

@@ -13,9 +13,9 @@ import ort from 'onnxruntime-node';
 import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
 import { floatTensor, readModel, type OnnxGraph, type OnnxNode } from '../../src/detect/onnx/onnx-model.ts';
 import { withDynamicSpatialInput } from '../../src/detect/onnx-dynamic-input.ts';
-import type { Label } from '../../src/detect/types.ts';
 import { appendHead, type ColourSpec } from '../head/export.ts';
 import type { Mlp } from '../head/mlp.ts';
+import { HARDHAT_LABELS } from '../head/finish-hardhat.ts';
 import { headEntry } from '../head/train-yolox-head.ts';
 import { YOLOX_FILE } from '../onnx/yolox-features.ts';
 
@@ -25,7 +25,6 @@ export const FINETUNED_COLOUR: ColourSpec = { context: [1], above: [1], neighbou
 const COLOUR_ONLY: ColourSpec = { context: [1], above: [1] };
 export const colourOf = (doc: FinetunedDoc): ColourSpec =>
   doc.neighbours === false ? COLOUR_ONLY : FINETUNED_COLOUR;
-export const FINETUNED_LABELS: Label[] = ['helmet', 'head'];
 const PREFIX = 'ft/';
 
 export interface FinetunedDoc {
@@ -55,6 +54,31 @@ const floats = (b64: string): Float32Array => {
   const b = Buffer.from(b64, 'base64');
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
+
+/** The trained perceptron of a run, as the CPU trainer's `Mlp` (standardisation still unfolded). */
+export function mlpOf(doc: FinetunedDoc): Mlp {
+  const m = doc.mlp;
+  return {
+    dim: m.dim,
+    hidden: m.hidden,
+    out: m.out,
+    w1: floats(m.w1),
+    b1: floats(m.b1),
+    w2: floats(m.w2),
+    b2: floats(m.b2),
+    mean: floats(m.mean),
+    std: floats(m.std),
+  };
+}
+
+/** The probe image both sides compute (finetune_hardhat.py `write`): BGR values from a fixed pattern. */
+export function probeInput(h: number, w: number): Float32Array {
+  const input = new Float32Array(3 * h * w);
+  for (let c = 0; c < 3; c++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) input[(c * h + y) * w + x] = (x * 7 + y * 13 + c * 29) % 256;
+  return input;
+}
 
 /**
  * The nodes a fine-tuning run copies (finetune_hardhat.py `Replay`, same rule): those downstream of the
@@ -101,30 +125,15 @@ export function buildFinetuned(doc: FinetunedDoc): Buffer {
       throw new Error(`${doc.name}: weights ${name} [${t.dims.join(',')}] do not match ${YOLOX_FILE}`);
     g.initializer.push(floatTensor(PREFIX + name, t.dims, floats(t.data)));
   }
-  const m = doc.mlp;
-  const mlp: Mlp = {
-    dim: m.dim,
-    hidden: m.hidden,
-    out: m.out,
-    w1: floats(m.w1),
-    b1: floats(m.b1),
-    w2: floats(m.w2),
-    b2: floats(m.b2),
-    mean: floats(m.mean),
-    std: floats(m.std),
-  };
   const levels = doc.levelTensors.map(([c, r]) => [rename(c), rename(r)] as const);
   const meta = { name: doc.name, cut: doc.cutName, trainer: 'training/gpu/finetune_hardhat.py' };
-  return appendHead(model, mlp, meta, colourOf(doc), levels);
+  return appendHead(model, mlpOf(doc), meta, colourOf(doc), levels);
 }
 
 /** Largest difference between the graph's output rows and the trainer's on the probe image. */
 export async function probeDifference(bytes: Uint8Array, doc: FinetunedDoc): Promise<number> {
   const { height: h, width: w, rows, every } = doc.probe;
-  const input = new Float32Array(3 * h * w);
-  for (let c = 0; c < 3; c++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) input[(c * h + y) * w + x] = (x * 7 + y * 13 + c * 29) % 256;
+  const input = probeInput(h, w);
   // at 416×256, as the service feeds a 16:9 camera frame (src/detect/onnx-dynamic-input.ts)
   const s = await ort.InferenceSession.create(withDynamicSpatialInput(bytes), { intraOpNumThreads: 1 });
   const out = await s.run({ images: new ort.Tensor('float32', input, [1, 3, h, w]) });
@@ -162,7 +171,7 @@ export async function writeChecked(
 
 /** A manifest entry for a candidate written under .gpu/ (project models resolve under models/). */
 export function candidateEntry(name: string, file: string, sha256: string, bytes: number) {
-  const entry = headEntry(name, FINETUNED_LABELS, sha256, bytes, {
+  const entry = headEntry(name, HARDHAT_LABELS, sha256, bytes, {
     thresholds: { score: 0.3, nms: 0.45, vote: 0.5 },
   });
   return { ...entry, file: join('..', '.gpu', 'candidates', basename(file)) };

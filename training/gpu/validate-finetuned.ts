@@ -7,7 +7,8 @@
 import { basename } from 'node:path';
 import { hhw, safetyVest } from '../datasets.ts';
 import { chooseThresholds, lowThresholdDetector, testReport } from '../head/finish.ts';
-import { candidateEntry, FINETUNED_LABELS, readDoc, writeChecked } from './finish-finetuned.ts';
+import { hardhatBoxes as keep, HARDHAT_LABELS } from '../head/finish-hardhat.ts';
+import { candidateEntry, readDoc, writeChecked } from './finish-finetuned.ts';
 import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
 import { join } from 'node:path';
 
@@ -16,8 +17,6 @@ if (files.length === 0) {
   console.error('usage: tsx training/gpu/validate-finetuned.ts FILE... (outputs of finetune_hardhat.py)');
   process.exit(2);
 }
-const keep = <T extends { gts: { label: string }[] }>(l: T[]): T[] =>
-  l.map((i) => ({ ...i, gts: i.gts.filter((g) => (FINETUNED_LABELS as string[]).includes(g.label)) }));
 const [hVal, sv] = await Promise.all([hhw('val'), safetyVest()]);
 const quiet = (): void => undefined;
 for (const file of files) {
@@ -25,8 +24,8 @@ for (const file of files) {
   const out = join(PROJECT_ROOT, '.gpu', 'candidates', `${basename(file, '.json')}.onnx`);
   const { sha256, bytes } = await writeChecked(doc, out);
   const detect = await lowThresholdDetector(candidateEntry(doc.name, out, sha256, bytes));
-  const { thresholds } = await chooseThresholds(detect, keep([...hVal, ...sv.val]), FINETUNED_LABELS);
-  const o = { labels: FINETUNED_LABELS, thresholds };
+  const { thresholds } = await chooseThresholds(detect, keep([...hVal, ...sv.val]), HARDHAT_LABELS);
+  const o = { labels: HARDHAT_LABELS, thresholds };
   const a = await testReport(detect, 'hard-hat-workers val', keep(hVal), o, quiet);
   const b = await testReport(detect, 'safety-vest-v4 valid', keep(sv.val), o, quiet);
   const ap = (r: typeof a) => r.classes.map((c) => `${c.label} ${c.ap.toFixed(3)}`).join(' / ');
