@@ -133,8 +133,25 @@ ${HARDHAT_WEAKNESSES}
 `;
 }
 
-export interface FireCardInput {
-  res: HeadResult;
+export type FireSplitCounts = Record<
+  | 'train'
+  | 'val'
+  | 'test'
+  | 'trainClips'
+  | 'valClips'
+  | 'testClips'
+  | 'trainNeg'
+  | 'valNeg'
+  | 'testNeg'
+  | 'addedTrainHhw'
+  | 'addedTrainSv'
+  | 'addedValHhw'
+  | 'addedValSv',
+  number
+>;
+
+/** What both fire/smoke cards (this trainer's and training/gpu/fire-card.ts) report after training. */
+export interface FireResultsInput {
   T: number;
   valFrame: { recall: number; fpRate: number };
   /** validation frame rates on the fire-smoke-cctv clips alone */
@@ -142,70 +159,51 @@ export interface FireCardInput {
   /** validation false-positive frame rate per source of negatives */
   valFpBySource: Record<string, number>;
   valF1: Record<string, number>;
-  split: Record<
-    | 'train'
-    | 'val'
-    | 'test'
-    | 'trainClips'
-    | 'valClips'
-    | 'testClips'
-    | 'trainNeg'
-    | 'valNeg'
-    | 'testNeg'
-    | 'addedTrainHhw'
-    | 'addedTrainSv'
-    | 'addedValHhw'
-    | 'addedValSv',
-    number
-  >;
+  split: FireSplitCounts;
   table: string;
   test: EvalReport;
+}
+
+export interface FireCardInput extends FireResultsInput {
+  res: HeadResult;
   minutes: number;
 }
 
-export function fireCard(c: FireCardInput): string {
-  const f = c.test.frame;
-  return `# fire-smoke — \`fire\` and \`smoke\` on CCTV frames, with a frame-level decision
+export const FIRE_MEASURE = `\`npm run eval -- --dataset ../shared/datasets/fire-smoke-cctv --format yolo --list training/splits/fire-smoke-test.txt --model fire-smoke\``;
 
-File \`models/fire-smoke.onnx\`, ${c.res.bytes} bytes, sha256 \`${c.res.sha256}\`.
-Reproduce: \`npm run train:fire-smoke\` (seeded; ${c.minutes.toFixed(1)} min on the shared 2-core machine: features
-${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.toFixed(0)} s). Measure:
-\`npm run eval -- --dataset ../shared/datasets/fire-smoke-cctv --format yolo --list training/splits/fire-smoke-test.txt --model fire-smoke\`.
-
-## Model
-${BACKBONE}${colourText(
-    c.res,
-    `Flame and smoke are colours first (orange-white, grey), and COCO's
-  features were not trained to keep them.`,
-  )}
-- Labels: class 0 \`fire\`, class 1 \`smoke\`. Runtime plugin \`own-yolox-head\`, stage 1 (whole frame).
-- Frame-level decision: a frame is a fire/smoke frame when any \`fire\` or \`smoke\` box scores ≥ ${c.T}
+export const fireDecisionText = (
+  T: number,
+): string => `- Labels: class 0 \`fire\`, class 1 \`smoke\`. Runtime plugin \`own-yolox-head\`, stage 1 (whole frame).
+- Frame-level decision: a frame is a fire/smoke frame when any \`fire\` or \`smoke\` box scores ≥ ${T}
   (\`options.frameThreshold\` in the manifest; the same value is the shipped box threshold of both classes, so every
-  box \`jianhu detect\` prints is an alarm-worthy one).
+  box \`jianhu detect\` prints is an alarm-worthy one).`;
 
-## Data (credit)
-- "fire" v8, Roboflow Universe (workspace custom-thxhn, project fire-wrpgm), **CC BY 4.0**; classes Fire → fire,
+/** The Data section's credit and split lines (the training line differs per trainer). */
+export const fireDataText = (
+  split: FireSplitCounts,
+): string => `- "fire" v8, Roboflow Universe (workspace custom-thxhn, project fire-wrpgm), **CC BY 4.0**; classes Fire → fire,
   smoke → smoke, default (a whole-frame box on a frame without fire) → negative frame (no boxes).
 - The shipped train/valid/test splits share clips, so all 979 frames were pooled and re-split by clip (video prefix
-  such as \`fire2_mp4\`; numbered web frames \`img_N\` grouped in runs of 25): train ${c.split.train} frames from
-  ${c.split.trainClips} clips (${c.split.trainNeg} negative), val ${c.split.val} / ${c.split.valClips} clips
-  (${c.split.valNeg} negative), test ${c.split.test} / ${c.split.testClips} clips (${c.split.testNeg} negative). The test
+  such as \`fire2_mp4\`; numbered web frames \`img_N\` grouped in runs of 25): train ${split.train} frames from
+  ${split.trainClips} clips (${split.trainNeg} negative), val ${split.val} / ${split.valClips} clips
+  (${split.valNeg} negative), test ${split.test} / ${split.testClips} clips (${split.testNeg} negative). The test
   list is \`training/splits/fire-smoke-test.txt\`.
 - Added negative photos (no fire; their boxes dropped), construction sites with yellow/orange/red hard hats and
   hi-vis clothing, classic false-fire triggers:
   - Hard Hat Workers (Northeastern University, China; via MakeML / Roboflow Public), **public domain**: training
-    ${c.split.addedTrainHhw} photos evenly spaced over its images/train, validation all ${c.split.addedValHhw} of images/val.
+    ${split.addedTrainHhw} photos evenly spaced over its images/train, validation all ${split.addedValHhw} of images/val.
   - "Safety vest - v4", Roboflow Universe (workspace object-detection), **CC BY 4.0**: training
-    ${c.split.addedTrainSv} files evenly spaced over train/ at one file per source photo (sources also in valid/ or test/
-    removed), validation all ${c.split.addedValSv} of valid/.
-  - Neither set's test split is used here (hard-hat-workers images/test measures false alarms, below).
-- Training: every CCTV training frame + 1 augmented copy (2 for negative frames; the added photos once each):
-  crop/zoom-out, flip, brightness, contrast, saturation/greyscale, channel gains, noise, low resolution, blur, JPEG.
-  ${c.res.trainSamples.images} images, ${c.res.trainSamples.cells} grid cells (${c.res.trainSamples.positives} positive).
+    ${split.addedTrainSv} files evenly spaced over train/ at one file per source photo (sources also in valid/ or test/
+    removed), validation all ${split.addedValSv} of valid/.
+  - Neither set's test split is used here (hard-hat-workers images/test measures false alarms, below).`;
 
-## Thresholds (chosen on validation only)
-- Frame threshold ${c.T}: the lowest score with ≤ 3% false-positive frames over all
-  ${c.split.valNeg + c.split.addedValHhw + c.split.addedValSv} validation negatives (val recall ${c.valFrame.recall.toFixed(3)}, false-positive rate ${c.valFrame.fpRate.toFixed(3)}). By source:
+/** The Thresholds and Test results sections. */
+export function fireResultsText(c: FireResultsInput): string {
+  const f = c.test.frame;
+  return `## Thresholds (chosen on validation only)
+- Frame threshold ${c.T}: the lowest score with ≤ 3% false-positive frames on each source of validation negatives
+  separately (${c.split.valNeg} CCTV frames: none of them flagged; training/head/finish-fire.ts). Over all
+  ${c.split.valNeg + c.split.addedValHhw + c.split.addedValSv} validation negatives: val recall ${c.valFrame.recall.toFixed(3)}, false-positive rate ${c.valFrame.fpRate.toFixed(3)}. By source:
   fire-smoke-cctv ${(c.valFpBySource['fire-smoke-cctv'] ?? 0).toFixed(3)} (${c.split.valNeg} frames), hard-hat-workers
   ${(c.valFpBySource['hard-hat-workers'] ?? 0).toFixed(3)}, safety-vest-v4 ${(c.valFpBySource['safety-vest-v4'] ?? 0).toFixed(3)}. CCTV validation clips alone: recall
   ${c.valCctv.recall.toFixed(3)}, false-positive rate ${c.valCctv.fpRate.toFixed(3)}.
@@ -215,7 +213,40 @@ ${BACKBONE}${colourText(
 ${c.table}
 
 Frame level: recall ${f ? f.recall.toFixed(3) : 'n/a'} on ${f?.positives ?? 0} fire/smoke frames, false-positive rate
-${f ? f.fpRate.toFixed(3) : 'n/a'} on ${f?.negatives ?? 0} frames without fire. Target: recall ≥ 0.8 at ≤ 5% false-positive frames.
+${f ? f.fpRate.toFixed(3) : 'n/a'} on ${f?.negatives ?? 0} frames without fire. Target: recall ≥ 0.8 at ≤ 5% false-positive frames.`;
+}
+
+export const fireWeaknessesText = (
+  split: FireSplitCounts,
+): string => `- Few negative CCTV frames (${split.trainNeg} in training); the ${split.addedTrainHhw + split.addedTrainSv} added negatives are
+  daylight construction photos, not CCTV. Furnace glow, molten metal,
+  sparks of welding, orange lighting and steam in a metallurgy plant are not in the data and will raise false alarms.
+  Smoke from fog machines dominates the smoke examples; real industrial smoke and steam look different.
+- The test split is small (${split.testClips} clips): the frame-level numbers have wide confidence intervals.`;
+
+export function fireCard(c: FireCardInput): string {
+  return `# fire-smoke — \`fire\` and \`smoke\` on CCTV frames, with a frame-level decision
+
+File \`models/fire-smoke.onnx\`, ${c.res.bytes} bytes, sha256 \`${c.res.sha256}\`.
+Reproduce: \`npm run train:fire-smoke:frozen\` (seeded; ${c.minutes.toFixed(1)} min on the shared 2-core machine: features
+${c.res.seconds.features.toFixed(0)} s, MLP ${c.res.seconds.training.toFixed(0)} s). Measure:
+${FIRE_MEASURE}.
+
+## Model
+${BACKBONE}${colourText(
+    c.res,
+    `Flame and smoke are colours first (orange-white, grey), and COCO's
+  features were not trained to keep them.`,
+  )}
+${fireDecisionText(c.T)}
+
+## Data (credit)
+${fireDataText(c.split)}
+- Training: every CCTV training frame + 1 augmented copy (2 for negative frames; the added photos once each):
+  crop/zoom-out, flip, brightness, contrast, saturation/greyscale, channel gains, noise, low resolution, blur, JPEG.
+  ${c.res.trainSamples.images} images, ${c.res.trainSamples.cells} grid cells (${c.res.trainSamples.positives} positive).
+
+${fireResultsText(c)}
 
 ## Cost
 ${c.test.msPerImage.toFixed(1)} ms per frame in the evaluation loop (decode + letterbox + inference + decode), one
@@ -224,11 +255,7 @@ merged with YOLOX-Nano and the hard-hat head on one backbone pass (\`detect.shar
 stage: \`npm run bench:models\`).
 
 ## Known weaknesses
-- Few negative CCTV frames (${c.split.trainNeg} in training); the ${c.split.addedTrainHhw + c.split.addedTrainSv} added negatives are
-  daylight construction photos, not CCTV. Furnace glow, molten metal,
-  sparks of welding, orange lighting and steam in a metallurgy plant are not in the data and will raise false alarms.
-  Smoke from fog machines dominates the smoke examples; real industrial smoke and steam look different.
-- The test split is small (${c.split.testClips} clips): the frame-level numbers have wide confidence intervals.
+${fireWeaknessesText(c.split)}
 - Backbone frozen (COCO features); fire/smoke box extents are loosely defined in the labels, so box AP understates
   the frame-level usefulness.
 `;

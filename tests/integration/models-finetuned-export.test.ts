@@ -37,15 +37,20 @@ async function run(bytes: Uint8Array): Promise<Float32Array> {
   return Object.values(out)[0]?.data as Float32Array;
 }
 
-/** A run's output whose "trained" copies hold YOLOX-Nano's own weights, with a random head. */
-function docWithOriginalWeights(cut: keyof typeof CUTS): FinetunedDoc {
+/**
+ * A run's output whose "trained" copies hold YOLOX-Nano's own weights, with a random head: the hard-hat
+ * layout (colour + the cells above and below, 264 inputs per cell) or the fire one (colour only, 136).
+ */
+function docWithOriginalWeights(cut: keyof typeof CUTS, task: 'hardhat' | 'fire' = 'hardhat'): FinetunedDoc {
   const yolox = readModel(join(PROJECT_ROOT, YOLOX_FILE));
   const copies = copiedNodes(yolox.graph, CUTS[cut], LEVEL_TENSORS.flat());
   const inits = new Map(yolox.graph.initializer.map((t) => [t.name, t]));
   const weights = copies.filter((n) => n.opType === 'Conv').flatMap((n) => n.input.slice(1));
-  const mlp = initMlp(264, 16, 7, makeRng(5));
+  const mlp = initMlp(task === 'fire' ? 136 : 264, 16, 7, makeRng(5));
   return {
     name: `test-${cut}`,
+    task,
+    neighbours: task === 'hardhat',
     cut: CUTS[cut],
     cutName: cut,
     levelTensors: LEVEL_TENSORS.map(([c, r]) => [c, r] as [string, string]),
@@ -75,7 +80,7 @@ function docWithOriginalWeights(cut: keyof typeof CUTS): FinetunedDoc {
   };
 }
 
-describe('fine-tuned hard-hat export', () => {
+describe('fine-tuned model export (hard hat, fire/smoke)', () => {
   it('copies the PAN and head (cut pan) or the head alone (cut head), never the backbone', () => {
     const g = readModel(join(PROJECT_ROOT, YOLOX_FILE)).graph;
     const pan = copiedNodes(g, CUTS.pan, LEVEL_TENSORS.flat());
@@ -86,16 +91,20 @@ describe('fine-tuned hard-hat export', () => {
     expect(pan.some((n) => n.output.some((o) => CUTS.pan.includes(o) || o === 'images'))).toBe(false);
   });
 
-  it.each(['pan', 'head'] as const)(
-    "with the original weights in the copies (cut %s), gives exactly the frozen-backbone head's output",
-    async (cut) => {
-      const doc = docWithOriginalWeights(cut);
+  it.each([
+    ['pan', 'hardhat'],
+    ['head', 'hardhat'],
+    ['pan', 'fire'],
+  ] as const)(
+    "with the original weights in the copies (cut %s, %s layout), gives exactly the frozen-backbone head's output",
+    async (cut, task) => {
+      const doc = docWithOriginalWeights(cut, task);
       const built = buildFinetuned(doc);
       const plain = exportHead(
         mlpOf(doc),
         { name: 'plain' },
         join(PROJECT_ROOT, YOLOX_FILE),
-        FINETUNED_COLOUR,
+        task === 'fire' ? { context: [1], above: [1] } : FINETUNED_COLOUR,
       );
       const [a, b] = [await run(built), await run(plain)];
       expect(a.length).toBe(b.length);
@@ -129,14 +138,19 @@ describe('fine-tuned hard-hat export', () => {
     expect(() => buildFinetuned({ ...doc, copyNodes: doc.copyNodes.slice(1) })).toThrow(/copied 80 nodes/);
   });
 
-  it("the shipped model holds the PAN-and-head copies and leaves YOLOX-Nano's nodes as they are", () => {
-    const shipped = readModel(join(PROJECT_ROOT, 'models', 'ppe-hardhat.onnx')).graph;
-    const yolox = readModel(join(PROJECT_ROOT, YOLOX_FILE)).graph;
-    const copies = shipped.node.filter((n) => n.name.startsWith('ft/'));
-    expect(copies.length).toBe(copiedNodes(yolox, CUTS.pan, LEVEL_TENSORS.flat()).length);
-    const original = new Map(yolox.initializer.map((t) => [t.name, Buffer.from(t.rawData).toString('hex')]));
-    for (const t of shipped.initializer)
-      if (original.has(t.name)) expect(Buffer.from(t.rawData).toString('hex')).toBe(original.get(t.name));
-    expect(readFileSync(join(PROJECT_ROOT, 'models', 'ppe-hardhat.card.md'), 'utf8')).toContain('cut `pan`');
-  });
+  it.each(['ppe-hardhat', 'fire-smoke'])(
+    "the shipped %s holds the PAN-and-head copies and leaves YOLOX-Nano's nodes as they are",
+    (name) => {
+      const shipped = readModel(join(PROJECT_ROOT, 'models', `${name}.onnx`)).graph;
+      const yolox = readModel(join(PROJECT_ROOT, YOLOX_FILE)).graph;
+      const copies = shipped.node.filter((n) => n.name.startsWith('ft/'));
+      expect(copies.length).toBe(copiedNodes(yolox, CUTS.pan, LEVEL_TENSORS.flat()).length);
+      const original = new Map(
+        yolox.initializer.map((t) => [t.name, Buffer.from(t.rawData).toString('hex')]),
+      );
+      for (const t of shipped.initializer)
+        if (original.has(t.name)) expect(Buffer.from(t.rawData).toString('hex')).toBe(original.get(t.name));
+      expect(readFileSync(join(PROJECT_ROOT, 'models', `${name}.card.md`), 'utf8')).toContain('cut `pan`');
+    },
+  );
 });

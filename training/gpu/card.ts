@@ -9,6 +9,20 @@ import {
 } from '../cards.ts';
 import type { FinetunedDoc } from './finish-finetuned.ts';
 
+/** The Model section's first bullets, the same for every fine-tuned model (hard hat, fire/smoke). */
+export const finetunedBaseText = (
+  doc: FinetunedDoc,
+  copiedWeights: number,
+): string => `- Base: YOLOX-Nano (COCO, 416×416, Apache-2.0, Megvii; ONNX from Kazuhito00/MOT-Tracking-by-Detection-Pipeline
+  commit e50a76b8). Input and output are YOLOX's: 416×416 BGR 0..255, top-left letterbox padded with 114; output
+  \`output\` [1, 3549, 5 + classes] raw head rows (tx, ty, tw, th, objectness, class scores; sigmoids applied).
+- Frozen and shared: YOLOX-Nano up to the tensors ${doc.cut.map((t) => `\`${t}\``).join(', ')} (cut \`${doc.cutName}\`),
+  unchanged, so in the service it runs once per frame for the person detector and every head
+  (\`detect.shareBackbone\`, src/detect/onnx/merge-heads.ts).
+- Fine-tuned (ours): copies of every YOLOX-Nano node after the cut up to the head's classification and regression
+  branches (${doc.copyNodes.length} nodes, ${copiedWeights} weights, renamed under \`ft/\` in the graph), started from COCO's
+  weights and trained together with the head below.`;
+
 export interface FinetunedCardInput {
   doc: FinetunedDoc;
   sha256: string;
@@ -26,22 +40,14 @@ export function finetunedCard(c: FinetunedCardInput): string {
   return `# ppe-hardhat — hard hat (\`helmet\`) vs bare head (\`head\`)
 
 File \`models/ppe-hardhat.onnx\`, ${c.bytes} bytes, sha256 \`${c.sha256}\`.
-Reproduce: \`npm run train:ppe-hardhat\` (training/gpu/train-hardhat.sh: pack the photos, fine-tune with PyTorch,
+Reproduce: \`npm run train:ppe-hardhat\` (training/gpu/train.sh hardhat: pack the photos, fine-tune with PyTorch,
 ship). Trained in ${c.doc.seconds} s on ${c.doc.device} (PyTorch ${c.doc.torch}), seed ${String(a.seed)}. Measure:
 \`npm run eval -- --dataset ../shared/datasets/hard-hat-workers/images/test --format voc --model ppe-hardhat\`
 (and \`--dataset ../shared/datasets/safety-vest-v4/test --format yolo --model ppe-hardhat --labels helmet,head\`).
 
 ## Model
 
-- Base: YOLOX-Nano (COCO, 416×416, Apache-2.0, Megvii; ONNX from Kazuhito00/MOT-Tracking-by-Detection-Pipeline
-  commit e50a76b8). Input and output are YOLOX's: 416×416 BGR 0..255, top-left letterbox padded with 114; output
-  \`output\` [1, 3549, 5 + classes] raw head rows (tx, ty, tw, th, objectness, class scores; sigmoids applied).
-- Frozen and shared: YOLOX-Nano up to the tensors ${c.doc.cut.map((t) => `\`${t}\``).join(', ')} (cut \`${c.doc.cutName}\`),
-  unchanged, so in the service it runs once per frame for the person detector and every head
-  (\`detect.shareBackbone\`, src/detect/onnx/merge-heads.ts).
-- Fine-tuned (ours): copies of every YOLOX-Nano node after the cut up to the head's classification and regression
-  branches (${c.doc.copyNodes.length} nodes, ${c.copiedWeights} weights, renamed under \`ft/\` in the graph), started from COCO's
-  weights and trained together with the head below.
+${finetunedBaseText(c.doc, c.copiedWeights)}
 - Head (ours): per grid cell of each level (strides 8/16/32) a 2-layer perceptron (${c.doc.mlp.dim} → ${c.doc.mlp.hidden} → ${c.doc.mlp.out},
   ReLU; two 1×1 convolutions) reads the fine-tuned 64 classification and 64 regression values, mean B, G, R and
   chroma (÷ 255) of the cell and of the cell above, and the classification values of the cells one row above and

@@ -45,6 +45,8 @@ export interface FinetunedDoc {
   };
   probe: { height: number; width: number; rows: number[][]; every: number };
   args: Record<string, unknown>;
+  /** epochs trained (fewer than args.epochs when the run stopped early: --stop-after) */
+  epochsDone?: number;
   seconds: number;
   device: string;
   torch: string;
@@ -167,6 +169,16 @@ export async function writeChecked(
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, bytes);
   return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+}
+
+/** The manifest fields naming where a shipped fine-tuned model comes from. */
+export function finetunedProvenance(name: string, doc: FinetunedDoc) {
+  return {
+    source: `jianhu training/gpu/ (YOLOX-Nano COCO: backbone shared and frozen, fine-tuned copies of its ${doc.cutName === 'pan' ? 'PAN and head' : 'last layers'}, per-cell MLP head); see models/${name}.card.md`,
+    trainedBy: `npm run train:${name}`,
+    licence:
+      'Apache-2.0 (YOLOX-Nano, Megvii; copies of its PAN and head fine-tuned, and a head trained, by jianhu)',
+  };
 }
 
 /** A manifest entry for a candidate written under .gpu/ (project models resolve under models/). */

@@ -14,7 +14,7 @@ import {
   HARDHAT_NAME,
 } from '../head/finish-hardhat.ts';
 import { finetunedCard } from './card.ts';
-import { readDoc, writeChecked } from './finish-finetuned.ts';
+import { finetunedProvenance, readDoc, writeChecked } from './finish-finetuned.ts';
 
 const file = process.argv[2];
 if (!file) {
@@ -28,12 +28,7 @@ const splits = await hardhatSplits();
 const { hVal, sv } = splits;
 const res = await finishHardhat(
   written,
-  {
-    source: `jianhu training/gpu/ (YOLOX-Nano COCO: backbone shared and frozen, fine-tuned copies of its ${doc.cutName === 'pan' ? 'PAN and head' : 'last layers'}, per-cell MLP head); see models/${HARDHAT_NAME}.card.md`,
-    trainedBy: `npm run train:${HARDHAT_NAME}`,
-    licence:
-      'Apache-2.0 (YOLOX-Nano, Megvii; copies of its PAN and head fine-tuned, and a head trained, by jianhu)',
-  },
+  finetunedProvenance(HARDHAT_NAME, doc),
   hardhatBoxes([...hVal, ...sv.val]),
   splits,
   log,

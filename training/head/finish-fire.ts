@@ -18,9 +18,11 @@ import { headEntry } from './train-yolox-head.ts';
 export const FIRE_NAME = 'fire-smoke';
 export const FIRE_LABELS: Label[] = ['fire', 'smoke'];
 /**
- * Chosen on validation frames (all sources of negatives pooled), leaving margin under the 5% target. The
- * false-positive rate on the CCTV validation negatives alone is logged and stated in the card: it is 19
- * frames, too few to hold a 3% rate on their own (one false alarm is 5.3%).
+ * The frame threshold: the lowest score at which every source of validation negatives (CCTV frames,
+ * hard-hat-workers, safety-vest-v4) separately stays at ≤ 3% false-positive frames, leaving margin under the
+ * 5% target. With 18 CCTV validation negatives that means none of them flagged. Until 2026-11-23 the rule
+ * pooled the sources; the 140 easy photo negatives then let the threshold drop until one CCTV negative in
+ * 18 was flagged, and the fine-tuned model chosen that way flagged 4 of 28 held-back CCTV negatives (card).
  */
 const MAX_FP_RATE = 0.03;
 
@@ -108,19 +110,19 @@ export async function finishFire(
     .filter((t) => t >= 0.05)
     .sort((a, b) => a - b);
   const lowest = (ok: (t: number) => boolean): number => candidates.find(ok) ?? 1;
-  const T = lowest((t) => (frameRates(frames, t).fpRate || 0) <= MAX_FP_RATE);
+  const pooled = lowest((t) => (frameRates(frames, t).fpRate || 0) <= MAX_FP_RATE);
+  const T = lowest((t) => Object.values(fpBySource(t)).every((r) => r <= MAX_FP_RATE));
   const valFrame = frameRates(frames, T);
   const valCctv = frameRates(
     frames.filter((f) => f.source === 'fire-smoke-cctv'),
     T,
   );
   const valFpBySource = fpBySource(T);
-  const perSource = lowest((t) => Object.values(fpBySource(t)).every((r) => r <= MAX_FP_RATE));
   log(
     `frame threshold ${T}: val recall ${valFrame.recall.toFixed(3)}, fp rate ${valFrame.fpRate.toFixed(3)} (by source ${JSON.stringify(valFpBySource)}); box F1 ${JSON.stringify(valF1)}`,
   );
   log(
-    `  (for comparison, ≤ 3% on each source separately: threshold ${perSource}, val recall ${frameRates(frames, perSource).recall.toFixed(3)}, fp by source ${JSON.stringify(fpBySource(perSource))})`,
+    `  (for comparison, ≤ 3% over all sources pooled, the rule before 2026-11-23: threshold ${pooled}, val recall ${frameRates(frames, pooled).recall.toFixed(3)}, fp by source ${JSON.stringify(fpBySource(pooled))})`,
   );
   const entry = headEntry(FIRE_NAME, FIRE_LABELS, file.sha256, file.bytes, {
     ...entryExtra,
