@@ -1,6 +1,7 @@
 /** Model-card text for the models trained here (written by the train scripts, numbers filled in). */
 import type { EvalReport } from '../src/cli/commands/eval-run.ts';
 import { COLOUR_CHANNELS } from './head/export.ts';
+import type { FireFinish, fireSplitCounts } from './head/finish-fire.ts';
 import type { HeadResult } from './head/train-yolox-head.ts';
 
 const BACKBONE = `- Backbone: YOLOX-Nano (COCO, 416×416, Apache-2.0, Megvii; ONNX from Kazuhito00/MOT-Tracking-by-Detection-Pipeline
@@ -133,35 +134,13 @@ ${HARDHAT_WEAKNESSES}
 `;
 }
 
-export type FireSplitCounts = Record<
-  | 'train'
-  | 'val'
-  | 'test'
-  | 'trainClips'
-  | 'valClips'
-  | 'testClips'
-  | 'trainNeg'
-  | 'valNeg'
-  | 'testNeg'
-  | 'addedTrainHhw'
-  | 'addedTrainSv'
-  | 'addedValHhw'
-  | 'addedValSv',
-  number
->;
+/** The Data section's counts (finish-fire.ts `fireSplitCounts`). */
+export type FireSplitCounts = ReturnType<typeof fireSplitCounts>;
 
 /** What both fire/smoke cards (this trainer's and training/gpu/fire-card.ts) report after training. */
-export interface FireResultsInput {
-  T: number;
-  valFrame: { recall: number; fpRate: number };
-  /** validation frame rates on the fire-smoke-cctv clips alone */
-  valCctv: { recall: number; fpRate: number };
-  /** validation false-positive frame rate per source of negatives */
-  valFpBySource: Record<string, number>;
-  valF1: Record<string, number>;
+export interface FireResultsInput extends FireFinish {
   split: FireSplitCounts;
   table: string;
-  test: EvalReport;
 }
 
 export interface FireCardInput extends FireResultsInput {

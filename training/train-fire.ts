@@ -6,14 +6,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../src/detect/manifest.ts';
 import { fireCard } from './cards.ts';
-import { fireNegatives, fireSmoke } from './datasets.ts';
 import { reportTable, writeCard } from './head/finish.ts';
 import { colourFromEnv } from './head/export.ts';
-import { finishFire, fireSplitCounts, FIRE_LABELS as LABELS, FIRE_NAME as NAME } from './head/finish-fire.ts';
+import {
+  finishFire,
+  fireSplitCounts,
+  fireSplits,
+  FIRE_LABELS as LABELS,
+  FIRE_NAME as NAME,
+  FIRE_NEG_PER_SET,
+} from './head/finish-fire.ts';
 import { trainYoloxHead } from './head/train-yolox-head.ts';
 
-/** Added negative photos per PPE set for training (hard-hat-workers, safety-vest-v4). */
-const NEG_PER_SET = Number(process.env.JH_NEG_PER_SET ?? 150);
+/** Added negative photos per PPE set for training (JH_NEG_PER_SET tries other numbers). */
+const NEG_PER_SET = Number(process.env.JH_NEG_PER_SET ?? FIRE_NEG_PER_SET);
 /**
  * Colour features per grid cell, as the hard-hat head has them (mean B, G, R and chroma over the cell and
  * the cell above; export.ts ColourSpec): flame and smoke are colours first. Chosen on validation (card).
@@ -23,15 +29,15 @@ const COLOUR = colourFromEnv({ context: [1], above: [1] });
 const log = (m: string): void => console.log(m);
 
 const t0 = Date.now();
-const split = await fireSmoke();
+const splits = await fireSplits(NEG_PER_SET);
+const { split, negs } = splits;
 const limit = Number(process.env.JH_LIMIT ?? Infinity);
-const negs = await fireNegatives(NEG_PER_SET);
 const extraTrain = [...negs.train.hhw, ...negs.train.sv].slice(0, limit);
 const extraVal = [...negs.val.hhw, ...negs.val.sv].slice(0, limit);
 const added = new Set([...extraTrain, ...extraVal].map((i) => i.file));
 const train = [...split.train.slice(0, limit), ...extraTrain];
 const val = [...split.val.slice(0, limit), ...extraVal];
-const counts = fireSplitCounts({ split, negs }, train, val);
+const counts = fireSplitCounts(splits, train, val);
 log(
   `fire-smoke-cctv by clip: train ${counts.train} frames / ${counts.trainClips} clips (${counts.trainNeg} negative), ` +
     `val ${counts.val} / ${counts.valClips} (${counts.valNeg} neg), test ${counts.test} / ${counts.testClips} (${counts.testNeg} neg); ` +
@@ -71,13 +77,7 @@ const res = await trainYoloxHead({
   log,
 });
 
-const { T, valFrame, valCctv, valFpBySource, valF1, test } = await finishFire(
-  res,
-  {},
-  val,
-  { split, negs },
-  log,
-);
+const { T, valFrame, valCctv, valFpBySource, valF1, test } = await finishFire(res, {}, val, splits, log);
 const minutes = (Date.now() - t0) / 60000;
 writeCard(
   NAME,

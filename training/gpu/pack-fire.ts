@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
-import { fireNegatives, fireSmoke } from '../datasets.ts';
+import { fireSplits } from '../head/finish-fire.ts';
 import { checkYolox } from '../head/train-yolox-head.ts';
 import { packGraph, packImages } from './pack-hardhat.ts';
 
@@ -17,8 +17,7 @@ checkYolox();
 rmSync(FIRE_PACK_DIR, { recursive: true, force: true });
 mkdirSync(join(FIRE_PACK_DIR, 'img'), { recursive: true });
 packGraph(FIRE_PACK_DIR);
-const split = await fireSmoke();
-const negs = await fireNegatives(150);
+const { split, negs } = await fireSplits();
 // as train-fire.ts: CCTV frames without fire (lamps, red signs, fog) seen 3 times, with fire twice, the
 // added PPE photos once
 const train = [

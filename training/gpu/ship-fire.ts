@@ -6,14 +6,10 @@
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
-import { fireNegatives, fireSmoke } from '../datasets.ts';
 import { reportTable, writeCard } from '../head/finish.ts';
-import { finishFire, fireSplitCounts, FIRE_NAME } from '../head/finish-fire.ts';
+import { finishFire, fireSplitCounts, fireSplits, FIRE_NAME } from '../head/finish-fire.ts';
 import { finetunedFireCard } from './fire-card.ts';
 import { finetunedProvenance, readDoc, writeChecked } from './finish-finetuned.ts';
-
-/** Added negative photos per PPE set, as pack-fire.ts packed them. */
-const NEG_PER_SET = 150;
 
 const file = process.argv[2];
 if (!file) {
@@ -29,11 +25,11 @@ if (doc.task !== 'fire') {
   process.exit(2);
 }
 const written = await writeChecked(doc, join(PROJECT_ROOT, 'models', `${FIRE_NAME}.onnx`));
-const split = await fireSmoke();
-const negs = await fireNegatives(NEG_PER_SET);
+const splits = await fireSplits();
+const { split, negs } = splits;
 const train = [...split.train, ...negs.train.hhw, ...negs.train.sv];
 const val = [...split.val, ...negs.val.hhw, ...negs.val.sv];
-const res = await finishFire(written, finetunedProvenance(FIRE_NAME, doc), val, { split, negs }, log);
+const res = await finishFire(written, finetunedProvenance(FIRE_NAME, doc), val, splits, log);
 const copiedWeights = Object.values(doc.copies).reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0);
 writeCard(
   FIRE_NAME,
@@ -42,7 +38,7 @@ writeCard(
     doc,
     ...written,
     copiedWeights,
-    split: fireSplitCounts({ split, negs }, train, val),
+    split: fireSplitCounts(splits, train, val),
     table: reportTable(res.test),
   }),
 );

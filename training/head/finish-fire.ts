@@ -11,7 +11,7 @@ import { frameRates } from '../../src/cli/commands/eval-metrics.ts';
 import type { EvalReport } from '../../src/cli/commands/eval-run.ts';
 import { PROJECT_ROOT, type ModelEntry } from '../../src/detect/manifest.ts';
 import type { Label } from '../../src/detect/types.ts';
-import { fireClip } from '../datasets.ts';
+import { fireClip, fireNegatives, fireSmoke } from '../datasets.ts';
 import { chooseThresholds, lowThresholdDetector, testReport, upsertManifest } from './finish.ts';
 import { headEntry } from './train-yolox-head.ts';
 
@@ -34,10 +34,21 @@ export interface FireSplits {
   };
 }
 
+/** Added negative photos per PPE set (hard-hat-workers, safety-vest-v4) for training. */
+export const FIRE_NEG_PER_SET = 150;
+
+/** The clip split of fire-smoke-cctv and the added negative photos, as every fire trainer uses them. */
+export async function fireSplits(negPerSet = FIRE_NEG_PER_SET): Promise<FireSplits> {
+  const [split, negs] = await Promise.all([fireSmoke(), fireNegatives(negPerSet)]);
+  return { split, negs };
+}
+
 export interface FireFinish {
   T: number;
   valFrame: { recall: number; fpRate: number };
+  /** validation frame rates on the fire-smoke-cctv clips alone */
   valCctv: { recall: number; fpRate: number };
+  /** validation false-positive frame rate per source of negatives */
   valFpBySource: Record<string, number>;
   valF1: Record<string, number>;
   test: EvalReport;
