@@ -245,6 +245,8 @@ export interface VestCardInput {
   sha256: string;
   thr: number;
   torso: number[];
+  /** the torso estimate's whole-height rule, chosen on validation (eval-crops.ts chooseWholeAspect) */
+  whole: { wholeAspect: number; tried: { wholeAspect: number; hitRate: number }[] };
   valR: { acc: number; bal: number };
   testR: { acc: number; bal: number; tpr: number; tnr: number };
   counts: Record<
@@ -254,6 +256,7 @@ export interface VestCardInput {
     | 'valCrops'
     | 'testCrops'
     | 'testMatched'
+    | 'valMatched'
     | 'trainImgs'
     | 'valImgs'
     | 'testImgs',
@@ -291,7 +294,12 @@ ${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/
   is ours (trained in TypeScript, class-balanced).
 - Output: one detection per person: \`vest\` with score p if p ≥ ${c.thr}, else \`no_vest\` with score 1 − p. The box is
   the torso estimated from the person box: fractions [${c.torso.map((v) => v.toFixed(3)).join(', ')}] (x1, y1, x2, y2 of
-  the person box; the median over ${c.counts.matched} labelled torsos matched to detected persons).
+  the person box; the median over ${c.counts.matched} labelled torsos matched to detected persons), with the vertical
+  fractions taken of the person's whole height: a box shorter than ${c.whole.wholeAspect} × its width is a person cut off
+  below, whose whole height is ${c.whole.wholeAspect} × its width (\`src/detect/plugins/people.ts\` torsoOfPerson; the
+  torso clipped to the box).
+- That ${c.whole.wholeAspect} was chosen on validation: share of the ${c.counts.valMatched} validation torsos held by a detected
+  person that the estimate finds at IoU ≥ 0.5 — ${c.whole.tried.map((t) => `${t.wholeAspect === 0 ? 'off' : t.wholeAspect} ${t.hitRate.toFixed(3)}`).join(', ')}.
 
 ## Data (credit)
 - "Safety vest - v4", Roboflow Universe (workspace object-detection), **CC BY 4.0**: colete_refletivo → vest,
@@ -319,12 +327,13 @@ estimate), same code as \`npm run eval\`:
 ${rows}
 
 ## Cost
-About one re-id pass per person (≈5 ms per crop on one idle core per the embedder's notes) on top of the person detector.
+One re-id pass per person crop on top of the person detector; \`npm run bench:models\` measures it per crop.
 
 ## Known weaknesses
 - Small test split (${c.counts.testImgs} photos). Construction sites, daylight; metallurgy plants have orange/red aluminised
   heat-protective clothing, dirty vests, and overhead cameras, none of which are in the data.
 - A person the stage-1 detector misses gets no vest decision at all; occluded people (crowds) share crops.
-- Torso box is a fixed fraction of the person box: sitting/bending people get poorly placed boxes.
+- The torso box is estimated from the person box alone: a person sitting, bending or crouching is taken for one cut
+  off below and gets a poorly placed box; the label's torso and a vest's outline also differ from person to person.
 `;
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { LabelledImage } from '../src/cli/commands/eval-data.ts';
 import {
+  chooseWholeAspect,
   cropRates,
   personForTorso,
   torsoPairs,
@@ -145,6 +146,13 @@ async function features(
 const tF = Date.now();
 const tr = await features(trainPairs, 1, 'train');
 const valPairs = await pairs(sets.val);
+// a short person box is a person cut off below: the torso goes on an assumed whole height (people.ts
+// torsoOfPerson); how tall, chosen on validation by how many labelled torsos the estimate finds
+const aspectGrid = [0, 1.6, 1.8, 2, 2.2, 2.4, 2.6, 2.8, 3, 3.2, 3.4, 3.6];
+const whole = chooseWholeAspect(valPairs, torso, aspectGrid);
+log(
+  `torso estimate, val torsos found at IoU ≥ 0.5: ${whole.tried.map((t) => `${t.wholeAspect} → ${t.hitRate.toFixed(3)}`).join(', ')}; wholeAspect ${whole.wholeAspect}`,
+);
 const va = await features(valPairs, 0, 'val');
 log(
   `crops: train ${tr.x.length} (${tr.y.filter((v) => v === 1).length} vest), val ${va.x.length}; ${((Date.now() - tF) / 1000).toFixed(0)} s`,
@@ -220,6 +228,7 @@ const entry: ModelEntry = {
   } as ModelEntry['thresholds'],
   options: {
     torso: torso.map((v) => Math.round(v * 1000) / 1000),
+    wholeAspect: whole.wholeAspect,
     minPersonScore: 0.3,
     maxCrops: 8,
     cropLabels: ['person'],
@@ -252,6 +261,7 @@ writeCard(
     sha256,
     thr,
     torso,
+    whole,
     valR,
     testR,
     counts: {
@@ -261,6 +271,7 @@ writeCard(
       valCrops: va.x.length,
       testCrops: te.x.length,
       testMatched,
+      valMatched: valPairs.filter((p) => p.person).length,
       trainImgs: sets.train.length,
       valImgs: sets.val.length,
       testImgs: sets.test.length,

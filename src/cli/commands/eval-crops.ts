@@ -9,7 +9,9 @@ import { readImageRgb } from '../../detect/image-file.ts';
 import type { ModelEntry } from '../../detect/manifest.ts';
 import { DetectionPipeline } from '../../detect/pipeline.ts';
 import { personCrop, VestClassifier, type TorsoMap } from '../../detect/plugins/ppe-vest.ts';
+import { torsoOfPerson } from '../../detect/plugins/people.ts';
 import type { Box, Detection } from '../../detect/types.ts';
+import { iou } from '../../detect/yolox-decode.ts';
 import type { LabelledImage } from './eval-data.ts';
 
 export interface TorsoPair {
@@ -59,6 +61,28 @@ export function personForTorso(t: Box, m: TorsoMap): Box {
   const w = (t[2] - t[0]) / (m[2] - m[0]);
   const h = (t[3] - t[1]) / (m[3] - m[1]);
   return [t[0] - m[0] * w, t[1] - m[1] * h, t[0] - m[0] * w + w, t[1] - m[1] * h + h];
+}
+
+/** Share of the detected persons' labelled torsos the torso estimate finds at IoU ≥ 0.5 (pure). */
+export function torsoHitRate(pairs: readonly TorsoPair[], m: TorsoMap, wholeAspect: number): number {
+  const held = pairs.filter((p) => p.person);
+  const hits = held.filter((p) => iou(torsoOfPerson(p.person as Box, m, wholeAspect), p.torso) >= 0.5);
+  return held.length ? hits.length / held.length : 0;
+}
+
+/**
+ * The vest plugin's `wholeAspect` (people.ts torsoOfPerson), chosen the way the trainer does: the value
+ * of `grid` whose torso estimate finds most labelled torsos (ties: the first; 0 = off), on pairs the
+ * caller gives (validation).
+ */
+export function chooseWholeAspect(
+  pairs: readonly TorsoPair[],
+  m: TorsoMap,
+  grid: readonly number[],
+): { wholeAspect: number; hitRate: number; tried: { wholeAspect: number; hitRate: number }[] } {
+  const tried = grid.map((wholeAspect) => ({ wholeAspect, hitRate: torsoHitRate(pairs, m, wholeAspect) }));
+  const best = tried.reduce((a, b) => (b.hitRate > a.hitRate ? b : a));
+  return { ...best, tried };
 }
 
 export interface CropRates {

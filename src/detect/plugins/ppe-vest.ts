@@ -3,7 +3,8 @@
  * person crop (256×128 BGR, as the Intel person re-id embedder expects) goes through our ONNX model
  * (re-id embedder, frozen + L2 norm + a trained 2-layer head) giving p(vest). Each person yields one
  * detection, `vest` (score p) or `no_vest` (score 1 − p), boxed on the torso estimated from the
- * person box (offsets learned from the training labels; see models/ppe-vest.card.md).
+ * person box (offsets learned from the training labels, a person cut off below placed on an assumed
+ * whole height; see people.ts torsoOfPerson and models/ppe-vest.card.md).
  * A crop costs ~15 ms, so on a camera's consecutive frames a person whose box barely moved gets the
  * answer made for it less than `options.reuseMs` ago (default 2000 ms; 0 = classify every frame),
  * see reuse-cache.ts.
@@ -15,7 +16,7 @@ import type { PluginContext } from '../registry.ts';
 import { ReuseCache, type Remembered } from '../reuse-cache.ts';
 import type { Box, Detection, Detector, FrameContext, Label, RgbImage } from '../types.ts';
 import { checkImage } from './ppe-yolox-head.ts';
-import { largestPeople, partOfPerson, type PersonFractions } from './people.ts';
+import { largestPeople, torsoOfPerson, type PersonFractions } from './people.ts';
 
 export const CROP_W = 128;
 export const CROP_H = 256;
@@ -52,6 +53,8 @@ export class VestClassifier implements Detector {
   private session: ort.InferenceSession | null = null;
   private readonly threshold: number;
   private readonly torso: TorsoMap;
+  /** a person box shorter than this × its width is a person cut off below (people.ts torsoOfPerson) */
+  private readonly wholeAspect: number;
   private readonly minPersonScore: number;
   private readonly maxCrops: number;
   private readonly reuse: ReuseCache<number> | undefined;
@@ -67,6 +70,7 @@ export class VestClassifier implements Detector {
     const o = entry.options ?? {};
     this.threshold = entry.thresholds.score ?? 0.5;
     this.torso = (o.torso as TorsoMap | undefined) ?? [0.1, 0.15, 0.9, 0.6];
+    this.wholeAspect = (o.wholeAspect as number | undefined) ?? 0;
     this.minPersonScore = (o.minPersonScore as number | undefined) ?? 0.3;
     this.maxCrops = (o.maxCrops as number | undefined) ?? 8;
     const reuseMs = (o.reuseMs as number | undefined) ?? 2000;
@@ -111,7 +115,7 @@ export class VestClassifier implements Detector {
         this.runs++;
       }
       if (reuse) remembered.push({ box: p.box, value: pv, ts: hit?.ts ?? reuse.ts });
-      const box = partOfPerson(p.box, this.torso);
+      const box = torsoOfPerson(p.box, this.torso, this.wholeAspect);
       out.push(
         pv >= this.threshold ? { label: 'vest', score: pv, box } : { label: 'no_vest', score: 1 - pv, box },
       );
