@@ -1,12 +1,14 @@
 /**
  * npm run bench:detect-preprocess — RGB24 640×360 frame → 416×416 letterboxed BGR float32 CHW:
  * direct buffer maths (src/detect/preprocess.ts, buffers reused) against sharp (resize in libvips,
- * then a JS loop for layout and channel order, which sharp cannot emit). Also times the YOLOX decode.
+ * then a JS loop for layout and channel order, which sharp cannot emit). Also times the YOLOX decode
+ * and the scheduler's motion gauge (src/detect/motion.ts), which runs on every offered frame.
  * Ends with one JSON line.
  */
 import sharp from 'sharp';
 import { findModel, loadManifest } from '../src/detect/manifest.ts';
 import { Preprocessor } from '../src/detect/preprocess.ts';
+import { MotionGauge } from '../src/detect/motion.ts';
 import { decodeYolox } from '../src/detect/yolox-decode.ts';
 
 const N = Number(process.argv[2] ?? 200);
@@ -90,7 +92,21 @@ const decode = time('YOLOX decode + NMS (71 candidates)', N, () => {
     imageHeight: H,
   });
 });
+// Motion gauge: two frames that differ, alternated, so every call compares against a background.
+const other = Buffer.from(data.map((v) => 255 - v));
+const gauge = new MotionGauge();
+let flip = false;
+const motion = time('motion gauge (32×18 cells, every 4th pixel)', N, () => {
+  flip = !flip;
+  gauge.update(flip ? other : data, W, H);
+});
 process.stdout.write(
-  JSON.stringify({ bench: 'detect-preprocess', unit: 'ms CPU per frame', direct, sharp: viaSharp, decode }) +
-    '\n',
+  JSON.stringify({
+    bench: 'detect-preprocess',
+    unit: 'ms CPU per frame',
+    direct,
+    sharp: viaSharp,
+    decode,
+    motion,
+  }) + '\n',
 );

@@ -219,6 +219,9 @@ async function servicePath(
     activeFps: saturate ? 1000 : rate,
     idleFps: saturate ? 1000 : rate,
     peopleHoldMs: 0,
+    // every camera already runs at one fixed rate here
+    motionHoldMs: 0,
+    motionCells: 2,
     maxFrameAgeMs: saturate ? 1000 : 1500,
   };
   const sched = new DetectScheduler(pool, settings, createDetectMetrics(new Registry()));

@@ -61,6 +61,19 @@ export const DetectConfigSchema = Type.Object(
           default: 10_000,
           description: 'a camera counts as "people in view" this long after its last person detection',
         }),
+        motionHoldMs: Type.Integer({
+          minimum: 0,
+          default: 3_000,
+          description:
+            'a camera whose picture moved this recently runs at activeFps (a person walking into an idle view is inferred within a frame, not after up to 1/idleFps); 0 turns motion off',
+        }),
+        motionCells: Type.Integer({
+          minimum: 1,
+          maximum: 576,
+          default: 2,
+          description:
+            'cells of the 32×18 motion grid (20×20 px at 640×360) that must differ from the background by more than 12 luma levels for a frame to count as motion',
+        }),
         maxFrameAgeMs: Type.Integer({
           minimum: 100,
           default: 1_000,

@@ -1,16 +1,22 @@
 /**
  * Which camera's latest frame goes to the next free inference worker (pure: no I/O, no timers).
  *
- * Each camera wants a rate: `activeFps` while it watches an active permit or saw a person within
- * `peopleHoldMs`, `idleFps` otherwise. A camera is due one period after its last dispatch. Among due
+ * Each camera wants a rate: `activeFps` while it watches an active permit, saw a person within
+ * `peopleHoldMs` or its picture moved within `motionHoldMs` (motion.ts), `idleFps` otherwise. A camera
+ * is due one period after its last dispatch. Among due
  * cameras the most overdue goes first, with a head start for priority cameras (active permit: 2 s,
- * people in view: 1 s): under overload priority cameras keep their rate while idle cameras slow down,
- * but an idle camera is never starved for longer than the head start (a person walking in is seen).
+ * people in view: 1 s; none for motion): under overload priority cameras keep their rate while idle
+ * and moving cameras slow down, but none is starved for longer than the head start (a person walking
+ * in is seen).
  */
 export interface PolicySettings {
   activeFps: number;
   idleFps: number;
   peopleHoldMs: number;
+  /** a camera whose picture moved this recently runs at the active rate (0: motion is not used) */
+  motionHoldMs: number;
+  /** cells of the motion grid (motion.ts) that must move for a frame to count as motion */
+  motionCells: number;
   maxFrameAgeMs: number;
 }
 
@@ -23,16 +29,19 @@ export interface CameraView {
   lastDispatchAt: number;
   activePermit: boolean;
   lastPersonAt: number;
+  /** last frame in which the picture moved (−Infinity if never) */
+  lastMotionAt: number;
 }
 
 export const PERMIT_HEAD_START_MS = 2_000;
 export const PEOPLE_HEAD_START_MS = 1_000;
 
-export type Priority = 'permit' | 'people' | 'idle';
+export type Priority = 'permit' | 'people' | 'motion' | 'idle';
 
 export function priorityOf(c: CameraView, now: number, s: PolicySettings): Priority {
   if (c.activePermit) return 'permit';
-  return now - c.lastPersonAt <= s.peopleHoldMs ? 'people' : 'idle';
+  if (now - c.lastPersonAt <= s.peopleHoldMs) return 'people';
+  return s.motionHoldMs > 0 && now - c.lastMotionAt <= s.motionHoldMs ? 'motion' : 'idle';
 }
 
 export function periodMs(c: CameraView, now: number, s: PolicySettings): number {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Frame } from '../ingest/types.ts';
 import type { Logger } from '../shared/logger.ts';
+import { MotionGauge } from './motion.ts';
 import type { Detection } from './types.ts';
 import type { InferenceRunner } from './worker/inference-pool.ts';
 import {
@@ -27,6 +28,7 @@ export interface DetectionResult {
 
 interface CameraState extends CameraView {
   pending: Frame | undefined;
+  motion: MotionGauge;
 }
 
 export type Outcome = 'inferred' | 'skipped' | 'dropped' | 'stale' | 'failed';
@@ -97,7 +99,7 @@ export class DetectScheduler {
     return [...this.cameras.keys()];
   }
 
-  /** Each camera's priority now (permit / people / idle), once it has been inferred at least once. */
+  /** Each camera's priority now (permit / people / motion / idle), once it has been inferred at least once. */
   priorities(): Map<string, Priority> {
     const now = this.now();
     const out = new Map<string, Priority>();
@@ -116,6 +118,12 @@ export class DetectScheduler {
     if (this.stopped) return;
     const cam = this.camera(frame.cameraId);
     const now = this.now();
+    // every offered frame (not only inferred ones) feeds the motion gauge: ≈ 0.1–0.2 ms per 640×360 frame
+    if (
+      this.settings.motionHoldMs > 0 &&
+      cam.motion.update(frame.data, frame.width, frame.height) >= this.settings.motionCells
+    )
+      cam.lastMotionAt = now;
     if (cam.pending) this.count(wouldBeDue(cam, now, this.settings) ? 'dropped' : 'skipped');
     cam.pending = frame;
     cam.pendingTs = frame.ts;
@@ -133,6 +141,8 @@ export class DetectScheduler {
         lastDispatchAt: -Infinity,
         activePermit: false,
         lastPersonAt: -Infinity,
+        lastMotionAt: -Infinity,
+        motion: new MotionGauge(),
       };
       this.cameras.set(cameraId, cam);
       this.metrics.cameras.set(this.cameras.size);

@@ -8,7 +8,14 @@ import {
   type PolicySettings,
 } from '../../src/detect/scheduler-policy.ts';
 
-const S: PolicySettings = { activeFps: 2, idleFps: 0.5, peopleHoldMs: 10_000, maxFrameAgeMs: 1_000 };
+const S: PolicySettings = {
+  activeFps: 2,
+  idleFps: 0.5,
+  peopleHoldMs: 10_000,
+  motionHoldMs: 3_000,
+  motionCells: 2,
+  maxFrameAgeMs: 1_000,
+};
 const NOW = 100_000;
 const cam = (id: string, over: Partial<CameraView> = {}): CameraView => ({
   cameraId: id,
@@ -17,6 +24,7 @@ const cam = (id: string, over: Partial<CameraView> = {}): CameraView => ({
   lastDispatchAt: -Infinity,
   activePermit: false,
   lastPersonAt: -Infinity,
+  lastMotionAt: -Infinity,
   ...over,
 });
 
@@ -27,6 +35,31 @@ describe('scheduler policy', () => {
     expect(priorityOf(cam('c', { lastPersonAt: NOW - 11_000 }), NOW, S)).toBe('idle');
     expect(dueAt(cam('a', { activePermit: true, lastDispatchAt: NOW }), NOW, S)).toBe(NOW + 500);
     expect(dueAt(cam('c', { lastDispatchAt: NOW }), NOW, S)).toBe(NOW + 2_000);
+  });
+
+  it('a camera whose picture moved within motionHoldMs runs at the active rate, below permit and people', () => {
+    expect(priorityOf(cam('m', { lastMotionAt: NOW - 2_000 }), NOW, S)).toBe('motion');
+    expect(priorityOf(cam('m', { lastMotionAt: NOW - 4_000 }), NOW, S)).toBe('idle');
+    expect(priorityOf(cam('m', { lastMotionAt: NOW, lastPersonAt: NOW }), NOW, S)).toBe('people');
+    expect(priorityOf(cam('m', { lastMotionAt: NOW, activePermit: true }), NOW, S)).toBe('permit');
+    expect(priorityOf(cam('m', { lastMotionAt: NOW }), NOW, { ...S, motionHoldMs: 0 })).toBe('idle');
+    // an idle camera last inferred 600 ms ago: not due at 0.5/s, due at once when it moves
+    expect(dueAt(cam('m', { lastDispatchAt: NOW - 600 }), NOW, S)).toBe(NOW + 1_400);
+    expect(dueAt(cam('m', { lastDispatchAt: NOW - 600, lastMotionAt: NOW }), NOW, S)).toBe(NOW - 100);
+  });
+
+  it('under overload a moving camera gets no head start over an idle one equally overdue', () => {
+    const p = pickNext(
+      [
+        cam('moving', { lastDispatchAt: NOW - 1_000, lastMotionAt: NOW }), // due at NOW-500
+        cam('people', { lastDispatchAt: NOW - 600, lastPersonAt: NOW }), // due at NOW-100, 1 s head start
+        cam('idle', { lastDispatchAt: NOW - 2_600 }), // due at NOW-600
+      ],
+      NOW,
+      3,
+      S,
+    );
+    expect(p.dispatch).toEqual(['people', 'idle', 'moving']);
   });
 
   it('dispatches only due cameras, at most as many as free workers, most overdue first', () => {

@@ -69,7 +69,7 @@ describe('DetectScheduler over simulated time', () => {
     const runner = fakeRunner(o.slots, o.ms);
     const s = new DetectScheduler(
       runner,
-      { activeFps: 2, idleFps: 0.5, peopleHoldMs: 0, maxFrameAgeMs: 1000 },
+      { activeFps: 2, idleFps: 0.5, peopleHoldMs: 0, motionHoldMs: 0, motionCells: 2, maxFrameAgeMs: 1000 },
       createDetectMetrics(new Registry()),
     );
     const perCamera = new Map<string, number>();
@@ -137,7 +137,14 @@ describe('DetectScheduler over simulated time', () => {
     };
     const s = new DetectScheduler(
       runner,
-      { activeFps: 2, idleFps: 0.5, peopleHoldMs: 5_000, maxFrameAgeMs: 1000 },
+      {
+        activeFps: 2,
+        idleFps: 0.5,
+        peopleHoldMs: 5_000,
+        motionHoldMs: 0,
+        motionCells: 2,
+        maxFrameAgeMs: 1000,
+      },
       createDetectMetrics(new Registry()),
     );
     s.setActivePermit('cam-0', true);
@@ -155,5 +162,45 @@ describe('DetectScheduler over simulated time', () => {
     s.setActivePermit('cam-0', false);
     expect(s.priorities().get('cam-0')).toBe('idle');
     s.stop();
+  });
+  it('an idle camera whose picture moves is inferred at the active rate, a still one at the idle rate', async () => {
+    const runner = fakeRunner(2, 20);
+    const s = new DetectScheduler(
+      runner,
+      {
+        activeFps: 2,
+        idleFps: 0.5,
+        peopleHoldMs: 0,
+        motionHoldMs: 3_000,
+        motionCells: 2,
+        maxFrameAgeMs: 1000,
+      },
+      createDetectMetrics(new Registry()),
+    );
+    const inferred = new Map<string, number>();
+    s.onResult((r) => inferred.set(r.cameraId, (inferred.get(r.cameraId) ?? 0) + 1));
+    const grey = Buffer.alloc(640 * 360 * 3, 128);
+    // a dark 40 × 100 px block that jumps 60 px every frame
+    const walker = (k: number) => {
+      const f = Buffer.from(grey);
+      for (let y = 200; y < 300; y++)
+        f.fill(30, (y * 640 + ((k * 60) % 560)) * 3, (y * 640 + ((k * 60) % 560) + 40) * 3);
+      return f;
+    };
+    let k = 0;
+    const timer = setInterval(() => {
+      k++;
+      const frame = { ts: Date.now(), seq: k, width: 640, height: 360 };
+      s.offer({ ...frame, cameraId: 'still', data: grey });
+      s.offer({ ...frame, cameraId: 'moving', data: walker(k) });
+    }, 333);
+    await vi.advanceTimersByTimeAsync(10_000);
+    clearInterval(timer);
+    s.stop();
+    expect(inferred.get('still')).toBeGreaterThanOrEqual(4);
+    expect(inferred.get('still')).toBeLessThanOrEqual(6);
+    expect(inferred.get('moving')).toBeGreaterThanOrEqual(17);
+    expect(inferred.get('moving')).toBeLessThanOrEqual(21);
+    expect(Object.fromEntries(s.priorities())).toEqual({ still: 'idle', moving: 'motion' });
   });
 });
