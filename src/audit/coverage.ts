@@ -14,6 +14,8 @@ export interface Interval {
 export interface HealthInterval extends Interval {
   state: HealthState;
   reason: string;
+  /** the health record's sentence, Chinese first (ingest's health machine / ffmpeg-errors.ts) */
+  message?: string;
 }
 export interface CameraTimeline {
   cameraId: string;
@@ -23,10 +25,14 @@ export interface GapCause {
   cameraId: string;
   state: HealthState | 'unknown';
   reason: string;
+  message?: string;
 }
 export interface Gap extends Interval {
   durationMs: number;
+  /** machine-readable (`cam1 offline (unavailable)`): stable, what merges neighbouring segments */
   cause: string;
+  /** for people, Chinese first (`cam1 离线：摄像头暂不可用 Camera unavailable`): the UI and the exports */
+  causeText: string;
   causes: GapCause[];
 }
 export type Verdict = 'fully_monitored' | 'gaps' | 'work_without_monitoring' | 'no_work';
@@ -66,7 +72,7 @@ export function mergeIntervals(xs: Interval[]): Interval[] {
 
 /** Turns state changes (each in effect from `at` until the next) into intervals clipped to [from, to). */
 export function changesToIntervals(
-  changes: { at: number; state: HealthState; reason: string }[],
+  changes: { at: number; state: HealthState; reason: string; message?: string }[],
   from: number,
   to: number,
 ): HealthInterval[] {
@@ -75,7 +81,14 @@ export function changesToIntervals(
   sorted.forEach((c, i) => {
     const start = Math.max(c.at, from);
     const end = Math.min(sorted[i + 1]?.at ?? to, to);
-    if (end > start) out.push({ start, end, state: c.state, reason: c.reason });
+    if (end > start)
+      out.push({
+        start,
+        end,
+        state: c.state,
+        reason: c.reason,
+        ...(c.message ? { message: c.message } : {}),
+      });
   });
   return out;
 }
@@ -83,12 +96,32 @@ export function changesToIntervals(
 function stateAt(t: CameraTimeline, at: number): GapCause {
   const i = t.intervals.find((x) => x.start <= at && at < x.end);
   return i
-    ? { cameraId: t.cameraId, state: i.state, reason: i.reason }
+    ? { cameraId: t.cameraId, state: i.state, reason: i.reason, ...(i.message ? { message: i.message } : {}) }
     : { cameraId: t.cameraId, state: 'unknown', reason: 'no_health_record' };
 }
 
 const describe = (cs: GapCause[]): string =>
   cs.length === 0 ? 'no_camera_bound' : cs.map((c) => `${c.cameraId} ${c.state} (${c.reason})`).join('; ');
+
+/** Health states as a regulator reads them (the wall's badges say the same). */
+export const HEALTH_STATE_ZH: Record<HealthState | 'unknown', string> = {
+  online: '在线',
+  offline: '离线',
+  stalled: '卡顿无画面',
+  frozen: '画面冻结',
+  dark: '画面过暗',
+  obstructed: '镜头遮挡',
+  recovering: '恢复中',
+  unknown: '无健康记录',
+};
+
+/** A gap's causes for people, Chinese first: state, then the health record's own sentence. */
+export function describeForPeople(cs: GapCause[]): string {
+  if (cs.length === 0) return '未绑定摄像头 No camera bound to the permit';
+  return cs
+    .map((c) => `${c.cameraId} ${HEALTH_STATE_ZH[c.state]}${c.message ? `：${c.message}` : ''}`)
+    .join('；');
+}
 
 export function auditCoverage(
   work: Interval[],
@@ -128,7 +161,15 @@ export function auditCoverage(
       if (last && last.end === start && last.cause === cause) {
         last.end = end;
         last.durationMs = end - last.start;
-      } else gaps.push({ start, end, durationMs: end - start, cause, causes });
+      } else
+        gaps.push({
+          start,
+          end,
+          durationMs: end - start,
+          cause,
+          causeText: describeForPeople(causes),
+          causes,
+        });
       run += end - start; // segments of one window are contiguous
       longest = Math.max(longest, run);
     }

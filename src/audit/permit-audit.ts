@@ -22,6 +22,7 @@ export interface HealthHistorySource {
 export interface HealthRecordLike {
   state: HealthState;
   reason: string;
+  message?: string;
   sinceMs: number;
   untilMs: number | null;
 }
@@ -51,6 +52,7 @@ export class IngestHealthSource implements HealthHistorySource {
         end: Math.min(r.untilMs ?? now, toMs),
         state: r.state,
         reason: r.reason,
+        ...(r.message ? { message: r.message } : {}),
       }))
       .filter((x) => x.end > x.start);
   }
@@ -156,6 +158,7 @@ export class EventLogHealthSource implements HealthHistorySource {
       at: Math.min(Date.parse(e.occurredAt), Date.parse(String(e.payload.since)) || Infinity),
       state: e.payload.to as HealthState,
       reason: String(e.payload.reason ?? ''),
+      ...(typeof e.payload.message === 'string' ? { message: e.payload.message } : {}),
     }));
     return changesToIntervals(changes, fromMs, toMs);
   }

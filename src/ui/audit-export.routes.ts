@@ -54,7 +54,7 @@ export function permitAuditTable(r: PermitAuditReport, enterpriseName: string): 
       Math.round(p.coverage.monitoredMs / 600) / 100,
       p.coverage.coveragePct,
       Math.round(p.coverage.longestGapMs / 1000),
-      p.gaps.map((g) => `${local(g.start)} – ${local(g.end)}（${g.cause}）`).join('\n'),
+      p.gaps.map((g) => `${local(g.start)} – ${local(g.end)}（${g.causeText}）`).join('\n'),
       VERDICT_ZH[p.coverage.verdict] ?? p.coverage.verdict,
       p.violations.length,
       p.violations

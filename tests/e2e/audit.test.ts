@@ -65,7 +65,10 @@ describe('监管 regulator audit', () => {
     expect(coverage).toBeLessThan(100);
     expect(coverage).toBeGreaterThan(0);
     expect(await row.locator('.gap-mark').count()).toBeGreaterThanOrEqual(1);
-    expect(await row.locator('.gap-line').first().textContent()).toContain('中断');
+    const gapLine = await row.locator('.gap-line').first().textContent();
+    expect(gapLine).toContain('中断');
+    // the cause in words, Chinese first, from the camera's health record (not a state code)
+    expect(gapLine).toMatch(/cam1 (离线|卡顿无画面)：/);
     expect(await row.locator('.badge').first().textContent()).not.toBe('全程监控');
     await page.screenshot({ path: `${SHOTS}/audit-gap.png`, fullPage: true });
 

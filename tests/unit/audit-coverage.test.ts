@@ -44,9 +44,34 @@ describe('permit-to-video coverage', () => {
         end: 43 * M,
         durationMs: 3 * M,
         cause: 'c1 offline (connection_refused)',
+        causeText: 'c1 离线',
         causes: [{ cameraId: 'c1', state: 'offline', reason: 'connection_refused' }],
       },
     ]);
+  });
+
+  it("a gap's cause for people is Chinese first, with the health record's own sentence", () => {
+    const c1: CameraTimeline = {
+      cameraId: 'c1',
+      intervals: [
+        { start: 0, end: 4 * M, state: 'online', reason: 'ok' },
+        {
+          start: 4 * M,
+          end: 6 * M,
+          state: 'dark',
+          reason: 'mean_luma_low',
+          message: '画面全黑 Picture is black',
+        },
+      ],
+    };
+    const r = auditCoverage([{ start: 0, end: 8 * M }], [c1], opts);
+    expect(r.gaps.map((g) => g.causeText)).toEqual([
+      'c1 画面过暗：画面全黑 Picture is black',
+      'c1 无健康记录',
+    ]);
+    expect(auditCoverage([{ start: 0, end: M }], [], opts).gaps[0]!.causeText).toBe(
+      '未绑定摄像头 No camera bound to the permit',
+    );
   });
 
   it('a gap longer than maxGap, or low coverage, is work without monitoring', () => {
