@@ -1,4 +1,4 @@
-import type { HealthState } from '../ingest/types.ts';
+import { HEALTH_STATE_ZH, type HealthState } from '../ingest/types.ts';
 
 /**
  * Permit-to-video audit as a pure function over intervals (epoch ms, half-open [start, end)).
@@ -102,18 +102,6 @@ function stateAt(t: CameraTimeline, at: number): GapCause {
 
 const describe = (cs: GapCause[]): string =>
   cs.length === 0 ? 'no_camera_bound' : cs.map((c) => `${c.cameraId} ${c.state} (${c.reason})`).join('; ');
-
-/** Health states as a regulator reads them (the wall's badges say the same). */
-export const HEALTH_STATE_ZH: Record<HealthState | 'unknown', string> = {
-  online: '在线',
-  offline: '离线',
-  stalled: '卡顿无画面',
-  frozen: '画面冻结',
-  dark: '画面过暗',
-  obstructed: '镜头遮挡',
-  recovering: '恢复中',
-  unknown: '无健康记录',
-};
 
 /** A gap's causes for people, Chinese first: state, then the health record's own sentence. */
 export function describeForPeople(cs: GapCause[]): string {

@@ -22,6 +22,18 @@ export const HEALTH_STATES = [
 ] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
+/** Health states as people read them (the wall's badges, the audit, a permit's suspension reason). */
+export const HEALTH_STATE_ZH: Record<HealthState | 'unknown', string> = {
+  online: '在线',
+  offline: '离线',
+  stalled: '卡顿无画面',
+  frozen: '画面冻结',
+  dark: '画面过暗',
+  obstructed: '镜头遮挡',
+  recovering: '恢复中',
+  unknown: '无健康记录',
+};
+
 /** Monitoring counts as live only in this state (the permit gate and the audit rely on it). */
 export const isLive = (s: HealthState): boolean => s === 'online';
 

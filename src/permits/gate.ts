@@ -1,5 +1,5 @@
 import type { EventBus } from '../events/event-bus.ts';
-import { isLive, type CameraHealth, type HealthState } from '../ingest/types.ts';
+import { HEALTH_STATE_ZH, isLive, type CameraHealth, type HealthState } from '../ingest/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
@@ -95,7 +95,13 @@ export class MonitoringGate {
       this.bus.transaction(() => {
         this.repo.openGap(p.id, cameraId, state, reason, now);
         if (p.state === 'active')
-          this.permits.suspend(p.id, null, `monitoring_lost 监控中断: ${cameraId} ${state}`, cameraId);
+          this.permits.suspend(
+            p.id,
+            null,
+            // the leading code is what monitoringBack() and the chips service look for
+            `monitoring_lost 监控中断：${cameraId} ${HEALTH_STATE_ZH[state]} ${state}`,
+            cameraId,
+          );
       });
     }
   }

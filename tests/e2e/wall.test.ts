@@ -146,6 +146,9 @@ describe('安全员 live wall', () => {
     await expect.poll(() => page.locator('.tile').first().getAttribute('id')).toBe('tile-cam1');
     expect(await page.locator('#tile-cam1').getAttribute('class')).toContain('flagged');
     await expect.poll(() => line.textContent(), { timeout: 10_000 }).toContain('暂停');
+    // why, in words: not the service's own code
+    expect(await line.textContent()).toMatch(/监控中断：cam1 (离线|卡顿无画面)/);
+    expect(await line.textContent()).not.toContain('monitoring_lost');
     await page.screenshot({ path: `${SHOTS}/wall-camera-fault.png` });
     await sim.fault('cam1', 'restore');
     expect(errors).toEqual([]);

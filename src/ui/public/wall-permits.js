@@ -29,8 +29,16 @@ export function renderPermits(slot, permits) {
         ` ${p.number} · ${t(kind[0], kind[1])}${level ? ` ${t(level[0], level[1])}` : ''} · ${p.location}`,
         running
           ? ''
-          : ` — ${p.suspendReason || t('原因未记录', 'no reason recorded')} (${fmtTime(p.suspendedAt)})`,
+          : ` — ${reasonText(p.suspendReason) || t('原因未记录', 'no reason recorded')} (${fmtTime(p.suspendedAt)})`,
       );
     }),
   );
+}
+
+/**
+ * A suspension reason for people: the service stores a leading code for its own checks
+ * (`monitoring_lost 监控中断：cam1 离线 offline`); the wall shows the words after it.
+ */
+function reasonText(reason) {
+  return (reason || '').replace(/^[a-z][a-z_]*\s+(?=[^ -~])/, '');
 }
