@@ -103,6 +103,46 @@ if (existsSync(CLIP)) {
     }),
   );
 
+  // detect.inputSize: the merged stage at larger inputs, side by side on 20 frames (one a second),
+  // with what each finds per frame (no labels on the clip: counts, not accuracy)
+  const sizes = [416, 512, 576];
+  const sample = clipFramesRgb(CLIP, 5, 20, 1);
+  const bySize = await Promise.all(
+    sizes.map((inputSize) => DetectionPipeline.create({ ...opts, inputSize })),
+  );
+  const sizeRounds = sizes.map(() => ({ ms: 0, found: {} as Record<string, number> }));
+  for (let r = 0; r < 3; r++)
+    for (const [k, p] of bySize.entries()) {
+      const t0 = performance.now();
+      for (const f of sample)
+        for (const d of await p.detect(f))
+          if (r === 0)
+            sizeRounds[k]!.found[d.label] = (sizeRounds[k]!.found[d.label] ?? 0) + 1 / sample.length;
+      if (r > 0) sizeRounds[k]!.ms += (performance.now() - t0) / sample.length / 2;
+    }
+  for (const p of bySize) await p.close();
+  console.log(
+    `merged stage by detect.inputSize (${sample.length} frames, 1 thread; boxes per frame at shipped thresholds):`,
+  );
+  for (const [k, size] of sizes.entries()) {
+    const f = sizeRounds[k]!.found;
+    const labels = Object.keys(f)
+      .sort()
+      .map((l) => `${l} ${f[l]!.toFixed(2)}`)
+      .join(', ');
+    console.log(`  ${size}: ${sizeRounds[k]!.ms.toFixed(1)} ms/frame; ${labels}`);
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'models',
+      inputSize: sizes.map((size, k) => ({
+        size,
+        ms: +sizeRounds[k]!.ms.toFixed(2),
+        perFrame: sizeRounds[k]!.found,
+      })),
+    }),
+  );
+
   // The whole default pipeline (merged stage 1 + vest on every person) on 20 frames of one camera
   // sampled at 2 fps: vest answers reused per camera (options.reuseMs 2000) vs classified every frame.
   const frames = clipFramesRgb(CLIP, 30, 20, 2);

@@ -31,6 +31,14 @@ export const DetectConfigSchema = Type.Object(
       description:
         'run the project heads (hard hat, fire/smoke) merged with YOLOX-Nano: one backbone pass per frame instead of three; false runs each model alone (same detections, about 3× the CPU)',
     }),
+    inputSize: Type.Integer({
+      minimum: 160,
+      maximum: 1280,
+      multipleOf: 32,
+      default: 416,
+      description:
+        'input side of YOLOX-Nano and the heads on its backbone (hard hat, fire/smoke); larger finds smaller heads and people at more CPU per frame (src/detect/README.md: 416 holds 12 cameras with the default pipeline on 2 cores)',
+    }),
     overrides: Type.Record(
       Type.String(),
       Type.Object(

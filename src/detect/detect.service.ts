@@ -40,6 +40,7 @@ export class DetectService {
         threads: config.threads,
         overrides: config.overrides,
         shareBackbone: config.shareBackbone,
+        inputSize: config.inputSize,
       });
     } catch (e) {
       const detail = e instanceof AppError ? `${e.code}: ${e.message}` : (e as Error).message;
@@ -61,6 +62,7 @@ export class DetectService {
         models: pool.models,
         sessions: config.sessions,
         threads: config.threads,
+        inputSize: config.inputSize,
         ms: Math.round(performance.now() - t0),
       },
       'detectors ready 检测模型已加载',

@@ -21,6 +21,32 @@ export interface PipelineOptions {
    * backbone's model: one backbone pass per frame instead of one per model. Default true.
    */
   shareBackbone?: boolean;
+  /**
+   * Input side for YOLOX-Nano and the heads on its backbone (default: the manifest's, 416). Larger
+   * finds smaller heads and people at more CPU: detect.inputSize in src/detect/config.schema.ts.
+   */
+  inputSize?: number;
+}
+
+/**
+ * The manifest with `size` as the input side of every backbone some head shares (YOLOX-Nano) and of
+ * those heads: they are fully convolutional and fed at a fitted input (onnx-dynamic-input.ts), so
+ * only the preprocessing scale changes. Other models (the light person detector, stage-2 crops) keep
+ * theirs. Pure.
+ */
+export function withInputSize(manifest: Manifest, size: number | undefined): Manifest {
+  if (size === undefined) return manifest;
+  const bases = new Set(
+    manifest.models.map((m) => m.options?.sharedBackbone).filter((b) => typeof b === 'string'),
+  );
+  const resized = (m: ModelEntry) =>
+    m.stage === 1 && (bases.has(m.name) || bases.has(m.options?.sharedBackbone as string));
+  return {
+    ...manifest,
+    models: manifest.models.map((m) =>
+      resized(m) ? { ...m, input: { ...m.input, width: size, height: size } } : m,
+    ),
+  };
 }
 
 /**
@@ -53,7 +79,7 @@ export class DetectionPipeline {
   }
 
   static async create(opts: PipelineOptions): Promise<DetectionPipeline> {
-    const manifest = opts.manifest ?? loadManifest();
+    const manifest = withInputSize(opts.manifest ?? loadManifest(), opts.inputSize);
     const registry = opts.registry ?? builtinPlugins();
     const names = opts.models && opts.models.length > 0 ? opts.models : defaultModelNames(manifest);
     const entries: ModelEntry[] = names.map((n) => findModel(manifest, n));

@@ -84,6 +84,18 @@ describe.skipIf(!haveClip)('jianhu detect --json on the factory clip', () => {
     expect(errors[2]).toMatch(/tiny\.png: JH_ERR_DETECT_IMAGE_TOO_SMALL: .*1×1/);
   });
 
+  it('--input-size runs YOLOX-Nano and its heads at another size: the same people, boxes in source pixels', async () => {
+    const r = await jianhu(['detect', '--input-size', '512', '--json', p('t30.png')]);
+    expect(r.code).toBe(0);
+    const line = JSON.parse(r.stdout.trim());
+    const people = line.detections.filter((d: { label: string }) => d.label === 'person');
+    expect(people.length).toBeGreaterThanOrEqual(4);
+    for (const d of people) expect(d.box[2] <= 640 && d.box[3] <= 352).toBe(true);
+    const bad = await jianhu(['detect', '--input-size', '500', '--json', p('t30.png')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--input-size needs a multiple of 32/);
+  });
+
   it('refuses a model file whose sha256 does not match the manifest, saying where to get it', async () => {
     const bad = join(dir, 'models');
     mkdirSync(join(bad, 'yolox-nano-coco'), { recursive: true });

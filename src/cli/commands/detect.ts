@@ -1,13 +1,14 @@
 import { AppError } from '../../shared/errors.ts';
 import { readImageRgb } from '../../detect/image-file.ts';
 import { DetectionPipeline } from '../../detect/pipeline.ts';
-import { defaultDetectConfig } from '../../detect/settings.ts';
+import { defaultDetectConfig, parseInputSize } from '../../detect/settings.ts';
 import type { Detection } from '../../detect/types.ts';
 import type { Command } from '../commands.ts';
 
 const USAGE =
-  'usage: jianhu detect [--model NAME]... [--models-dir DIR] [--threads N] [--json] IMAGE...\n' +
+  'usage: jianhu detect [--model NAME]... [--models-dir DIR] [--threads N] [--input-size N] [--json] IMAGE...\n' +
   '  --model NAME   a model from models/manifest.json (repeatable; default: YOLOX-Nano + project models)\n' +
+  '  --input-size N input side of YOLOX-Nano and its heads (default 416, as the service; larger finds smaller heads)\n' +
   '  --json         one JSON line per image: {"image","width","height","ms","detections":[{"label","score","box"}]}\n' +
   'Every image is tried; a failed image prints an error line on stderr and the exit code is 2.\n';
 
@@ -15,6 +16,7 @@ interface Args {
   models: string[];
   modelsDir?: string;
   threads?: number;
+  inputSize?: number;
   json: boolean;
   images: string[];
 }
@@ -37,6 +39,10 @@ function parseArgs(args: string[]): Args | string {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1 || n > 16) return '--threads needs an integer 1..16';
       out.threads = n;
+    } else if (a === '--input-size') {
+      const n = parseInputSize(value());
+      if (typeof n === 'string') return n;
+      out.inputSize = n;
     } else if (a === '--') {
       out.images.push(...args.slice(i + 1));
       break;
@@ -78,6 +84,7 @@ export const detectCommand: Command = {
         modelsDir: parsed.modelsDir ?? cfg.modelsDir,
         threads: parsed.threads ?? cfg.threads,
         overrides: cfg.overrides,
+        inputSize: parsed.inputSize ?? cfg.inputSize,
       });
     } catch (e) {
       process.stderr.write(`jianhu detect: cannot load models 无法加载模型: ${describe(e)}\n`);

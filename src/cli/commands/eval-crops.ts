@@ -144,7 +144,7 @@ export function formatCropRates(r: CropRates): string {
 export async function vestCropAccuracy(
   images: readonly LabelledImage[],
   entry: ModelEntry,
-  o: { modelsDir: string; threads: number },
+  o: { modelsDir: string; threads: number; inputSize?: number },
 ): Promise<CropRates> {
   const persons = await DetectionPipeline.create({ models: ['yolox-nano-coco'], ...o });
   const vest = new VestClassifier(entry, o);

@@ -10,7 +10,7 @@ import { readImageRgb } from '../../detect/image-file.ts';
 import { loadManifest, PROJECT_ROOT, type ModelEntry } from '../../detect/manifest.ts';
 import { DetectionPipeline, defaultModelNames } from '../../detect/pipeline.ts';
 import { classThresholds } from '../../detect/plugins/ppe-yolox-head.ts';
-import { defaultDetectConfig } from '../../detect/settings.ts';
+import { defaultDetectConfig, parseInputSize } from '../../detect/settings.ts';
 import { LABELS, type Label } from '../../detect/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Command } from '../commands.ts';
@@ -19,8 +19,9 @@ import { formatCropRates, vestCropAccuracy } from './eval-crops.ts';
 import { evaluate, formatReport } from './eval-run.ts';
 
 const USAGE =
-  'usage: jianhu eval --dataset DIR --format voc|yolo [--list FILE] [--model NAME]... [--labels a,b] [--map name=label,...] [--json]\n' +
+  'usage: jianhu eval --dataset DIR --format voc|yolo [--list FILE] [--model NAME]... [--labels a,b] [--map name=label,...] [--input-size N] [--json]\n' +
   '  --list FILE   only the images named in FILE (one path a line, relative to the project root)\n' +
+  '  --input-size N input side of YOLOX-Nano and its heads (default 416, as the service and the model cards)\n' +
   '  --labels      labels to score (default: those both the dataset and the models have, except person)\n' +
   '  --map         extra dataset class name → label mappings, e.g. --map hat=helmet,no_hat=head\n';
 
@@ -32,6 +33,7 @@ interface Args {
   labels?: Label[];
   map: Record<string, Label | null>;
   json: boolean;
+  inputSize?: number;
 }
 
 export function parseEvalArgs(argv: string[]): Args | string {
@@ -46,7 +48,11 @@ export function parseEvalArgs(argv: string[]): Args | string {
     else if (a === '--list') out.list = v();
     else if (a === '--model') out.models.push(...v().split(',').filter(Boolean));
     else if (a === '--json') out.json = true;
-    else if (a === '--labels') {
+    else if (a === '--input-size') {
+      const n = parseInputSize(v());
+      if (typeof n === 'string') return n;
+      out.inputSize = n;
+    } else if (a === '--labels') {
       const ls = v().split(',').filter(Boolean);
       const bad = ls.find((l) => !(LABELS as readonly string[]).includes(l));
       if (bad || ls.length === 0)
@@ -123,6 +129,7 @@ export const evalCommand: Command = {
         threads: cfg.threads,
         overrides,
         manifest,
+        inputSize: args.inputSize ?? cfg.inputSize,
       });
     } catch (e) {
       process.stderr.write(
@@ -165,7 +172,11 @@ export const evalCommand: Command = {
         vestEntry &&
         names.includes('yolox-nano-coco') &&
         (datasetLabels.has('vest') || datasetLabels.has('no_vest'))
-          ? await vestCropAccuracy(images, vestEntry, { modelsDir: cfg.modelsDir, threads: cfg.threads })
+          ? await vestCropAccuracy(images, vestEntry, {
+              modelsDir: cfg.modelsDir,
+              threads: cfg.threads,
+              inputSize: args.inputSize ?? cfg.inputSize,
+            })
           : undefined;
       process.stdout.write(
         args.json
