@@ -3,11 +3,10 @@
  *
  * Each camera wants a rate: `activeFps` while it watches an active permit, saw a person within
  * `peopleHoldMs` or its picture moved within `motionHoldMs` (motion.ts), `idleFps` otherwise. A camera
- * is due one period after its last dispatch. Among due
- * cameras the most overdue goes first, with a head start for priority cameras (active permit: 2 s,
- * people in view: 1 s; none for motion): under overload priority cameras keep their rate while idle
- * and moving cameras slow down, but none is starved for longer than the head start (a person walking
- * in is seen).
+ * is due one period after its last dispatch. Among due cameras the most overdue goes first, with a
+ * head start for priority cameras (active permit: 2 s, people in view: 1 s; none for motion): under
+ * overload priority cameras keep their rate while idle and moving cameras slow down, but none is
+ * starved for longer than the head start (a person walking in is seen).
  */
 export interface PolicySettings {
   activeFps: number;

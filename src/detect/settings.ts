@@ -7,10 +7,11 @@ export function defaultDetectConfig(env: NodeJS.ProcessEnv = process.env): Detec
   return env.JIANHU_MODELS_DIR ? { ...cfg, modelsDir: env.JIANHU_MODELS_DIR } : cfg;
 }
 
-/** `--input-size` of `jianhu detect` / `jianhu eval`: the same bounds as `detect.inputSize`. */
+/** `--input-size` of `jianhu detect` / `jianhu eval`, checked by the schema of `detect.inputSize`. */
 export function parseInputSize(v: string | undefined): number | string {
+  const schema = DetectConfigSchema.properties.inputSize;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 160 || n > 1280 || n % 32 !== 0)
-    return '--input-size needs a multiple of 32 from 160 to 1280 (YOLOX strides), e.g. 416 or 576';
-  return n;
+  if (Value.Check(schema, n)) return n;
+  const { minimum, maximum, multipleOf } = schema as unknown as Record<string, number>;
+  return `--input-size needs a multiple of ${multipleOf} from ${minimum} to ${maximum} (YOLOX strides), e.g. 416 or 576`;
 }

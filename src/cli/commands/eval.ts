@@ -114,6 +114,7 @@ export const evalCommand: Command = {
       return 2;
     }
     const cfg = defaultDetectConfig();
+    const inputSize = args.inputSize ?? cfg.inputSize;
     const manifest = loadManifest();
     const names = args.models.length > 0 ? args.models : (cfg.models ?? defaultModelNames(manifest));
     const entries = manifest.models.filter((m) => names.includes(m.name));
@@ -129,7 +130,7 @@ export const evalCommand: Command = {
         threads: cfg.threads,
         overrides,
         manifest,
-        inputSize: args.inputSize ?? cfg.inputSize,
+        inputSize,
       });
     } catch (e) {
       process.stderr.write(

@@ -45,7 +45,7 @@ function timeline(p) {
       h('div', {
         class: 'gap gap-mark',
         style: pos(g.start, g.end),
-        title: `${fmtTime(g.start)} – ${fmtTime(g.end)} · ${g.causeText || g.cause}`,
+        title: `${fmtTime(g.start)} – ${fmtTime(g.end)} · ${g.causeText}`,
       }),
     );
   return bar;
@@ -143,7 +143,7 @@ export function renderAuditRows(container, rows, loop, cameraName = (id) => id) 
           h(
             'div',
             { class: 'muted gap-line' },
-            `${t('中断', 'Gap')} ${fmtTime(g.start)} – ${fmtTime(g.end)}（${dur(g.durationMs)}，${g.causeText || g.cause}）`,
+            `${t('中断', 'Gap')} ${fmtTime(g.start)} – ${fmtTime(g.end)}（${dur(g.durationMs)}，${g.causeText}）`,
           ),
         ),
       ),
