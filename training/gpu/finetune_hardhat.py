@@ -76,6 +76,8 @@ def parse_args():
                    help='end after this many epochs of the --epochs schedule (0: all of them)')
     p.add_argument('--checkpoint', type=int, default=10, help='write the EMA weights every N epochs too')
     p.add_argument('--threads', type=int, default=0, help='CPU threads when there is no GPU (0: all cores)')
+    p.add_argument('--warm-light', type=float, default=0.0,
+                   help='share of frames without boxes relit as under sodium or other warm light (photos.warm_light)')
     p.add_argument('--limit', type=int, default=0, help='first N photos of each split (a smoke run)')
     return p.parse_args()
 
@@ -230,7 +232,7 @@ def main():
             f = min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * step / steps))
             for grp, lr in zip(opt.param_groups, base):
                 grp['lr'] = lr * f
-            x, boxes = make_batch(items, rng, g, True)
+            x, boxes = make_batch(items, rng, g, True, args.warm_light)
             loss, parts = run_loss(model, x, boxes, args, classes)
             opt.zero_grad()
             loss.backward()

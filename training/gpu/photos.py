@@ -79,6 +79,18 @@ def photometric(x, g):
     return x.clamp(0, 255)
 
 
+def warm_light(img, rng):
+    """A frame without fire under sodium-vapour or other warm light: mostly monochrome, orange, darker or
+    brighter. Streets at night and plant halls under sodium lamps look like this, and a colour-led fire
+    head reads such a frame as flame (models/fire-smoke.card.md, warm-light negatives)."""
+    x = img.float()
+    lum = 0.114 * x[0] + 0.587 * x[1] + 0.299 * x[2]
+    mono = rng.uniform(0.6, 1.0)
+    x = (1 - mono) * x + mono * lum[None]
+    gains = torch.tensor([rng.uniform(0.2, 0.5), rng.uniform(0.55, 0.8), 1.0], device=x.device)
+    return (x * gains.view(3, 1, 1) * rng.uniform(0.8, 1.4)).clamp(0, 255)
+
+
 def batches(data, rng, batch):
     order = [k for k, (_, _, rep) in enumerate(data) for _ in range(rep)]
     rng.shuffle(order)
@@ -86,9 +98,12 @@ def batches(data, rng, batch):
         yield [data[k] for k in order[s:s + batch]]
 
 
-def make_batch(items, rng, g, augment):
+def make_batch(items, rng, g, augment, warm=0.0):
+    """`warm`: the share of frames without boxes relit by warm_light (0: rng untouched, as before it existed)."""
     imgs, boxes = [], []
     for img, b, _ in items:
+        if augment and warm > 0 and len(b) == 0 and rng.random() < warm:
+            img = warm_light(img, rng)
         x, bb = letterbox(img, b, rng, augment)
         imgs.append(x)
         boxes.append(bb)
