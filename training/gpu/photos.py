@@ -82,7 +82,8 @@ def photometric(x, g):
 def warm_light(img, rng):
     """A frame without fire under sodium-vapour or other warm light: mostly monochrome, orange, darker or
     brighter. Streets at night and plant halls under sodium lamps look like this, and a colour-led fire
-    head reads such a frame as flame (models/fire-smoke.card.md, warm-light negatives)."""
+    head reads such a frame as flame. Tried with --warm-light 0.3, not adopted: better on validation, worse
+    on every negative set not used for choosing (models/fire-smoke.card.md, status)."""
     x = img.float()
     lum = 0.114 * x[0] + 0.587 * x[1] + 0.299 * x[2]
     mono = rng.uniform(0.6, 1.0)
