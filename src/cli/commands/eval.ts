@@ -176,7 +176,7 @@ export const evalCommand: Command = {
           ? await vestCropAccuracy(images, vestEntry, {
               modelsDir: cfg.modelsDir,
               threads: cfg.threads,
-              inputSize: args.inputSize ?? cfg.inputSize,
+              inputSize,
             })
           : undefined;
       process.stdout.write(
