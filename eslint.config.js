@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Pure domain code: no I/O, no reaching into other modules' storage.
-    files: ['src/rules/**/*.ts', 'src/permits/domain/**/*.ts', 'src/track/**/*.ts'],
+    files: ['src/supervision/rules/**/*.ts', 'src/work/permits/domain/**/*.ts', 'src/vision/track/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -29,7 +29,13 @@ export default tseslint.config(
               message: 'pure domain code does no I/O',
             },
             {
-              group: ['**/store/**', '**/api/**', '**/ingest/**', 'better-sqlite3', 'fastify'],
+              group: [
+                '**/platform/store/**',
+                '**/platform/http/**',
+                '**/video/**',
+                'better-sqlite3',
+                'fastify',
+              ],
               message: 'pure domain code imports no I/O modules',
             },
           ],

@@ -14,13 +14,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DetectionPipeline } from '../src/detect/pipeline.ts';
-import type { Detection } from '../src/detect/types.ts';
-import { renderSnapshot } from '../src/evidence/snapshot.ts';
-import { RuleEngine } from '../src/rules/engine.ts';
-import { attachPpe } from '../src/track/ppe.ts';
-import { Tracker } from '../src/track/tracker.ts';
-import { ReidEmbedder } from '../src/violations/reid-embedder.ts';
+import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
+import type { Detection } from '../src/vision/detect/types.ts';
+import { renderSnapshot } from '../src/video/evidence/snapshot.ts';
+import { RuleEngine } from '../src/supervision/rules/engine.ts';
+import { attachPpe } from '../src/vision/track/ppe.ts';
+import { Tracker } from '../src/vision/track/tracker.ts';
+import { ReidEmbedder } from '../src/supervision/violations/reid-embedder.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { io as connect } from 'socket.io-client';
 import { validateConfig } from '../src/config/load.ts';
-import type { Detection } from '../src/detect/types.ts';
+import type { Detection } from '../src/vision/detect/types.ts';
 import { startService } from '../src/main.ts';
 import { TEST_PASSWORD, testConfigInput } from '../tests/helpers/test-service.ts';
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Frame } from '../src/ingest/types.ts';
+import type { Frame } from '../src/video/ingest/types.ts';
 import { cpuSecondsOfAll } from './proc-cpu.ts';
 
 /**

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../src/config/load.ts';
-import { IngestService } from '../src/ingest/ingest.service.ts';
-import type { Frame } from '../src/ingest/types.ts';
+import { IngestService } from '../src/video/ingest/ingest.service.ts';
+import type { Frame } from '../src/video/ingest/types.ts';
 import { createCoreServices } from '../src/services.ts';
-import { createLogger } from '../src/shared/logger.ts';
+import { createLogger } from '../src/platform/shared/logger.ts';
 import type { Feed } from './detect-feed.ts';
 import { cpuSecondsOfAll } from './proc-cpu.ts';
 

@@ -1,15 +1,15 @@
 /**
  * npm run bench:detect-preprocess — RGB24 640×360 frame → 416×416 letterboxed BGR float32 CHW:
- * direct buffer maths (src/detect/preprocess.ts, buffers reused) against sharp (resize in libvips,
+ * direct buffer maths (src/vision/detect/preprocess.ts, buffers reused) against sharp (resize in libvips,
  * then a JS loop for layout and channel order, which sharp cannot emit). Also times the YOLOX decode
- * and the scheduler's motion gauge (src/detect/motion.ts), which runs on every offered frame.
+ * and the scheduler's motion gauge (src/vision/detect/motion.ts), which runs on every offered frame.
  * Ends with one JSON line.
  */
 import sharp from 'sharp';
-import { findModel, loadManifest } from '../src/detect/manifest.ts';
-import { Preprocessor } from '../src/detect/preprocess.ts';
-import { MotionGauge } from '../src/detect/motion.ts';
-import { decodeYolox } from '../src/detect/yolox-decode.ts';
+import { findModel, loadManifest } from '../src/vision/detect/manifest.ts';
+import { Preprocessor } from '../src/vision/detect/preprocess.ts';
+import { MotionGauge } from '../src/vision/detect/motion.ts';
+import { decodeYolox } from '../src/vision/detect/yolox-decode.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const entry = findModel(loadManifest(), 'yolox-nano-coco');

@@ -23,17 +23,17 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { cpus, loadavg } from 'node:os';
 import { Registry } from 'prom-client';
-import { findModel, loadManifest, PROJECT_ROOT, readVerifiedModel } from '../src/detect/manifest.ts';
-import { withDynamicSpatialInput } from '../src/detect/onnx-dynamic-input.ts';
-import { mergeHeads } from '../src/detect/onnx/merge-heads.ts';
-import { decodeModel, encodeModel } from '../src/detect/onnx/onnx-model.ts';
-import { createDetectMetrics, DetectScheduler } from '../src/detect/scheduler.ts';
-import { defaultDetectConfig } from '../src/detect/settings.ts';
-import { InferencePool } from '../src/detect/worker/inference-pool.ts';
+import { findModel, loadManifest, PROJECT_ROOT, readVerifiedModel } from '../src/vision/detect/manifest.ts';
+import { withDynamicSpatialInput } from '../src/vision/detect/onnx-dynamic-input.ts';
+import { mergeHeads } from '../src/vision/detect/onnx/merge-heads.ts';
+import { decodeModel, encodeModel } from '../src/vision/detect/onnx/onnx-model.ts';
+import { createDetectMetrics, DetectScheduler } from '../src/vision/detect/scheduler.ts';
+import { defaultDetectConfig } from '../src/vision/detect/settings.ts';
+import { InferencePool } from '../src/vision/detect/worker/inference-pool.ts';
 import { startFeeds, type Feed } from './detect-feed.ts';
 import { clipFramesRgb } from '../tests/helpers/clip-frame.ts';
 import { startIngestFeed } from './detect-ingest-feed.ts';
-import type { Frame } from '../src/ingest/types.ts';
+import type { Frame } from '../src/video/ingest/types.ts';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -81,7 +81,7 @@ async function startBare(): Promise<Bare> {
   const stage1 = MODELS.filter((n) => findModel(manifest, n).stage === 1);
   const entry = findModel(manifest, stage1[0]!);
   // The same model bytes and input shape the service runs: with fitInput, a 640×360 frame is fed
-  // at 416×256 (see src/detect/onnx-dynamic-input.ts); several models: the merged graph.
+  // at 416×256 (see src/vision/detect/onnx-dynamic-input.ts); several models: the merged graph.
   const fit = entry.options?.fitInput === true;
   const read = (name: string) => readVerifiedModel(findModel(manifest, name), cfg.modelsDir);
   const bytes =

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/config/load.ts';
-import { IngestService } from '../src/ingest/ingest.service.ts';
-import type { HealthState } from '../src/ingest/types.ts';
+import { IngestService } from '../src/video/ingest/ingest.service.ts';
+import type { HealthState } from '../src/video/ingest/types.ts';
 import { createCoreServices } from '../src/services.ts';
-import { createLogger } from '../src/shared/logger.ts';
+import { createLogger } from '../src/platform/shared/logger.ts';
 import { startSim, type Sim } from '../streams-sim/index.ts';
 import { childrenOf, cpuSecondsOf, cpuSecondsOfAll } from './proc-cpu.ts';
 

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { startSim } from '../streams-sim/index.ts';
 import { childrenOf, cpuSecondsOf, cpuSecondsOfAll } from './proc-cpu.ts';
-import { signQr } from '../src/machines/machine-token.ts';
+import { signQr } from '../src/work/machines/machine-token.ts';
 import {
   call,
   freePort,

@@ -7,14 +7,14 @@
  * Prints numbers; asserts nothing. Run on an idle machine for budget figures.
  */
 import { existsSync } from 'node:fs';
-import { DetectionPipeline } from '../src/detect/pipeline.ts';
+import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
 import { clipFrameRgb, clipFramesRgb } from '../tests/helpers/clip-frame.ts';
-import { VestClassifier as Vest } from '../src/detect/plugins/ppe-vest.ts';
+import { VestClassifier as Vest } from '../src/vision/detect/plugins/ppe-vest.ts';
 import { join } from 'node:path';
-import { readImageRgb } from '../src/detect/image-file.ts';
-import { findModel, loadManifest, PROJECT_ROOT } from '../src/detect/manifest.ts';
-import { OwnYoloxHeadDetector } from '../src/detect/plugins/ppe-yolox-head.ts';
-import { personCrop, VestClassifier } from '../src/detect/plugins/ppe-vest.ts';
+import { readImageRgb } from '../src/vision/detect/image-file.ts';
+import { findModel, loadManifest, PROJECT_ROOT } from '../src/vision/detect/manifest.ts';
+import { OwnYoloxHeadDetector } from '../src/vision/detect/plugins/ppe-yolox-head.ts';
+import { personCrop, VestClassifier } from '../src/vision/detect/plugins/ppe-vest.ts';
 
 const N = Number(process.env.JH_BENCH_N ?? 30);
 const image = await readImageRgb(

@@ -106,7 +106,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const depth = Number(process.argv[2] ?? 1);
   const root = resolve('src');
   const edges = folderEdges(root, depth);
-  for (const [from, m] of [...edges].sort()) for (const [to, ex] of m) console.log(`${from} -> ${to}   (${ex})`);
+  for (const [from, m] of [...edges].sort())
+    for (const [to, ex] of m) console.log(`${from} -> ${to}   (${ex})`);
   const groups = cycles(edges);
   console.log(`\n${groups.length} cyclic group(s)`);
   for (const g of groups) console.log(`  ${g.length}: ${g.join(' ')}`);

@@ -4,11 +4,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppServices } from './app-services.ts';
-import { installAuth } from './api/auth-hook.ts';
-import { installErrorHandling } from './api/error-handler.ts';
-import { routePlugins } from './api/routes/index.ts';
-import { ErrorSchema } from './api/schemas.ts';
-import { loggerOptions } from './shared/logger.ts';
+import { installAuth } from './platform/http/auth-hook.ts';
+import { installErrorHandling } from './platform/http/error-handler.ts';
+import { routePlugins } from './http-routes.ts';
+import { ErrorSchema } from './platform/http/schemas.ts';
+import { loggerOptions } from './platform/shared/logger.ts';
 
 export interface BuildOptions {
   /** pino logging of requests; tests turn it off. */

@@ -3,16 +3,16 @@ import { buildApp } from './app.ts';
 import type { AppServices } from './app-services.ts';
 import type { Config } from './config/schema.ts';
 import { createCoreServices } from './services.ts';
-import { createMqttBus } from './mqtt/mqtt-bus.ts';
-import { createAuditModule } from './audit/module.ts';
-import { attachRealtime } from './realtime/realtime.ts';
-import { createPermitsModule } from './permits/module.ts';
-import { attachLiveRelay } from './live/live-relay.ts';
-import { startViolationModule } from './violations/module.ts';
-import { permitsProvider } from './violations/permits-adapter.ts';
-import { DetectService } from './detect/detect.service.ts';
-import { IngestService } from './ingest/ingest.service.ts';
-import type { Logger } from './shared/logger.ts';
+import { createMqttBus } from './platform/mqtt/mqtt-bus.ts';
+import { createAuditModule } from './oversight/module.ts';
+import { attachRealtime } from './platform/realtime/realtime.ts';
+import { createPermitsModule } from './work/module.ts';
+import { attachLiveRelay } from './video/live/live-relay.ts';
+import { startViolationModule } from './supervision/module.ts';
+import { permitsProvider } from './supervision/violations/permits-adapter.ts';
+import { DetectService } from './vision/detect/detect.service.ts';
+import { IngestService } from './video/ingest/ingest.service.ts';
+import type { Logger } from './platform/shared/logger.ts';
 
 /** A started piece of the service; stopped in reverse order of start. */
 export interface Stoppable {

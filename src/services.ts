@@ -1,17 +1,17 @@
 import type { AppServices } from './app-services.ts';
 import type { Config } from './config/schema.ts';
-import { openDb } from './store/db.ts';
-import { migrate } from './store/migrate.ts';
-import { OutboxRepo } from './events/outbox.repo.ts';
-import { EventBus } from './events/event-bus.ts';
-import { UsersRepo } from './auth/users.repo.ts';
-import { SessionsRepo } from './auth/sessions.repo.ts';
-import { AuthService } from './auth/auth.service.ts';
-import { UserAdminService } from './auth/user-admin.service.ts';
-import { TenancyRepo } from './tenancy/tenancy.repo.ts';
-import { createMetrics } from './observability/metrics.ts';
-import { systemClock, type Clock } from './shared/clock.ts';
-import { createLogger, type Logger } from './shared/logger.ts';
+import { openDb } from './platform/store/db.ts';
+import { migrate } from './platform/store/migrate.ts';
+import { OutboxRepo } from './platform/events/outbox.repo.ts';
+import { EventBus } from './platform/events/event-bus.ts';
+import { UsersRepo } from './platform/auth/users.repo.ts';
+import { SessionsRepo } from './platform/auth/sessions.repo.ts';
+import { AuthService } from './platform/auth/auth.service.ts';
+import { UserAdminService } from './platform/auth/user-admin.service.ts';
+import { TenancyRepo } from './platform/tenancy/tenancy.repo.ts';
+import { createMetrics } from './platform/observability/metrics.ts';
+import { systemClock, type Clock } from './platform/shared/clock.ts';
+import { createLogger, type Logger } from './platform/shared/logger.ts';
 
 export interface ServiceOptions {
   clock?: Clock;

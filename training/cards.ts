@@ -41,7 +41,7 @@ function colourText(res: HeadResult, why: string): string {
 export const HARDHAT_LABELS_TEXT = `- Labels: class 0 \`helmet\` (a head wearing a hard hat; the box covers head + hat), class 1 \`head\` (bare head).`;
 export const HARDHAT_DECODING_TEXT = `- Box voting at decoding (manifest \`thresholds.vote\` 0.5): each box NMS keeps moves to the score-weighted mean of
   the candidate boxes (score ≥ 0.05, any class) overlapping it by IoU ≥ 0.5.
-- Runtime plugin: \`src/detect/plugins/ppe-yolox-head.ts\` (\`own-yolox-head\`), stage 1 (whole frame).`;
+- Runtime plugin: \`src/vision/detect/plugins/ppe-yolox-head.ts\` (\`own-yolox-head\`), stage 1 (whole frame).`;
 export const HARDHAT_WEAKNESSES = `- Trained on construction-site photos (mostly daylight, frontal, mid-distance): overhead CCTV views of a
   metallurgy plant, welding masks, hoods, caps and hair nets are not in the data; expect more helmet/head
   confusions there. Heads smaller than ~10 px in the 416 input are often missed.
@@ -286,7 +286,7 @@ Reproduce: \`npm run train:ppe-vest\` (seeded; ${c.minutes.toFixed(1)} min on th
 ${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/datasets/safety-vest-v4/test --format yolo --model yolox-nano-coco,ppe-vest\`.
 
 ## Model
-- Stage 2 (\`own-vest-classifier\`, \`src/detect/plugins/ppe-vest.ts\`): for each \`person\` from the stage-1 detector
+- Stage 2 (\`own-vest-classifier\`, \`src/vision/detect/plugins/ppe-vest.ts\`): for each \`person\` from the stage-1 detector
   (YOLOX-Nano COCO, score ≥ 0.3, largest 8), the person box is cropped and stretched to 128×256 (NHWC, BGR 0..255).
 - Graph: Intel OMZ person-reidentification-retail-${c.embedder} (Apache-2.0), frozen → L2 normalisation (256), concatenated
   with 2 hi-vis colour shares and ${c.cues} hue/tone cues of the torso band (computed by nodes in the same graph,
@@ -296,7 +296,7 @@ ${c.trainSeconds.toFixed(0)} s). Measure: \`npm run eval -- --dataset ../shared/
   the torso estimated from the person box: fractions [${c.torso.map((v) => v.toFixed(3)).join(', ')}] (x1, y1, x2, y2 of
   the person box; the median over ${c.counts.matched} labelled torsos matched to detected persons), with the vertical
   fractions taken of the person's whole height: a box shorter than ${c.whole.wholeAspect} × its width is a person cut off
-  below, whose whole height is ${c.whole.wholeAspect} × its width (\`src/detect/plugins/people.ts\` torsoOfPerson; the
+  below, whose whole height is ${c.whole.wholeAspect} × its width (\`src/vision/detect/plugins/people.ts\` torsoOfPerson; the
   torso clipped to the box).
 - That ${c.whole.wholeAspect} was chosen on validation: share of the ${c.counts.valMatched} validation torsos held by a detected
   person that the estimate finds at IoU ≥ 0.5 — ${c.whole.tried.map((t) => `${t.wholeAspect === 0 ? 'off' : t.wholeAspect} ${t.hitRate.toFixed(3)}`).join(', ')}.

@@ -5,7 +5,7 @@
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { readLabelledFolder, type LabelledImage } from '../src/cli/commands/eval-data.ts';
-import { PROJECT_ROOT } from '../src/detect/manifest.ts';
+import { PROJECT_ROOT } from '../src/vision/detect/manifest.ts';
 
 export const DATA = join(PROJECT_ROOT, '..', 'shared', 'datasets');
 const sizeOf = async (f: string): Promise<{ width: number; height: number }> => {

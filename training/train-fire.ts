@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from '../src/detect/manifest.ts';
+import { PROJECT_ROOT } from '../src/vision/detect/manifest.ts';
 import { fireCard } from './cards.ts';
 import { reportTable, writeCard } from './head/finish.ts';
 import { colourFromEnv } from './head/export.ts';

@@ -17,10 +17,10 @@ import {
   type TorsoPair,
 } from '../src/cli/commands/eval-crops.ts';
 import { evaluate, formatReport } from '../src/cli/commands/eval-run.ts';
-import { PROJECT_ROOT, type ModelEntry } from '../src/detect/manifest.ts';
-import { DetectionPipeline } from '../src/detect/pipeline.ts';
-import { CROP_H, CROP_W, personCrop, type TorsoMap } from '../src/detect/plugins/ppe-vest.ts';
-import type { Box, Detection } from '../src/detect/types.ts';
+import { PROJECT_ROOT, type ModelEntry } from '../src/vision/detect/manifest.ts';
+import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
+import { CROP_H, CROP_W, personCrop, type TorsoMap } from '../src/vision/detect/plugins/ppe-vest.ts';
+import type { Box, Detection } from '../src/vision/detect/types.ts';
 import { augment, loadRgb, type Img } from './data/augment.ts';
 import { safetyVest } from './datasets.ts';
 import { makeRng } from './head/rng.ts';
@@ -40,7 +40,7 @@ import {
 } from './vest/classifier.ts';
 import { cueCount, toneCues, VEST_CUES } from './vest/cues.ts';
 import { halveReid } from './vest/reid-half.ts';
-import { decodeModel, encodeModel } from '../src/detect/onnx/onnx-model.ts';
+import { decodeModel, encodeModel } from '../src/vision/detect/onnx/onnx-model.ts';
 
 const NAME = 'ppe-vest';
 const log = (m: string): void => console.log(m);

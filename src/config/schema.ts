@@ -1,11 +1,11 @@
 import Type, { type Static } from 'typebox';
-import { DetectConfigSchema } from '../detect/config.schema.ts';
-import { RulesConfigSchema } from '../rules/config.schema.ts';
-import { EvidenceConfigSchema } from '../evidence/config.schema.ts';
-import { IngestConfigSchema } from '../ingest/config.schema.ts';
-import { AuditConfigSchema } from '../audit/config.schema.ts';
-import { ReportsConfigSchema } from '../reports/config.schema.ts';
-import { PermitsConfigSchema } from '../permits/config.schema.ts';
+import { DetectConfigSchema } from '../vision/detect/config.schema.ts';
+import { RulesConfigSchema } from '../supervision/rules/config.schema.ts';
+import { EvidenceConfigSchema } from '../video/evidence/config.schema.ts';
+import { IngestConfigSchema } from '../video/ingest/config.schema.ts';
+import { AuditConfigSchema } from '../oversight/audit/config.schema.ts';
+import { ReportsConfigSchema } from '../oversight/reports/config.schema.ts';
+import { PermitsConfigSchema } from '../work/permits/config.schema.ts';
 
 /**
  * The one configuration schema. Every object rejects unknown keys (Frigate's extra="forbid"); the

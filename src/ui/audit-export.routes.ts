@@ -1,11 +1,11 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
-import { principalOf } from '../api/auth-hook.ts';
-import { ErrorSchema } from '../api/schemas.ts';
-import type { PermitAuditReport } from '../audit/permit-audit.ts';
-import { toCsv, toXlsx, type ReportTable } from '../reports/table.ts';
-import { defineError, Errors } from '../shared/errors.ts';
+import { principalOf } from '../platform/http/auth-hook.ts';
+import { ErrorSchema } from '../platform/http/schemas.ts';
+import type { PermitAuditReport } from '../oversight/audit/permit-audit.ts';
+import { toCsv, toXlsx, type ReportTable } from '../oversight/reports/table.ts';
+import { defineError, Errors } from '../platform/shared/errors.ts';
 
 export const AuditExportErrors = {
   badPeriod: defineError(

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
-import { Errors } from '../shared/errors.ts';
+import { Errors } from '../platform/shared/errors.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const publicDir = join(here, 'public');

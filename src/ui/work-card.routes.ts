@@ -1,9 +1,9 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
-import { principalOf } from '../api/auth-hook.ts';
-import { ErrorSchema } from '../api/schemas.ts';
-import { Errors } from '../shared/errors.ts';
+import { principalOf } from '../platform/http/auth-hook.ts';
+import { ErrorSchema } from '../platform/http/schemas.ts';
+import { Errors } from '../platform/shared/errors.ts';
 
 const Person = Type.Union([
   Type.Object({ username: Type.String(), displayName: Type.String() }),

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
-import type { Detection } from '../../src/detect/types.ts';
+import type { Detection } from '../../src/vision/detect/types.ts';
 import {
   SHOTS,
   api,

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS, type Detection } from '../../src/detect/types.ts';
-import type { FakeClock } from '../../src/shared/clock.ts';
-import { startViolationModule, type ViolationModule } from '../../src/violations/module.ts';
+import { LABELS, type Detection } from '../../src/vision/detect/types.ts';
+import type { FakeClock } from '../../src/platform/shared/clock.ts';
+import { startViolationModule, type ViolationModule } from '../../src/supervision/module.ts';
 import { bareHead, greyFrame, hardHat } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 

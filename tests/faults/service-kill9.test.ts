@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadOrCreateMachineKey, signQr } from '../../src/machines/machine-token.ts';
+import { loadOrCreateMachineKey, signQr } from '../../src/work/machines/machine-token.ts';
 import {
   call,
   cli,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type { RgbImage } from '../../src/detect/types.ts';
+import type { RgbImage } from '../../src/vision/detect/types.ts';
 
 /** One frame of a video file at `atSeconds`, scaled to width×height, as packed RGB24 (ffmpeg). */
 export function clipFrameRgb(file: string, atSeconds: number, width = 640, height = 360): RgbImage {

@@ -1,5 +1,5 @@
-import type { Box, Detection } from '../../src/detect/types.ts';
-import type { Frame } from '../../src/ingest/types.ts';
+import type { Box, Detection } from '../../src/vision/detect/types.ts';
+import type { Frame } from '../../src/video/ingest/types.ts';
 
 /**
  * One worker in front of camera cam-a1, as scripted detections: tests of the violation path feed these

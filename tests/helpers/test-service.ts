@@ -7,8 +7,8 @@ import type { AppServices } from '../../src/app-services.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { createCoreServices } from '../../src/services.ts';
-import { FakeClock, type Clock } from '../../src/shared/clock.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { FakeClock, type Clock } from '../../src/platform/shared/clock.ts';
+import { createLogger } from '../../src/platform/shared/logger.ts';
 
 /** Two enterprises in one region plus one in another: enough to test tenancy in every direction. */
 export const TEST_PASSWORD = 'test-password-1';

@@ -5,14 +5,14 @@ import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { AppServices } from '../../src/app-services.ts';
-import { createAuditModule, type AuditModule } from '../../src/audit/module.ts';
+import { createAuditModule, type AuditModule } from '../../src/oversight/module.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { createPermitsModule } from '../../src/permits/module.ts';
-import { startViolationModule } from '../../src/violations/module.ts';
+import { createPermitsModule } from '../../src/work/module.ts';
+import { startViolationModule } from '../../src/supervision/module.ts';
 import { createCoreServices } from '../../src/services.ts';
-import { FakeClock } from '../../src/shared/clock.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
+import { createLogger } from '../../src/platform/shared/logger.ts';
 import { signInWith, testConfigInput } from '../helpers/test-service.ts';
 
 /** A real service (temp SQLite file, real data folder) with the permits and audit modules wired. */

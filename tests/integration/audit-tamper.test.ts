@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditExportCommand } from '../../src/cli/commands/audit-export.ts';
 import { auditVerifyCommand } from '../../src/cli/commands/audit-verify.ts';
-import { keyPaths } from '../../src/audit/keys.ts';
+import { keyPaths } from '../../src/oversight/audit/keys.ts';
 import { jpeg, startAuditHarness } from './audit-harness.ts';
 
 /**
@@ -220,7 +220,7 @@ describe('jianhu audit verify', () => {
     const keyId = (await verify(copyStore(), ['--json'])).out.match(/"keyId": "([0-9a-f]+)"/)![1]!;
     rmSync(keyPaths(s.data).privateKey);
     rmSync(keyPaths(s.data).publicKey);
-    const { loadOrCreateSigningKey } = await import('../../src/audit/keys.ts');
+    const { loadOrCreateSigningKey } = await import('../../src/oversight/audit/keys.ts');
     loadOrCreateSigningKey(s.data);
     const r = await verify(s, ['--key-id', keyId]);
     expect(r.code).toBe(1);
@@ -312,7 +312,7 @@ describe('jianhu audit verify', () => {
 
 describe('backfill', () => {
   it('chains an older database once, and never rebuilds a chain that has entries', async () => {
-    const { AuditChainRepo } = await import('../../src/audit/chain.repo.ts');
+    const { AuditChainRepo } = await import('../../src/platform/events/chain.repo.ts');
     const s = copyStore();
     const db = new Database(s.db);
     const repo = new AuditChainRepo(db);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../../src/detect/types.ts';
+import { LABELS } from '../../src/vision/detect/types.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLIP = join(ROOT, '../shared/clips/press-shop-cctv.mp4');

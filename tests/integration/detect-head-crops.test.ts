@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findModel, loadManifest, PROJECT_ROOT } from '../../src/detect/manifest.ts';
-import { DetectionPipeline } from '../../src/detect/pipeline.ts';
-import { headRegion, type RegionMap } from '../../src/detect/plugins/ppe-head-crops.ts';
-import type { Detection, RgbImage } from '../../src/detect/types.ts';
+import { findModel, loadManifest, PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
+import { DetectionPipeline } from '../../src/vision/detect/pipeline.ts';
+import { headRegion, type RegionMap } from '../../src/vision/detect/plugins/ppe-head-crops.ts';
+import type { Detection, RgbImage } from '../../src/vision/detect/types.ts';
 import { clipFrameRgb } from '../helpers/clip-frame.ts';
 
 const CLIP = join(PROJECT_ROOT, '../shared/clips/press-shop-cctv.mp4');

@@ -7,13 +7,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImageRgb } from '../../src/detect/image-file.ts';
-import { findModel, loadManifest, readVerifiedModel } from '../../src/detect/manifest.ts';
-import { mergeHeads } from '../../src/detect/onnx/merge-heads.ts';
-import { decodeModel } from '../../src/detect/onnx/onnx-model.ts';
-import { DetectionPipeline } from '../../src/detect/pipeline.ts';
-import { SharedBackboneDetector } from '../../src/detect/plugins/shared-backbone.ts';
-import type { Detection, RgbImage } from '../../src/detect/types.ts';
+import { readImageRgb } from '../../src/vision/detect/image-file.ts';
+import { findModel, loadManifest, readVerifiedModel } from '../../src/vision/detect/manifest.ts';
+import { mergeHeads } from '../../src/vision/detect/onnx/merge-heads.ts';
+import { decodeModel } from '../../src/vision/detect/onnx/onnx-model.ts';
+import { DetectionPipeline } from '../../src/vision/detect/pipeline.ts';
+import { SharedBackboneDetector } from '../../src/vision/detect/plugins/shared-backbone.ts';
+import type { Detection, RgbImage } from '../../src/vision/detect/types.ts';
 import { clipFrameRgb } from '../helpers/clip-frame.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -7,9 +7,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DetectionPipeline } from '../../src/detect/pipeline.ts';
-import type { VestClassifier } from '../../src/detect/plugins/ppe-vest.ts';
-import type { Detection, RgbImage } from '../../src/detect/types.ts';
+import { DetectionPipeline } from '../../src/vision/detect/pipeline.ts';
+import type { VestClassifier } from '../../src/vision/detect/plugins/ppe-vest.ts';
+import type { Detection, RgbImage } from '../../src/vision/detect/types.ts';
 import { clipFrameRgb } from '../helpers/clip-frame.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -13,12 +13,12 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS, type Detection } from '../../src/detect/types.ts';
-import { EvidenceRepo } from '../../src/evidence/evidence.repo.ts';
-import { safeResolve, writeFileAtomic } from '../../src/evidence/files.ts';
-import { SegmentRing, segmenterArgs } from '../../src/evidence/ring.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { startViolationModule, type ViolationModule } from '../../src/violations/module.ts';
+import { LABELS, type Detection } from '../../src/vision/detect/types.ts';
+import { EvidenceRepo } from '../../src/video/evidence/evidence.repo.ts';
+import { safeResolve, writeFileAtomic } from '../../src/video/evidence/files.ts';
+import { SegmentRing, segmenterArgs } from '../../src/video/evidence/ring.ts';
+import { createLogger } from '../../src/platform/shared/logger.ts';
+import { startViolationModule, type ViolationModule } from '../../src/supervision/module.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 /** Real ffmpeg: a looped H.264 file stands in for the camera's record stream (same -c copy path). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/shared/clock.ts';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 let t: TestService;

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyStore } from '../../src/audit/store-source.ts';
-import type { CameraRef } from '../../src/zones/cameras.ts';
+import { verifyStore } from '../../src/oversight/audit/store-source.ts';
+import type { CameraRef } from '../../src/supervision/zones/cameras.ts';
 import { startAuditHarness, SITE_A, type AuditHarness } from './audit-harness.ts';
 
 /** AI inspection closed loop: a violation (real violations + evidence services) → confirmed → 隐患. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type FaultKind, type Sim } from '../../streams-sim/index.ts';
-import { IngestService } from '../../src/ingest/ingest.service.ts';
-import type { HealthState } from '../../src/ingest/types.ts';
-import { systemClock } from '../../src/shared/clock.ts';
+import { IngestService } from '../../src/video/ingest/ingest.service.ts';
+import type { HealthState } from '../../src/video/ingest/types.ts';
+import { systemClock } from '../../src/platform/shared/clock.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { alive, ffmpegChildren, waitFor, waitState } from './ingest-helpers.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HealthRepo } from '../../src/ingest/health.repo.ts';
-import { IngestService } from '../../src/ingest/ingest.service.ts';
-import { FakeClock } from '../../src/shared/clock.ts';
+import { HealthRepo } from '../../src/video/ingest/health.repo.ts';
+import { IngestService } from '../../src/video/ingest/ingest.service.ts';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 /** The audit trail on a real SQLite file: rows close where the next state starts, and a crash never

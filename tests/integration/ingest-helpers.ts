@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import type { IngestService } from '../../src/ingest/ingest.service.ts';
-import type { HealthState } from '../../src/ingest/types.ts';
+import type { IngestService } from '../../src/video/ingest/ingest.service.ts';
+import type { HealthState } from '../../src/video/ingest/types.ts';
 
 /** Polls until `ok()`; resolves with the elapsed ms, rejects after `timeoutMs` with `what`. */
 export async function waitFor(ok: () => boolean, timeoutMs: number, what: () => string): Promise<number> {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
-import { IngestService } from '../../src/ingest/ingest.service.ts';
-import { systemClock } from '../../src/shared/clock.ts';
+import { IngestService } from '../../src/video/ingest/ingest.service.ts';
+import { systemClock } from '../../src/platform/shared/clock.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { waitFor, waitState } from './ingest-helpers.ts';
 

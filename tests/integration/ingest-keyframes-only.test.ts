@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IngestService } from '../../src/ingest/ingest.service.ts';
-import { systemClock } from '../../src/shared/clock.ts';
+import { IngestService } from '../../src/video/ingest/ingest.service.ts';
+import { systemClock } from '../../src/platform/shared/clock.ts';
 import { startGstCamera, type GstCamera } from '../helpers/gst-rtsp.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { waitFor, waitState } from './ingest-helpers.ts';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
+import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
 import { FIRE_LABEL_ERRORS, fireClip, fireSmoke } from '../../training/datasets.ts';
 
 describe('fire/smoke split', () => {

@@ -6,7 +6,7 @@
  */
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../src/detect/onnx/onnx-model.ts';
+import { encodeModel } from '../../src/vision/detect/onnx/onnx-model.ts';
 import {
   COLOUR_CHANNELS,
   colourDim,

@@ -8,12 +8,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseVoc, parseYolo, type GroundTruth } from '../../src/cli/commands/eval-data.ts';
-import { readImageRgb } from '../../src/detect/image-file.ts';
-import { findModel, loadManifest, PROJECT_ROOT } from '../../src/detect/manifest.ts';
-import { DetectionPipeline } from '../../src/detect/pipeline.ts';
-import { iou } from '../../src/detect/plugins/ppe-postprocess.ts';
-import { OwnYoloxHeadDetector } from '../../src/detect/plugins/ppe-yolox-head.ts';
-import type { Detection, Label } from '../../src/detect/types.ts';
+import { readImageRgb } from '../../src/vision/detect/image-file.ts';
+import { findModel, loadManifest, PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
+import { DetectionPipeline } from '../../src/vision/detect/pipeline.ts';
+import { iou } from '../../src/vision/detect/plugins/ppe-postprocess.ts';
+import { OwnYoloxHeadDetector } from '../../src/vision/detect/plugins/ppe-yolox-head.ts';
+import type { Detection, Label } from '../../src/vision/detect/types.ts';
 
 const MODELS = ['ppe-hardhat', 'fire-smoke', 'ppe-vest'];
 const DATA = join(PROJECT_ROOT, '..', 'shared', 'datasets');

@@ -6,7 +6,7 @@
  */
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { encodeModel, readModel } from '../../src/detect/onnx/onnx-model.ts';
+import { encodeModel, readModel } from '../../src/vision/detect/onnx/onnx-model.ts';
 import { makeRng } from '../../training/head/rng.ts';
 import { reidFile } from '../../training/vest/classifier.ts';
 import { halveReid } from '../../training/vest/reid-half.ts';

@@ -5,7 +5,7 @@
  */
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { encodeModel, floatOutput, type OnnxModel } from '../../src/detect/onnx/onnx-model.ts';
+import { encodeModel, floatOutput, type OnnxModel } from '../../src/vision/detect/onnx/onnx-model.ts';
 import { makeRng } from '../../training/head/rng.ts';
 import { addToneCues, cueCount, toneCues, VEST_CUES } from '../../training/vest/cues.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CameraHealth, HealthState } from '../../src/ingest/types.ts';
+import type { CameraHealth, HealthState } from '../../src/video/ingest/types.ts';
 import { call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
 
 let h: PermitsHarness;

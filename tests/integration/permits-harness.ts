@@ -7,14 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { AppServices } from '../../src/app-services.ts';
 import { validateConfig } from '../../src/config/load.ts';
-import type { HealthState } from '../../src/ingest/types.ts';
-import { createPermitsModule, type PermitsModule } from '../../src/permits/module.ts';
-import type { CameraLiveness } from '../../src/permits/gate.ts';
-import { createMqttBus, type MqttBus } from '../../src/mqtt/mqtt-bus.ts';
-import { attachRealtime } from '../../src/realtime/realtime.ts';
+import type { HealthState } from '../../src/video/ingest/types.ts';
+import { createPermitsModule, type PermitsModule } from '../../src/work/module.ts';
+import type { CameraLiveness } from '../../src/work/permits/gate.ts';
+import { createMqttBus, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
+import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
 import { createCoreServices } from '../../src/services.ts';
-import { FakeClock } from '../../src/shared/clock.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
+import { createLogger } from '../../src/platform/shared/logger.ts';
 import { signInWith, testConfigInput } from '../helpers/test-service.ts';
 
 /** site-a's cameras, a machine spot and a confined-space entrance used by the permit tests. */

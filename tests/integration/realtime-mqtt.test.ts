@@ -2,9 +2,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createMqttBus, topicMatches, type MqttBus } from '../../src/mqtt/mqtt-bus.ts';
-import { attachRealtime } from '../../src/realtime/realtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createMqttBus, topicMatches, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
+import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
+import { createLogger } from '../../src/platform/shared/logger.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 let t: TestService;

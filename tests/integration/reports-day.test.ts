@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HealthState } from '../../src/ingest/types.ts';
+import type { HealthState } from '../../src/video/ingest/types.ts';
 import { jpeg, SITE_A, startAuditHarness, type AuditHarness } from './audit-harness.ts';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { verifyQr, loadOrCreateMachineKey } from '../../src/machines/machine-token.ts';
+import { verifyQr, loadOrCreateMachineKey } from '../../src/work/machines/machine-token.ts';
 import { MACHINE_AT, call, decodeQr, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
 
 const run = promisify(execFile);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSlideshowClip, runFfmpeg } from '../../streams-sim/clips.ts';
-import { frameStats } from '../../src/ingest/frame-stats.ts';
-import { DEFAULT_THRESHOLDS } from '../../src/ingest/health-machine.ts';
+import { frameStats } from '../../src/video/ingest/frame-stats.ts';
+import { DEFAULT_THRESHOLDS } from '../../src/video/ingest/health-machine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'jianhu-slides-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../src/store/db.ts';
-import { listMigrations, migrate } from '../../src/store/migrate.ts';
+import { openDb } from '../../src/platform/store/db.ts';
+import { listMigrations, migrate } from '../../src/platform/store/migrate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'jianhu-kill9-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

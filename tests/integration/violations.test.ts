@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { LABELS } from '../../src/detect/types.ts';
-import { createMqttBus, type MqttBus } from '../../src/mqtt/mqtt-bus.ts';
-import { attachRealtime } from '../../src/realtime/realtime.ts';
-import type { FakeClock } from '../../src/shared/clock.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { startViolationModule, type ViolationModule } from '../../src/violations/module.ts';
+import { LABELS } from '../../src/vision/detect/types.ts';
+import { createMqttBus, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
+import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
+import type { FakeClock } from '../../src/platform/shared/clock.ts';
+import { createLogger } from '../../src/platform/shared/logger.ts';
+import { startViolationModule, type ViolationModule } from '../../src/supervision/module.ts';
 import { bareHead, greyFrame, hardHat } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 

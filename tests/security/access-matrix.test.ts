@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Detection } from '../../src/detect/types.ts';
+import type { Detection } from '../../src/vision/detect/types.ts';
 import { startFullTestService } from '../helpers/test-service.ts';
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateMachineKey, signQr } from '../../src/machines/machine-token.ts';
+import { loadOrCreateMachineKey, signQr } from '../../src/work/machines/machine-token.ts';
 import { startFullTestService, TEST_PASSWORD } from '../helpers/test-service.ts';
 
 /**

@@ -5,7 +5,7 @@ import { startFullTestService, TEST_PASSWORD } from '../helpers/test-service.ts'
 
 /**
  * The browser video relay checks the session at the upgrade; a viewer whose session is signed out
- * afterwards must not keep watching (before the fix in src/live/live-relay.ts it did, until it closed).
+ * afterwards must not keep watching (before the fix in src/video/live/live-relay.ts it did, until it closed).
  * Real RTSP camera (streams-sim), real relay ffmpeg, real WebSocket.
  */
 let sim: Sim;

@@ -6,7 +6,7 @@ import { startFullTestService } from '../helpers/test-service.ts';
  * The live push (socket.io) under the same rules as the API: no, forged or expired token → refused at
  * the handshake; each socket hears only the enterprises its user may see (same-region regulator yes,
  * other tenant and other region no); a socket whose session is signed out stops hearing (it kept
- * receiving every event before the fix in src/realtime/realtime.ts).
+ * receiving every event before the fix in src/platform/realtime/realtime.ts).
  */
 let t: Awaited<ReturnType<typeof startFullTestService>>;
 const sockets: Socket[] = [];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signQr } from '../../src/machines/machine-token.ts';
+import { signQr } from '../../src/work/machines/machine-token.ts';
 import { TEST_PASSWORD } from '../helpers/test-service.ts';
 import {
   call,

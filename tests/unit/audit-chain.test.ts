@@ -7,9 +7,9 @@ import {
   nextEntry,
   sha256Hex,
   type ChainEntry,
-} from '../../src/audit/chain.ts';
-import { verifyChain } from '../../src/audit/verify.ts';
-import { checkpointMessage } from '../../src/audit/chain.ts';
+} from '../../src/platform/events/chain.ts';
+import { verifyChain } from '../../src/oversight/audit/verify.ts';
+import { checkpointMessage } from '../../src/platform/events/chain.ts';
 
 type Row = ChainEntry & { payloadText: string | null };
 

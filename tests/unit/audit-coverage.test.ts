@@ -4,7 +4,7 @@ import {
   changesToIntervals,
   mergeIntervals,
   type CameraTimeline,
-} from '../../src/audit/coverage.ts';
+} from '../../src/oversight/audit/coverage.ts';
 
 const M = 60_000;
 const opts = { require: 'any' as const, maxGapMs: 5 * M, minCoveragePct: 90 };
@@ -175,7 +175,7 @@ describe('permit-to-video coverage', () => {
 
 describe('ingest health source', () => {
   it('maps camera_health_log rows to intervals; a closed row leaves unknown time; unknown cameras fall back', async () => {
-    const { IngestHealthSource } = await import('../../src/audit/permit-audit.ts');
+    const { IngestHealthSource } = await import('../../src/oversight/audit/permit-audit.ts');
     const rows = [
       { state: 'online' as const, reason: 'ok', sinceMs: 0, untilMs: 10 * M }, // service stopped at 10
       { state: 'online' as const, reason: 'ok', sinceMs: 15 * M, untilMs: null }, // open: until now

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Label } from '../../src/detect/types.ts';
-import { decodeYolox, iou, nms, yoloxGrid, type YoloxDecodeOptions } from '../../src/detect/yolox-decode.ts';
+import type { Label } from '../../src/vision/detect/types.ts';
+import {
+  decodeYolox,
+  iou,
+  nms,
+  yoloxGrid,
+  type YoloxDecodeOptions,
+} from '../../src/vision/detect/yolox-decode.ts';
 
 // A 32×32 model input: grids 4×4 (stride 8), 2×2 (16), 1×1 (32) = 21 rows; 2 classes → 7 columns.
 const COLS = 7;

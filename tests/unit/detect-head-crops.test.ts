@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cropRgb, headRegion } from '../../src/detect/plugins/ppe-head-crops.ts';
-import { nms } from '../../src/detect/yolox-decode.ts';
-import type { RgbImage } from '../../src/detect/types.ts';
+import { cropRgb, headRegion } from '../../src/vision/detect/plugins/ppe-head-crops.ts';
+import { nms } from '../../src/vision/detect/yolox-decode.ts';
+import type { RgbImage } from '../../src/vision/detect/types.ts';
 
 describe('person-crop hard hat (pure parts)', () => {
   it('headRegion takes the upper part of a person box with margins, clamped to the image', () => {

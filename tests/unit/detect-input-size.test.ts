@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadManifest } from '../../src/detect/manifest.ts';
-import { withInputSize } from '../../src/detect/pipeline.ts';
-import { parseInputSize } from '../../src/detect/settings.ts';
+import { loadManifest } from '../../src/vision/detect/manifest.ts';
+import { withInputSize } from '../../src/vision/detect/pipeline.ts';
+import { parseInputSize } from '../../src/vision/detect/settings.ts';
 
 describe('detect.inputSize (pure parts)', () => {
   it('resizes YOLOX-Nano and the heads on its backbone, nothing else', () => {

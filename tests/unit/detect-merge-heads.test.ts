@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { headOutputName, mergeHeads } from '../../src/detect/onnx/merge-heads.ts';
-import { floatOutput, floatTensor, node, type OnnxModel } from '../../src/detect/onnx/onnx-model.ts';
-import { AppError } from '../../src/shared/errors.ts';
+import { headOutputName, mergeHeads } from '../../src/vision/detect/onnx/merge-heads.ts';
+import { floatOutput, floatTensor, node, type OnnxModel } from '../../src/vision/detect/onnx/onnx-model.ts';
+import { AppError } from '../../src/platform/shared/errors.ts';
 
 /** A tiny "backbone": images → Conv(w) → feat → Sigmoid → output. */
 function base(weight = 1): OnnxModel {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultModelNames, mergeShared } from '../../src/detect/pipeline.ts';
-import { parseManifest } from '../../src/detect/manifest.ts';
-import type { Box, Detection, Label } from '../../src/detect/types.ts';
+import { defaultModelNames, mergeShared } from '../../src/vision/detect/pipeline.ts';
+import { parseManifest } from '../../src/vision/detect/manifest.ts';
+import type { Box, Detection, Label } from '../../src/vision/detect/types.ts';
 
 const det = (label: Label, score: number, box: Box): Detection => ({ label, score, box });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MotionGauge } from '../../src/detect/motion.ts';
+import { MotionGauge } from '../../src/vision/detect/motion.ts';
 
 const W = 640;
 const H = 360;

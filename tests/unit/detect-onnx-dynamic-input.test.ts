@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { withDynamicSpatialInput } from '../../src/detect/onnx-dynamic-input.ts';
+import { withDynamicSpatialInput } from '../../src/vision/detect/onnx-dynamic-input.ts';
 
 // The slice of the ONNX schema this test needs (field numbers as in onnx/onnx.proto).
 const root = protobuf.parse(`

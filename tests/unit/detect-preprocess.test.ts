@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { InputLayout } from '../../src/detect/manifest.ts';
-import { assertImage, Preprocessor } from '../../src/detect/preprocess.ts';
+import type { InputLayout } from '../../src/vision/detect/manifest.ts';
+import { assertImage, Preprocessor } from '../../src/vision/detect/preprocess.ts';
 
 const yoloxLayout = (w: number, h: number): InputLayout => ({
   name: 'images',

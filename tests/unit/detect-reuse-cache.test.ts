@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ReuseCache } from '../../src/detect/reuse-cache.ts';
-import type { Box } from '../../src/detect/types.ts';
+import { ReuseCache } from '../../src/vision/detect/reuse-cache.ts';
+import type { Box } from '../../src/vision/detect/types.ts';
 
 const S = { maxAgeMs: 2000, minIou: 0.7, maxKeys: 2 };
 const A: Box = [100, 50, 160, 250];

@@ -6,7 +6,7 @@ import {
   priorityOf,
   type CameraView,
   type PolicySettings,
-} from '../../src/detect/scheduler-policy.ts';
+} from '../../src/vision/detect/scheduler-policy.ts';
 
 const S: PolicySettings = {
   activeFps: 2,

@@ -6,8 +6,12 @@
  */
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDetectMetrics, DetectScheduler, type DetectionResult } from '../../src/detect/scheduler.ts';
-import type { InferenceRunner } from '../../src/detect/worker/inference-pool.ts';
+import {
+  createDetectMetrics,
+  DetectScheduler,
+  type DetectionResult,
+} from '../../src/vision/detect/scheduler.ts';
+import type { InferenceRunner } from '../../src/vision/detect/worker/inference-pool.ts';
 
 /** `slots` frames in flight at most, each taking `ms` (± 20 %, seeded). */
 function fakeRunner(slots: number, ms: number): InferenceRunner & { peak: number } {

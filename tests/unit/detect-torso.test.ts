@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseWholeAspect, torsoHitRate, type TorsoPair } from '../../src/cli/commands/eval-crops.ts';
-import { partOfPerson, torsoOfPerson } from '../../src/detect/plugins/people.ts';
-import type { Box } from '../../src/detect/types.ts';
+import { partOfPerson, torsoOfPerson } from '../../src/vision/detect/plugins/people.ts';
+import type { Box } from '../../src/vision/detect/types.ts';
 
 const MAP: [number, number, number, number] = [0, 0.2, 1, 0.6];
 

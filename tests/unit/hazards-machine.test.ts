@@ -7,8 +7,8 @@ import {
   overdueLevel,
   type HazardAction,
   type HazardSnapshot,
-} from '../../src/hazards/hazard.machine.ts';
-import { FakeClock } from '../../src/shared/clock.ts';
+} from '../../src/oversight/hazards/hazard.machine.ts';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
 
 const clock = new FakeClock(Date.UTC(2026, 0, 5, 8));
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildFfmpegArgs, redactUrl, schemeOf } from '../../src/ingest/ffmpeg-args.ts';
-import { classifyFfmpegFailure } from '../../src/ingest/ffmpeg-errors.ts';
+import { buildFfmpegArgs, redactUrl, schemeOf } from '../../src/video/ingest/ffmpeg-args.ts';
+import { classifyFfmpegFailure } from '../../src/video/ingest/ffmpeg-errors.ts';
 
 const base = { url: 'rtsp://cam.local:554/sub', width: 640, height: 360, fps: 2 };
 const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];

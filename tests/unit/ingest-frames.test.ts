@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../src/ingest/backoff.ts';
-import { FrameFanout } from '../../src/ingest/frame-fanout.ts';
-import { frameStats } from '../../src/ingest/frame-stats.ts';
-import type { Frame } from '../../src/ingest/types.ts';
+import { Backoff } from '../../src/video/ingest/backoff.ts';
+import { FrameFanout } from '../../src/video/ingest/frame-fanout.ts';
+import { frameStats } from '../../src/video/ingest/frame-stats.ts';
+import type { Frame } from '../../src/video/ingest/types.ts';
 
 const frame = (seq: number, cameraId = 'cam1'): Frame => ({
   cameraId,

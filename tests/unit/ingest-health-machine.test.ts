@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/shared/clock.ts';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
 import {
   classify,
   DEFAULT_THRESHOLDS as TH,
@@ -8,9 +8,9 @@ import {
   step,
   type Health,
   type Signals,
-} from '../../src/ingest/health-machine.ts';
-import type { HealthState } from '../../src/ingest/types.ts';
-import { FrameCadence } from '../../src/ingest/frame-cadence.ts';
+} from '../../src/video/ingest/health-machine.ts';
+import type { HealthState } from '../../src/video/ingest/types.ts';
+import { FrameCadence } from '../../src/video/ingest/frame-cadence.ts';
 
 const live = (): Signals => ({
   connected: true,

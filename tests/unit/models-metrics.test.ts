@@ -8,7 +8,7 @@ import {
   precisionRecallAt,
 } from '../../src/cli/commands/eval-metrics.ts';
 import type { GroundTruth } from '../../src/cli/commands/eval-data.ts';
-import type { Detection } from '../../src/detect/types.ts';
+import type { Detection } from '../../src/vision/detect/types.ts';
 
 const gt = (label: GroundTruth['label'], x: number): GroundTruth => ({ label, box: [x, 0, x + 10, 10] });
 const det = (label: Detection['label'], score: number, x: number): Detection => ({

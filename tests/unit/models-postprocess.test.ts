@@ -5,8 +5,8 @@ import {
   letterboxGeometry,
   nms,
   voteBox,
-} from '../../src/detect/plugins/ppe-postprocess.ts';
-import type { Detection } from '../../src/detect/types.ts';
+} from '../../src/vision/detect/plugins/ppe-postprocess.ts';
+import type { Detection } from '../../src/vision/detect/types.ts';
 
 describe('iou', () => {
   it('is 1 for identical boxes, 0 for disjoint, 1/7 for half-overlapping squares', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FakeClock } from '../../src/shared/clock.ts';
-import { draftPermit, type DraftInput } from '../../src/permits/domain/create.ts';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
+import { draftPermit, type DraftInput } from '../../src/work/permits/domain/create.ts';
 import {
   evaluateGas,
   gasTestedToday,
@@ -10,10 +10,10 @@ import {
   overlapsNight,
   requiredAuthority,
   retestAfterBreakMs,
-} from '../../src/permits/domain/rules.ts';
-import * as sm from '../../src/permits/domain/state-machine.ts';
-import type { GasTest, Permit } from '../../src/permits/domain/types.ts';
-import { AppError } from '../../src/shared/errors.ts';
+} from '../../src/work/permits/domain/rules.ts';
+import * as sm from '../../src/work/permits/domain/state-machine.ts';
+import type { GasTest, Permit } from '../../src/work/permits/domain/types.ts';
+import { AppError } from '../../src/platform/shared/errors.ts';
 
 const H = 3600_000;
 const MIN = 60_000;

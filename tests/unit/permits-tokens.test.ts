@@ -6,7 +6,7 @@ import {
   signQr,
   verifyAuthorisation,
   verifyQr,
-} from '../../src/machines/machine-token.ts';
+} from '../../src/work/machines/machine-token.ts';
 
 const key = Buffer.alloc(32, 7);
 const other = Buffer.alloc(32, 8);

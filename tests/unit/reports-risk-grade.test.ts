@@ -1,8 +1,8 @@
 import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
-import { ReportsConfigSchema, type ReportsConfig } from '../../src/reports/config.schema.ts';
-import { riskGrade } from '../../src/reports/risk-grade.ts';
-import { toCsv } from '../../src/reports/table.ts';
+import { ReportsConfigSchema, type ReportsConfig } from '../../src/oversight/reports/config.schema.ts';
+import { riskGrade } from '../../src/oversight/reports/risk-grade.ts';
+import { toCsv } from '../../src/oversight/reports/table.ts';
 
 const cfg = (Value.Default(ReportsConfigSchema, {}) as ReportsConfig).riskGrade;
 const zero = { openMajor: 0, openGeneral: 0, overdue: 0, violations: 0, coveragePct: 100 };

@@ -1,10 +1,10 @@
-import type { Box, Detection, Label } from '../../src/detect/types.ts';
-import { LABELS } from '../../src/detect/types.ts';
-import { RuleEngine } from '../../src/rules/engine.ts';
-import type { RulesConfig } from '../../src/rules/config.schema.ts';
-import type { CameraPermits, RuleEvent, RuleZone } from '../../src/rules/types.ts';
-import { attachPpe } from '../../src/track/ppe.ts';
-import { Tracker } from '../../src/track/tracker.ts';
+import type { Box, Detection, Label } from '../../src/vision/detect/types.ts';
+import { LABELS } from '../../src/vision/detect/types.ts';
+import { RuleEngine } from '../../src/supervision/rules/engine.ts';
+import type { RulesConfig } from '../../src/supervision/rules/config.schema.ts';
+import type { CameraPermits, RuleEvent, RuleZone } from '../../src/supervision/rules/types.ts';
+import { attachPpe } from '../../src/vision/track/ppe.ts';
+import { Tracker } from '../../src/vision/track/tracker.ts';
 
 /** Scripted detection sequences run through the real tracker → PPE → rules chain (all pure). */
 export const W = 1000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Detection } from '../../src/detect/types.ts';
-import { resolveRules } from '../../src/rules/defaults.ts';
-import { RuleEngine } from '../../src/rules/engine.ts';
+import type { Detection } from '../../src/vision/detect/types.ts';
+import { resolveRules } from '../../src/supervision/rules/defaults.ts';
+import { RuleEngine } from '../../src/supervision/rules/engine.ts';
 import { box, headOf, kinds, person, repeat, runScript, square } from './rules-fixtures.ts';
 
 const P = box(100, 300);

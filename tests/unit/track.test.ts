@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Box, Detection } from '../../src/detect/types.ts';
-import { Tracker } from '../../src/track/tracker.ts';
-import { attachPpe } from '../../src/track/ppe.ts';
-import { iou, footPoint } from '../../src/track/geometry.ts';
+import type { Box, Detection } from '../../src/vision/detect/types.ts';
+import { Tracker } from '../../src/vision/track/tracker.ts';
+import { attachPpe } from '../../src/vision/track/ppe.ts';
+import { iou, footPoint } from '../../src/vision/track/geometry.ts';
 
 const person = (box: Box, score = 0.9): Detection => ({ label: 'person', score, box });
 const at = (x: number, y = 100, w = 60, h = 160): Box => [x, y, x + w, y + h];

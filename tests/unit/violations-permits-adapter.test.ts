@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { permitsProvider } from '../../src/violations/permits-adapter.ts';
+import { permitsProvider } from '../../src/supervision/violations/permits-adapter.ts';
 
 describe('permitsProvider', () => {
   it('maps active permit kinds per camera and caches for a second', () => {

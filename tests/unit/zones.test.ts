@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pointInPolygon, polygonArea2 } from '../../src/zones/geometry.ts';
+import { pointInPolygon, polygonArea2 } from '../../src/supervision/zones/geometry.ts';
 
 describe('pointInPolygon', () => {
   const sq = [

@@ -4,7 +4,7 @@
  * flipped, recoloured, darkened, blurred, noised and JPEG-recompressed.
  */
 import sharp, { type Sharp } from 'sharp';
-import type { RgbImage } from '../../src/detect/types.ts';
+import type { RgbImage } from '../../src/vision/detect/types.ts';
 import { uniform, type Rng } from '../head/rng.ts';
 
 export interface Img extends RgbImage {

@@ -18,7 +18,7 @@ export const finetunedBaseText = (
   \`output\` [1, 3549, 5 + classes] raw head rows (tx, ty, tw, th, objectness, class scores; sigmoids applied).
 - Frozen and shared: YOLOX-Nano up to the tensors ${doc.cut.map((t) => `\`${t}\``).join(', ')} (cut \`${doc.cutName}\`),
   unchanged, so in the service it runs once per frame for the person detector and every head
-  (\`detect.shareBackbone\`, src/detect/onnx/merge-heads.ts).
+  (\`detect.shareBackbone\`, src/vision/detect/onnx/merge-heads.ts).
 - Fine-tuned (ours): copies of every YOLOX-Nano node after the cut up to the head's classification and regression
   branches (${doc.copyNodes.length} nodes, ${copiedWeights} weights, renamed under \`ft/\` in the graph), started from COCO's
   weights and trained together with the head below.`;

@@ -9,7 +9,7 @@ of YOLOX-Nano's last layers (from the `--cut` tensors to the head's classificati
 branches) are trained together with the same perceptron (same inputs: both branches, cell colour, the
 colour of the cell above and the classification values of the cells above and below). Everything
 before the cut stays YOLOX-Nano's own, so in the service the backbone still runs once per frame for
-the person detector and every head (src/detect/onnx/merge-heads.ts).
+the person detector and every head (src/vision/detect/onnx/merge-heads.ts).
 
 YOLOX-Nano is not rebuilt by hand: its ONNX graph (packed by pack-hardhat.ts as JSON + weights) is
 replayed node by node with torch operations, so the copies start exactly from COCO's weights.

@@ -10,9 +10,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
-import { floatTensor, readModel, type OnnxGraph, type OnnxNode } from '../../src/detect/onnx/onnx-model.ts';
-import { withDynamicSpatialInput } from '../../src/detect/onnx-dynamic-input.ts';
+import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
+import {
+  floatTensor,
+  readModel,
+  type OnnxGraph,
+  type OnnxNode,
+} from '../../src/vision/detect/onnx/onnx-model.ts';
+import { withDynamicSpatialInput } from '../../src/vision/detect/onnx-dynamic-input.ts';
 import { appendHead, type ColourSpec } from '../head/export.ts';
 import type { Mlp } from '../head/mlp.ts';
 import { HARDHAT_LABELS } from '../head/finish-hardhat.ts';
@@ -136,7 +141,7 @@ export function buildFinetuned(doc: FinetunedDoc): Buffer {
 export async function probeDifference(bytes: Uint8Array, doc: FinetunedDoc): Promise<number> {
   const { height: h, width: w, rows, every } = doc.probe;
   const input = probeInput(h, w);
-  // at 416×256, as the service feeds a 16:9 camera frame (src/detect/onnx-dynamic-input.ts)
+  // at 416×256, as the service feeds a 16:9 camera frame (src/vision/detect/onnx-dynamic-input.ts)
   const s = await ort.InferenceSession.create(withDynamicSpatialInput(bytes), { intraOpNumThreads: 1 });
   const out = await s.run({ images: new ort.Tensor('float32', input, [1, 3, h, w]) });
   const t = Object.values(out)[0] as ort.Tensor;

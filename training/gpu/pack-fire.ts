@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
+import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
 import { fireSplits } from '../head/finish-fire.ts';
 import { checkYolox } from '../head/train-yolox-head.ts';
 import { packGraph, packImages } from './pack-hardhat.ts';

@@ -4,7 +4,7 @@
  * models/ppe-hardhat.onnx, then thresholds, test report, manifest and model card (finish-hardhat.ts).
  */
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
+import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
 import { reportTable, writeCard } from '../head/finish.ts';
 import {
   finishHardhat,

@@ -5,7 +5,7 @@
  * shared with the frozen-backbone trainer).
  */
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
+import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
 import { reportTable, writeCard } from '../head/finish.ts';
 import { finishFire, fireSplitCounts, fireSplits, FIRE_NAME } from '../head/finish-fire.ts';
 import { finetunedFireCard } from './fire-card.ts';

@@ -9,7 +9,7 @@ import { hhw, safetyVest } from '../datasets.ts';
 import { chooseThresholds, lowThresholdDetector, testReport } from '../head/finish.ts';
 import { hardhatBoxes as keep, HARDHAT_LABELS } from '../head/finish-hardhat.ts';
 import { candidateEntry, readDoc, writeChecked } from './finish-finetuned.ts';
-import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
+import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
 import { join } from 'node:path';
 
 const files = process.argv.slice(2);

@@ -7,7 +7,7 @@
  * Optional colour features (`ColourSpec`): per grid cell, mean B, G, R (÷255) and chroma (max − min of
  * B, G, R) over windows of the input image itself (AveragePool on `images`), so the head sees colour and
  * brightness that COCO's features may not keep. They read only the graph input: the head still merges
- * onto YOLOX-Nano (src/detect/onnx/merge-heads.ts), and the graph stays fully convolutional.
+ * onto YOLOX-Nano (src/vision/detect/onnx/merge-heads.ts), and the graph stays fully convolutional.
  */
 import {
   attr,
@@ -20,7 +20,7 @@ import {
   readModel,
   type OnnxGraph,
   type OnnxModel,
-} from '../../src/detect/onnx/onnx-model.ts';
+} from '../../src/vision/detect/onnx/onnx-model.ts';
 import { LEVEL_TENSORS, STRIDES, YOLOX_FILE } from '../onnx/yolox-features.ts';
 import type { Mlp } from './mlp.ts';
 

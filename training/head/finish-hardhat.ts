@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabelledImage } from '../../src/cli/commands/eval-data.ts';
 import type { EvalReport } from '../../src/cli/commands/eval-run.ts';
-import { loadManifest, PROJECT_ROOT, type ModelEntry } from '../../src/detect/manifest.ts';
-import type { Label } from '../../src/detect/types.ts';
+import { loadManifest, PROJECT_ROOT, type ModelEntry } from '../../src/vision/detect/manifest.ts';
+import type { Label } from '../../src/vision/detect/types.ts';
 import type { HardhatCounts } from '../cards.ts';
 import { hhw, safetyVest } from '../datasets.ts';
 import { chooseThresholds, lowThresholdDetector, testReport, upsertManifest } from './finish.ts';
@@ -87,7 +87,7 @@ export async function finishHardhat(
       thresholds: entry.thresholds,
       licence: entry.licence,
       trainedBy: entry.trainedBy,
-      source: `${entry.source}; the same file run on person crops (src/detect/plugins/ppe-head-crops.ts)`,
+      source: `${entry.source}; the same file run on person crops (src/vision/detect/plugins/ppe-head-crops.ts)`,
     });
   writeFileSync(
     join(PROJECT_ROOT, 'models', `${HARDHAT_NAME}.eval.json`),

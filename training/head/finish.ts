@@ -14,9 +14,9 @@ import {
   type EvalOptions,
   type EvalReport,
 } from '../../src/cli/commands/eval-run.ts';
-import { MANIFEST_PATH, PROJECT_ROOT, type ModelEntry } from '../../src/detect/manifest.ts';
-import { OwnYoloxHeadDetector } from '../../src/detect/plugins/ppe-yolox-head.ts';
-import type { Detection, Label, RgbImage } from '../../src/detect/types.ts';
+import { MANIFEST_PATH, PROJECT_ROOT, type ModelEntry } from '../../src/vision/detect/manifest.ts';
+import { OwnYoloxHeadDetector } from '../../src/vision/detect/plugins/ppe-yolox-head.ts';
+import type { Detection, Label, RgbImage } from '../../src/vision/detect/types.ts';
 
 export async function readRgb(file: string): Promise<RgbImage> {
   const { data, info } = await sharp(file)

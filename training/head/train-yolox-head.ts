@@ -8,11 +8,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { LabelledImage } from '../../src/cli/commands/eval-data.ts';
-import { PROJECT_ROOT, type ModelEntry } from '../../src/detect/manifest.ts';
-import { letterboxBgr } from '../../src/detect/plugins/ppe-yolox-head.ts';
-import type { Label } from '../../src/detect/types.ts';
+import { PROJECT_ROOT, type ModelEntry } from '../../src/vision/detect/manifest.ts';
+import { letterboxBgr } from '../../src/vision/detect/plugins/ppe-yolox-head.ts';
+import type { Label } from '../../src/vision/detect/types.ts';
 import { augment, loadRgb, type AugBox, type Img } from '../data/augment.ts';
-import { encodeModel, floatOutput } from '../../src/detect/onnx/onnx-model.ts';
+import { encodeModel, floatOutput } from '../../src/vision/detect/onnx/onnx-model.ts';
 import {
   FEATURE_DIM,
   featureModel,
@@ -366,7 +366,7 @@ export function headEntry(
     thresholds: { score: 0.3, nms: 0.45 },
     ...extra,
     // fed at the letterboxed content's size, and run merged with YOLOX-Nano on one backbone pass
-    // (src/detect/README.md "Shared backbone")
+    // (src/vision/detect/README.md "Shared backbone")
     options: { ...extra.options, fitInput: true, sharedBackbone: 'yolox-nano-coco' },
   };
 }

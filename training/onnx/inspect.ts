@@ -1,5 +1,5 @@
 /** Prints an ONNX graph's nodes (op, name, inputs -> outputs): `npx tsx training/onnx/inspect.ts FILE`. */
-import { readModel } from '../../src/detect/onnx/onnx-model.ts';
+import { readModel } from '../../src/vision/detect/onnx/onnx-model.ts';
 
 const file = process.argv[2];
 if (!file) {

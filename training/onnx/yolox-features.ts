@@ -4,7 +4,7 @@
  * their concatenation (128 values per grid cell) is what our own heads are trained on.
  * Tensor names were read from the graph (training/onnx/inspect.ts).
  */
-import { floatOutput, pruneTo, readModel, type OnnxModel } from '../../src/detect/onnx/onnx-model.ts';
+import { floatOutput, pruneTo, readModel, type OnnxModel } from '../../src/vision/detect/onnx/onnx-model.ts';
 
 export const YOLOX_FILE = '../shared/models/yolox-nano-coco/yolox_nano_416x416.onnx';
 export const YOLOX_SHA256 = '695e750a5d5754bb5a8d5325643b59282191a7e7a564e435a415fd3c578eab14';

@@ -10,9 +10,9 @@ import {
   int64Tensor,
   node,
   readModel,
-} from '../../src/detect/onnx/onnx-model.ts';
+} from '../../src/vision/detect/onnx/onnx-model.ts';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/detect/manifest.ts';
+import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
 import { shuffle, type Rng } from '../head/rng.ts';
 import { addToneCues, type CueSpec } from './cues.ts';
 import { halveReid } from './reid-half.ts';

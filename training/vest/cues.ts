@@ -5,7 +5,13 @@
  * brightness; each over the given row ranges of the band. Computed the same way here (training) and
  * as ONNX nodes appended to the exported graph (runtime), so the head sees identical inputs.
  */
-import { attr, floatTensor, int64Tensor, node, type OnnxGraph } from '../../src/detect/onnx/onnx-model.ts';
+import {
+  attr,
+  floatTensor,
+  int64Tensor,
+  node,
+  type OnnxGraph,
+} from '../../src/vision/detect/onnx/onnx-model.ts';
 
 export interface CueSpec {
   /**

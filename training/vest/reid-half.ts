@@ -6,7 +6,13 @@
  * colour and tone cues of the torso band (classifier.ts, cues.ts) still read full-resolution pixels.
  * The embeddings differ from the full-resolution ones, so the head must be trained on these.
  */
-import { attr, floatTensor, int64Tensor, node, type OnnxModel } from '../../src/detect/onnx/onnx-model.ts';
+import {
+  attr,
+  floatTensor,
+  int64Tensor,
+  node,
+  type OnnxModel,
+} from '../../src/vision/detect/onnx/onnx-model.ts';
 
 /** The global depthwise convolution's kernel: the feature map size at the native 256×128 input. */
 const FINAL_MAP = [16, 8] as const;

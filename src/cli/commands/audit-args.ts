@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
-import type { Db } from '../../store/db.ts';
+import type { Db } from '../../platform/store/db.ts';
 import { formatConfigError } from './config-check.ts';
 
 /** The options both audit commands take: where the store is, and which range of the chain. */

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { AuditService } from '../../audit/audit.service.ts';
-import { AuditConfigSchema, type AuditConfig } from '../../audit/config.schema.ts';
+import { AuditService } from '../../oversight/audit/audit.service.ts';
+import { AuditConfigSchema, type AuditConfig } from '../../oversight/audit/config.schema.ts';
 import Value from 'typebox/value';
-import { systemClock } from '../../shared/clock.ts';
-import { createLogger } from '../../shared/logger.ts';
+import { systemClock } from '../../platform/shared/clock.ts';
+import { createLogger } from '../../platform/shared/logger.ts';
 import type { Command } from '../commands.ts';
 import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-args.ts';
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { verifyBundle } from '../../audit/bundle.ts';
-import { verifyStore } from '../../audit/store-source.ts';
-import { describeProblem, type VerifyReport } from '../../audit/verify.ts';
+import { verifyBundle } from '../../oversight/audit/bundle.ts';
+import { verifyStore } from '../../oversight/audit/store-source.ts';
+import { describeProblem, type VerifyReport } from '../../oversight/audit/verify.ts';
 import type { Command } from '../commands.ts';
 import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-args.ts';
 

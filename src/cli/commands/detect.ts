@@ -1,8 +1,8 @@
-import { AppError } from '../../shared/errors.ts';
-import { readImageRgb } from '../../detect/image-file.ts';
-import { DetectionPipeline } from '../../detect/pipeline.ts';
-import { defaultDetectConfig, parseInputSize } from '../../detect/settings.ts';
-import type { Detection } from '../../detect/types.ts';
+import { AppError } from '../../platform/shared/errors.ts';
+import { readImageRgb } from '../../vision/detect/image-file.ts';
+import { DetectionPipeline } from '../../vision/detect/pipeline.ts';
+import { defaultDetectConfig, parseInputSize } from '../../vision/detect/settings.ts';
+import type { Detection } from '../../vision/detect/types.ts';
 import type { Command } from '../commands.ts';
 
 const USAGE =

@@ -5,13 +5,13 @@
  * The trainer (training/train-vest.ts) and `jianhu eval` share this code, so the model card's test
  * figure is what `npm run eval` prints.
  */
-import { readImageRgb } from '../../detect/image-file.ts';
-import type { ModelEntry } from '../../detect/manifest.ts';
-import { DetectionPipeline } from '../../detect/pipeline.ts';
-import { personCrop, VestClassifier, type TorsoMap } from '../../detect/plugins/ppe-vest.ts';
-import { torsoOfPerson } from '../../detect/plugins/people.ts';
-import type { Box, Detection } from '../../detect/types.ts';
-import { iou } from '../../detect/yolox-decode.ts';
+import { readImageRgb } from '../../vision/detect/image-file.ts';
+import type { ModelEntry } from '../../vision/detect/manifest.ts';
+import { DetectionPipeline } from '../../vision/detect/pipeline.ts';
+import { personCrop, VestClassifier, type TorsoMap } from '../../vision/detect/plugins/ppe-vest.ts';
+import { torsoOfPerson } from '../../vision/detect/plugins/people.ts';
+import type { Box, Detection } from '../../vision/detect/types.ts';
+import { iou } from '../../vision/detect/yolox-decode.ts';
 import type { LabelledImage } from './eval-data.ts';
 
 export interface TorsoPair {

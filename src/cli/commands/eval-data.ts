@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Box, Label } from '../../detect/types.ts';
+import type { Box, Label } from '../../vision/detect/types.ts';
 
 export interface GroundTruth {
   label: Label;

@@ -2,8 +2,8 @@
  * Detection metrics (pure): greedy matching at IoU 0.5, VOC all-point AP, precision/recall at a
  * threshold, a confusion summary between labels, and frame-level recall/false-positive rates.
  */
-import type { Box, Detection, Label } from '../../detect/types.ts';
-import { iou } from '../../detect/plugins/ppe-postprocess.ts';
+import type { Box, Detection, Label } from '../../vision/detect/types.ts';
+import { iou } from '../../vision/detect/plugins/ppe-postprocess.ts';
 import type { GroundTruth } from './eval-data.ts';
 
 export interface Matched {

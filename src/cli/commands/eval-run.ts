@@ -3,7 +3,7 @@
  * model cards quote): AP@0.5 per class, precision/recall at the shipped thresholds, a confusion
  * summary, and, for fire/smoke, the frame-level decision (any fire/smoke box ≥ threshold).
  */
-import type { Detection, Label } from '../../detect/types.ts';
+import type { Detection, Label } from '../../vision/detect/types.ts';
 import type { LabelledImage } from './eval-data.ts';
 import {
   averagePrecision,

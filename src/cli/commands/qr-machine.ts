@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
-import { loadOrCreateMachineKey, signQr } from '../../machines/machine-token.ts';
-import { MachinesRepo } from '../../machines/machines.repo.ts';
-import { openDb } from '../../store/db.ts';
-import { migrate } from '../../store/migrate.ts';
+import { loadOrCreateMachineKey, signQr } from '../../work/machines/machine-token.ts';
+import { MachinesRepo } from '../../work/machines/machines.repo.ts';
+import { openDb } from '../../platform/store/db.ts';
+import { migrate } from '../../platform/store/migrate.ts';
 import type { Command } from '../commands.ts';
 import { formatConfigError } from './config-check.ts';
 

@@ -1,0 +1,299 @@
+import { realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { roleHas } from '../../platform/auth/permissions.ts';
+import type { Principal } from '../../platform/auth/principal.ts';
+import type { UsersRepo } from '../../platform/auth/users.repo.ts';
+import type { EventBus } from '../../platform/events/event-bus.ts';
+import type { Clock } from '../../platform/shared/clock.ts';
+import { iso } from '../../platform/shared/clock.ts';
+import { defineError, Errors } from '../../platform/shared/errors.ts';
+import type { Db } from '../../platform/store/db.ts';
+import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+import type { HazardEventMap, HazardPhotoRef } from './hazard.events.ts';
+import {
+  applyAction,
+  HazardErrors,
+  type FiveInPlace,
+  type HazardAction,
+  type HazardLevel,
+} from './hazard.machine.ts';
+import {
+  machineActor,
+  machineSnapshot,
+  newHazardRow,
+  stepPatch,
+  transitionRow,
+  type RegisterInput,
+} from './hazard-rows.ts';
+import {
+  HazardsRepo,
+  type Hazard,
+  type HazardFilter,
+  type HazardPhoto,
+  type HazardTransition,
+} from './hazards.repo.ts';
+import { decodePhoto, storePhoto, type StoredPhoto } from './photos.ts';
+import { OverdueEscalator } from './overdue.ts';
+import {
+  hazardFromConfirmedViolation,
+  violationEvidence,
+  type ConfirmedViolation,
+  type ViolationLinks,
+} from './violation-link.ts';
+
+export type { RegisterInput } from './hazard-rows.ts';
+
+export const HazardServiceErrors = {
+  notFound: defineError('JH_ERR_HAZARD_NOT_FOUND', 404, '隐患不存在。', 'No such hazard.'),
+  badResponsible: defineError(
+    'JH_ERR_HAZARD_BAD_RESPONSIBLE',
+    400,
+    '整改责任人须为本企业的有效用户。',
+    'The responsible person must be an active user of the same enterprise.',
+  ),
+  photoNotFound: defineError('JH_ERR_HAZARD_PHOTO_NOT_FOUND', 404, '照片不存在。', 'No such photo.'),
+  violationRequired: defineError(
+    'JH_ERR_HAZARD_VIOLATION_REQUIRED',
+    400,
+    '来源为违章时须填写违章编号。',
+    'A hazard raised from a violation needs the violation id.',
+  ),
+};
+
+export interface HazardDetail extends Hazard {
+  transitions: HazardTransition[];
+  photos: HazardPhoto[];
+}
+
+type StepEvent = Exclude<keyof HazardEventMap, 'hazard.registered' | 'hazard.overdue'>;
+
+/** The closed loop's service: every step runs the pure machine, then stores and publishes together. */
+export class HazardsService {
+  readonly repo: HazardsRepo;
+  private readonly overdue: OverdueEscalator;
+  constructor(
+    db: Db,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly users: UsersRepo,
+    private readonly dataDir: string,
+    private readonly links?: ViolationLinks,
+  ) {
+    this.repo = new HazardsRepo(db);
+    this.overdue = new OverdueEscalator(this.repo, bus, clock);
+  }
+
+  register(p: Principal, scope: EnterpriseScope, input: RegisterInput): HazardDetail {
+    scope.assert(input.enterpriseId);
+    if (!roleHas(p.role, 'hazard:write')) throw HazardErrors.forbidden({ action: 'register' });
+    if (input.source === 'violation' && !input.violationId) throw HazardServiceErrors.violationRequired();
+    const linked =
+      input.source === 'violation'
+        ? violationEvidence(this.links, scope, input.enterpriseId, input.violationId!, this.dataDir)
+        : [];
+    const photos = (input.photos ?? []).map((b, i) => decodePhoto(b, i));
+    const stored = [...linked, ...photos.map((ph) => storePhoto(this.dataDir, input.enterpriseId, ph))];
+    const now = iso(this.clock.now());
+    const id = this.bus.transaction(() => {
+      const id = this.repo.insert(newHazardRow(input, p, now));
+      for (const s of stored)
+        this.repo.addPhoto({ hazardId: id, kind: 'before', ...s, addedBy: p.userId, at: now });
+      const reason = input.reason ?? '登记隐患 registered';
+      this.repo.addTransition(transitionRow(id, 'register', null, 'registered', p, now, reason, null));
+      this.bus.publish('hazard.registered', input.enterpriseId, {
+        hazardId: id,
+        from: null,
+        to: 'registered',
+        byUserId: p.userId,
+        by: p.displayName,
+        reason,
+        source: input.source,
+        violationId: input.violationId ?? null,
+        stage: input.stage,
+        description: input.description,
+        photos: stored.map(({ path, sha256 }) => ({ path, sha256 })),
+      });
+      return id;
+    });
+    return this.detail(scope, id);
+  }
+
+  assess(
+    p: Principal,
+    scope: EnterpriseScope,
+    id: number,
+    b: { level: HazardLevel; five?: Partial<FiveInPlace>; reason: string },
+  ) {
+    return this.step(
+      p,
+      scope,
+      id,
+      { kind: 'assess', level: b.level, five: b.five },
+      b.reason,
+      'hazard.assessed',
+      (h) => ({
+        level: h.level!,
+      }),
+    );
+  }
+
+  dispatch(
+    p: Principal,
+    scope: EnterpriseScope,
+    id: number,
+    b: { responsibleUserId: number; deadline?: string; five?: Partial<FiveInPlace>; reason: string },
+  ) {
+    const h = this.load(scope, id);
+    const u = this.users.byId(b.responsibleUserId);
+    if (!u || u.enterpriseId !== h.enterpriseId || u.role === 'regulator')
+      throw HazardServiceErrors.badResponsible({ responsibleUserId: b.responsibleUserId });
+    const deadline = b.deadline !== undefined ? Date.parse(b.deadline) : undefined;
+    return this.step(
+      p,
+      scope,
+      id,
+      { kind: 'dispatch', responsibleUserId: b.responsibleUserId, deadline, five: b.five },
+      b.reason,
+      'hazard.dispatched',
+      (n) => ({
+        level: n.level!,
+        responsibleUserId: n.responsibleUserId!,
+        deadline: n.deadline!,
+        five: n.five,
+      }),
+    );
+  }
+
+  rectify(p: Principal, scope: EnterpriseScope, id: number, b: { photos: string[]; reason: string }) {
+    const h = this.load(scope, id);
+    const decoded = b.photos.map((x, i) => decodePhoto(x, i));
+    // The machine checks who may rectify before any file is written.
+    applyAction(
+      machineSnapshot(h),
+      { kind: 'rectify', afterPhotos: decoded.length },
+      machineActor(p),
+      this.clock.now(),
+    );
+    const stored = decoded.map((ph) => storePhoto(this.dataDir, h.enterpriseId, ph));
+    return this.step(
+      p,
+      scope,
+      id,
+      { kind: 'rectify', afterPhotos: stored.length },
+      b.reason,
+      'hazard.rectified',
+      () => ({
+        photos: stored.map(({ path, sha256 }) => ({ path, sha256 })) as HazardPhotoRef[],
+      }),
+      stored,
+    );
+  }
+
+  verify(p: Principal, scope: EnterpriseScope, id: number, b: { passed: boolean; reason: string }) {
+    return this.step(p, scope, id, { kind: 'verify', passed: b.passed }, b.reason, 'hazard.verified', () => ({
+      passed: b.passed,
+    }));
+  }
+
+  close(p: Principal, scope: EnterpriseScope, id: number, b: { reason: string }) {
+    return this.step(p, scope, id, { kind: 'close' }, b.reason, 'hazard.closed', () => ({}));
+  }
+
+  /** A confirmed violation becomes a hazard (see violation-link.ts). */
+  fromConfirmedViolation(v: ConfirmedViolation): HazardDetail | undefined {
+    return hazardFromConfirmedViolation(this, this.users, v);
+  }
+
+  list(scope: EnterpriseScope, f: Omit<HazardFilter, 'enterpriseIds'> & { enterpriseId?: string }): Hazard[] {
+    if (f.enterpriseId) scope.assert(f.enterpriseId);
+    return this.repo.list({
+      ...f,
+      enterpriseIds: f.enterpriseId ? [f.enterpriseId] : [...scope.enterpriseIds],
+    });
+  }
+
+  /** A photo of a visible hazard and its file (inside the data folder), or a coded 404. */
+  photoFile(scope: EnterpriseScope, id: number, photoId: number): { photo: HazardPhoto; file: string } {
+    this.load(scope, id);
+    const photo = this.repo.photos(id).find((p) => p.id === photoId);
+    // Confined to <dataDir>/evidence after resolving symlinks: a tampered row or a planted link must not
+    // serve the database, the secrets folder or anything outside (tests/security/hostile-input.test.ts).
+    const file = photo
+      ? realInside(resolve(this.dataDir, 'evidence'), resolve(this.dataDir, photo.path))
+      : null;
+    if (!photo || !file) throw HazardServiceErrors.photoNotFound({ id, photoId });
+    return { photo, file };
+  }
+
+  detail(scope: EnterpriseScope, id: number): HazardDetail {
+    const h = this.load(scope, id);
+    return { ...h, transitions: this.repo.transitions(id), photos: this.repo.photos(id) };
+  }
+
+  /** Escalates dispatched hazards past their deadline; returns how many escalated now. */
+  checkOverdue(): number {
+    return this.overdue.check();
+  }
+
+  start(everySeconds: number, onError: (e: unknown) => void): void {
+    this.overdue.start(everySeconds, onError);
+  }
+
+  stop(): void {
+    this.overdue.stop();
+  }
+
+  private load(scope: EnterpriseScope, id: number): Hazard {
+    const h = this.repo.get(id);
+    if (!h) throw HazardServiceErrors.notFound({ id });
+    scope.assert(h.enterpriseId);
+    return h;
+  }
+
+  private step<E extends StepEvent>(
+    p: Principal,
+    scope: EnterpriseScope,
+    id: number,
+    action: HazardAction,
+    reason: string,
+    event: E,
+    extra: (
+      next: Hazard,
+    ) => Omit<HazardEventMap[E], 'hazardId' | 'from' | 'to' | 'byUserId' | 'by' | 'reason'>,
+    afterPhotos: StoredPhoto[] = [],
+  ): HazardDetail {
+    const h = this.load(scope, id);
+    const nowMs = this.clock.now();
+    const now = iso(nowMs);
+    const change = applyAction(machineSnapshot(h), action, machineActor(p), nowMs);
+    const patch = stepPatch(change, action, p, now);
+    this.bus.transaction(() => {
+      if (!this.repo.update(id, h.version, patch)) throw Errors.conflict({ id });
+      for (const s of afterPhotos)
+        this.repo.addPhoto({ hazardId: id, kind: 'after', ...s, addedBy: p.userId, at: now });
+      const next = this.repo.get(id)!;
+      const data = { ...extra(next) } as Record<string, unknown>;
+      this.repo.addTransition(transitionRow(id, action.kind, h.state, change.state, p, now, reason, data));
+      this.bus.publish(event, h.enterpriseId, {
+        hazardId: id,
+        from: h.state,
+        to: change.state,
+        byUserId: p.userId,
+        by: p.displayName,
+        reason,
+        ...data,
+      } as HazardEventMap[E] as never);
+    });
+    return this.detail(scope, id);
+  }
+}
+
+/** The real path of `file` when it exists inside `root` (symlinks resolved), else null. */
+function realInside(root: string, file: string): string | null {
+  try {
+    const real = realpathSync(file);
+    return real.startsWith(realpathSync(root) + sep) ? real : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,83 @@
+import type { HealthState } from '../../video/ingest/types.ts';
+import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
+import type {
+  EvidenceStoredPayload,
+  ViolationEventPayload,
+  ZonesChangedPayload,
+} from '../../supervision/violations/events.ts';
+import type {
+  GasTestedPayload,
+  LockPayload,
+  MachinePowerPayload,
+  MachineViolationPayload,
+  PermitEventPayload,
+  ResumeBlockedPayload,
+  ScanPayload,
+} from '../../work/permits/events.ts';
+
+/**
+ * Typed domain events (name: `area.pastTense`). Each module adds its events to this map; the outbox
+ * stores them, in-process subscribers react to them, and a future shipper forwards them to the hub.
+ */
+export interface DomainEventMap {
+  'user.loggedIn': { userId: number; username: string };
+  /** Account changes by an enterprise admin (who changed what; never the password itself). */
+  'user.created': { userId: number; username: string; role: string; by: string };
+  'user.updated': { userId: number; changes: string[]; by: string };
+  'config.applied': { sites: number; cameras: number };
+  // closed loop 隐患 (src/oversight/hazards/hazard.events.ts)
+  'hazard.registered': HazardEventMap['hazard.registered'];
+  'hazard.assessed': HazardEventMap['hazard.assessed'];
+  'hazard.dispatched': HazardEventMap['hazard.dispatched'];
+  'hazard.rectified': HazardEventMap['hazard.rectified'];
+  'hazard.verified': HazardEventMap['hazard.verified'];
+  'hazard.closed': HazardEventMap['hazard.closed'];
+  'hazard.overdue': HazardEventMap['hazard.overdue'];
+  /** Published by ingest only when a camera's health state changes. */
+  'camera.healthChanged': {
+    cameraId: string;
+    siteId: string;
+    from: HealthState | null;
+    to: HealthState;
+    reason: string;
+    message: string;
+    since: string;
+  };
+  // permits, 一机一码 machines and 加锁赋码 locks (src/work/permits/events.ts)
+  'permit.created': PermitEventPayload;
+  'permit.submitted': PermitEventPayload;
+  'permit.approved': PermitEventPayload;
+  'permit.rejected': PermitEventPayload;
+  'permit.started': PermitEventPayload;
+  'permit.suspended': PermitEventPayload;
+  'permit.resumed': PermitEventPayload;
+  'permit.completed': PermitEventPayload;
+  'permit.revoked': PermitEventPayload;
+  'permit.expired': PermitEventPayload;
+  'permit.gasTested': GasTestedPayload;
+  'permit.resumeBlocked': ResumeBlockedPayload;
+  'machine.scanned': ScanPayload;
+  'machine.powerChanged': MachinePowerPayload;
+  'machine.violationDetected': MachineViolationPayload;
+  'lock.unlockGranted': LockPayload;
+  'lock.changed': LockPayload;
+  'lock.entryRecorded': LockPayload;
+  'lock.violationDetected': LockPayload;
+  // violations, evidence and zones (src/supervision/violations/events.ts)
+  'violation.started': ViolationEventPayload;
+  'violation.updated': ViolationEventPayload;
+  'violation.ended': ViolationEventPayload;
+  'violation.reviewed': ViolationEventPayload;
+  'evidence.stored': EvidenceStoredPayload;
+  'zones.changed': ZonesChangedPayload;
+}
+
+export type DomainEventType = keyof DomainEventMap;
+
+export interface DomainEvent<T extends DomainEventType = DomainEventType> {
+  id: number;
+  type: T;
+  enterpriseId: string | null;
+  payload: DomainEventMap[T];
+  occurredAt: string;
+}

@@ -1,0 +1,62 @@
+import type { Db } from '../store/db.ts';
+import { AuditChainRepo } from './chain.repo.ts';
+import type { DomainEvent, DomainEventMap, DomainEventType } from './domain-events.ts';
+
+interface OutboxRow {
+  id: number;
+  type: string;
+  enterprise_id: string | null;
+  payload: string;
+  occurred_at: string;
+}
+
+export class OutboxRepo {
+  private readonly insert;
+  private readonly pending;
+  private readonly markShipped;
+  /** Tamper-evident log (src/oversight/audit): every outbox row gets its hash-chain entry in the same transaction. */
+  private readonly chain: AuditChainRepo;
+  constructor(private readonly db: Db) {
+    this.chain = new AuditChainRepo(db);
+    this.insert = db.prepare(
+      'INSERT INTO outbox (type, enterprise_id, payload, occurred_at) VALUES (?, ?, ?, ?) RETURNING id',
+    );
+    this.pending = db.prepare('SELECT * FROM outbox WHERE shipped_at IS NULL AND id > ? ORDER BY id LIMIT ?');
+    this.markShipped = db.prepare('UPDATE outbox SET shipped_at = ? WHERE id <= ? AND shipped_at IS NULL');
+  }
+
+  append<T extends DomainEventType>(
+    type: T,
+    enterpriseId: string | null,
+    payload: DomainEventMap[T],
+    occurredAt: string,
+  ): DomainEvent<T> {
+    const payloadText = JSON.stringify(payload);
+    // One transaction (a savepoint inside the caller's): no outbox row without its chain entry.
+    const id = this.db.transaction(() => {
+      const row = this.insert.get(type, enterpriseId, payloadText, occurredAt) as { id: number };
+      this.chain.append({ outboxId: row.id, type, enterpriseId, occurredAt, payloadText });
+      return row.id;
+    })();
+    return { id, type, enterpriseId, payload, occurredAt };
+  }
+
+  unshipped(afterId = 0, limit = 500): DomainEvent[] {
+    return (this.pending.all(afterId, limit) as OutboxRow[]).map((r) => ({
+      id: r.id,
+      type: r.type as DomainEventType,
+      enterpriseId: r.enterprise_id,
+      payload: JSON.parse(r.payload) as DomainEvent['payload'],
+      occurredAt: r.occurred_at,
+    }));
+  }
+
+  markShippedUpTo(id: number, at: string): void {
+    this.markShipped.run(at, id);
+  }
+
+  /** Runs `fn` in one transaction with the db the outbox writes to. */
+  transaction<R>(fn: () => R): R {
+    return this.db.transaction(fn)();
+  }
+}

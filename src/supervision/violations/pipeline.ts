@@ -1,0 +1,261 @@
+import type { Detection, Label, RgbImage } from '../../vision/detect/types.ts';
+import type { EvidenceService } from '../../video/evidence/evidence.service.ts';
+import type { OverlayBox } from '../../video/evidence/snapshot.ts';
+import type { Frame } from '../../video/ingest/types.ts';
+import { RuleEngine } from '../rules/engine.ts';
+import { NO_PERMITS, VIOLATION_INFO, type ActivePermitsProvider, type RuleEvent } from '../rules/types.ts';
+import type { Logger } from '../../platform/shared/logger.ts';
+import { attachPpe, type TrackedPerson } from '../../vision/track/ppe.ts';
+import { Tracker } from '../../vision/track/tracker.ts';
+import { pointInPolygon } from '../zones/geometry.ts';
+import type { CameraRef } from '../zones/cameras.ts';
+import type { ZonesService } from '../zones/zones.service.ts';
+import type { ViolationRecord } from './violations.repo.ts';
+import type { ViolationsService } from './violations.service.ts';
+import type { Config } from '../../config/schema.ts';
+
+/** What the detection scheduler hands over per inferred frame (its DetectionResult fits). */
+export interface PipelineInput {
+  cameraId: string;
+  frameTs: number;
+  detections: readonly Detection[];
+  frame?: Frame;
+}
+
+/** Appearance features for the tracker (person re-id, see reid-embedder.ts); optional. */
+export interface AppearanceEmbedder {
+  embed(frame: RgbImage, people: readonly Detection[]): Promise<(Float32Array | null)[]>;
+}
+
+export interface PipelineDeps {
+  config: Config;
+  zones: ZonesService;
+  violations: ViolationsService;
+  evidence: EvidenceService | null;
+  permits?: ActivePermitsProvider;
+  /** labels the running detectors can produce (rules without their inputs stay silent); default: seen so far */
+  labels?: () => ReadonlySet<Label>;
+  embedder?: AppearanceEmbedder;
+  logger: Logger;
+}
+
+interface CameraState {
+  ref: CameraRef;
+  tracker: Tracker;
+  engine: RuleEngine;
+  lastTs: number;
+  /** last frame time a confirmed person stood in a guardian_post zone */
+  guardianSeenTs: number;
+}
+
+const MAX_SNAPSHOTS_IN_FLIGHT = 8;
+
+/**
+ * The live glue: detections of one frame → tracker → PPE association → rules → violations (SQLite +
+ * domain events, synchronously, so the push never waits for files) → evidence (snapshot from this
+ * frame, clip from the camera's ring) in the background, bounded.
+ */
+export class ViolationPipeline {
+  private readonly cams = new Map<string, CameraState>();
+  private snapshotsInFlight = 0;
+  readonly stats = { frames: 0, staleFrames: 0, unknownCamera: 0, snapshotsSkipped: 0, droppedFrames: 0 };
+  private readonly slots = new Map<string, { busy: boolean; pending: PipelineInput | undefined }>();
+  private readonly jobs = new Set<Promise<unknown>>();
+  private readonly seenLabels = new Set<Label>();
+
+  constructor(private readonly d: PipelineDeps) {
+    d.zones.onChange((cameraId) => this.cams.delete(cameraId));
+  }
+
+  private camera(cameraId: string): CameraState | undefined {
+    let c = this.cams.get(cameraId);
+    if (!c) {
+      let ref: CameraRef;
+      try {
+        ref = this.d.zones.camera(cameraId);
+      } catch {
+        return undefined;
+      }
+      const engine = new RuleEngine(cameraId, [this.d.config.rules, ref.site.rules, ref.camera.rules]);
+      c = { ref, tracker: new Tracker(), engine, lastTs: -Infinity, guardianSeenTs: -Infinity };
+      this.cams.set(cameraId, c);
+    }
+    return c;
+  }
+
+  /**
+   * Entry point for the detect scheduler. Without an embedder it is `process()`. With one, appearance
+   * is computed first (async), one frame per camera at a time; a newer frame replaces one still
+   * waiting (dropped and counted, never queued).
+   */
+  submit(input: PipelineInput): void {
+    const embedder = this.d.embedder;
+    if (!embedder || !input.frame) {
+      this.process(input);
+      return;
+    }
+    let slot = this.slots.get(input.cameraId);
+    if (!slot) this.slots.set(input.cameraId, (slot = { busy: false, pending: undefined }));
+    const s = slot;
+    if (s.busy) {
+      if (s.pending) this.stats.droppedFrames++;
+      s.pending = input;
+      return;
+    }
+    const run = (x: PipelineInput): void => {
+      s.busy = true;
+      const persons = x.detections.filter((d) => d.label === 'person');
+      const job = embedder
+        .embed(x.frame!, persons)
+        .then(
+          (emb) => this.process(x, emb),
+          (err: unknown) => {
+            this.d.logger.warn({ err, camera: x.cameraId }, 're-id failed; tracking by motion only');
+            this.process(x);
+          },
+        )
+        .finally(() => {
+          s.busy = false;
+          const next = s.pending;
+          s.pending = undefined;
+          if (next) run(next);
+        });
+      this.track(job);
+    };
+    run(input);
+  }
+
+  process(
+    input: PipelineInput,
+    embeddings?: readonly (Float32Array | null)[],
+  ): { events: RuleEvent[]; records: ViolationRecord[]; people: TrackedPerson[] } {
+    const cam = this.camera(input.cameraId);
+    if (!cam) {
+      this.stats.unknownCamera++;
+      return { events: [], records: [], people: [] };
+    }
+    if (input.frameTs <= cam.lastTs) {
+      this.stats.staleFrames++; // out of order: dropped, the tracker needs time order
+      return { events: [], records: [], people: [] };
+    }
+    cam.lastTs = input.frameTs;
+    this.stats.frames++;
+    for (const x of input.detections) this.seenLabels.add(x.label);
+    const persons = input.detections.filter((x) => x.label === 'person');
+    const { visible } = cam.tracker.update(input.frameTs, persons, embeddings);
+    const people = attachPpe(visible, input.detections);
+    const zones = this.d.zones.forRules(input.cameraId);
+    const posts = zones.filter((z) => z.kind === 'guardian_post');
+    const w = input.frame?.width ?? this.d.config.ingest.width;
+    const h = input.frame?.height ?? this.d.config.ingest.height;
+    if (
+      people.some((p) =>
+        posts.some((z) => pointInPolygon([(p.box[0] + p.box[2]) / 2 / w, p.box[3] / h], z.points)),
+      )
+    )
+      cam.guardianSeenTs = input.frameTs;
+    const events = cam.engine.process({
+      cameraId: input.cameraId,
+      ts: input.frameTs,
+      width: w,
+      height: h,
+      people,
+      detections: input.detections,
+      zones,
+      permits: (this.d.permits ?? NO_PERMITS).activeOn(input.cameraId, input.frameTs),
+      labels: this.d.labels?.() ?? this.seenLabels,
+    });
+    const applied = this.d.violations.apply(cam.ref, events);
+    for (const { event, record } of applied)
+      if (event.kind === 'started') this.captureEvidence(cam, record, event, people, input);
+    return { events, records: applied.map((a) => a.record), people };
+  }
+
+  /**
+   * For the locks module (GuardianPresence): someone stands at the camera's guardian post, seen in a
+   * frame at most `withinMs` before `now`.
+   */
+  guardianPresentAt(cameraId: string, now: number, withinMs = 5000): boolean {
+    const cam = this.cams.get(cameraId);
+    return !!cam && now - cam.guardianSeenTs <= withinMs;
+  }
+
+  /** Camera offline / stopped: whatever it showed can no longer be confirmed; end it. */
+  cameraLost(cameraId: string, ts: number): void {
+    const cam = this.cams.get(cameraId);
+    if (!cam) return;
+    this.d.violations.apply(cam.ref, cam.engine.endAll(ts));
+    this.cams.delete(cameraId);
+  }
+
+  /** Ends every open violation (service stopping); evidence jobs finish on their own (see idle()). */
+  stop(ts: number): void {
+    for (const id of [...this.cams.keys()]) this.cameraLost(id, ts);
+  }
+
+  private captureEvidence(
+    cam: CameraState,
+    v: ViolationRecord,
+    e: RuleEvent,
+    people: TrackedPerson[],
+    input: PipelineInput,
+  ): void {
+    const ev = this.d.evidence;
+    if (!ev) return;
+    const owner = { violationId: v.id, enterpriseId: v.enterpriseId, cameraId: v.cameraId };
+    const cfg = this.d.config.evidence;
+    if (cfg.clips) {
+      const job = ev.scheduleClip(
+        owner,
+        e.violation.startTs - cfg.preSeconds * 1000,
+        input.frameTs + cfg.postSeconds * 1000,
+      );
+      if (job) this.track(job);
+    }
+    if (!cfg.snapshots || !input.frame) return;
+    if (this.snapshotsInFlight >= MAX_SNAPSHOTS_IN_FLIGHT) {
+      this.stats.snapshotsSkipped++;
+      return;
+    }
+    const info = VIOLATION_INFO[v.type];
+    const boxes: OverlayBox[] = people.map((p) => ({
+      box: p.box,
+      label: `#${p.trackId}${p.helmet === 'no' ? ' 未戴安全帽' : p.helmet === 'yes' ? ' 安全帽' : ''}`,
+      tone: p.trackId === v.trackId ? 'alert' : 'ok',
+    }));
+    for (const d of input.detections)
+      if (d.label === 'fire' || d.label === 'smoke' || d.label === 'phone')
+        boxes.push({ box: d.box, label: `${d.label} ${d.score.toFixed(2)}`, tone: 'info' });
+    if (v.trackId === null && v.box) boxes.push({ box: v.box, label: info.zh, tone: 'alert' });
+    const zones = this.d.zones.forRules(v.cameraId).map((z) => ({ ...z, highlight: z.id === v.zoneId }));
+    const f = input.frame;
+    this.snapshotsInFlight++;
+    const job = ev
+      .storeSnapshot(owner, {
+        width: f.width,
+        height: f.height,
+        rgb: f.data,
+        boxes,
+        zones,
+        title: `${info.zh} ${info.en} · ${cam.ref.camera.name}`,
+        ts: input.frameTs,
+      })
+      .catch((err: unknown) => this.d.logger.warn({ err, violation: v.id }, 'snapshot failed'))
+      .finally(() => this.snapshotsInFlight--);
+    this.track(job);
+  }
+
+  private track(job: Promise<unknown>): void {
+    this.jobs.add(job);
+    void job.finally(() => this.jobs.delete(job));
+  }
+
+  /** Settles once every evidence job started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.jobs]);
+  }
+
+  status(cameraId: string) {
+    return this.cams.get(cameraId)?.engine.status() ?? [];
+  }
+}

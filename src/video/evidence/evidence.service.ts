@@ -1,0 +1,265 @@
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Config } from '../../config/schema.ts';
+import type { EventBus } from '../../platform/events/event-bus.ts';
+import { iso, type Clock } from '../../platform/shared/clock.ts';
+import { defineError } from '../../platform/shared/errors.ts';
+import type { Logger } from '../../platform/shared/logger.ts';
+import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
+import { evidencePath, safeResolve, sha256, sha256File, syncDir, writeFileAtomic } from './files.ts';
+import { SegmentRing } from './ring.ts';
+import { renderSnapshot, type SnapshotInput } from './snapshot.ts';
+
+export const EvidenceErrors = {
+  notFound: defineError('JH_ERR_EVIDENCE_NOT_FOUND', 404, '证据文件不存在。', 'No such evidence file.'),
+};
+
+export interface EvidenceOwner {
+  violationId: number | null;
+  enterpriseId: string;
+  cameraId: string;
+}
+
+/**
+ * Evidence files under <dataDir>/evidence, each with its sha256 in SQLite and an `evidence.stored`
+ * event. A row is inserted only after its file is complete and renamed into place, so no row ever
+ * points at half a file. Clip jobs are bounded (`maxClipsInFlight`); extra ones are skipped and counted.
+ */
+export class EvidenceService {
+  readonly root: string;
+  private readonly rings = new Map<string, SegmentRing>();
+  private clipsInFlight = 0;
+  readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
+  private readonly jobs = new Set<Promise<unknown>>();
+  /** the last failed evidence write (disk full, read-only...) not yet followed by a good one */
+  private writeFault: { code: string; at: number } | null = null;
+  private lastProbe = 0;
+
+  constructor(
+    private readonly config: Config,
+    private readonly repo: EvidenceRepo,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.root = join(config.store.dataDir, 'evidence');
+  }
+
+  /** Starts one recording ring per enabled camera (clips on). */
+  async startRings(): Promise<void> {
+    if (!this.config.evidence.clips) return;
+    const ringRoot = this.config.evidence.ringDir ?? join(this.config.store.dataDir, 'ring');
+    for (const site of this.config.sites)
+      for (const cam of site.cameras) {
+        if (!cam.enabled) continue;
+        const ring = new SegmentRing({
+          cameraId: cam.id,
+          url: cam.recordUrl ?? cam.url,
+          dir: join(ringRoot, cam.id),
+          segmentSeconds: this.config.evidence.segmentSeconds,
+          ringSeconds: this.config.evidence.ringSeconds,
+          logger: this.logger,
+        });
+        await ring.start();
+        this.rings.set(cam.id, ring);
+      }
+  }
+
+  ring(cameraId: string): SegmentRing | undefined {
+    return this.rings.get(cameraId);
+  }
+
+  /**
+   * A ring is down when its camera is (ingest reports that); it does not make the service unhealthy,
+   * so this only tells how many rings record.
+   */
+  health(): { ok: boolean; detail?: string } {
+    const down = [...this.rings].filter(([, r]) => !r.health().ok).map(([id]) => id);
+    const rec = `rings recording ${this.rings.size - down.length}/${this.rings.size}`;
+    const detail = down.length ? `${rec}; down: ${down.join(',')}` : rec;
+    // A failed evidence write (disk full) is an alarm: violations are still recorded, but without their
+    // files. It clears on the next good write, or when a small probe write succeeds (space came back).
+    if (this.writeFault && Date.now() - this.lastProbe >= 2000) {
+      this.lastProbe = Date.now(); // I/O throttle in wall time, not domain time
+      if (this.probeWrite()) this.writeFault = null;
+    }
+    if (!this.writeFault) return { ok: true, detail };
+    const f = this.writeFault;
+    const what =
+      f.code === 'ENOSPC' ? '证据磁盘已满 evidence disk full' : '证据写入失败 evidence write failed';
+    return { ok: false, detail: `${what} (${f.code} since ${iso(f.at)}); ${detail}` };
+  }
+
+  private probeWrite(): boolean {
+    const probe = join(this.root, `.write-probe-${process.pid}`);
+    try {
+      const fd = openSync(probe, 'w');
+      try {
+        writeSync(fd, Buffer.alloc(16_384));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return true;
+    } catch {
+      return false;
+    } finally {
+      rmSync(probe, { force: true });
+    }
+  }
+
+  /** Records the outcome of an evidence write for health(); rethrows the failure. */
+  private async watched<T>(write: Promise<T>): Promise<T> {
+    try {
+      const out = await write;
+      this.writeFault = null;
+      return out;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // file-system failures only (ENOSPC, EROFS, EDQUOT, EIO...); a clip ffmpeg could not cut is not one
+      if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
+      if (!this.writeFault) this.logger.error({ err: e, code }, 'evidence write failed 证据写入失败');
+      this.writeFault = { code, at: this.clock.now() };
+      throw e;
+    }
+  }
+
+  /** Rings stop first, so clips in progress are cut from what was recorded instead of waiting. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.rings.values()].map((r) => r.stop()));
+    await Promise.allSettled([...this.jobs]);
+    this.rings.clear();
+  }
+
+  async storeSnapshot(owner: EvidenceOwner, input: SnapshotInput): Promise<EvidenceRecord> {
+    const jpeg = await renderSnapshot(input);
+    const rel = evidencePath(
+      'snapshot',
+      owner.cameraId,
+      input.ts,
+      `${owner.violationId ?? 'x'}-${input.ts}.jpg`,
+    );
+    await this.watched(writeFileAtomic(join(this.root, rel), jpeg));
+    this.stats.snapshots++;
+    return this.record(owner, 'snapshot', rel, sha256(jpeg), jpeg.length, 'image/jpeg', input.ts, input.ts);
+  }
+
+  /**
+   * Schedules the clip [from, to] for a violation (runs in the background; `to` is in the future).
+   * Returns the job, or null when skipped (no ring for the camera, or too many clips in flight).
+   */
+  scheduleClip(owner: EvidenceOwner, from: number, to: number): Promise<EvidenceRecord | null> | null {
+    const ring = this.rings.get(owner.cameraId);
+    if (!ring) return null;
+    if (this.clipsInFlight >= this.config.evidence.maxClipsInFlight) {
+      this.stats.clipsSkipped++;
+      this.logger.warn(
+        { camera: owner.cameraId, violation: owner.violationId },
+        'clip skipped: too many in flight',
+      );
+      return null;
+    }
+    this.clipsInFlight++;
+    const job = this.watched(this.makeClip(ring, owner, from, to))
+      .catch((e: unknown) => {
+        this.stats.clipsFailed++;
+        this.logger.warn({ err: e, camera: owner.cameraId }, 'clip failed');
+        return null;
+      })
+      .finally(() => {
+        this.clipsInFlight--;
+        this.jobs.delete(job);
+      });
+    this.jobs.add(job);
+    return job;
+  }
+
+  private async makeClip(ring: SegmentRing, owner: EvidenceOwner, from: number, to: number) {
+    const rel = evidencePath('clip', owner.cameraId, from, `${owner.violationId ?? 'x'}-${from}.mp4`);
+    const final = join(this.root, rel);
+    const tmp = `${final}.tmp-clip`;
+    await mkdir(dirname(final), { recursive: true });
+    const deadline = to + this.config.evidence.segmentSeconds * 3000 + 10_000;
+    const covered = await ring.clip(from, to, tmp, deadline);
+    if (!covered) return null;
+    const fh = await open(tmp, 'r+');
+    await fh.sync();
+    await fh.close();
+    const [hash, st] = await Promise.all([sha256File(tmp), stat(tmp)]);
+    await rename(tmp, final);
+    await syncDir(dirname(final));
+    this.stats.clips++;
+    return this.record(owner, 'clip', rel, hash, st.size, 'video/mp4', covered.from, covered.to);
+  }
+
+  private record(
+    owner: EvidenceOwner,
+    kind: 'snapshot' | 'clip',
+    rel: string,
+    hash: string,
+    bytes: number,
+    mime: string,
+    from: number,
+    to: number,
+  ): EvidenceRecord {
+    return this.bus.transaction(() => {
+      const id = this.repo.insert({
+        violationId: owner.violationId,
+        permitId: null,
+        enterpriseId: owner.enterpriseId,
+        cameraId: owner.cameraId,
+        kind,
+        path: rel,
+        sha256: hash,
+        bytes,
+        mime,
+        coversFrom: iso(from),
+        coversTo: iso(to),
+        createdAt: iso(this.clock.now()),
+      });
+      this.bus.publish('evidence.stored', owner.enterpriseId, {
+        evidenceId: id,
+        violationId: owner.violationId,
+        cameraId: owner.cameraId,
+        kind,
+        sha256: hash,
+        bytes,
+      });
+      return this.repo.get(id)!;
+    });
+  }
+
+  forViolation(violationId: number): EvidenceRecord[] {
+    return this.repo.forViolation(violationId);
+  }
+
+  /** For the permits module: evidence kept with a permit is never deleted by retention. */
+  attachToPermit(evidenceId: number, permitId: string): boolean {
+    return this.repo.attachToPermit(evidenceId, permitId);
+  }
+
+  /** Evidence a caller may download: tenancy-checked, path confined to the evidence folder. */
+  async download(scope: EnterpriseScope, id: number): Promise<{ record: EvidenceRecord; file: string }> {
+    const record = this.repo.get(id);
+    if (!record || !scope.can(record.enterpriseId)) throw EvidenceErrors.notFound({ id });
+    const file = await safeResolve(this.root, record.path);
+    if (!file) throw EvidenceErrors.notFound({ id });
+    return { record, file };
+  }
+
+  /** Deletes unattached evidence older than retention.evidenceDays; attached evidence is never touched. */
+  async retentionSweep(now = this.clock.now()): Promise<number> {
+    const before = iso(now - this.config.retention.evidenceDays * 86_400_000);
+    let n = 0;
+    for (const e of this.repo.expired(before)) {
+      if (!this.repo.deleteUnattached(e.id)) continue;
+      const file = await safeResolve(this.root, e.path);
+      if (file) await rm(file, { force: true });
+      n++;
+    }
+    this.stats.retentionDeleted += n;
+    return n;
+  }
+}

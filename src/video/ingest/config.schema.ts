@@ -1,0 +1,38 @@
+import Type from 'typebox';
+
+/** Camera ingest settings (owned by src/video/ingest). Defaults meet the 5 s fault/recovery budget. */
+export const IngestConfigSchema = Type.Object(
+  {
+    detectFps: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 30,
+      default: 3,
+      description:
+        'frames per second sampled for detection and health; a little above detect.scheduler.activeFps (2) so a fresh frame waits when a camera falls due (at exactly 2, sampling jitter holds cameras under 2 detections/s: bench:detect)',
+    }),
+    width: Type.Integer({ minimum: 64, maximum: 3840, default: 640 }),
+    height: Type.Integer({ minimum: 64, maximum: 2160, default: 360 }),
+    rtspTransport: Type.Union([Type.Literal('tcp'), Type.Literal('udp')], {
+      default: 'tcp',
+      description: 'RTSP lower transport (TCP interleaved survives loss and NAT)',
+    }),
+    timeoutMs: Type.Integer({
+      minimum: 1000,
+      maximum: 60_000,
+      default: 5000,
+      description: 'ffmpeg socket timeout: a silent camera is dropped after this long',
+    }),
+    keyframesOnly: Type.Boolean({
+      default: false,
+      description:
+        'decode keyframes only (about a third of the CPU; samples at most at the keyframe rate, and a stop is noticed after twice the keyframe interval, at most 10 s)',
+    }),
+    idleKeyframesOnly: Type.Boolean({
+      default: false,
+      description:
+        'decode keyframes only while a camera is idle (no active permit, no person for detect.scheduler.peopleHoldMs), every frame otherwise; switched make-before-break, so health never sees a gap. Saves most decoding CPU on idle cameras; an idle camera is then sampled at most at its keyframe rate',
+    }),
+    enabled: Type.Boolean({ default: true, description: 'run camera ingest at all' }),
+  },
+  { additionalProperties: false, default: {} },
+);

@@ -1,0 +1,322 @@
+import type { Config } from '../../config/schema.ts';
+import type { EventBus } from '../../platform/events/event-bus.ts';
+import type { Metrics } from '../../platform/observability/metrics.ts';
+import { iso, type Clock } from '../../platform/shared/clock.ts';
+import type { Logger } from '../../platform/shared/logger.ts';
+import type { Db } from '../../platform/store/db.ts';
+import { CameraSupervisor } from './camera-supervisor.ts';
+import { IngestErrors } from './errors.ts';
+import { redactUrl } from './ffmpeg-args.ts';
+import { FrameFanout, type FrameHandler, type FrameSlot } from './frame-fanout.ts';
+import {
+  classify,
+  DEFAULT_THRESHOLDS,
+  initialHealth,
+  step,
+  type Health,
+  type HealthThresholds,
+} from './health-machine.ts';
+import { HealthRepo, type HealthRecord } from './health.repo.ts';
+import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+import type { CameraHealth, Frame } from './types.ts';
+
+export interface CameraInfo {
+  id: string;
+  name: string;
+  siteId: string;
+  enterpriseId: string;
+  enabled: boolean;
+  /** credentials removed */
+  url: string;
+  recordUrl: string;
+}
+
+export interface IngestDeps {
+  config: Config;
+  db: Db;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  /** /healthz components; ingest reports how many cameras are live */
+  health?: Map<string, () => { ok: boolean; detail?: string }>;
+}
+
+export interface IngestOptions {
+  thresholds?: Partial<HealthThresholds>;
+  /** how often health is evaluated (ms) */
+  tickMs?: number;
+  stallRestartMs?: number;
+}
+
+/** Every camera of the config, with its site and enterprise (cameras belong to sites). */
+export function camerasOf(config: Config): (CameraInfo & { rawUrl: string; rawRecordUrl: string })[] {
+  return config.sites.flatMap((site) =>
+    site.cameras.map((c) => ({
+      id: c.id,
+      name: c.name,
+      siteId: site.id,
+      enterpriseId: site.enterpriseId,
+      enabled: c.enabled && config.ingest.enabled,
+      url: redactUrl(c.url),
+      recordUrl: redactUrl(c.recordUrl ?? c.url),
+      rawUrl: c.url,
+      rawRecordUrl: c.recordUrl ?? c.url,
+    })),
+  );
+}
+
+interface Cam {
+  info: ReturnType<typeof camerasOf>[number];
+  sup: CameraSupervisor | null;
+  health: Health;
+}
+
+/**
+ * Camera ingest: one supervisor per enabled camera, frames fanned out to consumers (detection), and
+ * camera health evaluated every tick — stored and published (`camera.healthChanged`) on change only.
+ * The permits gate and the audit read `current`/`history`; nothing else touches camera_health_log.
+ */
+export class IngestService {
+  readonly frames = new FrameFanout();
+  private readonly cams = new Map<string, Cam>();
+  private readonly repo: HealthRepo;
+  private readonly th: HealthThresholds;
+  private readonly metrics: IngestMetrics | null;
+  private tick: NodeJS.Timeout | null = null;
+  private lastTouch = 0;
+
+  constructor(
+    private readonly deps: IngestDeps,
+    private readonly opts: IngestOptions = {},
+  ) {
+    this.repo = new HealthRepo(deps.db);
+    this.th = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+    this.metrics = deps.metrics ? createIngestMetrics(deps.metrics.registry, () => this.stats()) : null;
+    const now = deps.clock.now();
+    for (const info of camerasOf(deps.config))
+      this.cams.set(info.id, { info, sup: null, health: initialHealth(now) });
+  }
+
+  start(): void {
+    const { config, clock, logger } = this.deps;
+    const now = clock.now();
+    const closed = this.repo.closeStale();
+    if (closed > 0) logger.warn({ closed }, 'closed camera health rows left open by an unclean stop');
+    for (const cam of this.cams.values()) {
+      const h = cam.info.enabled
+        ? initialHealth(now)
+        : {
+            ...initialHealth(now),
+            state: 'offline' as const,
+            reason: 'disabled',
+            message: '摄像头已停用 Camera disabled',
+          };
+      cam.health = h;
+      this.record(cam, null, h);
+      if (!cam.info.enabled) continue;
+      cam.sup = new CameraSupervisor({
+        cameraId: cam.info.id,
+        url: cam.info.rawUrl,
+        width: config.ingest.width,
+        height: config.ingest.height,
+        fps: config.ingest.detectFps,
+        transport: config.ingest.rtspTransport,
+        timeoutMs: config.ingest.timeoutMs,
+        keyframesOnly: config.ingest.keyframesOnly,
+        minChange: this.th.minChange,
+        stallRestartMs: this.opts.stallRestartMs ?? 10_000,
+        clock,
+        logger,
+        onFrame: (f) => this.onSupervisorFrame(f),
+      });
+      cam.sup.start();
+    }
+    // ok while ingest runs: one camera down is a camera problem (shown per camera), not a service one
+    this.deps.health?.set('ingest', () => {
+      const all = this.all();
+      return {
+        ok: this.tick !== null,
+        detail: `${all.filter((h) => h.state === 'online').length}/${all.length} cameras online 在线`,
+      };
+    });
+    this.tick = setInterval(() => this.evaluate(), this.opts.tickMs ?? 250);
+    this.tick.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.tick) clearInterval(this.tick);
+    this.tick = null;
+    await Promise.all([...this.cams.values()].map((c) => c.sup?.stop()));
+    for (const c of this.cams.values()) c.sup = null;
+    this.repo.closeAll(this.deps.clock.now());
+  }
+
+  cameras(): CameraInfo[] {
+    return [...this.cams.values()].map(({ info }) => ({
+      id: info.id,
+      name: info.name,
+      siteId: info.siteId,
+      enterpriseId: info.enterpriseId,
+      enabled: info.enabled,
+      url: info.url,
+      recordUrl: info.recordUrl,
+    }));
+  }
+
+  camera(cameraId: string): CameraInfo {
+    const c = this.cameras().find((x) => x.id === cameraId);
+    if (!c) throw IngestErrors.cameraNotFound({ cameraId });
+    return c;
+  }
+
+  /**
+   * The raw stream URLs (with credentials) for in-process consumers: `detect` is the substream ingest
+   * reads, `record` the main stream for evidence clips. Never to be returned by an API or logged.
+   */
+  streamUrls(cameraId: string): { detect: string; record: string } {
+    const cam = this.cams.get(cameraId);
+    if (!cam) throw IngestErrors.cameraNotFound({ cameraId });
+    return { detect: cam.info.rawUrl, record: cam.info.rawRecordUrl };
+  }
+
+  current(cameraId: string): CameraHealth {
+    const cam = this.cams.get(cameraId);
+    if (!cam) throw IngestErrors.cameraNotFound({ cameraId });
+    const { state, reason, message, since } = cam.health;
+    return { cameraId, state, reason, message, since };
+  }
+
+  all(): CameraHealth[] {
+    return [...this.cams.keys()].map((id) => this.current(id));
+  }
+
+  history(cameraId: string, fromMs: number, toMs: number): HealthRecord[] {
+    this.current(cameraId);
+    return this.repo.history(cameraId, fromMs, toMs);
+  }
+
+  /** History as transitions (the audit's HealthHistorySource shape). */
+  transitions(
+    cameraId: string,
+    fromMs: number,
+    toMs: number,
+  ): { at: number; state: CameraHealth['state']; reason: string }[] {
+    return this.history(cameraId, fromMs, toMs).map((r) => ({
+      at: r.sinceMs,
+      state: r.state,
+      reason: r.reason,
+    }));
+  }
+
+  /** Like `current`, but undefined for an unknown camera (the permits gate's CameraLiveness shape). */
+  find(cameraId: string): CameraHealth | undefined {
+    return this.cams.has(cameraId) ? this.current(cameraId) : undefined;
+  }
+
+  /**
+   * Push consumer: gets frames as they come; while its promise is pending, it only keeps the newest.
+   * Returns the unsubscribe function (with `.stats()`: delivered and dropped for this consumer).
+   */
+  onFrame(
+    cameraId: string | '*',
+    handler: FrameHandler,
+  ): (() => void) & { stats(): { dropped: number; delivered: number } } {
+    const sub = this.frames.onFrame(cameraId, handler);
+    return Object.assign(() => sub.unsubscribe(), { stats: sub.stats });
+  }
+
+  /**
+   * Decode only keyframes (an idle camera) or every frame; switched make-before-break, so health
+   * and the permit gate see no gap. A no-op when `ingest.keyframesOnly` makes every camera keyframes-only.
+   */
+  setKeyframesOnly(cameraId: string, on: boolean): void {
+    if (this.deps.config.ingest.keyframesOnly) return;
+    this.cams.get(cameraId)?.sup?.setKeyframesOnly(on);
+  }
+
+  /** Whether a camera decodes keyframes only right now (false when unknown or not running). */
+  decodesKeyframesOnly(cameraId: string): boolean {
+    return this.cams.get(cameraId)?.sup?.decodesKeyframesOnly ?? false;
+  }
+
+  /** Pull consumer: a latest-frame slot to take from at its own pace. */
+  slot(cameraId: string | '*'): FrameSlot {
+    return this.frames.slot(cameraId);
+  }
+
+  latest(cameraId: string): Frame | null {
+    return this.frames.latest(cameraId);
+  }
+
+  /** Per-camera counters (bench, diagnostics). */
+  stats(): Record<string, { frames: number; spawned: number; exits: number; dropped: number; pid?: number }> {
+    return Object.fromEntries(
+      [...this.cams.values()].map((c) => [
+        c.info.id,
+        {
+          ...(c.sup?.counters ?? { frames: 0, spawned: 0, exits: 0 }),
+          dropped: this.frames.droppedByCamera.get(c.info.id) ?? 0,
+          ...(c.sup?.pid ? { pid: c.sup.pid } : {}),
+        },
+      ]),
+    );
+  }
+
+  /** Evaluates every camera's health now (the tick calls it; tests may too). */
+  evaluate(): void {
+    const now = this.deps.clock.now();
+    for (const cam of this.cams.values()) {
+      if (!cam.sup) continue;
+      const next = step(cam.health, classify(cam.sup.signals, now, this.th), now, this.th);
+      if (next.state !== cam.health.state) {
+        const prev = cam.health;
+        cam.health = next;
+        this.record(cam, prev, next);
+      } else cam.health = next;
+    }
+    if (now - this.lastTouch >= 10_000) {
+      this.lastTouch = now;
+      this.repo.touch(now);
+    }
+  }
+
+  private onSupervisorFrame(f: Frame): void {
+    this.metrics?.frames.inc({ camera: f.cameraId });
+    this.frames.publish(f);
+  }
+
+  private record(cam: Cam, prev: Health | null, next: Health): void {
+    const { info } = cam;
+    const now = this.deps.clock.now();
+    this.deps.bus.transaction(() => {
+      this.repo.transition(
+        {
+          cameraId: info.id,
+          siteId: info.siteId,
+          enterpriseId: info.enterpriseId,
+          state: next.state,
+          reason: next.reason,
+          message: next.message,
+          sinceMs: next.since,
+        },
+        now,
+      );
+      this.deps.bus.publish('camera.healthChanged', info.enterpriseId, {
+        cameraId: info.id,
+        siteId: info.siteId,
+        from: prev?.state ?? null,
+        to: next.state,
+        reason: next.reason,
+        message: next.message,
+        since: iso(next.since),
+      });
+    });
+    this.metrics?.setState(info.id, next.state);
+    const level = next.state === 'online' || next.state === 'recovering' ? 'info' : 'warn';
+    this.deps.logger[level](
+      { camera: info.id, from: prev?.state ?? null, to: next.state, reason: next.reason },
+      next.message,
+    );
+  }
+}

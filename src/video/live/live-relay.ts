@@ -1,0 +1,167 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Counter, Gauge } from 'prom-client';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AppServices } from '../../app-services.ts';
+import { AuthErrors } from '../../platform/auth/auth.service.ts';
+import { roleHas } from '../../platform/auth/permissions.ts';
+import { AppError } from '../../platform/shared/errors.ts';
+import { scopeFor, TenancyErrors } from '../../platform/tenancy/scope.ts';
+import { CameraStream, type CameraStreamStats } from './camera-stream.ts';
+import { cameraIdFromPath, DEFAULT_LIVE_ENCODE, type LiveEncodeOptions } from './ffmpeg-args.ts';
+
+export interface LiveCamera {
+  url: string;
+  enterpriseId: string;
+  enabled: boolean;
+}
+
+export interface LiveRelayOptions {
+  encode?: LiveEncodeOptions;
+  ffmpegPath?: string;
+  /** Where a camera's stream comes from; defaults to the configured sites. */
+  resolveCamera?: (cameraId: string) => LiveCamera | null;
+}
+
+export interface LiveRelay {
+  stats(): CameraStreamStats[];
+  close(): void;
+}
+
+/** Cameras from the configuration (sites[].cameras), keyed by id. */
+export function configCameras(services: Pick<AppServices, 'config'>): (id: string) => LiveCamera | null {
+  const byId = new Map<string, LiveCamera>();
+  for (const site of services.config.sites)
+    for (const cam of site.cameras)
+      byId.set(cam.id, { url: cam.url, enterpriseId: site.enterpriseId, enabled: cam.enabled });
+  return (id) => byId.get(id) ?? null;
+}
+
+function tokenOf(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  if (h?.startsWith('Bearer ')) return h.slice(7).trim() || undefined;
+  // Browsers cannot set headers on a WebSocket; the UI's same-origin `jh_token` cookie carries the session.
+  const m = req.headers.cookie ? /(?:^|;\s*)jh_token=([A-Za-z0-9_-]+)/.exec(req.headers.cookie) : null;
+  return m?.[1];
+}
+
+function refuse(socket: Duplex, err: AppError): void {
+  const body = JSON.stringify({ code: err.code, message: err.message, messageZh: err.zh });
+  const reason = err.status === 401 ? 'Unauthorized' : err.status === 403 ? 'Forbidden' : 'Not Found';
+  socket.end(
+    `HTTP/1.1 ${err.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * The browser video relay: `ws` in noServer mode answering HTTP upgrades on `/live/<cameraId>` only
+ * (socket.io keeps `/socket.io/`; @fastify/websocket on the same server would break its transport).
+ * Each upgrade is authenticated (bearer header or `jh_token` cookie), needs `camera:read`, and is
+ * tenancy-checked: another enterprise's camera answers 404 like an unknown one.
+ */
+export function attachLiveRelay(
+  server: HttpServer,
+  services: AppServices,
+  opts: LiveRelayOptions = {},
+): LiveRelay {
+  const resolve = opts.resolveCamera ?? configCameras(services);
+  const encode = opts.encode ?? DEFAULT_LIVE_ENCODE;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const streams = new Map<string, CameraStream>();
+  // The session each viewer came with: a viewer whose session is signed out or expires is closed
+  // within 5 s instead of watching on (tests/security/live-relay-auth.test.ts).
+  const viewers = new Map<WebSocket, string | undefined>();
+  const recheck = setInterval(() => {
+    for (const [ws, token] of viewers) {
+      try {
+        services.auth.authenticate(token);
+      } catch {
+        viewers.delete(ws);
+        ws.close(4401, 'session ended');
+      }
+    }
+  }, 5000);
+  recheck.unref();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const cameraId = cameraIdFromPath(req.url);
+    if (!cameraId) return; // not ours (socket.io, or nothing)
+    try {
+      const principal = services.auth.authenticate(tokenOf(req));
+      if (!roleHas(principal.role, 'camera:read'))
+        throw AuthErrors.forbidden({ permission: 'camera:read', role: principal.role });
+      const cam = resolve(cameraId);
+      const scope = scopeFor(principal, (r) => services.tenancy.enterpriseIdsInRegion(r));
+      if (!cam || !cam.enabled || !scope.can(cam.enterpriseId)) throw TenancyErrors.notVisible({ cameraId });
+      const token = tokenOf(req);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        viewers.set(ws, token);
+        ws.once('close', () => viewers.delete(ws));
+        let stream = streams.get(cameraId);
+        if (!stream) {
+          stream = new CameraStream(cameraId, cam.url, encode, services.logger, opts.ffmpegPath);
+          streams.set(cameraId, stream);
+        }
+        // Viewers only receive; anything they send is ignored (maxPayload keeps it small).
+        stream.add(ws);
+      });
+    } catch (e) {
+      refuse(socket, e instanceof AppError ? e : AuthErrors.missing());
+    }
+  };
+  server.on('upgrade', onUpgrade);
+
+  // Prometheus: viewers and running encoders now, bytes sent and chunks dropped for slow viewers.
+  const registers = [services.metrics.registry];
+  const sum = (k: 'viewers' | 'bytesOut' | 'droppedChunks' | 'spawns') =>
+    [...streams.values()].reduce((n, s) => n + s.stats[k], 0);
+  new Gauge({
+    name: 'jianhu_live_viewers',
+    help: 'browser viewers of the live relay',
+    registers,
+    collect() {
+      this.set(sum('viewers'));
+    },
+  });
+  new Gauge({
+    name: 'jianhu_live_encoders',
+    help: 'relay ffmpeg processes running',
+    registers,
+    collect() {
+      this.set([...streams.values()].filter((s) => s.stats.running).length);
+    },
+  });
+  const counters = { bytesOut: 0, droppedChunks: 0, spawns: 0 };
+  for (const [key, name, help] of [
+    ['bytesOut', 'jianhu_live_bytes_sent_total', 'bytes sent to live viewers'],
+    [
+      'droppedChunks',
+      'jianhu_live_dropped_chunks_total',
+      'stream chunks skipped for viewers that fell behind',
+    ],
+    ['spawns', 'jianhu_live_ffmpeg_spawns_total', 'relay ffmpeg starts (first viewer or respawn)'],
+  ] as const) {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = sum(key);
+        if (now > counters[key]) this.inc(now - counters[key]);
+        counters[key] = now;
+      },
+    });
+  }
+
+  return {
+    stats: () => [...streams.values()].map((s) => ({ ...s.stats })),
+    close: () => {
+      clearInterval(recheck);
+      server.off('upgrade', onUpgrade);
+      for (const s of streams.values()) s.close();
+      streams.clear();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import Type from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppServices } from '../../app-services.ts';
+import { principalOf } from '../../platform/http/auth-hook.ts';
+import { ErrorSchema } from '../../platform/http/schemas.ts';
+import { TenancyErrors } from '../../platform/tenancy/scope.ts';
+import { probeCamera } from './probe.ts';
+
+const LiveCameraSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  siteId: Type.String(),
+  siteName: Type.String(),
+  enterpriseId: Type.String(),
+  /** the relay path to open with a WebSocket (MPEG-TS, MPEG-1 video) */
+  livePath: Type.String(),
+});
+
+/**
+ * The cameras the caller may watch live, with their relay paths: what the live wall lays out.
+ * (Camera health comes from ingest's API and the `camera.healthChanged` push.)
+ */
+export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = async (app, { services }) => {
+  app.get(
+    '/api/live/cameras',
+    {
+      config: { permission: 'camera:read' },
+      schema: {
+        tags: ['live'],
+        summary: 'Cameras to watch live 可实时查看的摄像头',
+        response: { 200: Type.Object({ items: Type.Array(LiveCameraSchema) }) },
+      },
+    },
+    async (req) => {
+      const { scope } = principalOf(req);
+      const items = services.config.sites
+        .filter((s) => scope.can(s.enterpriseId))
+        .flatMap((s) =>
+          s.cameras
+            .filter((c) => c.enabled)
+            .map((c) => ({
+              id: c.id,
+              name: c.name,
+              siteId: s.id,
+              siteName: s.name,
+              enterpriseId: s.enterpriseId,
+              livePath: `/live/${c.id}`,
+            })),
+        );
+      return { items };
+    },
+  );
+  app.post(
+    '/api/live/probe',
+    {
+      config: { permission: 'camera:write', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['live'],
+        summary: 'Test a camera URL 测试摄像头地址',
+        description:
+          'Opens a configured camera (`cameraId`, its URL is never returned) or a URL being entered (`url`, rtsp/http only) with ffprobe, at most ~6 s.',
+        body: Type.Union([
+          Type.Object(
+            { cameraId: Type.String({ minLength: 1, maxLength: 64 }) },
+            { additionalProperties: false },
+          ),
+          Type.Object(
+            { url: Type.String({ pattern: '^(rtsps?|https?)://[^\\s]+$', maxLength: 1000 }) },
+            { additionalProperties: false },
+          ),
+        ]),
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            ms: Type.Integer(),
+            codec: Type.Optional(Type.String()),
+            width: Type.Optional(Type.Integer()),
+            height: Type.Optional(Type.Integer()),
+            fps: Type.Optional(Type.Number()),
+            message: Type.Optional(Type.String()),
+          }),
+          400: ErrorSchema,
+          404: ErrorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const { scope } = principalOf(req);
+      if ('url' in req.body) return probeCamera(req.body.url);
+      const { cameraId } = req.body;
+      const site = services.config.sites.find((s) => s.cameras.some((c) => c.id === cameraId));
+      if (!site || !scope.can(site.enterpriseId)) throw TenancyErrors.notVisible({ cameraId });
+      return probeCamera(site.cameras.find((c) => c.id === cameraId)!.url);
+    },
+  );
+};

@@ -1,0 +1,140 @@
+import type { AppServices } from '../../app-services.ts';
+import type { Frame } from '../../video/ingest/types.ts';
+import { AppError } from '../../platform/shared/errors.ts';
+import type { DetectConfig } from './config.schema.ts';
+import { createDetectMetrics, DetectScheduler, type DetectionResult } from './scheduler.ts';
+import type { Label } from './types.ts';
+import { InferencePool } from './worker/inference-pool.ts';
+
+/** Ingest's side of the contract: `onFrame('*', h)` delivers every decoded frame of every camera. */
+export interface FrameSource {
+  onFrame(cameraId: string, handler: (f: Frame) => void): (() => void) | void;
+}
+
+/**
+ * The detection runtime as the composition root sees it: `sessions` inference workers + the fair
+ * scheduler. Wire it: `detect.attach(ingest)` (frames in), `detect.onResult(r => violations.handle(r))`
+ * (detections out), `detect.setActivePermit(cameraId, true|false)` from permits (priority).
+ */
+export class DetectService {
+  private detachers: (() => void)[] = [];
+  private permitTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly pool: InferencePool,
+    readonly scheduler: DetectScheduler,
+  ) {}
+
+  static async start(
+    services: Pick<AppServices, 'logger' | 'metrics' | 'health'>,
+    config: DetectConfig,
+  ): Promise<DetectService> {
+    const { logger } = services;
+    const t0 = performance.now();
+    let pool: InferencePool;
+    try {
+      pool = await InferencePool.start(config.sessions, {
+        models: config.models,
+        modelsDir: config.modelsDir,
+        threads: config.threads,
+        overrides: config.overrides,
+        shareBackbone: config.shareBackbone,
+        inputSize: config.inputSize,
+      });
+    } catch (e) {
+      const detail = e instanceof AppError ? `${e.code}: ${e.message}` : (e as Error).message;
+      services.health.set('detect', () => ({ ok: false, detail }));
+      throw e;
+    }
+    const scheduler = new DetectScheduler(
+      pool,
+      config.scheduler,
+      createDetectMetrics(services.metrics.registry),
+      logger,
+    );
+    services.health.set('detect', () => ({
+      ok: pool.size === config.sessions,
+      detail: `${pool.size}/${config.sessions} inference workers; ${pool.models.join(', ')}`,
+    }));
+    logger.info(
+      {
+        models: pool.models,
+        sessions: config.sessions,
+        threads: config.threads,
+        inputSize: config.inputSize,
+        ms: Math.round(performance.now() - t0),
+      },
+      'detectors ready 检测模型已加载',
+    );
+    return new DetectService(pool, scheduler);
+  }
+
+  /** Labels the running detectors can produce (rules whose inputs are missing stay silent). */
+  get labels(): ReadonlySet<Label> {
+    return new Set(this.pool.labels);
+  }
+
+  attach(source: FrameSource): void {
+    const off = source.onFrame('*', (f) => this.scheduler.offer(f));
+    if (off) this.detachers.push(off);
+  }
+
+  onResult(handler: (r: DetectionResult) => void): () => void {
+    return this.scheduler.onResult(handler);
+  }
+
+  setActivePermit(cameraId: string, active: boolean): void {
+    this.scheduler.setActivePermit(cameraId, active);
+  }
+
+  /**
+   * Polls `hasActivePermit(cameraId)` for every camera seen, every `everyMs` (a query per camera per
+   * poll, not per frame), so cameras watching active work get the active rate first.
+   */
+  usePermits(hasActivePermit: (cameraId: string) => boolean, everyMs = 2_000): void {
+    const refresh = () => {
+      for (const id of this.scheduler.cameraIds()) this.scheduler.setActivePermit(id, hasActivePermit(id));
+    };
+    if (this.permitTimer) clearInterval(this.permitTimer);
+    this.permitTimer = setInterval(refresh, everyMs);
+    this.permitTimer.unref();
+    refresh();
+  }
+
+  /**
+   * Calls `handler(cameraId, idle)` when a camera turns idle (no active permit, no person for
+   * peopleHoldMs) or busy again, checked every `everyMs`: ingest decodes idle cameras' keyframes
+   * only (`ingest.idleKeyframesOnly`). Quick to wake, slow to sleep: busy is reported at once, idle
+   * only after `settleMs` of it, so a camera whose first frames show nobody yet does not flip twice.
+   */
+  onIdleChange(
+    handler: (cameraId: string, idle: boolean) => void,
+    o: { everyMs?: number; settleMs?: number } = {},
+  ): void {
+    const reported = new Map<string, boolean>();
+    const idleSince = new Map<string, number>();
+    const check = () => {
+      const now = Date.now();
+      for (const [id, priority] of this.scheduler.priorities()) {
+        if (priority !== 'idle') idleSince.delete(id);
+        else if (!idleSince.has(id)) idleSince.set(id, now);
+        const idle = priority === 'idle' && now - idleSince.get(id)! >= (o.settleMs ?? 5_000);
+        if (reported.get(id) === idle || (idle === false && !reported.has(id))) continue;
+        reported.set(id, idle);
+        handler(id, idle);
+      }
+    };
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = setInterval(check, o.everyMs ?? 1_000);
+    this.idleTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.permitTimer) clearInterval(this.permitTimer);
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    for (const off of this.detachers.splice(0)) off();
+    this.scheduler.stop();
+    await this.pool.close();
+  }
+}

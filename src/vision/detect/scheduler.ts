@@ -1,0 +1,225 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Frame } from '../../video/ingest/types.ts';
+import type { Logger } from '../../platform/shared/logger.ts';
+import { MotionGauge } from './motion.ts';
+import type { Detection } from './types.ts';
+import type { InferenceRunner } from './worker/inference-pool.ts';
+import {
+  dispatchStamp,
+  pickNext,
+  priorityOf,
+  wouldBeDue,
+  type CameraView,
+  type PolicySettings,
+  type Priority,
+} from './scheduler-policy.ts';
+
+/** What the tracker / rules receive for every inferred frame. */
+export interface DetectionResult {
+  cameraId: string;
+  frameTs: number;
+  seq: number;
+  detections: Detection[];
+  frame: Frame;
+  inferMs: number;
+  /** frame receive → result, ms */
+  latencyMs: number;
+}
+
+interface CameraState extends CameraView {
+  pending: Frame | undefined;
+  motion: MotionGauge;
+}
+
+export type Outcome = 'inferred' | 'skipped' | 'dropped' | 'stale' | 'failed';
+
+export function createDetectMetrics(registry: Registry) {
+  return {
+    frames: new Counter({
+      name: 'jianhu_detect_frames_total',
+      help: 'frames offered to detection by outcome: inferred; skipped (not due at the camera rate); dropped (due, superseded while workers were busy); stale (over the per-frame budget); failed',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    inference: new Histogram({
+      name: 'jianhu_detect_inference_seconds',
+      help: 'time in the inference worker per frame (preprocess + models + decode)',
+      buckets: [0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'jianhu_detect_frame_to_result_seconds',
+      help: 'frame receive to detections available',
+      buckets: [0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.2, 1.5, 2, 4],
+      registers: [registry],
+    }),
+    cameras: new Gauge({
+      name: 'jianhu_detect_cameras',
+      help: 'cameras known to the detection scheduler',
+      registers: [registry],
+    }),
+  };
+}
+export type DetectMetrics = ReturnType<typeof createDetectMetrics>;
+
+/**
+ * Shares the inference workers across cameras: one-slot mailbox per camera (a newer frame replaces
+ * the waiting one), the pure policy in scheduler-policy.ts picks who goes next, nothing is queued.
+ */
+export class DetectScheduler {
+  private readonly cameras = new Map<string, CameraState>();
+  private readonly handlers = new Set<(r: DetectionResult) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  readonly counts: Record<Outcome, number> = { inferred: 0, skipped: 0, dropped: 0, stale: 0, failed: 0 };
+
+  constructor(
+    private readonly runner: InferenceRunner,
+    private readonly settings: PolicySettings,
+    private readonly metrics: DetectMetrics,
+    private readonly logger?: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Subscribe to results; returns the unsubscribe function. */
+  onResult(handler: (r: DetectionResult) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  /** Permits call this when work starts / ends on a camera: such cameras run at the active rate first. */
+  setActivePermit(cameraId: string, active: boolean): void {
+    const cam = this.camera(cameraId);
+    if (cam.activePermit === active) return;
+    cam.activePermit = active;
+    this.pump();
+  }
+
+  cameraIds(): string[] {
+    return [...this.cameras.keys()];
+  }
+
+  /** Each camera's priority now (permit / people / motion / idle), once it has been inferred at least once. */
+  priorities(): Map<string, Priority> {
+    const now = this.now();
+    const out = new Map<string, Priority>();
+    for (const cam of this.cameras.values())
+      if (cam.lastDispatchAt > -Infinity) out.set(cam.cameraId, priorityOf(cam, now, this.settings));
+    return out;
+  }
+
+  removeCamera(cameraId: string): void {
+    this.cameras.delete(cameraId);
+    this.metrics.cameras.set(this.cameras.size);
+  }
+
+  /** Hand in a decoded frame (wire to ingest's onFrame('*')). Never blocks, never queues. */
+  offer(frame: Frame): void {
+    if (this.stopped) return;
+    const cam = this.camera(frame.cameraId);
+    const now = this.now();
+    // every offered frame (not only inferred ones) feeds the motion gauge: ≈ 0.1–0.2 ms per 640×360 frame
+    if (
+      this.settings.motionHoldMs > 0 &&
+      cam.motion.update(frame.data, frame.width, frame.height) >= this.settings.motionCells
+    )
+      cam.lastMotionAt = now;
+    if (cam.pending) this.count(wouldBeDue(cam, now, this.settings) ? 'dropped' : 'skipped');
+    cam.pending = frame;
+    cam.pendingTs = frame.ts;
+    this.pump();
+  }
+
+  private camera(cameraId: string): CameraState {
+    let cam = this.cameras.get(cameraId);
+    if (!cam) {
+      cam = {
+        cameraId,
+        pending: undefined,
+        pendingTs: undefined,
+        inFlight: false,
+        lastDispatchAt: -Infinity,
+        activePermit: false,
+        lastPersonAt: -Infinity,
+        lastMotionAt: -Infinity,
+        motion: new MotionGauge(),
+      };
+      this.cameras.set(cameraId, cam);
+      this.metrics.cameras.set(this.cameras.size);
+    }
+    return cam;
+  }
+
+  private count(outcome: Outcome): void {
+    this.counts[outcome]++;
+    this.metrics.frames.inc({ outcome });
+  }
+
+  /** Dispatch every due frame there is a free worker for; arm a timer for the next due one. */
+  private pump(): void {
+    if (this.stopped) return;
+    const now = this.now();
+    const pick = pickNext(this.cameras.values(), now, this.runner.idleCount(), this.settings);
+    for (const id of pick.stale) {
+      const cam = this.cameras.get(id)!;
+      cam.pending = undefined;
+      cam.pendingTs = undefined;
+      this.count('stale');
+    }
+    for (const id of pick.dispatch) this.dispatch(this.cameras.get(id)!, now);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (pick.nextDueAt !== undefined && this.runner.idleCount() > 0) {
+      this.timer = setTimeout(() => this.pump(), Math.max(1, pick.nextDueAt - now));
+      this.timer.unref();
+    }
+  }
+
+  private dispatch(cam: CameraState, now: number): void {
+    const frame = cam.pending!;
+    cam.pending = undefined;
+    cam.pendingTs = undefined;
+    cam.inFlight = true;
+    cam.lastDispatchAt = dispatchStamp(cam, now, this.settings);
+    this.runner.detect(frame, { key: cam.cameraId, ts: frame.ts }).then(
+      (r) => {
+        cam.inFlight = false;
+        const done = this.now();
+        if (r.detections.some((d) => d.label === 'person')) cam.lastPersonAt = done;
+        this.count('inferred');
+        this.metrics.inference.observe(r.inferMs / 1000);
+        const latencyMs = done - frame.ts;
+        this.metrics.latency.observe(latencyMs / 1000);
+        const result: DetectionResult = {
+          cameraId: cam.cameraId,
+          frameTs: frame.ts,
+          seq: frame.seq,
+          detections: r.detections,
+          frame,
+          inferMs: r.inferMs,
+          latencyMs,
+        };
+        for (const h of this.handlers) {
+          try {
+            h(result);
+          } catch (e) {
+            this.logger?.error({ err: e, cameraId: cam.cameraId }, 'detection result handler failed');
+          }
+        }
+        this.pump();
+      },
+      (e: unknown) => {
+        cam.inFlight = false;
+        this.count('failed');
+        this.logger?.warn({ err: e, cameraId: cam.cameraId }, 'inference failed 推理失败');
+        this.pump();
+      },
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

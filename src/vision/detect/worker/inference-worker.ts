@@ -1,0 +1,48 @@
+import { parentPort } from 'node:worker_threads';
+import { AppError } from '../../../platform/shared/errors.ts';
+import { DetectionPipeline } from '../pipeline.ts';
+import type { FromWorker, ToWorker, WorkerError } from './protocol.ts';
+
+/** One worker = one DetectionPipeline (its own single-thread onnxruntime sessions). */
+const port = parentPort;
+if (!port) throw new Error('inference-worker must run in a worker thread');
+
+let pipeline: DetectionPipeline | undefined;
+const send = (m: FromWorker) => port.postMessage(m);
+const toError = (e: unknown): WorkerError =>
+  e instanceof AppError ? { code: e.code, message: e.message } : { message: (e as Error).message };
+
+// Messages are handled one at a time, in order: the pool may hand over the next frame while this one
+// is being inferred, and the session's input tensor is shared.
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (msg: ToWorker) => {
+  chain = chain
+    .then(() => handle(msg))
+    .catch((e: unknown) =>
+      send({ type: 'error', id: msg.type === 'detect' ? msg.id : undefined, error: toError(e) }),
+    );
+});
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'init': {
+      pipeline = await DetectionPipeline.create(msg.options);
+      send({ type: 'ready', labels: pipeline.labels, models: pipeline.names });
+      return;
+    }
+    case 'detect': {
+      if (!pipeline) throw new Error('worker not initialised');
+      const data = new Uint8Array(msg.buffer, 0, msg.width * msg.height * 3);
+      const t0 = performance.now();
+      const detections = await pipeline.detect({ width: msg.width, height: msg.height, data }, msg.frame);
+      send({ type: 'result', id: msg.id, detections, inferMs: performance.now() - t0 });
+      return;
+    }
+    case 'close': {
+      await pipeline?.close();
+      pipeline = undefined;
+      send({ type: 'closed' });
+      return;
+    }
+  }
+}

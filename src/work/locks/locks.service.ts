@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import type { Config } from '../../config/schema.ts';
+import type { EventBus } from '../../platform/events/event-bus.ts';
+import type { MqttBus } from '../../platform/mqtt/mqtt-bus.ts';
+import { gasVerdict } from '../permits/domain/rules.ts';
+import type { FieldService } from '../permits/field.service.ts';
+import type { MonitoringGate } from '../permits/gate.ts';
+import type { Caller, PermitsService } from '../permits/permits.service.ts';
+import type { PermitsRepo } from '../permits/permits.repo.ts';
+import { AppError } from '../../platform/shared/errors.ts';
+import { iso, type Clock } from '../../platform/shared/clock.ts';
+import type { Logger } from '../../platform/shared/logger.ts';
+import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+import { LockErrors } from './lock-errors.ts';
+import type { Lock, LocksRepo } from './locks.repo.ts';
+
+/** "Person at the guardian post on camera X", from the rules module once wired. */
+export interface GuardianPresence {
+  presentAt(cameraId: string): boolean;
+}
+
+export const LockEventSchema = Type.Object(
+  {
+    event: Type.Union([Type.Literal('opened'), Type.Literal('closed')]),
+    grantId: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type LockEvent = Static<typeof LockEventSchema>;
+
+/**
+ * 加锁赋码: the entrance stays locked; an unlock grant is issued only against an approved confined-space
+ * permit with a fresh passing gas test, the guardian present and the entrance camera live. Opening
+ * without a valid grant is a violation. Entries and exits are logged and must balance to complete.
+ */
+export class LocksService {
+  /** Until the rules module provides presence on camera, the guardian's own check-in is the fallback. */
+  presence: GuardianPresence | null = null;
+  constructor(
+    private readonly repo: LocksRepo,
+    private readonly permits: PermitsService,
+    private readonly permitsRepo: PermitsRepo,
+    private readonly field: FieldService,
+    private readonly gate: MonitoringGate,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private mqtt: MqttBus | null = null,
+  ) {
+    permits.peopleInside = (permitId) =>
+      [...this.repo.inside(permitId).values()].reduce((a, b) => a + Math.max(0, b), 0);
+  }
+
+  async attach(mqtt: MqttBus): Promise<void> {
+    this.mqtt = mqtt;
+    await mqtt.subscribe(`${this.config.permits.chips.topicPrefix}/+/locks/+/event`, (topic, payload) => {
+      const [, siteId, , lockId] = topic.split('/');
+      const lock = lockId ? this.repo.get(lockId) : undefined;
+      let body: unknown;
+      try {
+        body = JSON.parse(payload.toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      if (!lock || lock.siteId !== siteId || !Value.Check(LockEventSchema, body)) {
+        this.logger.warn({ topic }, 'lock event ignored (unknown lock or malformed)');
+        return;
+      }
+      this.onEvent(lock, body, 'mqtt');
+    });
+  }
+
+  register(
+    scope: EnterpriseScope,
+    body: { id: string; name: string; siteId: string; code: string; cameraId: string },
+  ): Lock {
+    const site = this.config.sites.find((s) => s.id === body.siteId);
+    if (!site || !scope.can(site.enterpriseId) || !site.cameras.some((c) => c.id === body.cameraId))
+      throw LockErrors.badSite({ siteId: body.siteId, cameraId: body.cameraId });
+    if (this.repo.get(body.id) || this.repo.byCode(body.code)) throw LockErrors.duplicate({ id: body.id });
+    this.repo.insert({ ...body, enterpriseId: site.enterpriseId }, this.clock.now());
+    return this.repo.get(body.id)!;
+  }
+
+  get(scope: EnterpriseScope | null, id: string): Lock {
+    const l = this.repo.get(id);
+    if (!l || (scope && !scope.can(l.enterpriseId))) throw LockErrors.notFound({ lockId: id });
+    return l;
+  }
+
+  list(scope: EnterpriseScope): Lock[] {
+    return this.repo.list([...scope.enterpriseIds]);
+  }
+
+  requestUnlock(
+    c: Caller,
+    lockId: string,
+    permitId: string,
+  ): { grantId: string; expiresAt: string; permitState: string } {
+    const lock = this.get(c.scope, lockId);
+    let permit = this.permits.get(permitId, c);
+    if (permit.kind !== 'confined_space' || !permit.lockIds.includes(lock.id))
+      throw LockErrors.wrongPermit({ permitId, lockId });
+    const now = this.clock.now();
+    if (!['approved', 'active'].includes(permit.state) || now < permit.validFrom)
+      throw LockErrors.permitNotApproved({ state: permit.state });
+    if (permit.guardianUserId !== c.principal.userId) throw LockErrors.notGuardian();
+    const gas = gasVerdict(this.permitsRepo.gasTests(permit.id), now);
+    if (gas !== 'ok') throw LockErrors.gas({ verdict: gas });
+    const present =
+      this.presence?.presentAt(lock.cameraId) || this.field.guardianCheckedIn(permit.id, c.principal.userId);
+    if (!present) throw LockErrors.guardianAbsent();
+    const down = this.gate.camerasDown({ cameraIds: [lock.cameraId, ...permit.cameraIds] });
+    if (down.length > 0) throw LockErrors.cameraOffline({ cameras: down });
+    if (permit.state === 'approved') {
+      try {
+        permit = this.permits.start(permit.id, c);
+      } catch (e) {
+        if (e instanceof AppError) throw LockErrors.notReady({ cause: e.code, causeZh: e.zh });
+        throw e;
+      }
+    }
+    const grantId = randomBytes(12).toString('hex');
+    const expiresAt = now + this.config.permits.locks.grantTtlSeconds * 1000;
+    this.bus.transaction(() => {
+      this.repo.insertGrant({
+        id: grantId,
+        lockId,
+        permitId,
+        userId: c.principal.userId,
+        issuedAt: now,
+        expiresAt,
+      });
+      this.bus.publish(
+        'lock.unlockGranted',
+        lock.enterpriseId,
+        this.payload(lock, 'unlock_granted', permitId, true),
+      );
+    });
+    this.mqtt
+      ?.publish(`${this.config.permits.chips.topicPrefix}/${lock.siteId}/locks/${lock.id}/command`, {
+        action: 'unlock',
+        grantId,
+        expiresAt: iso(expiresAt),
+      })
+      .catch((err: unknown) => this.logger.warn({ err, lockId }, 'unlock command failed'));
+    return { grantId, expiresAt: iso(expiresAt), permitState: permit.state };
+  }
+
+  /** A lock reports opened / closed; opening without a valid grant is a violation. */
+  onEvent(lock: Lock, e: LockEvent, via: 'mqtt' | 'http'): { authorised: boolean } {
+    const now = this.clock.now();
+    return this.bus.transaction(() => {
+      let authorised = true;
+      let permitId: string | null = null;
+      if (e.event === 'opened') {
+        const grant = e.grantId ? this.repo.useGrant(e.grantId, lock.id, now) : undefined;
+        authorised = !!grant;
+        permitId = grant?.permitId ?? null;
+        this.repo.setState(lock.id, 'open');
+      } else {
+        this.repo.setState(lock.id, 'locked');
+      }
+      this.repo.recordEvent(lock.id, e.event, e.grantId ?? null, authorised, via, now);
+      this.bus.publish('lock.changed', lock.enterpriseId, this.payload(lock, e.event, permitId, authorised));
+      if (!authorised)
+        this.bus.publish('lock.violationDetected', lock.enterpriseId, {
+          ...this.payload(lock, 'opened_without_authorisation', null, false),
+          messageZh: `受限空间入口门锁 ${lock.name} 未经授权被打开`,
+          message: `Confined-space lock ${lock.name} opened without authorisation`,
+        });
+      return { authorised };
+    });
+  }
+
+  recordEntry(
+    c: Caller,
+    lockId: string,
+    body: { permitId: string; person: string; direction: 'in' | 'out'; tools?: string },
+  ): { inside: number } {
+    const lock = this.get(c.scope, lockId);
+    const permit = this.permits.get(body.permitId, c);
+    if (permit.kind !== 'confined_space' || !permit.lockIds.includes(lock.id)) throw LockErrors.wrongPermit();
+    if (permit.guardianUserId !== c.principal.userId) throw LockErrors.notGuardian();
+    if (body.direction === 'in' && permit.state !== 'active')
+      throw LockErrors.notActive({ state: permit.state });
+    if (body.direction === 'out' && (this.repo.inside(permit.id).get(body.person) ?? 0) <= 0)
+      throw LockErrors.unbalancedExit({ person: body.person });
+    const now = this.clock.now();
+    this.bus.transaction(() => {
+      this.repo.recordEntry({
+        ...body,
+        tools: body.tools ?? '',
+        lockId,
+        recordedBy: c.principal.userId,
+        at: now,
+      });
+      this.bus.publish('lock.entryRecorded', lock.enterpriseId, {
+        ...this.payload(lock, `entry_${body.direction}`, permit.id, true),
+        person: body.person,
+      });
+    });
+    return { inside: this.permits.peopleInside(permit.id) };
+  }
+
+  entries(c: Caller, permitId: string) {
+    this.permits.get(permitId, c);
+    return this.repo.entries(permitId);
+  }
+
+  events(scope: EnterpriseScope, lockId: string) {
+    this.get(scope, lockId);
+    return this.repo.events(lockId, 100);
+  }
+
+  private payload(lock: Lock, event: string, permitId: string | null, authorised: boolean) {
+    return { lockId: lock.id, siteId: lock.siteId, cameraId: lock.cameraId, event, permitId, authorised };
+  }
+}

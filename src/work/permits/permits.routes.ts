@@ -1,0 +1,276 @@
+import Type from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppServices } from '../../app-services.ts';
+import { principalOf } from '../../platform/http/auth-hook.ts';
+import { ErrorSchema } from '../../platform/http/schemas.ts';
+import type { RoutePermission } from '../../platform/http/auth-hook.ts';
+import type { GasTest, Permit } from './domain/types.ts';
+import {
+  AuthorityBody,
+  CreatePermitBody,
+  GasTestBody,
+  GasTestSchema,
+  GuardianBody,
+  ListQuery,
+  PermitDetailSchema,
+  PermitIdParams,
+  PermitSchema,
+  ReasonBody,
+} from './permits.schemas.ts';
+
+const t = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function permitToApi(p: Permit) {
+  return {
+    ...p,
+    validFrom: t(p.validFrom)!,
+    validTo: t(p.validTo)!,
+    signatures: p.signatures.map((s) => ({ ...s, at: t(s.at)! })),
+    measures: p.measures.map((m) => ({ ...m, confirmedAt: t(m.confirmedAt) })),
+    startedAt: t(p.startedAt),
+    suspendedAt: t(p.suspendedAt),
+    endedAt: t(p.endedAt),
+    createdAt: t(p.createdAt)!,
+    workPoint: p.workPoint ?? null,
+  };
+}
+
+const gasToApi = (g: GasTest) => ({ ...g, takenAt: t(g.takenAt)! });
+const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+
+/** 作业票 routes: CRUD, transitions, gas tests, guardian, approver authority. */
+export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = async (
+  app,
+  { services },
+) => {
+  const mod = services.permits;
+  if (!mod) return; // the composition root did not build the permits module (inject-only core tests)
+  const { permits, field } = mod;
+  const tags = ['permits'];
+
+  app.post(
+    '/api/permits',
+    {
+      config: { permission: 'permit:create' },
+      schema: {
+        tags,
+        summary: 'Create a permit draft 新建作业票',
+        body: CreatePermitBody,
+        response: { 201: PermitSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const p = permits.create(principalOf(req), {
+        ...b,
+        level: b.level ?? null,
+        validFrom: Date.parse(b.validFrom),
+        validTo: Date.parse(b.validTo),
+        guardian: b.guardian ?? null,
+        lelPct: b.lelPct ?? null,
+        workPoint: b.workPoint ?? null,
+      });
+      return reply.status(201).send(permitToApi(p));
+    },
+  );
+
+  app.get(
+    '/api/permits',
+    {
+      config: { permission: 'permit:read' },
+      schema: {
+        tags,
+        summary: 'List permits 作业票列表',
+        querystring: ListQuery,
+        response: { 200: Type.Array(PermitSchema) },
+      },
+    },
+    async (req) => permits.list(principalOf(req), req.query.state, req.query.limit).map(permitToApi),
+  );
+
+  app.get(
+    '/api/permits/:id',
+    {
+      config: { permission: 'permit:read' },
+      schema: {
+        tags,
+        summary: 'A permit with gas tests, history and monitoring gaps 作业票详情',
+        params: PermitIdParams,
+        response: { 200: PermitDetailSchema, 404: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const d = permits.detail(req.params.id, principalOf(req));
+      return {
+        permit: permitToApi(d.permit),
+        gasTests: d.gasTests.map(gasToApi),
+        history: d.history.map((h) => ({ ...h, at: t(h.at)! })),
+        gaps: d.gaps.map((g) => ({ ...g, startedAt: t(g.startedAt)!, endedAt: t(g.endedAt) })),
+      };
+    },
+  );
+
+  const transitions: [string, RoutePermission, string, (id: string, req: never) => Permit][] = [
+    [
+      'submit',
+      'permit:create',
+      'Submit for approval 提交审批',
+      (id, req) => permits.submit(id, principalOf(req)),
+    ],
+    ['approve', 'permit:approve', 'Approve 审批通过', (id, req) => permits.approve(id, principalOf(req))],
+    [
+      'start',
+      'permit:operate',
+      'Start work (gate) 开始作业',
+      (id, req) => permits.start(id, principalOf(req)),
+    ],
+    [
+      'resume',
+      'permit:operate',
+      'Resume work (gate) 恢复作业',
+      (id, req) => permits.resume(id, principalOf(req)),
+    ],
+    ['complete', 'permit:operate', 'Complete 完工验收', (id, req) => permits.complete(id, principalOf(req))],
+  ];
+  for (const [action, permission, summary, run] of transitions) {
+    app.post(
+      `/api/permits/:id/${action}`,
+      {
+        config: { permission },
+        schema: { tags, summary, params: PermitIdParams, response: { 200: PermitSchema, ...errors } },
+      },
+      async (req) => permitToApi(run(req.params.id, req as never)),
+    );
+  }
+
+  const withReason: [string, RoutePermission, string, (id: string, req: never, reason: string) => Permit][] =
+    [
+      [
+        'reject',
+        'permit:approve',
+        'Reject back to draft 驳回',
+        (id, req, r) => permits.reject(id, principalOf(req), r),
+      ],
+      [
+        'suspend',
+        'permit:operate',
+        'Suspend 暂停作业',
+        (id, req, r) => permits.suspend(id, principalOf(req), r),
+      ],
+      ['revoke', 'permit:operate', 'Revoke 撤销', (id, req, r) => permits.revoke(id, principalOf(req), r)],
+    ];
+  for (const [action, permission, summary, run] of withReason) {
+    app.post(
+      `/api/permits/:id/${action}`,
+      {
+        config: { permission },
+        schema: {
+          tags,
+          summary,
+          params: PermitIdParams,
+          body: ReasonBody,
+          response: { 200: PermitSchema, ...errors },
+        },
+      },
+      async (req) => permitToApi(run(req.params.id, req as never, req.body.reason)),
+    );
+  }
+
+  app.post(
+    '/api/permits/:id/gas-tests',
+    {
+      config: { permission: 'gas:record' },
+      schema: {
+        tags,
+        summary: 'Record a gas analysis 气体分析',
+        params: PermitIdParams,
+        body: GasTestBody,
+        response: { 201: GasTestSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const g = field.recordGas(req.params.id, principalOf(req), {
+        analyst: b.analyst,
+        takenAt: b.takenAt ? Date.parse(b.takenAt) : undefined,
+        o2Pct: b.o2Pct ?? null,
+        combustiblePct: b.combustiblePct,
+        h2sPpm: b.h2sPpm ?? null,
+        coPpm: b.coPpm ?? null,
+      });
+      return reply.status(201).send(gasToApi(g));
+    },
+  );
+
+  app.post(
+    '/api/permits/:id/measures/:index/confirm',
+    {
+      config: { permission: 'permit:operate' },
+      schema: {
+        tags,
+        summary: 'Confirm a safety measure 确认安全措施',
+        params: Type.Object({
+          id: Type.String({ minLength: 1, maxLength: 64 }),
+          index: Type.Integer({ minimum: 0, maximum: 49 }),
+        }),
+        response: { 200: PermitSchema, ...errors },
+      },
+    },
+    async (req) => permitToApi(field.confirmMeasure(req.params.id, principalOf(req), req.params.index)),
+  );
+
+  app.put(
+    '/api/permits/:id/guardian',
+    {
+      config: { permission: 'permit:create' },
+      schema: {
+        tags,
+        summary: 'Assign the guardian 指定监护人',
+        params: PermitIdParams,
+        body: GuardianBody,
+        response: { 200: PermitSchema, ...errors },
+      },
+    },
+    async (req) => permitToApi(permits.assignGuardian(req.params.id, principalOf(req), req.body.guardian)),
+  );
+
+  for (const action of ['check-in', 'check-out'] as const) {
+    app.post(
+      `/api/permits/:id/guardian/${action}`,
+      {
+        config: { permission: 'permit:operate' },
+        schema: {
+          tags,
+          summary:
+            action === 'check-in' ? 'Guardian at post 监护人到岗' : 'Guardian leaves (work stops) 监护人离岗',
+          params: PermitIdParams,
+          response: { 204: Type.Null(), ...errors },
+        },
+      },
+      async (req, reply) => {
+        if (action === 'check-in') field.checkIn(req.params.id, principalOf(req));
+        else field.checkOut(req.params.id, principalOf(req));
+        return reply.status(204).send(null);
+      },
+    );
+  }
+
+  app.put(
+    '/api/approvers/:username/authority',
+    {
+      config: { permission: 'user:write' },
+      schema: {
+        tags,
+        summary:
+          'Set an approver’s authority 设置审批权限 (leader 主管领导 / safety_dept 安全管理部门 / unit 作业单位)',
+        params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
+        body: AuthorityBody,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      permits.setAuthority(principalOf(req), req.params.username, req.body.authority);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../platform/auth/principal.ts';
+import type { UsersRepo } from '../../platform/auth/users.repo.ts';
+import type { Config } from '../../config/schema.ts';
+import type { EventBus } from '../../platform/events/event-bus.ts';
+import type { Clock } from '../../platform/shared/clock.ts';
+import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+import { draftPermit, type DraftInput } from './domain/create.ts';
+import { PermitErrors } from './domain/errors.ts';
+import { GAS_LIMITS, gasTestedToday } from './domain/rules.ts';
+import * as sm from './domain/state-machine.ts';
+import type { Authority, Permit, PermitState } from './domain/types.ts';
+import { permitEventPayload } from './events.ts';
+import { MACHINE_TO_WORK_POINT_M, PermitInputErrors, cameraIndex } from './permits.input.ts';
+
+export { PermitInputErrors, cameraIndex };
+import type { PermitsRepo } from './permits.repo.ts';
+
+export interface Caller {
+  principal: Principal;
+  scope: EnterpriseScope;
+}
+
+type Action =
+  | 'submitted'
+  | 'approved'
+  | 'rejected'
+  | 'started'
+  | 'suspended'
+  | 'resumed'
+  | 'completed'
+  | 'revoked'
+  | 'expired';
+
+/** Work permits: persistence and events around the pure state machine in ./domain. */
+export class PermitsService {
+  private readonly cameras: Map<string, { siteId: string; enterpriseId: string }>;
+  /** Set by the locks module: people inside a confined space under this permit. */
+  peopleInside: (permitId: string) => number = () => 0;
+  /** Which enterprise owns a machine / lock (set by the module; unknown = undefined). */
+  ownerOf: (kind: 'machine' | 'lock', id: string) => string | undefined = () => undefined;
+  /** Distance from a registered machine to a point (set by the module). */
+  machineDistanceM: (id: string, p: { lat: number; lon: number }) => number | undefined = () => undefined;
+  /** Bound cameras not live right now (set by the monitoring gate; fail closed until then). */
+  camerasDown: (p: Permit) => string[] = (p) => [...p.cameraIds];
+
+  constructor(
+    private readonly repo: PermitsRepo,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly users: UsersRepo,
+    private readonly certificateNo: (userId: number, now: number) => string | null = () => null,
+  ) {
+    this.cameras = cameraIndex(config);
+  }
+
+  cameraSite(cameraId: string): { siteId: string; enterpriseId: string } | undefined {
+    return this.cameras.get(cameraId);
+  }
+
+  create(
+    c: Caller,
+    body: Omit<DraftInput, 'id' | 'number' | 'enterpriseId' | 'workers' | 'guardianUserId'> & {
+      enterpriseId?: string;
+      workers: string[];
+      guardian: string | null;
+    },
+  ): Permit {
+    const enterpriseId = body.enterpriseId ?? c.principal.enterpriseId;
+    c.scope.assert(enterpriseId);
+    const site = this.config.sites.find((s) => s.id === body.siteId && s.enterpriseId === enterpriseId);
+    if (!site || !enterpriseId) throw PermitInputErrors.badSite({ siteId: body.siteId });
+    for (const id of body.cameraIds)
+      if (this.cameras.get(id)?.enterpriseId !== enterpriseId)
+        throw PermitErrors.unknownCamera({ cameraId: id });
+    for (const [kind, ids] of [
+      ['machine', body.machineIds],
+      ['lock', body.lockIds],
+    ] as const)
+      for (const id of ids)
+        if (this.ownerOf(kind, id) !== enterpriseId) throw PermitInputErrors.badBinding({ kind, id });
+    if (body.workPoint)
+      for (const id of body.machineIds) {
+        const d = this.machineDistanceM(id, body.workPoint);
+        if (d !== undefined && d > MACHINE_TO_WORK_POINT_M)
+          throw PermitInputErrors.machineTooFar({
+            machineId: id,
+            distanceM: Math.round(d),
+            maxM: MACHINE_TO_WORK_POINT_M,
+          });
+      }
+    const now = this.clock.now();
+    const workers = body.workers.map((username) => {
+      const u = this.users.byUsername(username);
+      if (!u || u.enterpriseId !== enterpriseId) throw PermitInputErrors.badWorker({ username });
+      return { userId: u.userId, username, certificateNo: this.certificateNo(u.userId, now) };
+    });
+    const guardianUserId = body.guardian ? this.guardianId(body.guardian, enterpriseId) : null;
+    const local = new Date(now + this.config.permits.night.utcOffsetMinutes * 60_000).toISOString();
+    const prefix = `${body.kind === 'hot_work' ? 'DH' : 'SX'}-${local.slice(0, 10).replace(/-/g, '')}-`;
+    return this.bus.transaction(() => {
+      const p = draftPermit(
+        {
+          ...body,
+          id: randomUUID(),
+          number: this.repo.nextNumber(prefix),
+          enterpriseId,
+          workers,
+          guardianUserId,
+        },
+        now,
+        this.config.permits.night,
+      );
+      this.repo.insert(p);
+      this.repo.history(p.id, 'created', null, 'draft', c.principal.userId, null, now);
+      this.bus.publish(
+        'permit.created',
+        p.enterpriseId,
+        permitEventPayload(p, null, c.principal.userId, null),
+      );
+      return p;
+    });
+  }
+
+  private guardianId(username: string, enterpriseId: string): number {
+    const g = this.users.byUsername(username);
+    if (!g || g.enterpriseId !== enterpriseId || g.role !== 'guardian')
+      throw PermitInputErrors.badGuardian({ username });
+    return g.userId;
+  }
+
+  /** A visible permit, expired first if its window has passed (so every read sees the truth). */
+  get(id: string, c: Caller | null): Permit {
+    let p = this.repo.get(id);
+    if (!p || (c && !c.scope.can(p.enterpriseId))) throw PermitErrors.notFound({ permitId: id });
+    const now = this.clock.now();
+    if (sm.shouldExpire(p, now)) p = this.persist(p, sm.expire(p, now), 'expired', null, 'window ended');
+    return p;
+  }
+
+  list(c: Caller, state: PermitState | undefined, limit = 100): Permit[] {
+    return this.repo.list([...c.scope.enterpriseIds], state, limit);
+  }
+
+  detail(id: string, c: Caller) {
+    const p = this.get(id, c);
+    return {
+      permit: p,
+      gasTests: this.repo.gasTests(id),
+      history: this.repo.historyOf(id),
+      gaps: this.repo.gaps(id),
+    };
+  }
+
+  submit(id: string, c: Caller): Permit {
+    const p = this.get(id, c);
+    return this.persist(
+      p,
+      sm.submit(p, this.actor(c), this.clock.now()),
+      'submitted',
+      c.principal.userId,
+      null,
+    );
+  }
+
+  approve(id: string, c: Caller): Permit {
+    const p = this.get(id, c);
+    const next = sm.approve(p, this.actor(c), this.clock.now());
+    return this.persist(p, next, 'approved', c.principal.userId, null);
+  }
+
+  reject(id: string, c: Caller, reason: string): Permit {
+    const p = this.get(id, c);
+    return this.persist(
+      p,
+      sm.reject(p, this.actor(c), this.clock.now()),
+      'rejected',
+      c.principal.userId,
+      reason,
+    );
+  }
+
+  start(id: string, c: Caller): Permit {
+    const p = this.get(id, c);
+    return this.persist(p, sm.start(p, this.work(p, c)), 'started', c.principal.userId, null);
+  }
+
+  suspend(id: string, c: Caller | null, reason: string, cameraId?: string): Permit {
+    const p = this.get(id, c);
+    return this.persist(
+      p,
+      sm.suspend(p, this.clock.now(), reason),
+      'suspended',
+      c?.principal.userId ?? null,
+      reason,
+      cameraId,
+    );
+  }
+
+  resume(id: string, c: Caller | null, cameraId?: string): Permit {
+    const p = this.get(id, c);
+    const next = sm.resume(p, this.work(p, c));
+    return this.persist(p, next, 'resumed', c?.principal.userId ?? null, null, cameraId);
+  }
+
+  complete(id: string, c: Caller): Permit {
+    const p = this.get(id, c);
+    const next = sm.complete(p, this.actor(c), this.clock.now(), this.peopleInside(p.id));
+    return this.persist(p, next, 'completed', c.principal.userId, null);
+  }
+
+  revoke(id: string, c: Caller, reason: string): Permit {
+    const p = this.get(id, c);
+    return this.persist(p, sm.revoke(p, this.clock.now(), reason), 'revoked', c.principal.userId, reason);
+  }
+
+  /**
+   * The periodic sweep: expires permits whose window has passed, and suspends confined-space work
+   * whose gas monitoring has not been logged for 2 hours (13号令: continuous monitoring, logged ≥ every 2 h).
+   */
+  sweep(): { expired: number; gasOverdue: number } {
+    const now = this.clock.now();
+    const overdue = this.repo.overdue(now);
+    for (const p of overdue) this.persist(p, sm.expire(p, now), 'expired', null, 'window ended');
+    let gasOverdue = 0;
+    for (const p of this.repo.active('confined_space')) {
+      const last = this.repo.gasTests(p.id).reduce((m, t) => Math.max(m, t.takenAt), 0);
+      if (now - last <= GAS_LIMITS.confinedContinuousMs) continue;
+      this.persist(
+        p,
+        sm.suspend(p, now, 'gas_monitoring_overdue 气体监测超过2小时未记录'),
+        'suspended',
+        null,
+        'gas_monitoring_overdue',
+      );
+      gasOverdue++;
+    }
+    return { expired: overdue.length, gasOverdue };
+  }
+
+  /** Has the permit a passing gas test today (local day) and no failure since? (scan on an active permit) */
+  gasTestedToday(p: Permit, now: number): boolean {
+    return gasTestedToday(this.repo.gasTests(p.id), now, this.config.permits.night.utcOffsetMinutes);
+  }
+
+  activePermits(): Permit[] {
+    return [...this.repo.active('hot_work'), ...this.repo.active('confined_space')];
+  }
+
+  /** Permits binding a camera / machine / lock; those past their window only when asked for. */
+  boundTo(
+    kind: 'camera' | 'machine' | 'lock',
+    ref: string,
+    states: readonly PermitState[],
+    includeOverdue = false,
+  ): Permit[] {
+    const now = this.clock.now();
+    return this.repo.boundTo(kind, ref, states).filter((p) => includeOverdue || !sm.shouldExpire(p, now));
+  }
+
+  setAuthority(c: Caller, username: string, authority: Authority): void {
+    const u = this.users.byUsername(username);
+    if (!u || u.role !== 'approver' || !c.scope.can(u.enterpriseId))
+      throw PermitInputErrors.badApprover({ username });
+    this.repo.setAuthority(u.userId, authority, c.principal.userId, this.clock.now());
+  }
+
+  assignGuardian(id: string, c: Caller, username: string): Permit {
+    const p = this.get(id, c);
+    if (sm.isTerminal(p.state))
+      throw PermitErrors.badTransition({ permitId: id, state: p.state, action: 'assignGuardian' });
+    const next = { ...p, guardianUserId: this.guardianId(username, p.enterpriseId) };
+    this.bus.transaction(() => this.repo.update(next, this.clock.now()));
+    return next;
+  }
+
+  actor(c: Caller) {
+    const { userId, username } = c.principal;
+    return { userId, username, authority: this.repo.authorityOf(userId) };
+  }
+
+  work(p: Permit, c: Caller | null) {
+    const actor = c ? this.actor(c) : { userId: 0, username: 'system' };
+    return {
+      now: this.clock.now(),
+      actor,
+      gasTests: this.repo.gasTests(p.id),
+      camerasDown: this.camerasDown(p),
+    };
+  }
+
+  /** Writes the new state, its history row and its event in one transaction. */
+  persist(
+    p: Permit,
+    next: Permit,
+    action: Action,
+    userId: number | null,
+    reason: string | null,
+    cameraId?: string,
+  ): Permit {
+    const now = this.clock.now();
+    this.bus.transaction(() => {
+      this.repo.update(next, now);
+      this.repo.history(p.id, action, p.state, next.state, userId, reason, now);
+      this.bus.publish(
+        `permit.${action}`,
+        p.enterpriseId,
+        permitEventPayload(next, p.state, userId, reason, cameraId),
+      );
+    });
+    return next;
+  }
+}
