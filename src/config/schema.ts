@@ -6,6 +6,18 @@ import { IngestConfigSchema } from '../video/ingest/config.schema.ts';
 import { AuditConfigSchema } from '../oversight/audit/config.schema.ts';
 import { ReportsConfigSchema } from '../oversight/reports/config.schema.ts';
 import { PermitsConfigSchema } from '../work/permits/config.schema.ts';
+import { ZoneSchema } from '../supervision/zones/zone.schema.ts';
+import { ROLES } from '../platform/auth/roles.ts';
+import { IdSchema } from '../platform/shared/id-schema.ts';
+
+export { ROLES, type Role } from '../platform/auth/roles.ts';
+export {
+  ZONE_KINDS,
+  PointSchema,
+  ZoneSchema,
+  type ZoneConfig,
+  type ZoneKind,
+} from '../supervision/zones/zone.schema.ts';
 
 /**
  * The one configuration schema. Every object rejects unknown keys (Frigate's extra="forbid"); the
@@ -13,41 +25,7 @@ import { PermitsConfigSchema } from '../work/permits/config.schema.ts';
  * config file only needs what differs from them.
  */
 const strict = { additionalProperties: false } as const;
-const Id = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
-  description: 'letters, digits, _ or -',
-});
-
-export const ZONE_KINDS = ['work_area', 'danger_zone', 'confined_entrance', 'guardian_post'] as const;
-export const ROLES = [
-  'welder',
-  'guardian',
-  'safety_officer',
-  'approver',
-  'enterprise_admin',
-  'regulator',
-] as const;
-
-export const PointSchema = Type.Tuple(
-  [Type.Number({ minimum: 0, maximum: 1 }), Type.Number({ minimum: 0, maximum: 1 })],
-  {
-    description: 'normalised [x, y], 0..1 of the frame width and height',
-  },
-);
-
-export const ZoneSchema = Type.Object(
-  {
-    id: Id,
-    name: Type.String({ minLength: 1 }),
-    kind: Type.Union(ZONE_KINDS.map((k) => Type.Literal(k))),
-    points: Type.Array(PointSchema, {
-      minItems: 3,
-      maxItems: 64,
-      description: 'a polygon of at least 3 points',
-    }),
-  },
-  strict,
-);
+const Id = IdSchema;
 
 export const CameraSchema = Type.Object(
   {
@@ -179,7 +157,4 @@ export const ConfigSchema = Type.Object(
 export type Config = Static<typeof ConfigSchema>;
 export type SiteConfig = Static<typeof SiteSchema>;
 export type CameraConfig = Static<typeof CameraSchema>;
-export type ZoneConfig = Static<typeof ZoneSchema>;
 export type UserConfig = Static<typeof UserSchema>;
-export type Role = (typeof ROLES)[number];
-export type ZoneKind = (typeof ZONE_KINDS)[number];

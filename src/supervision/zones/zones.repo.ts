@@ -1,4 +1,4 @@
-import type { ZoneConfig } from '../../config/schema.ts';
+import type { ZoneConfig } from './zone.schema.ts';
 import type { Db } from '../../platform/store/db.ts';
 
 export interface ZoneSet {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../../platform/http/schemas.ts';
-import { ZoneSchema } from '../../config/schema.ts';
+import { ZoneSchema } from './zone.schema.ts';
 import { Errors } from '../../platform/shared/errors.ts';
 import type { ZonesService } from './zones.service.ts';
 

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../../app-services.ts';
-import { ROLES } from '../../../config/schema.ts';
+import { ROLES } from '../../auth/roles.ts';
 import { principalOf } from '../auth-hook.ts';
 import { ErrorSchema } from '../schemas.ts';
 
