@@ -20,7 +20,7 @@ import { renderSnapshot } from '../src/video/evidence/snapshot.ts';
 import { RuleEngine } from '../src/supervision/rules/engine.ts';
 import { attachPpe } from '../src/vision/track/ppe.ts';
 import { Tracker } from '../src/vision/track/tracker.ts';
-import { ReidEmbedder } from '../src/supervision/violations/reid-embedder.ts';
+import { ReidEmbedder } from '../src/vision/reid/reid-embedder.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

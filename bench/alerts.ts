@@ -35,7 +35,7 @@ const config = validateConfig(
   }),
 );
 const svc = await startService(config);
-const pipeline = svc.services.violationPipeline!;
+const pipeline = svc.services.supervision.pipeline!;
 
 async function token(username: string): Promise<string> {
   const r = await fetch(`${svc.url}/api/auth/login`, {
@@ -125,7 +125,7 @@ console.log(
     confirmToSocket: sum(confirmed),
     targetP95: 300,
     pass: q(raised, 95) <= 300 && q(confirmed, 95) <= 300,
-    snapshots: svc.services.evidence?.stats.snapshots ?? 0,
+    snapshots: svc.services.video.evidence?.stats.snapshots ?? 0,
   }),
 );
 socket.close();

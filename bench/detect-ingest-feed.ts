@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { validateConfig } from '../src/config/load.ts';
 import { IngestService } from '../src/video/ingest/ingest.service.ts';
 import type { Frame } from '../src/video/ingest/types.ts';
-import { createCoreServices } from '../src/services.ts';
+import { createPlatform } from '../src/platform/platform.ts';
 import { createLogger } from '../src/platform/shared/logger.ts';
 import type { Feed } from './detect-feed.ts';
 import { cpuSecondsOfAll } from './proc-cpu.ts';
@@ -43,7 +43,7 @@ export async function startIngestFeed(o: {
     ],
   });
   const logger = createLogger('silent');
-  const core = await createCoreServices(config, { logger });
+  const core = await createPlatform(config, { logger });
   const ingest = new IngestService({ config, db: core.db, bus: core.bus, clock: core.clock, logger });
   const started = new Set<string>();
   let framesOut = 0;

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/config/load.ts';
 import { IngestService } from '../src/video/ingest/ingest.service.ts';
 import type { HealthState } from '../src/video/ingest/types.ts';
-import { createCoreServices } from '../src/services.ts';
+import { createPlatform } from '../src/platform/platform.ts';
 import { createLogger } from '../src/platform/shared/logger.ts';
 import { startSim, type Sim } from '../streams-sim/index.ts';
 import { childrenOf, cpuSecondsOf, cpuSecondsOfAll } from './proc-cpu.ts';
@@ -43,7 +43,7 @@ async function phase(sim: Sim, keyframesOnly: boolean) {
       },
     ],
   });
-  const core = await createCoreServices(config, { logger: createLogger('silent') });
+  const core = await createPlatform(config, { logger: createLogger('silent') });
   const ingest = new IngestService(core);
   // a consumer that takes 1.5 s per frame (a detector falling behind): it must drop, never queue
   const slow = ingest.onFrame('*', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { buildApp } from '../src/app.ts';
 import { validateConfig } from '../src/config/load.ts';
 import { attachLiveRelay } from '../src/video/live/live-relay.ts';
-import { createCoreServices } from '../src/services.ts';
+import { createServices } from '../src/services.ts';
 import { createLogger } from '../src/platform/shared/logger.ts';
 import { testConfigInput } from '../tests/helpers/test-service.ts';
 import { launchChromium, openPage, signIn } from '../tests/e2e/harness.ts';
@@ -76,7 +76,7 @@ input.sites = [
     cameras: [{ id: 'bench', name: '延迟测试', url }],
   },
 ];
-const core = await createCoreServices(validateConfig(input), { logger: createLogger('warn') });
+const core = await createServices(validateConfig(input), { logger: createLogger('warn') });
 const app = await buildApp(core, { logRequests: false });
 const relay = attachLiveRelay(app.server, core);
 await app.listen({ host: '127.0.0.1', port: 0 });
@@ -107,6 +107,6 @@ try {
   await browser.close();
   relay.close();
   await app.close();
-  core.close();
+  await core.close();
   rmSync(dir, { recursive: true, force: true });
 }

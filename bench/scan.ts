@@ -15,8 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { buildApp } from '../src/app.ts';
 import { validateConfig } from '../src/config/load.ts';
 import { createMqttBus } from '../src/platform/mqtt/mqtt-bus.ts';
-import { createPermitsModule } from '../src/work/module.ts';
-import { createCoreServices } from '../src/services.ts';
+import { createServices } from '../src/services.ts';
 import { createLogger } from '../src/platform/shared/logger.ts';
 import { MACHINE_AT, permitsConfigInput } from '../tests/integration/permits-harness.ts';
 import { TEST_PASSWORD } from '../tests/helpers/test-service.ts';
@@ -36,12 +35,10 @@ const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-scan-'));
 const config = validateConfig(
   permitsConfigInput(dir, { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } }),
 );
-const core = await createCoreServices(config, { logger: createLogger('silent') });
-const mqtt = await createMqttBus(config.mqtt, core.logger);
-core.mqtt = mqtt;
-const mod = createPermitsModule(core);
-core.permits = mod;
-await mod.start(mqtt);
+const logger = createLogger('silent');
+const mqtt = await createMqttBus(config.mqtt, logger);
+const core = await createServices(config, { logger, mqtt });
+const mod = core.work;
 const app = await buildApp(core, { logRequests: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const addr = app.server.address();
@@ -174,8 +171,7 @@ console.log(
     cpus: availableParallelism(),
   }),
 );
-mod.stop();
 await app.close();
+await core.close();
 await mqtt.close();
-core.close();
 rmSync(dir, { recursive: true, force: true });

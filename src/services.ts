@@ -1,56 +1,97 @@
 import type { AppServices } from './app-services.ts';
 import type { Config } from './config/schema.ts';
-import { openDb } from './platform/store/db.ts';
-import { migrate } from './platform/store/migrate.ts';
-import { OutboxRepo } from './platform/events/outbox.repo.ts';
-import { EventBus } from './platform/events/event-bus.ts';
-import { UsersRepo } from './platform/auth/users.repo.ts';
-import { SessionsRepo } from './platform/auth/sessions.repo.ts';
-import { AuthService } from './platform/auth/auth.service.ts';
-import { UserAdminService } from './platform/auth/user-admin.service.ts';
-import { TenancyRepo } from './platform/tenancy/tenancy.repo.ts';
-import { createMetrics } from './platform/observability/metrics.ts';
-import { systemClock, type Clock } from './platform/shared/clock.ts';
-import { createLogger, type Logger } from './platform/shared/logger.ts';
+import { createOversightContext } from './oversight/module.ts';
+import type { MqttBus } from './platform/mqtt/mqtt-bus.ts';
+import { createPlatform, type Platform, type PlatformOptions } from './platform/platform.ts';
+import { createSupervisionContext } from './supervision/module.ts';
+import { GuardianPresenceBoard } from './supervision/violations/guardian-presence.ts';
+import { createVideoContext } from './video/module.ts';
+import type { Label } from './vision/detect/types.ts';
+import type { VisionContext } from './vision/module.ts';
+import { createWorkContext } from './work/module.ts';
+import { LastKnownHealth, type CameraLiveness } from './work/permits/gate.ts';
+import type { ActivePermitsIndex } from './work/permits/active-permits-index.ts';
 
-export interface ServiceOptions {
-  clock?: Clock;
-  logger?: Logger;
-  env?: NodeJS.ProcessEnv;
+export interface AssembleOptions {
+  /** the broker connection; null in inject-only tests */
+  mqtt: MqttBus | null;
+  /** start per-camera evidence rings with startEvidence(); default config.evidence.clips */
+  rings?: boolean;
+  /** camera health now, for the monitoring gate; default: the last `camera.healthChanged` per camera */
+  liveness?: CameraLiveness;
+  /** starts detection once the permits index exists; default: none (tests) */
+  vision?: (activePermits: ActivePermitsIndex) => Promise<VisionContext>;
+  /**
+   * where the permit audit reads camera health history: the ingest's camera_health_log (default; a
+   * service whose ingest runs) or the chained camera.healthChanged events (tools and tests without ingest)
+   */
+  healthHistory?: 'ingest' | 'events';
+  /** labels the fed detections can carry, for tools and tests that feed the pipeline without a detector */
+  labels?: () => ReadonlySet<Label>;
 }
 
 /**
- * Opens the store, applies migrations and mirrors the config's tenants and users. The order here is
- * the start order; `close()` undoes it.
+ * Builds every bounded context on the platform, in dependency order, and returns them whole:
+ * video → work (monitoring gate on from here: fail closed) → vision → supervision → oversight.
+ * Nothing is started beyond what a constructor must do (the gate's subscription, detection's
+ * workers); the composition root (main.ts) starts the rest in its visible order, tests what they need.
  */
-export async function createCoreServices(
+export async function assembleServices(platform: Platform, opts: AssembleOptions): Promise<AppServices> {
+  const { config, bus, clock } = platform;
+  const presence = new GuardianPresenceBoard(clock);
+  const video = createVideoContext(platform, { rings: opts.rings ?? config.evidence.clips });
+  const work = createWorkContext(platform, { liveness: opts.liveness ?? new LastKnownHealth(bus), presence });
+  const vision = opts.vision ? await opts.vision(work.activePermits) : { detect: null, stop: async () => {} };
+  try {
+    const supervision = createSupervisionContext(platform, {
+      evidence: video.evidence,
+      activePermitKinds: (cameraId, ts) => work.activePermits.kindsOn(cameraId, ts),
+      presence,
+      labels: opts.labels ?? (vision.detect ? () => vision.detect!.labels : null),
+      mqtt: opts.mqtt,
+    });
+    const oversight = createOversightContext(platform, {
+      violations: supervision.violations,
+      evidence: video.evidence,
+      ingest: opts.healthHistory === 'events' ? null : video.ingest,
+    });
+    return { ...platform, mqtt: opts.mqtt, video, vision, work, supervision, oversight };
+  } catch (e) {
+    work.stop();
+    await vision.stop();
+    throw e;
+  }
+}
+
+/**
+ * The platform plus every context, for tests and tools that drive the service through inject():
+ * no broker, no camera processes, no detection, camera health history from the chained events (unless
+ * `opts` say otherwise); timers of work and oversight started.
+ */
+export async function createServices(
   config: Config,
-  opts: ServiceOptions = {},
-): Promise<AppServices & { close(): void }> {
-  const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger(config.server.logLevel);
-  const db = openDb(config.store.path);
-  const applied = migrate(db);
-  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const tenancy = new TenancyRepo(db);
-  tenancy.syncFromConfig(config);
-  const users = new UsersRepo(db);
-  const sessions = new SessionsRepo(db);
-  const auth = new AuthService(users, sessions, clock, config.server.sessionTtlHours * 3600_000);
-  await auth.syncUsers(config.users, opts.env ?? process.env);
-  const bus = new EventBus(new OutboxRepo(db), clock);
+  opts: PlatformOptions & Omit<AssembleOptions, 'mqtt'> & { mqtt?: MqttBus | null } = {},
+): Promise<AppServices & { close(): Promise<void> }> {
+  const platform = await createPlatform(config, opts);
+  const services = await assembleServices(platform, {
+    healthHistory: 'events',
+    ...opts,
+    mqtt: opts.mqtt ?? null,
+    rings: opts.rings ?? false,
+  });
+  await services.work.start(services.mqtt);
+  services.oversight.start();
   return {
-    config,
-    db,
-    clock,
-    logger,
-    bus,
-    auth,
-    users,
-    userAdmin: new UserAdminService(users, sessions, bus),
-    tenancy,
-    metrics: createMetrics(),
-    health: new Map(),
-    close: () => db.close(),
+    ...services,
+    async close() {
+      services.supervision.stop();
+      await services.supervision.drain();
+      services.oversight.stop();
+      services.work.stop();
+      await services.vision.stop();
+      await services.video.stopEvidence();
+      await services.video.ingest.stop();
+      platform.close();
+    },
   };
 }

@@ -1,4 +1,6 @@
-import type { AppServices } from '../app-services.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { EvidenceService } from '../video/evidence/evidence.service.ts';
+import type { ViolationsService } from '../supervision/violations/violations.service.ts';
 import { HazardsService } from './hazards/hazards.service.ts';
 import { ReportsService } from './reports/reports.service.ts';
 import { AuditService } from './audit/audit.service.ts';
@@ -8,48 +10,44 @@ import {
   EventLogPermitSource,
   IngestHealthSource,
   PermitAuditService,
-  type HealthHistorySource,
-  type PermitSource,
 } from './audit/permit-audit.ts';
 
 /** Tamper-evident log, closed loop (隐患), permit-to-video audit and regulator reports. */
-export interface AuditModule {
+export interface OversightContext {
   chain: AuditService;
   hazards: HazardsService;
   permitAudit: PermitAuditService;
   reports: ReportsService;
-  /** Reads camera health from the ingest service (camera_health_log) once it runs; see IngestHealthSource. */
-  useIngestHealth(ingest: ConstructorParameters<typeof IngestHealthSource>[0]): void;
-  /** Signing key, backfill, periodic checkpoints and the overdue-hazard check. */
+  /** Signing key, backfill, periodic checkpoints, confirmed violations → hazards, overdue check. */
   start(): void;
   stop(): void;
 }
 
-export interface AuditModuleOptions {
-  /** the ingest health service's history; default: the chained camera.healthChanged events */
-  health?: HealthHistorySource;
-  /** default: permits reconstructed from the chained permit.* transition events */
-  permits?: PermitSource;
+/** What oversight reads of the other contexts, given at construction. */
+export interface OversightPorts {
+  violations: ViolationsService;
+  evidence: EvidenceService;
+  /**
+   * camera health history (the video context's ingest, camera_health_log); null: the chained
+   * camera.healthChanged events only
+   */
+  ingest: ConstructorParameters<typeof IngestHealthSource>[0] | null;
 }
 
-/**
- * Builds the audit module on the core services. Must be built before buildApp() so its routes are
- * registered (services.audit); start() after the store is open, stop() before it closes.
- */
-export function createAuditModule(core: AppServices, opts: AuditModuleOptions = {}): AuditModule {
-  const { db, bus, clock, config, users, logger } = core;
+export function createOversightContext(platform: Platform, ports: OversightPorts): OversightContext {
+  const { db, bus, clock, config, users, logger } = platform;
   const log = new EventLogRepo(db);
   const chain = new AuditService(db, config.store.dataDir, clock, logger, config.audit);
-  // Violations and evidence start after this module: read them through getters.
   const hazards = new HazardsService(db, bus, clock, users, config.store.dataDir, {
-    violations: () => core.violations,
-    evidence: () => core.evidence,
+    violations: ports.violations,
+    evidence: ports.evidence,
   });
   let offViolations: (() => void) | undefined;
+  const fromEvents = new EventLogHealthSource(log);
   const permitAudit = new PermitAuditService(
     log,
-    opts.permits ?? new EventLogPermitSource(log),
-    opts.health ?? new EventLogHealthSource(log),
+    new EventLogPermitSource(log),
+    ports.ingest ? new IngestHealthSource(ports.ingest, fromEvents, clock) : fromEvents,
     clock,
     {
       require: config.audit.coverage.require,
@@ -61,7 +59,7 @@ export function createAuditModule(core: AppServices, opts: AuditModuleOptions = 
     hazards,
     permitAudit,
     log,
-    core.tenancy,
+    platform.tenancy,
     clock,
     config.reports,
     config.regions,
@@ -71,13 +69,10 @@ export function createAuditModule(core: AppServices, opts: AuditModuleOptions = 
     hazards,
     permitAudit,
     reports,
-    useIngestHealth(ingest) {
-      permitAudit.healthSource = new IngestHealthSource(ingest, new EventLogHealthSource(log), clock);
-    },
     start() {
       chain.start();
       offViolations = bus.on('violation.reviewed', (e) => {
-        const rec = core.violations?.byId(e.payload.violationId);
+        const rec = ports.violations.byId(e.payload.violationId);
         if (!rec) return;
         try {
           hazards.fromConfirmedViolation({

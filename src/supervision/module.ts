@@ -1,85 +1,77 @@
-import type { AppServices } from '../app-services.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { MqttBus } from '../platform/mqtt/mqtt-bus.ts';
+import type { EvidenceService } from '../video/evidence/evidence.service.ts';
+import { isLive } from '../video/ingest/types.ts';
 import type { Label } from '../vision/detect/types.ts';
-import { EvidenceRepo } from '../video/evidence/evidence.repo.ts';
-import { EvidenceService } from '../video/evidence/evidence.service.ts';
-import type { ActivePermitsProvider } from './rules/types.ts';
-import { ZonesRepo } from './zones/zones.repo.ts';
-import { ZonesService } from './zones/zones.service.ts';
+import type { GuardianPresenceBoard } from './violations/guardian-presence.ts';
 import { bridgeViolationsToMqtt } from './violations/mqtt-bridge.ts';
-import { ViolationPipeline, type AppearanceEmbedder } from './violations/pipeline.ts';
+import { permitsProvider, type ActivePermitKinds } from './violations/permits-adapter.ts';
+import { ViolationPipeline } from './violations/pipeline.ts';
 import { ViolationsRepo } from './violations/violations.repo.ts';
 import { ViolationsService } from './violations/violations.service.ts';
+import { ZonesRepo } from './zones/zones.repo.ts';
+import { ZonesService } from './zones/zones.service.ts';
 
-export interface ViolationModuleOptions {
-  /**
-   * labels the running detectors produce (`() => new Set(detectionPipeline.labels)`); without it the
-   * pipeline uses the labels it has seen in detections so far
-   */
-  labels?: () => ReadonlySet<Label>;
-  /** active permits per camera (the permits module) */
-  permits?: ActivePermitsProvider;
-  embedder?: AppearanceEmbedder;
-  /** start the per-camera evidence rings (ffmpeg -c copy); default config.evidence.clips */
-  rings?: boolean;
-}
-
-export interface ViolationModule {
+/** What the supervision context offers: zones, violations and the live tracker → rules pipeline. */
+export interface SupervisionContext {
   zones: ZonesService;
   violations: ViolationsService;
-  evidence: EvidenceService;
+  /** fed by the detection scheduler's results (wired by the composition root) */
   pipeline: ViolationPipeline;
-  stop(): Promise<void>;
+  /** Ends every open violation and stops listening; `drain()` then waits for evidence jobs. */
+  stop(): void;
+  drain(): Promise<void>;
 }
 
-const HOUR = 3_600_000;
+/** What supervision hears from the other contexts, given at construction. */
+export interface SupervisionPorts {
+  evidence: EvidenceService;
+  /** kinds of the permits active on a camera (the work context's ActivePermitsIndex) */
+  activePermitKinds: ActivePermitKinds;
+  /** where the pipeline writes guardian-post sightings (the locks read them) */
+  presence: GuardianPresenceBoard;
+  /** labels the running detectors produce; null: the labels seen in detections so far */
+  labels: (() => ReadonlySet<Label>) | null;
+  /** violations are forwarded to integrations here; null when there is no broker */
+  mqtt: MqttBus | null;
+}
 
 /**
- * Zones, violations, evidence and the live pipeline, wired onto `services` (zones, violations,
- * evidence, violationPipeline). Start order: zones seeded from config → dangling violations closed →
- * evidence rings → MQTT bridge → retention timer. `stop()` reverses it.
+ * Zones seeded from the config, violations left open by the last run ended, the pipeline built, the
+ * MQTT bridge on, and open violations ended the moment their camera stops being live (what it showed
+ * can no longer be confirmed).
  */
-export async function startViolationModule(
-  services: AppServices,
-  opts: ViolationModuleOptions,
-): Promise<ViolationModule> {
-  const { config, db, bus, clock, logger } = services;
+export function createSupervisionContext(platform: Platform, ports: SupervisionPorts): SupervisionContext {
+  const { config, db, bus, clock, logger } = platform;
   const zones = new ZonesService(config, new ZonesRepo(db), bus, clock);
   zones.seedFromConfig();
   const violations = new ViolationsService(new ViolationsRepo(db), bus, clock);
   const closed = violations.closeDangling();
   if (closed > 0) logger.info({ closed }, 'violations left open by the last run were ended');
-  const evidence = new EvidenceService(config, new EvidenceRepo(db), bus, clock, logger);
-  if (opts.rings ?? config.evidence.clips) await evidence.startRings();
-  services.health.set('evidence', () => evidence.health());
-  const offMqtt = services.mqtt ? bridgeViolationsToMqtt(bus, services.mqtt, logger) : () => {};
   const pipeline = new ViolationPipeline({
     config,
     zones,
     violations,
-    evidence,
-    permits: opts.permits,
-    labels: opts.labels,
-    embedder: opts.embedder,
+    evidence: ports.evidence,
+    permits: permitsProvider(ports.activePermitKinds),
+    labels: ports.labels,
+    presence: ports.presence,
     logger,
   });
-  const sweep = () =>
-    evidence.retentionSweep().catch((err: unknown) => logger.warn({ err }, 'evidence retention failed'));
-  const timer = setInterval(() => void sweep(), HOUR);
-  timer.unref();
-  void sweep();
-  Object.assign(services, { zones, violations, evidence, violationPipeline: pipeline });
+  const offs = [
+    ports.mqtt ? bridgeViolationsToMqtt(bus, ports.mqtt, logger) : () => {},
+    bus.on('camera.healthChanged', (e) => {
+      if (!isLive(e.payload.to)) pipeline.cameraLost(e.payload.cameraId, clock.now());
+    }),
+  ];
   return {
     zones,
     violations,
-    evidence,
     pipeline,
-    async stop() {
-      clearInterval(timer);
+    stop() {
       pipeline.stop(clock.now());
-      offMqtt();
-      await evidence.stop();
-      await pipeline.idle();
-      services.health.delete('evidence');
+      for (const off of offs.splice(0)) off();
     },
+    drain: () => pipeline.idle(),
   };
 }

@@ -5,7 +5,7 @@ import { principalOf } from '../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../platform/http/schemas.ts';
 import type { PermitAuditReport } from '../oversight/audit/permit-audit.ts';
 import { toCsv, toXlsx, type ReportTable } from '../oversight/reports/table.ts';
-import { defineError, Errors } from '../platform/shared/errors.ts';
+import { defineError } from '../platform/shared/errors.ts';
 
 export const AuditExportErrors = {
   badPeriod: defineError(
@@ -101,7 +101,6 @@ export const auditExportRoutes: FastifyPluginAsyncTypebox<{ services: AppService
       },
       async (req, reply) => {
         const { scope } = principalOf(req);
-        if (!services.audit) throw Errors.unavailable({ module: 'audit' });
         scope.assert(req.query.enterprise);
         const from = Date.parse(req.query.from);
         const to = Date.parse(req.query.to);
@@ -109,7 +108,7 @@ export const auditExportRoutes: FastifyPluginAsyncTypebox<{ services: AppService
           throw AuditExportErrors.badPeriod({ from: req.query.from, to: req.query.to });
         const ent = services.tenancy.enterprises().find((e) => e.id === req.query.enterprise);
         const table = permitAuditTable(
-          services.audit.permitAudit.audit([req.query.enterprise], from, to),
+          services.oversight.permitAudit.audit([req.query.enterprise], from, to),
           ent?.name ?? req.query.enterprise,
         );
         const body = format === 'csv' ? toCsv(table) : await toXlsx(table);

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
 import { principalOf } from '../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../platform/http/schemas.ts';
-import { Errors } from '../platform/shared/errors.ts';
 
 const Person = Type.Union([
   Type.Object({ username: Type.String(), displayName: Type.String() }),
@@ -45,8 +44,7 @@ export const workCardRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
       },
     },
     async (req) => {
-      if (!services.permits) throw Errors.unavailable({ module: 'permits' });
-      const { permit: p } = services.permits.permits.detail(req.params.permitId, principalOf(req));
+      const { permit: p } = services.work.permits.detail(req.params.permitId, principalOf(req));
       const person = (id: number | null) => {
         const u = id === null ? undefined : services.users.byId(id);
         return u ? { username: u.username, displayName: u.displayName } : null;

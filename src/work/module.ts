@@ -1,4 +1,5 @@
-import type { AppServices } from '../app-services.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { MqttBus } from '../platform/mqtt/mqtt-bus.ts';
 import { CertificatesRepo } from './certificates/certificates.repo.ts';
 import { CertificatesService } from './certificates/certificates.service.ts';
 import { LocksRepo } from './locks/locks.repo.ts';
@@ -8,13 +9,14 @@ import { distanceM, loadOrCreateMachineKey } from './machines/machine-token.ts';
 import { MachinesRepo } from './machines/machines.repo.ts';
 import { MachinesService } from './machines/machines.service.ts';
 import { ScanService } from './machines/scan.service.ts';
-import type { MqttBus } from '../platform/mqtt/mqtt-bus.ts';
+import { ActivePermitsIndex } from './permits/active-permits-index.ts';
 import { FieldService } from './permits/field.service.ts';
-import { LastKnownHealth, MonitoringGate, type CameraLiveness } from './permits/gate.ts';
+import { MonitoringGate, camerasDown, type CameraLiveness } from './permits/gate.ts';
 import { PermitsRepo } from './permits/permits.repo.ts';
 import { PermitsService } from './permits/permits.service.ts';
 
-export interface PermitsModule {
+/** What the work context offers: its services (for routes) and the ports other contexts may read. */
+export interface WorkContext {
   permits: PermitsService;
   field: FieldService;
   gate: MonitoringGate;
@@ -23,24 +25,27 @@ export interface PermitsModule {
   scan: ScanService;
   chips: ChipsService;
   locks: LocksService;
-  /** Starts the gate, the expiry sweep and (with a broker) chip and lock subscriptions. */
-  start(mqtt?: MqttBus): Promise<void>;
+  /** active permits per camera, kept from `permit.*` events (read by supervision and detection) */
+  activePermits: ActivePermitsIndex;
+  /** Starts the expiry sweep and, with a broker, the chip and lock subscriptions. */
+  start(mqtt: MqttBus | null): Promise<void>;
   stop(): void;
 }
 
-export interface PermitsModuleOptions {
-  /** the ingest health service; without it the gate remembers `camera.healthChanged` events */
-  liveness?: CameraLiveness;
-  /** the rules module's guardian-post presence; without it the guardian's check-in counts */
-  presence?: GuardianPresence;
+/** What the work context hears from the others, given at construction. */
+export interface WorkPorts {
+  /** camera health now (the video context's ingest; tests may use LastKnownHealth) */
+  liveness: CameraLiveness;
+  /** a person at a camera's guardian post (the supervision context's presence board) */
+  presence: GuardianPresence;
 }
 
 /**
- * Builds permits, certificates, 一机一码 machines and scan, chips and 加锁赋码 locks on the core
- * services. Must be built before buildApp() so its routes are registered (services.permits).
+ * Builds permits, certificates, 一机一码 machines and scan, chips and 加锁赋码 locks. The monitoring
+ * gate listens from construction on: fail closed, never a window without it.
  */
-export function createPermitsModule(core: AppServices, opts: PermitsModuleOptions = {}): PermitsModule {
-  const { db, bus, clock, config, users, logger } = core;
+export function createWorkContext(platform: Platform, ports: WorkPorts): WorkContext {
+  const { db, bus, clock, config, users, logger } = platform;
   const key = loadOrCreateMachineKey(config.store.dataDir);
   const certificates = new CertificatesService(
     new CertificatesRepo(db),
@@ -49,21 +54,22 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
     config.permits.scan.certificateWarnDays,
   );
   const permitsRepo = new PermitsRepo(db);
-  const permits = new PermitsService(permitsRepo, bus, clock, config, users, (u, now) =>
-    certificates.numberFor(u, now),
-  );
-  const field = new FieldService(permits, permitsRepo, bus, clock);
-  const liveness = opts.liveness ?? new LastKnownHealth(bus);
-  const gate = new MonitoringGate(bus, permits, permitsRepo, liveness, clock, logger);
-  gate.start(); // the gate is on from construction: fail closed, never a window without it
   const machinesRepo = new MachinesRepo(db);
   const locksRepo = new LocksRepo(db);
-  permits.machineDistanceM = (id, p) => {
-    const m = machinesRepo.get(id);
-    return m ? distanceM(m, p) : undefined;
-  };
-  permits.ownerOf = (kind, id) =>
-    (kind === 'machine' ? machinesRepo.get(id) : locksRepo.get(id))?.enterpriseId;
+  const permits = new PermitsService(permitsRepo, bus, clock, config, users, {
+    peopleInside: (permitId) => locksRepo.peopleInside(permitId),
+    ownerOf: (kind, id) => (kind === 'machine' ? machinesRepo.get(id) : locksRepo.get(id))?.enterpriseId,
+    machineDistanceM: (id, p) => {
+      const m = machinesRepo.get(id);
+      return m ? distanceM(m, p) : undefined;
+    },
+    camerasDown: (p) => camerasDown(ports.liveness, p),
+    certificateNo: (userId, now) => certificates.numberFor(userId, now),
+  });
+  const field = new FieldService(permits, permitsRepo, bus, clock);
+  const gate = new MonitoringGate(bus, permits, permitsRepo, ports.liveness, clock, logger);
+  gate.start();
+  const activePermits = new ActivePermitsIndex(bus, permits.activePermits(), (id) => permitsRepo.get(id));
   const machines = new MachinesService(machinesRepo, key, config, clock);
   const scan = new ScanService(
     machinesRepo,
@@ -77,8 +83,7 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
     (fn) => db.transaction(fn)(),
   );
   const chips = new ChipsService(machinesRepo, key, permits, gate, bus, clock, config.permits.chips, logger);
-  const locks = new LocksService(locksRepo, permits, permitsRepo, field, gate, bus, clock, config, logger);
-  if (opts.presence) locks.presence = opts.presence;
+  const locks = new LocksService(locksRepo, permits, field, gate, ports.presence, bus, clock, config, logger);
   let sweep: NodeJS.Timeout | null = null;
   return {
     permits,
@@ -89,6 +94,7 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
     scan,
     chips,
     locks,
+    activePermits,
     async start(mqtt) {
       const startedAt = clock.now();
       sweep = setInterval(() => {
@@ -109,6 +115,7 @@ export function createPermitsModule(core: AppServices, opts: PermitsModuleOption
       if (sweep) clearInterval(sweep);
       chips.detach();
       gate.stop();
+      activePermits.stop();
     },
   };
 }

@@ -85,7 +85,7 @@ describe('安全员 live wall', () => {
     await page.screenshot({ path: `${SHOTS}/wall-live.png` });
 
     // A person without a hard hat on cam2, through the real tracker → rules → violations pipeline.
-    const pipeline = svc.service.services.violationPipeline!;
+    const pipeline = svc.service.services.supervision.pipeline!;
     const frame = grabFrame(sim.url('cam2'));
     const person: Detection[] = [
       { label: 'person', score: 0.9, box: [300, 80, 380, 340] },
@@ -115,7 +115,7 @@ describe('安全员 live wall', () => {
     await expect.poll(() => card.getAttribute('data-review')).toBe('confirmed');
     await expect.poll(() => page.locator('#tile-cam2').getAttribute('class')).not.toContain('flagged');
     const id = Number((await card.getAttribute('id'))!.slice('vio-'.length));
-    expect(svc.service.services.violations!.byId(id)?.review).toBe('confirmed');
+    expect(svc.service.services.supervision.violations!.byId(id)?.review).toBe('confirmed');
     // 派单整改: the confirmed violation becomes a hazard in the closed loop (登记).
     await card.getByRole('button', { name: '派单整改' }).click();
     await expect.poll(() => card.locator('.notice.ok').textContent()).toMatch(/已派单整改，隐患编号 \d+/);

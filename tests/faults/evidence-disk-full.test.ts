@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS, type Detection } from '../../src/vision/detect/types.ts';
 import type { FakeClock } from '../../src/platform/shared/clock.ts';
-import { startViolationModule, type ViolationModule } from '../../src/supervision/module.ts';
+import type { SupervisionContext } from '../../src/supervision/module.ts';
+import type { EvidenceService } from '../../src/video/evidence/evidence.service.ts';
 import { bareHead, greyFrame, hardHat } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
@@ -15,7 +16,7 @@ import { startTestService, type TestService } from '../helpers/test-service.ts';
  * and the alarm must clear once space returns; the next violation gets its snapshot again.
  */
 let t: TestService;
-let mod: ViolationModule;
+let mod: SupervisionContext & { evidence: EvidenceService };
 let evidenceDir = '';
 let mounted = false;
 let filler = '';
@@ -47,6 +48,7 @@ function fill(dir: string): string {
 
 beforeAll(async () => {
   t = await startTestService({
+    assemble: { labels: () => new Set(LABELS) },
     extra: {
       evidence: { clips: false },
       rules: { noHelmet: { cooldownSeconds: 0 } }, // a second violation right after the first
@@ -63,10 +65,10 @@ beforeAll(async () => {
   evidenceDir = join(t.dir, 'evidence');
   mkdirSync(evidenceDir, { recursive: true });
   mounted = tryMount(evidenceDir);
-  mod = await startViolationModule(t.services, { labels: () => new Set(LABELS) });
+  await t.services.video.startEvidence(); // its /healthz alarm
+  mod = { ...t.services.supervision, evidence: t.services.video.evidence };
 });
 afterAll(async () => {
-  await mod?.stop();
   if (mounted) execFileSync('umount', ['-l', evidenceDir]);
   await t?.close();
 });

@@ -6,7 +6,8 @@ import { buildApp } from '../../src/app.ts';
 import type { AppServices } from '../../src/app-services.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { createCoreServices } from '../../src/services.ts';
+import { createServices, type AssembleOptions } from '../../src/services.ts';
+import type { MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
 import { FakeClock, type Clock } from '../../src/platform/shared/clock.ts';
 import { createLogger } from '../../src/platform/shared/logger.ts';
 
@@ -57,7 +58,7 @@ export function testConfigInput(dir: string, extra: Record<string, unknown> = {}
 export interface TestService {
   dir: string;
   config: Config;
-  services: AppServices & { close(): void };
+  services: AppServices & { close(): Promise<void> };
   app: FastifyInstance;
   clock: Clock;
   /** Signs in and returns the Authorization header value. */
@@ -65,14 +66,26 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-/** A real service on a real SQLite file in a temp folder, driven through inject(). */
+/**
+ * A real service on a real SQLite file in a temp folder, driven through inject(): every context built,
+ * no broker, no camera processes, no detection (src/services.ts createServices).
+ */
 export async function startTestService(
-  opts: { extra?: Record<string, unknown>; clock?: Clock } = {},
+  opts: {
+    extra?: Record<string, unknown>;
+    clock?: Clock;
+    /** a broker, a detector's labels or a camera liveness for the contexts (see AssembleOptions) */
+    assemble?: Omit<AssembleOptions, 'mqtt'> & { mqtt?: MqttBus | null };
+  } = {},
 ): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-test-'));
   const config = validateConfig(testConfigInput(dir, opts.extra));
   const clock = opts.clock ?? new FakeClock(Date.now());
-  const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
+  const services = await createServices(config, {
+    clock,
+    logger: createLogger('silent'),
+    ...opts.assemble,
+  });
   const app = await buildApp(services, { logRequests: false });
   await app.ready();
   return {
@@ -84,7 +97,7 @@ export async function startTestService(
     login: signInWith(app),
     async close() {
       await app.close();
-      services.close();
+      await services.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

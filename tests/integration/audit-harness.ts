@@ -5,12 +5,10 @@ import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { AppServices } from '../../src/app-services.ts';
-import { createAuditModule, type AuditModule } from '../../src/oversight/module.ts';
+import type { OversightContext } from '../../src/oversight/module.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { createPermitsModule } from '../../src/work/module.ts';
-import { startViolationModule } from '../../src/supervision/module.ts';
-import { createCoreServices } from '../../src/services.ts';
+import { createServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/platform/shared/clock.ts';
 import { createLogger } from '../../src/platform/shared/logger.ts';
 import { signInWith, testConfigInput } from '../helpers/test-service.ts';
@@ -20,8 +18,8 @@ export interface AuditHarness {
   dir: string;
   config: Config;
   app: FastifyInstance;
-  services: AppServices & { close(): void };
-  audit: AuditModule;
+  services: AppServices & { close(): Promise<void> };
+  audit: OversightContext;
   clock: FakeClock;
   login(username: string): Promise<string>;
   call(
@@ -44,23 +42,13 @@ export const SITE_A = {
   ],
 };
 
-export async function startAuditHarness(
-  start = Date.UTC(2026, 0, 5, 0, 0, 0),
-  opts: { violations?: boolean } = {},
-): Promise<AuditHarness> {
+export async function startAuditHarness(start = Date.UTC(2026, 0, 5, 0, 0, 0)): Promise<AuditHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-audit-'));
   const base = testConfigInput(dir);
   const config = validateConfig({ ...base, sites: [SITE_A, (base.sites as unknown[])[1]] });
   const clock = new FakeClock(start);
-  const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
-  const permits = createPermitsModule(services);
-  services.permits = permits;
-  await permits.start();
-  // violations + evidence (no ffmpeg rings): confirmed violations become hazards
-  const violations = opts.violations ? await startViolationModule(services, { rings: false }) : null;
-  const audit = createAuditModule(services);
-  services.audit = audit;
-  audit.start();
+  const services = await createServices(config, { clock, logger: createLogger('silent') });
+  const audit = services.oversight;
   const app = await buildApp(services, { logRequests: false });
   await app.ready();
   const parse = (res: { statusCode: number; headers: Record<string, unknown>; body: string }) => {
@@ -97,11 +85,8 @@ export async function startAuditHarness(
       return parse(res);
     },
     async close(keep = false) {
-      audit.stop();
-      await violations?.stop();
-      permits.stop();
       await app.close();
-      services.close();
+      await services.close();
       if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };

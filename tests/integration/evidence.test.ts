@@ -18,7 +18,8 @@ import { EvidenceRepo } from '../../src/video/evidence/evidence.repo.ts';
 import { safeResolve, writeFileAtomic } from '../../src/video/evidence/files.ts';
 import { SegmentRing, segmenterArgs } from '../../src/video/evidence/ring.ts';
 import { createLogger } from '../../src/platform/shared/logger.ts';
-import { startViolationModule, type ViolationModule } from '../../src/supervision/module.ts';
+import type { SupervisionContext } from '../../src/supervision/module.ts';
+import type { EvidenceService } from '../../src/video/evidence/evidence.service.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 /** Real ffmpeg: a looped H.264 file stands in for the camera's record stream (same -c copy path). */
@@ -131,9 +132,10 @@ describe('segment ring with relative paths (a relative store.dataDir, as in the 
 
 describe('evidence through the pipeline', () => {
   let t: TestService;
-  let mod: ViolationModule;
+  let mod: SupervisionContext & { evidence: EvidenceService };
   beforeAll(async () => {
     t = await startTestService({
+      assemble: { labels: () => new Set(LABELS), rings: true },
       extra: {
         evidence: { segmentSeconds: 1, preSeconds: 2, postSeconds: 1 },
         sites: [
@@ -146,10 +148,10 @@ describe('evidence through the pipeline', () => {
         ],
       },
     });
-    mod = await startViolationModule(t.services, { labels: () => new Set(LABELS) });
+    await t.services.video.startEvidence();
+    mod = { ...t.services.supervision, evidence: t.services.video.evidence };
   });
   afterAll(async () => {
-    await mod.stop();
     await t.close();
   });
 

@@ -11,10 +11,10 @@ let h: AuditHarness;
 let violationId: number;
 
 beforeAll(async () => {
-  h = await startAuditHarness(undefined, { violations: true });
+  h = await startAuditHarness();
   const cam: CameraRef = { camera: SITE_A.cameras[0] as never, site: SITE_A as never, enterpriseId: 'ent-a' };
   const ts = h.clock.now();
-  const touched = h.services.violations!.apply(cam, [
+  const touched = h.services.supervision.violations!.apply(cam, [
     {
       kind: 'started',
       violation: {
@@ -33,7 +33,7 @@ beforeAll(async () => {
     },
   ]);
   violationId = touched[0]!.record.id;
-  await h.services.evidence!.storeSnapshot(
+  await h.services.video.evidence!.storeSnapshot(
     { violationId, enterpriseId: 'ent-a', cameraId: 'cam-weld' },
     {
       width: 32,

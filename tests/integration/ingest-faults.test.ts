@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type FaultKind, type Sim } from '../../streams-sim/index.ts';
-import { IngestService } from '../../src/video/ingest/ingest.service.ts';
+import type { IngestService } from '../../src/video/ingest/ingest.service.ts';
 import type { HealthState } from '../../src/video/ingest/types.ts';
 import { systemClock } from '../../src/platform/shared/clock.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
@@ -38,8 +38,7 @@ beforeAll(async () => {
       ],
     },
   });
-  ingest = new IngestService(t.services);
-  t.services.ingest = ingest;
+  ingest = t.services.video.ingest;
   ingest.start();
   await Promise.all(sim.cameras.map((id) => waitState(ingest, id, 'online', 20_000)));
 }, 60_000);

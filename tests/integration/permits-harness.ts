@@ -8,11 +8,11 @@ import { buildApp } from '../../src/app.ts';
 import type { AppServices } from '../../src/app-services.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { HealthState } from '../../src/video/ingest/types.ts';
-import { createPermitsModule, type PermitsModule } from '../../src/work/module.ts';
+import type { WorkContext } from '../../src/work/module.ts';
 import type { CameraLiveness } from '../../src/work/permits/gate.ts';
 import { createMqttBus, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
 import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
-import { createCoreServices } from '../../src/services.ts';
+import { createServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/platform/shared/clock.ts';
 import { createLogger } from '../../src/platform/shared/logger.ts';
 import { signInWith, testConfigInput } from '../helpers/test-service.ts';
@@ -40,8 +40,9 @@ export function permitsConfigInput(dir: string, extra: Record<string, unknown> =
 
 export interface PermitsHarness {
   app: FastifyInstance;
-  services: AppServices & { close(): void };
-  mod: PermitsModule;
+  services: AppServices & { close(): Promise<void> };
+  /** the work context (permits, machines, locks...) */
+  mod: WorkContext;
   clock: FakeClock;
   /** with `live`: the listening URL, the embedded broker and socket.io are up */
   url: string;
@@ -62,12 +63,15 @@ export async function startPermitsHarness(
     permitsConfigInput(dir, opts.live ? { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } } : {}),
   );
   const clock = new FakeClock(start);
-  const services = await createCoreServices(config, { clock, logger: createLogger('silent') });
-  const mod = createPermitsModule(services, opts.liveness ? { liveness: opts.liveness } : {});
-  services.permits = mod;
-  const mqtt = opts.live ? await createMqttBus(config.mqtt, services.logger) : null;
-  if (mqtt) services.mqtt = mqtt;
-  await mod.start(mqtt ?? undefined);
+  const logger = createLogger('silent');
+  const mqtt = opts.live ? await createMqttBus(config.mqtt, logger) : null;
+  const services = await createServices(config, {
+    clock,
+    logger,
+    mqtt,
+    ...(opts.liveness ? { liveness: opts.liveness } : {}),
+  });
+  const mod = services.work;
   const app = await buildApp(services, { logRequests: false });
   const realtime = opts.live ? attachRealtime(app.server, services) : null;
   let url = '';
@@ -100,11 +104,10 @@ export async function startPermitsHarness(
       last.set(cameraId, to);
     },
     async close() {
-      mod.stop();
       await realtime?.close();
       await app.close();
+      await services.close();
       await mqtt?.close();
-      services.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

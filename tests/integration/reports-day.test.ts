@@ -66,7 +66,7 @@ let p1: string, p2: string, p3: string;
 const hz: Record<string, number> = {};
 
 beforeAll(async () => {
-  h = await startAuditHarness(T0, { violations: true });
+  h = await startAuditHarness(T0);
   await ok('admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'safety_dept' });
   health('cam-weld', 'online', T0, 'frames_ok');
   health('cam-tank', 'online', T0, 'frames_ok');
@@ -79,7 +79,7 @@ beforeAll(async () => {
   // 01:00 the AI flags a welder without a hard hat on cam-weld (the violations service, as the
   // detection pipeline calls it)
   h.clock.set(at(1));
-  h.services.violations!.apply(
+  h.services.supervision.violations!.apply(
     { camera: SITE_A.cameras[0] as never, site: SITE_A as never, enterpriseId: 'ent-a' },
     [
       {

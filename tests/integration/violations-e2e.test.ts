@@ -215,7 +215,7 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
 
     // 2 fps from the same RTSP stream (what ingest samples); frames that arrive while one is being
     // handled are dropped, never queued.
-    const pipeline = svc.services.violationPipeline!;
+    const pipeline = svc.services.supervision.pipeline!;
     decoder = spawn('ffmpeg', [
       '-loglevel',
       'error',

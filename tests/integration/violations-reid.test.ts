@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Box, Detection } from '../../src/vision/detect/types.ts';
 import { cosine } from '../../src/vision/track/geometry.ts';
-import { ReidEmbedder } from '../../src/supervision/violations/reid-embedder.ts';
+import { ReidEmbedder } from '../../src/vision/reid/reid-embedder.ts';
 
 /** The real re-id model on the factory clip: the same worker 0.2 s later looks more alike than another worker. */
 const W = 640;

@@ -6,7 +6,7 @@ import { createMqttBus, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts
 import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
 import type { FakeClock } from '../../src/platform/shared/clock.ts';
 import { createLogger } from '../../src/platform/shared/logger.ts';
-import { startViolationModule, type ViolationModule } from '../../src/supervision/module.ts';
+import type { SupervisionContext } from '../../src/supervision/module.ts';
 import { bareHead, greyFrame, hardHat } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
@@ -16,7 +16,7 @@ import { startTestService, type TestService } from '../helpers/test-service.ts';
  * routes with tenancy. Clips are covered by tests/integration/evidence-ring.test.ts.
  */
 let t: TestService;
-let mod: ViolationModule;
+let mod: SupervisionContext;
 let mqtt: MqttBus;
 let url: string;
 let realtime: ReturnType<typeof attachRealtime>;
@@ -29,7 +29,9 @@ const danger = [
 ];
 
 beforeAll(async () => {
+  mqtt = await createMqttBus({ embedded: true, port: 0, host: '127.0.0.1' }, createLogger('silent'));
   t = await startTestService({
+    assemble: { mqtt, labels: () => new Set(LABELS) },
     extra: {
       evidence: { clips: false },
       sites: [
@@ -55,19 +57,16 @@ beforeAll(async () => {
       ],
     },
   });
-  mqtt = await createMqttBus({ embedded: true, port: 0, host: '127.0.0.1' }, createLogger('silent'));
-  t.services.mqtt = mqtt;
-  mod = await startViolationModule(t.services, { labels: () => new Set(LABELS) });
+  mod = t.services.supervision;
   realtime = attachRealtime(t.app.server, t.services);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const addr = t.app.server.address();
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 });
 afterAll(async () => {
-  await mod.stop();
   await realtime.close();
-  await mqtt.close();
   await t.close();
+  await mqtt.close();
 });
 
 async function client(username: string): Promise<Socket> {

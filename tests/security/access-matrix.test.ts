@@ -76,7 +76,7 @@ beforeAll(async () => {
   });
   expect(m.statusCode, m.body).toBe(201);
   // a real violation: scripted detections through the live tracker → rules → evidence path
-  const pipeline = t.service.services.violationPipeline!;
+  const pipeline = t.service.services.supervision.pipeline!;
   const person: Detection = { label: 'person', score: 0.9, box: [100, 40, 140, 170] };
   const t0 = Date.now();
   for (let i = 0; i < 12; i++) {

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
+/** A quoted module specifier, built so that this file's own import scanners do not read it as one. */
+const q = (spec: string) => `'${spec}'`;
+
 /** Runs the folder rule of `npm run check` on a made-up src/ tree. */
 function check(files: Record<string, string>): { status: number | null; out: string } {
   const root = mkdtempSync(join(tmpdir(), 'jh-folders-'));
@@ -27,7 +30,7 @@ describe('folder dependency rule (npm run check)', () => {
 
   it('refuses a context importing upwards, and names the file', () => {
     const r = check({
-      'platform/shared/a.ts': "import { b } from '../../work/permits/b.ts';\nexport const a = b;\n",
+      'platform/shared/a.ts': `import { b } from ${q('../../work/permits/b.ts')};\nexport const a = b;\n`,
       'work/permits/b.ts': 'export const b = 1;\n',
     });
     expect(r.status).toBe(1);
@@ -36,8 +39,8 @@ describe('folder dependency rule (npm run check)', () => {
 
   it('refuses a value-import cycle between two capability folders of one context', () => {
     const r = check({
-      'work/permits/a.ts': "import { b } from '../locks/b.ts';\nexport const a = () => b;\n",
-      'work/locks/b.ts': "import { a } from '../permits/a.ts';\nexport const b = () => a;\n",
+      'work/permits/a.ts': `import { b } from ${q('../locks/b.ts')};\nexport const a = () => b;\n`,
+      'work/locks/b.ts': `import { a } from ${q('../permits/a.ts')};\nexport const b = () => a;\n`,
     });
     expect(r.status).toBe(1);
     expect(r.out).toContain('value-import cycle between folders: work/locks ↔ work/permits');
@@ -45,11 +48,9 @@ describe('folder dependency rule (npm run check)', () => {
 
   it('lets type-only imports go both ways (they vanish at run time)', () => {
     const r = check({
-      'work/permits/a.ts':
-        "import type { B } from '../locks/b.ts';\nexport type A = B;\nexport const a = 1;\n",
-      'work/locks/b.ts':
-        "import { type A } from '../permits/a.ts';\nexport type B = A | number;\nexport const b = 2;\n",
-      'platform/shared/c.ts': "import type { A } from '../../work/permits/a.ts';\nexport type C = A;\n",
+      'work/permits/a.ts': `import type { B } from ${q('../locks/b.ts')};\nexport type A = B;\nexport const a = 1;\n`,
+      'work/locks/b.ts': `import { type A } from ${q('../permits/a.ts')};\nexport type B = A | number;\nexport const b = 2;\n`,
+      'platform/shared/c.ts': `import type { A } from ${q('../../work/permits/a.ts')};\nexport type C = A;\n`,
     });
     expect(r.out).toContain('folder-deps: OK');
     expect(r.status).toBe(0);
@@ -57,7 +58,7 @@ describe('folder dependency rule (npm run check)', () => {
 
   it('refuses an unknown top-level folder until the rule names it', () => {
     const r = check({
-      'hub/x.ts': "import { y } from '../platform/shared/y.ts';\nexport const x = y;\n",
+      'hub/x.ts': `import { y } from ${q('../platform/shared/y.ts')};\nexport const x = y;\n`,
       'platform/shared/y.ts': 'export const y = 1;\n',
     });
     expect(r.status).toBe(1);

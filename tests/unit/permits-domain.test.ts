@@ -251,7 +251,12 @@ describe('the gate in the state machine', () => {
   it('resumes after a short break without a new test, but a long break needs one taken since', () => {
     const clock = new FakeClock(T0 + MIN);
     const active = sm.start(approved(), ctx({ now: clock.now() }));
-    const suspended = sm.suspend(active, clock.now(), 'monitoring_lost');
+    const suspended = sm.suspend(active, clock.now(), {
+      kind: 'monitoring_lost',
+      cameraId: 'c1',
+      state: 'offline',
+      stateZh: '离线',
+    });
     clock.advance(20 * MIN);
     expect(code(() => sm.resume(suspended, ctx({ now: clock.now(), camerasDown: ['c1'] })))).toBe(
       'JH_ERR_PERMIT_MONITORING_DOWN',
@@ -274,7 +279,9 @@ describe('the gate in the state machine', () => {
     const done = sm.complete(active, applicant, T0 + 2 * MIN, 0);
     expect(done.state).toBe('completed');
     expect(code(() => sm.revoke(done, T0, 'x'))).toBe('JH_ERR_PERMIT_BAD_TRANSITION');
-    expect(code(() => sm.suspend(done, T0, 'x'))).toBe('JH_ERR_PERMIT_BAD_TRANSITION');
+    expect(code(() => sm.suspend(done, T0, { kind: 'manual', note: 'x' }))).toBe(
+      'JH_ERR_PERMIT_BAD_TRANSITION',
+    );
   });
 
   it('expires past the window from any live state', () => {

@@ -67,8 +67,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> =
   app,
   { services },
 ) => {
-  const mod = services.audit;
-  if (!mod) return;
+  const mod = services.oversight;
   const tags = ['audit'];
 
   app.get(

@@ -214,8 +214,8 @@ export interface PermitAuditReport {
 export class PermitAuditService {
   constructor(
     private readonly log: EventLogRepo,
-    public permitSource: PermitSource,
-    public healthSource: HealthHistorySource,
+    private readonly permitSource: PermitSource,
+    private readonly healthSource: HealthHistorySource,
     private readonly clock: Clock,
     private readonly opts: CoverageOptions,
   ) {}

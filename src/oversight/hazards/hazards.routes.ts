@@ -28,8 +28,7 @@ export const hazardsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
   app,
   { services },
 ) => {
-  const hazards = services.audit?.hazards;
-  if (!hazards) return; // the composition root did not build the audit module (inject-only core tests)
+  const { hazards } = services.oversight;
   const tags = ['hazards'];
 
   app.post(

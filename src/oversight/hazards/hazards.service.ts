@@ -77,7 +77,7 @@ export class HazardsService {
     private readonly clock: Clock,
     private readonly users: UsersRepo,
     private readonly dataDir: string,
-    private readonly links?: ViolationLinks,
+    private readonly links: ViolationLinks,
   ) {
     this.repo = new HazardsRepo(db);
     this.overdue = new OverdueEscalator(this.repo, bus, clock);

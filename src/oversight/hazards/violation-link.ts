@@ -23,8 +23,8 @@ export interface EvidenceLookup {
   forViolation(id: number): { kind: string; path: string; sha256: string; bytes: number; mime: string }[];
 }
 export interface ViolationLinks {
-  violations: () => ViolationLookup | undefined;
-  evidence: () => EvidenceLookup | undefined;
+  violations: ViolationLookup;
+  evidence: EvidenceLookup;
 }
 
 export const LinkErrors = {
@@ -46,19 +46,17 @@ export interface LinkedEvidence {
 
 /** Checks the violation (tenancy included) and returns its evidence as paths relative to dataDir. */
 export function violationEvidence(
-  links: ViolationLinks | undefined,
+  links: ViolationLinks,
   scope: EnterpriseScope,
   enterpriseId: string,
   violationId: string,
   dataDir: string,
 ): LinkedEvidence[] {
-  const svc = links?.violations();
-  if (!svc) return []; // violations module not running: the id is recorded as given
+  const svc = links.violations;
   if (!/^\d+$/.test(violationId)) throw LinkErrors.badId({ violationId });
   const v = svc.get(scope, Number(violationId));
   if (v.enterpriseId !== enterpriseId) throw LinkErrors.mismatch({ violationId });
-  const ev = links?.evidence();
-  if (!ev) return [];
+  const ev = links.evidence;
   return ev.forViolation(v.id).map((e) => ({
     path: relative(dataDir, join(ev.root, e.path)),
     sha256: e.sha256,

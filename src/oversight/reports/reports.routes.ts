@@ -30,8 +30,7 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
   app,
   { services },
 ) => {
-  const mod = services.audit;
-  if (!mod) return;
+  const mod = services.oversight;
   const tags = ['reports'];
   const forms: [string, string, string, (ids: string[], from: string, to: string) => ReportTable][] = [
     [

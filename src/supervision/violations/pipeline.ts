@@ -1,9 +1,9 @@
-import type { Detection, Label, RgbImage } from '../../vision/detect/types.ts';
+import type { Detection, Label } from '../../vision/detect/types.ts';
 import type { EvidenceService } from '../../video/evidence/evidence.service.ts';
 import type { OverlayBox } from '../../video/evidence/snapshot.ts';
 import type { Frame } from '../../video/ingest/types.ts';
 import { RuleEngine } from '../rules/engine.ts';
-import { NO_PERMITS, VIOLATION_INFO, type ActivePermitsProvider, type RuleEvent } from '../rules/types.ts';
+import { VIOLATION_INFO, type ActivePermitsProvider, type RuleEvent } from '../rules/types.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { attachPpe, type TrackedPerson } from '../../vision/track/ppe.ts';
 import { Tracker } from '../../vision/track/tracker.ts';
@@ -13,6 +13,7 @@ import type { ZonesService } from '../zones/zones.service.ts';
 import type { ViolationRecord } from './violations.repo.ts';
 import type { ViolationsService } from './violations.service.ts';
 import type { Config } from '../../config/schema.ts';
+import type { GuardianPresenceBoard } from './guardian-presence.ts';
 
 /** What the detection scheduler hands over per inferred frame (its DetectionResult fits). */
 export interface PipelineInput {
@@ -22,20 +23,17 @@ export interface PipelineInput {
   frame?: Frame;
 }
 
-/** Appearance features for the tracker (person re-id, see reid-embedder.ts); optional. */
-export interface AppearanceEmbedder {
-  embed(frame: RgbImage, people: readonly Detection[]): Promise<(Float32Array | null)[]>;
-}
-
 export interface PipelineDeps {
   config: Config;
   zones: ZonesService;
   violations: ViolationsService;
   evidence: EvidenceService | null;
-  permits?: ActivePermitsProvider;
-  /** labels the running detectors can produce (rules without their inputs stay silent); default: seen so far */
-  labels?: () => ReadonlySet<Label>;
-  embedder?: AppearanceEmbedder;
+  /** active permits per camera (the work context's index, through permits-adapter.ts) */
+  permits: ActivePermitsProvider;
+  /** labels the running detectors can produce (rules without their inputs stay silent); null: seen so far */
+  labels: (() => ReadonlySet<Label>) | null;
+  /** written when a person stands in a guardian_post zone (read by the locks) */
+  presence: GuardianPresenceBoard;
   logger: Logger;
 }
 
@@ -44,8 +42,6 @@ interface CameraState {
   tracker: Tracker;
   engine: RuleEngine;
   lastTs: number;
-  /** last frame time a confirmed person stood in a guardian_post zone */
-  guardianSeenTs: number;
 }
 
 const MAX_SNAPSHOTS_IN_FLIGHT = 8;
@@ -58,8 +54,7 @@ const MAX_SNAPSHOTS_IN_FLIGHT = 8;
 export class ViolationPipeline {
   private readonly cams = new Map<string, CameraState>();
   private snapshotsInFlight = 0;
-  readonly stats = { frames: 0, staleFrames: 0, unknownCamera: 0, snapshotsSkipped: 0, droppedFrames: 0 };
-  private readonly slots = new Map<string, { busy: boolean; pending: PipelineInput | undefined }>();
+  readonly stats = { frames: 0, staleFrames: 0, unknownCamera: 0, snapshotsSkipped: 0 };
   private readonly jobs = new Set<Promise<unknown>>();
   private readonly seenLabels = new Set<Label>();
 
@@ -77,52 +72,10 @@ export class ViolationPipeline {
         return undefined;
       }
       const engine = new RuleEngine(cameraId, [this.d.config.rules, ref.site.rules, ref.camera.rules]);
-      c = { ref, tracker: new Tracker(), engine, lastTs: -Infinity, guardianSeenTs: -Infinity };
+      c = { ref, tracker: new Tracker(), engine, lastTs: -Infinity };
       this.cams.set(cameraId, c);
     }
     return c;
-  }
-
-  /**
-   * Entry point for the detect scheduler. Without an embedder it is `process()`. With one, appearance
-   * is computed first (async), one frame per camera at a time; a newer frame replaces one still
-   * waiting (dropped and counted, never queued).
-   */
-  submit(input: PipelineInput): void {
-    const embedder = this.d.embedder;
-    if (!embedder || !input.frame) {
-      this.process(input);
-      return;
-    }
-    let slot = this.slots.get(input.cameraId);
-    if (!slot) this.slots.set(input.cameraId, (slot = { busy: false, pending: undefined }));
-    const s = slot;
-    if (s.busy) {
-      if (s.pending) this.stats.droppedFrames++;
-      s.pending = input;
-      return;
-    }
-    const run = (x: PipelineInput): void => {
-      s.busy = true;
-      const persons = x.detections.filter((d) => d.label === 'person');
-      const job = embedder
-        .embed(x.frame!, persons)
-        .then(
-          (emb) => this.process(x, emb),
-          (err: unknown) => {
-            this.d.logger.warn({ err, camera: x.cameraId }, 're-id failed; tracking by motion only');
-            this.process(x);
-          },
-        )
-        .finally(() => {
-          s.busy = false;
-          const next = s.pending;
-          s.pending = undefined;
-          if (next) run(next);
-        });
-      this.track(job);
-    };
-    run(input);
   }
 
   process(
@@ -153,7 +106,7 @@ export class ViolationPipeline {
         posts.some((z) => pointInPolygon([(p.box[0] + p.box[2]) / 2 / w, p.box[3] / h], z.points)),
       )
     )
-      cam.guardianSeenTs = input.frameTs;
+      this.d.presence.seen(input.cameraId, input.frameTs);
     const events = cam.engine.process({
       cameraId: input.cameraId,
       ts: input.frameTs,
@@ -162,7 +115,7 @@ export class ViolationPipeline {
       people,
       detections: input.detections,
       zones,
-      permits: (this.d.permits ?? NO_PERMITS).activeOn(input.cameraId, input.frameTs),
+      permits: this.d.permits.activeOn(input.cameraId, input.frameTs),
       labels: this.d.labels?.() ?? this.seenLabels,
     });
     const applied = this.d.violations.apply(cam.ref, events);
@@ -171,21 +124,13 @@ export class ViolationPipeline {
     return { events, records: applied.map((a) => a.record), people };
   }
 
-  /**
-   * For the locks module (GuardianPresence): someone stands at the camera's guardian post, seen in a
-   * frame at most `withinMs` before `now`.
-   */
-  guardianPresentAt(cameraId: string, now: number, withinMs = 5000): boolean {
-    const cam = this.cams.get(cameraId);
-    return !!cam && now - cam.guardianSeenTs <= withinMs;
-  }
-
   /** Camera offline / stopped: whatever it showed can no longer be confirmed; end it. */
   cameraLost(cameraId: string, ts: number): void {
     const cam = this.cams.get(cameraId);
     if (!cam) return;
     this.d.violations.apply(cam.ref, cam.engine.endAll(ts));
     this.cams.delete(cameraId);
+    this.d.presence.forget(cameraId);
   }
 
   /** Ends every open violation (service stopping); evidence jobs finish on their own (see idle()). */

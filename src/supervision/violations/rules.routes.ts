@@ -6,7 +6,6 @@ import { ErrorSchema } from '../../platform/http/schemas.ts';
 import { resolveRules, type RuleName } from '../rules/defaults.ts';
 import { RULES } from '../rules/rules.ts';
 import { VIOLATION_INFO } from '../rules/types.ts';
-import { Errors } from '../../platform/shared/errors.ts';
 
 const RuleSchema = Type.Object({
   name: Type.String(),
@@ -50,16 +49,15 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> =
     },
     async (req) => {
       const { scope } = principalOf(req);
-      if (!services.zones) throw Errors.unavailable({ module: 'zones' });
       let ref;
       try {
-        ref = services.zones.camera(req.params.id);
+        ref = services.supervision.zones.camera(req.params.id);
       } catch {
         return scope.assert(undefined) as never;
       }
       scope.assert(ref.enterpriseId);
       const params = resolveRules(services.config.rules, ref.site.rules, ref.camera.rules);
-      const live = new Map((services.violationPipeline?.status(req.params.id) ?? []).map((s) => [s.name, s]));
+      const live = new Map(services.supervision.pipeline.status(req.params.id).map((s) => [s.name, s]));
       return {
         cameraId: req.params.id,
         rules: RULES.map((r) => {

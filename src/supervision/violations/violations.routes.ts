@@ -5,7 +5,6 @@ import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../../platform/http/schemas.ts';
 import { VIOLATION_INFO, VIOLATION_TYPES } from '../rules/types.ts';
-import { Errors } from '../../platform/shared/errors.ts';
 import type { EvidenceRecord } from '../../video/evidence/evidence.repo.ts';
 import type { ViolationRecord } from './violations.repo.ts';
 
@@ -75,8 +74,7 @@ export const violationsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices
   { services },
 ) => {
   const svc = () => {
-    if (!services.violations) throw Errors.unavailable({ module: 'violations' });
-    return services.violations;
+    return services.supervision.violations;
   };
   app.get(
     '/api/violations',
@@ -133,7 +131,7 @@ export const violationsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices
     async (req) => {
       const { scope } = principalOf(req);
       const v = svc().get(scope, req.params.id);
-      return { ...view(v), evidence: (services.evidence?.forViolation(v.id) ?? []).map(evView) };
+      return { ...view(v), evidence: services.video.evidence.forViolation(v.id).map(evView) };
     },
   );
   for (const [path, decision, summary] of [
@@ -177,8 +175,7 @@ export const violationsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices
     },
     async (req, reply) => {
       const { scope } = principalOf(req);
-      if (!services.evidence) throw Errors.unavailable({ module: 'evidence' });
-      const { record, file } = await services.evidence.download(scope, req.params.id);
+      const { record, file } = await services.video.evidence.download(scope, req.params.id);
       const ext = record.kind === 'clip' ? 'mp4' : 'jpg';
       return reply
         .header('content-type', record.mime)

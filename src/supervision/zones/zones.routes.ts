@@ -4,7 +4,6 @@ import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../../platform/http/schemas.ts';
 import { ZoneSchema } from './zone.schema.ts';
-import { Errors } from '../../platform/shared/errors.ts';
 import type { ZonesService } from './zones.service.ts';
 
 const ZoneSetSchema = Type.Object({
@@ -23,8 +22,7 @@ export const zonesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> =
   { services },
 ) => {
   const zones = (): ZonesService => {
-    if (!services.zones) throw Errors.unavailable({ module: 'zones' });
-    return services.zones;
+    return services.supervision.zones;
   };
   const scoped = (req: Parameters<typeof principalOf>[0], cameraId: string) => {
     const { scope, principal } = principalOf(req);

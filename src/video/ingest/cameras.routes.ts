@@ -66,16 +66,10 @@ export const cameraRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> 
     },
     async (req) => {
       const { scope } = principalOf(req);
-      const now = services.clock.now();
       const cameras = camerasOf(services.config)
         .filter((c) => scope.can(c.enterpriseId))
         .map((c) => {
-          const h = services.ingest?.current(c.id) ?? {
-            state: 'offline' as const,
-            reason: 'ingest_off',
-            message: '视频接入未运行 Camera ingest is not running',
-            since: now,
-          };
+          const h = services.video.ingest.current(c.id);
           return {
             id: c.id,
             name: c.name,
@@ -132,8 +126,7 @@ export const cameraRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> 
       const from = req.query.from ? Date.parse(req.query.from) : to - 24 * 3600_000;
       if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to || to - from > MAX_RANGE_MS)
         throw IngestErrors.badRange({ from: req.query.from, to: req.query.to });
-      if (!services.ingest) throw IngestErrors.notRunning();
-      const records = services.ingest.history(cam.id, from, to).map((r) => ({
+      const records = services.video.ingest.history(cam.id, from, to).map((r) => ({
         state: r.state,
         reason: r.reason,
         message: r.message,

@@ -8,10 +8,4 @@ export const IngestErrors = {
     '时间范围无效（from 须早于 to，且不超过 400 天）。',
     'Invalid time range (from must be before to, at most 400 days).',
   ),
-  notRunning: defineError(
-    'JH_ERR_CAMERA_INGEST_OFF',
-    503,
-    '视频接入服务未运行。',
-    'Camera ingest is not running.',
-  ),
 };

@@ -94,8 +94,15 @@ export class IngestService {
     this.th = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
     this.metrics = deps.metrics ? createIngestMetrics(deps.metrics.registry, () => this.stats()) : null;
     const now = deps.clock.now();
+    // Until start() nothing watches the cameras: say so, rather than "connecting".
+    const notRunning = {
+      ...initialHealth(now),
+      state: 'offline' as const,
+      reason: 'ingest_off',
+      message: '视频接入未运行 Camera ingest is not running',
+    };
     for (const info of camerasOf(deps.config))
-      this.cams.set(info.id, { info, sup: null, health: initialHealth(now) });
+      this.cams.set(info.id, { info, sup: null, health: notRunning });
   }
 
   start(): void {

@@ -1,10 +1,16 @@
-import type { AppServices } from '../../app-services.ts';
+import type { Platform } from '../../platform/platform.ts';
 import type { Frame } from '../../video/ingest/types.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import type { DetectConfig } from './config.schema.ts';
 import { createDetectMetrics, DetectScheduler, type DetectionResult } from './scheduler.ts';
 import type { Label } from './types.ts';
 import { InferencePool } from './worker/inference-pool.ts';
+
+/** Which cameras have active permits, and news when that changes (the work context's index). */
+export interface ActivePermitSignal {
+  camerasActive(now: number): string[];
+  onChange(listener: (cameraId: string, active: boolean) => void): () => void;
+}
 
 /** Ingest's side of the contract: `onFrame('*', h)` delivers every decoded frame of every camera. */
 export interface FrameSource {
@@ -14,11 +20,10 @@ export interface FrameSource {
 /**
  * The detection runtime as the composition root sees it: `sessions` inference workers + the fair
  * scheduler. Wire it: `detect.attach(ingest)` (frames in), `detect.onResult(r => violations.handle(r))`
- * (detections out), `detect.setActivePermit(cameraId, true|false)` from permits (priority).
+ * (detections out), `detect.followPermits(work.activePermits, now)` (cameras with active work first).
  */
 export class DetectService {
   private detachers: (() => void)[] = [];
-  private permitTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -27,7 +32,7 @@ export class DetectService {
   ) {}
 
   static async start(
-    services: Pick<AppServices, 'logger' | 'metrics' | 'health'>,
+    services: Pick<Platform, 'logger' | 'metrics' | 'health'>,
     config: DetectConfig,
   ): Promise<DetectService> {
     const { logger } = services;
@@ -89,17 +94,12 @@ export class DetectService {
   }
 
   /**
-   * Polls `hasActivePermit(cameraId)` for every camera seen, every `everyMs` (a query per camera per
-   * poll, not per frame), so cameras watching active work get the active rate first.
+   * Cameras watching active work get the active rate first: the cameras active now are marked at once,
+   * then every change the permits announce (no polling). Returns the unsubscribe function.
    */
-  usePermits(hasActivePermit: (cameraId: string) => boolean, everyMs = 2_000): void {
-    const refresh = () => {
-      for (const id of this.scheduler.cameraIds()) this.scheduler.setActivePermit(id, hasActivePermit(id));
-    };
-    if (this.permitTimer) clearInterval(this.permitTimer);
-    this.permitTimer = setInterval(refresh, everyMs);
-    this.permitTimer.unref();
-    refresh();
+  followPermits(permits: ActivePermitSignal, now: number): () => void {
+    for (const id of permits.camerasActive(now)) this.scheduler.setActivePermit(id, true);
+    return permits.onChange((cameraId, active) => this.scheduler.setActivePermit(cameraId, active));
   }
 
   /**
@@ -131,7 +131,6 @@ export class DetectService {
   }
 
   async stop(): Promise<void> {
-    if (this.permitTimer) clearInterval(this.permitTimer);
     if (this.idleTimer) clearInterval(this.idleTimer);
     for (const off of this.detachers.splice(0)) off();
     this.scheduler.stop();

@@ -26,9 +26,7 @@ export const certificatesRoutes: FastifyPluginAsyncTypebox<{ services: AppServic
   app,
   { services },
 ) => {
-  const mod = services.permits;
-  if (!mod) return;
-  const { certificates } = mod;
+  const { certificates } = services.work;
   const tags = ['certificates'];
   app.post(
     '/api/certificates',

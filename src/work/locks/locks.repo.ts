@@ -126,6 +126,11 @@ export class LocksRepo {
     return new Map(rows.map((r) => [r.person, r.n]));
   }
 
+  /** People inside under a permit: each person's entries minus exits, never below zero. */
+  peopleInside(permitId: string): number {
+    return [...this.inside(permitId).values()].reduce((a, b) => a + Math.max(0, b), 0);
+  }
+
   entries(permitId: string) {
     return this.q(
       `SELECT lock_id AS lockId, person, direction, tools, recorded_by AS recordedBy, at FROM confined_entries

@@ -24,9 +24,7 @@ export const locksRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> =
   app,
   { services },
 ) => {
-  const mod = services.permits;
-  if (!mod) return;
-  const { locks } = mod;
+  const { locks } = services.work;
   const tags = ['locks'];
 
   app.post(

@@ -8,7 +8,6 @@ import { gasVerdict } from '../permits/domain/rules.ts';
 import type { FieldService } from '../permits/field.service.ts';
 import type { MonitoringGate } from '../permits/gate.ts';
 import type { Caller, PermitsService } from '../permits/permits.service.ts';
-import type { PermitsRepo } from '../permits/permits.repo.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
@@ -16,7 +15,10 @@ import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
 import { LockErrors } from './lock-errors.ts';
 import type { Lock, LocksRepo } from './locks.repo.ts';
 
-/** "Person at the guardian post on camera X", from the rules module once wired. */
+/**
+ * "Someone stands at the guardian post on camera X" (the supervision context's reading of the video);
+ * when no frame shows it, the guardian's own check-in is the fallback.
+ */
 export interface GuardianPresence {
   presentAt(cameraId: string): boolean;
 }
@@ -36,23 +38,18 @@ export type LockEvent = Static<typeof LockEventSchema>;
  * without a valid grant is a violation. Entries and exits are logged and must balance to complete.
  */
 export class LocksService {
-  /** Until the rules module provides presence on camera, the guardian's own check-in is the fallback. */
-  presence: GuardianPresence | null = null;
   constructor(
     private readonly repo: LocksRepo,
     private readonly permits: PermitsService,
-    private readonly permitsRepo: PermitsRepo,
     private readonly field: FieldService,
     private readonly gate: MonitoringGate,
+    private readonly presence: GuardianPresence,
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly logger: Logger,
     private mqtt: MqttBus | null = null,
-  ) {
-    permits.peopleInside = (permitId) =>
-      [...this.repo.inside(permitId).values()].reduce((a, b) => a + Math.max(0, b), 0);
-  }
+  ) {}
 
   async attach(mqtt: MqttBus): Promise<void> {
     this.mqtt = mqtt;
@@ -108,10 +105,10 @@ export class LocksService {
     if (!['approved', 'active'].includes(permit.state) || now < permit.validFrom)
       throw LockErrors.permitNotApproved({ state: permit.state });
     if (permit.guardianUserId !== c.principal.userId) throw LockErrors.notGuardian();
-    const gas = gasVerdict(this.permitsRepo.gasTests(permit.id), now);
+    const gas = gasVerdict(this.permits.gasTestsOf(permit.id), now);
     if (gas !== 'ok') throw LockErrors.gas({ verdict: gas });
     const present =
-      this.presence?.presentAt(lock.cameraId) || this.field.guardianCheckedIn(permit.id, c.principal.userId);
+      this.presence.presentAt(lock.cameraId) || this.field.guardianCheckedIn(permit.id, c.principal.userId);
     if (!present) throw LockErrors.guardianAbsent();
     const down = this.gate.camerasDown({ cameraIds: [lock.cameraId, ...permit.cameraIds] });
     if (down.length > 0) throw LockErrors.cameraOffline({ cameras: down });
@@ -203,7 +200,7 @@ export class LocksService {
         person: body.person,
       });
     });
-    return { inside: this.permits.peopleInside(permit.id) };
+    return { inside: this.repo.peopleInside(permit.id) };
   }
 
   entries(c: Caller, permitId: string) {

@@ -1,3 +1,4 @@
+import { suspendedForMonitoring } from '../permits/domain/suspend-cause.ts';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import type { Config } from '../../config/schema.ts';
@@ -183,10 +184,7 @@ export class ChipsService {
     const monitoringDown = cams.length > 0 && this.gate.camerasDown({ cameraIds: cams }).length > 0;
     if (!permit) return 'no_permit_hot_work'; // 无票 comes first: there is nothing to monitor against
     if (permit.state === 'active') return monitoringDown ? 'unmonitored_hot_work' : null;
-    if (
-      permit.state === 'suspended' &&
-      (monitoringDown || permit.suspendReason?.startsWith('monitoring_lost'))
-    )
+    if (permit.state === 'suspended' && (monitoringDown || suspendedForMonitoring(permit)))
       return 'unmonitored_hot_work';
     return 'no_permit_hot_work';
   }

@@ -28,9 +28,7 @@ export const machinesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
   app,
   { services },
 ) => {
-  const mod = services.permits;
-  if (!mod) return;
-  const { machines, scan, chips } = mod;
+  const { machines, scan, chips } = services.work;
   const tags = ['machines'];
 
   app.post(

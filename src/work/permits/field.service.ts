@@ -96,7 +96,7 @@ export class FieldService {
     const p = this.permits.get(id, c);
     if (p.guardianUserId !== c.principal.userId) throw PermitErrors.notGuardian({ permitId: id });
     this.repo.checkOut(id, c.principal.userId, this.clock.now());
-    if (p.state === 'active') this.permits.suspend(id, c, 'guardian_left 监护人离开');
+    if (p.state === 'active') this.permits.suspend(id, c, { kind: 'guardian_left' });
   }
 
   guardianCheckedIn(permitId: string, userId: number): boolean {

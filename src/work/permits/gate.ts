@@ -3,6 +3,7 @@ import { HEALTH_STATE_ZH, isLive, type CameraHealth, type HealthState } from '..
 import type { Logger } from '../../platform/shared/logger.ts';
 import type { Clock } from '../../platform/shared/clock.ts';
 import { AppError } from '../../platform/shared/errors.ts';
+import { suspendedForMonitoring } from './domain/suspend-cause.ts';
 import type { Permit } from './domain/types.ts';
 import type { PermitsRepo } from './permits.repo.ts';
 import type { PermitsService } from './permits.service.ts';
@@ -32,6 +33,14 @@ export class LastKnownHealth implements CameraLiveness {
   }
 }
 
+/** Bound cameras not live now; a camera never reported counts as down (fail closed). */
+export function camerasDown(liveness: CameraLiveness, p: Pick<Permit, 'cameraIds'>): string[] {
+  return p.cameraIds.filter((id) => {
+    const h = liveness.current(id);
+    return !h || !isLive(h.state);
+  });
+}
+
 /**
  * 无监控不作业, fail closed. Event-driven (no polling): when a bound camera stops being live, every
  * active permit on it is suspended at once, the gap is opened and everyone is notified through the
@@ -50,14 +59,10 @@ export class MonitoringGate {
   ) {}
 
   camerasDown(p: Pick<Permit, 'cameraIds'>): string[] {
-    return p.cameraIds.filter((id) => {
-      const h = this.liveness.current(id);
-      return !h || !isLive(h.state);
-    });
+    return camerasDown(this.liveness, p);
   }
 
   start(): void {
-    this.permits.camerasDown = (p) => this.camerasDown(p);
     this.off = this.bus.on('camera.healthChanged', (e) => {
       const { cameraId, to, reason } = e.payload;
       if (isLive(to)) this.monitoringBack(cameraId);
@@ -95,13 +100,12 @@ export class MonitoringGate {
       this.bus.transaction(() => {
         this.repo.openGap(p.id, cameraId, state, reason, now);
         if (p.state === 'active')
-          this.permits.suspend(
-            p.id,
-            null,
-            // the leading code is what monitoringBack() and the chips service look for
-            `monitoring_lost 监控中断：${cameraId} ${HEALTH_STATE_ZH[state]} ${state}`,
+          this.permits.suspend(p.id, null, {
+            kind: 'monitoring_lost',
             cameraId,
-          );
+            state,
+            stateZh: HEALTH_STATE_ZH[state],
+          });
       });
     }
   }
@@ -110,7 +114,7 @@ export class MonitoringGate {
     const now = this.clock.now();
     for (const p of this.permits.boundTo('camera', cameraId, ['active', 'suspended'])) {
       this.repo.closeGaps(p.id, cameraId, now);
-      if (p.state !== 'suspended' || !p.suspendReason?.startsWith('monitoring_lost')) continue;
+      if (!suspendedForMonitoring(p)) continue;
       if (this.camerasDown(p).length > 0) continue;
       try {
         this.permits.resume(p.id, null, cameraId);

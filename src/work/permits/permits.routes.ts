@@ -32,6 +32,7 @@ export function permitToApi(p: Permit) {
     endedAt: t(p.endedAt),
     createdAt: t(p.createdAt)!,
     workPoint: p.workPoint ?? null,
+    suspendCause: p.suspendCause ?? null,
   };
 }
 
@@ -43,9 +44,7 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
   app,
   { services },
 ) => {
-  const mod = services.permits;
-  if (!mod) return; // the composition root did not build the permits module (inject-only core tests)
-  const { permits, field } = mod;
+  const { permits, field } = services.work;
   const tags = ['permits'];
 
   app.post(
@@ -155,7 +154,7 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
         'suspend',
         'permit:operate',
         'Suspend 暂停作业',
-        (id, req, r) => permits.suspend(id, principalOf(req), r),
+        (id, req, r) => permits.suspend(id, principalOf(req), { kind: 'manual', note: r }),
       ],
       ['revoke', 'permit:operate', 'Revoke 撤销', (id, req, r) => permits.revoke(id, principalOf(req), r)],
     ];

@@ -48,6 +48,19 @@ export const CreatePermitBody = Type.Object(
 
 const Time = Type.String({ description: 'ISO 8601' });
 
+/** Why a permit is suspended (domain/suspend-cause.ts): typed, so clients need not parse the sentence. */
+const SuspendCauseSchema = Type.Union([
+  Type.Object({
+    kind: Type.Literal('monitoring_lost'),
+    cameraId: Type.String(),
+    state: Type.String(),
+    stateZh: Type.String(),
+  }),
+  Type.Object({ kind: Type.Literal('guardian_left') }),
+  Type.Object({ kind: Type.Literal('gas_monitoring_overdue') }),
+  Type.Object({ kind: Type.Literal('manual'), note: Type.String() }),
+]);
+
 export const PermitSchema = Type.Object({
   id: Type.String(),
   number: Type.String(),
@@ -88,6 +101,7 @@ export const PermitSchema = Type.Object({
   startedAt: Nullable(Time),
   suspendedAt: Nullable(Time),
   suspendReason: Nullable(Type.String()),
+  suspendCause: Nullable(SuspendCauseSchema),
   endedAt: Nullable(Time),
   createdAt: Time,
 });

@@ -9,7 +9,8 @@ import { draftPermit, type DraftInput } from './domain/create.ts';
 import { PermitErrors } from './domain/errors.ts';
 import { GAS_LIMITS, gasTestedToday } from './domain/rules.ts';
 import * as sm from './domain/state-machine.ts';
-import type { Authority, Permit, PermitState } from './domain/types.ts';
+import type { SuspendCause } from './domain/suspend-cause.ts';
+import type { Authority, GasTest, Permit, PermitState } from './domain/types.ts';
 import { permitEventPayload } from './events.ts';
 import { MACHINE_TO_WORK_POINT_M, PermitInputErrors, cameraIndex } from './permits.input.ts';
 
@@ -32,17 +33,26 @@ type Action =
   | 'revoked'
   | 'expired';
 
+/**
+ * What the permits service asks of its neighbours (locks, machines, certificates, camera liveness),
+ * given once at construction by the work context (src/work/module.ts).
+ */
+export interface PermitPorts {
+  /** people inside a confined space under this permit (the locks' entry/exit ledger) */
+  peopleInside(permitId: string): number;
+  /** which enterprise owns a machine or lock; undefined when unknown */
+  ownerOf(kind: 'machine' | 'lock', id: string): string | undefined;
+  /** metres from a registered machine to a point; undefined when the machine is unknown */
+  machineDistanceM(id: string, p: { lat: number; lon: number }): number | undefined;
+  /** bound cameras not live right now (the monitoring gate's reading) */
+  camerasDown(p: Pick<Permit, 'cameraIds'>): string[];
+  /** the holder's special-work certificate number, or null */
+  certificateNo(userId: number, now: number): string | null;
+}
+
 /** Work permits: persistence and events around the pure state machine in ./domain. */
 export class PermitsService {
   private readonly cameras: Map<string, { siteId: string; enterpriseId: string }>;
-  /** Set by the locks module: people inside a confined space under this permit. */
-  peopleInside: (permitId: string) => number = () => 0;
-  /** Which enterprise owns a machine / lock (set by the module; unknown = undefined). */
-  ownerOf: (kind: 'machine' | 'lock', id: string) => string | undefined = () => undefined;
-  /** Distance from a registered machine to a point (set by the module). */
-  machineDistanceM: (id: string, p: { lat: number; lon: number }) => number | undefined = () => undefined;
-  /** Bound cameras not live right now (set by the monitoring gate; fail closed until then). */
-  camerasDown: (p: Permit) => string[] = (p) => [...p.cameraIds];
 
   constructor(
     private readonly repo: PermitsRepo,
@@ -50,7 +60,7 @@ export class PermitsService {
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly users: UsersRepo,
-    private readonly certificateNo: (userId: number, now: number) => string | null = () => null,
+    private readonly ports: PermitPorts,
   ) {
     this.cameras = cameraIndex(config);
   }
@@ -79,10 +89,10 @@ export class PermitsService {
       ['lock', body.lockIds],
     ] as const)
       for (const id of ids)
-        if (this.ownerOf(kind, id) !== enterpriseId) throw PermitInputErrors.badBinding({ kind, id });
+        if (this.ports.ownerOf(kind, id) !== enterpriseId) throw PermitInputErrors.badBinding({ kind, id });
     if (body.workPoint)
       for (const id of body.machineIds) {
-        const d = this.machineDistanceM(id, body.workPoint);
+        const d = this.ports.machineDistanceM(id, body.workPoint);
         if (d !== undefined && d > MACHINE_TO_WORK_POINT_M)
           throw PermitInputErrors.machineTooFar({
             machineId: id,
@@ -94,7 +104,7 @@ export class PermitsService {
     const workers = body.workers.map((username) => {
       const u = this.users.byUsername(username);
       if (!u || u.enterpriseId !== enterpriseId) throw PermitInputErrors.badWorker({ username });
-      return { userId: u.userId, username, certificateNo: this.certificateNo(u.userId, now) };
+      return { userId: u.userId, username, certificateNo: this.ports.certificateNo(u.userId, now) };
     });
     const guardianUserId = body.guardian ? this.guardianId(body.guardian, enterpriseId) : null;
     const local = new Date(now + this.config.permits.night.utcOffsetMinutes * 60_000).toISOString();
@@ -143,6 +153,11 @@ export class PermitsService {
     return this.repo.list([...c.scope.enterpriseIds], state, limit);
   }
 
+  /** Gas tests of a permit the caller has already been shown (no second tenancy check). */
+  gasTestsOf(permitId: string): GasTest[] {
+    return this.repo.gasTests(permitId);
+  }
+
   detail(id: string, c: Caller) {
     const p = this.get(id, c);
     return {
@@ -186,16 +201,11 @@ export class PermitsService {
     return this.persist(p, sm.start(p, this.work(p, c)), 'started', c.principal.userId, null);
   }
 
-  suspend(id: string, c: Caller | null, reason: string, cameraId?: string): Permit {
+  suspend(id: string, c: Caller | null, cause: SuspendCause): Permit {
     const p = this.get(id, c);
-    return this.persist(
-      p,
-      sm.suspend(p, this.clock.now(), reason),
-      'suspended',
-      c?.principal.userId ?? null,
-      reason,
-      cameraId,
-    );
+    const next = sm.suspend(p, this.clock.now(), cause);
+    const cameraId = cause.kind === 'monitoring_lost' ? cause.cameraId : undefined;
+    return this.persist(p, next, 'suspended', c?.principal.userId ?? null, next.suspendReason, cameraId);
   }
 
   resume(id: string, c: Caller | null, cameraId?: string): Permit {
@@ -206,7 +216,7 @@ export class PermitsService {
 
   complete(id: string, c: Caller): Permit {
     const p = this.get(id, c);
-    const next = sm.complete(p, this.actor(c), this.clock.now(), this.peopleInside(p.id));
+    const next = sm.complete(p, this.actor(c), this.clock.now(), this.ports.peopleInside(p.id));
     return this.persist(p, next, 'completed', c.principal.userId, null);
   }
 
@@ -229,7 +239,7 @@ export class PermitsService {
       if (now - last <= GAS_LIMITS.confinedContinuousMs) continue;
       this.persist(
         p,
-        sm.suspend(p, now, 'gas_monitoring_overdue 气体监测超过2小时未记录'),
+        sm.suspend(p, now, { kind: 'gas_monitoring_overdue' }),
         'suspended',
         null,
         'gas_monitoring_overdue',
@@ -286,7 +296,7 @@ export class PermitsService {
       now: this.clock.now(),
       actor,
       gasTests: this.repo.gasTests(p.id),
-      camerasDown: this.camerasDown(p),
+      camerasDown: this.ports.camerasDown(p),
     };
   }
 

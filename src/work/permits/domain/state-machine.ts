@@ -1,3 +1,4 @@
+import { describeSuspendCause, type SuspendCause } from './suspend-cause.ts';
 import { PermitErrors } from './errors.ts';
 import { authorityCovers, gasVerdict, requiredAuthority, retestAfterBreakMs } from './rules.ts';
 import { TERMINAL_STATES, type Actor, type GasTest, type Permit, type PermitState } from './types.ts';
@@ -114,9 +115,15 @@ export function start(p: Permit, ctx: WorkContext): Permit {
   };
 }
 
-export function suspend(p: Permit, now: number, reason: string): Permit {
+export function suspend(p: Permit, now: number, cause: SuspendCause): Permit {
   expect(p, 'suspend', 'active');
-  return { ...p, state: 'suspended', suspendedAt: now, suspendReason: reason };
+  return {
+    ...p,
+    state: 'suspended',
+    suspendedAt: now,
+    suspendReason: describeSuspendCause(cause),
+    suspendCause: cause,
+  };
 }
 
 /** 恢复作业: monitoring back, and after a break longer than the level allows, a gas test taken since. */
@@ -132,7 +139,7 @@ export function resume(p: Permit, ctx: WorkContext): Permit {
   } else if (gasVerdict(ctx.gasTests, ctx.now) === 'failed') {
     throw PermitErrors.gasFailed({ permitId: p.id });
   }
-  return { ...p, state: 'active', suspendedAt: null, suspendReason: null };
+  return { ...p, state: 'active', suspendedAt: null, suspendReason: null, suspendCause: null };
 }
 
 /** 完工验收: nobody may still be inside a confined space. */

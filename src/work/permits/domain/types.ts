@@ -1,3 +1,4 @@
+import type { SuspendCause } from './suspend-cause.ts';
 /**
  * 作业票 work permits: the pure data the state machine decides on. Times are epoch ms from a Clock.
  * Field names follow the domain brief (GB 30871-2022 fields; 应急管理部令第13号 for confined spaces).
@@ -91,7 +92,10 @@ export interface Permit {
   signatures: Signature[];
   startedAt: number | null;
   suspendedAt: number | null;
+  /** the sentence shown for the suspension (or the rejection / revocation reason) */
   suspendReason: string | null;
+  /** why it is suspended, typed (null unless suspended; absent on documents older than migration 034) */
+  suspendCause?: SuspendCause | null;
   endedAt: number | null;
   createdAt: number;
 }

@@ -1,6 +1,6 @@
-import { findModel, loadManifest, readVerifiedModel } from '../../vision/detect/manifest.ts';
-import { OnnxSession } from '../../vision/detect/onnx-session.ts';
-import type { Box, Detection, RgbImage } from '../../vision/detect/types.ts';
+import { findModel, loadManifest, readVerifiedModel } from '../detect/manifest.ts';
+import { OnnxSession } from '../detect/onnx-session.ts';
+import type { Box, Detection, RgbImage } from '../detect/types.ts';
 
 /**
  * Person appearance vectors for the tracker (Intel OMZ person-reidentification-retail, 256-d, from

@@ -1,0 +1,41 @@
+import type { Platform } from '../platform/platform.ts';
+import { EvidenceRepo } from './evidence/evidence.repo.ts';
+import { EvidenceService } from './evidence/evidence.service.ts';
+import { IngestService } from './ingest/ingest.service.ts';
+
+/** What the video context offers: camera ingest and health, and the evidence store with its rings. */
+export interface VideoContext {
+  /** one ffmpeg per camera, frames for detection, camera health (started by the composition root last) */
+  ingest: IngestService;
+  evidence: EvidenceService;
+  /** Per-camera evidence rings (ffmpeg -c copy, when `rings`) and the hourly retention sweep. */
+  startEvidence(): Promise<void>;
+  stopEvidence(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+
+export function createVideoContext(platform: Platform, opts: { rings: boolean }): VideoContext {
+  const { config, db, bus, clock, logger, health } = platform;
+  const ingest = new IngestService(platform);
+  const evidence = new EvidenceService(config, new EvidenceRepo(db), bus, clock, logger);
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    ingest,
+    evidence,
+    async startEvidence() {
+      if (opts.rings) await evidence.startRings();
+      health.set('evidence', () => evidence.health());
+      const sweep = () =>
+        evidence.retentionSweep().catch((err: unknown) => logger.warn({ err }, 'evidence retention failed'));
+      timer = setInterval(() => void sweep(), HOUR);
+      timer.unref();
+      void sweep();
+    },
+    async stopEvidence() {
+      if (timer) clearInterval(timer);
+      await evidence.stop();
+      health.delete('evidence');
+    },
+  };
+}
