@@ -40,11 +40,13 @@ export async function buildApp(services: AppServices, opts: BuildOptions = {}): 
   });
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'Jianhu 监护 API',
         version: '0.1.0',
         description: '无监控不作业 — no monitoring, no work',
       },
+      servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

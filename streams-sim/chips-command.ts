@@ -1,7 +1,8 @@
 import type { Command } from '../src/cli/commands.ts';
 import { parseChipsSimArgs, startChipsSim } from './chips-sim.ts';
 
-const USAGE = `usage: jianhu sim chips --site SITE --machine ID [--lock ID] [--url mqtt://127.0.0.1:1883]
+const USAGE = `模拟焊机芯片与门锁, 经 MQTT 与服务通信 (simulate welding-machine chips and padlocks over MQTT)
+usage: jianhu sim chips --site SITE --machine ID [--lock ID] [--url mqtt://127.0.0.1:1883]
        [--scenario demo|no-permit|lock-breach] [--authorisation TOKEN] [--interval-ms 1000] [--ticks 10]
   demo: power on with the scan's authorisation, weld, power off; a lock opens when the service sends unlock
   no-permit: current with no authorisation (the service flags 无票动火)
@@ -11,6 +12,7 @@ const USAGE = `usage: jianhu sim chips --site SITE --machine ID [--lock ID] [--u
 /** `jianhu sim chips …`: the chip and padlock simulator (streams-sim/chips-sim.ts). */
 export const simChipsCommand: Command = {
   summary: 'simulate welding-machine chips and locks over MQTT 模拟焊机芯片与门锁',
+  usage: USAGE,
   async run(args) {
     let opts;
     try {

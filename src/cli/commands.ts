@@ -10,7 +10,10 @@ import { simChipsCommand } from '../../streams-sim/chips-command.ts';
 import { simCommand, simFaultCommand } from './commands/sim.ts';
 
 export interface Command {
+  /** One line for `jianhu --help`. */
   summary: string;
+  /** What `jianhu <command> --help` prints on stdout (zh + en): the synopsis, options, exit codes. */
+  usage: string;
   /** Resolves to the process exit code: 0 ok, 1 failure, 2 bad usage or bad input. */
   run(args: string[]): Promise<number>;
 }

@@ -1,26 +1,39 @@
 import { commands } from './commands.ts';
+import { groupUsage, isHelpRequest, resolveCommand } from './resolve.ts';
 
 /** `jianhu <command> [args]`: each command lives in src/cli/commands/ and returns an exit code. */
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
+    // a bare `jianhu` is a usage mistake (exit 2); asking for help is not
+    (name ? process.stdout : process.stderr).write(usage());
     return name ? 0 : 2;
   }
-  const words = name in commands ? [name] : [`${name} ${rest[0] ?? ''}`.trim()];
-  const key = words[0]!;
-  const command = commands[key];
-  if (!command) {
-    process.stderr.write(`jianhu: unknown command "${argv.slice(0, 2).join(' ')}" (未知命令)\n\n${usage()}`);
+  const found = resolveCommand(argv);
+  if ('group' in found) {
+    // `jianhu audit`, `jianhu audit --help`: the group's subcommands
+    const asked = isHelpRequest(argv.slice(1));
+    (asked ? process.stdout : process.stderr).write(groupUsage(found.group));
+    return asked ? 0 : 2;
+  }
+  if ('unknown' in found) {
+    process.stderr.write(`jianhu: unknown command "${found.unknown}" (未知命令)\n\n${usage()}`);
     return 2;
   }
-  const args = key.includes(' ') ? rest.slice(1) : rest;
-  return command.run(args);
+  // --help / -h is answered here, once, for every command: its usage on stdout, exit 0
+  if (isHelpRequest(found.args)) {
+    process.stdout.write(found.command.usage);
+    return 0;
+  }
+  return found.command.run(found.args);
 }
 
 function usage(): string {
   const lines = Object.entries(commands).map(([n, c]) => `  jianhu ${n.padEnd(18)} ${c.summary}`);
-  return `监护 jianhu — 无监控不作业 (no monitoring, no work)\n\nUsage:\n${lines.join('\n')}\n`;
+  return (
+    `监护 jianhu — 无监控不作业 (no monitoring, no work)\n\n用法 Usage:\n${lines.join('\n')}\n\n` +
+    `jianhu <command> --help  命令的用法 (a command's usage)\n`
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
 import { principalOf } from '../platform/http/auth-hook.ts';
-import { ErrorSchema } from '../platform/http/schemas.ts';
+import { ErrorSchema, fileResponse } from '../platform/http/schemas.ts';
 import type { PermitAuditReport } from '../oversight/audit/permit-audit.ts';
 import { toCsv, toXlsx, type ReportTable } from '../oversight/reports/table.ts';
 import { defineError } from '../platform/shared/errors.ts';
@@ -68,6 +68,11 @@ export function permitAuditTable(r: PermitAuditReport, enterpriseName: string): 
   };
 }
 
+const MEDIA_TYPE = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
 const Query = Type.Object(
   {
     enterprise: Type.String({ minLength: 1, maxLength: 64 }),
@@ -92,7 +97,7 @@ export const auditExportRoutes: FastifyPluginAsyncTypebox<{ services: AppService
           summary: `Permit audit export 作业票监控审计导出 (${format.toUpperCase()})`,
           querystring: Query,
           response: {
-            200: Type.Unknown({ description: 'the file' }),
+            200: fileResponse('the file 导出文件', [MEDIA_TYPE[format]]),
             400: ErrorSchema,
             404: ErrorSchema,
             503: ErrorSchema,
@@ -114,11 +119,7 @@ export const auditExportRoutes: FastifyPluginAsyncTypebox<{ services: AppService
         const body = format === 'csv' ? toCsv(table) : await toXlsx(table);
         const name = `permit-audit-${req.query.enterprise}-${req.query.from.slice(0, 10)}.${format}`;
         return reply
-          .type(
-            format === 'csv'
-              ? 'text/csv; charset=utf-8'
-              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          )
+          .type(format === 'csv' ? `${MEDIA_TYPE.csv}; charset=utf-8` : MEDIA_TYPE.xlsx)
           .header('content-disposition', `attachment; filename="${name}"`)
           .header('content-length', body.length)
           .send(body);

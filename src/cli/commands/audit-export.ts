@@ -7,11 +7,13 @@ import { createLogger } from '../../platform/shared/logger.ts';
 import type { Command } from '../commands.ts';
 import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-args.ts';
 
-const USAGE = `usage: jianhu audit export --out DIR [--from SEQ|ISO] [--to SEQ|ISO] [--enterprise ID]
+const USAGE = `导出离线审计包, 可用 jianhu audit verify --bundle 核验 (write an offline audit bundle)
+usage: jianhu audit export --out DIR [--from SEQ|ISO] [--to SEQ|ISO] [--enterprise ID]
                            [--db FILE --data-dir DIR | --config FILE]\n`;
 
 export const auditExportCommand: Command = {
   summary: 'write an offline audit bundle 导出审计包 (--out DIR)',
+  usage: USAGE,
   async run(args) {
     let values;
     try {

@@ -7,12 +7,14 @@ import { describeProblem, type VerifyReport } from '../../oversight/audit/verify
 import type { Command } from '../commands.ts';
 import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-args.ts';
 
-const USAGE = `usage: jianhu audit verify [--bundle DIR | --db FILE --data-dir DIR | --config FILE]
+const USAGE = `核验审计链、签名检查点与证据文件 (check the audit chain, signed checkpoints and evidence files)
+usage: jianhu audit verify [--bundle DIR | --db FILE --data-dir DIR | --config FILE]
                            [--from SEQ|ISO] [--to SEQ|ISO] [--key PUBKEY.pem] [--key-id ID] [--json]
 exit 0 intact 完整, 1 broken 被篡改 (the first broken entry is named), 2 bad input\n`;
 
 export const auditVerifyCommand: Command = {
   summary: 'check the audit chain, checkpoints and evidence 核验审计链 (exit 1 when broken)',
+  usage: USAGE,
   async run(args) {
     let values;
     try {

@@ -8,6 +8,10 @@ export function formatConfigError(e: ConfigError): string {
 
 export const configCheckCommand: Command = {
   summary: 'validate a config file 校验配置文件 (exit 2 on error)',
+  usage:
+    'usage: jianhu config check FILE\n' +
+    '  validates FILE and names every error with its path and line 校验配置文件, 逐条列出错误及行号\n' +
+    'exit 0 valid 有效, 2 invalid or unreadable 无效或无法读取\n',
   async run(args) {
     const file = args[0];
     if (!file) {

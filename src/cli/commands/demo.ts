@@ -12,6 +12,11 @@ import { formatConfigError } from './config-check.ts';
  */
 export const demoCommand: Command = {
   summary: 'demo: simulated cameras + the service 演示 (--config FILE, default config/demo.yaml)',
+  usage:
+    'usage: jianhu demo [--config FILE] [--rtsp-port PORT]\n' +
+    '  simulated RTSP cameras + the whole service, until Ctrl-C 模拟摄像头加完整服务, Ctrl-C 结束\n' +
+    '  --config FILE     the config file 配置文件 (default config/demo.yaml)\n' +
+    '  --rtsp-port PORT  port of the simulated cameras 模拟摄像头端口 (default 8554)\n',
   async run(args) {
     let values;
     try {

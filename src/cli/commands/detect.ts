@@ -6,6 +6,7 @@ import type { Detection } from '../../vision/detect/types.ts';
 import type { Command } from '../commands.ts';
 
 const USAGE =
+  '检测图片中的人员、安全帽、反光衣、烟火 (detect people, helmets, vests, fire and smoke in images)\n' +
   'usage: jianhu detect [--model NAME]... [--models-dir DIR] [--threads N] [--input-size N] [--json] IMAGE...\n' +
   '  --model NAME   a model from models/manifest.json (repeatable; default: YOLOX-Nano + project models)\n' +
   '  --input-size N input side of YOLOX-Nano and its heads (default 416, as the service; larger finds smaller heads)\n' +
@@ -66,11 +67,8 @@ function describe(e: unknown): string {
 
 export const detectCommand: Command = {
   summary: 'run the detectors on image files 对图像运行检测 (--json: one line per image)',
+  usage: USAGE,
   async run(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
     const parsed = parseArgs(argv);
     if (typeof parsed === 'string') {
       process.stderr.write(`jianhu detect: ${parsed}\n${USAGE}`);

@@ -19,6 +19,7 @@ import { formatCropRates, vestCropAccuracy } from './eval-crops.ts';
 import { evaluate, formatReport } from './eval-run.ts';
 
 const USAGE =
+  '在标注数据集上评估检测模型 (score the detectors on a labelled dataset: precision, recall, AP)\n' +
   'usage: jianhu eval --dataset DIR --format voc|yolo [--list FILE] [--model NAME]... [--labels a,b] [--map name=label,...] [--input-size N] [--json]\n' +
   '  --list FILE   only the images named in FILE (one path a line, relative to the project root)\n' +
   '  --input-size N input side of YOLOX-Nano and its heads (default 416, as the service and the model cards)\n' +
@@ -78,6 +79,7 @@ const sizeOf = async (f: string): Promise<{ width: number; height: number }> => 
 
 export const evalCommand: Command = {
   summary: 'measure the detectors on a labelled folder 在标注数据上评估模型 (AP@0.5, precision/recall)',
+  usage: USAGE,
   async run(argv) {
     const args = parseEvalArgs(argv);
     if (typeof args === 'string') {

@@ -41,9 +41,17 @@ export async function machineLabelPng(token: string, name: string, id: string): 
     .toBuffer();
 }
 
+const USAGE =
+  'usage: jianhu qr machine ID [--config FILE] [--out FILE] > label.png\n' +
+  '  the printable 一机一码 PNG label of machine ID 打印焊机二维码标签 (PNG)\n' +
+  '  --config, -c FILE  the config file whose store holds the machine 配置文件\n' +
+  '  --out, -o FILE     write the PNG to FILE instead of stdout 输出到文件\n' +
+  'exit 1 unknown or revoked machine 焊机不存在或二维码已作废, 2 bad usage 参数错误\n';
+
 /** `jianhu qr machine ID [--config FILE] [--out FILE]`: PNG label on stdout (or --out). */
 export const qrMachineCommand: Command = {
   summary: 'print a machine’s QR label as PNG 打印焊机二维码 (ID [--config FILE] [--out FILE])',
+  usage: USAGE,
   async run(args) {
     let parsed;
     try {
@@ -58,7 +66,7 @@ export const qrMachineCommand: Command = {
     }
     const id = parsed.positionals[0];
     if (!id || parsed.positionals.length > 1) {
-      process.stderr.write('usage: jianhu qr machine ID [--config FILE] [--out FILE] > label.png\n');
+      process.stderr.write(USAGE);
       return 2;
     }
     if (!parsed.values.out && process.stdout.isTTY) {

@@ -6,8 +6,19 @@ import { formatConfigError } from './config-check.ts';
 
 export const serveCommand: Command = {
   summary: 'run the service 启动服务 (--config FILE)',
+  usage:
+    'usage: jianhu serve [--config FILE]\n' +
+    '  runs the service until SIGINT/SIGTERM 运行服务直到收到停止信号\n' +
+    '  --config, -c FILE  the config file 配置文件 (default: built-in defaults 默认配置)\n' +
+    'exit 2 on an invalid config, and nothing is started 配置无效时退出码 2, 不启动任何服务\n',
   async run(args) {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true }));
+    } catch (e) {
+      process.stderr.write(`jianhu serve: ${(e as Error).message}\n${serveCommand.usage}`);
+      return 2;
+    }
     let config;
     try {
       config = values.config ? loadConfigFile(values.config) : defaultConfig();

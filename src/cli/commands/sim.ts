@@ -8,16 +8,14 @@ import type { Command } from '../commands.ts';
  */
 export const simCommand: Command = {
   summary: 'simulated RTSP cameras 模拟摄像头 (--cameras N --port P [--control-port C])',
+  usage:
+    'usage: jianhu sim [--cameras N] [--port P] [--control-port C]\n' +
+    '  a fleet of simulated RTSP cameras until Ctrl-C 模拟 RTSP 摄像头, Ctrl-C 结束\n' +
+    '  --cameras N         how many cameras 摄像头数量, 1..64 (default 4)\n' +
+    '  --port P            RTSP port 端口 (default 8554)\n' +
+    '  --control-port C    fault-injection HTTP API 故障注入接口 (default 8555)\n' +
+    'subcommands 子命令: jianhu sim fault --help, jianhu sim chips --help\n',
   async run(args) {
-    // `jianhu sim <sub>` reaches this command first (the CLI matches one word before two), so the
-    // two-word `sim …` commands (sim fault, sim chips, …) are dispatched from here.
-    if (args[0] && !args[0].startsWith('-')) {
-      const { commands } = await import('../commands.ts');
-      const sub = commands[`sim ${args[0]}`];
-      if (sub) return sub.run(args.slice(1));
-      process.stderr.write(`jianhu sim: unknown subcommand "${args[0]}" (未知命令)\n`);
-      return 2;
-    }
     let values;
     try {
       ({ values } = parseArgs({
@@ -62,6 +60,11 @@ export const simCommand: Command = {
 
 export const simFaultCommand: Command = {
   summary: `inject a camera fault 注入故障 (--control URL CAM ${FAULT_KINDS.join('|')})`,
+  usage:
+    `usage: jianhu sim fault --control URL CAM (${FAULT_KINDS.join('|')})\n` +
+    '  injects a fault into camera CAM of a running `jianhu sim` 向运行中的模拟摄像头注入故障\n' +
+    "  --control URL  the simulator's control API 控制接口, e.g. http://127.0.0.1:8555\n" +
+    'exit 1 simulator unreachable 无法连接, 2 bad usage or unknown camera 参数错误或摄像头不存在\n',
   async run(args) {
     let parsed;
     try {

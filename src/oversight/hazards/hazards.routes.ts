@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
-import { ErrorSchema } from '../../platform/http/schemas.ts';
+import { ErrorSchema, fileResponse } from '../../platform/http/schemas.ts';
 import {
   AssessBody,
   CloseBody,
@@ -103,7 +103,7 @@ export const hazardsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
           { id: Type.Integer({ minimum: 1 }), photoId: Type.Integer({ minimum: 1 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Unknown({ description: 'the image' }), ...errors },
+        response: { 200: fileResponse('the photo 照片', ['image/jpeg', 'image/png']), ...errors },
       },
     },
     async (req, reply) => {

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
-import { ErrorSchema } from '../../platform/http/schemas.ts';
+import { ErrorSchema, fileContent } from '../../platform/http/schemas.ts';
 import { rangeAndScope } from '../audit/audit.routes.ts';
 import { toCsv, toXlsx, type ReportTable } from './table.ts';
 
@@ -56,8 +56,17 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
           tags,
           summary: `${summary} (format=json|xlsx|csv)`,
           querystring: FormatQuery,
-          produces: ['application/json', XLSX, 'text/csv'],
-          response: { 200: Type.Union([TableSchema, Type.Any()]), ...errors },
+          response: {
+            // one 200 per format, each under its own media type (format=json is the JSON table)
+            200: {
+              description: 'the form 报表',
+              content: {
+                'application/json': { schema: TableSchema },
+                ...fileContent([XLSX, 'text/csv']),
+              },
+            },
+            ...errors,
+          },
         },
       },
       async (req, reply) => {

@@ -4,6 +4,10 @@ import { Registry, collectDefaultMetrics, Counter, Histogram } from 'prom-client
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'jianhu_' });
+  // prom-client adds gauges named *_total (the sum over the by-type gauges beside them); promtool
+  // rejects `_total` on anything but a counter, and sum(jianhu_nodejs_active_handles) says the same.
+  for (const kind of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`jianhu_nodejs_active_${kind}_total`);
   const httpRequests = new Counter({
     name: 'jianhu_http_requests_total',
     help: 'HTTP requests by route and status',

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
-import { ErrorSchema } from '../../platform/http/schemas.ts';
+import { ErrorSchema, fileResponse } from '../../platform/http/schemas.ts';
 import { VIOLATION_INFO, VIOLATION_TYPES } from '../rules/types.ts';
 import type { EvidenceRecord } from '../../video/evidence/evidence.repo.ts';
 import type { ViolationRecord } from './violations.repo.ts';
@@ -41,7 +41,13 @@ const ViolationSchema = Type.Object({
   startedAt: Type.String(),
   lastSeenAt: Type.String(),
   endedAt: Type.Union([Type.String(), Type.Null()]),
-  box: Type.Union([Type.Tuple([Num, Num, Num, Num]), Type.Null()]),
+  // a fixed-length array, not Type.Tuple: OpenAPI 3.x has no tuple form; same JSON on the wire
+  box: Type.Union([
+    Type.Unsafe<[number, number, number, number]>(
+      Type.Array(Num, { minItems: 4, maxItems: 4, description: '[x1, y1, x2, y2]' }),
+    ),
+    Type.Null(),
+  ]),
   detail: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])),
   reviewedBy: Type.Union([Type.String(), Type.Null()]),
   reviewedAt: Type.Union([Type.String(), Type.Null()]),
@@ -170,7 +176,11 @@ export const violationsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices
         summary: 'Download evidence (JPEG / MP4) 下载证据',
         description: 'The `x-content-sha256` header carries the sha256 recorded when the file was stored.',
         params: Id,
-        response: { 200: Type.Unknown({ description: 'the file' }), 404: ErrorSchema, 503: ErrorSchema },
+        response: {
+          200: fileResponse('the snapshot or the clip 截图或视频', ['image/jpeg', 'video/mp4']),
+          404: ErrorSchema,
+          503: ErrorSchema,
+        },
       },
     },
     async (req, reply) => {

@@ -7,11 +7,14 @@ import { IdSchema } from '../../platform/shared/id-schema.ts';
  */
 export const ZONE_KINDS = ['work_area', 'danger_zone', 'confined_entrance', 'guardian_post'] as const;
 
-export const PointSchema = Type.Tuple(
-  [Type.Number({ minimum: 0, maximum: 1 }), Type.Number({ minimum: 0, maximum: 1 })],
-  {
+// A fixed-length array rather than Type.Tuple: OpenAPI 3.x has no tuple form (`items: [...]`), and with
+// one item schema for both coordinates the two validate the same; the static type stays [x, y].
+export const PointSchema = Type.Unsafe<[number, number]>(
+  Type.Array(Type.Number({ minimum: 0, maximum: 1 }), {
+    minItems: 2,
+    maxItems: 2,
     description: 'normalised [x, y], 0..1 of the frame width and height',
-  },
+  }),
 );
 
 export const ZoneSchema = Type.Object(

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
-import { ErrorSchema } from '../../platform/http/schemas.ts';
+import { ErrorSchema, fileResponse } from '../../platform/http/schemas.ts';
 import { TelemetrySchema } from './chips.service.ts';
 
 const IdStr = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
@@ -72,7 +72,7 @@ export const machinesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
         tags,
         summary: 'QR label to print 二维码标签 (PNG)',
         params: Params,
-        produces: ['image/png'],
+        response: { 200: fileResponse('the label 二维码标签', ['image/png']) },
       },
     },
     async (req, reply) => {

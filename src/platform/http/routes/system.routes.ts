@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { fileResponse } from '../schemas.ts';
 import type { AppServices } from '../../../app-services.ts';
 
 const HealthSchema = Type.Object({
@@ -40,7 +41,11 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> 
     '/metrics',
     {
       config: { permission: 'public' },
-      schema: { tags: ['system'], summary: 'Prometheus metrics 监控指标', produces: ['text/plain'] },
+      schema: {
+        tags: ['system'],
+        summary: 'Prometheus metrics 监控指标',
+        response: { 200: fileResponse('Prometheus text exposition format 0.0.4', ['text/plain']) },
+      },
     },
     async (_req, reply) => {
       reply.type(services.metrics.registry.contentType);
