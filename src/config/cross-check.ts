@@ -1,3 +1,5 @@
+import { SourceErrors } from '../video/sources/errors.ts';
+import { handledSchemes, schemeOf, sourceTypeFor } from '../video/sources/registry.ts';
 import type { Config } from './schema.ts';
 
 export interface CrossIssue {
@@ -7,7 +9,12 @@ export interface CrossIssue {
 
 /** Named cross-checks that a schema alone cannot express (Frigate's verify_* functions). */
 export function crossCheck(cfg: Config): CrossIssue[] {
-  return [...verifyUniqueIds(cfg), ...verifyReferences(cfg), ...verifyUsersHaveTenancy(cfg)];
+  return [
+    ...verifyUniqueIds(cfg),
+    ...verifyReferences(cfg),
+    ...verifyUsersHaveTenancy(cfg),
+    ...verifyCameraSources(cfg),
+  ];
 }
 
 function duplicates<T>(
@@ -129,5 +136,31 @@ function verifyUsersHaveTenancy(cfg: Config): CrossIssue[] {
         message: 'give exactly one of password, passwordHash or passwordEnv (密码设置需且仅需一种)',
       });
   });
+  return out;
+}
+
+/**
+ * Every camera URL needs a registered source type (video/sources): a scheme nobody opens would leave
+ * the camera dark with no way to fix it at run time, so the service refuses to start instead. The
+ * message names the scheme only, never the URL (it may carry a password).
+ */
+function verifyCameraSources(cfg: Config): CrossIssue[] {
+  const { code, zh, en } = SourceErrors.unsupportedScheme.spec;
+  const known = handledSchemes()
+    .map((s) => (s === '' ? '(file path 文件路径)' : s))
+    .join(', ');
+  const out: CrossIssue[] = [];
+  cfg.sites.forEach((site, si) =>
+    site.cameras.forEach((cam, ci) => {
+      for (const field of ['url', 'recordUrl'] as const) {
+        const url = cam[field];
+        if (url === undefined || sourceTypeFor(url)) continue;
+        out.push({
+          path: ['sites', si, 'cameras', ci, field],
+          message: `${code}: ${zh} ${en} (scheme 协议 "${schemeOf(url)}"; handled 支持: ${known})`,
+        });
+      }
+    }),
+  );
   return out;
 }

@@ -3,6 +3,7 @@ import { DetectConfigSchema } from '../vision/detect/config.schema.ts';
 import { RulesConfigSchema } from '../supervision/rules/config.schema.ts';
 import { EvidenceConfigSchema } from '../video/evidence/config.schema.ts';
 import { IngestConfigSchema } from '../video/ingest/config.schema.ts';
+import { rtspTransportSchema } from '../video/sources/config.schema.ts';
 import { AuditConfigSchema } from '../oversight/audit/config.schema.ts';
 import { ReportsConfigSchema } from '../oversight/reports/config.schema.ts';
 import { PermitsConfigSchema } from '../work/permits/config.schema.ts';
@@ -33,11 +34,13 @@ export const CameraSchema = Type.Object(
     name: Type.String({ minLength: 1 }),
     url: Type.String({
       minLength: 1,
-      description: 'substream used for detection and health, e.g. rtsp://host/cam1',
+      description:
+        'substream used for detection and health, e.g. rtsp://host/cam1; the scheme picks the source type (rtsp, rtsps, http, https, file or a bare file path)',
     }),
     recordUrl: Type.Optional(
       Type.String({ minLength: 1, description: 'main stream for clips; defaults to url' }),
     ),
+    rtspTransport: Type.Optional(rtspTransportSchema('Defaults to ingest.rtspTransport')),
     enabled: Type.Boolean({ default: true }),
     zones: Type.Array(ZoneSchema, { default: [] }),
     rules: Type.Optional(Type.Partial(RulesConfigSchema)),

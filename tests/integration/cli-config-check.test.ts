@@ -53,6 +53,37 @@ sites:
     expect(r.stderr).toContain('nothing was started');
   });
 
+  it('refuses a camera URL whose scheme no source type opens, naming the scheme, never the password', () => {
+    const file = join(dir, 'ftp.yaml');
+    writeFileSync(
+      file,
+      `regions: [{ id: r, name: 县 }]
+enterprises: [{ id: e, name: 企业, regionId: r }]
+sites:
+  - id: s
+    name: 车间
+    enterpriseId: e
+    cameras:
+      - { id: c1, name: 一号, url: "rtsp://127.0.0.1/c1", recordUrl: "ftp://op:Ftp-s3cret@nvr/c1" }
+      - { id: c2, name: 二号, url: "udp://127.0.0.1:5000" }
+`,
+    );
+    const r = jianhu('config', 'check', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /sites\[0\]\.cameras\[0\]\.recordUrl \(line 8\): JH_ERR_CAMERA_SCHEME_UNSUPPORTED: 摄像头地址的协议不受支持.*No camera source type.*"ftp"/,
+    );
+    expect(r.stderr).toMatch(
+      /sites\[0\]\.cameras\[1\]\.url \(line 9\): JH_ERR_CAMERA_SCHEME_UNSUPPORTED.*"udp"/,
+    );
+    expect(r.stderr).not.toContain('Ftp-s3cret');
+    // fail closed: the service will not start on it either
+    const serve = jianhu('serve', '--config', file);
+    expect(serve.status).toBe(2);
+    expect(serve.stderr).toContain('JH_ERR_CAMERA_SCHEME_UNSUPPORTED');
+    expect(serve.stderr).toContain('nothing was started');
+  });
+
   it('exits 2 with a message for an unknown command or a missing file', () => {
     expect(jianhu('frobnicate').status).toBe(2);
     const r = jianhu('config', 'check', join(dir, 'missing.yaml'));

@@ -73,10 +73,13 @@ describe('files', () => {
   });
 
   it('segmenter arguments copy video without decoding', () => {
-    const a = segmenterArgs('rtsp://h/cam', '/r', 2);
+    const a = segmenterArgs({ url: 'rtsp://h/cam' }, '/r', 2);
     expect(a.slice(a.indexOf('-c'), a.indexOf('-c') + 2)).toEqual(['-c', 'copy']);
     expect(a).toContain('tcp');
-    expect(segmenterArgs('/x.mp4', '/r', 2)).toContain('-stream_loop');
+    expect(segmenterArgs({ url: 'rtsp://h/cam', rtspTransport: 'udp' }, '/r', 2)).toContain('udp');
+    expect(segmenterArgs({ url: '/x.mp4' }, '/r', 2)).toContain('-stream_loop');
+    // an MJPEG camera is a network camera, not a file to loop (ring.ts once looped every non-rtsp URL)
+    expect(segmenterArgs({ url: 'http://cam/mjpeg' }, '/r', 2)).not.toContain('-stream_loop');
   });
 });
 
@@ -84,7 +87,7 @@ describe('files', () => {
 async function startRing(dir: string): Promise<SegmentRing> {
   const ring = new SegmentRing({
     cameraId: 'c',
-    url: src,
+    source: { url: src },
     dir,
     segmentSeconds: 1,
     ringSeconds: 20,

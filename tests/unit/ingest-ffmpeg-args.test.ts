@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFfmpegArgs, redactUrl, schemeOf } from '../../src/video/ingest/ffmpeg-args.ts';
+import { buildFfmpegArgs } from '../../src/video/ingest/ffmpeg-args.ts';
 import { classifyFfmpegFailure } from '../../src/video/ingest/ffmpeg-errors.ts';
 
 const base = { url: 'rtsp://cam.local:554/sub', width: 640, height: 360, fps: 2 };
@@ -19,6 +19,14 @@ describe('buildFfmpegArgs', () => {
       name: 'udp transport on request',
       input: { ...base, transport: 'udp' as const },
       has: [['-rtsp_transport', 'udp']],
+    },
+    {
+      name: 'a bare path is a looping file',
+      input: { ...base, url: 'clips/a.mp4' },
+      has: [
+        ['-stream_loop', '-1'],
+        ['-i', 'clips/a.mp4'],
+      ],
     },
     { name: 'custom timeout', input: { ...base, timeoutMs: 2500 }, has: [['-timeout', '2500000']] },
     { name: 'one decoder thread by default', input: base, has: [['-threads', '1']] },
@@ -81,24 +89,22 @@ describe('buildFfmpegArgs', () => {
     expect(after(args, '-filter_threads')).toBe('1');
   });
 
-  it.each(['ftp://x', 'no-scheme', ''])('refuses unsupported URL %j', (url) => {
-    expect(() => buildFfmpegArgs({ ...base, url })).toThrow(/unsupported URL scheme/);
+  it('auto transport passes no -rtsp_transport (ffmpeg chooses) but keeps the socket timeout', () => {
+    const args = buildFfmpegArgs({ ...base, transport: 'auto' });
+    expect(args).not.toContain('-rtsp_transport');
+    expect(after(args, '-timeout')).toBe('5000000');
+  });
+
+  it.each(['ftp://x', 'udp://127.0.0.1:5000', ''])('refuses unsupported URL %j', (url) => {
+    expect(() => buildFfmpegArgs({ ...base, url })).toThrow(
+      expect.objectContaining({ code: 'JH_ERR_CAMERA_SCHEME_UNSUPPORTED' }),
+    );
   });
 
   it('refuses a bad size or rate', () => {
     expect(() => buildFfmpegArgs({ ...base, fps: 0 })).toThrow();
     expect(() => buildFfmpegArgs({ ...base, width: 1 })).toThrow();
   });
-});
-
-describe('redactUrl / schemeOf', () => {
-  it.each([
-    ['rtsp://admin:s3cret@10.0.0.5:554/Streaming/101', 'rtsp://10.0.0.5:554/Streaming/101'],
-    ['rtsp://admin@cam/x', 'rtsp://cam/x'],
-    ['rtsp://cam/x?user=a', 'rtsp://cam/x?user=a'],
-    ['rtsp://cam/path@with-at', 'rtsp://cam/path@with-at'],
-  ])('%s → %s', (input, out) => expect(redactUrl(input)).toBe(out));
-  it('lower-cases schemes', () => expect(schemeOf('RTSP://x')).toBe('rtsp'));
 });
 
 describe('classifyFfmpegFailure', () => {

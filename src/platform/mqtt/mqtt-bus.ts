@@ -3,6 +3,7 @@ import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
+import { redactUrl } from '../shared/redact-url.ts';
 
 export interface MqttBus {
   /** Where clients reach the broker, e.g. mqtt://127.0.0.1:1883. */
@@ -36,7 +37,7 @@ export async function createMqttBus(cfg: Config['mqtt'], logger: Logger): Promis
     logger.info({ url }, 'embedded MQTT broker listening');
   }
   // Credentials in an external broker's URL never leave this function (`url` below feeds /healthz).
-  const shownUrl = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+  const shownUrl = redactUrl(url);
   const client: MqttClient = mqtt.connect(url, {
     clientId: `jianhu-${process.pid}-${Date.now()}`,
     reconnectPeriod: 1000,

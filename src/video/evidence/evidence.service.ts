@@ -7,6 +7,7 @@ import { iso, type Clock } from '../../platform/shared/clock.ts';
 import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+import { cameraSource } from '../sources/camera-source.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
 import { evidencePath, safeResolve, sha256, sha256File, syncDir, writeFileAtomic } from './files.ts';
 import { SegmentRing } from './ring.ts';
@@ -56,7 +57,7 @@ export class EvidenceService {
         if (!cam.enabled) continue;
         const ring = new SegmentRing({
           cameraId: cam.id,
-          url: cam.recordUrl ?? cam.url,
+          source: cameraSource(cam, this.config.ingest, 'record'),
           dir: join(ringRoot, cam.id),
           segmentSeconds: this.config.evidence.segmentSeconds,
           ringSeconds: this.config.evidence.ringSeconds,

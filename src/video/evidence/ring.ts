@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../platform/shared/logger.ts';
+import { redactUrl } from '../../platform/shared/redact-url.ts';
+import { inputArgs } from '../sources/registry.ts';
+import type { CameraSource } from '../sources/types.ts';
 
 /**
  * A per-camera ring of recent video: one ffmpeg process copies the camera's stream (no decoding,
@@ -11,7 +14,8 @@ import type { Logger } from '../../platform/shared/logger.ts';
  */
 export interface RingOptions {
   cameraId: string;
-  url: string;
+  /** the record stream, with its credentials and transport */
+  source: CameraSource;
   dir: string;
   segmentSeconds: number;
   ringSeconds: number;
@@ -26,19 +30,14 @@ export interface Segment {
   end: number | null;
 }
 
-/** ffmpeg arguments for the segmenter (pure; table-tested). */
-export function segmenterArgs(url: string, dir: string, segmentSeconds: number): string[] {
-  const input = url.startsWith('rtsp')
-    ? ['-rtsp_transport', 'tcp', '-timeout', '5000000']
-    : ['-re', '-stream_loop', '-1'];
+/** ffmpeg arguments for the segmenter (pure; table-tested). How the camera is opened is its source type's. */
+export function segmenterArgs(source: CameraSource, dir: string, segmentSeconds: number): string[] {
   return [
     '-hide_banner',
     '-loglevel',
     'error',
     '-nostdin',
-    ...input,
-    '-i',
-    url,
+    ...inputArgs(source, 'evidence'),
     '-map',
     '0:v:0',
     '-c',
@@ -106,17 +105,24 @@ export class SegmentRing {
     this.pruneTimer.unref();
   }
 
+  /** `detail` is the end of ffmpeg's stderr when it failed, camera credentials redacted */
   health(): { ok: boolean; detail: string } {
     return { ok: !!this.proc && this.proc.exitCode === null, detail: this.lastError || 'recording' };
   }
 
   private spawn(): void {
     if (this.stopped) return;
-    const args = segmenterArgs(this.o.url, this.o.dir, this.o.segmentSeconds);
+    const args = segmenterArgs(this.o.source, this.o.dir, this.o.segmentSeconds);
     const p = spawn(this.o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc = p;
     const started = Date.now();
-    p.stderr?.on('data', (c: Buffer) => (this.lastError = c.toString().trim().slice(-300)));
+    // ffmpeg prints the URL it failed on, and this text reaches the log and the health detail: the
+    // whole tail is redacted before it is cut, so a URL split across two chunks is caught too
+    let tail = '';
+    p.stderr?.on('data', (c: Buffer) => {
+      tail = redactUrl(tail + c.toString(), [this.o.source.url]).slice(-300);
+      this.lastError = tail.trim();
+    });
     p.on('error', (e) => (this.lastError = e.message));
     p.on('exit', (code) => {
       if (this.proc === p) this.proc = null;

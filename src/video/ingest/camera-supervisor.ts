@@ -2,7 +2,8 @@ import type { Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { Backoff } from './backoff.ts';
 import { FrameCadence } from './frame-cadence.ts';
-import { buildFfmpegArgs, redactUrl, type FfmpegInput } from './ffmpeg-args.ts';
+import { redactUrl } from '../../platform/shared/redact-url.ts';
+import { buildFfmpegArgs, type FfmpegInput } from './ffmpeg-args.ts';
 import { FfmpegProcess } from './ffmpeg-process.ts';
 import { frameStats } from './frame-stats.ts';
 import type { Signals } from './health-machine.ts';
@@ -231,7 +232,7 @@ export class CameraSupervisor {
       return;
     }
     this.o.logger.warn(
-      { camera: this.o.cameraId, code, signal, tail: tail.slice(-300) },
+      { camera: this.o.cameraId, code, signal, tail: redactUrl(tail, [this.o.url]).slice(-300) },
       'decoding mode switch failed; the running decoder carries on 解码模式切换失败',
     );
   }

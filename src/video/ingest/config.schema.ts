@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { rtspTransportSchema } from '../sources/config.schema.ts';
 
 /** Camera ingest settings (owned by src/video/ingest). Defaults meet the 5 s fault/recovery budget. */
 export const IngestConfigSchema = Type.Object(
@@ -12,10 +13,10 @@ export const IngestConfigSchema = Type.Object(
     }),
     width: Type.Integer({ minimum: 64, maximum: 3840, default: 640 }),
     height: Type.Integer({ minimum: 64, maximum: 2160, default: 360 }),
-    rtspTransport: Type.Union([Type.Literal('tcp'), Type.Literal('udp')], {
-      default: 'tcp',
-      description: 'RTSP lower transport (TCP interleaved survives loss and NAT)',
-    }),
+    rtspTransport: rtspTransportSchema(
+      "The default for every camera; a camera's own rtspTransport overrides it",
+      { default: 'tcp' },
+    ),
     timeoutMs: Type.Integer({
       minimum: 1000,
       maximum: 60_000,

@@ -1,3 +1,6 @@
+import { inputArgs } from '../sources/registry.ts';
+import type { RtspTransport } from '../sources/types.ts';
+
 /**
  * The ffmpeg command line for one camera, as a pure function (go2rtc style) so every option is visible
  * in table tests. Output: packed RGB24 frames of exactly width*height*3 bytes on stdout, sampled to at
@@ -10,7 +13,7 @@ export interface FfmpegInput {
   /** detection sample rate, frames per second */
   fps: number;
   /** RTSP lower transport; TCP by default (no UDP loss, works through NAT and firewalls) */
-  transport?: 'tcp' | 'udp';
+  transport?: RtspTransport;
   /** socket I/O timeout; ffmpeg exits when the camera is silent this long (ms) */
   timeoutMs?: number;
   /** decode keyframes only (`-skip_frame nokey`): a fraction of the CPU for idle cameras */
@@ -21,32 +24,17 @@ export interface FfmpegInput {
 
 export function buildFfmpegArgs(i: FfmpegInput): string[] {
   if (!(i.fps > 0) || i.width < 2 || i.height < 2) throw new Error('buildFfmpegArgs: bad size or fps');
-  const scheme = schemeOf(i.url);
   // verbose: ffmpeg then logs the SDP once the RTSP handshake worked (tells "stalled" from "offline");
   // it adds a few lines per connection, nothing per frame
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'verbose'];
-  if (scheme === 'rtsp' || scheme === 'rtsps') {
-    args.push('-rtsp_transport', i.transport ?? 'tcp');
-    // ffmpeg ≥ 5: -timeout is the RTSP socket I/O timeout in microseconds (was -stimeout)
-    args.push('-timeout', String(Math.round((i.timeoutMs ?? 5000) * 1000)));
-  } else if (scheme === 'http' || scheme === 'https') {
-    args.push('-rw_timeout', String(Math.round((i.timeoutMs ?? 5000) * 1000)));
-  } else if (scheme === 'file') {
-    // a file plays in real time and loops, like a camera (demos, tests)
-    args.push('-re', '-stream_loop', '-1');
-  } else {
-    throw new Error(`buildFfmpegArgs: unsupported URL scheme "${scheme}"`);
-  }
-  // Frames are stamped with our receive time: a camera clock that jumps (or wraps) cannot make the
-  // sampler below stop or burst. Not for a file: `-re` paces reading by the packets' timestamps, and
-  // wall-clock ones (≈ 1.8e9 s) would make it wait for ever (one frame, then nothing).
-  if (scheme !== 'file') args.push('-use_wallclock_as_timestamps', '1');
   args.push('-fflags', '+nobuffer+discardcorrupt', '-flags', 'low_delay');
   // short probing: the SDP already names the codec; a long probe only delays the first frame
   args.push('-analyzeduration', '500000', '-probesize', '500000');
   args.push('-threads', String(i.threads ?? 1));
   if (i.keyframesOnly) args.push('-skip_frame', 'nokey');
-  args.push('-i', scheme === 'file' ? i.url.replace(/^file:(\/\/)?/, '') : i.url);
+  // how the camera is opened (transport, timeouts, wall-clock stamps, a file's looping) is the source
+  // type's (video/sources); these input options end with `-i`
+  args.push(...inputArgs({ url: i.url, rtspTransport: i.transport, timeoutMs: i.timeoutMs }, 'ingest'));
   // select keeps a frame when at least ~1/fps has passed since the last kept one: it drops, never
   // duplicates (the fps filter would replay the last frame to fill a gap after a stall). It runs before
   // scale, so dropped frames cost no scaling or RGB conversion.
@@ -74,14 +62,4 @@ export function buildFfmpegArgs(i: FfmpegInput): string[] {
   );
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   return args;
-}
-
-export function schemeOf(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*):/i.exec(url);
-  return m ? m[1]!.toLowerCase() : '';
-}
-
-/** A URL safe to show or log: credentials removed (`rtsp://user:pass@host/x` → `rtsp://host/x`). */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }

@@ -3,10 +3,11 @@ import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
+import { redactUrl } from '../../platform/shared/redact-url.ts';
 import type { Db } from '../../platform/store/db.ts';
+import type { RtspTransport } from '../sources/types.ts';
 import { CameraSupervisor } from './camera-supervisor.ts';
 import { IngestErrors } from './errors.ts';
-import { redactUrl } from './ffmpeg-args.ts';
 import { FrameFanout, type FrameHandler, type FrameSlot } from './frame-fanout.ts';
 import {
   classify,
@@ -50,7 +51,9 @@ export interface IngestOptions {
 }
 
 /** Every camera of the config, with its site and enterprise (cameras belong to sites). */
-export function camerasOf(config: Config): (CameraInfo & { rawUrl: string; rawRecordUrl: string })[] {
+export function camerasOf(
+  config: Config,
+): (CameraInfo & { rawUrl: string; rawRecordUrl: string; rtspTransport: RtspTransport })[] {
   return config.sites.flatMap((site) =>
     site.cameras.map((c) => ({
       id: c.id,
@@ -62,6 +65,7 @@ export function camerasOf(config: Config): (CameraInfo & { rawUrl: string; rawRe
       recordUrl: redactUrl(c.recordUrl ?? c.url),
       rawUrl: c.url,
       rawRecordUrl: c.recordUrl ?? c.url,
+      rtspTransport: c.rtspTransport ?? config.ingest.rtspTransport,
     })),
   );
 }
@@ -128,7 +132,7 @@ export class IngestService {
         width: config.ingest.width,
         height: config.ingest.height,
         fps: config.ingest.detectFps,
-        transport: config.ingest.rtspTransport,
+        transport: cam.info.rtspTransport,
         timeoutMs: config.ingest.timeoutMs,
         keyframesOnly: config.ingest.keyframesOnly,
         minChange: this.th.minChange,

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../platform/shared/logger.ts';
+import { redactUrl } from '../../platform/shared/redact-url.ts';
+import type { CameraSource } from '../sources/types.ts';
 import { liveFfmpegArgs, respawnDelayMs, type LiveEncodeOptions } from './ffmpeg-args.ts';
 
 /** A viewer whose socket has more than this queued is skipped (frames dropped, not queued). */
@@ -36,7 +38,7 @@ export class CameraStream {
 
   constructor(
     readonly cameraId: string,
-    private readonly url: string,
+    private readonly source: CameraSource,
     private readonly encode: LiveEncodeOptions,
     private readonly logger: Logger,
     private readonly ffmpegPath = 'ffmpeg',
@@ -73,7 +75,7 @@ export class CameraStream {
     this.respawnTimer = null;
     const id = ++this.worker;
     const started = Date.now();
-    const proc = spawn(this.ffmpegPath, liveFfmpegArgs(this.url, this.encode), {
+    const proc = spawn(this.ffmpegPath, liveFfmpegArgs(this.source, this.encode), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
@@ -84,7 +86,9 @@ export class CameraStream {
       if (id === this.worker) this.broadcast(chunk);
     });
     proc.stderr?.on('data', (b: Buffer) => {
-      stderrTail = (stderrTail + b.toString()).slice(-500);
+      // ffmpeg prints the URL it failed on: redact the whole tail before cutting it, so a URL split
+      // across two chunks is still caught once both halves are in
+      stderrTail = redactUrl(stderrTail + b.toString(), [this.source.url]).slice(-500);
     });
     proc.on('error', (err) =>
       this.logger.error({ err, cameraId: this.cameraId }, 'live relay: ffmpeg failed to start'),

@@ -7,18 +7,31 @@ const before = (args: string[], flag: string) =>
 describe('liveFfmpegArgs', () => {
   it.each([
     ['rtsp://cam/1', ['-rtsp_transport', '-timeout', '-fflags'], ['-re', '-stream_loop']],
-    ['udp://127.0.0.1:5000', ['-timeout', '-fflags'], ['-re', '-rtsp_transport']],
     ['http://cam/stream.ts', ['-rw_timeout', '-fflags'], ['-re', '-rtsp_transport']],
     ['/clips/demo.mp4', ['-re', '-stream_loop'], ['-rtsp_transport', '-fflags']],
   ])('%s: input options go before -i', (url, present, absent) => {
-    const args = liveFfmpegArgs(url);
+    const args = liveFfmpegArgs({ url });
     for (const f of present) expect(before(args, f), f).toBe(true);
     for (const f of absent) expect(args.includes(f), f).toBe(false);
     expect(args[args.indexOf('-i') + 1]).toBe(url);
   });
 
+  it.each([
+    ['tcp', 'tcp'],
+    ['udp', 'udp'],
+    ['auto', undefined],
+  ] as const)("honours the camera's rtspTransport %s", (rtspTransport, flag) => {
+    const args = liveFfmpegArgs({ url: 'rtsp://cam/1', rtspTransport });
+    expect(args.includes('-rtsp_transport') ? args[args.indexOf('-rtsp_transport') + 1] : undefined).toBe(
+      flag,
+    );
+  });
+
   it('encodes MPEG-1 in MPEG-TS to stdout, no audio, no B-frames, one GOP per second', () => {
-    const args = liveFfmpegArgs('rtsp://cam/1', { ...DEFAULT_LIVE_ENCODE, fps: 20, bitrateKbps: 800 });
+    const args = liveFfmpegArgs(
+      { url: 'rtsp://cam/1' },
+      { ...DEFAULT_LIVE_ENCODE, fps: 20, bitrateKbps: 800 },
+    );
     const after = (f: string) => args[args.indexOf(f) + 1];
     expect(after('-c:v')).toBe('mpeg1video');
     expect(after('-f')).toBe('mpegts');

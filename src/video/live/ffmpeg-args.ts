@@ -1,3 +1,6 @@
+import { inputArgs } from '../sources/registry.ts';
+import type { CameraSource } from '../sources/types.ts';
+
 /**
  * ffmpeg arguments for the browser relay, as a pure function (go2rtc habit: table-tested, no I/O).
  * Output is MPEG-TS carrying MPEG-1 video, which jsmpeg decodes in the browser with ~no buffering:
@@ -23,24 +26,14 @@ export const DEFAULT_LIVE_ENCODE: LiveEncodeOptions = {
   ioTimeoutMs: 5000,
 };
 
-export function liveFfmpegArgs(url: string, o: LiveEncodeOptions = DEFAULT_LIVE_ENCODE): string[] {
+export function liveFfmpegArgs(source: CameraSource, o: LiveEncodeOptions = DEFAULT_LIVE_ENCODE): string[] {
   const input: string[] = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
   // Low-delay decoding; a short probe so the first picture comes within a second.
   input.push('-flags', 'low_delay', '-probesize', '500000', '-analyzeduration', '500000');
-  // nobuffer keeps live sources from queueing seconds of input, but starves -re file reads (measured: 20 kB in 4 s).
-  if (/^(rtsps?|udp|http|https):\/\//.test(url)) input.push('-fflags', 'nobuffer');
-  if (url.startsWith('rtsp://') || url.startsWith('rtsps://')) {
-    // Options before -i apply to the input (node-rtsp-stream put them after -i, so TCP was ignored).
-    input.push('-rtsp_transport', 'tcp', '-timeout', String(o.ioTimeoutMs * 1000));
-  } else if (url.startsWith('http://') || url.startsWith('https://')) {
-    input.push('-rw_timeout', String(o.ioTimeoutMs * 1000));
-  } else if (url.startsWith('udp://')) {
-    input.push('-timeout', String(o.ioTimeoutMs * 1000));
-  } else if (!/^[a-z][a-z0-9+.-]*:\/\//.test(url)) {
-    // A local file (demos, tests): play it at its own pace, looping, like a camera would.
-    input.push('-re', '-stream_loop', '-1');
-  }
-  input.push('-i', url);
+  // How the camera is opened (its transport, timeouts, unbuffered reading, a file's looping) is the
+  // source type's; options before -i apply to the input (node-rtsp-stream put them after -i, so TCP
+  // was ignored).
+  input.push(...inputArgs({ ...source, timeoutMs: source.timeoutMs ?? o.ioTimeoutMs }, 'live'));
   const vf = `scale=${o.width}:${o.height}:force_original_aspect_ratio=decrease,pad=${o.width}:${o.height}:(ow-iw)/2:(oh-ih)/2`;
   const output = [
     '-an',

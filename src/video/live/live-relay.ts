@@ -7,11 +7,13 @@ import { AuthErrors } from '../../platform/auth/auth.service.ts';
 import { roleHas } from '../../platform/auth/permissions.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import { scopeFor, TenancyErrors } from '../../platform/tenancy/scope.ts';
+import type { CameraSource } from '../sources/types.ts';
 import { CameraStream, type CameraStreamStats } from './camera-stream.ts';
 import { cameraIdFromPath, DEFAULT_LIVE_ENCODE, type LiveEncodeOptions } from './ffmpeg-args.ts';
 
 export interface LiveCamera {
-  url: string;
+  /** the URL with its credentials and the camera's transport: never sent to a browser */
+  source: CameraSource;
   enterpriseId: string;
   enabled: boolean;
 }
@@ -31,9 +33,15 @@ export interface LiveRelay {
 /** Cameras from the configuration (sites[].cameras), keyed by id. */
 export function configCameras(services: Pick<AppServices, 'config'>): (id: string) => LiveCamera | null {
   const byId = new Map<string, LiveCamera>();
+  const { ingest } = services.config;
   for (const site of services.config.sites)
     for (const cam of site.cameras)
-      byId.set(cam.id, { url: cam.url, enterpriseId: site.enterpriseId, enabled: cam.enabled });
+      byId.set(cam.id, {
+        // the relay keeps its own I/O timeout (encode.ioTimeoutMs); the camera gives URL and transport
+        source: { url: cam.url, rtspTransport: cam.rtspTransport ?? ingest.rtspTransport },
+        enterpriseId: site.enterpriseId,
+        enabled: cam.enabled,
+      });
   return (id) => byId.get(id) ?? null;
 }
 
@@ -100,7 +108,7 @@ export function attachLiveRelay(
         ws.once('close', () => viewers.delete(ws));
         let stream = streams.get(cameraId);
         if (!stream) {
-          stream = new CameraStream(cameraId, cam.url, encode, services.logger, opts.ffmpegPath);
+          stream = new CameraStream(cameraId, cam.source, encode, services.logger, opts.ffmpegPath);
           streams.set(cameraId, stream);
         }
         // Viewers only receive; anything they send is ignored (maxPayload keeps it small).

@@ -4,6 +4,7 @@ import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../../platform/http/schemas.ts';
 import { TenancyErrors } from '../../platform/tenancy/scope.ts';
+import { cameraSource } from '../sources/camera-source.ts';
 import { probeCamera } from './probe.ts';
 
 const LiveCameraSchema = Type.Object({
@@ -86,11 +87,13 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
     },
     async (req) => {
       const { scope } = principalOf(req);
-      if ('url' in req.body) return probeCamera(req.body.url);
+      // a URL being entered gets the default transport (TCP); a configured camera its own
+      if ('url' in req.body) return probeCamera({ url: req.body.url });
       const { cameraId } = req.body;
       const site = services.config.sites.find((s) => s.cameras.some((c) => c.id === cameraId));
       if (!site || !scope.can(site.enterpriseId)) throw TenancyErrors.notVisible({ cameraId });
-      return probeCamera(site.cameras.find((c) => c.id === cameraId)!.url);
+      const cam = site.cameras.find((c) => c.id === cameraId)!;
+      return probeCamera(cameraSource(cam, services.config.ingest));
     },
   );
 };

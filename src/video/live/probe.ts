@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { redactUrl } from '../../platform/shared/redact-url.ts';
+import { inputArgs } from '../sources/registry.ts';
+import type { CameraSource } from '../sources/types.ts';
 
 export interface ProbeResult {
   ok: boolean;
@@ -11,8 +14,8 @@ export interface ProbeResult {
   message?: string;
 }
 
-/** ffprobe arguments for one video stream of a camera URL (pure, for tests). */
-export function probeArgs(url: string, timeoutMs: number): string[] {
+/** ffprobe arguments for one video stream of a camera (pure, for tests); the probe's timeout bounds it. */
+export function probeArgs(source: CameraSource, timeoutMs: number): string[] {
   const args = [
     '-v',
     'error',
@@ -23,13 +26,8 @@ export function probeArgs(url: string, timeoutMs: number): string[] {
     '-of',
     'json',
   ];
-  if (/^rtsps?:\/\//.test(url)) args.push('-rtsp_transport', 'tcp', '-timeout', String(timeoutMs * 1000));
-  else args.push('-rw_timeout', String(timeoutMs * 1000));
-  return [...args, url];
+  return [...args, ...inputArgs({ ...source, timeoutMs }, 'probe')];
 }
-
-/** Hides `user:password@` in anything that echoes a URL back. */
-export const redactUrl = (s: string): string => s.replace(/([a-z]+:\/\/)[^/@\s]+@/gi, '$1***@');
 
 export function parseFps(rate: string | undefined): number | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(rate ?? '');
@@ -37,15 +35,20 @@ export function parseFps(rate: string | undefined): number | undefined {
   return Math.round((Number(m[1]) / Number(m[2])) * 100) / 100;
 }
 
-/** Opens the URL with ffprobe (bounded by timeoutMs) and reports codec, size and frame rate. */
-export function probeCamera(url: string, timeoutMs = 6000, ffprobe = 'ffprobe'): Promise<ProbeResult> {
+/** Opens the camera with ffprobe (bounded by timeoutMs) and reports codec, size and frame rate. */
+export function probeCamera(
+  source: CameraSource,
+  timeoutMs = 6000,
+  ffprobe = 'ffprobe',
+): Promise<ProbeResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const proc = spawn(ffprobe, probeArgs(url, timeoutMs), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(ffprobe, probeArgs(source, timeoutMs), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+    // ffprobe prints the URL it failed on: redact before cutting (see camera-stream.ts)
+    proc.stderr.on('data', (d: Buffer) => (err = redactUrl(err + d.toString(), [source.url]).slice(-2000)));
     const kill = setTimeout(() => proc.kill('SIGKILL'), timeoutMs + 2000);
     const fail = (message: string) => resolve({ ok: false, ms: Date.now() - t0, message });
     proc.on('error', (e) => {
@@ -63,9 +66,7 @@ export function probeCamera(url: string, timeoutMs = 6000, ffprobe = 'ffprobe'):
         }
       })();
       if (code !== 0 || !stream)
-        return fail(
-          `无法读取视频流 / no video stream: ${redactUrl(err.trim().split('\n').at(-1) ?? `exit ${code}`)}`,
-        );
+        return fail(`无法读取视频流 / no video stream: ${err.trim().split('\n').at(-1) ?? `exit ${code}`}`);
       resolve({
         ok: true,
         ms: Date.now() - t0,
