@@ -10,6 +10,7 @@ import { createPermitsModule } from './work/module.ts';
 import { attachLiveRelay } from './video/live/live-relay.ts';
 import { startViolationModule } from './supervision/module.ts';
 import { permitsProvider } from './supervision/violations/permits-adapter.ts';
+import { KINDS } from './work/kinds/index.ts';
 import { DetectService } from './vision/detect/detect.service.ts';
 import { IngestService } from './video/ingest/ingest.service.ts';
 import type { Logger } from './platform/shared/logger.ts';
@@ -60,7 +61,10 @@ export async function startService(config: Config): Promise<RunningService> {
     // Zones, violations, evidence rings; the tracker → rules pipeline is fed by the detect scheduler
     // (scheduler.onResult((r) => violations.pipeline.process(r))) and tells the locks who is at the post.
     const violations = await startViolationModule(core, {
-      permits: permitsProvider((cameraId) => permits.permits.boundTo('camera', cameraId, ['active'])),
+      permits: permitsProvider(
+        (cameraId) => permits.permits.boundTo('camera', cameraId, ['active']),
+        (kind) => KINDS.find(kind),
+      ),
     });
     permits.locks.presence = {
       presentAt: (cameraId) => violations.pipeline.guardianPresentAt(cameraId, core.clock.now()),

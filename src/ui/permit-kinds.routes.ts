@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorSchema } from '../../platform/http/schemas.ts';
-import { KINDS } from './index.ts';
+import { ErrorSchema } from '../platform/http/schemas.ts';
+import { KINDS } from '../work/kinds/index.ts';
 
 const Name = Type.Object({ zh: Type.String(), en: Type.String() });
 
