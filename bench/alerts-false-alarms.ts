@@ -119,7 +119,7 @@ async function replay(useReid: boolean) {
       people,
       detections: d,
       zones: [],
-      permits: { hotWork: false, confinedSpace: false },
+      permits: { guardianRequired: false, openFlameAllowed: false, kinds: [] },
       labels,
     });
     for (const e of events) {

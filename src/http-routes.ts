@@ -12,6 +12,7 @@ import { liveRoutes } from './video/live/live.routes.ts';
 import { auditExportRoutes } from './ui/audit-export.routes.ts';
 import { workCardRoutes } from './ui/work-card.routes.ts';
 import { permitsRoutes } from './work/permits/permits.routes.ts';
+import { permitKindsRoutes } from './work/kinds/permit-kinds.routes.ts';
 import { certificatesRoutes } from './work/certificates/certificates.routes.ts';
 import { machinesRoutes } from './work/machines/machines.routes.ts';
 import { locksRoutes } from './work/locks/locks.routes.ts';
@@ -37,6 +38,7 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   auditExportRoutes,
   workCardRoutes,
   permitsRoutes,
+  permitKindsRoutes,
   certificatesRoutes,
   machinesRoutes,
   locksRoutes,

@@ -8,6 +8,7 @@ import { GuardianPresenceBoard } from './supervision/violations/guardian-presenc
 import { createVideoContext } from './video/module.ts';
 import type { Label } from './vision/detect/types.ts';
 import type { VisionContext } from './vision/module.ts';
+import { KINDS } from './work/kinds/index.ts';
 import { createWorkContext } from './work/module.ts';
 import { LastKnownHealth, type CameraLiveness } from './work/permits/gate.ts';
 import type { ActivePermitsIndex } from './work/permits/active-permits-index.ts';
@@ -46,6 +47,7 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
     const supervision = createSupervisionContext(platform, {
       evidence: video.evidence,
       activePermitKinds: (cameraId, ts) => work.activePermits.kindsOn(cameraId, ts),
+      kindFacts: (kind) => KINDS.find(kind),
       presence,
       labels: opts.labels ?? (vision.detect ? () => vision.detect!.labels : null),
       mqtt: opts.mqtt,

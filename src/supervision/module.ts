@@ -5,7 +5,7 @@ import { isLive } from '../video/ingest/types.ts';
 import type { Label } from '../vision/detect/types.ts';
 import type { GuardianPresenceBoard } from './violations/guardian-presence.ts';
 import { bridgeViolationsToMqtt } from './violations/mqtt-bridge.ts';
-import { permitsProvider, type ActivePermitKinds } from './violations/permits-adapter.ts';
+import { permitsProvider, type ActivePermitKinds, type KindFactsOf } from './violations/permits-adapter.ts';
 import { ViolationPipeline } from './violations/pipeline.ts';
 import { ViolationsRepo } from './violations/violations.repo.ts';
 import { ViolationsService } from './violations/violations.service.ts';
@@ -28,6 +28,8 @@ export interface SupervisionPorts {
   evidence: EvidenceService;
   /** kinds of the permits active on a camera (the work context's ActivePermitsIndex) */
   activePermitKinds: ActivePermitKinds;
+  /** what the rules need to know of each kind of work (the work context's kind registry) */
+  kindFacts: KindFactsOf;
   /** where the pipeline writes guardian-post sightings (the locks read them) */
   presence: GuardianPresenceBoard;
   /** labels the running detectors produce; null: the labels seen in detections so far */
@@ -53,7 +55,7 @@ export function createSupervisionContext(platform: Platform, ports: SupervisionP
     zones,
     violations,
     evidence: ports.evidence,
-    permits: permitsProvider(ports.activePermitKinds),
+    permits: permitsProvider(ports.activePermitKinds, ports.kindFacts),
     labels: ports.labels,
     presence: ports.presence,
     logger,

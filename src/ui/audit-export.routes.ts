@@ -6,6 +6,7 @@ import { ErrorSchema, fileResponse } from '../platform/http/schemas.ts';
 import type { PermitAuditReport } from '../oversight/audit/permit-audit.ts';
 import { toCsv, toXlsx, type ReportTable } from '../oversight/reports/table.ts';
 import { defineError } from '../platform/shared/errors.ts';
+import { KINDS } from '../work/kinds/index.ts';
 
 export const AuditExportErrors = {
   badPeriod: defineError(
@@ -22,7 +23,6 @@ const VERDICT_ZH: Record<string, string> = {
   work_without_monitoring: '无监控作业',
   no_work: '未实际作业',
 };
-const KIND_ZH: Record<string, string> = { hot_work: '动火作业', confined_space: '有限空间作业' };
 const local = (iso: string) =>
   new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 
@@ -47,7 +47,7 @@ export function permitAuditTable(r: PermitAuditReport, enterpriseName: string): 
     ],
     rows: r.permits.map((p) => [
       p.number,
-      KIND_ZH[p.kind] ?? p.kind,
+      KINDS.find(p.kind)?.label.zh ?? p.kind,
       p.cameraIds.join('、'),
       p.windows.map((w) => `${local(w.start)} → ${w.ongoing ? '进行中' : local(w.end)}`).join('\n'),
       Math.round(p.coverage.workMs / 600) / 100,

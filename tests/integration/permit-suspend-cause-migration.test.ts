@@ -48,7 +48,7 @@ describe('migration 034: typed suspension causes for older permits', () => {
       state: 'offline',
     });
     expect(cause('b')).toEqual({ kind: 'guardian_left' });
-    expect(cause('c')).toEqual({ kind: 'gas_monitoring_overdue' });
+    expect(cause('c')).toEqual({ kind: 'gas_monitoring_overdue', everyHours: 2 });
     expect(cause('d')).toEqual({ kind: 'manual', note: '大风停工' });
     expect(cause('e')).toBeUndefined();
     expect(cause('f')).toBeUndefined();

@@ -46,7 +46,7 @@ export function runScript(script: Script, frames: ((i: number, ts: number) => De
         people: attachPpe(visible, dets),
         detections: dets,
         zones: script.zones ?? [],
-        permits: script.permits?.(ts) ?? { hotWork: false, confinedSpace: false },
+        permits: script.permits?.(ts) ?? { guardianRequired: false, openFlameAllowed: false, kinds: [] },
         labels: new Set(script.labels ?? LABELS),
       }),
     );

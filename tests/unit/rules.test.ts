@@ -55,7 +55,7 @@ describe('no_helmet 未戴安全帽', () => {
       people: [],
       detections: [],
       zones: [],
-      permits: { hotWork: false, confinedSpace: false },
+      permits: { guardianRequired: false, openFlameAllowed: false, kinds: [] },
       labels: new Set(['person']),
     });
     expect(engine.status().find((s) => s.name === 'noHelmet')?.inactiveReason).toMatch(/head/);
@@ -166,7 +166,7 @@ describe('person_down 人员倒地', () => {
 describe('guardian_absent 监护人离岗', () => {
   const zones = [square('post', 'guardian_post', 0, 0, 0.3, 1)];
   const guardian = (): Detection[] => [person(box(100, 300))];
-  const hot = () => ({ hotWork: true, confinedSpace: false });
+  const hot = () => ({ guardianRequired: true, openFlameAllowed: true, kinds: ['hot_work'] });
   it('must NOT fire when the guardian steps out of frame for 2 s', () => {
     const seq = [...repeat(10, guardian), ...repeat(4, nobody), ...repeat(20, guardian)];
     expect(kinds(runScript({ zones, permits: hot }, seq), 'guardian_absent')).toEqual([]);
@@ -177,7 +177,7 @@ describe('guardian_absent 监护人离岗', () => {
     const ev = runScript({ zones, permits: hot }, seq);
     expect(kinds(ev, 'guardian_absent')).toEqual(['started', 'updated', 'updated', 'ended']);
     expect(ev[0]!.violation.startTs).toBe(1_000_000 + 4 * 500);
-    expect(ev[0]!.violation.detail.hotWork).toBe(1);
+    expect(ev[0]!.violation.detail.permitKinds).toBe('hot_work');
   });
   it('must NOT fire without an active permit', () => {
     const seq = [...repeat(4, guardian), ...repeat(70, nobody)];
@@ -208,7 +208,7 @@ describe('hot_work_unpermitted 疑似动火', () => {
     expect(kinds(runScript({}, repeat(10, fire)), 'hot_work_unpermitted')).toEqual(['started']);
   });
   it('must NOT fire while a hot-work permit is active, nor on weak fire scores', () => {
-    const permits = () => ({ hotWork: true, confinedSpace: false });
+    const permits = () => ({ guardianRequired: true, openFlameAllowed: true, kinds: ['hot_work'] });
     expect(kinds(runScript({ permits }, repeat(10, fire)), 'hot_work_unpermitted')).toEqual([]);
     const weak = () => [
       { label: 'fire' as const, score: 0.3, box: [0, 0, 9, 9] as [number, number, number, number] },

@@ -110,7 +110,7 @@ export const RULES: readonly Rule[] = [
       // Without a guardian post on this camera there is nothing to watch; the engine reports it.
       const posts = zonesOf(f, 'guardian_post');
       if (posts.length === 0) return [];
-      const permit = f.permits.hotWork || f.permits.confinedSpace;
+      const permit = f.permits.guardianRequired;
       return posts.map((z) => {
         const present = f.people.some((p) => pointInPolygon(norm(f, p), z.points));
         return {
@@ -119,7 +119,7 @@ export const RULES: readonly Rule[] = [
           trackId: null,
           zoneId: z.id,
           box: null,
-          detail: { hotWork: f.permits.hotWork ? 1 : 0, confinedSpace: f.permits.confinedSpace ? 1 : 0 },
+          detail: { permitKinds: f.permits.kinds.join(',') },
         };
       });
     },
@@ -156,7 +156,7 @@ export const RULES: readonly Rule[] = [
       const best = fires.sort((a, b) => b.score - a.score)[0];
       const o: Observation = {
         subject: 'camera',
-        value: !!best && !f.permits.hotWork,
+        value: !!best && !f.permits.openFlameAllowed,
         trackId: null,
         zoneId: null,
         box: best?.box ?? null,

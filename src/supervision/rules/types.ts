@@ -37,18 +37,31 @@ export interface RuleZone {
   points: readonly Point[];
 }
 
-/** What the permits module tells the rules about a camera (the permits engineer provides it). */
+/**
+ * What the active permits on a camera allow and demand, as the rules need it. The facts come from
+ * each permit's kind of work (the work context's kind files), passed in as plain data by the adapter.
+ */
 export interface CameraPermits {
-  hotWork: boolean;
-  confinedSpace: boolean;
+  /** an active permit here needs its guardian at the post (guardian_absent watches) */
+  guardianRequired: boolean;
+  /** an active permit here allows open flame (fire is then permitted work, not 疑似无票动火) */
+  openFlameAllowed: boolean;
+  /** the kind ids of the active permits, recorded with a violation */
+  kinds: readonly string[];
 }
+
+export const NO_ACTIVE_PERMITS: CameraPermits = Object.freeze({
+  guardianRequired: false,
+  openFlameAllowed: false,
+  kinds: [],
+});
 
 export interface ActivePermitsProvider {
   activeOn(cameraId: string, ts: number): CameraPermits;
 }
 
 export const NO_PERMITS: ActivePermitsProvider = {
-  activeOn: () => ({ hotWork: false, confinedSpace: false }),
+  activeOn: () => NO_ACTIVE_PERMITS,
 };
 
 /** Everything the rules see of one frame. */

@@ -1,8 +1,9 @@
 import { api, errText, fmtTime, h, t } from './common.js';
+import { kindText } from './permit-kinds.js';
 
 // One row per permit: work windows, coverage %, the gaps on a timeline (red), the violations during
-// the work with their evidence, and each violation's closed-loop (hazard) status.
-const KIND = { hot_work: ['动火', 'Hot work'], confined_space: ['有限空间', 'Confined space'] };
+// the work with their evidence, and each violation's closed-loop (hazard) status. Kind names come
+// from GET /api/permit-kinds (the caller awaits loadPermitKinds() before rendering).
 const VERDICT = {
   fully_monitored: ['全程监控', 'Fully monitored', 'confirmed'],
   gaps: ['存在监控中断', 'Gaps', 'pending'],
@@ -119,13 +120,12 @@ export function renderAuditRows(container, rows, loop, cameraName = (id) => id) 
     t('违章与闭环', 'Violations and closed loop'),
   ];
   const body = rows.map((p) => {
-    const k = KIND[p.kind] || [p.kind, p.kind];
     const v = VERDICT[p.coverage.verdict] || [p.coverage.verdict, p.coverage.verdict, ''];
     return h(
       'tr',
       { 'data-permit': p.permitId, class: 'audit-row' },
       h('td', {}, p.number),
-      h('td', {}, t(k[0], k[1])),
+      h('td', {}, kindText(p.kind)),
       h('td', {}, p.cameraIds.map(cameraName).join('、')),
       h(
         'td',

@@ -1,6 +1,7 @@
 /* global document, URLSearchParams */
 import { api, errText, h, notice, requireSession, t, topBar } from './common.js';
 import { renderAuditRows } from './audit-rows.js';
+import { loadPermitKinds } from './permit-kinds.js';
 import { startExport } from './audit-export.js';
 
 const s = requireSession(['regulator', 'safety_officer', 'approver', 'enterprise_admin']);
@@ -44,7 +45,7 @@ async function run() {
   notice(status, t('查询中…', 'Loading…'));
   try {
     const qs = new URLSearchParams(q).toString();
-    const report = await api(`/api/audit/permits?${qs}`);
+    const [report] = await Promise.all([api(`/api/audit/permits?${qs}`), loadPermitKinds()]);
     // Closed loop: hazards registered from a violation carry its id.
     const hazards = await api(
       `/api/hazards?${new URLSearchParams({ enterprise: q.enterprise, limit: '1000' })}`,

@@ -5,6 +5,7 @@ import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { MqttBus } from '../../platform/mqtt/mqtt-bus.ts';
 import { gasVerdict } from '../permits/domain/rules.ts';
+import { KINDS } from '../kinds/index.ts';
 import type { FieldService } from '../permits/field.service.ts';
 import type { MonitoringGate } from '../permits/gate.ts';
 import type { Caller, PermitsService } from '../permits/permits.service.ts';
@@ -14,6 +15,9 @@ import type { Logger } from '../../platform/shared/logger.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
 import { LockErrors } from './lock-errors.ts';
 import type { Lock, LocksRepo } from './locks.repo.ts';
+
+/** Entrance locks (加锁赋码) open only under a permit of a kind that binds locks (受限空间). */
+const bindsLocks = (kind: string): boolean => KINDS.find(kind)?.bindings.locks === true;
 
 /**
  * "Someone stands at the guardian post on camera X" (the supervision context's reading of the video);
@@ -99,13 +103,18 @@ export class LocksService {
   ): { grantId: string; expiresAt: string; permitState: string } {
     const lock = this.get(c.scope, lockId);
     let permit = this.permits.get(permitId, c);
-    if (permit.kind !== 'confined_space' || !permit.lockIds.includes(lock.id))
+    if (!bindsLocks(permit.kind) || !permit.lockIds.includes(lock.id))
       throw LockErrors.wrongPermit({ permitId, lockId });
     const now = this.clock.now();
     if (!['approved', 'active'].includes(permit.state) || now < permit.validFrom)
       throw LockErrors.permitNotApproved({ state: permit.state });
     if (permit.guardianUserId !== c.principal.userId) throw LockErrors.notGuardian();
-    const gas = gasVerdict(this.permits.gasTestsOf(permit.id), now);
+    const gas = gasVerdict(
+      this.permits.gasTestsOf(permit.id),
+      now,
+      undefined,
+      KINDS.kindOf(permit.kind).gas.freshMs,
+    );
     if (gas !== 'ok') throw LockErrors.gas({ verdict: gas });
     const present =
       this.presence.presentAt(lock.cameraId) || this.field.guardianCheckedIn(permit.id, c.principal.userId);
@@ -180,7 +189,7 @@ export class LocksService {
   ): { inside: number } {
     const lock = this.get(c.scope, lockId);
     const permit = this.permits.get(body.permitId, c);
-    if (permit.kind !== 'confined_space' || !permit.lockIds.includes(lock.id)) throw LockErrors.wrongPermit();
+    if (!bindsLocks(permit.kind) || !permit.lockIds.includes(lock.id)) throw LockErrors.wrongPermit();
     if (permit.guardianUserId !== c.principal.userId) throw LockErrors.notGuardian();
     if (body.direction === 'in' && permit.state !== 'active')
       throw LockErrors.notActive({ state: permit.state });

@@ -5,6 +5,7 @@ import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { MonitoringGate } from '../permits/gate.ts';
 import type { Caller, PermitsService } from '../permits/permits.service.ts';
 import type { Permit } from '../permits/domain/types.ts';
+import { KINDS } from '../kinds/index.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
 import { distanceM, signAuthorisation, verifyQr } from './machine-token.ts';
@@ -156,7 +157,8 @@ export class ScanService {
     rec.permit = permit;
     if (!permit.workers.some((w) => w.userId === c.principal.userId))
       throw ScanErrors.notOnPermit({ permitId: permit.id });
-    if (permit.guardianUserId === null) throw ScanErrors.noGuardian({ permitId: permit.id });
+    if (permit.guardianUserId === null && KINDS.kindOf(permit.kind).guardian.required)
+      throw ScanErrors.noGuardian({ permitId: permit.id });
     if (permit.escalatedBecause.length > 0)
       rec.warnings.push(`special_period 特殊时段动火: ${permit.escalatedBecause.join(',')}`);
 
@@ -214,13 +216,20 @@ export class ScanService {
     };
   }
 
-  /** The approved or active hot-work permit binding this machine now, or the precise refusal. */
+  /**
+   * The approved or active permit binding this machine now, of a kind that binds welding machines
+   * (动火), or the precise refusal.
+   */
   private coveringPermit(machineId: string, enterpriseId: string, now: number): Permit {
     const candidates = this.permits
       .boundTo('machine', machineId, ['approved', 'active', 'suspended', 'expired'], true)
       .filter((p) => p.enterpriseId === enterpriseId); // defence in depth: creation checks ownership too
     const usable = candidates.filter(
-      (p) => p.kind === 'hot_work' && p.state !== 'expired' && p.validFrom <= now && now <= p.validTo,
+      (p) =>
+        KINDS.find(p.kind)?.bindings.machines === true &&
+        p.state !== 'expired' &&
+        p.validFrom <= now &&
+        now <= p.validTo,
     );
     const working = usable.find((p) => p.state === 'active') ?? usable.find((p) => p.state === 'approved');
     if (working) return working;

@@ -1,6 +1,19 @@
 import Type from 'typebox';
-const Kind = Type.Union([Type.Literal('hot_work'), Type.Literal('confined_space')]);
-const Level = Type.Union([Type.Literal('special'), Type.Literal('level1'), Type.Literal('level2')]);
+import { KINDS } from '../kinds/index.ts';
+
+// Kinds and levels come from the registry (src/work/kinds): a new kind file widens these, and the
+// OpenAPI document shows them as a union of string literals. The kind then checks its own levels.
+const Kind = Type.Union(
+  KINDS.ids.map((id) => Type.Literal(id)),
+  { description: `作业类型 kind of work: ${KINDS.list.map((k) => `${k.id} ${k.label.zh}`).join(', ')}` },
+);
+const Level = Type.Union(
+  KINDS.levelIds.map((id) => Type.Literal(id)),
+  {
+    description:
+      '级别 level, one of the kind’s own (GET /api/permit-kinds); ignored for a kind without levels',
+  },
+);
 const Authority = Type.Union([Type.Literal('unit'), Type.Literal('safety_dept'), Type.Literal('leader')]);
 const State = Type.Union(
   ['draft', 'awaiting_approval', 'approved', 'active', 'suspended', 'completed', 'revoked', 'expired'].map(
@@ -57,7 +70,7 @@ const SuspendCauseSchema = Type.Union([
     stateZh: Type.String(),
   }),
   Type.Object({ kind: Type.Literal('guardian_left') }),
-  Type.Object({ kind: Type.Literal('gas_monitoring_overdue') }),
+  Type.Object({ kind: Type.Literal('gas_monitoring_overdue'), everyHours: Type.Number() }),
   Type.Object({ kind: Type.Literal('manual'), note: Type.String() }),
 ]);
 

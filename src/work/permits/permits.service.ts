@@ -7,7 +7,8 @@ import type { Clock } from '../../platform/shared/clock.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
 import { draftPermit, type DraftInput } from './domain/create.ts';
 import { PermitErrors } from './domain/errors.ts';
-import { GAS_LIMITS, gasTestedToday } from './domain/rules.ts';
+import { gasTestedToday } from './domain/rules.ts';
+import { KINDS } from '../kinds/index.ts';
 import * as sm from './domain/state-machine.ts';
 import type { SuspendCause } from './domain/suspend-cause.ts';
 import type { Authority, GasTest, Permit, PermitState } from './domain/types.ts';
@@ -108,7 +109,7 @@ export class PermitsService {
     });
     const guardianUserId = body.guardian ? this.guardianId(body.guardian, enterpriseId) : null;
     const local = new Date(now + this.config.permits.night.utcOffsetMinutes * 60_000).toISOString();
-    const prefix = `${body.kind === 'hot_work' ? 'DH' : 'SX'}-${local.slice(0, 10).replace(/-/g, '')}-`;
+    const prefix = `${KINDS.kindOf(body.kind).numberPrefix}-${local.slice(0, 10).replace(/-/g, '')}-`;
     return this.bus.transaction(() => {
       const p = draftPermit(
         {
@@ -226,26 +227,31 @@ export class PermitsService {
   }
 
   /**
-   * The periodic sweep: expires permits whose window has passed, and suspends confined-space work
-   * whose gas monitoring has not been logged for 2 hours (13号令: continuous monitoring, logged ≥ every 2 h).
+   * The periodic sweep: expires permits whose window has passed, and suspends active work of a kind
+   * with continuous gas monitoring (受限空间: logged ≥ every 2 h, 13号令) when none was logged in time.
    */
   sweep(): { expired: number; gasOverdue: number } {
     const now = this.clock.now();
     const overdue = this.repo.overdue(now);
     for (const p of overdue) this.persist(p, sm.expire(p, now), 'expired', null, 'window ended');
     let gasOverdue = 0;
-    for (const p of this.repo.active('confined_space')) {
-      const last = this.repo.gasTests(p.id).reduce((m, t) => Math.max(m, t.takenAt), 0);
-      if (now - last <= GAS_LIMITS.confinedContinuousMs) continue;
-      this.persist(
-        p,
-        sm.suspend(p, now, { kind: 'gas_monitoring_overdue' }),
-        'suspended',
-        null,
-        'gas_monitoring_overdue',
-      );
-      gasOverdue++;
-    }
+    const continuous = KINDS.list.flatMap((k) =>
+      k.gas.continuousMs === null ? [] : [{ id: k.id, everyMs: k.gas.continuousMs }],
+    );
+    for (const kind of continuous)
+      for (const p of this.repo.active(kind.id)) {
+        const last = this.repo.gasTests(p.id).reduce((m, t) => Math.max(m, t.takenAt), 0);
+        if (now - last <= kind.everyMs) continue;
+        const hours = Math.round((kind.everyMs / 3600_000) * 10) / 10;
+        this.persist(
+          p,
+          sm.suspend(p, now, { kind: 'gas_monitoring_overdue', everyHours: hours }),
+          'suspended',
+          null,
+          'gas_monitoring_overdue',
+        );
+        gasOverdue++;
+      }
     return { expired: overdue.length, gasOverdue };
   }
 
@@ -255,7 +261,7 @@ export class PermitsService {
   }
 
   activePermits(): Permit[] {
-    return [...this.repo.active('hot_work'), ...this.repo.active('confined_space')];
+    return KINDS.list.flatMap((k) => this.repo.active(k.id));
   }
 
   /** Permits binding a camera / machine / lock; those past their window only when asked for. */

@@ -15,7 +15,7 @@ UPDATE permits SET doc = json_set(doc, '$.suspendCause', json_object(
  WHERE permits.id = pid AND state = 'suspended' AND json_extract(doc, '$.suspendReason') LIKE 'monitoring_lost %';
 UPDATE permits SET doc = json_set(doc, '$.suspendCause', json_object('kind', 'guardian_left'))
  WHERE state = 'suspended' AND json_extract(doc, '$.suspendReason') LIKE 'guardian_left%';
-UPDATE permits SET doc = json_set(doc, '$.suspendCause', json_object('kind', 'gas_monitoring_overdue'))
+UPDATE permits SET doc = json_set(doc, '$.suspendCause', json_object('kind', 'gas_monitoring_overdue', 'everyHours', 2))
  WHERE state = 'suspended' AND json_extract(doc, '$.suspendReason') LIKE 'gas_monitoring_overdue%';
 UPDATE permits SET doc = json_set(doc, '$.suspendCause',
     json_object('kind', 'manual', 'note', coalesce(json_extract(doc, '$.suspendReason'), '')))

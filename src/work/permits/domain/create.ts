@@ -1,6 +1,7 @@
+import { KINDS, type KindRegistry } from '../../kinds/index.ts';
 import { PermitErrors } from './errors.ts';
-import { effectiveLevel, maxValidityMs, overlapsNight, type NightWindow } from './rules.ts';
-import type { EscalationReason, HotLevel, Permit, PermitKind, PermitWorker } from './types.ts';
+import { effectiveLevel, overlapsNight, type NightWindow } from './rules.ts';
+import type { EscalationReason, Permit, PermitKind, PermitLevel, PermitWorker } from './types.ts';
 
 export interface DraftInput {
   id: string;
@@ -8,7 +9,8 @@ export interface DraftInput {
   enterpriseId: string;
   siteId: string;
   kind: PermitKind;
-  level: HotLevel | null;
+  /** asked-for level; ignored for a kind without levels */
+  level: PermitLevel | null;
   location: string;
   description: string;
   validFrom: number;
@@ -28,21 +30,35 @@ export interface DraftInput {
 }
 
 /**
- * A new 草稿: the effective level is raised by one for holidays, nights or special circumstances,
- * and the window must fit the (effective) level's limit.
+ * A new 草稿 of a registered kind. For a kind with levels the level is required and is raised by one
+ * for the escalation reasons the kind names (holidays, nights, special circumstances); the window must
+ * fit the (effective) level's limit.
  */
-export function draftPermit(input: DraftInput, now: number, night: NightWindow): Permit {
+export function draftPermit(
+  input: DraftInput,
+  now: number,
+  night: NightWindow,
+  kinds: KindRegistry = KINDS,
+): Permit {
+  const kind = kinds.kindOf(input.kind);
   if (input.validTo <= input.validFrom) throw PermitErrors.badWindow();
-  let level: HotLevel | null = null;
-  const reasons: EscalationReason[] = [];
-  if (input.kind === 'hot_work') {
-    if (!input.level) throw PermitErrors.levelRequired();
+  let level: PermitLevel | null = null;
+  let requestedLevel: PermitLevel | null = null;
+  let escalatedBecause: EscalationReason[] = [];
+  if (kind.levels.length > 0) {
+    if (!input.level)
+      throw PermitErrors.levelRequired({ kind: kind.id, levels: kind.levels.map((l) => l.id) });
+    kinds.levelRules(kind, input.level); // refuses a level the kind does not have
+    const reasons: EscalationReason[] = [];
     if (input.holiday) reasons.push('holiday');
     if (overlapsNight(input.validFrom, input.validTo, night)) reasons.push('night');
     if (input.specialCircumstance) reasons.push('special_circumstance');
-    level = effectiveLevel(input.level, reasons).level;
+    const effective = effectiveLevel(kind, input.level, reasons);
+    requestedLevel = input.level;
+    level = effective.level;
+    if (effective.escalated) escalatedBecause = reasons.filter((r) => kind.escalatesOn.includes(r));
   }
-  const limit = maxValidityMs(input.kind, level);
+  const limit = kinds.levelRules(kind, level).maxValidityMs;
   if (input.validTo - input.validFrom > limit)
     throw PermitErrors.validityTooLong({ level, kind: input.kind, maxHours: limit / 3600_000 });
   return {
@@ -51,9 +67,9 @@ export function draftPermit(input: DraftInput, now: number, night: NightWindow):
     enterpriseId: input.enterpriseId,
     siteId: input.siteId,
     kind: input.kind,
-    requestedLevel: input.kind === 'hot_work' ? input.level : null,
+    requestedLevel,
     level,
-    escalatedBecause: level !== input.level && input.kind === 'hot_work' ? reasons : [],
+    escalatedBecause,
     location: input.location,
     description: input.description,
     validFrom: input.validFrom,

@@ -24,8 +24,8 @@ export const PermitErrors = {
   levelRequired: defineError(
     'JH_ERR_PERMIT_LEVEL_REQUIRED',
     400,
-    '动火作业必须指定级别（特级/一级/二级）。',
-    'Hot work needs a level (special, level1, level2).',
+    '该作业类型必须指定级别（如动火作业：特级/一级/二级）。',
+    'This kind of work needs a level (hot work: special, level1, level2).',
   ),
   noCamera: defineError(
     'JH_ERR_PERMIT_NO_CAMERA',

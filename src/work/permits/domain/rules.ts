@@ -1,12 +1,22 @@
-import type { Authority, EscalationReason, GasTest, HotLevel, Permit, PermitKind } from './types.ts';
+import { KINDS, type KindRegistry, type WorkKind } from '../../kinds/index.ts';
+import type { Authority, EscalationReason, GasTest, Permit, PermitKind, PermitLevel } from './types.ts';
 
 const HOUR = 3600_000;
 export const MINUTE = 60_000;
 
-/** Longest work window by level: 特级/一级 8 h, 二级 72 h, 受限空间 24 h. */
-export function maxValidityMs(kind: PermitKind, level: HotLevel | null): number {
-  if (kind === 'confined_space') return 24 * HOUR;
-  return level === 'level2' ? 72 * HOUR : 8 * HOUR;
+/*
+ * The rules below read the kind's facts (src/work/kinds) instead of testing kind ids; each takes the
+ * registry last, defaulting to the real one, so a test can run them over a kind of its own.
+ */
+
+/** Longest work window of the kind at this level (动火 特级/一级 8 h, 二级 72 h; 受限空间 24 h). */
+export function maxValidityMs(
+  kind: PermitKind,
+  level: PermitLevel | null,
+  kinds: KindRegistry = KINDS,
+): number {
+  const k = kinds.kindOf(kind);
+  return kinds.levelRules(k, level).maxValidityMs;
 }
 
 export interface NightWindow {
@@ -34,42 +44,38 @@ export function overlapsNight(from: number, to: number, night: NightWindow): boo
   return false;
 }
 
-/** Holidays, nights and special circumstances raise hot work by one level (二级→一级→特级). */
+/**
+ * Holidays, nights and special circumstances (those the kind escalates on) raise the level by one
+ * step toward the kind's most hazardous level (动火: 二级→一级→特级).
+ */
 export function effectiveLevel(
-  requested: HotLevel,
-  reasons: EscalationReason[],
-): { level: HotLevel; escalated: boolean } {
-  if (reasons.length === 0 || requested === 'special') return { level: requested, escalated: false };
-  return { level: requested === 'level2' ? 'level1' : 'special', escalated: true };
+  kind: WorkKind,
+  requested: PermitLevel,
+  reasons: readonly EscalationReason[],
+): { level: PermitLevel; escalated: boolean } {
+  const applying = reasons.filter((r) => kind.escalatesOn.includes(r));
+  const at = kind.levels.findIndex((l) => l.id === requested);
+  if (applying.length === 0 || at <= 0) return { level: requested, escalated: false };
+  return { level: kind.levels[at - 1]!.id, escalated: true };
 }
 
 const RANK: Record<Authority, number> = { unit: 1, safety_dept: 2, leader: 3 };
 
-/** 特级 → 主管领导; 一级 → 安全管理部门; 二级 / 受限空间 → 作业所在单位; 有毒气体风险 → 主要负责人. */
-export function requiredAuthority(p: Pick<Permit, 'kind' | 'level' | 'toxicRisk'>): Authority {
-  if (p.kind === 'confined_space') return p.toxicRisk ? 'leader' : 'unit';
-  if (p.level === 'special') return 'leader';
-  if (p.level === 'level1') return 'safety_dept';
-  return 'unit';
+/** The level's authority (特级 → 主管领导 …), raised to the kind's toxic-risk authority when it applies. */
+export function requiredAuthority(
+  p: Pick<Permit, 'kind' | 'level' | 'toxicRisk'>,
+  kinds: KindRegistry = KINDS,
+): Authority {
+  const k = kinds.kindOf(p.kind);
+  const byLevel = kinds.levelRules(k, p.level).authority;
+  const toxic = p.toxicRisk ? k.toxicRiskAuthority : null;
+  return toxic && RANK[toxic] > RANK[byLevel] ? toxic : byLevel;
 }
 
 export const authorityCovers = (held: Authority, needed: Authority): boolean => RANK[held] >= RANK[needed];
 
-/** Limits for gas analysis (GB 30871-2022 §5.3 / 6.3; 13号令). */
-export const GAS_LIMITS = {
-  o2Min: 19.5,
-  o2Max: 21,
-  /** combustible % by volume when the gas's LEL ≥ 4% / < 4% */
-  combustibleHighLel: 0.5,
-  combustibleLowLel: 0.2,
-  /** GBZ 2.1 occupational limits converted to ppm: H2S MAC 10 mg/m³ ≈ 7 ppm; CO PC-STEL 30 mg/m³ ≈ 24 ppm */
-  h2sPpmMax: 7,
-  coPpmMax: 24,
-  /** a sample counts for starting work for this long */
-  freshMs: 30 * MINUTE,
-  /** confined space: monitoring logged at least every 2 hours while work goes on */
-  confinedContinuousMs: 2 * HOUR,
-};
+/** How long a passing sample counts for starting work unless the kind says otherwise. */
+export const DEFAULT_GAS_FRESH_MS = 30 * MINUTE;
 
 export interface GasReading {
   o2Pct: number | null;
@@ -78,44 +84,51 @@ export interface GasReading {
   coPpm: number | null;
 }
 
-/** Returns the failed checks (empty = pass). Confined space must measure O2. */
+/** Returns the failed checks (empty = pass) against the kind's gas rule: what must be measured, and limits. */
 export function evaluateGas(
   kind: PermitKind,
   lelPct: number | null,
   r: GasReading,
+  kinds: KindRegistry = KINDS,
 ): { passed: boolean; failures: string[] } {
+  const { mustMeasure, limits: L } = kinds.kindOf(kind).gas;
   const failures: string[] = [];
-  const limit = lelPct !== null && lelPct < 4 ? GAS_LIMITS.combustibleLowLel : GAS_LIMITS.combustibleHighLel;
+  const limit = lelPct !== null && lelPct < 4 ? L.combustibleLowLelPct : L.combustibleHighLelPct;
   if (r.combustiblePct > limit) failures.push(`combustible ${r.combustiblePct}% > ${limit}%`);
-  if (kind === 'confined_space' && r.o2Pct === null) failures.push('O2 not measured');
-  if (r.o2Pct !== null && (r.o2Pct < GAS_LIMITS.o2Min || r.o2Pct > GAS_LIMITS.o2Max))
-    failures.push(`O2 ${r.o2Pct}% outside ${GAS_LIMITS.o2Min}-${GAS_LIMITS.o2Max}%`);
-  if (r.h2sPpm !== null && r.h2sPpm > GAS_LIMITS.h2sPpmMax)
-    failures.push(`H2S ${r.h2sPpm} ppm > ${GAS_LIMITS.h2sPpmMax} ppm`);
-  if (r.coPpm !== null && r.coPpm > GAS_LIMITS.coPpmMax)
-    failures.push(`CO ${r.coPpm} ppm > ${GAS_LIMITS.coPpmMax} ppm`);
+  if (mustMeasure.includes('o2') && r.o2Pct === null) failures.push('O2 not measured');
+  if (mustMeasure.includes('h2s') && r.h2sPpm === null) failures.push('H2S not measured');
+  if (mustMeasure.includes('co') && r.coPpm === null) failures.push('CO not measured');
+  if (r.o2Pct !== null && (r.o2Pct < L.o2MinPct || r.o2Pct > L.o2MaxPct))
+    failures.push(`O2 ${r.o2Pct}% outside ${L.o2MinPct}-${L.o2MaxPct}%`);
+  if (r.h2sPpm !== null && r.h2sPpm > L.h2sMaxPpm) failures.push(`H2S ${r.h2sPpm} ppm > ${L.h2sMaxPpm} ppm`);
+  if (r.coPpm !== null && r.coPpm > L.coMaxPpm) failures.push(`CO ${r.coPpm} ppm > ${L.coMaxPpm} ppm`);
   return { passed: failures.length === 0, failures };
 }
 
-/** Break after which work needs a fresh gas test: 30 min (特级/一级), 60 min (二级, 受限空间). */
-export function retestAfterBreakMs(p: Pick<Permit, 'kind' | 'level'>): number {
-  if (p.kind === 'hot_work' && (p.level === 'special' || p.level === 'level1')) return 30 * MINUTE;
-  return 60 * MINUTE;
+/** Break after which work needs a fresh gas test, by kind and level (动火 特级/一级 30 min; 二级, 受限空间 60 min). */
+export function retestAfterBreakMs(p: Pick<Permit, 'kind' | 'level'>, kinds: KindRegistry = KINDS): number {
+  return kinds.levelRules(kinds.kindOf(p.kind), p.level).retestAfterBreakMs;
 }
 
 export type GasVerdict = 'ok' | 'missing' | 'failed' | 'retest';
 
 /**
  * Is there a usable gas analysis for work at `now`? The latest sample (not taken in the future) must
- * pass and be ≤ 30 min old; when `after` is given (resume after a long break), it must be newer too.
+ * pass and be ≤ `freshMs` old (the kind's gas.freshMs); when `after` is given (resume after a long
+ * break), it must be newer too.
  */
-export function gasVerdict(tests: readonly GasTest[], now: number, after?: number): GasVerdict {
+export function gasVerdict(
+  tests: readonly GasTest[],
+  now: number,
+  after?: number,
+  freshMs = DEFAULT_GAS_FRESH_MS,
+): GasVerdict {
   const usable = tests.filter((t) => t.takenAt <= now).sort((a, b) => b.takenAt - a.takenAt);
   const latest = usable[0];
   if (!latest) return after === undefined ? 'missing' : 'retest';
   if (!latest.passed) return 'failed';
   if (after !== undefined && latest.takenAt < after) return 'retest';
-  return now - latest.takenAt <= GAS_LIMITS.freshMs ? 'ok' : after === undefined ? 'missing' : 'retest';
+  return now - latest.takenAt <= freshMs ? 'ok' : after === undefined ? 'missing' : 'retest';
 }
 
 /** 每日作业前: work on a new (local) day needs a passing gas test taken that day, and no later failure. */

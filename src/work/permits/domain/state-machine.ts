@@ -1,4 +1,5 @@
 import { describeSuspendCause, type SuspendCause } from './suspend-cause.ts';
+import { KINDS, type KindRegistry } from '../../kinds/index.ts';
 import { PermitErrors } from './errors.ts';
 import { authorityCovers, gasVerdict, requiredAuthority, retestAfterBreakMs } from './rules.ts';
 import { TERMINAL_STATES, type Actor, type GasTest, type Permit, type PermitState } from './types.ts';
@@ -15,7 +16,13 @@ export interface WorkContext {
   gasTests: readonly GasTest[];
   /** ids of bound cameras whose monitoring is not live right now (fail closed: unknown = not live) */
   camerasDown: readonly string[];
+  /** the kinds the permit's kind is looked up in (default: the registered ones) */
+  kinds?: KindRegistry;
 }
+
+/** Does the kind, at the permit's level, require video (无监控不作业)? */
+const videoRequired = (p: Permit, kinds: KindRegistry) =>
+  kinds.levelRules(kinds.kindOf(p.kind), p.level).videoRequired;
 
 function expect(p: Permit, action: string, ...states: PermitState[]): void {
   if (p.state === 'expired' && !states.includes('expired'))
@@ -52,18 +59,18 @@ function assertNotExpired(p: Permit, now: number): void {
     throw PermitErrors.expired({ permitId: p.id, validTo: new Date(p.validTo).toISOString() });
 }
 
-export function submit(p: Permit, actor: Actor, now: number): Permit {
+export function submit(p: Permit, actor: Actor, now: number, kinds: KindRegistry = KINDS): Permit {
   expect(p, 'submit', 'draft');
   assertNotExpired(p, now);
   if (p.workers.length === 0) throw PermitErrors.noWorkers({ permitId: p.id });
-  if (p.cameraIds.length === 0) throw PermitErrors.noCamera({ permitId: p.id });
+  if (p.cameraIds.length === 0 && videoRequired(p, kinds)) throw PermitErrors.noCamera({ permitId: p.id });
   return { ...p, state: 'awaiting_approval', signatures: sign(p, 'applicant', actor, now) };
 }
 
-export function approve(p: Permit, actor: Actor, now: number): Permit {
+export function approve(p: Permit, actor: Actor, now: number, kinds: KindRegistry = KINDS): Permit {
   expect(p, 'approve', 'awaiting_approval');
   assertNotExpired(p, now);
-  const needed = requiredAuthority(p);
+  const needed = requiredAuthority(p, kinds);
   if (!actor.authority || !authorityCovers(actor.authority, needed))
     throw PermitErrors.wrongAuthority({ permitId: p.id, needed, held: actor.authority ?? null });
   if (p.signatures.some((s) => s.role === 'applicant' && s.userId === actor.userId))
@@ -76,12 +83,13 @@ export function reject(p: Permit, actor: Actor, now: number): Permit {
   return { ...p, state: 'draft', suspendReason: `rejected by ${actor.username}`, suspendedAt: now };
 }
 
-function assertWorkable(p: Permit, ctx: WorkContext): void {
+function assertWorkable(p: Permit, ctx: WorkContext, kinds: KindRegistry): void {
   assertNotExpired(p, ctx.now);
   if (ctx.now < p.validFrom)
     throw PermitErrors.outsideWindow({ permitId: p.id, validFrom: new Date(p.validFrom).toISOString() });
-  if (p.guardianUserId === null) throw PermitErrors.noGuardian({ permitId: p.id });
-  if (p.cameraIds.length === 0) throw PermitErrors.noCamera({ permitId: p.id });
+  if (p.guardianUserId === null && kinds.kindOf(p.kind).guardian.required)
+    throw PermitErrors.noGuardian({ permitId: p.id });
+  if (p.cameraIds.length === 0 && videoRequired(p, kinds)) throw PermitErrors.noCamera({ permitId: p.id });
   if (ctx.camerasDown.length > 0)
     throw PermitErrors.monitoringDown({ permitId: p.id, cameras: [...ctx.camerasDown] });
 }
@@ -98,15 +106,20 @@ export function confirmMeasure(p: Permit, index: number, actor: Actor, now: numb
   return { ...p, measures };
 }
 
-/** 作业开始: only inside the window, with a guardian, every bound camera live and a fresh passing gas test. */
+/**
+ * 作业开始: only inside the window, every bound camera live, and — as the kind requires — a guardian,
+ * a camera and a fresh passing gas test. A failed latest sample refuses any kind.
+ */
 export function start(p: Permit, ctx: WorkContext): Permit {
+  const kinds = ctx.kinds ?? KINDS;
   expect(p, 'start', 'approved');
-  assertWorkable(p, ctx);
+  assertWorkable(p, ctx, kinds);
   const unconfirmed = p.measures.flatMap((m, i) => (m.confirmedBy ? [] : [i]));
   if (unconfirmed.length > 0) throw PermitErrors.measuresUnconfirmed({ permitId: p.id, unconfirmed });
-  const gas = gasVerdict(ctx.gasTests, ctx.now);
+  const rule = kinds.kindOf(p.kind).gas;
+  const gas = gasVerdict(ctx.gasTests, ctx.now, undefined, rule.freshMs);
   if (gas === 'failed') throw PermitErrors.gasFailed({ permitId: p.id });
-  if (gas !== 'ok') throw PermitErrors.gasMissing({ permitId: p.id });
+  if (gas !== 'ok' && rule.requiredBeforeStart) throw PermitErrors.gasMissing({ permitId: p.id });
   return {
     ...p,
     state: 'active',
@@ -128,15 +141,17 @@ export function suspend(p: Permit, now: number, cause: SuspendCause): Permit {
 
 /** 恢复作业: monitoring back, and after a break longer than the level allows, a gas test taken since. */
 export function resume(p: Permit, ctx: WorkContext): Permit {
+  const kinds = ctx.kinds ?? KINDS;
   expect(p, 'resume', 'suspended');
-  assertWorkable(p, ctx);
+  assertWorkable(p, ctx, kinds);
+  const { freshMs } = kinds.kindOf(p.kind).gas;
   const since = p.suspendedAt ?? ctx.now;
-  const longBreak = ctx.now - since > retestAfterBreakMs(p);
+  const longBreak = ctx.now - since > retestAfterBreakMs(p, kinds);
   if (longBreak) {
-    const gas = gasVerdict(ctx.gasTests, ctx.now, since);
+    const gas = gasVerdict(ctx.gasTests, ctx.now, since, freshMs);
     if (gas === 'failed') throw PermitErrors.gasFailed({ permitId: p.id });
     if (gas !== 'ok') throw PermitErrors.gasRetestRequired({ permitId: p.id, breakMs: ctx.now - since });
-  } else if (gasVerdict(ctx.gasTests, ctx.now) === 'failed') {
+  } else if (gasVerdict(ctx.gasTests, ctx.now, undefined, freshMs) === 'failed') {
     throw PermitErrors.gasFailed({ permitId: p.id });
   }
   return { ...p, state: 'active', suspendedAt: null, suspendReason: null, suspendCause: null };

@@ -8,8 +8,8 @@ export type SuspendCause =
   | { kind: 'monitoring_lost'; cameraId: string; state: string; stateZh: string }
   /** 监护人离开 */
   | { kind: 'guardian_left' }
-  /** confined space: no gas reading logged for 2 hours (13号令) */
-  | { kind: 'gas_monitoring_overdue' }
+  /** no gas reading logged within the kind's continuous interval (受限空间: 2 h, 13号令) */
+  | { kind: 'gas_monitoring_overdue'; everyHours: number }
   /** a person suspended it, with their words */
   | { kind: 'manual'; note: string };
 
@@ -23,7 +23,7 @@ export function describeSuspendCause(c: SuspendCause): string {
     case 'guardian_left':
       return 'guardian_left 监护人离开';
     case 'gas_monitoring_overdue':
-      return 'gas_monitoring_overdue 气体监测超过2小时未记录';
+      return `gas_monitoring_overdue 气体监测超过${c.everyHours}小时未记录`;
     case 'manual':
       return c.note;
   }

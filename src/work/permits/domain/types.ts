@@ -3,12 +3,14 @@ import type { SuspendCause } from './suspend-cause.ts';
  * 作业票 work permits: the pure data the state machine decides on. Times are epoch ms from a Clock.
  * Field names follow the domain brief (GB 30871-2022 fields; 应急管理部令第13号 for confined spaces).
  */
-export const PERMIT_KINDS = ['hot_work', 'confined_space'] as const;
-export type PermitKind = (typeof PERMIT_KINDS)[number];
+import type { Authority, EscalationReason } from '../../kinds/work-kind.ts';
 
-/** 特级 special / 一级 level1 / 二级 level2 hot work. */
-export const HOT_LEVELS = ['special', 'level1', 'level2'] as const;
-export type HotLevel = (typeof HOT_LEVELS)[number];
+export { AUTHORITIES, type Authority, type EscalationReason } from '../../kinds/work-kind.ts';
+
+/** A registered kind's id ('hot_work', 'confined_space', …): what it means lives in src/work/kinds. */
+export type PermitKind = string;
+/** One of the kind's level ids ('special', 'level1', …); null for a kind without levels. */
+export type PermitLevel = string;
 
 export const PERMIT_STATES = [
   'draft',
@@ -34,12 +36,6 @@ export const STATE_NAMES_ZH: Record<PermitState, string> = {
   revoked: '已撤销',
   expired: '已过期',
 };
-
-/** Approval authority of an approver (主管领导 > 安全管理部门 > 作业所在单位). */
-export const AUTHORITIES = ['unit', 'safety_dept', 'leader'] as const;
-export type Authority = (typeof AUTHORITIES)[number];
-
-export type EscalationReason = 'holiday' | 'night' | 'special_circumstance';
 
 export interface PermitWorker {
   userId: number;
@@ -67,9 +63,9 @@ export interface Permit {
   enterpriseId: string;
   siteId: string;
   kind: PermitKind;
-  /** hot work: the level asked for; the effective level may be one higher. */
-  requestedLevel: HotLevel | null;
-  level: HotLevel | null;
+  /** a kind with levels: the level asked for; the effective level may be one higher (escalation). */
+  requestedLevel: PermitLevel | null;
+  level: PermitLevel | null;
   escalatedBecause: EscalationReason[];
   location: string;
   description: string;
@@ -82,7 +78,7 @@ export interface Permit {
   lockIds: string[];
   measures: SafetyMeasure[];
   linkedPermitIds: string[];
-  /** confined space with H2S/CO/CO2 risk needs the principal's (leader's) approval. */
+  /** H2S/CO/CO2 risk: raises the approval to the kind's toxicRiskAuthority (confined space: the leader). */
   toxicRisk: boolean;
   /** lower explosive limit (%) of the combustible gas present: decides the 0.5% / 0.2% limit. */
   lelPct: number | null;
