@@ -5,6 +5,7 @@ import { detectCommand } from './commands/detect.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { auditExportCommand } from './commands/audit-export.ts';
 import { evalCommand } from './commands/eval.ts';
+import { errorsCommand } from './commands/errors.ts';
 import { qrMachineCommand } from './commands/qr-machine.ts';
 import { simChipsCommand } from '../../streams-sim/chips-command.ts';
 import { simCommand, simFaultCommand } from './commands/sim.ts';
@@ -31,4 +32,5 @@ export const commands: Record<string, Command> = {
   'sim chips': simChipsCommand,
   sim: simCommand,
   'sim fault': simFaultCommand,
+  errors: errorsCommand,
 };

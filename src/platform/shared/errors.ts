@@ -1,7 +1,7 @@
 /**
  * The catalogue of coded errors (fastify lib/errors style). Every failure a user can meet has a code
  * `JH_ERR_<AREA>_<REASON>`, an HTTP status and a sentence in Chinese and English. Modules define their
- * own entries with `defineError` next to their code; `listErrors()` feeds docs and tests.
+ * own entries with `defineError` next to their code; `listErrors()` feeds `jianhu errors` (the catalogue for integrators).
  */
 export interface ErrorSpec {
   code: string;
