@@ -75,6 +75,15 @@ try {
       new Date(Date.UTC(2026, 0, 5) + i * 1000).toISOString(),
     );
   const chainMs = performance.now() - t;
+  // what ingest writes beside each of those events (verify re-derives camera_health_log from them)
+  const since = Date.parse(payload.since);
+  const row = db.prepare(
+    `INSERT INTO camera_health_log (camera_id, site_id, enterprise_id, state, reason, message, since_ms, until_ms, checked_ms)
+     VALUES ('cam-weld', 'site-a', 'ent-a', 'stalled', 'no_frames', '', ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (let i = 0; i < N; i++) row.run(since, i < N - 1 ? since : null, since);
+  })();
   const key = loadOrCreateSigningKey(dir);
   const head = new AuditChainRepo(db).head()!;
   const claim = {
