@@ -7,7 +7,7 @@ import {
 } from '../../platform/events/chain.ts';
 import type { CheckpointRow } from '../../platform/events/chain.repo.ts';
 import { keyIdOf } from './keys.ts';
-import { describeProblem, type Problem } from './problems.ts';
+import type { Problem } from './problems.ts';
 import { checkAgainstAnchor, checkCheckpointChain, type AnchorLine } from './verify-checkpoints.ts';
 
 export { describeProblem, type Problem, type ProblemKind } from './problems.ts';
