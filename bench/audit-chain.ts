@@ -2,6 +2,7 @@
 //   1. committed events per second through OutboxRepo.append (outbox row + hash-chain entry in one
 //      transaction, synchronous=FULL as in the service) against a bare outbox insert;
 //   2. `audit verify` throughput (entries per second, payload hashes included);
+//   2b. how long the event loop (so /healthz) stalls during a verify: blocking vs the sliced route's;
 //   3. export of an offline bundle and its offline verification.
 // N events (default 5000; N=20000 npm run bench:audit for a longer run). Real SQLite file in a temp dir.
 import Database from 'better-sqlite3';
@@ -11,7 +12,9 @@ import { join } from 'node:path';
 import { exportBundle, verifyBundle } from '../src/oversight/audit/bundle.ts';
 import { AuditChainRepo } from '../src/platform/events/chain.repo.ts';
 import { loadOrCreateSigningKey } from '../src/oversight/audit/keys.ts';
-import { verifyStore } from '../src/oversight/audit/store-source.ts';
+import { storeVerifyInput, verifyStore } from '../src/oversight/audit/store-source.ts';
+import { verifyChainAsync } from '../src/oversight/audit/verify.ts';
+import { GENESIS_HASH } from '../src/platform/events/chain.ts';
 import { OutboxRepo } from '../src/platform/events/outbox.repo.ts';
 import { openDb } from '../src/platform/store/db.ts';
 import { migrate } from '../src/platform/store/migrate.ts';
@@ -27,6 +30,22 @@ const payload = {
   message: '画面停滞 stalled',
   since: '2026-01-05T08:00:00.000Z',
 };
+/** The longest a 1 ms timer waited while `fn` ran: what a /healthz request would have waited. */
+async function loopDelayDuring(fn: () => Promise<void>): Promise<number> {
+  let max = 0;
+  let last = performance.now();
+  const tick = setInterval(() => {
+    const now = performance.now();
+    max = Math.max(max, now - last - 1);
+    last = now;
+  }, 1);
+  await new Promise((r) => setTimeout(r, 5));
+  last = performance.now();
+  await fn();
+  await new Promise((r) => setTimeout(r, 5));
+  clearInterval(tick);
+  return Math.max(max, performance.now() - last - 1);
+}
 const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en')}/s`;
 
 try {
@@ -56,22 +75,39 @@ try {
       new Date(Date.UTC(2026, 0, 5) + i * 1000).toISOString(),
     );
   const chainMs = performance.now() - t;
+  // what ingest writes beside each of those events (verify re-derives camera_health_log from them)
+  const since = Date.parse(payload.since);
+  const row = db.prepare(
+    `INSERT INTO camera_health_log (camera_id, site_id, enterprise_id, state, reason, message, since_ms, until_ms, checked_ms)
+     VALUES ('cam-weld', 'site-a', 'ent-a', 'stalled', 'no_frames', '', ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (let i = 0; i < N; i++) row.run(since, i < N - 1 ? since : null, since);
+  })();
   const key = loadOrCreateSigningKey(dir);
   const head = new AuditChainRepo(db).head()!;
-  const signedAt = new Date().toISOString();
-  new AuditChainRepo(db).addCheckpoint({
+  const claim = {
+    id: 1,
     seq: head.seq,
     hash: head.hash,
-    signedAt,
-    keyId: key.keyId,
-    signature: key.sign(head.seq, head.hash, signedAt),
-  });
+    signedAt: new Date().toISOString(),
+    prevDigest: GENESIS_HASH,
+  };
+  new AuditChainRepo(db).addCheckpoint({ ...claim, keyId: key.keyId, signature: key.sign(claim) });
   db.close();
 
   const ro = new Database(join(dir, 'jianhu.db'), { readonly: true });
   t = performance.now();
   const report = verifyStore(ro, dir);
   const verifyMs = performance.now() - t;
+  // 2b. what the event loop (so /healthz) waits during GET /api/audit/chain: one blocking verify
+  //     (before #23) against the sliced one the route runs now
+  const blockedMs = await loopDelayDuring(async () => void verifyStore(ro, dir));
+  t = performance.now();
+  const slicedMs = await loopDelayDuring(
+    async () => void (await verifyChainAsync(storeVerifyInput(ro, dir))),
+  );
+  const slicedTotalMs = performance.now() - t;
   t = performance.now();
   const m = exportBundle(ro, dir, join(dir, 'bundle'), { now: new Date().toISOString() });
   const exportMs = performance.now() - t;
@@ -89,6 +125,9 @@ try {
   );
   console.log(
     `  verify store              ${rate(report.entries, verifyMs).padStart(10)}  ok=${report.ok} (${verifyMs.toFixed(0)} ms)`,
+  );
+  console.log(
+    `  event-loop stall (healthz) blocking ${blockedMs.toFixed(0)} ms max; sliced ${slicedMs.toFixed(1)} ms max (verify took ${slicedTotalMs.toFixed(0)} ms)`,
   );
   console.log(
     `  export bundle             ${rate(m.entries, exportMs).padStart(10)}  (${exportMs.toFixed(0)} ms)`,

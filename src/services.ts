@@ -56,6 +56,7 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
       violations: supervision.violations,
       evidence: video.evidence,
       ingest: opts.healthHistory === 'events' ? null : video.ingest,
+      mqtt: opts.mqtt,
     });
     return { ...platform, mqtt: opts.mqtt, video, vision, work, supervision, oversight };
   } catch (e) {

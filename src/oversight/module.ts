@@ -1,4 +1,5 @@
 import type { Platform } from '../platform/platform.ts';
+import type { MqttBus } from '../platform/mqtt/mqtt-bus.ts';
 import type { EvidenceService } from '../video/evidence/evidence.service.ts';
 import type { ViolationsService } from '../supervision/violations/violations.service.ts';
 import { HazardsService } from './hazards/hazards.service.ts';
@@ -32,12 +33,14 @@ export interface OversightPorts {
    * camera.healthChanged events only
    */
   ingest: ConstructorParameters<typeof IngestHealthSource>[0] | null;
+  /** where checkpoint heads are also published for the hub; null: no broker */
+  mqtt: MqttBus | null;
 }
 
 export function createOversightContext(platform: Platform, ports: OversightPorts): OversightContext {
   const { db, bus, clock, config, users, logger } = platform;
   const log = new EventLogRepo(db);
-  const chain = new AuditService(db, config.store.dataDir, clock, logger, config.audit);
+  const chain = new AuditService(db, config.store.dataDir, clock, logger, config.audit, ports.mqtt);
   const hazards = new HazardsService(db, bus, clock, users, config.store.dataDir, {
     violations: ports.violations,
     evidence: ports.evidence,

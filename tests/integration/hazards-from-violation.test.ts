@@ -100,7 +100,8 @@ describe('a confirmed violation becomes a hazard', () => {
   it('puts the snapshot under the audit chain: one changed byte is found', async () => {
     const ro = () => new Database(h.config.store.path, { readonly: true });
     let db = ro();
-    expect(verifyStore(db, h.dir)).toMatchObject({ ok: true });
+    // judged by the service's (fake) clock: its entries are minutes old, not months
+    expect(verifyStore(db, h.dir, { now: h.clock.now() })).toMatchObject({ ok: true });
     db.close();
     const d = await h.call('safety-a', 'GET', '/api/hazards?enterprise=ent-a');
     const id = (d.body.items as { id: number }[])[0]!.id;
@@ -112,7 +113,7 @@ describe('a confirmed violation becomes a hazard', () => {
     bytes[100] = bytes[100]! ^ 0x10;
     writeFileSync(f, bytes);
     db = ro();
-    const r = verifyStore(db, h.dir);
+    const r = verifyStore(db, h.dir, { now: h.clock.now() });
     db.close();
     expect(r.firstBroken).toMatchObject({
       kind: 'evidence_mismatch',

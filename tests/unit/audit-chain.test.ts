@@ -95,13 +95,11 @@ describe('audit hash chain', () => {
     const rows = build(4);
     const head = rows[3]!;
     const signedAt = '2026-01-05T09:00:00.000Z';
+    const claim = { id: 1, seq: head.seq, hash: head.hash, signedAt, prevDigest: GENESIS_HASH };
     const cp = {
-      id: 1,
-      seq: head.seq,
-      hash: head.hash,
-      signedAt,
+      ...claim,
       keyId: 'k',
-      signature: sign(null, checkpointMessage(head.seq, head.hash, signedAt), privateKey).toString('base64'),
+      signature: sign(null, checkpointMessage(claim), privateKey).toString('base64'),
     };
     expect(verifyChain({ ...input(rows), checkpoints: [cp], publicKeyPem: pem }).ok).toBe(true);
     // Rewrite entry 4 consistently (recomputed hash): only the checkpoint notices.

@@ -18,15 +18,19 @@ export function storeLocation(values: {
   config?: string;
   db?: string;
   'data-dir'?: string;
-}): { dbPath: string; dataDir: string } | { error: string } {
-  let store = { path: 'data/jianhu.db', dataDir: 'data' };
+}): { dbPath: string; dataDir: string; checkpointEveryMinutes: number } | { error: string } {
+  let config;
   try {
-    store = (values.config ? loadConfigFile(values.config) : defaultConfig()).store;
+    config = values.config ? loadConfigFile(values.config) : defaultConfig();
   } catch (e) {
     if (e instanceof ConfigError) return { error: formatConfigError(e) };
     throw e;
   }
-  return { dbPath: values.db ?? store.path, dataDir: values['data-dir'] ?? store.dataDir };
+  return {
+    dbPath: values.db ?? config.store.path,
+    dataDir: values['data-dir'] ?? config.store.dataDir,
+    checkpointEveryMinutes: config.audit.checkpointEveryMinutes,
+  };
 }
 
 export function openExisting(path: string, readonly: boolean): Db | { error: string } {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readAnchor } from '../../oversight/audit/anchor.ts';
 import { verifyBundle } from '../../oversight/audit/bundle.ts';
 import { verifyStore } from '../../oversight/audit/store-source.ts';
 import { describeProblem, type VerifyReport } from '../../oversight/audit/verify.ts';
@@ -9,7 +10,11 @@ import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-ar
 
 const USAGE = `核验审计链、签名检查点与证据文件 (check the audit chain, signed checkpoints and evidence files)
 usage: jianhu audit verify [--bundle DIR | --db FILE --data-dir DIR | --config FILE]
-                           [--from SEQ|ISO] [--to SEQ|ISO] [--key PUBKEY.pem] [--key-id ID] [--json]
+                           [--from SEQ|ISO] [--to SEQ|ISO] [--key PUBKEY.pem] [--key-id ID]
+                           [--anchor FILE] [--json]
+  --anchor FILE  the checkpoint heads the service appended outside the database (audit.anchorFile):
+                 every one must be in the database unchanged 锚定文件中的检查点须与数据库一致
+Entries older than audit.checkpointEveryMinutes (+1 min) must be under a signed checkpoint.
 exit 0 intact 完整, 1 broken 被篡改 (the first broken entry is named), 2 bad input\n`;
 
 export const auditVerifyCommand: Command = {
@@ -26,6 +31,7 @@ export const auditVerifyCommand: Command = {
           bundle: { type: 'string' },
           key: { type: 'string' },
           'key-id': { type: 'string' },
+          anchor: { type: 'string' },
           json: { type: 'boolean' },
         },
       }));
@@ -49,6 +55,14 @@ export const auditVerifyCommand: Command = {
           process.stderr.write(loc.error);
           return 2;
         }
+        let anchor: ReturnType<typeof readAnchor> | undefined;
+        if (values.anchor) {
+          if (!existsSync(values.anchor)) {
+            process.stderr.write(`anchor file not found 锚定文件不存在: ${values.anchor}\n`);
+            return 2;
+          }
+          anchor = readAnchor(values.anchor);
+        }
         const db = openExisting(loc.dbPath, true);
         if ('error' in db) {
           process.stderr.write(db.error);
@@ -61,6 +75,9 @@ export const auditVerifyCommand: Command = {
             to: values.to,
             keyFile: values.key,
             expectKeyId: values['key-id'],
+            checkpointEveryMinutes: loc.checkpointEveryMinutes,
+            anchor: anchor && { lines: anchor.lines, source: values.anchor! },
+            extraProblems: anchor?.problems,
           });
         } finally {
           db.close();

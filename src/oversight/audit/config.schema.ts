@@ -12,6 +12,22 @@ export const AuditConfigSchema = Type.Object(
       default: 10,
       description: 'sign the chain head this often (only when new entries arrived)',
     }),
+    signingKeyFile: Type.String({
+      default: '',
+      maxLength: 4096,
+      description:
+        'Ed25519 private key that signs checkpoints (created 0600 on first start); empty: <dataDir>/audit/checkpoint-ed25519.key, with a warning — keep it off the data disk. The env variable JIANHU_AUDIT_SIGNING_KEY (a PEM) takes precedence and is never written',
+    }),
+    anchorFile: Type.String({
+      default: '',
+      maxLength: 4096,
+      description:
+        'append-only file that receives every checkpoint head outside the database (audit verify --anchor); empty: <dataDir>/audit/anchor.jsonl, with a warning — put it where whoever can rewrite the data folder cannot',
+    }),
+    anchorMqtt: Type.Boolean({
+      default: true,
+      description: 'also publish every checkpoint head on MQTT topic jianhu/audit/checkpoint (for the hub)',
+    }),
     coverage: Type.Object(
       {
         require: Type.Union([Type.Literal('any'), Type.Literal('all')], {

@@ -7,19 +7,29 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkpointMessage, sha256Hex } from '../../platform/events/chain.ts';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { checkpointMessage, sha256Hex, type CheckpointClaim } from '../../platform/events/chain.ts';
 
 /**
- * The Ed25519 key that signs checkpoints. Created on first start in `<dataDir>/audit/` (private key
- * mode 0600); the public key is exported with every bundle, and its id (first 16 hex of the sha256 of
- * its DER form) is what a regulator pins.
+ * The Ed25519 key that signs checkpoints. Where the private key lives is `audit.signingKeyFile`
+ * (created 0600 on first start), or the PEM itself in the env variable JIANHU_AUDIT_SIGNING_KEY (a
+ * KMS or secret store hands it over; nothing is written). The default `<dataDir>/audit/` keeps old
+ * installs working but sits beside the database: whoever copies the data folder can re-sign a
+ * rewritten chain, so start() warns about it. The public key is always written to
+ * `<dataDir>/audit/checkpoint-ed25519.pub.pem` (verify and bundles read it); its id (first 16 hex of
+ * the sha256 of its DER form) is what a regulator pins.
  */
 export interface SigningKey {
   keyId: string;
   publicKeyPem: string;
-  sign(seq: number, hash: string, signedAt: string): string;
+  /** where the private key came from: a file path, or 'env' */
+  source: string;
+  /** true when the private key sits inside the data folder (the warning case) */
+  insideDataDir: boolean;
+  sign(claim: CheckpointClaim): string;
 }
+
+export const SIGNING_KEY_ENV = 'JIANHU_AUDIT_SIGNING_KEY';
 
 export const keyPaths = (dataDir: string) => ({
   dir: join(dataDir, 'audit'),
@@ -32,37 +42,51 @@ export function keyIdOf(publicKeyPem: string): string {
   return sha256Hex(der).slice(0, 16);
 }
 
-export function loadOrCreateSigningKey(dataDir: string): SigningKey {
+export const isInside = (dir: string, file: string): boolean => {
+  const rel = relative(resolve(dir), resolve(file));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+export function loadOrCreateSigningKey(
+  dataDir: string,
+  opts: { keyFile?: string; env?: NodeJS.ProcessEnv } = {},
+): SigningKey {
   const p = keyPaths(dataDir);
+  const fromEnv = (opts.env ?? process.env)[SIGNING_KEY_ENV];
+  const file = opts.keyFile || p.privateKey;
   let priv: KeyObject;
-  if (existsSync(p.privateKey)) {
-    priv = createPrivateKey(readFileSync(p.privateKey));
+  if (fromEnv) priv = createPrivateKey(fromEnv);
+  else if (existsSync(file)) {
+    priv = createPrivateKey(readFileSync(file));
+    chmodSync(file, 0o600); // an older install may have left it wider
   } else {
-    mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const pair = generateKeyPairSync('ed25519');
     priv = pair.privateKey;
-    writeFileSync(p.privateKey, priv.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    chmodSync(p.privateKey, 0o600); // in case the umask widened it
+    writeFileSync(file, priv.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600); // in case the umask widened it
   }
   const publicKeyPem = createPublicKey(priv).export({ type: 'spki', format: 'pem' }).toString();
-  if (!existsSync(p.publicKey)) writeFileSync(p.publicKey, publicKeyPem, { mode: 0o644 });
-  const keyId = keyIdOf(publicKeyPem);
+  mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(p.publicKey) || readFileSync(p.publicKey, 'utf8') !== publicKeyPem)
+    writeFileSync(p.publicKey, publicKeyPem, { mode: 0o644 });
   return {
-    keyId,
+    keyId: keyIdOf(publicKeyPem),
     publicKeyPem,
-    sign: (seq, hash, signedAt) =>
-      sign(null, checkpointMessage(seq, hash, signedAt), priv).toString('base64'),
+    source: fromEnv ? 'env' : file,
+    insideDataDir: !fromEnv && isInside(dataDir, file),
+    sign: (claim) => sign(null, checkpointMessage(claim), priv).toString('base64'),
   };
 }
 
 export function verifyCheckpointSignature(
   publicKeyPem: string,
-  c: { seq: number; hash: string; signedAt: string; signature: string },
+  c: CheckpointClaim & { signature: string },
 ): boolean {
   try {
     return verify(
       null,
-      checkpointMessage(c.seq, c.hash, c.signedAt),
+      checkpointMessage(c),
       createPublicKey(publicKeyPem),
       Buffer.from(c.signature, 'base64'),
     );

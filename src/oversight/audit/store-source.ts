@@ -4,7 +4,8 @@ import type { Db } from '../../platform/store/db.ts';
 import { GENESIS_HASH, type EvidenceRef } from '../../platform/events/chain.ts';
 import { AuditChainRepo } from '../../platform/events/chain.repo.ts';
 import { keyPaths } from './keys.ts';
-import { verifyChain, type VerifyReport } from './verify.ts';
+import { crossCheckState } from './cross-check.ts';
+import { verifyChain, type VerifyInput, type VerifyReport } from './verify.ts';
 
 export interface RangeOptions {
   /** first entry: a seq number or an ISO time (entries that occurred at or after it) */
@@ -40,18 +41,35 @@ export function readPublicKey(dataDir: string, keyFile?: string): string | undef
   return existsSync(f) ? readFileSync(f, 'utf8') : undefined;
 }
 
-/** Verifies the live store: chain rows, outbox payloads, evidence files and checkpoints. */
-export function verifyStore(
-  db: Db,
-  dataDir: string,
-  opts: RangeOptions & { keyFile?: string; expectKeyId?: string } = {},
-): VerifyReport {
+export interface StoreVerifyOptions extends RangeOptions {
+  keyFile?: string;
+  expectKeyId?: string;
+  /** the checkpoint interval (audit.checkpointEveryMinutes): older entries must be under a checkpoint */
+  checkpointEveryMinutes?: number;
+  /** the wall clock to judge "older than the interval" by (default: now) */
+  now?: number;
+  /** checkpoints read back from the anchor file outside the database */
+  anchor?: VerifyInput['anchor'];
+  /** problems found before verifying (an unreadable anchor line) */
+  extraProblems?: VerifyInput['extraProblems'];
+}
+
+/**
+ * The slack on top of the interval before an unsigned entry counts as a deleted checkpoint: the timer
+ * fires every interval, so an entry written just after a tick waits a whole interval for its checkpoint.
+ */
+export const COVERAGE_GRACE_MS = 60_000;
+
+/** What verify reads from the live store (entries are paged lazily). */
+export function storeVerifyInput(db: Db, dataDir: string, opts: StoreVerifyOptions = {}): VerifyInput {
   const repo = new AuditChainRepo(db);
   const { fromSeq, toSeq } = resolveRange(repo, opts);
   const before = fromSeq > 1 ? repo.entryBefore(fromSeq) : undefined;
-  return verifyChain({
+  const toHead = opts.to === undefined;
+  return {
     entries: repo.entries(fromSeq, toSeq),
     checkpoints: repo.checkpoints(),
+    checkpointsFromStart: true,
     publicKeyPem: readPublicKey(dataDir, opts.keyFile),
     expectKeyId: opts.expectKeyId,
     anchorPrevHash: fromSeq > 1 ? before?.hash : GENESIS_HASH,
@@ -59,5 +77,21 @@ export function verifyStore(
     readEvidence: evidenceReader(dataDir),
     rangeFromSeq: fromSeq,
     rangeToSeq: toSeq,
-  });
+    coverage: toHead
+      ? {
+          now: opts.now ?? Date.now(),
+          windowMs: (opts.checkpointEveryMinutes ?? 10) * 60_000 + COVERAGE_GRACE_MS,
+        }
+      : undefined,
+    anchor: opts.anchor,
+    extraProblems: [
+      ...(opts.extraProblems ?? []),
+      ...(opts.from || opts.to ? [] : crossCheckState(db, dataDir)),
+    ],
+  };
+}
+
+/** Verifies the live store: chain rows, outbox payloads, evidence files, checkpoints, state tables. */
+export function verifyStore(db: Db, dataDir: string, opts: StoreVerifyOptions = {}): VerifyReport {
+  return verifyChain(storeVerifyInput(db, dataDir, opts));
 }

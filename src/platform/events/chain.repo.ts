@@ -19,6 +19,8 @@ export interface CheckpointRow {
   signedAt: string;
   keyId: string;
   signature: string;
+  /** digest of the previous checkpoint; null on checkpoints from before the checkpoint chain (#23) */
+  prevDigest: string | null;
 }
 
 export const toEntry = (r: EntryRow): ChainEntry => ({
@@ -150,19 +152,28 @@ export class AuditChainRepo {
     ).map((r) => r.id);
   }
 
-  addCheckpoint(c: Omit<CheckpointRow, 'id'>): CheckpointRow {
-    const { id } = this.db
+  /** The id the next checkpoint will get (ids are consecutive; the signature covers the id). */
+  nextCheckpointId(): number {
+    return (
+      ((this.db.prepare('SELECT MAX(id) AS id FROM audit_checkpoints').get() as { id: number | null }).id ??
+        0) + 1
+    );
+  }
+
+  addCheckpoint(c: CheckpointRow): CheckpointRow {
+    this.db
       .prepare(
-        `INSERT INTO audit_checkpoints (seq, hash, signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO audit_checkpoints (id, seq, hash, signed_at, key_id, signature, prev_digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .get(c.seq, c.hash, c.signedAt, c.keyId, c.signature) as { id: number };
-    return { id, ...c };
+      .run(c.id, c.seq, c.hash, c.signedAt, c.keyId, c.signature, c.prevDigest);
+    return c;
   }
 
   checkpoints(): CheckpointRow[] {
     return this.db
       .prepare(
-        `SELECT id, seq, hash, signed_at AS signedAt, key_id AS keyId, signature FROM audit_checkpoints ORDER BY id`,
+        `SELECT id, seq, hash, signed_at AS signedAt, key_id AS keyId, signature, prev_digest AS prevDigest FROM audit_checkpoints ORDER BY id`,
       )
       .all() as CheckpointRow[];
   }
@@ -170,7 +181,7 @@ export class AuditChainRepo {
   lastCheckpoint(): CheckpointRow | undefined {
     return this.db
       .prepare(
-        `SELECT id, seq, hash, signed_at AS signedAt, key_id AS keyId, signature FROM audit_checkpoints
+        `SELECT id, seq, hash, signed_at AS signedAt, key_id AS keyId, signature, prev_digest AS prevDigest FROM audit_checkpoints
          ORDER BY id DESC LIMIT 1`,
       )
       .get() as CheckpointRow | undefined;

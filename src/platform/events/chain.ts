@@ -89,6 +89,28 @@ export function evidenceRefs(payload: unknown, out: EvidenceRef[] = []): Evidenc
   return out;
 }
 
-/** The bytes a checkpoint signature covers. */
-export const checkpointMessage = (seq: number, hash: string, signedAt: string): Buffer =>
-  Buffer.from(`jianhu-audit-checkpoint\n${seq}\n${hash}\n${signedAt}`, 'utf8');
+/** What a checkpoint signs: the chain head, when, and (since #23) its own id and the one before it. */
+export interface CheckpointClaim {
+  id: number;
+  seq: number;
+  hash: string;
+  signedAt: string;
+  /** digest of the previous checkpoint (GENESIS_HASH for the first); null: a checkpoint from before #23 */
+  prevDigest: string | null;
+}
+
+/**
+ * The bytes a checkpoint signature covers. A chained checkpoint also covers its id and the previous
+ * checkpoint's digest, so checkpoints cannot be deleted, re-numbered or re-ordered without the key.
+ */
+export const checkpointMessage = (c: CheckpointClaim): Buffer =>
+  Buffer.from(
+    c.prevDigest === null
+      ? `jianhu-audit-checkpoint\n${c.seq}\n${c.hash}\n${c.signedAt}`
+      : `jianhu-audit-checkpoint/2\n${c.id}\n${c.seq}\n${c.hash}\n${c.signedAt}\n${c.prevDigest}`,
+    'utf8',
+  );
+
+/** The digest the next checkpoint signs: the signed message plus its signature. */
+export const checkpointDigest = (c: CheckpointClaim & { signature: string }): string =>
+  sha256Hex(Buffer.concat([checkpointMessage(c), Buffer.from(`\n${c.signature}`, 'utf8')]));

@@ -2,6 +2,7 @@ import type { HealthState } from '../../video/ingest/types.ts';
 import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
 import type {
   EvidenceStoredPayload,
+  EvidenceTamperedPayload,
   ViolationEventPayload,
   ZonesChangedPayload,
 } from '../../supervision/violations/events.ts';
@@ -69,6 +70,8 @@ export interface DomainEventMap {
   'violation.ended': ViolationEventPayload;
   'violation.reviewed': ViolationEventPayload;
   'evidence.stored': EvidenceStoredPayload;
+  /** the evidence route found a file whose bytes changed since it was stored (an alarm) */
+  'evidence.tampered': EvidenceTamperedPayload;
   'zones.changed': ZonesChangedPayload;
 }
 

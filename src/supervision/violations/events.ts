@@ -28,6 +28,15 @@ export interface EvidenceStoredPayload {
   bytes: number;
 }
 
+/** An evidence file's bytes no longer hash to what was stored (found on download): an alarm. */
+export interface EvidenceTamperedPayload {
+  evidenceId: number;
+  cameraId: string;
+  kind: 'snapshot' | 'clip';
+  expectedSha256: string;
+  actualSha256: string;
+}
+
 export interface ZonesChangedPayload {
   cameraId: string;
   version: number;

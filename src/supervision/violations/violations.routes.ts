@@ -174,11 +174,13 @@ export const violationsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices
       schema: {
         tags: ['violations'],
         summary: 'Download evidence (JPEG / MP4) 下载证据',
-        description: 'The `x-content-sha256` header carries the sha256 recorded when the file was stored.',
+        description:
+          'The file is re-hashed first: `x-content-sha256` is the sha256 of the bytes sent, equal to the one recorded when it was stored; a changed file is 409 JH_ERR_EVIDENCE_TAMPERED and an `evidence.tampered` alarm event.',
         params: Id,
         response: {
           200: fileResponse('the snapshot or the clip 截图或视频', ['image/jpeg', 'video/mp4']),
           404: ErrorSchema,
+          409: ErrorSchema,
           503: ErrorSchema,
         },
       },

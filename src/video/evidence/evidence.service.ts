@@ -15,6 +15,12 @@ import { renderSnapshot, type SnapshotInput } from './snapshot.ts';
 
 export const EvidenceErrors = {
   notFound: defineError('JH_ERR_EVIDENCE_NOT_FOUND', 404, '证据文件不存在。', 'No such evidence file.'),
+  tampered: defineError(
+    'JH_ERR_EVIDENCE_TAMPERED',
+    409,
+    '证据文件与存储时的哈希不符（已被修改），不予下载；已告警。',
+    'The evidence file no longer matches the sha256 recorded when it was stored (changed); not served, alarm raised.',
+  ),
 };
 
 export interface EvidenceOwner {
@@ -247,6 +253,19 @@ export class EvidenceService {
     if (!record || !scope.can(record.enterpriseId)) throw EvidenceErrors.notFound({ id });
     const file = await safeResolve(this.root, record.path);
     if (!file) throw EvidenceErrors.notFound({ id });
+    // Re-hashed on every download (#23): the header asserts what the bytes are, not what the row says.
+    const actual = await sha256File(file);
+    if (actual !== record.sha256) {
+      this.bus.publish('evidence.tampered', record.enterpriseId, {
+        evidenceId: id,
+        cameraId: record.cameraId,
+        kind: record.kind,
+        expectedSha256: record.sha256,
+        actualSha256: actual,
+      });
+      this.logger.error({ evidenceId: id }, 'evidence file changed since it was stored 证据文件被篡改');
+      throw EvidenceErrors.tampered({ id });
+    }
     return { record, file };
   }
 
