@@ -64,14 +64,14 @@ export async function startPermitsHarness(
   );
   const clock = new FakeClock(start);
   const logger = createLogger('silent');
-  const mqtt = opts.live ? await createMqttBus(config.mqtt, logger) : null;
   const services = await createServices(config, {
     clock,
     logger,
-    mqtt,
+    mqtt: opts.live ? (p) => createMqttBus(config, { logger, devices: p.devices }) : null,
     ...(opts.liveness ? { liveness: opts.liveness } : {}),
   });
   const mod = services.work;
+  const mqtt = services.mqtt;
   const app = await buildApp(services, { logRequests: false });
   const realtime = opts.live ? attachRealtime(app.server, services) : null;
   let url = '';
