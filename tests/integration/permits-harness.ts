@@ -153,6 +153,23 @@ export async function addMachineAndLock(h: PermitsHarness, lockCode: string): Pr
   });
 }
 
+/** A device's MQTT credential, issued through the admin API as an administrator would (#23). */
+export async function deviceCredential(
+  h: PermitsHarness,
+  kind: 'machine' | 'lock',
+  id: string,
+): Promise<{ username: string; secret: string }> {
+  const r = await call(
+    h,
+    'admin-a',
+    'POST',
+    `/api/${kind === 'machine' ? 'machines' : 'locks'}/${id}/mqtt-credential`,
+  );
+  if (r.status !== 201)
+    throw new Error(`credential for ${kind} ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  return { username: r.body.username as string, secret: r.body.secret as string };
+}
+
 /**
  * Takes a drafted permit to approved with its gas test recorded: submitted by safety-a, approved by
  * approver-a once given `authority`, gas test by guardian-a. Statuses are not checked here: the

@@ -7,8 +7,10 @@ import {
   hashSecret,
   parseDeviceUsername,
   secretMatches,
+  signCommand,
   type DeviceIdentity,
   type DeviceKind,
+  type SignedCommand,
 } from './device-identity.ts';
 
 export interface DeviceCredentialStatus {
@@ -36,6 +38,7 @@ interface Row {
  */
 export class DeviceRegistry {
   private readonly listeners: ((username: string) => void)[] = [];
+  private lastCommandSeq = 0;
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -98,6 +101,23 @@ export class DeviceRegistry {
   commandKeyOf(kind: DeviceKind, id: string): string | null {
     const r = this.row(kind, id);
     return r && r.revoked_at === null ? r.command_key : null;
+  }
+
+  /**
+   * A command the device can verify (HMAC with its command key over device, action, reference, expiry
+   * and sequence), or null when the device has no live credential. The sequence is the time in ms, or
+   * one more than the last one signed: it only grows, across restarts too, so a device that keeps the
+   * highest sequence it obeyed refuses every replay.
+   */
+  signCommand(
+    kind: DeviceKind,
+    id: string,
+    c: { action: SignedCommand['action']; ref: string; exp: number; reason?: string },
+  ): SignedCommand | null {
+    const key = this.commandKeyOf(kind, id);
+    if (!key) return null;
+    this.lastCommandSeq = Math.max(this.clock.now(), Date.now(), this.lastCommandSeq + 1);
+    return signCommand(key, { ...c, device: deviceUsername(kind, id), seq: this.lastCommandSeq });
   }
 
   /**
