@@ -119,7 +119,7 @@ export const nonce = () => randomBytes(12).toString('base64url');
 export async function call(
   h: PermitsHarness,
   user: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   url: string,
   payload?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> & { code?: string } }> {
