@@ -14,10 +14,12 @@ import { testConfigInput } from './test-service.ts';
  * The service's MQTT connection on its own embedded broker, outside a whole service: a temp data dir
  * (the service's broker secret lands there) and an in-memory device registry.
  */
-export async function startTestBus(): Promise<MqttBus & { devices: DeviceRegistry }> {
+export async function startTestBus(
+  mqtt: Record<string, unknown> = {},
+): Promise<MqttBus & { devices: DeviceRegistry }> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-bus-'));
   const config = validateConfig(
-    testConfigInput(dir, { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } }),
+    testConfigInput(dir, { mqtt: { embedded: true, host: '127.0.0.1', port: 0, ...mqtt } }),
   );
   const db = openDb(':memory:');
   migrate(db);
