@@ -36,8 +36,10 @@ const config = validateConfig(
   permitsConfigInput(dir, { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } }),
 );
 const logger = createLogger('silent');
-const mqtt = await createMqttBus(config.mqtt, logger);
-const core = await createServices(config, { logger, mqtt });
+const core = await createServices(config, {
+  logger,
+  mqtt: (p) => createMqttBus(config, { logger, devices: p.devices }),
+});
 const mod = core.work;
 const app = await buildApp(core, { logRequests: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
@@ -173,5 +175,5 @@ console.log(
 );
 await app.close();
 await core.close();
-await mqtt.close();
+await core.mqtt?.close();
 rmSync(dir, { recursive: true, force: true });

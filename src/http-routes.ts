@@ -16,6 +16,7 @@ import { permitKindsRoutes } from './work/kinds/permit-kinds.routes.ts';
 import { certificatesRoutes } from './work/certificates/certificates.routes.ts';
 import { machinesRoutes } from './work/machines/machines.routes.ts';
 import { locksRoutes } from './work/locks/locks.routes.ts';
+import { deviceCredentialsRoutes } from './work/machines/device-credentials.routes.ts';
 import { hazardsRoutes } from './oversight/hazards/hazards.routes.ts';
 import { auditRoutes } from './oversight/audit/audit.routes.ts';
 import { reportsRoutes } from './oversight/reports/reports.routes.ts';
@@ -42,6 +43,7 @@ export const routePlugins: FastifyPluginAsync<{ services: AppServices }>[] = [
   certificatesRoutes,
   machinesRoutes,
   locksRoutes,
+  deviceCredentialsRoutes,
   hazardsRoutes,
   auditRoutes,
   reportsRoutes,

@@ -38,7 +38,7 @@ export async function startService(config: Config): Promise<RunningService> {
   started.push({ name: 'store', stop: () => platform.close() });
   const { logger } = platform;
   try {
-    const mqtt = await createMqttBus(config.mqtt, logger);
+    const mqtt = await createMqttBus(config, { logger, devices: platform.devices });
     started.push({ name: 'mqtt', stop: () => mqtt.close() });
     platform.health.set('mqtt', () => ({ ok: mqtt.connected(), detail: mqtt.url }));
 

@@ -73,13 +73,18 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
  */
 export async function createServices(
   config: Config,
-  opts: PlatformOptions & Omit<AssembleOptions, 'mqtt'> & { mqtt?: MqttBus | null } = {},
+  opts: PlatformOptions &
+    Omit<AssembleOptions, 'mqtt'> & {
+      /** a broker connection, or how to make one on the platform (the embedded broker needs its devices) */
+      mqtt?: MqttBus | null | ((platform: Platform) => Promise<MqttBus>);
+    } = {},
 ): Promise<AppServices & { close(): Promise<void> }> {
   const platform = await createPlatform(config, opts);
+  const mqtt = typeof opts.mqtt === 'function' ? await opts.mqtt(platform) : (opts.mqtt ?? null);
   const services = await assembleServices(platform, {
     healthHistory: 'events',
     ...opts,
-    mqtt: opts.mqtt ?? null,
+    mqtt,
     rings: opts.rings ?? false,
   });
   await services.work.start(services.mqtt);

@@ -139,6 +139,48 @@ export const ConfigSchema = Type.Object(
         url: Type.Optional(
           Type.String({ pattern: '^mqtts?://', description: 'external broker instead of the embedded one' }),
         ),
+        username: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 128, description: 'external broker: the service’s user' }),
+        ),
+        passwordEnv: Type.Optional(
+          Type.String({
+            pattern: '^[A-Z_][A-Z0-9_]*$',
+            description: 'external broker: environment variable holding the service’s password',
+          }),
+        ),
+        caFile: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description: 'external broker: CA certificate (PEM) to trust for mqtts://',
+          }),
+        ),
+        clientId: Type.String({
+          pattern: '^[A-Za-z0-9_-]{1,23}$',
+          default: 'jianhu-service',
+          description: 'the service’s stable client id; its session persists (clean: false) across restarts',
+        }),
+        maxPacketBytes: Type.Integer({
+          minimum: 1024,
+          maximum: 268_435_455,
+          default: 65_536,
+          description: 'embedded broker: a larger packet closes the connection from its header',
+        }),
+        devicePublishPerSecond: Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 1000,
+          default: 10,
+          description:
+            'embedded broker: per-device publish rate (bursts of twice this); beyond it the device is disconnected',
+        }),
+        tls: Type.Optional(
+          Type.Object(
+            {
+              certFile: Type.String({ minLength: 1 }),
+              keyFile: Type.String({ minLength: 1 }),
+            },
+            { ...strict, description: 'embedded broker: listen with TLS (mqtts://) on the plant network' },
+          ),
+        ),
       },
       { ...strict, default: {} },
     ),

@@ -5,6 +5,7 @@ import { UserAdminService } from './auth/user-admin.service.ts';
 import { UsersRepo } from './auth/users.repo.ts';
 import { EventBus } from './events/event-bus.ts';
 import { OutboxRepo } from './events/outbox.repo.ts';
+import { DeviceRegistry } from './mqtt/device-registry.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
@@ -24,6 +25,8 @@ export interface Platform {
   userAdmin: UserAdminService;
   tenancy: TenancyRepo;
   metrics: Metrics;
+  /** MQTT credentials of chips and locks (the embedded broker authenticates against it) */
+  devices: DeviceRegistry;
   /** Components reporting liveness to /healthz (ingest, broker, detectors...). */
   health: Map<string, () => { ok: boolean; detail?: string }>;
 }
@@ -65,6 +68,7 @@ export async function createPlatform(
     userAdmin: new UserAdminService(users, sessions, bus),
     tenancy,
     metrics: createMetrics(),
+    devices: new DeviceRegistry(db, clock),
     health: new Map(),
     close: () => db.close(),
   };

@@ -82,8 +82,29 @@ export function createWorkContext(platform: Platform, ports: WorkPorts): WorkCon
     config.permits.scan,
     (fn) => db.transaction(fn)(),
   );
-  const chips = new ChipsService(machinesRepo, key, permits, gate, bus, clock, config.permits.chips, logger);
-  const locks = new LocksService(locksRepo, permits, field, gate, ports.presence, bus, clock, config, logger);
+  const chips = new ChipsService(
+    machinesRepo,
+    key,
+    permits,
+    gate,
+    bus,
+    clock,
+    config.permits.chips,
+    logger,
+    platform.devices,
+  );
+  const locks = new LocksService(
+    locksRepo,
+    permits,
+    field,
+    gate,
+    ports.presence,
+    bus,
+    clock,
+    config,
+    logger,
+    platform.devices,
+  );
   let sweep: NodeJS.Timeout | null = null;
   return {
     permits,

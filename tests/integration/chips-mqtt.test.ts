@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
+import { commandKey, verifyCommand, type SignedCommand } from '../../src/platform/mqtt/device-identity.ts';
 import { io as connect, type Socket } from 'socket.io-client';
 import {
   MACHINE_AT,
   addMachineAndLock,
   approveWithGasTest,
   call,
+  deviceCredential,
   nonce,
   startPermitsHarness,
   type PermitsHarness,
@@ -20,13 +22,25 @@ let port: string;
 const sockets: Socket[] = [];
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Debian's mosquitto_pub, a real MQTT client outside the service. */
-const pub = (topic: string, body: unknown) =>
-  run('mosquitto_pub', [
+const creds = new Map<string, { username: string; secret: string }>();
+/**
+ * Debian's mosquitto_pub, a real MQTT client outside the service, logged in as the device whose topic
+ * it publishes to (its own credential and client id, #23).
+ */
+const pub = (topic: string, body: unknown) => {
+  const [, , kind, id] = topic.split('/');
+  const c = creds.get(`${kind === 'machines' ? 'machine' : 'lock'}:${id}`)!;
+  return run('mosquitto_pub', [
     '-h',
     '127.0.0.1',
     '-p',
     port,
+    '-i',
+    c.username,
+    '-u',
+    c.username,
+    '-P',
+    c.secret,
     '-q',
     '1',
     '-t',
@@ -34,6 +48,7 @@ const pub = (topic: string, body: unknown) =>
     '-m',
     typeof body === 'string' ? body : JSON.stringify(body),
   ]);
+};
 
 async function client(username: string): Promise<Socket> {
   const token = (await h.login(username)).slice('Bearer '.length);
@@ -68,6 +83,8 @@ beforeAll(async () => {
   h = await startPermitsHarness({ live: true });
   port = new URL(h.mqtt!.url).port;
   await addMachineAndLock(h, 'SXLOCK-9');
+  creds.set('machine:M1', await deviceCredential(h, 'machine', 'M1'));
+  creds.set('lock:L1', await deviceCredential(h, 'lock', 'L1'));
   await call(h, 'safety-a', 'POST', '/api/certificates', {
     username: 'welder-a',
     number: 'T1405-0001',
@@ -90,9 +107,9 @@ describe('加芯赋码 chips and locks over a real MQTT broker, pushed live over
       machineId: 'M1',
       severity: 'major',
     });
-    // malformed reports and reports for a machine at another site are ignored without harm
+    // malformed reports are ignored without harm (another site's topic is refused by the broker:
+    // tests/security/mqtt-identity.test.ts)
     await pub('jianhu/site-a/machines/M1/telemetry', 'not json');
-    await pub('jianhu/site-b/machines/M1/telemetry', { powered: false, currentA: 0 });
     const off = next(safety, 'machine.powerChanged', (p) => p.powered === false);
     await pub('jianhu/site-a/machines/M1/telemetry', { powered: false, currentA: 0 });
     await off;
@@ -136,7 +153,8 @@ describe('加芯赋码 chips and locks over a real MQTT broker, pushed live over
     });
     await powered;
 
-    const chip = await mqtt.connectAsync(h.mqtt!.url);
+    const { username, secret } = creds.get('machine:M1')!;
+    const chip = await mqtt.connectAsync(h.mqtt!.url, { clientId: username, username, password: secret });
     const command = new Promise<Record<string, unknown>>((resolve) =>
       chip.on('message', (_t, m) => resolve(JSON.parse(m.toString()))),
     );
@@ -152,7 +170,10 @@ describe('加芯赋码 chips and locks over a real MQTT broker, pushed live over
     console.log(JSON.stringify({ suspendNotifiedMs: Math.round(latencyMs * 10) / 10 }));
     expect(latencyMs).toBeLessThan(5000);
     expect(events[0]!.payload).toMatchObject({ to: 'suspended', cameraId: 'cam-weld' });
-    expect(await command).toMatchObject({ action: 'power_off', permitId: id });
+    // signed for this chip, short-lived: the chip can verify it (#23)
+    const cmd = (await command) as unknown as SignedCommand;
+    expect(cmd).toMatchObject({ action: 'power_off', ref: id, device: 'machine:M1' });
+    expect(verifyCommand(commandKey(secret), 'machine:M1', cmd, h.clock.now(), 0)).toBe('ok');
     await chip.endAsync();
 
     const unmonitored = next(safety, 'machine.violationDetected', (e) => e.kind === 'unmonitored_hot_work');

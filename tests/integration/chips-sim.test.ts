@@ -4,6 +4,7 @@ import {
   addMachineAndLock,
   approveWithGasTest,
   call,
+  deviceCredential,
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
@@ -32,12 +33,19 @@ const opts = (over: Partial<ChipsSimOptions>): ChipsSimOptions => ({
   intervalMs: 30,
   ticks: 2,
   log: () => {},
+  machineCredential: chipCred,
+  lockCredential: lockCred,
+  now: () => h.clock.now(),
   ...over,
 });
+let chipCred: Awaited<ReturnType<typeof deviceCredential>>;
+let lockCred: Awaited<ReturnType<typeof deviceCredential>>;
 
 beforeAll(async () => {
   h = await startPermitsHarness({ live: true });
   await addMachineAndLock(h, 'SXLOCK-1');
+  chipCred = await deviceCredential(h, 'machine', 'M1');
+  lockCred = await deviceCredential(h, 'lock', 'L1');
 });
 afterAll(async () => h?.close());
 

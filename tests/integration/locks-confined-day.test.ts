@@ -102,11 +102,16 @@ describe('the confined-space day with 加锁赋码', () => {
     await lockEvent({ event: 'closed' });
     // a grant opens the lock once; reuse and no grant are violations
     expect((await lockEvent({ event: 'opened', grantId: granted.body.grantId })).body.authorised).toBe(false);
+    // the same report again while that breach stands is folded (#23): no second alarm, no row
+    expect((await lockEvent({ event: 'opened' })).body.authorised).toBe(false);
+    expect(outbox('lock.violationDetected')).toHaveLength(1);
+    await lockEvent({ event: 'closed' });
     expect((await lockEvent({ event: 'opened' })).body.authorised).toBe(false);
     expect(outbox('lock.violationDetected')).toHaveLength(2);
     const log = await call(h, 'safety-a', 'GET', '/api/locks/L1/events');
     expect((log.body as unknown as { authorised: boolean }[]).map((e) => e.authorised)).toEqual([
       false,
+      true,
       false,
       true,
       true,

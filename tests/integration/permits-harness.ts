@@ -64,14 +64,14 @@ export async function startPermitsHarness(
   );
   const clock = new FakeClock(start);
   const logger = createLogger('silent');
-  const mqtt = opts.live ? await createMqttBus(config.mqtt, logger) : null;
   const services = await createServices(config, {
     clock,
     logger,
-    mqtt,
+    mqtt: opts.live ? (p) => createMqttBus(config, { logger, devices: p.devices }) : null,
     ...(opts.liveness ? { liveness: opts.liveness } : {}),
   });
   const mod = services.work;
+  const mqtt = services.mqtt;
   const app = await buildApp(services, { logRequests: false });
   const realtime = opts.live ? attachRealtime(app.server, services) : null;
   let url = '';
@@ -119,7 +119,7 @@ export const nonce = () => randomBytes(12).toString('base64url');
 export async function call(
   h: PermitsHarness,
   user: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   url: string,
   payload?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> & { code?: string } }> {
@@ -151,6 +151,23 @@ export async function addMachineAndLock(h: PermitsHarness, lockCode: string): Pr
     code: lockCode,
     cameraId: 'cam-tank',
   });
+}
+
+/** A device's MQTT credential, issued through the admin API as an administrator would (#23). */
+export async function deviceCredential(
+  h: PermitsHarness,
+  kind: 'machine' | 'lock',
+  id: string,
+): Promise<{ username: string; secret: string }> {
+  const r = await call(
+    h,
+    'admin-a',
+    'POST',
+    `/api/${kind === 'machine' ? 'machines' : 'locks'}/${id}/mqtt-credential`,
+  );
+  if (r.status !== 201)
+    throw new Error(`credential for ${kind} ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  return { username: r.body.username as string, secret: r.body.secret as string };
 }
 
 /**

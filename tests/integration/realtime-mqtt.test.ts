@@ -2,9 +2,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createMqttBus, topicMatches, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
+import { topicMatches } from '../../src/platform/mqtt/mqtt-bus.ts';
+import { startTestBus } from '../helpers/test-bus.ts';
 import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
-import { createLogger } from '../../src/platform/shared/logger.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 let t: TestService;
@@ -97,9 +97,9 @@ describe('socket.io realtime', () => {
 });
 
 describe('MQTT bus', () => {
-  let bus: MqttBus;
+  let bus: Awaited<ReturnType<typeof startTestBus>>;
   beforeAll(async () => {
-    bus = await createMqttBus({ embedded: true, port: 0, host: '127.0.0.1' }, createLogger('silent'));
+    bus = await startTestBus();
   });
   afterAll(async () => {
     await bus.close();
@@ -114,8 +114,13 @@ describe('MQTT bus', () => {
   it('receives a message published by Debian mosquitto_pub through the embedded broker', async () => {
     const which = spawnSync('sh', ['-c', 'command -v mosquitto_pub']);
     expect(which.status, 'mosquitto_pub is installed by scripts/setup.sh').toBe(0);
+    // anonymous clients are refused (#23): the chip publishes with its own credential and client id
+    const { username, secret } = bus.devices.issue(
+      { kind: 'machine', id: 'M9', siteId: 'site-a', enterpriseId: 'ent-a' },
+      null,
+    );
     const received = new Promise<{ topic: string; body: string }>((resolve) =>
-      bus.subscribe('jianhu/+/test/#', (topic, payload) => resolve({ topic, body: payload.toString() })),
+      bus.subscribe('jianhu/+/machines/#', (topic, payload) => resolve({ topic, body: payload.toString() })),
     );
     await new Promise((r) => setTimeout(r, 100));
     const port = new URL(bus.url).port;
@@ -125,13 +130,22 @@ describe('MQTT bus', () => {
       '127.0.0.1',
       '-p',
       port,
+      '-i',
+      username,
+      '-u',
+      username,
+      '-P',
+      secret,
       '-q',
       '1',
       '-t',
-      'jianhu/site-a/test/x',
+      'jianhu/site-a/machines/M9/telemetry',
       '-m',
       '{"ok":true}',
     ]);
-    await expect(received).resolves.toEqual({ topic: 'jianhu/site-a/test/x', body: '{"ok":true}' });
+    await expect(received).resolves.toEqual({
+      topic: 'jianhu/site-a/machines/M9/telemetry',
+      body: '{"ok":true}',
+    });
   });
 });

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { LABELS } from '../../src/vision/detect/types.ts';
-import { createMqttBus, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
+import type { MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
+import { startTestBus } from '../helpers/test-bus.ts';
 import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
 import type { FakeClock } from '../../src/platform/shared/clock.ts';
-import { createLogger } from '../../src/platform/shared/logger.ts';
 import type { SupervisionContext } from '../../src/supervision/module.ts';
 import { bareHead, greyFrame, hardHat } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
@@ -29,7 +29,7 @@ const danger = [
 ];
 
 beforeAll(async () => {
-  mqtt = await createMqttBus({ embedded: true, port: 0, host: '127.0.0.1' }, createLogger('silent'));
+  mqtt = await startTestBus();
   t = await startTestService({
     assemble: { mqtt, labels: () => new Set(LABELS) },
     extra: {

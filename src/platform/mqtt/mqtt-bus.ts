@@ -1,9 +1,16 @@
-import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
-import mqtt, { type MqttClient } from 'mqtt';
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
 import { redactUrl } from '../shared/redact-url.ts';
+import { SERVICE_USERNAME } from './device-identity.ts';
+import type { DeviceRegistry } from './device-registry.ts';
+import {
+  loadOrCreateServiceSecret,
+  startEmbeddedBroker,
+  type EmbeddedBroker,
+  type Refusals,
+} from './embedded-broker.ts';
 
 export interface MqttBus {
   /** Where clients reach the broker, e.g. mqtt://127.0.0.1:1883. */
@@ -14,33 +21,58 @@ export interface MqttBus {
   close(): Promise<void>;
 }
 
+export interface MqttBusDeps {
+  logger: Logger;
+  /** who the chips and locks are (the embedded broker authenticates them against it) */
+  devices: DeviceRegistry;
+  env?: NodeJS.ProcessEnv;
+  /** the embedded broker counts what it refuses here (tests read it) */
+  refusals?: Refusals;
+}
+
 /**
  * The service's MQTT connection: by default an embedded broker (aedes) that chips, locks and
  * integrations connect to, or an external broker named by `mqtt.url`. The service itself always talks
- * through a real MQTT client, so the embedded and external cases run the same code.
+ * through a real MQTT client, so the embedded and external cases run the same code. The client has a
+ * stable id and a persistent session (clean: false): QoS 1 reports sent while the service restarts
+ * wait at the broker and arrive when it is back.
  */
-export async function createMqttBus(cfg: Config['mqtt'], logger: Logger): Promise<MqttBus> {
-  let broker: Aedes | undefined;
-  let server: Server | undefined;
+export async function createMqttBus(config: Config, deps: MqttBusDeps): Promise<MqttBus> {
+  const cfg = config.mqtt;
+  const { logger } = deps;
+  let broker: EmbeddedBroker | undefined;
   let url = cfg.url;
+  const auth: Pick<IClientOptions, 'username' | 'password' | 'ca'> = {};
   if (!url) {
     if (!cfg.embedded) throw new Error('mqtt: neither an external url nor the embedded broker is configured');
-    broker = await Aedes.createBroker();
-    server = createServer(broker.handle);
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(cfg.port, cfg.host, () => resolve());
+    const serviceSecret = loadOrCreateServiceSecret(config.store.dataDir);
+    broker = await startEmbeddedBroker(cfg, {
+      devices: deps.devices,
+      serviceSecret,
+      topicPrefix: config.permits.chips.topicPrefix,
+      logger,
+      ...(deps.refusals ? { refusals: deps.refusals } : {}),
     });
-    const addr = server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
-    url = `mqtt://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}`;
-    logger.info({ url }, 'embedded MQTT broker listening');
+    url = broker.url;
+    auth.username = SERVICE_USERNAME;
+    auth.password = serviceSecret;
+    // the embedded broker's own certificate may be self-signed: the service trusts exactly that one
+    if (cfg.tls) auth.ca = readFileSync(cfg.tls.certFile);
+  } else {
+    if (cfg.username) auth.username = cfg.username;
+    const pw = cfg.passwordEnv ? (deps.env ?? process.env)[cfg.passwordEnv] : undefined;
+    if (cfg.passwordEnv && !pw) throw new Error(`mqtt.passwordEnv: ${cfg.passwordEnv} is not set`);
+    if (pw) auth.password = pw;
+    if (cfg.caFile) auth.ca = readFileSync(cfg.caFile);
   }
   // Credentials in an external broker's URL never leave this function (`url` below feeds /healthz).
   const shownUrl = redactUrl(url);
   const client: MqttClient = mqtt.connect(url, {
-    clientId: `jianhu-${process.pid}-${Date.now()}`,
+    clientId: cfg.clientId,
+    clean: false,
     reconnectPeriod: 1000,
+    ...auth,
+    ...(broker && cfg.tls ? { servername: 'localhost', rejectUnauthorized: true } : {}),
   });
   // A broker that is down must not keep the service (permits, scans, video, audit) from starting:
   // wait a little for the first connection, then go on; /healthz shows mqtt not ok and the client keeps
@@ -71,7 +103,7 @@ export async function createMqttBus(cfg: Config['mqtt'], logger: Logger): Promis
     url: brokerUrl,
     async publish(topic, payload) {
       const body = Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
-      await client.publishAsync(topic, body, { qos: 1 });
+      await client.publishAsync(topic, body, { qos: 1, retain: false });
     },
     async subscribe(filter, handler) {
       handlers.push({ filter, handler });
@@ -84,8 +116,7 @@ export async function createMqttBus(cfg: Config['mqtt'], logger: Logger): Promis
     connected: () => client.connected,
     async close() {
       await client.endAsync(true);
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-      if (broker) await new Promise<void>((resolve) => broker!.close(() => resolve()));
+      if (broker) await broker.close();
     },
   };
 }

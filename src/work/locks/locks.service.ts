@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
+import type { DeviceRegistry } from '../../platform/mqtt/device-registry.ts';
 import type { MqttBus } from '../../platform/mqtt/mqtt-bus.ts';
 import { gasVerdict } from '../permits/domain/rules.ts';
 import { KINDS } from '../kinds/index.ts';
@@ -31,6 +32,8 @@ export const LockEventSchema = Type.Object(
   {
     event: Type.Union([Type.Literal('opened'), Type.Literal('closed')]),
     grantId: Type.Optional(Type.String({ maxLength: 64 })),
+    /** strictly increasing per lock (firmware keeps it): an event with a sequence seen before is a replay */
+    seq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
   },
   { additionalProperties: false },
 );
@@ -52,6 +55,8 @@ export class LocksService {
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly logger: Logger,
+    /** signs unlock commands (the padlock verifies them) and keeps each lock's event sequence */
+    private readonly devices: DeviceRegistry,
     private mqtt: MqttBus | null = null,
   ) {}
 
@@ -68,6 +73,14 @@ export class LocksService {
       }
       if (!lock || lock.siteId !== siteId || !Value.Check(LockEventSchema, body)) {
         this.logger.warn({ topic }, 'lock event ignored (unknown lock or malformed)');
+        return;
+      }
+      // a sniffed event sent again carries a sequence already seen: refused, never a breach (#23)
+      if (body.seq !== undefined && !this.devices.acceptSeq('lock', lock.id, body.seq)) {
+        this.logger.warn(
+          { lockId: lock.id, seq: body.seq },
+          'replayed lock event refused 重放的门锁事件已拒绝',
+        );
         return;
       }
       this.onEvent(lock, body, 'mqtt');
@@ -146,13 +159,18 @@ export class LocksService {
         this.payload(lock, 'unlock_granted', permitId, true),
       );
     });
-    this.mqtt
-      ?.publish(`${this.config.permits.chips.topicPrefix}/${lock.siteId}/locks/${lock.id}/command`, {
-        action: 'unlock',
-        grantId,
-        expiresAt: iso(expiresAt),
-      })
-      .catch((err: unknown) => this.logger.warn({ err, lockId }, 'unlock command failed'));
+    // the padlock opens only on a command it verifies (its key, its id, not expired, a new sequence):
+    // a sniffed or replayed unlock, or a bare grant id, opens nothing (#23)
+    const command = this.devices.signCommand('lock', lock.id, {
+      action: 'unlock',
+      ref: grantId,
+      exp: expiresAt,
+    });
+    if (!command) this.logger.warn({ lockId }, 'unlock not sent: the lock has no MQTT credential');
+    else
+      this.mqtt
+        ?.publish(`${this.config.permits.chips.topicPrefix}/${lock.siteId}/locks/${lock.id}/command`, command)
+        .catch((err: unknown) => this.logger.warn({ err, lockId }, 'unlock command failed'));
     return { grantId, expiresAt: iso(expiresAt), permitState: permit.state };
   }
 
@@ -164,6 +182,9 @@ export class LocksService {
       let permitId: string | null = null;
       if (e.event === 'opened') {
         const grant = e.grantId ? this.repo.useGrant(e.grantId, lock.id, now) : undefined;
+        // Folded: the lock is already open without authorisation and that alarm stands; a flood of
+        // `opened` reports (60 once moved a risk grade from D to A) adds no rows and no alarms.
+        if (!grant && this.standingBreach(lock.id)) return { authorised: false };
         authorised = !!grant;
         permitId = grant?.permitId ?? null;
         this.repo.setState(lock.id, 'open');
@@ -220,6 +241,13 @@ export class LocksService {
   events(scope: EnterpriseScope, lockId: string) {
     this.get(scope, lockId);
     return this.repo.events(lockId, 100);
+  }
+
+  /** The lock is open and its last event was an unauthorised opening (whose alarm was raised). */
+  private standingBreach(lockId: string): boolean {
+    if (this.repo.get(lockId)?.state !== 'open') return false;
+    const last = this.repo.events(lockId, 1)[0];
+    return !!last && last.event === 'opened' && !last.authorised;
   }
 
   private payload(lock: Lock, event: string, permitId: string | null, authorised: boolean) {

@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
+import type { DeviceRegistry } from '../../platform/mqtt/device-registry.ts';
 import type { MqttBus } from '../../platform/mqtt/mqtt-bus.ts';
 import type { MonitoringGate } from '../permits/gate.ts';
 import type { MachineViolationKind } from '../permits/events.ts';
@@ -32,6 +33,9 @@ export const ChipErrors = {
     'The chip report is not valid.',
   ),
 };
+
+/** How long a power_off command stays valid for the chip (a chip offline longer has its own fail-safe). */
+const POWER_OFF_TTL_MS = 5 * 60_000;
 
 export type Verdict = 'ok' | 'idle' | 'authorised' | 'refused_authorisation' | MachineViolationKind;
 
@@ -64,6 +68,8 @@ export class ChipsService {
     private readonly clock: Clock,
     private readonly cfg: Config['permits']['chips'],
     private readonly logger: Logger,
+    /** signs the commands each chip verifies before it obeys */
+    private readonly devices: DeviceRegistry,
   ) {}
 
   /** Subscribes to chip telemetry and tells chips to power off when their permit stops. */
@@ -79,12 +85,19 @@ export class ChipsService {
       this.offs.push(
         this.bus.on(type, (e) => {
           for (const m of this.machinesOfPermit(e.payload.permitId)) {
+            // signed and short-lived: a chip obeys only a command it can verify, once (#23)
+            const command = this.devices.signCommand('machine', m.id, {
+              action: 'power_off',
+              ref: e.payload.permitId,
+              reason: e.payload.reason ?? e.payload.to,
+              exp: this.clock.now() + POWER_OFF_TTL_MS,
+            });
+            if (!command) {
+              this.logger.warn({ machineId: m.id }, 'power_off not sent: the chip has no MQTT credential');
+              continue;
+            }
             mqtt
-              .publish(this.commandTopic(m), {
-                action: 'power_off',
-                reason: e.payload.reason ?? e.payload.to,
-                permitId: e.payload.permitId,
-              })
+              .publish(this.commandTopic(m), command)
               .catch((err: unknown) =>
                 this.logger.warn({ err, machineId: m.id }, 'power_off command failed'),
               );
