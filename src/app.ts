@@ -29,6 +29,12 @@ export async function buildApp(services: AppServices, opts: BuildOptions = {}): 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  // Every answer, errors and files included: a browser must never guess an uploaded photo or a JSON
+  // error into HTML or script (the pages keep their own strict CSP, src/ui/ui.routes.ts).
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
   app.addSchema(ErrorSchema);
   await app.register(rateLimit, {
     global: false,
@@ -52,7 +58,12 @@ export async function buildApp(services: AppServices, opts: BuildOptions = {}): 
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  installAuth(app, services.auth, (regionId) => services.tenancy.enterpriseIdsInRegion(regionId));
+  installAuth(
+    app,
+    services.auth,
+    (regionId) => services.tenancy.enterpriseIdsInRegion(regionId),
+    services.config.server.allowedOrigins,
+  );
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unknown';
