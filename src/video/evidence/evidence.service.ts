@@ -79,13 +79,22 @@ export class EvidenceService {
   }
 
   /**
-   * A ring is down when its camera is (ingest reports that); it does not make the service unhealthy,
-   * so this only tells how many rings record.
+   * A ring is down when its camera is (ingest reports that): that alone is a camera problem. A ring
+   * down while its camera is online is the service's own failure (a full ring disk, a crashing
+   * recorder): violations would get no clip, so it is degraded (#23).
    */
-  health(): { ok: boolean; detail?: string } {
+  health(cameraOnline: (cameraId: string) => boolean = () => false): { ok: boolean; detail?: string } {
     const down = [...this.rings].filter(([, r]) => !r.health().ok).map(([id]) => id);
     const rec = `rings recording ${this.rings.size - down.length}/${this.rings.size}`;
     const detail = down.length ? `${rec}; down: ${down.join(',')}` : rec;
+    const broken = down.filter(cameraOnline);
+    if (broken.length) {
+      const why = broken.map((id) => `${id}: ${this.rings.get(id)!.health().detail}`).join('; ');
+      return {
+        ok: false,
+        detail: `摄像头在线但录像中断 recorder down while its camera is online: ${why}; ${rec}`,
+      };
+    }
     // A failed evidence write (disk full) is an alarm: violations are still recorded, but without their
     // files. It clears on the next good write, or when a small probe write succeeds (space came back).
     if (this.writeFault && Date.now() - this.lastProbe >= 2000) {
