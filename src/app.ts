@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppServices } from './app-services.ts';
 import { installAuth } from './platform/http/auth-hook.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
+import { DiskFaults } from './platform/observability/disk-faults.ts';
 import { routePlugins } from './http-routes.ts';
 import { ErrorSchema } from './platform/http/schemas.ts';
 import { loggerOptions } from './platform/shared/logger.ts';
@@ -28,7 +29,15 @@ export async function buildApp(services: AppServices, opts: BuildOptions = {}): 
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  installErrorHandling(app);
+  const disk = new DiskFaults(services.config.store.dataDir);
+  services.health.set('disk', () => disk.health());
+  installErrorHandling(app, (err) => disk.record(err));
+  // Every answer, errors and files included: a browser must never guess an uploaded photo or a JSON
+  // error into HTML or script (the pages keep their own strict CSP, src/ui/ui.routes.ts).
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
   app.addSchema(ErrorSchema);
   await app.register(rateLimit, {
     global: false,
@@ -52,7 +61,12 @@ export async function buildApp(services: AppServices, opts: BuildOptions = {}): 
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  installAuth(app, services.auth, (regionId) => services.tenancy.enterpriseIdsInRegion(regionId));
+  installAuth(
+    app,
+    services.auth,
+    (regionId) => services.tenancy.enterpriseIdsInRegion(regionId),
+    services.config.server.allowedOrigins,
+  );
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unknown';

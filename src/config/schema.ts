@@ -95,6 +95,17 @@ export const ConfigSchema = Type.Object(
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8780 }),
         bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
         sessionTtlHours: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12 }),
+        allowedOrigins: Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$' }), {
+          default: [],
+          description:
+            'origins (scheme://host[:port]) besides the request Host that may use the session cookie, e.g. the public address of a reverse proxy',
+        }),
+        metricsToken: Type.Optional(
+          Type.String({
+            minLength: 16,
+            description: '/metrics needs "Authorization: Bearer <token>"; without one, loopback peers only',
+          }),
+        ),
         logLevel: Type.Union(
           ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
           {

@@ -25,7 +25,14 @@ export function createVideoContext(platform: Platform, opts: { rings: boolean })
     evidence,
     async startEvidence() {
       if (opts.rings) await evidence.startRings();
-      health.set('evidence', () => evidence.health());
+      const online = (id: string) => {
+        try {
+          return ingest.current(id).state === 'online';
+        } catch {
+          return false; // a camera ingest does not know
+        }
+      };
+      health.set('evidence', () => evidence.health(online));
       const sweep = () =>
         evidence.retentionSweep().catch((err: unknown) => logger.warn({ err }, 'evidence retention failed'));
       timer = setInterval(() => void sweep(), HOUR);

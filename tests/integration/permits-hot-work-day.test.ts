@@ -185,6 +185,11 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
     // the refused request cannot be replayed now that the camera is back
     expect((await call(h, 'welder-a', 'POST', '/api/scan', offline)).body.code).toBe('JH_ERR_SCAN_REPLAYED');
     expect((await scan({ lat: MACHINE_AT.lat + 0.01 })).body).toMatchObject({ code: 'JH_ERR_SCAN_TOO_FAR' });
+    // #23: a self-declared accuracy of 99 m (under maxAccuracyM 100) accepted a scan 140 m away; only
+    // accuracyAllowanceMaxM (15 m) of the claim widens the 50 m radius now
+    const far = await scan({ lat: MACHINE_AT.lat + 140 / 111_320, accuracyM: 99 });
+    expect(far.body).toMatchObject({ code: 'JH_ERR_SCAN_TOO_FAR', details: { allowedM: 65 } });
+    expect((far.body.details as { distanceM: number }).distanceM).toBeGreaterThan(139);
     expect((await scan({ accuracyM: 500 })).body.code).toBe('JH_ERR_SCAN_LOCATION_INACCURATE');
     expect((await scan({ qr: qr.slice(0, -2) + 'xx' })).body.code).toBe('JH_ERR_SCAN_TOKEN_INVALID');
     expect((await scan({ scannedAt: iso(h.clock.now() - 10 * MIN) })).body.code).toBe('JH_ERR_SCAN_STALE');

@@ -157,7 +157,10 @@ describe('tenancy and roles over real ids', () => {
           leaks.push(`${who} ${r.method} ${url} → ${res.statusCode} carries A's data`);
         if (url !== r.path.replace(/\{[^}]+\}/g, 'x') && r.path.includes('{') && res.statusCode < 400)
           leaks.push(`${who} ${r.method} ${url} → ${res.statusCode}`);
-        if (res.statusCode >= 500) leaks.push(`${who} ${r.method} ${url} → ${res.statusCode}`);
+        // /healthz says 503 "degraded" while its camera is offline (#23): its contract, not a crash
+        const degradedHealth = r.path === '/healthz' && res.statusCode === 503;
+        if (res.statusCode >= 500 && !degradedHealth)
+          leaks.push(`${who} ${r.method} ${url} → ${res.statusCode}`);
       }
     }
     console.log(`cross-tenant sweep: ${calls} calls over ${routes.length} routes`);

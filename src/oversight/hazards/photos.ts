@@ -1,4 +1,13 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../../platform/events/chain.ts';
 import { defineError } from '../../platform/shared/errors.ts';
@@ -61,9 +70,15 @@ export function storePhoto(
     try {
       writeSync(fd, p.data);
       fsyncSync(fd);
-    } finally {
+    } catch (e) {
+      // a half-written temp file on a full disk only takes the space the next write needs
       closeSync(fd);
+      rmSync(tmp, { force: true });
+      // fd-based write errors carry no path; /healthz watches the folder that failed (DiskFaults)
+      if (e instanceof Error && !('path' in e)) Object.assign(e, { path: tmp });
+      throw e;
     }
+    closeSync(fd);
     renameSync(tmp, abs);
   }
   return { path: rel, sha256, bytes: p.data.length, mime: p.mime };

@@ -34,6 +34,12 @@ export const AuthErrors = {
     '当前角色无权执行此操作。',
     'Your role may not do this.',
   ),
+  configAdoptsApiUser: defineError(
+    'JH_ERR_AUTH_CONFIG_USER_TAKEN',
+    500,
+    '配置文件中的用户名已被企业管理员通过接口创建的账号占用：服务拒绝启动，请改用其他用户名或先停用、改名该账号。',
+    'A username in the config file belongs to an account an enterprise admin created through the API: the service will not start; pick another name, or rename the API account first.',
+  ),
   missingPasswordEnv: defineError(
     'JH_ERR_AUTH_PASSWORD_ENV',
     500,
@@ -55,28 +61,53 @@ export class AuthService {
     private readonly sessionTtlMs: number,
   ) {}
 
-  /** Creates or updates the users named in the config (their passwords hashed with argon2id). */
+  /**
+   * Creates or updates the users named in the config (their passwords hashed with argon2id).
+   *
+   * Fails closed before writing anything when a configured name belongs to an account made through the
+   * API: adopting it would hand that account's live sessions (held by whoever made it) the configured
+   * role, e.g. a regulator over a whole region (#23, tests/security/accounts-trust.test.ts). A change of
+   * role, enterprise, region or password ends the user's sessions: a token must not outlive the
+   * authority it was issued under.
+   */
   async syncUsers(users: readonly UserConfig[], env: NodeJS.ProcessEnv): Promise<void> {
     for (const u of users) {
+      if (this.users.forSync(u.username)?.origin === 'api')
+        throw AuthErrors.configAdoptsApiUser(
+          { username: u.username },
+          `Config user "${u.username}" is an account an enterprise admin created through the API; ` +
+            'the service will not adopt it. Pick another name in the config, or rename the API account first.',
+        );
+    }
+    for (const u of users) {
+      const stored = this.users.forSync(u.username);
       let passwordHash = u.passwordHash;
       if (!passwordHash) {
         const plain = u.password ?? (u.passwordEnv ? env[u.passwordEnv] : undefined);
         if (!plain) throw AuthErrors.missingPasswordEnv({ username: u.username, env: u.passwordEnv });
-        const stored = this.users.passwordHashOf(u.username);
         // Keep the stored hash when the password is unchanged, so restarts do not re-hash every user.
-        passwordHash = stored && (await verifyPassword(stored, plain)) ? stored : await hashPassword(plain);
+        const same = stored && (await verifyPassword(stored.passwordHash, plain));
+        passwordHash = same ? stored.passwordHash : await hashPassword(plain);
       }
-      this.users.upsert(
-        {
-          username: u.username,
-          displayName: u.displayName,
-          role: u.role,
-          enterpriseId: u.enterpriseId ?? null,
-          regionId: u.regionId ?? null,
-          passwordHash,
-        },
-        iso(this.clock.now()),
-      );
+      const row = {
+        username: u.username,
+        displayName: u.displayName,
+        role: u.role,
+        enterpriseId: u.enterpriseId ?? null,
+        regionId: u.regionId ?? null,
+        passwordHash,
+      };
+      if (!stored) {
+        this.users.insert(row, 'config', iso(this.clock.now()));
+        continue;
+      }
+      this.users.updateFromConfig(stored.id, row);
+      const changed =
+        stored.role !== row.role ||
+        stored.enterpriseId !== row.enterpriseId ||
+        stored.regionId !== row.regionId ||
+        stored.passwordHash !== row.passwordHash;
+      if (changed) this.sessions.deleteForUser(stored.id);
     }
   }
 

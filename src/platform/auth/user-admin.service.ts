@@ -35,7 +35,8 @@ export interface UserView {
 /**
  * An enterprise admin manages the accounts of its own enterprise (never regulators, never itself).
  * Users named in the config file are re-synced from it at start: the file stays the source of truth
- * for them. Disabling a user or changing a password signs that user out everywhere.
+ * for them, and never adopts an account made here (AuthService.syncUsers). Disabling a user, changing
+ * a password or a role signs that user out everywhere.
  */
 export class UserAdminService {
   constructor(
@@ -54,11 +55,13 @@ export class UserAdminService {
   ): Promise<UserView> {
     if (input.role === 'regulator') throw UserAdminErrors.regulatorRole();
     if (!by.enterpriseId) throw TenancyErrors.notVisible();
+    // A cheap early answer; the INSERT below is what decides (the hash takes ~100 ms, ample time for
+    // a second create of the same name to pass this check too).
     if (this.users.exists(input.username)) throw UserAdminErrors.exists({ username: input.username });
     const passwordHash = await hashPassword(input.password);
     const enterpriseId = by.enterpriseId;
     const userId = this.bus.transaction(() => {
-      const id = this.users.upsert(
+      const id = this.users.insert(
         {
           username: input.username,
           displayName: input.displayName,
@@ -67,8 +70,10 @@ export class UserAdminService {
           regionId: null,
           passwordHash,
         },
+        'api',
         new Date().toISOString(),
       );
+      if (id === undefined) throw UserAdminErrors.exists({ username: input.username });
       this.bus.publish('user.created', enterpriseId, {
         userId: id,
         username: input.username,
@@ -96,7 +101,9 @@ export class UserAdminService {
     const changes = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
     this.bus.transaction(() => {
       this.users.update(userId, { ...patch, passwordHash });
-      if (patch.password || patch.disabled) this.sessions.deleteForUser(userId);
+      // A token must not outlive the authority it was issued under: a new role ends the sessions too.
+      const roleChanged = patch.role !== undefined && patch.role !== target!.role;
+      if (patch.password || patch.disabled || roleChanged) this.sessions.deleteForUser(userId);
       this.bus.publish('user.updated', target!.enterpriseId, { userId, changes, by: by.username });
     });
     return view(this.users.findAny(userId)!);

@@ -11,7 +11,11 @@ interface UserRow {
   region_id: string | null;
   password_hash: string;
   disabled: number;
+  origin: UserOrigin;
 }
+
+/** Who made an account: the config file (synced at start) or an enterprise admin through the API. */
+export type UserOrigin = 'config' | 'api';
 
 export interface UserUpsert {
   username: string;
@@ -34,17 +38,55 @@ const toPrincipal = (r: UserRow): Principal => ({
 export class UsersRepo {
   constructor(private readonly db: Db) {}
 
-  upsert(u: UserUpsert, at: string): number {
+  /**
+   * A new account, or undefined when the username is taken: one INSERT, so two parallel creates of one
+   * name cannot both pass a check-then-write and the second overwrite the first (#23).
+   */
+  insert(u: UserUpsert, origin: UserOrigin, at: string): number | undefined {
     const row = this.db
       .prepare(
-        `INSERT INTO users (username, display_name, role, enterprise_id, region_id, password_hash, created_at)
-         VALUES (@username, @displayName, @role, @enterpriseId, @regionId, @passwordHash, @at)
-         ON CONFLICT(username) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
-           enterprise_id = excluded.enterprise_id, region_id = excluded.region_id, password_hash = excluded.password_hash
+        `INSERT INTO users (username, display_name, role, enterprise_id, region_id, password_hash, created_at, origin)
+         VALUES (@username, @displayName, @role, @enterpriseId, @regionId, @passwordHash, @at, @origin)
+         ON CONFLICT(username) DO NOTHING
          RETURNING id`,
       )
-      .get({ ...u, at }) as { id: number };
-    return row.id;
+      .get({ ...u, at, origin }) as { id: number } | undefined;
+    return row?.id;
+  }
+
+  /** Overwrites a config-made account from the config; never touches an API-made one. */
+  updateFromConfig(id: number, u: UserUpsert): void {
+    this.db
+      .prepare(
+        `UPDATE users SET display_name = @displayName, role = @role, enterprise_id = @enterpriseId,
+           region_id = @regionId, password_hash = @passwordHash
+         WHERE id = @id AND origin = 'config'`,
+      )
+      .run({ ...u, id });
+  }
+
+  /** The stored account of a username for config sync: its origin and what a change would end. */
+  forSync(username: string):
+    | {
+        id: number;
+        origin: UserOrigin;
+        role: Role;
+        enterpriseId: string | null;
+        regionId: string | null;
+        passwordHash: string;
+      }
+    | undefined {
+    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    return r
+      ? {
+          id: r.id,
+          origin: r.origin,
+          role: r.role,
+          enterpriseId: r.enterprise_id,
+          regionId: r.region_id,
+          passwordHash: r.password_hash,
+        }
+      : undefined;
   }
 
   /** Returns the stored hash too: only the auth service may see it. */
@@ -52,12 +94,6 @@ export class UsersRepo {
     const r = this.db.prepare('SELECT * FROM users WHERE username = ? AND disabled = 0').get(username) as
       UserRow | undefined;
     return r ? { principal: toPrincipal(r), passwordHash: r.password_hash } : undefined;
-  }
-
-  passwordHashOf(username: string): string | undefined {
-    const r = this.db.prepare('SELECT password_hash FROM users WHERE username = ?').get(username) as
-      { password_hash: string } | undefined;
-    return r?.password_hash;
   }
 
   byId(id: number): Principal | undefined {

@@ -4,6 +4,7 @@ import { AuthErrors } from '../auth/auth.service.ts';
 import { roleHas, type Permission } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import { scopeFor, type EnterpriseScope } from '../tenancy/scope.ts';
+import { cookieRequestRefusal } from './origin-guard.ts';
 
 /** `public` routes need no sign-in; every other route names the permission it needs. */
 export type RoutePermission = Permission | 'public' | 'authenticated';
@@ -21,7 +22,11 @@ declare module 'fastify' {
 export function bearerToken(request: FastifyRequest): string | undefined {
   const h = request.headers.authorization;
   if (h?.startsWith('Bearer ')) return h.slice(7).trim() || undefined;
-  const cookie = request.headers.cookie;
+  return cookieToken(request.headers.cookie);
+}
+
+/** The `jh_token` cookie's value: what a browser attaches by itself, so it needs the origin guard. */
+export function cookieToken(cookie: string | undefined): string | undefined {
   const m = cookie ? /(?:^|;\s*)jh_token=([A-Za-z0-9_-]+)/.exec(cookie) : null;
   return m?.[1];
 }
@@ -36,6 +41,7 @@ export function installAuth(
   app: FastifyInstance,
   auth: AuthService,
   enterpriseIdsInRegion: (regionId: string) => string[],
+  allowedOrigins: readonly string[] = [],
 ): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('scope', null);
@@ -51,7 +57,13 @@ export function installAuth(
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (!permission || permission === 'public') return;
-    const principal = auth.authenticate(bearerToken(request));
+    const token = bearerToken(request);
+    // Only a cookie-borne session can be ridden by another page (tests/security/csrf-same-site.test.ts).
+    if (token && !request.headers.authorization?.startsWith('Bearer ')) {
+      const refusal = cookieRequestRefusal(request.method, request.headers, allowedOrigins);
+      if (refusal) throw refusal;
+    }
+    const principal = auth.authenticate(token);
     if (permission !== 'authenticated' && !roleHas(principal.role, permission)) {
       throw AuthErrors.forbidden({ permission, role: principal.role });
     }

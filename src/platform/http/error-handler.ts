@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDiskFull } from '../observability/disk-faults.ts';
 import { AppError, Errors } from '../shared/errors.ts';
 
 export interface ErrorBody {
@@ -50,8 +51,18 @@ function fromFastify(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  onDiskFull: (err: unknown) => void = () => {},
+): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    // A full disk is the server's state, not the request's fault: a coded 507 (never a bare 500) and
+    // an alarm on /healthz (tests/faults/api-disk-full.test.ts).
+    if (isDiskFull(err)) {
+      onDiskFull(err);
+      request.log.error({ err }, Errors.storageFull.code);
+      return reply.status(507).send(errorBody(Errors.storageFull()));
+    }
     const appErr = err instanceof AppError ? err : fromFastify(err);
     if (appErr) {
       if (appErr.status >= 500) request.log.error({ err }, appErr.code);

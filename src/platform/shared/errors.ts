@@ -86,6 +86,12 @@ export const Errors = {
     '与当前状态冲突。',
     'The request conflicts with the current state.',
   ),
+  storageFull: defineError(
+    'JH_ERR_STORAGE_FULL',
+    507,
+    '服务器磁盘已满，未能保存：请联系管理员清理空间后重试。',
+    'The server disk is full and nothing was saved: ask the administrator to free space, then retry.',
+  ),
   internal: defineError('JH_ERR_HTTP_INTERNAL', 500, '服务内部错误。', 'Internal server error.'),
   unavailable: defineError(
     'JH_ERR_HTTP_UNAVAILABLE',

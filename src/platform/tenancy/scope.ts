@@ -14,7 +14,7 @@ export const TenancyErrors = {
 export interface EnterpriseScope {
   enterpriseIds: ReadonlySet<string>;
   can(enterpriseId: string | null | undefined): boolean;
-  /** Throws a 404 (not 403) for another tenant's data, so ids of other enterprises are not confirmed. */
+  /** Throws a 404 (not 403) for another tenant's data, the same answer as for a missing one: no details. */
   assert(enterpriseId: string | null | undefined): void;
 }
 
@@ -35,7 +35,7 @@ export function scopeFor(
     enterpriseIds: ids,
     can: (e) => !!e && ids.has(e),
     assert: (e) => {
-      if (!e || !ids.has(e)) throw TenancyErrors.notVisible({ enterpriseId: e });
+      if (!e || !ids.has(e)) throw TenancyErrors.notVisible();
     },
   };
 }

@@ -1,11 +1,12 @@
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
 import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
+import { endStrayProcesses } from '../../platform/shared/tied-child.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
 import { cameraSource } from '../sources/camera-source.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
@@ -57,7 +58,12 @@ export class EvidenceService {
   /** Starts one recording ring per enabled camera (clips on). */
   async startRings(): Promise<void> {
     if (!this.config.evidence.clips) return;
-    const ringRoot = this.config.evidence.ringDir ?? join(this.config.store.dataDir, 'ring');
+    // absolute, so the recorders' command lines name it whole (endStrayProcesses matches on it)
+    const ringRoot = resolve(this.config.evidence.ringDir ?? join(this.config.store.dataDir, 'ring'));
+    // A recorder left by a run that died before its children were tied to it (or in the instant
+    // between fork and prctl) would write the same segment names as the new one: end it first.
+    const stray = endStrayProcesses('ffmpeg', join(ringRoot, '/'));
+    if (stray.length) this.logger.warn({ pids: stray }, 'ended evidence recorders left by an earlier run');
     for (const site of this.config.sites)
       for (const cam of site.cameras) {
         if (!cam.enabled) continue;
@@ -79,13 +85,22 @@ export class EvidenceService {
   }
 
   /**
-   * A ring is down when its camera is (ingest reports that); it does not make the service unhealthy,
-   * so this only tells how many rings record.
+   * A ring is down when its camera is (ingest reports that): that alone is a camera problem. A ring
+   * down while its camera is online is the service's own failure (a full ring disk, a crashing
+   * recorder): violations would get no clip, so it is degraded (#23).
    */
-  health(): { ok: boolean; detail?: string } {
+  health(cameraOnline: (cameraId: string) => boolean = () => false): { ok: boolean; detail?: string } {
     const down = [...this.rings].filter(([, r]) => !r.health().ok).map(([id]) => id);
     const rec = `rings recording ${this.rings.size - down.length}/${this.rings.size}`;
     const detail = down.length ? `${rec}; down: ${down.join(',')}` : rec;
+    const broken = down.filter(cameraOnline);
+    if (broken.length) {
+      const why = broken.map((id) => `${id}: ${this.rings.get(id)!.health().detail}`).join('; ');
+      return {
+        ok: false,
+        detail: `摄像头在线但录像中断 recorder down while its camera is online: ${why}; ${rec}`,
+      };
+    }
     // A failed evidence write (disk full) is an alarm: violations are still recorded, but without their
     // files. It clears on the next good write, or when a small probe write succeeds (space came back).
     if (this.writeFault && Date.now() - this.lastProbe >= 2000) {

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../../platform/shared/tied-child.ts';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../platform/shared/logger.ts';
@@ -113,7 +114,8 @@ export class SegmentRing {
   private spawn(): void {
     if (this.stopped) return;
     const args = segmenterArgs(this.o.source, this.o.dir, this.o.segmentSeconds);
-    const p = spawn(this.o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // dies with the service, even on kill -9 (platform/shared/tied-child.ts)
+    const p = spawnTied(this.o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc = p;
     const started = Date.now();
     // ffmpeg prints the URL it failed on, and this text reaches the log and the health detail: the
@@ -227,7 +229,7 @@ export class SegmentRing {
 
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((res, rej) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawnTied(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr?.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-500)));
     p.on('error', rej);

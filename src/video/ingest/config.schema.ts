@@ -34,6 +34,14 @@ export const IngestConfigSchema = Type.Object(
         'decode keyframes only while a camera is idle (no active permit, no person for detect.scheduler.peopleHoldMs), every frame otherwise; switched make-before-break, so health never sees a gap. Saves most decoding CPU on idle cameras; an idle camera is then sampled at most at its keyframe rate',
     }),
     enabled: Type.Boolean({ default: true, description: 'run camera ingest at all' }),
+    probeAllowedNetworks: Type.Array(
+      Type.String({ pattern: '^[0-9a-fA-F:.]+/[0-9]{1,3}$', description: 'a CIDR block, e.g. 10.20.0.0/16' }),
+      {
+        default: [],
+        description:
+          'networks an admin may test a camera URL on (POST /api/live/probe with a url) besides the host:port of a configured camera; hostnames are accepted only as a configured camera names them',
+      },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

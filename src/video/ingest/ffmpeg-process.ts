@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { spawnTied } from '../../platform/shared/tied-child.ts';
 import type { Readable } from 'node:stream';
 import { classifyFfmpegFailure, type FailureReason } from './ffmpeg-errors.ts';
 
@@ -30,7 +31,12 @@ export class FfmpegProcess {
   opened = false;
 
   constructor(path: string, args: string[], frameBytes: number, hooks: FfmpegProcessHooks) {
-    const p = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // dies with the service, even on kill -9 (platform/shared/tied-child.ts)
+    const p = spawnTied(path, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<
+      null,
+      Readable,
+      Readable
+    >;
     this.proc = p;
     let buf = Buffer.allocUnsafe(frameBytes);
     let filled = 0;

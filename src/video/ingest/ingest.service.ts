@@ -143,13 +143,16 @@ export class IngestService {
       });
       cam.sup.start();
     }
-    // ok while ingest runs: one camera down is a camera problem (shown per camera), not a service one
+    // One camera down is a camera problem (shown per camera); EVERY configured camera down means no
+    // permit can be monitored, and a service that answers "ok" then lies (#23): degraded.
     this.deps.health?.set('ingest', () => {
       const all = this.all();
-      return {
-        ok: this.tick !== null,
-        detail: `${all.filter((h) => h.state === 'online').length}/${all.length} cameras online 在线`,
-      };
+      const enabled = [...this.cams.values()].filter((c) => c.info.enabled).length;
+      const online = all.filter((h) => h.state === 'online').length;
+      const detail = `${online}/${all.length} cameras online 在线`;
+      if (this.tick === null) return { ok: false, detail: `ingest stopped; ${detail}` };
+      if (enabled > 0 && online === 0) return { ok: false, detail: `无摄像头在线 no camera live: ${detail}` };
+      return { ok: true, detail };
     });
     this.tick = setInterval(() => this.evaluate(), this.opts.tickMs ?? 250);
     this.tick.unref();

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../../platform/shared/tied-child.ts';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
@@ -75,7 +76,7 @@ export class CameraStream {
     this.respawnTimer = null;
     const id = ++this.worker;
     const started = Date.now();
-    const proc = spawn(this.ffmpegPath, liveFfmpegArgs(this.source, this.encode), {
+    const proc = spawnTied(this.ffmpegPath, liveFfmpegArgs(this.source, this.encode), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;

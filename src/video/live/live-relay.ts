@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServices } from '../../app-services.ts';
 import { AuthErrors } from '../../platform/auth/auth.service.ts';
 import { roleHas } from '../../platform/auth/permissions.ts';
+import { cookieRequestRefusal } from '../../platform/http/origin-guard.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import { scopeFor, TenancyErrors } from '../../platform/tenancy/scope.ts';
 import type { CameraSource } from '../sources/types.ts';
@@ -58,6 +59,7 @@ function refuse(socket: Duplex, err: AppError): void {
   const reason = err.status === 401 ? 'Unauthorized' : err.status === 403 ? 'Forbidden' : 'Not Found';
   socket.end(
     `HTTP/1.1 ${err.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      'X-Content-Type-Options: nosniff\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
@@ -96,6 +98,12 @@ export function attachLiveRelay(
     const cameraId = cameraIdFromPath(req.url);
     if (!cameraId) return; // not ours (socket.io, or nothing)
     try {
+      // A WebSocket is not bound by CORS: a page on another port of this host would get the cookie
+      // and the picture (cross-site WebSocket hijacking), so a cookie upgrade must come from our origin.
+      if (!req.headers.authorization?.startsWith('Bearer ')) {
+        const refusal = cookieRequestRefusal('GET', req.headers, services.config.server.allowedOrigins);
+        if (refusal) throw refusal;
+      }
       const principal = services.auth.authenticate(tokenOf(req));
       if (!roleHas(principal.role, 'camera:read'))
         throw AuthErrors.forbidden({ permission: 'camera:read', role: principal.role });

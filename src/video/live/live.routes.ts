@@ -6,6 +6,7 @@ import { ErrorSchema } from '../../platform/http/schemas.ts';
 import { TenancyErrors } from '../../platform/tenancy/scope.ts';
 import { cameraSource } from '../sources/camera-source.ts';
 import { probeCamera } from './probe.ts';
+import { assertProbeTarget } from './probe-target.ts';
 
 const LiveCameraSchema = Type.Object({
   id: Type.String(),
@@ -59,7 +60,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
         tags: ['live'],
         summary: 'Test a camera URL 测试摄像头地址',
         description:
-          'Opens a configured camera (`cameraId`, its URL is never returned) or a URL being entered (`url`, rtsp/http only) with ffprobe, at most ~6 s.',
+          'Opens a configured camera (`cameraId`, its URL is never returned) or a URL being entered (`url`, rtsp/http only) with ffprobe, at most ~6 s. A `url` must name the host:port of a configured camera of your enterprise or an address in `ingest.probeAllowedNetworks` (403 `JH_ERR_PROBE_TARGET_NOT_ALLOWED` otherwise, before any connection).',
         body: Type.Union([
           Type.Object(
             { cameraId: Type.String({ minLength: 1, maxLength: 64 }) },
@@ -81,6 +82,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
             message: Type.Optional(Type.String()),
           }),
           400: ErrorSchema,
+          403: ErrorSchema,
           404: ErrorSchema,
         },
       },
@@ -88,7 +90,14 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
     async (req) => {
       const { scope } = principalOf(req);
       // a URL being entered gets the default transport (TCP); a configured camera its own
-      if ('url' in req.body) return probeCamera({ url: req.body.url });
+      if ('url' in req.body) {
+        // only cameras the caller may see vouch for a host:port (another tenant's do not)
+        const mine = services.config.sites
+          .filter((s) => scope.can(s.enterpriseId))
+          .flatMap((s) => s.cameras.flatMap((c) => [c.url, ...(c.recordUrl ? [c.recordUrl] : [])]));
+        assertProbeTarget(req.body.url, mine, services.config.ingest.probeAllowedNetworks);
+        return probeCamera({ url: req.body.url });
+      }
       const { cameraId } = req.body;
       const site = services.config.sites.find((s) => s.cameras.some((c) => c.id === cameraId));
       if (!site || !scope.can(site.enterpriseId)) throw TenancyErrors.notVisible({ cameraId });

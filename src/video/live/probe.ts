@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnTied } from '../../platform/shared/tied-child.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
 import { inputArgs } from '../sources/registry.ts';
 import type { CameraSource } from '../sources/types.ts';
@@ -43,12 +43,12 @@ export function probeCamera(
 ): Promise<ProbeResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const proc = spawn(ffprobe, probeArgs(source, timeoutMs), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawnTied(ffprobe, probeArgs(source, timeoutMs), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     // ffprobe prints the URL it failed on: redact before cutting (see camera-stream.ts)
-    proc.stderr.on('data', (d: Buffer) => (err = redactUrl(err + d.toString(), [source.url]).slice(-2000)));
+    proc.stderr!.on('data', (d: Buffer) => (err = redactUrl(err + d.toString(), [source.url]).slice(-2000)));
     const kill = setTimeout(() => proc.kill('SIGKILL'), timeoutMs + 2000);
     const fail = (message: string) => resolve({ ok: false, ms: Date.now() - t0, message });
     proc.on('error', (e) => {

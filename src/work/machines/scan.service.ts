@@ -169,8 +169,11 @@ export class ScanService {
     if (req.accuracyM > this.cfg.maxAccuracyM)
       throw ScanErrors.inaccurate({ accuracyM: req.accuracyM, maxAccuracyM: this.cfg.maxAccuracyM });
     rec.dist = Math.round(distanceM(req, machine) * 10) / 10;
-    if (rec.dist > this.cfg.maxDistanceM + req.accuracyM)
-      throw ScanErrors.tooFar({ distanceM: rec.dist, maxDistanceM: this.cfg.maxDistanceM });
+    // The accuracy is the phone's own claim: declaring 99 m must not buy 99 m more radius (#23, a scan
+    // 140 m from the machine was accepted). Only accuracyAllowanceMaxM of it widens the radius.
+    const allowedM = this.cfg.maxDistanceM + Math.min(req.accuracyM, this.cfg.accuracyAllowanceMaxM);
+    if (rec.dist > allowedM)
+      throw ScanErrors.tooFar({ distanceM: rec.dist, maxDistanceM: this.cfg.maxDistanceM, allowedM });
 
     if (permit.state === 'active' && !this.permits.gasTestedToday(permit, now))
       throw ScanErrors.notReady({

@@ -25,6 +25,13 @@ export const PermitsConfigSchema = Type.Object(
       {
         maxDistanceM: Type.Number({ minimum: 1, maximum: 10_000, default: 50 }),
         maxAccuracyM: Type.Number({ minimum: 1, maximum: 10_000, default: 100 }),
+        accuracyAllowanceMaxM: Type.Number({
+          minimum: 0,
+          maximum: 1000,
+          default: 15,
+          description:
+            'at most this much of the phone-declared GPS accuracy widens maxDistanceM: the accuracy is the sender’s own claim',
+        }),
         authorisationTtlSeconds: Type.Integer({ minimum: 10, maximum: 3600, default: 120 }),
         clockSkewSeconds: Type.Integer({ minimum: 5, maximum: 3600, default: 120 }),
         qrMaxAgeDays: Type.Integer({ minimum: 1, maximum: 3650, default: 400 }),

@@ -1,6 +1,9 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { fileResponse } from '../schemas.ts';
+import { defineError } from '../../shared/errors.ts';
+import { ErrorSchema, fileResponse } from '../schemas.ts';
 import type { AppServices } from '../../../app-services.ts';
 
 const HealthSchema = Type.Object({
@@ -11,6 +14,31 @@ const HealthSchema = Type.Object({
     Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) }),
   ),
 });
+
+const MetricsErrors = {
+  refused: defineError(
+    'JH_ERR_METRICS_REFUSED',
+    403,
+    '监控指标仅对本机或持有 server.metricsToken 的抓取方开放。',
+    'Metrics are served to loopback peers or to a scraper holding server.metricsToken only.',
+  ),
+};
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+const isLoopback = (a: string | undefined) =>
+  !!a && (a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.'));
+
+/**
+ * Who may read /metrics: they name every camera and its state, so not the whole plant network. With
+ * `server.metricsToken` set, only a scraper sending it as a bearer token (compared in constant time);
+ * without one, only peers on the loopback interface (the socket's own address: no proxy header counts).
+ */
+function metricsAllowed(req: FastifyRequest, token: string | undefined): boolean {
+  if (token === undefined) return isLoopback(req.socket.remoteAddress);
+  const h = req.headers.authorization;
+  const given = h?.startsWith('Bearer ') ? h.slice(7).trim() : '';
+  return timingSafeEqual(digest(given), digest(token));
+}
 
 export const systemRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = async (
   app,
@@ -44,10 +72,16 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> 
       schema: {
         tags: ['system'],
         summary: 'Prometheus metrics 监控指标',
-        response: { 200: fileResponse('Prometheus text exposition format 0.0.4', ['text/plain']) },
+        description:
+          'Loopback peers only, or with `server.metricsToken` set a scraper sending `Authorization: Bearer <token>`.',
+        response: {
+          200: fileResponse('Prometheus text exposition format 0.0.4', ['text/plain']),
+          403: ErrorSchema,
+        },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
+      if (!metricsAllowed(req, services.config.server.metricsToken)) throw MetricsErrors.refused();
       reply.type(services.metrics.registry.contentType);
       return services.metrics.registry.metrics();
     },
