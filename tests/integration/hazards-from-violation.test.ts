@@ -115,10 +115,14 @@ describe('a confirmed violation becomes a hazard', () => {
     db = ro();
     const r = verifyStore(db, h.dir, { now: h.clock.now() });
     db.close();
+    // named twice: by evidence.stored (which chains the path since #23) and by hazard.registered
     expect(r.firstBroken).toMatchObject({
       kind: 'evidence_mismatch',
-      type: 'hazard.registered',
+      type: 'evidence.stored',
       detail: photo.path,
     });
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ kind: 'evidence_mismatch', type: 'hazard.registered', detail: photo.path }),
+    );
   });
 });

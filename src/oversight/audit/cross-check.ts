@@ -1,21 +1,17 @@
 import type { Db } from '../../platform/store/db.ts';
 import type { Problem } from './problems.ts';
+import { evidenceRows, lockEvents, violations, type Chained, type RowCheck } from './cross-check-rows.ts';
 
 /**
  * What the permit audit concludes from lives partly in state tables (camera_health_log, permits,
  * gas_tests, hazards). Those rows are re-derived here from the chained events that were written in the
  * same transaction, and any row the chain does not back is a problem naming the table, the row and the
- * entry it contradicts. Tables or columns a database does not have yet are skipped.
+ * entry it contradicts (lock_events, violations and evidence: cross-check-rows.ts). Tables or columns a database does not have yet are skipped.
  */
-interface Chained {
-  seq: number;
-  type: string;
-  payload: Record<string, unknown>;
-}
-
 const MAX_PER_TABLE = 20;
 
-export function crossCheckState(db: Db, _dataDir: string): Problem[] {
+/** Problems fail verify; warnings name what could not be checked (rows older than their chained ids). */
+export function crossCheckState(db: Db, dataDir: string): RowCheck {
   const has = (t: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?").get(t);
   const events = (like: string): Chained[] =>
     (
@@ -37,7 +33,12 @@ export function crossCheckState(db: Db, _dataDir: string): Problem[] {
   if (has('permits')) out.push(...lastState(db, 'permits', 'id', 'state', events('permit.%'), 'permitId'));
   if (has('hazards')) out.push(...lastState(db, 'hazards', 'id', 'state', events('hazard.%'), 'hazardId'));
   if (has('gas_tests')) out.push(...gasTests(db, events('permit.gasTested')));
-  return out;
+  const warnings: string[] = [];
+  const rows = (r: RowCheck) => (out.push(...r.problems), warnings.push(...r.warnings));
+  if (has('lock_events')) rows(lockEvents(db, events('lock.changed')));
+  if (has('violations')) rows(violations(db, events('violation.%')));
+  if (has('evidence')) rows(evidenceRows(db, dataDir, events('evidence.%')));
+  return { problems: out, warnings };
 }
 
 const mismatch = (seq: number | null, detail: string): Problem => ({ kind: 'state_mismatch', seq, detail });

@@ -66,6 +66,8 @@ export function storeVerifyInput(db: Db, dataDir: string, opts: StoreVerifyOptio
   const { fromSeq, toSeq } = resolveRange(repo, opts);
   const before = fromSeq > 1 ? repo.entryBefore(fromSeq) : undefined;
   const toHead = opts.to === undefined;
+  const ranged = !!(opts.from || opts.to);
+  const state = ranged ? { problems: [], warnings: [] } : crossCheckState(db, dataDir);
   return {
     entries: repo.entries(fromSeq, toSeq),
     checkpoints: repo.checkpoints(),
@@ -73,7 +75,7 @@ export function storeVerifyInput(db: Db, dataDir: string, opts: StoreVerifyOptio
     publicKeyPem: readPublicKey(dataDir, opts.keyFile),
     expectKeyId: opts.expectKeyId,
     anchorPrevHash: fromSeq > 1 ? before?.hash : GENESIS_HASH,
-    unchainedOutboxIds: opts.from || opts.to ? [] : repo.unchainedOutboxIds(),
+    unchainedOutboxIds: ranged ? [] : repo.unchainedOutboxIds(),
     readEvidence: evidenceReader(dataDir),
     rangeFromSeq: fromSeq,
     rangeToSeq: toSeq,
@@ -84,11 +86,31 @@ export function storeVerifyInput(db: Db, dataDir: string, opts: StoreVerifyOptio
         }
       : undefined,
     anchor: opts.anchor,
-    extraProblems: [
-      ...(opts.extraProblems ?? []),
-      ...(opts.from || opts.to ? [] : crossCheckState(db, dataDir)),
-    ],
+    extraProblems: [...(opts.extraProblems ?? []), ...state.problems],
+    warnings: state.warnings,
+    retiredEvidence: retiredEvidence(db),
   };
+}
+
+/** Paths retention deleted with a chained evidence.deleted, anywhere in the chain (path → seq). */
+function retiredEvidence(db: Db): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT c.seq, o.payload FROM audit_chain c JOIN outbox o ON o.id = c.outbox_id
+       WHERE c.type = 'evidence.deleted'`,
+    )
+    .all() as { seq: number; payload: string }[];
+  const out = new Map<string, number>();
+  for (const r of rows) {
+    try {
+      const p = JSON.parse(r.payload) as { deletedPath?: unknown };
+      // a payload edited to retire a file fails the chain's own payload check
+      if (typeof p.deletedPath === 'string') out.set(p.deletedPath, r.seq);
+    } catch {
+      // unreadable: the chain verifier reports the payload
+    }
+  }
+  return out;
 }
 
 /** Verifies the live store: chain rows, outbox payloads, evidence files, checkpoints, state tables. */

@@ -45,6 +45,13 @@ export interface VerifyInput {
   anchor?: { lines: AnchorLine[]; source: string };
   /** problems found outside the chain (state tables cross-checked against it) */
   extraProblems?: Problem[];
+  /** what could not be checked (rows older than the ids in their events): reported, not failed */
+  warnings?: string[];
+  /**
+   * Evidence paths retired by a chained `evidence.deleted` (path → its seq), also from outside the
+   * checked range: a file deleted by retention after it was stored is not missing.
+   */
+  retiredEvidence?: Map<string, number>;
 }
 
 export interface VerifyReport {
@@ -57,6 +64,7 @@ export interface VerifyReport {
   keyId: string | null;
   firstBroken: Problem | null;
   problems: Problem[];
+  warnings: string[];
 }
 
 /** Feeds entries one by one (so the async variant can yield between pages). */
@@ -68,6 +76,9 @@ class ChainVerifier {
   private prev: ChainEntry | undefined;
   /** the oldest entry not covered by any checkpoint */
   private firstUncovered: ChainEntry | undefined;
+  /** evidence refs, re-hashed at the end unless a later evidence.deleted retired their path */
+  private readonly refs: { ref: EvidenceRef; at: { seq: number; outboxId: number; type: string } }[] = [];
+  private readonly retired: Map<string, number>;
   count = 0;
   evidenceFiles = 0;
   constructor(
@@ -76,6 +87,7 @@ class ChainVerifier {
   ) {
     this.cpSeqs = new Set(input.checkpoints.map((c) => c.seq));
     this.lastCpSeq = Math.max(0, ...input.checkpoints.map((c) => c.seq));
+    this.retired = new Map(input.retiredEvidence);
     if (input.rangeFromSeq && input.rangeFromSeq > 1 && input.anchorPrevHash)
       this.hashes.set(input.rangeFromSeq - 1, input.anchorPrevHash);
   }
@@ -121,9 +133,21 @@ class ChainVerifier {
     if (sha256Hex(e.payloadText) !== e.payloadSha256)
       return this.add({ kind: 'payload_mismatch', ...at, detail: 'sha256 of the payload differs' });
     if (!this.input.readEvidence) return;
-    for (const ref of evidenceRefs(JSON.parse(e.payloadText))) {
+    const payload = JSON.parse(e.payloadText) as Record<string, unknown>;
+    if (e.type === 'evidence.deleted' && typeof payload.deletedPath === 'string')
+      this.retired.set(payload.deletedPath, e.seq);
+    for (const ref of evidenceRefs(payload)) this.refs.push({ ref, at });
+  }
+
+  /** Every evidence file still expected to exist is re-hashed: changed or gone is a problem. */
+  private evidence(): void {
+    const read = this.input.readEvidence;
+    if (!read) return;
+    for (const { ref, at } of this.refs) {
+      const gone = this.retired.get(ref.path);
+      if (gone !== undefined && gone > at.seq) continue; // deleted by retention, chained
       this.evidenceFiles++;
-      const bytes = this.input.readEvidence(ref);
+      const bytes = read(ref);
       if (bytes === null) this.add({ kind: 'evidence_missing', ...at, detail: ref.path });
       else if (sha256Hex(bytes) !== ref.sha256)
         this.add({ kind: 'evidence_mismatch', ...at, detail: ref.path });
@@ -132,6 +156,7 @@ class ChainVerifier {
 
   finish(): VerifyReport {
     const { input, prev } = this;
+    this.evidence();
     for (const id of input.unchainedOutboxIds ?? [])
       this.add({ kind: 'unchained_outbox_row', seq: null, outboxId: id, detail: `outbox id ${id}` });
     const keyId = input.publicKeyPem ? keyIdOf(input.publicKeyPem) : null;
@@ -175,6 +200,7 @@ class ChainVerifier {
       keyId,
       firstBroken: sorted[0] ?? null,
       problems: sorted,
+      warnings: input.warnings ?? [],
     };
   }
 

@@ -1,6 +1,7 @@
 import type { HealthState } from '../../video/ingest/types.ts';
 import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
 import type {
+  EvidenceDeletedPayload,
   EvidenceStoredPayload,
   EvidenceTamperedPayload,
   ViolationEventPayload,
@@ -70,6 +71,8 @@ export interface DomainEventMap {
   'violation.ended': ViolationEventPayload;
   'violation.reviewed': ViolationEventPayload;
   'evidence.stored': EvidenceStoredPayload;
+  /** retention deleted an unattached evidence file (the only legitimate way one disappears) */
+  'evidence.deleted': EvidenceDeletedPayload;
   /** the evidence route found a file whose bytes changed since it was stored (an alarm) */
   'evidence.tampered': EvidenceTamperedPayload;
   'zones.changed': ZonesChangedPayload;

@@ -24,8 +24,26 @@ export interface EvidenceStoredPayload {
   violationId: number | null;
   cameraId: string;
   kind: 'snapshot' | 'clip';
+  /**
+   * Since 2026-12-06: the file, relative to the data folder (`evidence/...`). With `sha256` it is an
+   * evidence reference, so `audit verify` re-hashes the file until a chained `evidence.deleted`.
+   */
+  path?: string;
   sha256: string;
   bytes: number;
+}
+
+/**
+ * Retention deleted an unattached evidence row and its file. Deliberately not `path`/`sha256`: those
+ * names would make it an evidence reference that verify expects to find on disk.
+ */
+export interface EvidenceDeletedPayload {
+  evidenceId: number;
+  cameraId: string;
+  kind: 'snapshot' | 'clip';
+  deletedPath: string;
+  deletedSha256: string;
+  reason: 'retention';
 }
 
 /** An evidence file's bytes no longer hash to what was stored (found on download): an alarm. */

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
@@ -23,6 +23,9 @@ export const EvidenceErrors = {
     'The evidence file no longer matches the sha256 recorded when it was stored (changed); not served, alarm raised.',
   ),
 };
+
+/** Chained paths are relative to the data folder (as verify reads them); rows are relative to evidence/. */
+const chainedPath = (rel: string): string => `evidence/${rel.split(sep).join('/')}`;
 
 export interface EvidenceOwner {
   violationId: number | null;
@@ -246,6 +249,7 @@ export class EvidenceService {
         violationId: owner.violationId,
         cameraId: owner.cameraId,
         kind,
+        path: chainedPath(rel),
         sha256: hash,
         bytes,
       });
@@ -289,7 +293,20 @@ export class EvidenceService {
     const before = iso(now - this.config.retention.evidenceDays * 86_400_000);
     let n = 0;
     for (const e of this.repo.expired(before)) {
-      if (!this.repo.deleteUnattached(e.id)) continue;
+      // the row goes with a chained evidence.deleted, so verify knows the file is gone legitimately
+      const deleted = this.bus.transaction(() => {
+        if (!this.repo.deleteUnattached(e.id)) return false;
+        this.bus.publish('evidence.deleted', e.enterpriseId, {
+          evidenceId: e.id,
+          cameraId: e.cameraId,
+          kind: e.kind,
+          deletedPath: chainedPath(e.path),
+          deletedSha256: e.sha256,
+          reason: 'retention',
+        });
+        return true;
+      });
+      if (!deleted) continue;
       const file = await safeResolve(this.root, e.path);
       if (file) await rm(file, { force: true });
       n++;

@@ -84,10 +84,12 @@ export class LocksRepo {
     authorised: boolean,
     via: string,
     at: number,
-  ): void {
-    this.q(
-      'INSERT INTO lock_events (lock_id, event, grant_id, authorised, via, at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(lockId, event, grantId, authorised ? 1 : 0, via, at);
+  ): number {
+    return Number(
+      this.q(
+        'INSERT INTO lock_events (lock_id, event, grant_id, authorised, via, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(lockId, event, grantId, authorised ? 1 : 0, via, at).lastInsertRowid,
+    );
   }
 
   events(lockId: string, limit: number) {

@@ -191,8 +191,13 @@ export class LocksService {
       } else {
         this.repo.setState(lock.id, 'locked');
       }
-      this.repo.recordEvent(lock.id, e.event, e.grantId ?? null, authorised, via, now);
-      this.bus.publish('lock.changed', lock.enterpriseId, this.payload(lock, e.event, permitId, authorised));
+      const lockEventId = this.repo.recordEvent(lock.id, e.event, e.grantId ?? null, authorised, via, now);
+      // the row id and time let `audit verify` check lock_events against the chain (#23)
+      this.bus.publish('lock.changed', lock.enterpriseId, {
+        ...this.payload(lock, e.event, permitId, authorised),
+        lockEventId,
+        at: iso(now),
+      });
       if (!authorised)
         this.bus.publish('lock.violationDetected', lock.enterpriseId, {
           ...this.payload(lock, 'opened_without_authorisation', null, false),

@@ -79,6 +79,9 @@ export interface LockPayload {
   event: string;
   permitId: string | null;
   authorised: boolean;
+  /** lock.changed since 2026-12-06: the lock_events row this event records, and its time */
+  lockEventId?: number;
+  at?: string;
   person?: string;
   messageZh?: string;
   message?: string;
