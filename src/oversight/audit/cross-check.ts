@@ -55,7 +55,10 @@ function cameraHealth(db: Db, evs: Chained[]): Problem[] {
   const byCam = new Map<string, Chained[]>();
   for (const e of evs) {
     const cam = String(e.payload.cameraId);
-    byCam.set(cam, [...(byCam.get(cam) ?? []), e]);
+    // pushed, not spread: a copy per event made this quadratic (2.7 s at 20k health changes)
+    const list = byCam.get(cam);
+    if (list) list.push(e);
+    else byCam.set(cam, [e]);
   }
   const out: Problem[] = [];
   const seen = new Map<string, number>();
