@@ -6,7 +6,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppServices } from './app-services.ts';
 import { installAuth } from './platform/http/auth-hook.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
-import { DiskFaults } from './platform/observability/disk-faults.ts';
 import { routePlugins } from './http-routes.ts';
 import { ErrorSchema } from './platform/http/schemas.ts';
 import { loggerOptions } from './platform/shared/logger.ts';
@@ -29,7 +28,7 @@ export async function buildApp(services: AppServices, opts: BuildOptions = {}): 
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const disk = new DiskFaults(services.config.store.dataDir);
+  const disk = services.disk;
   services.health.set('disk', () => disk.health());
   installErrorHandling(app, (err) => disk.record(err));
   // Every answer, errors and files included: a browser must never guess an uploaded photo or a JSON

@@ -5,6 +5,7 @@ import { UserAdminService } from './auth/user-admin.service.ts';
 import { UsersRepo } from './auth/users.repo.ts';
 import { EventBus } from './events/event-bus.ts';
 import { OutboxRepo } from './events/outbox.repo.ts';
+import { DiskFaults } from './observability/disk-faults.ts';
 import { DeviceRegistry } from './mqtt/device-registry.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
@@ -29,6 +30,8 @@ export interface Platform {
   devices: DeviceRegistry;
   /** Components reporting liveness to /healthz (ingest, broker, detectors...). */
   health: Map<string, () => { ok: boolean; detail?: string }>;
+  /** failed disk writes: /healthz `disk` and the wall's storage alarm (once per episode) */
+  disk: DiskFaults;
 }
 
 export interface PlatformOptions {
@@ -57,6 +60,7 @@ export async function createPlatform(
   const auth = new AuthService(users, sessions, clock, config.server.sessionTtlHours * 3600_000);
   await auth.syncUsers(config.users, opts.env ?? process.env);
   const bus = new EventBus(new OutboxRepo(db), clock);
+  const disk = new DiskFaults(config.store.dataDir, bus);
   return {
     config,
     db,
@@ -70,6 +74,10 @@ export async function createPlatform(
     metrics: createMetrics(),
     devices: new DeviceRegistry(db, clock),
     health: new Map(),
-    close: () => db.close(),
+    disk,
+    close: () => {
+      disk.close();
+      db.close();
+    },
   };
 }

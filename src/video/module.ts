@@ -18,7 +18,9 @@ const HOUR = 3_600_000;
 export function createVideoContext(platform: Platform, opts: { rings: boolean }): VideoContext {
   const { config, db, bus, clock, logger, health } = platform;
   const ingest = new IngestService(platform);
-  const evidence = new EvidenceService(config, new EvidenceRepo(db), bus, clock, logger);
+  const evidence = new EvidenceService(config, new EvidenceRepo(db), bus, clock, logger, (e) =>
+    platform.disk.record(e),
+  );
   let timer: NodeJS.Timeout | null = null;
   return {
     ingest,

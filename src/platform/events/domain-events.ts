@@ -76,6 +76,16 @@ export interface DomainEventMap {
   /** the evidence route found a file whose bytes changed since it was stored (an alarm) */
   'evidence.tampered': EvidenceTamperedPayload;
   'zones.changed': ZonesChangedPayload;
+  /** A disk write failed (#23): once per episode and folder area, for every wall (no path inside). */
+  'storage.writeFailed': {
+    area: 'evidence' | 'data';
+    code: string;
+    titleZh: string;
+    title: string;
+    since: string;
+  };
+  /** The episode's folder has room again (src/platform/observability/disk-faults.ts). */
+  'storage.recovered': { area: 'evidence' | 'data'; failedAt: string; at: string };
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -88,6 +88,26 @@ export class DeviceRegistry {
     return r ? { username: deviceUsername(kind, id), issuedAt: r.issued_at, revokedAt: r.revoked_at } : null;
   }
 
+  /** Every credential (live or revoked) of devices in these enterprises, for the admin page. */
+  list(
+    enterpriseIds: readonly string[],
+  ): (DeviceCredentialStatus & { kind: DeviceKind; deviceId: string })[] {
+    if (enterpriseIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM mqtt_devices WHERE enterprise_id IN (${enterpriseIds.map(() => '?').join(',')})
+         ORDER BY kind, device_id`,
+      )
+      .all(...enterpriseIds) as Row[];
+    return rows.map((r) => ({
+      kind: r.kind,
+      deviceId: r.device_id,
+      username: deviceUsername(r.kind, r.device_id),
+      issuedAt: r.issued_at,
+      revokedAt: r.revoked_at,
+    }));
+  }
+
   /** The device behind a CONNECT's username and password, or null (unknown, revoked, wrong secret). */
   authenticate(username: string | undefined, password: Buffer | undefined): DeviceIdentity | null {
     const who = username ? parseDeviceUsername(username) : null;

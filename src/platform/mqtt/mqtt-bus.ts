@@ -74,6 +74,27 @@ export async function createMqttBus(config: Config, deps: MqttBusDeps): Promise<
     ...auth,
     ...(broker && cfg.tls ? { servername: 'localhost', rejectUnauthorized: true } : {}),
   });
+  const handlers: { filter: string; handler: (topic: string, payload: Buffer) => void }[] = [];
+  const deliver = (h: (typeof handlers)[number], topic: string, payload: Buffer) => {
+    try {
+      h.handler(topic, payload);
+    } catch (e) {
+      logger.warn({ err: e, topic }, 'mqtt handler failed');
+    }
+  };
+  // A persistent session hands over what the broker queued while the service was away right after
+  // CONNACK (in the same read, so this listener exists before connecting), before the contexts have subscribed their handlers: such messages are held (bounded)
+  // and given to the first handler whose filter matches, instead of being acknowledged and dropped.
+  const held: { topic: string; payload: Buffer }[] = [];
+  client.on('message', (topic, payload) => {
+    const matching = handlers.filter((h) => topicMatches(h.filter, topic));
+    if (matching.length === 0) {
+      if (held.length < HELD_MAX) held.push({ topic, payload });
+      else logger.warn({ topic }, 'mqtt message with no handler dropped 无处理者的消息已丢弃');
+      return;
+    }
+    for (const h of matching) deliver(h, topic, payload);
+  });
   // A broker that is down must not keep the service (permits, scans, video, audit) from starting:
   // wait a little for the first connection, then go on; /healthz shows mqtt not ok and the client keeps
   // retrying every second. Subscriptions and QoS 1 publishes made meanwhile are sent on connect.
@@ -86,17 +107,6 @@ export async function createMqttBus(config: Config, deps: MqttBusDeps): Promise<
   });
   if (first)
     logger.error({ url: shownUrl }, 'MQTT broker unreachable, retrying every 1 s 消息代理不可达，每秒重试');
-  const handlers: { filter: string; handler: (topic: string, payload: Buffer) => void }[] = [];
-  client.on('message', (topic, payload) => {
-    for (const h of handlers) {
-      if (!topicMatches(h.filter, topic)) continue;
-      try {
-        h.handler(topic, payload);
-      } catch (e) {
-        logger.warn({ err: e, topic }, 'mqtt handler failed');
-      }
-    }
-  });
   client.on('error', (e) => logger.warn({ err: e }, 'mqtt client error'));
   const brokerUrl = shownUrl;
   return {
@@ -106,7 +116,16 @@ export async function createMqttBus(config: Config, deps: MqttBusDeps): Promise<
       await client.publishAsync(topic, body, { qos: 1, retain: false });
     },
     async subscribe(filter, handler) {
-      handlers.push({ filter, handler });
+      const h = { filter, handler };
+      handlers.push(h);
+      for (let i = 0; i < held.length;) {
+        const m = held[i]!;
+        if (!topicMatches(filter, m.topic)) i++;
+        else {
+          held.splice(i, 1);
+          deliver(h, m.topic, m.payload);
+        }
+      }
       if (client.connected) await client.subscribeAsync(filter, { qos: 1 });
       else
         client.subscribe(filter, { qos: 1 }, (err) => {
@@ -120,6 +139,9 @@ export async function createMqttBus(config: Config, deps: MqttBusDeps): Promise<
     },
   };
 }
+
+/** Messages held for handlers not yet subscribed (a restart's backlog); beyond it they are dropped. */
+const HELD_MAX = 10_000;
 
 /** MQTT topic filter matching with `+` (one level) and `#` (the rest). */
 export function topicMatches(filter: string, topic: string): boolean {

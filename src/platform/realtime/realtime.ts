@@ -24,6 +24,8 @@ interface SocketData {
 
 export const enterpriseRoom = (id: string): string => `enterprise:${id}`;
 export const cameraRoom = (id: string): string => `camera:${id}`;
+/** Every signed-in socket: events about the service itself (storage.*), for every enterprise's wall. */
+const SYSTEM_ROOM = 'system';
 
 /**
  * socket.io beside fastify on the same HTTP server. Authentication happens in the handshake
@@ -63,6 +65,7 @@ export function attachRealtime(
 
   io.on('connection', (socket) => {
     for (const id of socket.data.scope.enterpriseIds) void socket.join(enterpriseRoom(id));
+    void socket.join(SYSTEM_ROOM);
     socket.on('camera:subscribe', (cameraId, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       const enterpriseId = typeof cameraId === 'string' ? enterpriseOfCamera.get(cameraId) : undefined;
@@ -78,6 +81,8 @@ export function attachRealtime(
   const unsubscribe = services.bus.onAny((event) => {
     const rooms: string[] = [];
     if (event.enterpriseId) rooms.push(enterpriseRoom(event.enterpriseId));
+    // the service's own troubles (a full disk) concern every wall; their payloads carry no tenant data
+    else if (event.type.startsWith('storage.')) rooms.push(SYSTEM_ROOM);
     const cameraId = (event.payload as { cameraId?: unknown }).cameraId;
     if (typeof cameraId === 'string') rooms.push(cameraRoom(cameraId));
     if (rooms.length === 0) return;

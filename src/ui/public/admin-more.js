@@ -1,4 +1,5 @@
 import { api, fmtTime, h, t, ROLE_NAMES } from './common.js';
+import { credentialCell, loadCredentials } from './admin-devices.js';
 
 // Admin tabs for 加锁赋码 locks, special-operation certificates, and users and roles.
 
@@ -19,7 +20,11 @@ function form(fields, label, submit) {
 }
 
 export async function locksTab(ctx) {
-  const [list, cams] = await Promise.all([api('/api/locks'), api('/api/live/cameras')]);
+  const [list, cams, creds] = await Promise.all([
+    api('/api/locks'),
+    api('/api/live/cameras'),
+    loadCredentials(),
+  ]);
   const fields = {
     id: ['编号', 'Id', h('input', { required: true, placeholder: 'L1' })],
     name: [
@@ -47,7 +52,13 @@ export async function locksTab(ctx) {
       }),
     ),
     ctx.table(
-      [t('门锁', 'Lock'), t('锁码', 'Code'), t('摄像头', 'Camera'), t('状态', 'State')],
+      [
+        t('门锁', 'Lock'),
+        t('锁码', 'Code'),
+        t('摄像头', 'Camera'),
+        t('状态', 'State'),
+        t('门锁 MQTT 凭据', 'Lock MQTT credential'),
+      ],
       list.map((l) =>
         h(
           'tr',
@@ -56,6 +67,7 @@ export async function locksTab(ctx) {
           h('td', {}, l.code),
           h('td', {}, cams.items.find((c) => c.id === l.cameraId)?.name || l.cameraId),
           h('td', {}, h('span', { class: 'badge' }, l.state)),
+          credentialCell(ctx, creds, 'lock', l.id, () => locksTab(ctx)),
         ),
       ),
     ),

@@ -2,6 +2,7 @@
 import { api, errText, h, notice, requireSession, t, topBar, session } from './common.js';
 import { closeZoneEditor, openZoneEditor } from './admin-zones.js';
 import { certificatesTab, locksTab, usersTab } from './admin-more.js';
+import { credentialCell, loadCredentials } from './admin-devices.js';
 
 // 企业管理员: cameras (URL test, zone drawing), welding machines and their QR labels, locks,
 // certificates, users and roles — each backed by the module's own API.
@@ -116,7 +117,7 @@ async function cameras() {
 }
 
 async function machines() {
-  const list = await api('/api/machines');
+  const [list, creds] = await Promise.all([api('/api/machines'), loadCredentials()]);
   const cams = (await api('/api/live/cameras')).items;
   const f = {
     id: h('input', { required: true, pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}', placeholder: 'M1' }),
@@ -174,6 +175,7 @@ async function machines() {
         t('摄像头', 'Camera'),
         t('位置', 'Location'),
         t('二维码标签（一机一码）', 'QR label'),
+        t('芯片 MQTT 凭据', 'Chip MQTT credential'),
         t('操作', 'Actions'),
       ],
       list.map((m) =>
@@ -199,6 +201,7 @@ async function machines() {
                   }),
                 ),
           ),
+          credentialCell(ctx, creds, 'machine', m.id, machines),
           h(
             'td',
             {},

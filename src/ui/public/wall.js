@@ -3,6 +3,7 @@ import { io } from '/ui/vendor/socket.io.esm.min.js';
 import { api, errText, h, notice, requireSession, t, topBar, fmtTime } from './common.js';
 import { playLive } from './live-player.js';
 import { startFeed } from './wall-feed.js';
+import { startStorageAlarm } from './wall-storage.js';
 import { loadPermits, renderPermits } from './wall-permits.js';
 
 export const HEALTH_TEXT = {
@@ -123,6 +124,7 @@ async function start() {
     loadHealth();
     refreshPermits();
   });
+  startStorageAlarm(socket, document.getElementById('storage-alarm'));
   socket.on('camera.healthChanged', (ev) => {
     const tile = tiles.get(ev.payload.cameraId);
     if (!tile) return;

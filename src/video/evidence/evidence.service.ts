@@ -54,6 +54,8 @@ export class EvidenceService {
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** the platform's disk alarm (the wall hears of a failed write once per episode) */
+    private readonly onWriteFault?: (err: unknown) => void,
   ) {
     this.root = join(config.store.dataDir, 'evidence');
   }
@@ -146,6 +148,7 @@ export class EvidenceService {
       // file-system failures only (ENOSPC, EROFS, EDQUOT, EIO...); a clip ffmpeg could not cut is not one
       if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
       if (!this.writeFault) this.logger.error({ err: e, code }, 'evidence write failed 证据写入失败');
+      this.onWriteFault?.(e);
       this.writeFault = { code, at: this.clock.now() };
       throw e;
     }

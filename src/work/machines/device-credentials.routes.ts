@@ -45,6 +45,35 @@ export const deviceCredentialsRoutes: FastifyPluginAsyncTypebox<{ services: AppS
   const find = (kind: DeviceKind, scope: EnterpriseScope, id: string) =>
     kind === 'machine' ? machines.get(scope, id) : locks.get(scope, id);
 
+  // One answer for the admin page's tables (a per-device GET would be a 404 for every device without
+  // one, and a request per row).
+  app.get(
+    '/api/mqtt-credentials',
+    {
+      config: { permission: 'machine:read' },
+      schema: {
+        tags: ['machines', 'locks'],
+        summary: 'MQTT credential state of every chip and lock 各设备 MQTT 凭据状态',
+        response: {
+          200: Type.Array(
+            Type.Object({
+              kind: Type.Union([Type.Literal('machine'), Type.Literal('lock')]),
+              deviceId: Type.String(),
+              ...Status.properties,
+            }),
+          ),
+          403: ErrorSchema,
+        },
+      },
+    },
+    async (req) =>
+      devices.list([...principalOf(req).scope.enterpriseIds]).map((d) => ({
+        ...d,
+        issuedAt: iso(d.issuedAt),
+        revokedAt: d.revokedAt ? iso(d.revokedAt) : null,
+      })),
+  );
+
   for (const [kind, path, tag] of [
     ['machine', 'machines', 'machines'],
     ['lock', 'locks', 'locks'],
