@@ -1,3 +1,4 @@
+import type { FastifyPluginAsync } from 'fastify';
 import type { MqttBus } from './platform/mqtt/mqtt-bus.ts';
 import type { Platform } from './platform/platform.ts';
 import type { OversightContext } from './oversight/module.ts';
@@ -20,3 +21,6 @@ export interface AppServices extends Platform {
   supervision: SupervisionContext;
   oversight: OversightContext;
 }
+
+/** An HTTP route plugin; each context lists its own in its routes.ts, src/http-routes.ts joins them. */
+export type RoutePlugin = FastifyPluginAsync<{ services: AppServices }>;

@@ -1,0 +1,7 @@
+import type { RoutePlugin } from '../app-services.ts';
+import { hazardsRoutes } from './hazards/hazards.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { reportsRoutes } from './reports/reports.routes.ts';
+
+/** The oversight context's routes: hazards, the permit audit and chain, the regulator's reports. */
+export const oversightRoutes: RoutePlugin[] = [hazardsRoutes, auditRoutes, reportsRoutes];

@@ -1,0 +1,6 @@
+import type { RoutePlugin } from '../app-services.ts';
+import { liveRoutes } from './live/live.routes.ts';
+import { cameraRoutes } from './ingest/cameras.routes.ts';
+
+/** The video context's routes: the live view and probe, camera health. */
+export const videoRoutes: RoutePlugin[] = [liveRoutes, cameraRoutes];
