@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { mountFullTmpfs } from '../helpers/full-disk.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import { startFullTestService } from '../helpers/test-service.ts';
@@ -18,19 +18,9 @@ afterAll(async () => {
 });
 
 function mountFull(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
-  cleanups.push(() => execFileSync('umount', ['-l', dir]));
-  const path = join(dir, 'filler.bin');
-  const fd = openSync(path, 'w');
-  try {
-    for (;;) writeSync(fd, Buffer.alloc(4096, 1));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-  return path;
+  const { filler, unmount } = mountFullTmpfs(dir);
+  cleanups.push(unmount);
+  return filler;
 }
 
 const health = async (t: Svc) => {

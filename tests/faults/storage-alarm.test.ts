@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { fillUp, mountFullTmpfs } from '../helpers/full-disk.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFullTestService } from '../helpers/test-service.ts';
 
@@ -18,19 +18,9 @@ afterAll(async () => {
 });
 
 function mountFull(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
-  cleanups.push(() => execFileSync('umount', ['-l', dir]));
-  const path = join(dir, 'filler.bin');
-  const fd = openSync(path, 'w');
-  try {
-    for (;;) writeSync(fd, Buffer.alloc(4096, 1));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-  return path;
+  const { filler, unmount } = mountFullTmpfs(dir);
+  cleanups.push(unmount);
+  return filler;
 }
 
 describe('the wall hears storage trouble', () => {
@@ -108,23 +98,9 @@ describe('the wall hears storage trouble', () => {
     expect((await t.app.inject({ url: '/healthz' })).json().components.disk.ok).toBe(true);
     expect((await post()).statusCode).toBe(201);
     // a second episode is a second alarm
-    const filler2 = mountFull2(join(t.dir, 'evidence'));
+    const filler2 = fillUp(join(t.dir, 'evidence', 'filler2.bin')); // the mounted tmpfs, full again
     expect((await post()).statusCode).toBe(507);
     expect(outbox()).toEqual(['storage.writeFailed', 'storage.recovered', 'storage.writeFailed']);
     rmSync(filler2);
   }, 60_000);
 });
-
-/** Fills the already mounted tmpfs again. */
-function mountFull2(dir: string): string {
-  const path = join(dir, 'filler2.bin');
-  const fd = openSync(path, 'w');
-  try {
-    for (;;) writeSync(fd, Buffer.alloc(4096, 1));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-  return path;
-}

@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyTamperedCopy } from '../helpers/tampered-verify.ts';
 import type { CameraRef } from '../../src/supervision/zones/cameras.ts';
 import { call, SITE_A, startPermitsHarness, type PermitsHarness } from '../integration/permits-harness.ts';
 
@@ -108,37 +107,8 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** A fresh copy of the store, edited by SQL and/or a file change, checked by the installed command. */
-function tamperAndVerify(
-  sql: string[],
-  files: (dir: string) => void = () => {},
-): { code: number; out: string } {
-  const d = mkdtempSync(join(work, 'case-'));
-  cpSync(store, d, { recursive: true });
-  const db = new Database(join(d, 'jianhu.db'));
-  for (const s of sql) db.prepare(s).run();
-  db.close();
-  files(d);
-  try {
-    const out = execFileSync(
-      process.execPath,
-      [
-        process.env.JIANHU_VERIFY_CLI ?? 'bin/jianhu.mjs',
-        'audit',
-        'verify',
-        '--db',
-        join(d, 'jianhu.db'),
-        '--data-dir',
-        d,
-      ],
-      { stdio: 'pipe', encoding: 'utf8' },
-    );
-    return { code: 0, out };
-  } catch (e) {
-    const x = e as { status: number; stdout: string; stderr: string };
-    return { code: x.status, out: x.stdout + x.stderr };
-  }
-}
+const tamperAndVerify = (sql: string[], files?: (dir: string) => void) =>
+  verifyTamperedCopy(store, work, sql, files);
 
 describe('lock_events, violations and evidence are backed by the chain (#23)', () => {
   it('the untouched store verifies, the file retention deleted included', () => {

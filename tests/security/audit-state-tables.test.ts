@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyTamperedCopy } from '../helpers/tampered-verify.ts';
 import { HealthRepo } from '../../src/video/ingest/health.repo.ts';
 import type { HealthState } from '../../src/video/ingest/types.ts';
 import {
@@ -77,33 +76,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** A fresh copy of the store, edited by `q`, checked by the installed command line. */
-function tamperAndVerify(...q: string[]): { code: number; out: string } {
-  const d = mkdtempSync(join(work, 'case-'));
-  cpSync(store, d, { recursive: true });
-  const db = new Database(join(d, 'jianhu.db'));
-  for (const s of q) db.prepare(s).run();
-  db.close();
-  try {
-    const out = execFileSync(
-      process.execPath,
-      [
-        process.env.JIANHU_VERIFY_CLI ?? 'bin/jianhu.mjs',
-        'audit',
-        'verify',
-        '--db',
-        join(d, 'jianhu.db'),
-        '--data-dir',
-        d,
-      ],
-      { stdio: 'pipe', encoding: 'utf8' },
-    );
-    return { code: 0, out };
-  } catch (e) {
-    const x = e as { status: number; stdout: string; stderr: string };
-    return { code: x.status, out: x.stdout + x.stderr };
-  }
-}
+const tamperAndVerify = (...q: string[]) => verifyTamperedCopy(store, work, q);
 
 describe('state tables are backed by the chain (#23)', () => {
   it('the untouched store verifies', () => {
