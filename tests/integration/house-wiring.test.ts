@@ -4,7 +4,7 @@ import { LABELS } from '../../src/vision/detect/types.ts';
 import { ActivePermitsIndex } from '../../src/work/permits/active-permits-index.ts';
 import { bareHead, greyFrame } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
-import { call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { approveWithGasTest, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
 
 /** The ports the composition root connects (issue #26): each is heard where the code says it is. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -111,13 +111,7 @@ describe('ActivePermitsIndex, fed by permit.* events', () => {
       cameraIds: ['cam-weld'],
     });
     const id = p.body.id as string;
-    await call(h, 'safety-a', 'POST', `/api/permits/${id}/submit`);
-    await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'unit' });
-    await call(h, 'approver-a', 'POST', `/api/permits/${id}/approve`);
-    await call(h, 'guardian-a', 'POST', `/api/permits/${id}/gas-tests`, {
-      analyst: '王',
-      combustiblePct: 0.1,
-    });
+    await approveWithGasTest(h, id, 'unit', { analyst: '王', combustiblePct: 0.1, o2Pct: 20.9 });
     h.health('cam-weld', 'online');
     expect(index.kindsOn('cam-weld', h.clock.now())).toEqual([]);
     expect((await call(h, 'guardian-a', 'POST', `/api/permits/${id}/start`)).body.state).toBe('active');
