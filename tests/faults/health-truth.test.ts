@@ -60,6 +60,14 @@ describe('/healthz tells the truth', () => {
     expect(h.body.status).toBe('degraded');
     expect(h.body.components.ingest!.detail).toContain('0/4 cameras online');
     expect(h.body.components.ingest!.detail).toContain('no camera live');
+    // pages read the same report from /api/health: signed in, 200, the state in the body
+    const page = await t.app.inject({
+      url: '/api/health',
+      headers: { authorization: await t.login('safety-a') },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.json()).toMatchObject({ status: 'degraded', components: { ingest: { ok: false } } });
+    expect((await t.app.inject({ url: '/api/health' })).statusCode).toBe(401);
   }, 40_000);
 
   it('is degraded when a camera is online but its recorder cannot write (ring disk full)', async (ctx) => {

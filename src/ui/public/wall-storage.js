@@ -1,10 +1,10 @@
-/* global fetch */
-import { h } from './common.js';
+import { api, h } from './common.js';
 
 // The service's storage alarm on the wall (#23): a failed disk write means violations are recorded
 // without their evidence, which the safety officer must hear of at once, in words, in both languages.
 // storage.writeFailed arrives once per episode; storage.recovered clears it. Events missed while the
-// socket was away are not replayed, so each (re)connect asks /healthz for the disk's state now.
+// socket was away are not replayed, so each (re)connect asks /api/health (signed in; always 200, the
+// state in the body, unlike /healthz's 503) for the disk's state now.
 
 const AREAS = { evidence: ['证据目录', 'evidence folder'], data: ['数据目录', 'data folder'] };
 
@@ -40,7 +40,7 @@ export function startStorageAlarm(socket, banner) {
   });
   socket.on('connect', async () => {
     try {
-      const hz = await (await fetch('/healthz')).json();
+      const hz = await api('/api/health');
       const disk = hz.components?.disk;
       if (disk && !disk.ok && open.size === 0)
         open.set('data', {
