@@ -60,10 +60,6 @@ export interface ActivePermitsProvider {
   activeOn(cameraId: string, ts: number): CameraPermits;
 }
 
-export const NO_PERMITS: ActivePermitsProvider = {
-  activeOn: () => NO_ACTIVE_PERMITS,
-};
-
 /** Everything the rules see of one frame. */
 export interface RuleFrame {
   cameraId: string;

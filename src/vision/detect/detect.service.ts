@@ -89,10 +89,6 @@ export class DetectService {
     return this.scheduler.onResult(handler);
   }
 
-  setActivePermit(cameraId: string, active: boolean): void {
-    this.scheduler.setActivePermit(cameraId, active);
-  }
-
   /**
    * Cameras watching active work get the active rate first: the cameras active now are marked at once,
    * then every change the permits announce (no polling). Returns the unsubscribe function.
