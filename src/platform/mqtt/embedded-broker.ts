@@ -1,26 +1,22 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type Client } from 'aedes';
 import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
+import { loadOrCreateSecret } from '../shared/secret-file.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import { SERVICE_USERNAME, deviceTopics, isCommandTopic, type DeviceIdentity } from './device-identity.ts';
 import { guardFrames } from './frame-guard.ts';
 
-/** The service's own password on the embedded broker: generated once into the data dir, never printed. */
-export function loadOrCreateServiceSecret(dataDir: string): string {
-  const dir = join(dataDir, 'secrets');
-  const path = join(dir, 'mqtt-service.secret');
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(path, secret + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
-  return secret;
-}
+/**
+ * The service's own password on the embedded broker: a secret generated once into the data dir, never
+ * printed. (The text form of the bytes is what the broker compares; a file written by the earlier
+ * base64url writer decodes to the same bytes, so the password stays the same.)
+ */
+export const loadOrCreateServiceSecret = (dataDir: string): string =>
+  loadOrCreateSecret(dataDir, 'mqtt-service.secret').toString('base64url');
 
 type Who = { service: true } | { service: false; device: DeviceIdentity; publish: string; command: string };
 

@@ -1,6 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { loadOrCreateSecret } from '../../platform/shared/secret-file.ts';
 
 /**
  * 一机一码 secrets. One 32-byte key in `<dataDir>/secrets/machine-qr.key` (mode 0600, created on
@@ -8,20 +7,8 @@ import { join } from 'node:path';
  * derived from it, so neither can be forged or guessed; a QR is revoked by bumping the machine's
  * token version (old labels stop working) and ages out after `qrMaxAgeDays`.
  */
-export function loadOrCreateMachineKey(dataDir: string): Buffer {
-  const dir = join(dataDir, 'secrets');
-  const path = join(dir, 'machine-qr.key');
-  if (existsSync(path)) {
-    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-    if (key.length < 32) throw new Error(`${path}: key too short`);
-    return key;
-  }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const key = randomBytes(32);
-  writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
-  return key;
-}
+export const loadOrCreateMachineKey = (dataDir: string): Buffer =>
+  loadOrCreateSecret(dataDir, 'machine-qr.key');
 
 const b64url = (b: Buffer) => b.toString('base64url');
 
