@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
 import {
   commandKey,
+  deviceTopics,
   deviceUsername,
   verifyCommand,
   type SignedCommand,
@@ -69,8 +70,9 @@ export async function startChipsSim(o: ChipsSimOptions): Promise<ChipsSim> {
       ? await connect(o.lockCredential, deviceUsername('lock', o.lock))
       : chip
     : null;
-  const machineTopic = `${o.prefix}/${o.site}/machines/${o.machine}`;
-  const lockTopic = o.lock ? `${o.prefix}/${o.site}/locks/${o.lock}` : null;
+  // the same topics the broker's ACL allows each device (device-identity.ts deviceTopics)
+  const machineTopics = deviceTopics(o.prefix, { kind: 'machine', id: o.machine, siteId: o.site });
+  const lockTopics = o.lock ? deviceTopics(o.prefix, { kind: 'lock', id: o.lock, siteId: o.site }) : null;
   const refused: ChipsSim['refused'] = [];
   const lastSeq = new Map<string, number>();
   let eventSeq = now();
@@ -109,40 +111,40 @@ export async function startChipsSim(o: ChipsSimOptions): Promise<ChipsSim> {
       return;
     }
     o.log(`← ${topic} ${payload.toString()}`);
-    if (topic === `${machineTopic}/command` && cmd.action === 'power_off') {
+    if (topic === machineTopics.command && cmd.action === 'power_off') {
       if (verified(topic, o.machineCredential, cmd)) arcAllowed = false;
     }
-    if (lock && lockTopic && topic === `${lockTopic}/command` && cmd.action === 'unlock') {
+    if (lock && lockTopics && topic === lockTopics.command && cmd.action === 'unlock') {
       if (!verified(topic, o.lockCredential, cmd)) return;
       const grantId = cmd.ref;
       void (async () => {
         await sleep(o.intervalMs);
-        await send(lock, `${lockTopic}/event`, { event: 'opened', grantId, seq: ++eventSeq });
+        await send(lock, lockTopics.publish, { event: 'opened', grantId, seq: ++eventSeq });
       })();
     }
   };
   chip.on('message', onMessage);
-  await chip.subscribeAsync(`${machineTopic}/command`, { qos: 1 });
-  if (lock && lockTopic) {
+  await chip.subscribeAsync(machineTopics.command, { qos: 1 });
+  if (lock && lockTopics) {
     if (lock !== chip) lock.on('message', onMessage);
-    await lock.subscribeAsync(`${lockTopic}/command`, { qos: 1 });
+    await lock.subscribeAsync(lockTopics.command, { qos: 1 });
   }
 
   const run = async () => {
     if (o.scenario === 'lock-breach') {
-      if (!lockTopic) throw new Error('lock-breach needs --lock');
-      await send(lock!, `${lockTopic}/event`, { event: 'opened', seq: ++eventSeq });
+      if (!lockTopics) throw new Error('lock-breach needs --lock');
+      await send(lock!, lockTopics.publish, { event: 'opened', seq: ++eventSeq });
       return;
     }
     const auth = o.scenario === 'demo' && o.authorisation ? { authorisation: o.authorisation } : {};
-    await send(chip, `${machineTopic}/telemetry`, { powered: true, currentA: 0, ...auth });
+    await send(chip, machineTopics.publish, { powered: true, currentA: 0, ...auth });
     for (let i = 0; i < o.ticks && !stopped; i++) {
       await sleep(o.intervalMs);
       // a real arc wanders between 80 and 160 A; after power_off the contactor drops it to 0
       const currentA = arcAllowed ? Math.round(80 + Math.random() * 80) : 0;
-      await send(chip, `${machineTopic}/telemetry`, { powered: arcAllowed, currentA });
+      await send(chip, machineTopics.publish, { powered: arcAllowed, currentA });
     }
-    await send(chip, `${machineTopic}/telemetry`, { powered: false, currentA: 0 });
+    await send(chip, machineTopics.publish, { powered: false, currentA: 0 });
   };
   const done = run();
   return {

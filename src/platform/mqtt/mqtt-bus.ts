@@ -83,8 +83,9 @@ export async function createMqttBus(config: Config, deps: MqttBusDeps): Promise<
     }
   };
   // A persistent session hands over what the broker queued while the service was away right after
-  // CONNACK (in the same read, so this listener exists before connecting), before the contexts have subscribed their handlers: such messages are held (bounded)
-  // and given to the first handler whose filter matches, instead of being acknowledged and dropped.
+  // CONNACK (in the same read, so this listener exists before connecting), before the contexts have
+  // subscribed their handlers: such messages are held (bounded) and given to the first handler whose
+  // filter matches, instead of being acknowledged and dropped.
   const held: { topic: string; payload: Buffer }[] = [];
   client.on('message', (topic, payload) => {
     const matching = handlers.filter((h) => topicMatches(h.filter, topic));

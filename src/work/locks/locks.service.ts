@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
+import { deviceTopics } from '../../platform/mqtt/device-identity.ts';
 import type { DeviceRegistry } from '../../platform/mqtt/device-registry.ts';
 import type { MqttBus } from '../../platform/mqtt/mqtt-bus.ts';
 import { gasVerdict } from '../permits/domain/rules.ts';
@@ -169,7 +170,14 @@ export class LocksService {
     if (!command) this.logger.warn({ lockId }, 'unlock not sent: the lock has no MQTT credential');
     else
       this.mqtt
-        ?.publish(`${this.config.permits.chips.topicPrefix}/${lock.siteId}/locks/${lock.id}/command`, command)
+        ?.publish(
+          deviceTopics(this.config.permits.chips.topicPrefix, {
+            kind: 'lock',
+            id: lock.id,
+            siteId: lock.siteId,
+          }).command,
+          command,
+        )
         .catch((err: unknown) => this.logger.warn({ err, lockId }, 'unlock command failed'));
     return { grantId, expiresAt: iso(expiresAt), permitState: permit.state };
   }

@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
+import { deviceTopics } from '../../platform/mqtt/device-identity.ts';
 import type { DeviceRegistry } from '../../platform/mqtt/device-registry.ts';
 import type { MqttBus } from '../../platform/mqtt/mqtt-bus.ts';
 import type { MonitoringGate } from '../permits/gate.ts';
@@ -112,7 +113,7 @@ export class ChipsService {
   }
 
   commandTopic(m: Machine): string {
-    return `${this.cfg.topicPrefix}/${m.siteId}/machines/${m.id}/command`;
+    return deviceTopics(this.cfg.topicPrefix, { kind: 'machine', id: m.id, siteId: m.siteId }).command;
   }
 
   private machinesOfPermit(permitId: string): Machine[] {
