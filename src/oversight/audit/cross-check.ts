@@ -13,31 +13,38 @@ const MAX_PER_TABLE = 20;
 /** Problems fail verify; warnings name what could not be checked (rows older than their chained ids). */
 export function crossCheckState(db: Db, dataDir: string): RowCheck {
   const has = (t: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?").get(t);
-  const events = (like: string): Chained[] =>
-    (
-      db
-        .prepare(
-          `SELECT c.seq, c.type, o.payload FROM audit_chain c JOIN outbox o ON o.id = c.outbox_id
-           WHERE c.type LIKE ? ORDER BY c.seq`,
-        )
-        .all(like) as { seq: number; type: string; payload: string }[]
-    ).flatMap((r) => {
-      try {
-        return [{ seq: r.seq, type: r.type, payload: JSON.parse(r.payload) as Record<string, unknown> }];
-      } catch {
-        return []; // an unreadable payload is already a payload problem of the chain itself
-      }
-    });
+  // The chain is read once; each table's check takes the event types it needs from this.
+  const chained = (
+    db
+      .prepare(
+        `SELECT c.seq, c.type, o.payload FROM audit_chain c JOIN outbox o ON o.id = c.outbox_id
+         WHERE c.type GLOB 'camera.healthChanged' OR c.type GLOB 'permit.*' OR c.type GLOB 'hazard.*'
+            OR c.type GLOB 'lock.changed' OR c.type GLOB 'violation.*' OR c.type GLOB 'evidence.*'
+         ORDER BY c.seq`,
+      )
+      .all() as { seq: number; type: string; payload: string }[]
+  ).flatMap((r): Chained[] => {
+    try {
+      return [{ seq: r.seq, type: r.type, payload: JSON.parse(r.payload) as Record<string, unknown> }];
+    } catch {
+      return []; // an unreadable payload is already a payload problem of the chain itself
+    }
+  });
+  /** `type` exactly, or every type under `area.` when it ends with `.*` */
+  const events = (type: string): Chained[] =>
+    type.endsWith('.*')
+      ? chained.filter((e) => e.type.startsWith(type.slice(0, -1)))
+      : chained.filter((e) => e.type === type);
   const out: Problem[] = [];
   if (has('camera_health_log')) out.push(...cameraHealth(db, events('camera.healthChanged')));
-  if (has('permits')) out.push(...lastState(db, 'permits', 'id', 'state', events('permit.%'), 'permitId'));
-  if (has('hazards')) out.push(...lastState(db, 'hazards', 'id', 'state', events('hazard.%'), 'hazardId'));
+  if (has('permits')) out.push(...lastState(db, 'permits', 'id', 'state', events('permit.*'), 'permitId'));
+  if (has('hazards')) out.push(...lastState(db, 'hazards', 'id', 'state', events('hazard.*'), 'hazardId'));
   if (has('gas_tests')) out.push(...gasTests(db, events('permit.gasTested')));
   const warnings: string[] = [];
   const rows = (r: RowCheck) => (out.push(...r.problems), warnings.push(...r.warnings));
   if (has('lock_events')) rows(lockEvents(db, events('lock.changed')));
-  if (has('violations')) rows(violations(db, events('violation.%')));
-  if (has('evidence')) rows(evidenceRows(db, dataDir, events('evidence.%')));
+  if (has('violations')) rows(violations(db, events('violation.*')));
+  if (has('evidence')) rows(evidenceRows(db, dataDir, events('evidence.*')));
   return { problems: out, warnings };
 }
 
