@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { mountFullTmpfs } from '../helpers/full-disk.ts';
+import { mountFullTmpfs, postHazardPhoto } from '../helpers/full-disk.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import { startFullTestService } from '../helpers/test-service.ts';
@@ -106,25 +106,7 @@ describe('/healthz tells the truth', () => {
     const t = await startFullTestService();
     cleanups.push(() => t.close());
     const filler = mountFull(join(t.dir, 'evidence'));
-    const png = Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      Buffer.alloc(8192, 7),
-    ]);
-    const post = async () =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/hazards',
-        headers: { authorization: await t.login('safety-a') },
-        payload: {
-          enterpriseId: 'ent-a',
-          source: 'inspection',
-          stage: 'self_check',
-          checker: '张工',
-          description: '平台护栏缺失',
-          hazardType: '防护设施',
-          photos: [png.toString('base64')],
-        },
-      });
+    const post = () => postHazardPhoto(t);
     const full = await post();
     expect(full.statusCode).toBe(507);
     expect(full.json()).toMatchObject({

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { fillUp, mountFullTmpfs } from '../helpers/full-disk.ts';
+import { fillUp, mountFullTmpfs, postHazardPhoto } from '../helpers/full-disk.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFullTestService } from '../helpers/test-service.ts';
 
@@ -48,26 +48,7 @@ describe('the wall hears storage trouble', () => {
 
     const filler = mountFull(join(t.dir, 'evidence'));
     let n = 0; // a different photo each time (the same bytes may be stored once)
-    const post = async () =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/hazards',
-        headers: { authorization: await t.login('safety-a') },
-        payload: {
-          enterpriseId: 'ent-a',
-          source: 'inspection',
-          stage: 'self_check',
-          checker: '张工',
-          description: '平台护栏缺失',
-          hazardType: '防护设施',
-          photos: [
-            Buffer.concat([
-              Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-              Buffer.alloc(8192, ++n),
-            ]).toString('base64'),
-          ],
-        },
-      });
+    const post = () => postHazardPhoto(t, ++n);
     for (let i = 0; i < 3; i++) expect((await post()).statusCode).toBe(507);
     await new Promise((r) => setTimeout(r, 1000));
     const failed = heard.filter((e) => e.type === 'storage.writeFailed');
