@@ -65,6 +65,23 @@ describe('a confirmed violation becomes a hazard', () => {
       violationId: String(violationId),
       registeredBy: h.services.users.byUsername('safety-a')!.userId,
     });
+    // 派单整改 on the wall, clicked twice after the confirmation: still the one hazard
+    const dispatch = {
+      enterpriseId: 'ent-a',
+      source: 'violation',
+      violationId: String(violationId),
+      stage: 'self_check',
+      checker: '安全员',
+      description: '未戴安全帽',
+      hazardType: 'ppe',
+    };
+    for (let i = 0; i < 2; i++) {
+      const again = await h.call('safety-a', 'POST', '/api/hazards', dispatch);
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(items[0]!.id);
+    }
+    const after = await h.call('safety-a', 'GET', '/api/hazards?enterprise=ent-a');
+    expect(after.body.items).toHaveLength(1);
     const d = await h.call('safety-a', 'GET', `/api/hazards/${items[0]!.id}`);
     const photo = (d.body.photos as { path: string; sha256: string }[])[0]!;
     expect(photo.path).toMatch(/^evidence\/snapshot\/.*\.jpg$/);

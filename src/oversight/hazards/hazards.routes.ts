@@ -38,13 +38,16 @@ export const hazardsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
       schema: {
         tags,
         summary: 'Register a hazard 登记隐患',
+        description:
+          'A violation makes at most one hazard: registering from a violation that has one answers 200 with that hazard.',
         body: RegisterBody,
-        response: { 201: HazardDetailSchema, ...errors },
+        response: { 201: HazardDetailSchema, 200: HazardDetailSchema, ...errors },
       },
     },
     async (req, reply) => {
       const { principal, scope } = principalOf(req);
-      return reply.status(201).send(hazards.register(principal, scope, req.body));
+      const r = hazards.registerOnce(principal, scope, req.body);
+      return reply.status(r.created ? 201 : 200).send(r.hazard);
     },
   );
 

@@ -36,6 +36,7 @@ import { decodePhoto, storePhoto, type StoredPhoto } from './photos.ts';
 import { OverdueEscalator } from './overdue.ts';
 import {
   hazardFromConfirmedViolation,
+  checkViolation,
   violationEvidence,
   type ConfirmedViolation,
   type ViolationLinks,
@@ -84,9 +85,25 @@ export class HazardsService {
   }
 
   register(p: Principal, scope: EnterpriseScope, input: RegisterInput): HazardDetail {
+    return this.registerOnce(p, scope, input).hazard;
+  }
+
+  /**
+   * One violation makes at most one hazard: registering from a violation that already has one (a
+   * second click on 派单整改, or the hazard its confirmation raised) answers that hazard, `created:
+   * false`, instead of a duplicate that would inflate the weekly table. Check and insert run on the one
+   * synchronous SQLite connection, so two requests cannot interleave between them.
+   */
+  registerOnce(
+    p: Principal,
+    scope: EnterpriseScope,
+    input: RegisterInput,
+  ): { hazard: HazardDetail; created: boolean } {
     scope.assert(input.enterpriseId);
     if (!roleHas(p.role, 'hazard:write')) throw HazardErrors.forbidden({ action: 'register' });
     if (input.source === 'violation' && !input.violationId) throw HazardServiceErrors.violationRequired();
+    const existing = input.source === 'violation' ? this.existingFor(scope, input) : undefined;
+    if (existing !== undefined) return { hazard: this.detail(scope, existing), created: false };
     const linked =
       input.source === 'violation'
         ? violationEvidence(this.links, scope, input.enterpriseId, input.violationId!, this.dataDir)
@@ -115,7 +132,13 @@ export class HazardsService {
       });
       return id;
     });
-    return this.detail(scope, id);
+    return { hazard: this.detail(scope, id), created: true };
+  }
+
+  /** The hazard already raised from this violation, after checking the violation is the caller's to see. */
+  private existingFor(scope: EnterpriseScope, input: RegisterInput): number | undefined {
+    checkViolation(this.links, scope, input.enterpriseId, input.violationId!);
+    return this.repo.byViolation(input.violationId!)?.id;
   }
 
   assess(

@@ -44,6 +44,19 @@ export interface LinkedEvidence {
   mime: string;
 }
 
+/** Checks that the violation exists, is the caller's to see and belongs to `enterpriseId`; its id. */
+export function checkViolation(
+  links: ViolationLinks,
+  scope: EnterpriseScope,
+  enterpriseId: string,
+  violationId: string,
+): number {
+  if (!/^\d+$/.test(violationId)) throw LinkErrors.badId({ violationId });
+  const v = links.violations.get(scope, Number(violationId));
+  if (v.enterpriseId !== enterpriseId) throw LinkErrors.mismatch({ violationId });
+  return v.id;
+}
+
 /** Checks the violation (tenancy included) and returns its evidence as paths relative to dataDir. */
 export function violationEvidence(
   links: ViolationLinks,
@@ -52,12 +65,9 @@ export function violationEvidence(
   violationId: string,
   dataDir: string,
 ): LinkedEvidence[] {
-  const svc = links.violations;
-  if (!/^\d+$/.test(violationId)) throw LinkErrors.badId({ violationId });
-  const v = svc.get(scope, Number(violationId));
-  if (v.enterpriseId !== enterpriseId) throw LinkErrors.mismatch({ violationId });
+  const id = checkViolation(links, scope, enterpriseId, violationId);
   const ev = links.evidence;
-  return ev.forViolation(v.id).map((e) => ({
+  return ev.forViolation(id).map((e) => ({
     path: relative(dataDir, join(ev.root, e.path)),
     sha256: e.sha256,
     bytes: e.bytes,
