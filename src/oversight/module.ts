@@ -2,6 +2,7 @@ import type { Platform } from '../platform/platform.ts';
 import type { MqttBus } from '../platform/mqtt/mqtt-bus.ts';
 import type { EvidenceService } from '../video/evidence/evidence.service.ts';
 import type { ViolationsService } from '../supervision/violations/violations.service.ts';
+import { AlertsService } from './alerts/alerts.service.ts';
 import { HazardsService } from './hazards/hazards.service.ts';
 import { ReportsService } from './reports/reports.service.ts';
 import { AuditService } from './audit/audit.service.ts';
@@ -19,6 +20,8 @@ export interface OversightContext {
   hazards: HazardsService;
   permitAudit: PermitAuditService;
   reports: ReportsService;
+  /** the wall's alert feed (chips, locks, scans, stopped work), also published on MQTT */
+  alerts: AlertsService;
   /** Signing key, backfill, periodic checkpoints, confirmed violations → hazards, overdue check. */
   start(): void;
   stop(): void;
@@ -46,6 +49,8 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     evidence: ports.evidence,
   });
   let offViolations: (() => void) | undefined;
+  const alerts = new AlertsService(log, clock);
+  let offAlerts: (() => void) | undefined;
   const fromEvents = new EventLogHealthSource(log);
   const permitAudit = new PermitAuditService(
     log,
@@ -72,8 +77,11 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     hazards,
     permitAudit,
     reports,
+    alerts,
     start() {
       chain.start();
+      if (ports.mqtt)
+        offAlerts = alerts.bridgeToMqtt(bus, ports.mqtt, config.permits.chips.topicPrefix, logger);
       offViolations = bus.on('violation.reviewed', (e) => {
         const rec = ports.violations.byId(e.payload.violationId);
         if (!rec) return;
@@ -93,6 +101,7 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     },
     stop() {
       offViolations?.();
+      offAlerts?.();
       hazards.stop();
       chain.stop();
     },

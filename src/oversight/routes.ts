@@ -1,7 +1,8 @@
 import type { RoutePlugin } from '../app-services.ts';
+import { alertsRoutes } from './alerts/alerts.routes.ts';
 import { hazardsRoutes } from './hazards/hazards.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
 
 /** The oversight context's routes: hazards, the permit audit and chain, the regulator's reports. */
-export const oversightRoutes: RoutePlugin[] = [hazardsRoutes, auditRoutes, reportsRoutes];
+export const oversightRoutes: RoutePlugin[] = [hazardsRoutes, auditRoutes, reportsRoutes, alertsRoutes];

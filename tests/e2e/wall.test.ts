@@ -70,6 +70,19 @@ afterAll(async () => {
 describe('安全员 live wall', () => {
   it('plays every camera live, shows a violation as it happens, and confirms it', async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+    // the browser's notifications, granted and recorded (headless Chromium shows none)
+    await page.addInitScript(() => {
+      const shown: string[] = [];
+      (window as unknown as { shownNotifications: string[] }).shownNotifications = shown;
+      class RecordedNotification {
+        static permission = 'granted';
+        static requestPermission = () => Promise.resolve('granted');
+        constructor(title: string, opts?: { body?: string }) {
+          shown.push(`${title}|${opts?.body ?? ''}`);
+        }
+      }
+      (window as unknown as { Notification: unknown }).Notification = RecordedNotification;
+    });
     await signIn(page, svc.url, 'safety-a', '/ui/wall.html');
     await expect.poll(() => page.locator('.tile').count()).toBe(2);
 
@@ -124,6 +137,16 @@ describe('安全员 live wall', () => {
       state: string;
     }[];
     expect(hazards.find((x) => x.violationId === String(id))?.state).toBe('registered');
+    // a second click on 派单整改 answers the same hazard: one violation, one hazard
+    const firstNo = (await card.locator('.notice.ok').textContent())!.match(/\d+$/)![0];
+    await card.getByRole('button', { name: '派单整改' }).click();
+    await expect
+      .poll(() => card.locator('.notice.ok').textContent())
+      .toMatch(new RegExp(`隐患编号 ${firstNo}$`));
+    const again = (await api(svc, 'safety-a', 'GET', '/api/hazards?enterprise=ent-a')).json.items as {
+      violationId: string | null;
+    }[];
+    expect(again.filter((x) => x.violationId === String(id))).toHaveLength(1);
     await page.screenshot({ path: `${SHOTS}/wall-confirmed.png` });
 
     // Camera health from ingest: both online. A permit works on cam1 (作业中 on its tile); the camera
@@ -149,6 +172,15 @@ describe('安全员 live wall', () => {
     // why, in words: not the service's own code
     expect(await line.textContent()).toMatch(/监控中断：cam1 (离线|卡顿无画面)/);
     expect(await line.textContent()).not.toContain('monitoring_lost');
+    // the wall hears it as a site alert too: high, in words, with a browser notification
+    const alert = page.locator('#site-alerts .alert.high[data-type="permit.suspended"]').first();
+    await expect.poll(() => alert.count(), { timeout: 10_000 }).toBe(1);
+    expect(await alert.textContent()).toContain(`作业票 ${permit.number}`);
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications),
+      )
+      .toContainEqual(expect.stringContaining(`作业票 ${permit.number}`));
     await page.screenshot({ path: `${SHOTS}/wall-camera-fault.png` });
     await sim.fault('cam1', 'restore');
     expect(errors).toEqual([]);

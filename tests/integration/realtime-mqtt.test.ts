@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { topicMatches } from '../../src/platform/mqtt/mqtt-bus.ts';
+import { createLogger } from '../../src/platform/shared/logger.ts';
 import { startTestBus } from '../helpers/test-bus.ts';
 import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
@@ -147,5 +148,55 @@ describe('MQTT bus', () => {
       topic: 'jianhu/site-a/machines/M9/telemetry',
       body: '{"ok":true}',
     });
+  });
+
+  it('carries a site alert (a lock opened without a grant) to MQTT and to GET /api/alerts, tenant by tenant', async () => {
+    const alerts = t.services.oversight.alerts;
+    const off = alerts.bridgeToMqtt(t.services.bus, bus, 'jianhu', createLogger('silent'));
+    const received = new Promise<{ topic: string; body: Record<string, unknown> }>((resolve) =>
+      bus.subscribe('jianhu/alerts/#', (topic, payload) =>
+        resolve({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    t.services.bus.transaction(() =>
+      t.services.bus.publish('lock.violationDetected', 'ent-a', {
+        lockId: 'L1',
+        siteId: 'site-a',
+        cameraId: 'cam-a1',
+        event: 'opened_without_authorisation',
+        permitId: null,
+        authorised: false,
+        messageZh: '受限空间入口门锁 1号罐 未经授权被打开',
+        message: 'Confined-space lock 1号罐 opened without authorisation',
+      }),
+    );
+    await expect(received).resolves.toMatchObject({
+      topic: 'jianhu/alerts/ent-a/high',
+      body: { severity: 'high', titleZh: '受限空间入口门锁 1号罐 未经授权被打开', cameraId: 'cam-a1' },
+    });
+    off();
+    const get = async (user: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/alerts',
+          headers: { authorization: await t.login(user) },
+        })
+      ).json() as { items: { type: string; titleZh: string }[] };
+    expect((await get('safety-a')).items).toContainEqual(
+      expect.objectContaining({
+        type: 'lock.violationDetected',
+        titleZh: '受限空间入口门锁 1号罐 未经授权被打开',
+      }),
+    );
+    expect((await get('safety-b')).items).toEqual([]);
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/api/alerts?hours=9999',
+      headers: { authorization: await t.login('safety-a') },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'JH_ERR_HTTP_VALIDATION' });
   });
 });

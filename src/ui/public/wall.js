@@ -4,6 +4,7 @@ import { api, errText, h, notice, requireSession, t, topBar, fmtTime } from './c
 import { playLive } from './live-player.js';
 import { startFeed } from './wall-feed.js';
 import { startStorageAlarm } from './wall-storage.js';
+import { startAlerts } from './wall-alerts.js';
 import { loadPermits, renderPermits } from './wall-permits.js';
 
 export const HEALTH_TEXT = {
@@ -125,6 +126,9 @@ async function start() {
     refreshPermits();
   });
   startStorageAlarm(socket, document.getElementById('storage-alarm'));
+  startAlerts(socket, document.getElementById('site-alerts'), {
+    cameraName: (id) => tiles.get(id)?.camera.name || id,
+  });
   socket.on('camera.healthChanged', (ev) => {
     const tile = tiles.get(ev.payload.cameraId);
     if (!tile) return;
