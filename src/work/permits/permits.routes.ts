@@ -7,6 +7,7 @@ import type { RoutePermission } from '../../platform/http/auth-hook.ts';
 import type { GasTest, Permit } from './domain/types.ts';
 import {
   AuthorityBody,
+  AuthoritySchema,
   CreatePermitBody,
   GasTestBody,
   GasTestSchema,
@@ -253,6 +254,20 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
       },
     );
   }
+
+  app.get(
+    '/api/approvers/:username/authority',
+    {
+      config: { permission: 'user:read' },
+      schema: {
+        tags,
+        summary: 'An approver’s authority 审批权限 (null: none granted)',
+        params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: Type.Object({ authority: Type.Union([AuthoritySchema, Type.Null()]) }), ...errors },
+      },
+    },
+    async (req) => ({ authority: permits.authorityOf(principalOf(req), req.params.username) }),
+  );
 
   app.put(
     '/api/approvers/:username/authority',
