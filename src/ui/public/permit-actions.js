@@ -9,6 +9,18 @@ import { refusalText } from './permit-text.js';
 let last = null;
 export const lastAnswer = (permitId) => (last && last.permitId === permitId ? last : null);
 
+/**
+ * The gate could not resume a permit when monitoring came back (permit.resumeBlocked): its refusal,
+ * e.g. a break long enough to need a fresh gas test, is shown as if the resume had been tried here.
+ */
+export function noteResumeBlocked(payload) {
+  last = {
+    permitId: payload.permitId,
+    kind: 'error',
+    text: `${t('监控已恢复，但不能自动恢复作业：', 'Monitoring is back but work cannot resume: ')}${t(payload.messageZh, payload.message)} (${payload.code})`,
+  };
+}
+
 const OPERATE = 'permit:operate';
 
 /**

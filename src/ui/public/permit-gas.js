@@ -7,16 +7,16 @@ import { fmtCN, fmtLeft } from './permit-text.js';
 // level's retestAfterBreakMs). A service whose summary lacks them gets no countdown: the desk then
 // shows the last test and leaves the verdict to the service's own refusal at start / resume.
 
-/** The service's clock minus this browser's, from the Date header of each detail read. */
+/** The service's clock minus this browser's, from each detail read's `serverTime`. */
 let skewMs = 0;
 export const serverNow = () => Date.now() + skewMs;
 
 /** GET /api/permits/:id, noting the service's clock (countdowns run on it, not on the phone's). */
 export async function loadDetail(id) {
-  const res = await api(`/api/permits/${encodeURIComponent(id)}`, { raw: true });
-  const date = Date.parse(res.headers.get('date') || '');
-  if (!Number.isNaN(date)) skewMs = date - Date.now();
-  return res.json();
+  const d = await api(`/api/permits/${encodeURIComponent(id)}`);
+  const at = Date.parse(d.serverTime || '');
+  if (!Number.isNaN(at)) skewMs = at - Date.now();
+  return d;
 }
 
 const ms = (v) => (typeof v === 'number' && v > 0 ? v : null);

@@ -6,6 +6,7 @@ import { tickCountdowns } from './permit-gas.js';
 import { renderBoard } from './permits-board.js';
 import { renderCreate } from './permit-create.js';
 import { renderDetail } from './permit-detail.js';
+import { noteResumeBlocked } from './permit-actions.js';
 
 // 作业票 desk: the board (#), a new permit (#new), one permit (#p/<id>). What a role may do comes from
 // GET /api/me's permissions, so a page never offers a button the service would refuse by role.
@@ -110,7 +111,10 @@ async function start() {
     'permit.expired',
     'permit.gasTested',
   ])
-    socket.on(type, (ev) => void liveRefresh(ev));
+    socket.on(type, (ev) => {
+      if (type === 'permit.resumeBlocked') noteResumeBlocked(ev.payload);
+      void liveRefresh(ev);
+    });
 }
 
 if (s) start().catch((e) => notice(status, errText(e), 'error'));

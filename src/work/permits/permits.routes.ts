@@ -106,6 +106,7 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
         gasTests: d.gasTests.map(gasToApi),
         history: d.history.map((h) => ({ ...h, at: t(h.at)! })),
         gaps: d.gaps.map((g) => ({ ...g, startedAt: t(g.startedAt)!, endedAt: t(g.endedAt) })),
+        serverTime: t(services.clock.now())!,
       };
     },
   );

@@ -169,6 +169,9 @@ export const PermitDetailSchema = Type.Object({
       endedAt: Nullable(Time),
     }),
   ),
+  serverTime: Type.String({
+    description: 'the service’s clock when this was read: countdowns (复测倒计时) run on it, not the phone’s',
+  }),
 });
 
 export const ReasonBody = Type.Object(
