@@ -2,7 +2,7 @@ import { api, h, notice, t } from './common.js';
 import { kindText, levelText } from './permit-kinds.js';
 import { gasForm, gasTable, loadDetail, retestBadge, retestState } from './permit-gas.js';
 import { actionButtons, confirmMeasure, guardianControls, lastAnswer, recordGas } from './permit-actions.js';
-import { SIGNATURE_ROLES, authorityText, fmtCN, reasonText, stateText } from './permit-text.js';
+import { SIGNATURE_ROLES, actionText, authorityText, fmtCN, reasonText, stateText } from './permit-text.js';
 
 // One permit: its facts, why it is suspended, gas tests with the 复测倒计时, the safety measures to
 // confirm, the guardian, signatures (Beijing time), history and monitoring gaps, and the actions the
@@ -30,11 +30,18 @@ function table(heads, rows) {
   );
 }
 
+/** Renders overlap (a click and a live event): only the latest one may draw. */
+let latest = 0;
+
 export async function renderDetail(ctx, id) {
-  const [d, card] = await Promise.all([
+  const mine = ++latest;
+  const [d, card, cams] = await Promise.all([
     loadDetail(id),
     api(`/api/ui/work-card/${encodeURIComponent(id)}`).catch(() => null),
+    // camera health now (the page's list is from its start)
+    ctx.can('camera:read') ? api('/api/cameras').catch(() => null) : null,
   ]);
+  if (cams) ctx.cameras = cams.cameras;
   const p = d.permit;
   const rerender = () => renderDetail(ctx, id);
   const person = (x) => (x ? `${x.displayName} (${x.username})` : '—');
@@ -198,7 +205,7 @@ export async function renderDetail(ctx, id) {
           'tr',
           {},
           h('td', {}, fmtCN(x.at)),
-          h('td', {}, x.action),
+          h('td', {}, actionText(x.action)),
           h('td', {}, `${x.from ? stateText(x.from) : '—'} → ${stateText(x.to)}`),
           h('td', {}, reasonText(x.reason) || ''),
         ),
@@ -221,6 +228,7 @@ export async function renderDetail(ctx, id) {
   );
 
   const guardian = open ? guardianControls(ctx, p, rerender) : [];
+  if (mine !== latest) return;
   ctx.view.replaceChildren(
     head,
     suspended ?? '',

@@ -16,6 +16,23 @@ export const STATES = {
 };
 export const stateText = (s) => (STATES[s] ? t(...STATES[s]) : s);
 
+const ACTIONS = {
+  created: ['新建', 'Created'],
+  submitted: ['提交审批', 'Submitted'],
+  approved: ['审批通过', 'Approved'],
+  rejected: ['退回', 'Sent back'],
+  started: ['开始作业', 'Started'],
+  suspended: ['暂停', 'Suspended'],
+  resumed: ['恢复作业', 'Resumed'],
+  completed: ['完工验收', 'Completed'],
+  revoked: ['撤销', 'Revoked'],
+  expired: ['过期', 'Expired'],
+  measureConfirmed: ['措施确认', 'Measure confirmed'],
+  gasTested: ['气体分析', 'Gas test'],
+};
+/** A history row's action in words (an unknown one as the service names it). */
+export const actionText = (a) => (ACTIONS[a] ? t(...ACTIONS[a]) : a);
+
 export const SIGNATURE_ROLES = {
   applicant: ['申请人', 'Applicant'],
   approver: ['审批人', 'Approver'],

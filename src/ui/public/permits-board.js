@@ -1,8 +1,8 @@
 /* global URLSearchParams, location, history */
-import { api, fmtTime, h, t } from './common.js';
+import { api, h, t } from './common.js';
 import { kindText, levelText } from './permit-kinds.js';
 import { loadDetail, retestBadge, retestState } from './permit-gas.js';
-import { reasonText, stateText } from './permit-text.js';
+import { fmtCN, reasonText, stateText } from './permit-text.js';
 
 // The board: permits in columns by state, the work of the day first (待审批, 已批准, 作业中, 暂停),
 // filtered by site (and by state from ?state=, where the approver lands). A permit whose gas test is
@@ -47,7 +47,7 @@ function card(p, gas) {
       h('span', { class: `badge ${p.state}` }, stateText(p.state)),
     ),
     h('div', {}, `${kindText(p.kind)}${p.level ? ` · ${levelText(p.kind, p.level)}` : ''} · ${p.location}`),
-    h('div', { class: 'muted' }, `${fmtTime(p.validFrom)} → ${fmtTime(p.validTo)}`),
+    h('div', { class: 'muted' }, `${fmtCN(p.validFrom)} → ${fmtCN(p.validTo)}`),
     p.state === 'suspended' && p.suspendReason
       ? h('div', { class: 'why' }, reasonText(p.suspendReason))
       : null,
@@ -55,7 +55,11 @@ function card(p, gas) {
   );
 }
 
+/** Renders overlap (a click and a live event): only the latest one may draw. */
+let latest = 0;
+
 export async function renderBoard(ctx) {
+  const mine = ++latest;
   const q = params();
   const site = q.get('site') || '';
   const only = q.get('state') || '';
@@ -88,6 +92,7 @@ export async function renderBoard(ctx) {
       items.map((p) => card(p, details.get(p.id))),
     );
   });
+  if (mine !== latest) return;
   ctx.view.replaceChildren(
     h(
       'div',

@@ -97,7 +97,7 @@ async function start() {
   }, 1000);
   const socket = io({ auth: { token: s.token }, transports: ['websocket'] });
   socket.on('connect', () => void liveRefresh(null)); // events missed while away are not replayed
-  for (const type of [
+  const PERMIT_EVENTS = [
     'permit.created',
     'permit.submitted',
     'permit.approved',
@@ -110,7 +110,10 @@ async function start() {
     'permit.revoked',
     'permit.expired',
     'permit.gasTested',
-  ])
+  ];
+  // a bound camera's health shows on the permit: read it again when one changes
+  socket.on('camera.healthChanged', () => current?.kind === 'detail' && void liveRefresh(null));
+  for (const type of PERMIT_EVENTS)
     socket.on(type, (ev) => {
       if (type === 'permit.resumeBlocked') noteResumeBlocked(ev.payload);
       void liveRefresh(ev);
