@@ -9,6 +9,7 @@ import { attachLiveRelay } from './video/live/live-relay.ts';
 import { startVisionContext } from './vision/module.ts';
 import { assembleServices } from './services.ts';
 import type { Logger } from './platform/shared/logger.ts';
+import type { Clock } from './platform/shared/clock.ts';
 
 /** A started piece of the service; stopped in reverse order of start. */
 export interface Stoppable {
@@ -32,9 +33,13 @@ export interface RunningService {
  * 3 contexts: video, work (monitoring gate on), vision (detection), supervision, oversight →
  * 4 camera ingest → 5 HTTP API + socket.io + video relay → listen.
  */
-export async function startService(config: Config): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  // e2e tests pass a clock they can move forward (a break longer than the re-test limit)
+  opts: { clock?: Clock } = {},
+): Promise<RunningService> {
   const started: Stoppable[] = [];
-  const platform = await createPlatform(config);
+  const platform = await createPlatform(config, { clock: opts.clock });
   started.push({ name: 'store', stop: () => platform.close() });
   const { logger } = platform;
   try {

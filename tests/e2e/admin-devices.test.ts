@@ -89,7 +89,7 @@ describe('企业管理员 device credentials', () => {
         permissions: ['clipboard-read', 'clipboard-write'],
       });
       page.on('dialog', (d) => void d.accept());
-      await signIn(page, svc.url, 'admin-a', '/ui/wall.html');
+      await signIn(page, svc.url, 'admin-a', '/ui/permits.html'); // the applicant's desk is its home
 
       await page.goto(`${svc.url}/ui/admin.html?tab=machines`);
       const chip = await issueAndRead(page, 'machine:M1');

@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('企业管理员 admin', () => {
   it('tests a camera URL, draws and saves a zone, registers a machine with its QR label', async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
-    await signIn(page, svc.url, 'admin-a', '/ui/wall.html');
+    await signIn(page, svc.url, 'admin-a', '/ui/permits.html'); // the applicant's desk is its home
     await page.goto(`${svc.url}/ui/admin.html?tab=cameras`);
 
     const row = page.locator('tr[data-camera="cam1"]');

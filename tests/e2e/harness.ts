@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import { validateConfig } from '../../src/config/load.ts';
 import { startService, type RunningService } from '../../src/main.ts';
 import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
+import type { Clock } from '../../src/platform/shared/clock.ts';
 
 /** Screenshots land here; CI keeps test-results/ as artifacts. */
 export const SHOTS = join('test-results', 'e2e');
@@ -30,6 +31,7 @@ export interface E2EService {
 export async function startE2EService(
   cameras: E2ECamera[],
   extra: Record<string, unknown> = {},
+  opts: { clock?: Clock } = {},
 ): Promise<E2EService> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-e2e-'));
   const input = testConfigInput(dir, extra);
@@ -39,7 +41,7 @@ export async function startE2EService(
     { id: 'site-a', name: '甲-炼钢车间', enterpriseId: 'ent-a', cameras },
     { id: 'site-b', name: '乙-铸造车间', enterpriseId: 'ent-b', cameras: [] },
   ];
-  const service = await startService(validateConfig(input));
+  const service = await startService(validateConfig(input), opts);
   return {
     service,
     url: service.url,

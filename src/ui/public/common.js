@@ -94,6 +94,12 @@ export const ROLE_NAMES = {
 
 const PAGES = [
   {
+    href: '/ui/permits.html',
+    zh: '作业票',
+    en: 'Permits',
+    roles: ['safety_officer', 'guardian', 'approver', 'enterprise_admin', 'regulator'],
+  },
+  {
     href: '/ui/wall.html',
     zh: '实时监控',
     en: 'Live wall',
@@ -109,8 +115,22 @@ const PAGES = [
   { href: '/ui/admin.html', zh: '系统管理', en: 'Admin', roles: ['enterprise_admin'] },
 ];
 
+/**
+ * Each role lands on its own work: the approver on what waits for approval, the applicant (admin) and
+ * the guardian on the permit desk, the welder on the phone scan, the safety officer on the wall, the
+ * regulator on the audit.
+ */
+const HOME = {
+  approver: '/ui/permits.html?state=awaiting_approval',
+  enterprise_admin: '/ui/permits.html',
+  guardian: '/ui/permits.html',
+  welder: '/ui/phone.html',
+  safety_officer: '/ui/wall.html',
+  regulator: '/ui/audit.html',
+};
+
 export function homeFor(role) {
-  return (PAGES.find((p) => p.roles.includes(role)) || PAGES[0]).href;
+  return HOME[role] || (PAGES.find((p) => p.roles.includes(role)) || PAGES[0]).href;
 }
 
 /** Redirects to sign-in without a session, or home when this page is not for the user's role. */

@@ -28,3 +28,9 @@ export function levelText(kindId, levelId) {
   const l = kinds.get(kindId)?.levels.find((x) => x.id === levelId);
   return l ? t(l.name.zh, l.name.en) : levelId;
 }
+
+/** The kind's whole summary (names, levels, and whatever facts the service publishes), or undefined. */
+export const kindSummary = (kindId) => kinds.get(kindId);
+
+/** Every kind, in the service's order (the create form's choices). */
+export const kindList = () => [...kinds.values()];

@@ -7,6 +7,7 @@ import type { RoutePermission } from '../../platform/http/auth-hook.ts';
 import type { GasTest, Permit } from './domain/types.ts';
 import {
   AuthorityBody,
+  AuthoritySchema,
   CreatePermitBody,
   GasTestBody,
   GasTestSchema,
@@ -105,6 +106,7 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
         gasTests: d.gasTests.map(gasToApi),
         history: d.history.map((h) => ({ ...h, at: t(h.at)! })),
         gaps: d.gaps.map((g) => ({ ...g, startedAt: t(g.startedAt)!, endedAt: t(g.endedAt) })),
+        serverTime: t(services.clock.now())!,
       };
     },
   );
@@ -253,6 +255,20 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
       },
     );
   }
+
+  app.get(
+    '/api/approvers/:username/authority',
+    {
+      config: { permission: 'user:read' },
+      schema: {
+        tags,
+        summary: 'An approver’s authority 审批权限 (null: none granted)',
+        params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: Type.Object({ authority: Type.Union([AuthoritySchema, Type.Null()]) }), ...errors },
+      },
+    },
+    async (req) => ({ authority: permits.authorityOf(principalOf(req), req.params.username) }),
+  );
 
   app.put(
     '/api/approvers/:username/authority',

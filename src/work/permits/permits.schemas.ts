@@ -14,7 +14,11 @@ const Level = Type.Union(
       '级别 level, one of the kind’s own (GET /api/permit-kinds); ignored for a kind without levels',
   },
 );
-const Authority = Type.Union([Type.Literal('unit'), Type.Literal('safety_dept'), Type.Literal('leader')]);
+export const AuthoritySchema = Type.Union([
+  Type.Literal('unit'),
+  Type.Literal('safety_dept'),
+  Type.Literal('leader'),
+]);
 const State = Type.Union(
   ['draft', 'awaiting_approval', 'approved', 'active', 'suspended', 'completed', 'revoked', 'expired'].map(
     (s) => Type.Literal(s),
@@ -165,6 +169,9 @@ export const PermitDetailSchema = Type.Object({
       endedAt: Nullable(Time),
     }),
   ),
+  serverTime: Type.String({
+    description: 'the service’s clock when this was read: countdowns (复测倒计时) run on it, not the phone’s',
+  }),
 });
 
 export const ReasonBody = Type.Object(
@@ -175,7 +182,7 @@ export const GuardianBody = Type.Object(
   { guardian: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
-export const AuthorityBody = Type.Object({ authority: Authority }, { additionalProperties: false });
+export const AuthorityBody = Type.Object({ authority: AuthoritySchema }, { additionalProperties: false });
 export const ListQuery = Type.Object(
   {
     state: Type.Optional(State),

@@ -276,10 +276,20 @@ export class PermitsService {
   }
 
   setAuthority(c: Caller, username: string, authority: Authority): void {
+    const u = this.approverIn(c, username);
+    this.repo.setAuthority(u.userId, authority, c.principal.userId, this.clock.now());
+  }
+
+  /** The approver's authority now (null: none granted yet), for the admin screen. */
+  authorityOf(c: Caller, username: string): Authority | null {
+    return this.repo.authorityOf(this.approverIn(c, username).userId);
+  }
+
+  private approverIn(c: Caller, username: string) {
     const u = this.users.byUsername(username);
     if (!u || u.role !== 'approver' || !c.scope.can(u.enterpriseId))
       throw PermitInputErrors.badApprover({ username });
-    this.repo.setAuthority(u.userId, authority, c.principal.userId, this.clock.now());
+    return u;
   }
 
   assignGuardian(id: string, c: Caller, username: string): Permit {

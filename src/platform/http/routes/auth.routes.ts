@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../../app-services.ts';
 import { bearerToken, principalOf } from '../auth-hook.ts';
 import { ErrorSchema } from '../schemas.ts';
+import { ROLE_PERMISSIONS } from '../../auth/permissions.ts';
 
 export const PrincipalSchema = Type.Object({
   userId: Type.Integer(),
@@ -67,12 +68,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
       schema: {
         tags: ['auth'],
         summary: 'Who am I 当前用户',
-        response: { 200: Type.Object({ user: PrincipalSchema, enterpriseIds: Type.Array(Type.String()) }) },
+        response: {
+          200: Type.Object({
+            user: PrincipalSchema,
+            enterpriseIds: Type.Array(Type.String()),
+            // what the role may do, so the pages offer only the buttons the service would accept
+            permissions: Type.Array(Type.String()),
+          }),
+        },
       },
     },
     async (req) => {
       const { principal, scope } = principalOf(req);
-      return { user: principal, enterpriseIds: [...scope.enterpriseIds] };
+      return {
+        user: principal,
+        enterpriseIds: [...scope.enterpriseIds],
+        permissions: [...ROLE_PERMISSIONS[principal.role]],
+      };
     },
   );
 };

@@ -1,0 +1,315 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startSim, type Sim } from '../../streams-sim/index.ts';
+import type { Clock } from '../../src/platform/shared/clock.ts';
+import {
+  SHOTS,
+  api,
+  ensureCameraOnline,
+  launchChromium,
+  openPage,
+  signIn,
+  startE2EService,
+  waitForHealth,
+  type E2EService,
+  type WatchedPage,
+} from './harness.ts';
+
+// 作业票 desk, through the screens only: the admin grants the approver 主管领导 authority; the
+// applicant (安全员) creates and submits a 特级动火 and a 有限空间 permit; the approver approves from
+// 待审批; the guardian records gas tests, confirms the measures and starts (the gate's refusal in
+// words first); the welder's phone accepts the scan; a camera fault suspends the hot work (暂停 and
+// why); after a break longer than 30 min (the service's clock moved on) monitoring returns, the re-test
+// is due, is recorded, work resumes and is completed. Screenshots: test-results/e2e/permit-desk-*.png.
+const MACHINE_AT = { latitude: 35.4901, longitude: 112.8512 };
+let offsetMs = 0;
+/** The service's clock: real time, moved forward by the test to make a long break. */
+const clock: Clock = { now: () => Date.now() + offsetMs };
+let sim: Sim;
+let svc: E2EService;
+let browser: Browser;
+const pages: WatchedPage[] = [];
+const iso = (ms: number) => new Date(ms).toISOString();
+let step = 0;
+const shot = (page: Page, name: string) =>
+  page.screenshot({
+    path: `${SHOTS}/permit-desk-${String(++step).padStart(2, '0')}-${name}.png`,
+    fullPage: true,
+  });
+
+beforeAll(async () => {
+  sim = await startSim({ cameras: ['cam1', 'cam2'], port: 0 });
+  svc = await startE2EService(
+    [
+      { id: 'cam1', name: '1号转炉平台 动火点', url: sim.url('cam1') },
+      { id: 'cam2', name: '2号 钢包 受限空间入口', url: sim.url('cam2') },
+    ],
+    { evidence: { clips: false } },
+    { clock },
+  );
+  const m = await api(svc, 'admin-a', 'POST', '/api/machines', {
+    id: 'M1',
+    name: '1号焊机',
+    siteId: 'site-a',
+    cameraId: 'cam1',
+    lat: MACHINE_AT.latitude,
+    lon: MACHINE_AT.longitude,
+  });
+  expect(m.status).toBe(201);
+  // every worker on hot work holds a valid 焊接与热切割作业 certificate (checked at submit and start)
+  const now = Date.now();
+  const cert = await api(svc, 'safety-a', 'POST', '/api/certificates', {
+    username: 'welder-a',
+    number: 'T140525198801011234',
+    category: '焊接与热切割作业',
+    issuedAt: iso(now - 365 * 86_400_000),
+    expiresAt: iso(now + 2 * 365 * 86_400_000),
+  });
+  expect(cert.status).toBe(201);
+  // the machine's QR label as the welder's phone camera sees it
+  const png = join(svc.dir, 'qr.png');
+  writeFileSync(png, (await api(svc, 'admin-a', 'GET', '/api/machines/M1/qr.png')).raw);
+  const y4m = join(svc.dir, 'qr.y4m');
+  execFileSync('ffmpeg', [
+    '-y',
+    '-loglevel',
+    'error',
+    '-loop',
+    '1',
+    '-i',
+    png,
+    '-vf',
+    'scale=300:300,pad=640:480:170:90:white,format=yuv420p',
+    '-r',
+    '10',
+    '-frames:v',
+    '10',
+    y4m,
+  ]);
+  browser = await launchChromium({ fakeVideo: y4m });
+});
+afterAll(async () => {
+  await browser?.close();
+  await svc?.close();
+  await sim?.stop();
+});
+
+async function as(username: string, home: string, phone = false): Promise<Page> {
+  const w = await openPage(
+    browser,
+    phone
+      ? {
+          viewport: { width: 390, height: 844 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+          hasTouch: true,
+          geolocation: { ...MACHINE_AT, accuracy: 8 },
+          permissions: ['geolocation', 'camera'],
+        }
+      : { viewport: { width: 1366, height: 900 } },
+  );
+  pages.push(w);
+  await signIn(w.page, svc.url, username, home);
+  return w.page;
+}
+
+const state = (page: Page) => page.locator('#pd-state').textContent();
+const openPermit = async (page: Page, id: string) => {
+  await page.goto(`${svc.url}/ui/permits.html#p/${id}`);
+  await page.locator('#pd-state').waitFor();
+};
+
+/** The applicant's form, filled and submitted; returns the new permit's id. */
+async function createPermit(
+  page: Page,
+  f: { kind: string; level?: string; camera: string; machine?: string; place: string },
+) {
+  await page.click('a[href="/ui/permits.html"]');
+  await page.locator('#new-permit').click();
+  await page.selectOption('#pc-site', 'site-a');
+  await page.selectOption('#pc-kind', f.kind);
+  if (f.level) await page.selectOption('#pc-level', f.level);
+  await page.fill('#pc-location', f.place);
+  await page.fill('#pc-description', '检修作业');
+  await page.fill('#pc-workers', 'welder-a');
+  await page.fill('#pc-guardian', 'guardian-a');
+  await page.check(`input[name="camera"][value="${f.camera}"]`);
+  if (f.machine) await page.check(`input[name="machine"][value="${f.machine}"]`);
+  await page.fill('#pc-measures', '清除作业点周围可燃物\n配备灭火器材');
+  await shot(page, `${f.kind}-create`);
+  await page.click('#pc-submit');
+  await expect.poll(() => state(page), { timeout: 10_000 }).toBe('待审批');
+  return decodeURIComponent(new URL(page.url()).hash.slice('#p/'.length));
+}
+
+async function recordGas(page: Page, o2: number, combustible: number) {
+  await page.fill('#gas-o2', String(o2));
+  await page.fill('#gas-comb', String(combustible));
+  await page.click('#gas-submit');
+  await expect.poll(() => page.locator('#pd-result').textContent()).toContain('气体分析合格');
+}
+
+async function confirmAll(page: Page) {
+  for (;;) {
+    const b = page.locator('button[id^="pd-measure-"]').first();
+    if ((await b.count()) === 0) return;
+    const id = await b.getAttribute('id');
+    await b.click();
+    await expect.poll(() => page.locator(`#${id}`).count()).toBe(0);
+  }
+}
+
+describe('permit desk', () => {
+  it('grants the approver 主管领导 authority on the admin screen', async () => {
+    const admin = await as('admin-a', '/ui/permits.html');
+    await admin.goto(`${svc.url}/ui/admin.html`);
+    await admin.locator('button[data-tab="approvers"]').click();
+    await admin.selectOption('#authority-approver-a', 'leader');
+    await admin.click('#authority-save-approver-a');
+    await expect.poll(() => admin.locator('#admin-notice').textContent()).toContain('主管领导');
+    await shot(admin, 'authority');
+    const r = await api(svc, 'admin-a', 'GET', '/api/approvers/approver-a/authority');
+    expect(r.json.authority).toBe('leader');
+  });
+
+  it('walks a 特级动火 permit from creation to completion, through a camera fault and a re-test', async () => {
+    await ensureCameraOnline(svc, 'cam1');
+    const safety = await as('safety-a', '/ui/wall.html');
+    const id = await createPermit(safety, {
+      kind: 'hot_work',
+      level: 'special',
+      camera: 'cam1',
+      machine: 'M1',
+      place: '1号转炉平台',
+    });
+    expect(await safety.locator('#pd-approve').count()).toBe(0); // not the applicant's button
+    await shot(safety, 'hot_work-submitted');
+
+    // the approver lands on 待审批 and approves there
+    const approver = await as('approver-a', '/ui/permits.html?state=awaiting_approval');
+    const card = approver.locator(`.permit-card[data-permit="${id}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+    await shot(approver, 'hot_work-awaiting');
+    await card.click();
+    await approver.click('#pd-approve');
+    await expect.poll(() => state(approver)).toBe('已批准');
+    await expect.poll(() => approver.locator('#pd-signatures').textContent()).toContain('主管领导');
+    await shot(approver, 'hot_work-approved');
+
+    // the guardian: start is refused in words until the measures are confirmed and gas is tested
+    const guardian = await as('guardian-a', '/ui/permits.html');
+    await guardian.locator(`.permit-card[data-permit="${id}"]`).click();
+    await guardian.click('#pd-start');
+    await expect.poll(() => guardian.locator('#pd-result').textContent()).toContain('未确认');
+    await shot(guardian, 'hot_work-start-refused');
+    await confirmAll(guardian);
+    await recordGas(guardian, 20.9, 0.1);
+    await guardian.click('#pd-start');
+    await expect.poll(() => state(guardian)).toBe('作业中');
+    await shot(guardian, 'hot_work-started');
+
+    // the welder's phone (390x844) reads the machine's QR: 可以作业 under this permit
+    const welder = await as('welder-a', '/ui/phone.html', true);
+    await welder.locator('#scan-start').tap();
+    await welder.locator('#result-accepted').waitFor({ timeout: 20_000 });
+    const number = (await api(svc, 'safety-a', 'GET', `/api/permits/${id}`)).json.permit as {
+      number: string;
+    };
+    expect(await welder.locator('#r-permit').textContent()).toBe(number.number);
+    await shot(welder, 'hot_work-phone-scan');
+
+    // the camera drops: the gate suspends the work; the guardian's screen says 暂停 and why, live
+    await sim.fault('cam1', 'drop');
+    await expect.poll(() => state(guardian), { timeout: 30_000 }).toBe('暂停');
+    expect(await guardian.locator('#pd-suspended').textContent()).toMatch(/监控中断：cam1 (离线|卡顿无画面)/);
+    await shot(guardian, 'hot_work-camera-fault');
+
+    // 35 minutes pass (longer than 特级's 30 min): monitoring returns, but work may not resume untested
+    offsetMs += 35 * 60_000;
+    await sim.fault('cam1', 'restore');
+    await waitForHealth(svc, 'cam1', (s) => s === 'online');
+    await expect
+      .poll(() => guardian.locator('#pd-result').textContent(), { timeout: 20_000 })
+      .toContain('恢复作业前须重新进行气体分析');
+    expect(await state(guardian)).toBe('暂停');
+    // where the kinds publish their re-test facts, the permit itself also says 需复测 (no refusal needed)
+    const kinds = (await api(svc, 'guardian-a', 'GET', '/api/permit-kinds')).json as unknown as {
+      id: string;
+      levels: { id: string; retestAfterBreakMs?: number }[];
+    }[];
+    const special = kinds.find((k) => k.id === 'hot_work')!.levels.find((l) => l.id === 'special')!;
+    if (special.retestAfterBreakMs)
+      await expect.poll(() => guardian.locator('#pd-retest').textContent()).toContain('需复测');
+    await shot(guardian, 'hot_work-retest-due');
+    await guardian.click('#pd-resume');
+    await expect
+      .poll(() => guardian.locator('#pd-result').textContent())
+      .toContain('JH_ERR_PERMIT_GAS_RETEST_REQUIRED');
+    await recordGas(guardian, 20.8, 0.1);
+    await guardian.click('#pd-resume');
+    await expect.poll(() => state(guardian)).toBe('作业中');
+    await shot(guardian, 'hot_work-resumed');
+    await guardian.click('#pd-complete');
+    await expect.poll(() => state(guardian)).toBe('已完工');
+    await shot(guardian, 'hot_work-completed');
+
+    // the printed 作业票: fields, QR, gas results, signatures in Beijing time
+    const print = await guardian.context().newPage();
+    await print.goto(`${svc.url}/ui/permit-print.html?id=${id}`);
+    await expect.poll(() => print.locator('#print-signatures tr').count()).toBe(4);
+    await expect
+      .poll(() => print.locator('#print-qr').evaluate((i: HTMLImageElement) => i.naturalWidth))
+      .toBeGreaterThan(0);
+    expect(await print.locator('.gas-table tbody tr').count()).toBe(2);
+    await print.emulateMedia({ media: 'print' });
+    await shot(print, 'hot_work-print');
+    await print.close();
+  });
+
+  it('walks a 有限空间 permit: the gate names the camera that is down, then work runs to completion', async () => {
+    await ensureCameraOnline(svc, 'cam2');
+    const safety = await as('safety-a', '/ui/wall.html');
+    const id = await createPermit(safety, { kind: 'confined_space', camera: 'cam2', place: '2号钢包' });
+    const approver = await as('approver-a', '/ui/permits.html?state=awaiting_approval');
+    await approver.locator(`.permit-card[data-permit="${id}"]`).click();
+    await approver.click('#pd-approve');
+    await expect.poll(() => state(approver)).toBe('已批准');
+
+    const guardian = await as('guardian-a', '/ui/permits.html', true);
+    await openPermit(guardian, id);
+    await confirmAll(guardian);
+    await recordGas(guardian, 20.9, 0.1);
+    await sim.fault('cam2', 'drop');
+    await waitForHealth(svc, 'cam2', (s) => s !== 'online' && s !== null);
+    await guardian.click('#pd-start');
+    await expect
+      .poll(() => guardian.locator('#pd-result').textContent())
+      .toContain('不在线的摄像头：2号 钢包 受限空间入口');
+    await shot(guardian, 'confined_space-gate-refused');
+    await sim.fault('cam2', 'restore');
+    await waitForHealth(svc, 'cam2', (s) => s === 'online');
+    await guardian.click('#pd-start');
+    await expect.poll(() => state(guardian)).toBe('作业中');
+    await shot(guardian, 'confined_space-started');
+    await guardian.fill('#pd-suspend-reason', '通风设备检修');
+    await guardian.click('#pd-suspend');
+    await expect.poll(() => state(guardian)).toBe('暂停');
+    expect(await guardian.locator('#pd-suspended').textContent()).toContain('通风设备检修');
+    await guardian.click('#pd-resume');
+    await expect.poll(() => state(guardian)).toBe('作业中');
+    await guardian.click('#pd-complete');
+    await expect.poll(() => state(guardian)).toBe('已完工');
+    await shot(guardian, 'confined_space-completed');
+
+    // the board: both permits in 已完工
+    await guardian.goto(`${svc.url}/ui/permits.html`);
+    await expect
+      .poll(() => guardian.locator('.board-col[data-state="completed"] .permit-card').count())
+      .toBe(2);
+    await shot(guardian, 'board');
+    for (const w of pages) expect(w.errors.filter((e) => !e.includes('409'))).toEqual([]);
+  });
+});
