@@ -230,6 +230,34 @@ describe('交叉作业: hot work linked to a confined space', () => {
     expect((await post('guardian-a', hotId, 'resume')).body.state).toBe('active');
   });
 
+  it('a camera watching both going down suspends both, the work inside once', async () => {
+    const space = await create('confined_space', null, 4 * H, { cameraIds: ['cam-tank'] });
+    const spaceId = space.body.id as string;
+    const hot = await create('hot_work', 'level2', 4 * H, {
+      cameraIds: ['cam-tank'],
+      linkedPermitIds: [spaceId],
+    });
+    const hotId = hot.body.id as string;
+    await approveChecked(spaceId, 'unit');
+    await approveChecked(hotId, 'unit');
+    await gas(spaceId, { o2Pct: 20.9 });
+    await gas(hotId, { o2Pct: 20.9 });
+    expect((await post('guardian-a', spaceId, 'start')).body.state).toBe('active');
+    expect((await post('guardian-a', hotId, 'start')).body.state).toBe('active');
+    h.health('cam-tank', 'offline');
+    const stateOf = async (id: string) =>
+      ((await call(h, 'safety-a', 'GET', `/api/permits/${id}`)).body.permit as { state: string }).state;
+    expect([await stateOf(spaceId), await stateOf(hotId)]).toEqual(['suspended', 'suspended']);
+    // the gate still opened the work's monitoring gap (it did not trip over the cascaded suspension)
+    const gaps = async (id: string) =>
+      ((await call(h, 'safety-a', 'GET', `/api/permits/${id}`)).body.gaps as unknown[]).length;
+    expect([await gaps(spaceId), await gaps(hotId)]).toEqual([1, 1]);
+    h.health('cam-tank', 'online');
+    // the space resumes with its monitoring; the work inside waits for a person to resume it
+    expect([await stateOf(spaceId), await stateOf(hotId)]).toEqual(['active', 'suspended']);
+    expect((await post('guardian-a', hotId, 'resume')).body.state).toBe('active');
+  });
+
   it('POST /api/permits/:id/links links two existing permits once, both ways', async () => {
     const a = await create('lifting', 'level3', H);
     const b = await create('work_at_height', 'level1', H);
