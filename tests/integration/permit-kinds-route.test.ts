@@ -20,6 +20,13 @@ describe('GET /api/permit-kinds and the kinds in the permit schema', () => {
     expect(list.map((k) => [k.id, k.name.zh, k.levels.length])).toEqual([
       ['hot_work', '动火作业', 3],
       ['confined_space', '有限空间作业', 0],
+      ['blind_plate', '盲板抽堵作业', 0],
+      ['work_at_height', '高处作业', 4],
+      ['lifting', '吊装作业', 3],
+      ['temporary_power', '临时用电作业', 0],
+      ['excavation', '动土作业', 0],
+      ['road_closure', '断路作业', 0],
+      ['gas_work', '煤气作业', 2],
     ]);
     expect((await h.app.inject({ url: '/api/permit-kinds' })).statusCode).toBe(401);
   });
@@ -36,7 +43,7 @@ describe('GET /api/permit-kinds and the kinds in the permit schema', () => {
     expect(ids).toEqual(KINDS.ids);
     const refused = await call(h, 'safety-a', 'POST', '/api/permits', {
       siteId: 'site-a',
-      kind: 'working_at_height',
+      kind: 'diving',
       location: 'x',
       validFrom: new Date(h.clock.now()).toISOString(),
       validTo: new Date(h.clock.now() + 3600_000).toISOString(),

@@ -37,42 +37,77 @@ const code = (fn: () => unknown): string => {
 
 describe('the registry of kinds', () => {
   it('lists the real kinds in order, with their number prefixes and all level ids', () => {
-    expect(KINDS.ids).toEqual(['hot_work', 'confined_space']);
-    expect(KINDS.list.map((k) => k.numberPrefix)).toEqual(['DH', 'SX']);
-    expect(KINDS.levelIds).toEqual(['special', 'level1', 'level2']);
+    expect(KINDS.ids).toEqual([
+      'hot_work',
+      'confined_space',
+      'blind_plate',
+      'work_at_height',
+      'lifting',
+      'temporary_power',
+      'excavation',
+      'road_closure',
+      'gas_work',
+    ]);
+    expect(KINDS.list.map((k) => k.numberPrefix)).toEqual([
+      'DH',
+      'SX',
+      'MB',
+      'GC',
+      'DZ',
+      'LD',
+      'DT',
+      'DL',
+      'MQ',
+    ]);
+    expect(KINDS.levelIds).toEqual([
+      'special',
+      'level1',
+      'level2',
+      'level4',
+      'level3',
+      'live_gas',
+      'general',
+    ]);
     expect(KINDS.kindOf('hot_work')).toBe(hotWork);
     expect(KINDS.find('nope')).toBeUndefined();
   });
 
   it('refuses unknown kinds and levels with coded errors', () => {
-    expect(code(() => KINDS.kindOf('working_at_height'))).toBe('JH_ERR_PERMIT_UNKNOWN_KIND');
+    expect(code(() => KINDS.kindOf('diving'))).toBe('JH_ERR_PERMIT_UNKNOWN_KIND');
     expect(code(() => KINDS.levelRules(hotWork, 'level4'))).toBe('JH_ERR_PERMIT_UNKNOWN_LEVEL');
     expect(code(() => KINDS.levelRules(hotWork, null))).toBe('JH_ERR_PERMIT_UNKNOWN_LEVEL');
     // a kind without levels has one rule set whatever level is asked
     expect(KINDS.levelRules(confinedSpace, null)).toBe(confinedSpace.ungraded);
   });
 
-  it('summarises kinds for GET /api/permit-kinds (names zh/en, levels)', () => {
-    expect(KINDS.summaries()).toEqual([
-      {
-        id: 'hot_work',
-        numberPrefix: 'DH',
-        name: { zh: '动火作业', en: 'Hot work' },
-        shortName: { zh: '动火', en: 'Hot work' },
-        levels: [
-          { id: 'special', name: { zh: '特级', en: 'special' } },
-          { id: 'level1', name: { zh: '一级', en: 'level 1' } },
-          { id: 'level2', name: { zh: '二级', en: 'level 2' } },
-        ],
-      },
-      {
-        id: 'confined_space',
-        numberPrefix: 'SX',
-        name: { zh: '有限空间作业', en: 'Confined space' },
-        shortName: { zh: '有限空间', en: 'Confined space' },
-        levels: [],
-      },
-    ]);
+  it('summarises kinds for GET /api/permit-kinds (names, levels with their rules, checklist)', () => {
+    const [hot, confined] = KINDS.summaries();
+    expect(hot).toMatchObject({
+      id: 'hot_work',
+      numberPrefix: 'DH',
+      name: { zh: '动火作业', en: 'Hot work' },
+      shortName: { zh: '动火', en: 'Hot work' },
+      levels: [
+        { id: 'special', name: { zh: '特级', en: 'special' }, maxValidityHours: 8, authority: 'leader' },
+        { id: 'level1', name: { zh: '一级', en: 'level 1' }, maxValidityHours: 8, authority: 'safety_dept' },
+        { id: 'level2', name: { zh: '二级', en: 'level 2' }, maxValidityHours: 72, authority: 'unit' },
+      ],
+      ungraded: null,
+      guardianRequired: true,
+      certificates: ['焊接与热切割作业'],
+      gas: { mustMeasure: ['combustible'], requiredBeforeStart: 'always', freshMinutes: 30, exposure: null },
+      enclosesLinkedWork: false,
+      allowsOpenFlame: true,
+    });
+    expect(confined).toMatchObject({
+      id: 'confined_space',
+      levels: [],
+      ungraded: { maxValidityHours: 24, authority: 'unit', retestAfterBreakMinutes: 60, videoRequired: true },
+      toxicRiskAuthority: 'leader',
+      gas: { continuousMinutes: 120 },
+      enclosesLinkedWork: true,
+    });
+    for (const k of KINDS.summaries()) expect(k.measuresChecklist.length).toBeGreaterThanOrEqual(4);
   });
 
   it('refuses a kind registered twice or two kinds sharing a number prefix', () => {
@@ -153,14 +188,17 @@ const testWork = defineKind({
   gas: {
     mustMeasure: ['co'],
     limits: { ...hotWork.gas.limits, coMaxPpm: 10 },
-    requiredBeforeStart: true,
+    requiredBeforeStart: 'always',
     freshMs: 10 * MIN,
     continuousMs: null,
+    exposure: null,
   },
   guardian: { required: false },
   certificates: [],
   bindings: { machines: false, locks: false },
   supervision: { allowsOpenFlame: false },
+  measuresChecklist: [{ zh: '测试措施', en: 'test measure' }],
+  simops: { enclosesLinkedWork: false },
 });
 const registry = buildKindRegistry([hotWork, confinedSpace, testWork]);
 
@@ -207,12 +245,21 @@ const coTest = (takenAt: number, coPpm: number | null): GasTest => {
 describe('a fake kind, added as one value, goes through create → approve → start', () => {
   it('appears in the kinds list with its level, and only in the registry it was added to', () => {
     expect(registry.ids).toEqual(['hot_work', 'confined_space', 'test_work']);
-    expect(registry.summaries().at(-1)).toEqual({
+    expect(registry.summaries().at(-1)).toMatchObject({
       id: 'test_work',
       numberPrefix: 'TW',
       name: { zh: '测试作业', en: 'Test work' },
       shortName: { zh: '测试', en: 'Test' },
-      levels: [{ id: 'only', name: { zh: '唯一级', en: 'only level' } }],
+      levels: [
+        {
+          id: 'only',
+          name: { zh: '唯一级', en: 'only level' },
+          maxValidityHours: 4,
+          authority: 'safety_dept',
+          videoRequired: true,
+        },
+      ],
+      measuresChecklist: [{ zh: '测试措施', en: 'test measure' }],
     });
     expect(KINDS.find('test_work')).toBeUndefined();
     expect(code(() => draftPermit(input(), T0, NIGHT))).toBe('JH_ERR_PERMIT_UNKNOWN_KIND');

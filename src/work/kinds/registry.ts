@@ -1,5 +1,13 @@
 import { defineError } from '../../platform/shared/errors.ts';
-import type { Label, LevelRules, WorkKind } from './work-kind.ts';
+import type {
+  Authority,
+  EscalationReason,
+  Gas,
+  GasRequirement,
+  Label,
+  LevelRules,
+  WorkKind,
+} from './work-kind.ts';
 
 export const KindErrors = {
   unknownKind: defineError(
@@ -16,13 +24,86 @@ export const KindErrors = {
   ),
 };
 
-/** One kind as `GET /api/permit-kinds` and the browser scripts see it. */
+/** A level's (or an ungraded kind's) rules in the units a form shows. */
+export interface LevelRulesSummary {
+  maxValidityHours: number;
+  authority: Authority;
+  retestAfterBreakMinutes: number;
+  videoRequired: boolean;
+}
+
+/** One kind as `GET /api/permit-kinds` and the browser scripts see it: what a permit form needs. */
 export interface KindSummary {
   id: string;
   numberPrefix: string;
   name: Label;
   shortName: Label;
-  levels: { id: string; name: Label }[];
+  levels: ({ id: string; name: Label } & LevelRulesSummary)[];
+  /** the rules of a kind without levels; null when it has levels */
+  ungraded: LevelRulesSummary | null;
+  escalatesOn: EscalationReason[];
+  toxicRiskAuthority: Authority | null;
+  guardianRequired: boolean;
+  certificates: string[];
+  gas: {
+    mustMeasure: Gas[];
+    requiredBeforeStart: GasRequirement;
+    freshMinutes: number;
+    continuousMinutes: number | null;
+    limits: WorkKind['gas']['limits'];
+    exposure: {
+      gas: 'co' | 'h2s';
+      bands: { maxPpm: number; maxContinuousMinutes: number | null }[];
+      restBetweenEntriesMinutes: number;
+    } | null;
+  };
+  measuresChecklist: Label[];
+  enclosesLinkedWork: boolean;
+  allowsOpenFlame: boolean;
+}
+
+const minutes = (ms: number) => ms / 60_000;
+const rulesSummary = (r: LevelRules): LevelRulesSummary => ({
+  maxValidityHours: r.maxValidityMs / 3600_000,
+  authority: r.authority,
+  retestAfterBreakMinutes: minutes(r.retestAfterBreakMs),
+  videoRequired: r.videoRequired,
+});
+
+function summarise(k: WorkKind): KindSummary {
+  const ex = k.gas.exposure;
+  return {
+    id: k.id,
+    numberPrefix: k.numberPrefix,
+    name: { ...k.label },
+    shortName: { ...k.shortLabel },
+    levels: k.levels.map((l) => ({ id: l.id, name: { zh: l.zh, en: l.en }, ...rulesSummary(l) })),
+    ungraded: k.ungraded ? rulesSummary(k.ungraded) : null,
+    escalatesOn: [...k.escalatesOn],
+    toxicRiskAuthority: k.toxicRiskAuthority,
+    guardianRequired: k.guardian.required,
+    certificates: [...k.certificates],
+    gas: {
+      mustMeasure: [...k.gas.mustMeasure],
+      requiredBeforeStart: k.gas.requiredBeforeStart,
+      freshMinutes: minutes(k.gas.freshMs),
+      continuousMinutes: k.gas.continuousMs === null ? null : minutes(k.gas.continuousMs),
+      limits: { ...k.gas.limits },
+      exposure: ex
+        ? {
+            gas: ex.gas,
+            bands: ex.bands.map((b) => ({
+              maxPpm: b.maxPpm,
+              maxContinuousMinutes: b.maxContinuousMs === null ? null : minutes(b.maxContinuousMs),
+            })),
+            restBetweenEntriesMinutes: minutes(ex.restBetweenEntriesMs),
+          }
+        : null,
+    },
+    measuresChecklist: k.measuresChecklist.map((m) => ({ ...m })),
+    enclosesLinkedWork: k.simops.enclosesLinkedWork,
+    allowsOpenFlame: k.supervision.allowsOpenFlame,
+  };
 }
 
 export interface KindRegistry {
@@ -69,13 +150,6 @@ export function buildKindRegistry(kinds: readonly WorkKind[]): KindRegistry {
       if (!l) throw KindErrors.unknownLevel({ kind: kind.id, level, known: kind.levels.map((x) => x.id) });
       return l;
     },
-    summaries: () =>
-      list.map((k) => ({
-        id: k.id,
-        numberPrefix: k.numberPrefix,
-        name: { ...k.label },
-        shortName: { ...k.shortLabel },
-        levels: k.levels.map((l) => ({ id: l.id, name: { zh: l.zh, en: l.en } })),
-      })),
+    summaries: () => list.map(summarise),
   };
 }

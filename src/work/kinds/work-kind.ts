@@ -36,6 +36,29 @@ export interface KindLevel extends LevelRules, Label {
   id: string;
 }
 
+/**
+ * When a passing gas sample is needed before work starts: always, never, or only when the permit says
+ * flammable or toxic media are present (its `lelPct` is set or `toxicRisk` is true).
+ */
+export type GasRequirement = 'always' | 'hazardous_media' | 'never';
+
+/** How long one may work continuously at a reading of at most `maxPpm` (null: no limit). */
+export interface ExposureBand {
+  maxPpm: number;
+  maxContinuousMs: number | null;
+}
+
+/**
+ * A toxic gas whose reading decides how long work may go on (煤气作业, GB 6222-2005: the higher the CO,
+ * the shorter each spell inside). Bands ascend; a reading above the last band fails the sample.
+ */
+export interface ExposureRule {
+  gas: 'co' | 'h2s';
+  bands: readonly ExposureBand[];
+  /** after a spell limited by a band, the next may start only after this rest */
+  restBetweenEntriesMs: number;
+}
+
 export interface GasRule {
   /** every sample must carry these; a sample missing one fails */
   mustMeasure: readonly Gas[];
@@ -48,11 +71,13 @@ export interface GasRule {
     h2sMaxPpm: number;
     coMaxPpm: number;
   };
-  /** a passing sample no older than `freshMs` is needed to start work */
-  requiredBeforeStart: boolean;
+  /** a passing sample no older than `freshMs` is needed to start work: always, never, or with hazardous media */
+  requiredBeforeStart: GasRequirement;
   freshMs: number;
   /** while work goes on a sample must be logged at least this often, else the sweep suspends; null: no such rule */
   continuousMs: number | null;
+  /** the reading bounds the work window (null: no such rule) */
+  exposure: ExposureRule | null;
 }
 
 export interface WorkKind {
@@ -92,6 +117,20 @@ export interface WorkKind {
     /** open flame seen on the camera is permitted work, not 疑似无票动火 */
     allowsOpenFlame: boolean;
   };
+  /**
+   * 安全措施: the standard measures of the kind's permit form (GB 30871-2022 附录 forms), offered when a
+   * permit is drafted; each chosen one is confirmed by name before start.
+   */
+  measuresChecklist: readonly Label[];
+  /** 交叉作业 (SIMOPS): how linked permits of other kinds relate to this one */
+  simops: {
+    /**
+     * Linked work of a kind that does not enclose happens inside this one (动火 inside a 受限空间): it may
+     * start or resume only while this permit is active, is suspended with it, and its gas samples must
+     * also meet this kind's gas rule.
+     */
+    enclosesLinkedWork: boolean;
+  };
 }
 
 /** A kind whose facts contradict each other; thrown when the kind is defined, i.e. at import. */
@@ -117,5 +156,22 @@ export function defineKind(k: WorkKind): WorkKind {
   for (const r of [...k.levels, ...(k.ungraded ? [k.ungraded] : [])])
     if (!(r.maxValidityMs > 0) || !(r.retestAfterBreakMs > 0)) fail('durations must be positive');
   if (!(k.gas.freshMs > 0)) fail('gas.freshMs must be positive');
+  const ex = k.gas.exposure;
+  if (ex) {
+    if (ex.bands.length === 0) fail('gas.exposure needs at least one band');
+    if (!k.gas.mustMeasure.includes(ex.gas)) fail('an exposure gas must be in gas.mustMeasure');
+    ex.bands.forEach((b, i) => {
+      const prev = ex.bands[i - 1];
+      if (prev && !(b.maxPpm > prev.maxPpm)) fail('exposure bands must ascend');
+      if (b.maxContinuousMs !== null && !(b.maxContinuousMs > 0)) fail('exposure durations must be positive');
+      if (prev && b.maxContinuousMs !== null && (prev.maxContinuousMs ?? Infinity) < b.maxContinuousMs)
+        fail('a higher exposure band cannot allow longer work');
+    });
+    const top = ex.bands[ex.bands.length - 1]!.maxPpm;
+    const limit = ex.gas === 'co' ? k.gas.limits.coMaxPpm : k.gas.limits.h2sMaxPpm;
+    if (top !== limit) fail('the last exposure band must end at the gas limit');
+    if (!(ex.restBetweenEntriesMs > 0)) fail('exposure rest must be positive');
+  }
+  if (k.measuresChecklist.some((m) => !m.zh || !m.en)) fail('every checklist measure needs zh and en');
   return Object.freeze(k);
 }

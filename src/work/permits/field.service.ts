@@ -2,7 +2,8 @@ import type { EventBus } from '../../platform/events/event-bus.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
 import { defineError } from '../../platform/shared/errors.ts';
 import { PermitErrors } from './domain/errors.ts';
-import { evaluateGas, type GasReading } from './domain/rules.ts';
+import { evaluateGasAll, type GasReading } from './domain/rules.ts';
+import { gasKindsOf } from './domain/simops.ts';
 import { confirmMeasure, isTerminal } from './domain/state-machine.ts';
 import type { GasTest } from './domain/types.ts';
 import type { PermitsRepo } from './permits.repo.ts';
@@ -33,7 +34,8 @@ export class FieldService {
     const now = this.clock.now();
     const takenAt = r.takenAt ?? now;
     if (takenAt > now + 60_000) throw FieldErrors.futureSample({ takenAt: iso(takenAt) });
-    const verdict = evaluateGas(p.kind, p.lelPct, r);
+    // 交叉作业: a sample for work inside a linked host (受限空间) must meet the host's rule too
+    const verdict = evaluateGasAll(gasKindsOf(p, this.permits.linkedOf(p)), p.lelPct, r);
     return this.bus.transaction(() => {
       const t = this.repo.addGasTest(
         {

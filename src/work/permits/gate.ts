@@ -99,7 +99,8 @@ export class MonitoringGate {
     for (const p of this.permits.boundTo('camera', cameraId, ['active', 'suspended'])) {
       this.bus.transaction(() => {
         this.repo.openGap(p.id, cameraId, state, reason, now);
-        if (p.state === 'active')
+        // read again: suspending a 受限空间 permit earlier in this loop suspends the work inside it (交叉作业)
+        if (this.repo.get(p.id)?.state === 'active')
           this.permits.suspend(p.id, null, {
             kind: 'monitoring_lost',
             cameraId,

@@ -12,6 +12,7 @@ import {
   GasTestBody,
   GasTestSchema,
   GuardianBody,
+  LinkBody,
   ListQuery,
   PermitDetailSchema,
   PermitIdParams,
@@ -218,6 +219,21 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
       },
     },
     async (req) => permitToApi(field.confirmMeasure(req.params.id, principalOf(req), req.params.index)),
+  );
+
+  app.post(
+    '/api/permits/:id/links',
+    {
+      config: { permission: 'permit:create' },
+      schema: {
+        tags,
+        summary: 'Link a permit whose work overlaps (SIMOPS) 关联交叉作业票',
+        params: PermitIdParams,
+        body: LinkBody,
+        response: { 200: PermitSchema, ...errors },
+      },
+    },
+    async (req) => permitToApi(permits.link(req.params.id, principalOf(req), req.body.permitId)),
   );
 
   app.put(

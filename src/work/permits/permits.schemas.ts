@@ -27,6 +27,11 @@ const State = Type.Union(
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const IdStr = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
 
+export const LinkBody = Type.Object(
+  { permitId: Type.String({ minLength: 1, maxLength: 64, description: '关联作业票 the permit to link' }) },
+  { additionalProperties: false },
+);
+
 export const PermitIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const CreatePermitBody = Type.Object(
@@ -75,6 +80,11 @@ const SuspendCauseSchema = Type.Union([
   }),
   Type.Object({ kind: Type.Literal('guardian_left') }),
   Type.Object({ kind: Type.Literal('gas_monitoring_overdue'), everyHours: Type.Number() }),
+  Type.Object({
+    kind: Type.Literal('host_suspended'),
+    hostPermitId: Type.String(),
+    hostNumber: Type.String(),
+  }),
   Type.Object({ kind: Type.Literal('manual'), note: Type.String() }),
 ]);
 

@@ -9,6 +9,7 @@ import { draftPermit, type DraftInput } from './domain/create.ts';
 import { PermitErrors } from './domain/errors.ts';
 import { gasTestedToday } from './domain/rules.ts';
 import { KINDS } from '../kinds/index.ts';
+import { activeEnclosedBy, assertLinkable } from './domain/simops.ts';
 import * as sm from './domain/state-machine.ts';
 import type { SuspendCause } from './domain/suspend-cause.ts';
 import type { Authority, GasTest, Permit, PermitState } from './domain/types.ts';
@@ -110,6 +111,7 @@ export class PermitsService {
     const guardianUserId = body.guardian ? this.guardianId(body.guardian, enterpriseId) : null;
     const local = new Date(now + this.config.permits.night.utcOffsetMinutes * 60_000).toISOString();
     const prefix = `${KINDS.kindOf(body.kind).numberPrefix}-${local.slice(0, 10).replace(/-/g, '')}-`;
+    const linked = [...new Set(body.linkedPermitIds)].map((id) => this.get(id, c));
     return this.bus.transaction(() => {
       const p = draftPermit(
         {
@@ -119,11 +121,14 @@ export class PermitsService {
           enterpriseId,
           workers,
           guardianUserId,
+          linkedPermitIds: linked.map((l) => l.id),
         },
         now,
         this.config.permits.night,
       );
+      for (const l of linked) assertLinkable(p, l);
       this.repo.insert(p);
+      for (const l of linked) this.addLink(l, p.id, now, c.principal.userId);
       this.repo.history(p.id, 'created', null, 'draft', c.principal.userId, null, now);
       this.bus.publish(
         'permit.created',
@@ -132,6 +137,34 @@ export class PermitsService {
       );
       return p;
     });
+  }
+
+  /**
+   * 交叉作业: links two permits both ways (same enterprise and site, neither finished); from then on
+   * the rules of domain/simops.ts apply between them. Linking twice changes nothing.
+   */
+  link(id: string, c: Caller, otherId: string): Permit {
+    const p = this.get(id, c);
+    const other = this.get(otherId, c);
+    assertLinkable(p, other);
+    const now = this.clock.now();
+    return this.bus.transaction(() => {
+      this.addLink(other, p.id, now, c.principal.userId);
+      return this.addLink(p, other.id, now, c.principal.userId);
+    });
+  }
+
+  private addLink(p: Permit, otherId: string, now: number, userId: number): Permit {
+    if (p.linkedPermitIds.includes(otherId)) return p;
+    const next = { ...p, linkedPermitIds: [...p.linkedPermitIds, otherId] };
+    this.repo.update(next, now);
+    this.repo.history(p.id, 'linked', p.state, p.state, userId, otherId, now);
+    return next;
+  }
+
+  /** The permits linked to `p`, as stored now (terminal ones included: the rules look at their state). */
+  linkedOf(p: Pick<Permit, 'linkedPermitIds'>): Permit[] {
+    return p.linkedPermitIds.flatMap((id) => this.repo.get(id) ?? []);
   }
 
   private guardianId(username: string, enterpriseId: string): number {
@@ -313,6 +346,7 @@ export class PermitsService {
       actor,
       gasTests: this.repo.gasTests(p.id),
       camerasDown: this.ports.camerasDown(p),
+      linked: this.linkedOf(p),
     };
   }
 
@@ -334,6 +368,16 @@ export class PermitsService {
         p.enterpriseId,
         permitEventPayload(next, p.state, userId, reason, cameraId),
       );
+      // 交叉作业: work inside a host (动火 in a 受限空间) stops when the host stops being active
+      if (p.state === 'active' && next.state !== 'active')
+        for (const w of activeEnclosedBy(next, this.linkedOf(next)))
+          this.persist(
+            w,
+            sm.suspend(w, now, { kind: 'host_suspended', hostPermitId: next.id, hostNumber: next.number }),
+            'suspended',
+            null,
+            'host_suspended',
+          );
     });
     return next;
   }

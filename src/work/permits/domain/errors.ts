@@ -12,8 +12,8 @@ export const PermitErrors = {
   validityTooLong: defineError(
     'JH_ERR_PERMIT_VALIDITY_TOO_LONG',
     400,
-    '作业票有效期超出该级别上限（特级/一级 8 小时，二级 72 小时，受限空间 24 小时），请缩短作业时间或分多张票。',
-    'The work window exceeds the limit for this level (8 h special/level 1, 72 h level 2, 24 h confined space); shorten it or split it.',
+    '作业票有效期超出该作业类型及级别的上限（如特级/一级动火 8 小时，二级动火 72 小时，受限空间 24 小时；上限见 details.maxHours），请缩短作业时间或分多张票。',
+    'The work window exceeds the limit for this kind and level (e.g. 8 h special/level 1 hot work, 72 h level 2, 24 h confined space; the limit is in details.maxHours); shorten it or split it.',
   ),
   badWindow: defineError(
     'JH_ERR_PERMIT_BAD_WINDOW',
@@ -42,8 +42,8 @@ export const PermitErrors = {
   wrongAuthority: defineError(
     'JH_ERR_PERMIT_APPROVER_AUTHORITY',
     403,
-    '审批权限不足：特级由主管领导审批，一级由安全管理部门审批，二级及受限空间由作业所在单位审批。',
-    'Approval authority too low: special needs the leader in charge, level 1 the safety department, level 2 and confined space the unit.',
+    '审批权限不足：该作业类型及级别所需的审批权限见 details.needed（如特级动火由主管领导、一级由安全管理部门、二级及受限空间由作业所在单位审批）。',
+    'Approval authority too low: the authority this kind and level needs is in details.needed (e.g. special hot work the leader in charge, level 1 the safety department, level 2 and confined space the unit).',
   ),
   selfApproval: defineError(
     'JH_ERR_PERMIT_SELF_APPROVAL',
@@ -122,5 +122,29 @@ export const PermitErrors = {
     404,
     '该安全措施不存在。',
     'No such safety measure.',
+  ),
+  badLink: defineError(
+    'JH_ERR_PERMIT_BAD_LINK',
+    400,
+    '关联作业票须为同一企业、同一厂区的另一张未结束的作业票。',
+    'A linked permit must be another unfinished permit of the same enterprise and site.',
+  ),
+  hostNotActive: defineError(
+    'JH_ERR_PERMIT_HOST_NOT_ACTIVE',
+    409,
+    '交叉作业：关联的受限空间作业票未在作业中，其内的作业不得开始或恢复。',
+    'Simultaneous work: the linked confined-space permit is not active, so work inside it may not start or resume.',
+  ),
+  exposureTooLong: defineError(
+    'JH_ERR_PERMIT_GAS_EXPOSURE_TOO_LONG',
+    409,
+    '按最近一次分析的一氧化碳浓度，连续作业时间受限（GB 6222），作业票剩余时间超过允许时长；请通风降低浓度或缩短作业时间。',
+    'At the latest CO reading continuous work is time-limited (GB 6222) and the permit’s remaining window is longer; ventilate or shorten the work.',
+  ),
+  exposureRest: defineError(
+    'JH_ERR_PERMIT_GAS_EXPOSURE_REST',
+    409,
+    '一氧化碳浓度下的限时作业，两次进入间隔须不少于规定时间（GB 6222：2 小时）。',
+    'Time-limited work at this CO reading needs the required rest between spells (GB 6222: 2 h).',
   ),
 };

@@ -1,4 +1,4 @@
-import { KINDS, type KindRegistry, type WorkKind } from '../../kinds/index.ts';
+import { KINDS, type GasRule, type KindRegistry, type WorkKind } from '../../kinds/index.ts';
 import type { Authority, EscalationReason, GasTest, Permit, PermitKind, PermitLevel } from './types.ts';
 
 const HOUR = 3600_000;
@@ -103,6 +103,43 @@ export function evaluateGas(
   if (r.h2sPpm !== null && r.h2sPpm > L.h2sMaxPpm) failures.push(`H2S ${r.h2sPpm} ppm > ${L.h2sMaxPpm} ppm`);
   if (r.coPpm !== null && r.coPpm > L.coMaxPpm) failures.push(`CO ${r.coPpm} ppm > ${L.coMaxPpm} ppm`);
   return { passed: failures.length === 0, failures };
+}
+
+/**
+ * The failed checks of a sample against several kinds' gas rules at once (交叉作业: hot work inside a
+ * confined space must meet the confined-space O2 rule too); each failure listed once.
+ */
+export function evaluateGasAll(
+  kindIds: readonly PermitKind[],
+  lelPct: number | null,
+  r: GasReading,
+  kinds: KindRegistry = KINDS,
+): { passed: boolean; failures: string[] } {
+  const failures = [...new Set(kindIds.flatMap((k) => evaluateGas(k, lelPct, r, kinds).failures))];
+  return { passed: failures.length === 0, failures };
+}
+
+/** Does the rule want a passing sample before start for this permit ('hazardous_media': LEL or toxic risk set)? */
+export function gasRequiredBeforeStart(rule: GasRule, p: Pick<Permit, 'lelPct' | 'toxicRisk'>): boolean {
+  if (rule.requiredBeforeStart === 'always') return true;
+  return rule.requiredBeforeStart === 'hazardous_media' && (p.lelPct !== null || p.toxicRisk);
+}
+
+/**
+ * How long work may go on continuously at this sample's reading of the rule's exposure gas (煤气: CO
+ * bands of GB 6222-2005): null when unlimited (no exposure rule, not measured, or the lowest band),
+ * else the band's limit. A reading above every band fails the sample itself (the gas limit).
+ */
+export function exposureLimit(
+  rule: GasRule,
+  t: Pick<GasTest, 'coPpm' | 'h2sPpm'>,
+): { ppm: number; maxContinuousMs: number } | null {
+  const ex = rule.exposure;
+  if (!ex) return null;
+  const ppm = ex.gas === 'co' ? t.coPpm : t.h2sPpm;
+  if (ppm === null) return null;
+  const band = ex.bands.find((b) => ppm <= b.maxPpm);
+  return band && band.maxContinuousMs !== null ? { ppm, maxContinuousMs: band.maxContinuousMs } : null;
 }
 
 /** Break after which work needs a fresh gas test, by kind and level (动火 特级/一级 30 min; 二级, 受限空间 60 min). */

@@ -1,7 +1,16 @@
 import { describeSuspendCause, type SuspendCause } from './suspend-cause.ts';
 import { KINDS, type KindRegistry } from '../../kinds/index.ts';
 import { PermitErrors } from './errors.ts';
-import { authorityCovers, gasVerdict, requiredAuthority, retestAfterBreakMs } from './rules.ts';
+import {
+  authorityCovers,
+  evaluateGasAll,
+  exposureLimit,
+  gasRequiredBeforeStart,
+  gasVerdict,
+  requiredAuthority,
+  retestAfterBreakMs,
+} from './rules.ts';
+import { assertHostsActive, gasKindsOf } from './simops.ts';
 import { TERMINAL_STATES, type Actor, type GasTest, type Permit, type PermitState } from './types.ts';
 
 /**
@@ -18,6 +27,8 @@ export interface WorkContext {
   camerasDown: readonly string[];
   /** the kinds the permit's kind is looked up in (default: the registered ones) */
   kinds?: KindRegistry;
+  /** the permits linked to this one, as stored now (交叉作业; default none) */
+  linked?: readonly Permit[];
 }
 
 /** Does the kind, at the permit's level, require video (无监控不作业)? */
@@ -107,8 +118,60 @@ export function confirmMeasure(p: Permit, index: number, actor: Actor, now: numb
 }
 
 /**
+ * The gas rules work must meet now: the permit's kind's and, for work inside a linked host (动火 in a
+ * 受限空间), the host's too — a sample needed if any rule needs one, fresh within the shortest window,
+ * the latest sample re-checked against all of them, and the exposure bands (煤气 CO) bounding the
+ * remaining window. `since` (resume after a long break) asks for a sample taken after it.
+ */
+function assertGas(
+  p: Permit,
+  ctx: WorkContext,
+  kinds: KindRegistry,
+  resume: { since: number; longBreak: boolean } | null,
+): void {
+  const linked = ctx.linked ?? [];
+  const rules = gasKindsOf(p, linked, kinds).map((k) => kinds.kindOf(k).gas);
+  const freshMs = Math.min(...rules.map((r) => r.freshMs));
+  const required = rules.some((r) => gasRequiredBeforeStart(r, p));
+  const after = resume?.longBreak && required ? resume.since : undefined;
+  const verdict = gasVerdict(ctx.gasTests, ctx.now, after, freshMs);
+  if (verdict === 'failed') throw PermitErrors.gasFailed({ permitId: p.id });
+  if (verdict === 'retest')
+    throw PermitErrors.gasRetestRequired({ permitId: p.id, breakMs: ctx.now - resume!.since });
+  if (verdict !== 'ok') {
+    if (!resume && required) throw PermitErrors.gasMissing({ permitId: p.id });
+    return;
+  }
+  const latest = ctx.gasTests.filter((t) => t.takenAt <= ctx.now).sort((a, b) => b.takenAt - a.takenAt)[0]!;
+  if (rules.length > 1) {
+    const combined = evaluateGasAll(gasKindsOf(p, linked, kinds), p.lelPct, latest, kinds);
+    if (!combined.passed) throw PermitErrors.gasFailed({ permitId: p.id, failures: combined.failures });
+  }
+  for (const rule of rules) {
+    const limit = exposureLimit(rule, latest);
+    if (!limit) continue;
+    const windowMs = p.validTo - ctx.now;
+    if (windowMs > limit.maxContinuousMs)
+      throw PermitErrors.exposureTooLong({
+        permitId: p.id,
+        ppm: limit.ppm,
+        maxMinutes: limit.maxContinuousMs / 60_000,
+        windowMinutes: Math.ceil(windowMs / 60_000),
+      });
+    const rest = rule.exposure!.restBetweenEntriesMs;
+    if (resume && ctx.now - resume.since < rest)
+      throw PermitErrors.exposureRest({
+        permitId: p.id,
+        restMinutes: rest / 60_000,
+        sinceMinutes: Math.floor((ctx.now - resume.since) / 60_000),
+      });
+  }
+}
+
+/**
  * 作业开始: only inside the window, every bound camera live, and — as the kind requires — a guardian,
- * a camera and a fresh passing gas test. A failed latest sample refuses any kind.
+ * a camera and a fresh passing gas test (see assertGas); work inside a linked host only while the host
+ * is active. A failed latest sample refuses any kind.
  */
 export function start(p: Permit, ctx: WorkContext): Permit {
   const kinds = ctx.kinds ?? KINDS;
@@ -116,10 +179,8 @@ export function start(p: Permit, ctx: WorkContext): Permit {
   assertWorkable(p, ctx, kinds);
   const unconfirmed = p.measures.flatMap((m, i) => (m.confirmedBy ? [] : [i]));
   if (unconfirmed.length > 0) throw PermitErrors.measuresUnconfirmed({ permitId: p.id, unconfirmed });
-  const rule = kinds.kindOf(p.kind).gas;
-  const gas = gasVerdict(ctx.gasTests, ctx.now, undefined, rule.freshMs);
-  if (gas === 'failed') throw PermitErrors.gasFailed({ permitId: p.id });
-  if (gas !== 'ok' && rule.requiredBeforeStart) throw PermitErrors.gasMissing({ permitId: p.id });
+  assertHostsActive(p, ctx.linked ?? [], kinds);
+  assertGas(p, ctx, kinds, null);
   return {
     ...p,
     state: 'active',
@@ -139,21 +200,17 @@ export function suspend(p: Permit, now: number, cause: SuspendCause): Permit {
   };
 }
 
-/** 恢复作业: monitoring back, and after a break longer than the level allows, a gas test taken since. */
+/**
+ * 恢复作业: monitoring back, hosts active, and after a break longer than the level allows, a gas test
+ * taken since; a time-limited exposure (煤气 CO bands) also needs its rest between spells.
+ */
 export function resume(p: Permit, ctx: WorkContext): Permit {
   const kinds = ctx.kinds ?? KINDS;
   expect(p, 'resume', 'suspended');
   assertWorkable(p, ctx, kinds);
-  const { freshMs } = kinds.kindOf(p.kind).gas;
+  assertHostsActive(p, ctx.linked ?? [], kinds);
   const since = p.suspendedAt ?? ctx.now;
-  const longBreak = ctx.now - since > retestAfterBreakMs(p, kinds);
-  if (longBreak) {
-    const gas = gasVerdict(ctx.gasTests, ctx.now, since, freshMs);
-    if (gas === 'failed') throw PermitErrors.gasFailed({ permitId: p.id });
-    if (gas !== 'ok') throw PermitErrors.gasRetestRequired({ permitId: p.id, breakMs: ctx.now - since });
-  } else if (gasVerdict(ctx.gasTests, ctx.now, undefined, freshMs) === 'failed') {
-    throw PermitErrors.gasFailed({ permitId: p.id });
-  }
+  assertGas(p, ctx, kinds, { since, longBreak: ctx.now - since > retestAfterBreakMs(p, kinds) });
   return { ...p, state: 'active', suspendedAt: null, suspendReason: null, suspendCause: null };
 }
 

@@ -10,6 +10,8 @@ export type SuspendCause =
   | { kind: 'guardian_left' }
   /** no gas reading logged within the kind's continuous interval (受限空间: 2 h, 13号令) */
   | { kind: 'gas_monitoring_overdue'; everyHours: number }
+  /** 交叉作业: the linked permit hosting this work (受限空间) stopped being active */
+  | { kind: 'host_suspended'; hostPermitId: string; hostNumber: string }
   /** a person suspended it, with their words */
   | { kind: 'manual'; note: string };
 
@@ -24,6 +26,8 @@ export function describeSuspendCause(c: SuspendCause): string {
       return 'guardian_left 监护人离开';
     case 'gas_monitoring_overdue':
       return `gas_monitoring_overdue 气体监测超过${c.everyHours}小时未记录`;
+    case 'host_suspended':
+      return `host_suspended 关联的受限空间作业票 ${c.hostNumber} 已停止作业`;
     case 'manual':
       return c.note;
   }
