@@ -22,21 +22,8 @@ let gas: {
 let kindsModule: { loadPermitKinds(): Promise<void> };
 const MIN = 60_000;
 
-/** The summary each kind would publish with its facts (what GET /api/permit-kinds adds to names). */
-function withFacts() {
-  return KINDS.summaries().map((s) => {
-    const k = KINDS.find(s.id)!;
-    return {
-      ...s,
-      gas: { freshMs: k.gas.freshMs, continuousMs: k.gas.continuousMs },
-      ...(k.ungraded ? { ungraded: { retestAfterBreakMs: k.ungraded.retestAfterBreakMs } } : {}),
-      levels: s.levels.map((l) => ({
-        ...l,
-        retestAfterBreakMs: k.levels.find((x) => x.id === l.id)!.retestAfterBreakMs,
-      })),
-    };
-  });
-}
+/** What GET /api/permit-kinds publishes: the kinds' own summaries, facts included (minutes). */
+const withFacts = () => KINDS.summaries();
 
 /** Fresh copies of the desk's modules, reading `list` as GET /api/permit-kinds. */
 async function load(list: unknown[]) {
@@ -76,6 +63,13 @@ describe('复测倒计时 with the kinds’ gas facts', () => {
     );
     expect(gas.retestState(d, T0 + 31 * MIN).due).toBe(true);
     expect(gas.retestState({ ...d, gasTests: [] }, T0).due).toBe(true);
+  });
+
+  it('a kind that tests gas only with hazardous media asks for none before start without one', () => {
+    const plain = { permit: permit('work_at_height', 'level1', 'approved'), gasTests: [] };
+    expect(gas.retestState(plain, T0).due).toBe(false);
+    const withMedia = { permit: permit('work_at_height', 'level1', 'approved', { lelPct: 5 }), gasTests: [] };
+    expect(gas.retestState(withMedia, T0).due).toBe(true);
   });
 
   it('a failed latest sample is due at once, whatever the clock', () => {

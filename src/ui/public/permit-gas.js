@@ -3,9 +3,10 @@ import { kindSummary } from './permit-kinds.js';
 import { fmtCN, fmtLeft } from './permit-text.js';
 
 // 气体分析 on the desk: when the next gas test is due (复测倒计时) and the form to record one.
-// The rules come from the kind's facts in GET /api/permit-kinds (gas.freshMs, gas.continuousMs, the
-// level's retestAfterBreakMs). A service whose summary lacks them gets no countdown: the desk then
-// shows the last test and leaves the verdict to the service's own refusal at start / resume.
+// The rules come from the kind's facts in GET /api/permit-kinds (gas.freshMinutes,
+// gas.continuousMinutes, gas.requiredBeforeStart, the level's retestAfterBreakMinutes). A summary that
+// lacks them gets no countdown: the desk then shows the last test and leaves the verdict to the
+// service's own refusal at start / resume.
 
 /** The service's clock minus this browser's, from each detail read's `serverTime`. */
 let skewMs = 0;
@@ -19,17 +20,24 @@ export async function loadDetail(id) {
   return d;
 }
 
-const ms = (v) => (typeof v === 'number' && v > 0 ? v : null);
+const ms = (minutes) => (typeof minutes === 'number' && minutes > 0 ? minutes * 60_000 : null);
 
 /** The kind's gas facts for this permit, each null when the service does not publish it. */
 export function gasFacts(permit) {
   const k = kindSummary(permit.kind);
   const level = k?.levels?.find((l) => l.id === permit.level);
   const rules = level ?? k?.ungraded ?? k ?? {};
+  // 'hazardous_media': only when the permit names a flammable (LEL) or toxic medium
+  const need = k?.gas?.requiredBeforeStart;
+  const beforeStart =
+    need === undefined ||
+    need === 'always' ||
+    (need === 'hazardous_media' && (permit.lelPct != null || permit.toxicRisk));
   return {
-    freshMs: ms(k?.gas?.freshMs),
-    continuousMs: ms(k?.gas?.continuousMs),
-    retestAfterBreakMs: ms(rules.retestAfterBreakMs),
+    beforeStart,
+    freshMs: ms(k?.gas?.freshMinutes),
+    continuousMs: ms(k?.gas?.continuousMinutes),
+    retestAfterBreakMs: ms(rules.retestAfterBreakMinutes),
   };
 }
 
@@ -48,6 +56,7 @@ export function retestState(detail, now = serverNow()) {
   if (latest && !latest.passed)
     return { due: true, dueAt: null, why: t('最近一次气体分析不合格', 'The latest gas test failed') };
   if (p.state === 'approved') {
+    if (!facts.beforeStart) return { due: false, dueAt: null, why: '' };
     if (lastPass === null)
       return { due: true, dueAt: null, why: t('开始前须气体分析', 'Test gas before start') };
     if (!facts.freshMs) return { due: false, dueAt: null, why: '' };
