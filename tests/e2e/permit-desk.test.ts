@@ -235,14 +235,8 @@ describe('permit desk', () => {
       .poll(() => guardian.locator('#pd-result').textContent(), { timeout: 20_000 })
       .toContain('恢复作业前须重新进行气体分析');
     expect(await state(guardian)).toBe('暂停');
-    // where the kinds publish their re-test facts, the permit itself also says 需复测 (no refusal needed)
-    const kinds = (await api(svc, 'guardian-a', 'GET', '/api/permit-kinds')).json as unknown as {
-      id: string;
-      levels: { id: string; retestAfterBreakMs?: number }[];
-    }[];
-    const special = kinds.find((k) => k.id === 'hot_work')!.levels.find((l) => l.id === 'special')!;
-    if (special.retestAfterBreakMs)
-      await expect.poll(() => guardian.locator('#pd-retest').textContent()).toContain('需复测');
+    // the permit itself says 需复测 from the kind's facts (特级: a break over 30 min), before any refusal
+    await expect.poll(() => guardian.locator('#pd-retest').textContent()).toContain('需复测');
     await shot(guardian, 'hot_work-retest-due');
     await guardian.click('#pd-resume');
     await expect
