@@ -19,6 +19,8 @@ export interface E2ECamera {
 export interface E2EService {
   service: RunningService;
   url: string;
+  /** the same service over HTTPS (self-signed certificate in its data dir) */
+  httpsUrl: string;
   dir: string;
   close(): Promise<void>;
 }
@@ -33,7 +35,7 @@ export async function startE2EService(
 ): Promise<E2EService> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-e2e-'));
   const input = testConfigInput(dir, extra);
-  input.server = { host: '127.0.0.1', port: 0, logLevel: 'warn' };
+  input.server = { host: '127.0.0.1', port: 0, logLevel: 'warn', https: { port: 0 } };
   input.mqtt = { embedded: true, host: '127.0.0.1', port: 0 };
   input.sites = [
     { id: 'site-a', name: '甲-炼钢车间', enterpriseId: 'ent-a', cameras },
@@ -43,6 +45,7 @@ export async function startE2EService(
   return {
     service,
     url: service.url,
+    httpsUrl: service.httpsUrl!,
     dir,
     async close() {
       await service.stop();

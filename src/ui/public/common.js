@@ -16,12 +16,15 @@ export function session() {
 export function saveSession(login) {
   localStorage.setItem('jh_session', JSON.stringify({ token: login.token, user: login.user }));
   // WebSockets (live video) and <img>/<video> evidence cannot send headers: the cookie carries the session.
-  document.cookie = `jh_token=${login.token}; path=/; SameSite=Strict`;
+  document.cookie = `jh_token=${login.token}; path=/; SameSite=Strict${secureFlag()}`;
 }
+
+/** Over HTTPS the cookie is Secure: a plain-HTTP request (another port of the host) never carries it. */
+const secureFlag = () => (location.protocol === 'https:' ? '; Secure' : '');
 
 export function clearSession() {
   localStorage.removeItem('jh_session');
-  document.cookie = 'jh_token=; path=/; max-age=0; SameSite=Strict';
+  document.cookie = `jh_token=; path=/; max-age=0; SameSite=Strict${secureFlag()}`;
 }
 
 export class ApiError extends Error {
