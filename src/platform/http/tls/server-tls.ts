@@ -64,6 +64,24 @@ const WILDCARD = new Set(['0.0.0.0', '::', '']);
 const isLoopback = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '::1';
 
 /**
+ * The base URL a phone on the plant LAN opens: `server.publicUrl`, else HTTPS on the configured host
+ * when it is a LAN address, else on the first LAN address (the service listening on all of them).
+ */
+export function publicBaseUrlOf(
+  config: Config,
+  lan: readonly string[] = lanIPv4Addresses(),
+  ports: { http: number; https: number | null } = {
+    http: config.server.port,
+    https: config.server.https.enabled ? config.server.https.port : null,
+  },
+): string {
+  if (config.server.publicUrl) return config.server.publicUrl.replace(/\/$/, '');
+  const host = config.server.host;
+  const lanHost = !WILDCARD.has(host) && !isLoopback(host) ? host : (lan[0] ?? '127.0.0.1');
+  return ports.https === null ? `http://${lanHost}:${ports.http}` : `https://${lanHost}:${ports.https}`;
+}
+
+/**
  * The service's HTTPS identity, read or made before anything starts: the plant's own certificate
  * (server.https.certFile + keyFile, fail closed when unreadable or not matching), or a self-signed one
  * in `<dataDir>/tls/` kept across restarts and made again when the LAN addresses change or it is
@@ -72,12 +90,7 @@ const isLoopback = (host: string) => host === 'localhost' || host.startsWith('12
 export function loadServerTls(config: Config, lan: readonly string[] = lanIPv4Addresses()): ServerTls {
   const cfg = config.server.https;
   const ports = { http: config.server.port, https: cfg.enabled ? cfg.port : null };
-  const host = config.server.host;
-  const lanHost = !WILDCARD.has(host) && !isLoopback(host) ? host : (lan[0] ?? '127.0.0.1');
-  const publicBaseUrl = () => {
-    if (config.server.publicUrl) return config.server.publicUrl.replace(/\/$/, '');
-    return ports.https === null ? `http://${lanHost}:${ports.http}` : `https://${lanHost}:${ports.https}`;
-  };
+  const publicBaseUrl = () => publicBaseUrlOf(config, lan, ports);
   const setBoundPorts = (p: { http: number; https: number | null }) => Object.assign(ports, p);
   if (!cfg.enabled) return { credentials: null, info: null, setBoundPorts, publicBaseUrl };
 
