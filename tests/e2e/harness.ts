@@ -63,9 +63,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Debian's Chromium (installed by scripts/setup.sh); `fakeVideo` feeds a .y4m file as the camera. */
-export async function launchChromium(opts: { fakeVideo?: string } = {}): Promise<Browser> {
-  const args = [...CHROMIUM_ARGS];
+/**
+ * Debian's Chromium (installed by scripts/setup.sh); `fakeVideo` feeds a .y4m file as the camera;
+ * `args` adds switches (e.g. --host-resolver-rules to reach the service by a plant host name).
+ */
+export async function launchChromium(opts: { fakeVideo?: string; args?: string[] } = {}): Promise<Browser> {
+  const args = [...CHROMIUM_ARGS, ...(opts.args ?? [])];
   if (opts.fakeVideo)
     args.push(
       '--use-fake-ui-for-media-stream',

@@ -103,6 +103,8 @@ const PAGES = [
     roles: ['safety_officer', 'guardian', 'approver', 'enterprise_admin'],
   },
   { href: '/ui/phone.html', zh: '扫码作业', en: 'Scan', roles: ['welder'] },
+  // the guardian's phone view of the permits they guard (live state); their home stays the wall
+  { href: '/ui/phone.html', zh: '我的监护', en: 'My permits', roles: ['guardian'] },
   {
     href: '/ui/audit.html',
     zh: '监管审计',
