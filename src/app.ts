@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
@@ -13,6 +13,8 @@ import { loggerOptions } from './platform/shared/logger.ts';
 export interface BuildOptions {
   /** pino logging of requests; tests turn it off. */
   logRequests?: boolean;
+  /** the HTTP server fastify listens with; main.ts passes one that also hands its handler to HTTPS */
+  serverFactory?: FastifyServerFactory;
 }
 
 /** Builds the HTTP application without listening (tests drive it through inject()). */
@@ -26,6 +28,7 @@ export async function buildApp(services: AppServices, opts: BuildOptions = {}): 
     return503OnClosing: true,
     // On stop, idle keep-alive connections are closed instead of holding the process open.
     forceCloseConnections: 'idle',
+    ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const disk = services.disk;

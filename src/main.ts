@@ -8,6 +8,7 @@ import { attachRealtime } from './platform/realtime/realtime.ts';
 import { attachLiveRelay } from './video/live/live-relay.ts';
 import { startVisionContext } from './vision/module.ts';
 import { assembleServices } from './services.ts';
+import { closeServer, httpsTwin, listenOn } from './platform/http/tls/https-twin.ts';
 import type { Logger } from './platform/shared/logger.ts';
 import type { Clock } from './platform/shared/clock.ts';
 
@@ -20,6 +21,8 @@ export interface Stoppable {
 export interface RunningService {
   app: FastifyInstance;
   url: string;
+  /** the HTTPS address (same app, same routes), or null when server.https.enabled is off */
+  httpsUrl: string | null;
   logger: Logger;
   /** the running services (e2e tests drive modules and read state through them) */
   services: AppServices;
@@ -90,21 +93,33 @@ export async function startService(
       vision.detect.attach(video.ingest);
     }
 
-    const app = await buildApp(services);
+    // One app on HTTP and, beside it, HTTPS for the phones on the plant LAN (camera access needs a
+    // secure context): the same handler serves both (src/platform/http/tls/https-twin.ts).
+    const twin = httpsTwin(services.tls.credentials);
+    const app = await buildApp(services, { serverFactory: twin.serverFactory });
+    const https = twin.https();
     // Registered before its upgrades so that, in reverse, socket.io and the video relay let go of their
-    // long-lived connections before the HTTP server waits for open connections to end.
+    // long-lived connections before the HTTP servers wait for open connections to end.
     started.push({ name: 'http', stop: () => app.close() });
-    const realtime = attachRealtime(app.server, services);
+    if (https) started.push({ name: 'https', stop: () => closeServer(https) });
+    const servers = https ? [app.server, https] : [app.server];
+    const realtime = attachRealtime(servers, services);
     started.push({ name: 'realtime', stop: () => realtime.close() });
     // Browser video relay on /live/<cameraId> (plain ws upgrades; /socket.io/ stays socket.io's).
-    const live = attachLiveRelay(app.server, services);
+    const live = attachLiveRelay(servers, services);
     started.push({ name: 'live-relay', stop: () => live.close() });
-    await app.listen({ host: config.server.host, port: config.server.port });
+    const { host } = config.server;
+    await app.listen({ host, port: config.server.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
-    const url = `http://${config.server.host}:${port}`;
-    logger.info({ url }, 'jianhu started 服务已启动');
-    return { app, url, logger, services, stop: () => stopAll(started, logger) };
+    const url = `http://${host}:${port}`;
+    const httpsPort = https ? await listenOn(https, host, config.server.https.port) : null;
+    const httpsUrl = httpsPort === null ? null : `https://${host}:${httpsPort}`;
+    services.tls.setBoundPorts({ http: port, https: httpsPort });
+    logger.info({ url, httpsUrl, publicUrl: services.tls.publicBaseUrl() }, 'jianhu started 服务已启动');
+    // Phones and admins compare this with what the browser shows before trusting the certificate.
+    if (services.tls.info) logger.info({ ...services.tls.info }, 'https certificate 证书 SHA-256 指纹');
+    return { app, url, httpsUrl, logger, services, stop: () => stopAll(started, logger) };
   } catch (e) {
     await stopAll(started, logger);
     throw e;

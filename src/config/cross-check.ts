@@ -14,6 +14,20 @@ export function crossCheck(cfg: Config): CrossIssue[] {
     ...verifyReferences(cfg),
     ...verifyUsersHaveTenancy(cfg),
     ...verifyCameraSources(cfg),
+    ...verifyHttpsFiles(cfg),
+  ];
+}
+
+/** The plant's own certificate needs its key and the key its certificate. */
+function verifyHttpsFiles(cfg: Config): CrossIssue[] {
+  const { certFile, keyFile } = cfg.server.https;
+  if ((certFile === undefined) === (keyFile === undefined)) return [];
+  const missing = certFile === undefined ? 'certFile' : 'keyFile';
+  return [
+    {
+      path: ['server', 'https', missing],
+      message: `certFile and keyFile go together (证书与私钥须同时配置): add ${missing}`,
+    },
   ];
 }
 

@@ -100,6 +100,33 @@ export const ConfigSchema = Type.Object(
           description:
             'origins (scheme://host[:port]) besides the request Host that may use the session cookie, e.g. the public address of a reverse proxy',
         }),
+        https: Type.Object(
+          {
+            enabled: Type.Boolean({
+              default: true,
+              description: 'also serve HTTPS (phones need it for the camera and the plant LAN)',
+            }),
+            port: Type.Integer({ minimum: 0, maximum: 65535, default: 8443 }),
+            certFile: Type.Optional(
+              Type.String({
+                minLength: 1,
+                description:
+                  'the plant’s own certificate (PEM, chain after it); without it a self-signed one',
+              }),
+            ),
+            keyFile: Type.Optional(
+              Type.String({ minLength: 1, description: 'the private key (PEM) of certFile' }),
+            ),
+          },
+          { ...strict, default: {} },
+        ),
+        publicUrl: Type.Optional(
+          Type.String({
+            pattern: '^https?://[^/\\s?#]+/?$',
+            description:
+              'scheme://host[:port] phones open (printed in machine QR labels); default https://<first LAN address>:<https port>',
+          }),
+        ),
         metricsToken: Type.Optional(
           Type.String({
             minLength: 16,

@@ -7,6 +7,7 @@ import { EventBus } from './events/event-bus.ts';
 import { OutboxRepo } from './events/outbox.repo.ts';
 import { DiskFaults } from './observability/disk-faults.ts';
 import { DeviceRegistry } from './mqtt/device-registry.ts';
+import { loadServerTls, type ServerTls } from './http/tls/server-tls.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
@@ -32,6 +33,8 @@ export interface Platform {
   health: Map<string, () => { ok: boolean; detail?: string }>;
   /** failed disk writes: /healthz `disk` and the wall's storage alarm (once per episode) */
   disk: DiskFaults;
+  /** the HTTPS certificate (the plant's or self-signed) and the public URL phones open */
+  tls: ServerTls;
 }
 
 export interface PlatformOptions {
@@ -48,6 +51,9 @@ export async function createPlatform(
   config: Config,
   opts: PlatformOptions = {},
 ): Promise<Platform & { close(): void }> {
+  // First: a plant certificate that cannot be read or does not match its key stops the start here,
+  // before the store is opened (fail closed, JH_ERR_TLS_*).
+  const tls = loadServerTls(config);
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.server.logLevel);
   const db = openDb(config.store.path);
@@ -75,6 +81,7 @@ export async function createPlatform(
     devices: new DeviceRegistry(db, clock),
     health: new Map(),
     disk,
+    tls,
     close: () => {
       disk.close();
       db.close();

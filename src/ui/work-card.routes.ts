@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
 import { principalOf } from '../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../platform/http/schemas.ts';
+import { SuspendCauseSchema } from '../work/permits/permits.schemas.ts';
 
 const Person = Type.Union([
   Type.Object({ username: Type.String(), displayName: Type.String() }),
@@ -14,6 +15,9 @@ const WorkCardSchema = Type.Object({
   kind: Type.String(),
   level: Type.Union([Type.String(), Type.Null()]),
   state: Type.String(),
+  /** while suspended (or revoked): why, in words and as the typed cause the phone describes */
+  suspendReason: Type.Union([Type.String(), Type.Null()]),
+  suspendCause: Type.Union([SuspendCauseSchema, Type.Null()]),
   location: Type.String(),
   validTo: Type.String(),
   guardian: Person,
@@ -55,6 +59,8 @@ export const workCardRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
         kind: p.kind,
         level: p.level,
         state: p.state,
+        suspendReason: p.suspendReason,
+        suspendCause: p.suspendCause ?? null,
         location: p.location,
         validTo: new Date(p.validTo).toISOString(),
         guardian: person(p.guardianUserId),

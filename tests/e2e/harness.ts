@@ -20,6 +20,8 @@ export interface E2ECamera {
 export interface E2EService {
   service: RunningService;
   url: string;
+  /** the same service over HTTPS (self-signed certificate in its data dir) */
+  httpsUrl: string;
   dir: string;
   close(): Promise<void>;
 }
@@ -35,7 +37,7 @@ export async function startE2EService(
 ): Promise<E2EService> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-e2e-'));
   const input = testConfigInput(dir, extra);
-  input.server = { host: '127.0.0.1', port: 0, logLevel: 'warn' };
+  input.server = { host: '127.0.0.1', port: 0, logLevel: 'warn', https: { port: 0 } };
   input.mqtt = { embedded: true, host: '127.0.0.1', port: 0 };
   input.sites = [
     { id: 'site-a', name: '甲-炼钢车间', enterpriseId: 'ent-a', cameras },
@@ -45,6 +47,7 @@ export async function startE2EService(
   return {
     service,
     url: service.url,
+    httpsUrl: service.httpsUrl!,
     dir,
     async close() {
       await service.stop();
@@ -62,9 +65,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Debian's Chromium (installed by scripts/setup.sh); `fakeVideo` feeds a .y4m file as the camera. */
-export async function launchChromium(opts: { fakeVideo?: string } = {}): Promise<Browser> {
-  const args = [...CHROMIUM_ARGS];
+/**
+ * Debian's Chromium (installed by scripts/setup.sh); `fakeVideo` feeds a .y4m file as the camera;
+ * `args` adds switches (e.g. --host-resolver-rules to reach the service by a plant host name).
+ */
+export async function launchChromium(opts: { fakeVideo?: string; args?: string[] } = {}): Promise<Browser> {
+  const args = [...CHROMIUM_ARGS, ...(opts.args ?? [])];
   if (opts.fakeVideo)
     args.push(
       '--use-fake-ui-for-media-stream',

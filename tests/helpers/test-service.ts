@@ -22,8 +22,12 @@ export function testConfigInput(dir: string, extra: Record<string, unknown> = {}
     password: TEST_PASSWORD,
     ...tenancy,
   });
+  // HTTPS on a free port too (never the default 8443: test files run in parallel), whatever else a
+  // test sets in server.
+  const { server = {}, ...rest } = extra as { server?: Record<string, unknown> };
+  const https = { port: 0, ...(server.https as Record<string, unknown> | undefined) };
   return {
-    server: { port: 0, logLevel: 'silent' },
+    server: { port: 0, logLevel: 'silent', ...server, https },
     store: { path: join(dir, 'jianhu.db'), dataDir: dir },
     mqtt: { embedded: false },
     detect: { enabled: false },
@@ -51,7 +55,7 @@ export function testConfigInput(dir: string, extra: Record<string, unknown> = {}
       user('regulator-z', 'regulator', { regionId: 'zezhou' }),
       user('regulator-o', 'regulator', { regionId: 'other-county' }),
     ],
-    ...extra,
+    ...rest,
   };
 }
 

@@ -62,7 +62,8 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
       .raw()
       .toBuffer({ resolveWithObject: true });
     const decoded = decodeQr(new Uint8ClampedArray(data), info.width, info.height);
-    expect(decoded?.data).toMatch(/^JH1\.M1\.1\./);
+    // the scan page's HTTPS address with the signed token in its fragment (#21)
+    expect(decoded?.data).toMatch(/^https:\/\/[^/]+\/ui\/phone\.html#m=JH1\.M1\.1\./);
     qr = decoded!.data;
     // a welder may not print labels
     expect((await call(h, 'welder-a', 'GET', '/api/machines/M1/qr.png')).body.code).toBe(

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startSim } from '../../../streams-sim/index.ts';
 import { ConfigError, loadConfigFile } from '../../config/load.ts';
-import { startService } from '../../main.ts';
+import { startServiceOrExplain } from './serve.ts';
 import type { Command } from '../commands.ts';
 import { formatConfigError } from './config-check.ts';
 
@@ -46,10 +46,14 @@ export const demoCommand: Command = {
     const sim = await startSim({ cameras: cameraIds, port: Number(values['rtsp-port']), controlPort: 8555 });
     let service;
     try {
-      service = await startService(config);
+      service = await startServiceOrExplain(config);
     } catch (e) {
       await sim.stop();
       throw e;
+    }
+    if (!service) {
+      await sim.stop();
+      return 2;
     }
     const base = service.url.replace('0.0.0.0', '127.0.0.1');
     process.stdout.write(
@@ -57,6 +61,12 @@ export const demoCommand: Command = {
         '',
         '监护 jianhu demo 已启动 / started',
         `  界面 UI:        ${base}/ui/`,
+        ...(service.httpsUrl
+          ? [
+              `  手机 phones:    ${service.services.tls.publicBaseUrl()}/ui/phone.html  (HTTPS)`,
+              `  证书指纹 SHA-256: ${service.services.tls.info?.fingerprintSha256 ?? '—'}`,
+            ]
+          : []),
         `  API 文档 docs:  ${base}/docs`,
         `  健康 health:    ${base}/healthz`,
         `  摄像头 cameras: ${cameraIds.map((id) => sim.url(id)).join(' ')}`,

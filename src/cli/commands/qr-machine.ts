@@ -1,45 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import QRCode from 'qrcode';
-import sharp from 'sharp';
 import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
 import { loadOrCreateMachineKey, signQr } from '../../work/machines/machine-token.ts';
+import { machineLabelPng, scanPageUrl } from '../../work/machines/machine-label.ts';
+import { publicBaseUrlOf } from '../../platform/http/tls/server-tls.ts';
 import { MachinesRepo } from '../../work/machines/machines.repo.ts';
 import { openDb } from '../../platform/store/db.ts';
 import { migrate } from '../../platform/store/migrate.ts';
 import type { Command } from '../commands.ts';
 import { formatConfigError } from './config-check.ts';
-
-const escapeXml = (s: string) =>
-  s.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
-
-/** The printable 一机一码 label: the QR of the signed token and, under it, the machine's name and id. */
-export async function machineLabelPng(token: string, name: string, id: string): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(token, { errorCorrectionLevel: 'M', margin: 3, scale: 8 });
-  const meta = await sharp(qr).metadata();
-  const qrWidth = meta.width ?? 400;
-  const width = Math.max(qrWidth, 400);
-  const textHeight = 84;
-  const svg = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${textHeight}">
-      <style>text{font-family:'Noto Sans CJK SC','Noto Sans CJK','sans-serif';fill:#000}</style>
-      <text x="50%" y="32" font-size="26" text-anchor="middle">一机一码 ${escapeXml(name)}</text>
-      <text x="50%" y="66" font-size="16" text-anchor="middle">${escapeXml(id)} · 扫码后动火 scan before hot work</text>
-    </svg>`,
-  );
-  return sharp({
-    create: { width, height: (meta.height ?? qrWidth) + textHeight, channels: 3, background: '#ffffff' },
-  })
-    .composite([
-      { input: qr, top: 0, left: Math.floor((width - qrWidth) / 2) },
-      { input: svg, top: meta.height ?? qrWidth, left: 0 },
-    ])
-    .png()
-    .toBuffer();
-}
 
 const USAGE =
   'usage: jianhu qr machine ID [--config FILE] [--out FILE] > label.png\n' +
@@ -103,7 +72,7 @@ export const qrMachineCommand: Command = {
         version: machine.tokenVersion,
         iat: Math.floor(Date.now() / 1000),
       });
-      const png = await machineLabelPng(token, machine.name, id);
+      const png = await machineLabelPng(scanPageUrl(publicBaseUrlOf(config), token), machine.name, id);
       if (parsed.values.out) writeFileSync(parsed.values.out, png);
       else process.stdout.write(png);
       return 0;

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
-import { startService, stopOnSignals } from '../../main.ts';
+import { startService, stopOnSignals, type RunningService } from '../../main.ts';
+import type { Config } from '../../config/schema.ts';
+import { AppError } from '../../platform/shared/errors.ts';
 import type { Command } from '../commands.ts';
 import { formatConfigError } from './config-check.ts';
 
@@ -30,9 +32,27 @@ export const serveCommand: Command = {
       }
       throw e;
     }
-    const service = await startService(config);
+    const service = await startServiceOrExplain(config);
+    if (!service) return 2;
     stopOnSignals(service, service.logger);
     await new Promise(() => {}); // runs until a signal stops it
     return 0;
   },
 };
+
+/**
+ * startService, but a start refused for a coded configuration reason found only when it is used (the
+ * plant's HTTPS certificate unreadable or not matching its key: JH_ERR_TLS_*) prints its code and
+ * file and answers undefined (exit 2), like an invalid config: nothing was started.
+ */
+export async function startServiceOrExplain(config: Config): Promise<RunningService | undefined> {
+  try {
+    return await startService(config);
+  } catch (e) {
+    if (e instanceof AppError && e.code.startsWith('JH_ERR_TLS_')) {
+      process.stderr.write(`${e.code}: ${e.message}\n${e.zh}\nnothing was started 未启动任何服务\n`);
+      return undefined;
+    }
+    throw e;
+  }
+}

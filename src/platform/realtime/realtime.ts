@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import type { AppServices } from '../../app-services.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -28,21 +29,21 @@ export const cameraRoom = (id: string): string => `camera:${id}`;
 const SYSTEM_ROOM = 'system';
 
 /**
- * socket.io beside fastify on the same HTTP server. Authentication happens in the handshake
+ * socket.io beside fastify on the same HTTP server (and on its HTTPS twin: one io, one engine per
+ * server, every socket in the same rooms). Authentication happens in the handshake
  * (`auth: { token }`); a socket joins the rooms of the enterprises it may see. Events are forwarded from
  * the EventBus after commit, so a client never hears of a change that was not stored.
  */
 export function attachRealtime(
-  server: HttpServer,
+  server: HttpServer | HttpsServer | (HttpServer | HttpsServer)[],
   services: AppServices,
 ): { io: Server; close(): Promise<void> } {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
-    server,
-    {
-      serveClient: false,
-      maxHttpBufferSize: 64 * 1024,
-    },
-  );
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>({
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+  });
+  // io.attach binds each server's engine to this io (io.engine is only the last one: close them all)
+  const engines = (Array.isArray(server) ? server : [server]).map((srv) => io.attach(srv).engine);
   const enterpriseOfCamera = new Map<string, string>();
   for (const site of services.config.sites)
     for (const cam of site.cameras) enterpriseOfCamera.set(cam.id, site.enterpriseId);
@@ -112,7 +113,7 @@ export function attachRealtime(
       unsubscribe();
       io.disconnectSockets(true);
       // io.close() would also close the HTTP server, which fastify owns.
-      io.engine.close();
+      for (const engine of engines) engine.close();
     },
   };
 }

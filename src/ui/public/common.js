@@ -16,12 +16,15 @@ export function session() {
 export function saveSession(login) {
   localStorage.setItem('jh_session', JSON.stringify({ token: login.token, user: login.user }));
   // WebSockets (live video) and <img>/<video> evidence cannot send headers: the cookie carries the session.
-  document.cookie = `jh_token=${login.token}; path=/; SameSite=Strict`;
+  document.cookie = `jh_token=${login.token}; path=/; SameSite=Strict${secureFlag()}`;
 }
+
+/** Over HTTPS the cookie is Secure: a plain-HTTP request (another port of the host) never carries it. */
+const secureFlag = () => (location.protocol === 'https:' ? '; Secure' : '');
 
 export function clearSession() {
   localStorage.removeItem('jh_session');
-  document.cookie = 'jh_token=; path=/; max-age=0; SameSite=Strict';
+  document.cookie = `jh_token=; path=/; max-age=0; SameSite=Strict${secureFlag()}`;
 }
 
 export class ApiError extends Error {
@@ -106,6 +109,8 @@ const PAGES = [
     roles: ['safety_officer', 'guardian', 'approver', 'enterprise_admin'],
   },
   { href: '/ui/phone.html', zh: '扫码作业', en: 'Scan', roles: ['welder'] },
+  // the guardian's phone view of the permits they guard (live state); their home stays the wall
+  { href: '/ui/phone.html', zh: '我的监护', en: 'My permits', roles: ['guardian'] },
   {
     href: '/ui/audit.html',
     zh: '监管审计',

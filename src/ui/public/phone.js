@@ -1,7 +1,17 @@
-/* global document, navigator, window, crypto, Image, requestAnimationFrame */
+/* global document, navigator, window, crypto, Image, requestAnimationFrame, location, history, sessionStorage, URLSearchParams */
 import { api, ApiError, errText, h, notice, requireSession, t, topBar, fmtTime } from './common.js';
+import { followPermit, liveState, unfollowAll } from './phone-live.js';
+import { startGuardian } from './phone-guardian.js';
 
-const s = requireSession(['welder']);
+// A machine label opens this page as https://…/ui/phone.html#m=<token> (the phone's own camera app):
+// the token waits in sessionStorage through sign-in and is scanned once the welder is signed in.
+const PENDING = 'jh_pending_qr';
+const fromLabel = new URLSearchParams(location.hash.slice(1)).get('m');
+if (fromLabel) {
+  sessionStorage.setItem(PENDING, fromLabel);
+  history.replaceState(null, '', location.pathname); // a reload does not scan again
+}
+const s = requireSession(['welder', 'guardian']);
 const video = document.getElementById('scan-video');
 const status = document.getElementById('phone-status');
 const resultEl = document.getElementById('scan-result');
@@ -37,6 +47,7 @@ function stopCamera() {
 }
 
 async function startCamera() {
+  unfollowAll();
   resultEl.replaceChildren();
   notice(status, t('正在打开摄像头…', 'Opening the camera…'));
   try {
@@ -62,7 +73,7 @@ async function startCamera() {
     const qr = decode(video, video.videoWidth, video.videoHeight);
     if (qr) {
       stopCamera();
-      submit(qr);
+      submit({ qr });
     } else requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
@@ -79,10 +90,17 @@ function position() {
   });
 }
 
-async function submit(qr) {
+/** `machine` is `{ qr }` (what the label's QR says) or `{ code }` (the code typed from under it). */
+async function submit(machine) {
   if (busy) return;
   busy = true;
-  notice(status, t('已识别二维码，正在获取位置并核验…', 'QR read; getting your location and checking…'));
+  unfollowAll();
+  notice(
+    status,
+    machine.code
+      ? t('正在获取位置并核验焊机编号…', 'Getting your location and checking the machine code…')
+      : t('已识别二维码，正在获取位置并核验…', 'QR read; getting your location and checking…'),
+  );
   try {
     let pos;
     try {
@@ -99,7 +117,7 @@ async function submit(qr) {
       return;
     }
     const body = {
-      qr,
+      ...machine,
       nonce: nonce(),
       scannedAt: new Date().toISOString(),
       lat: pos.coords.latitude,
@@ -119,20 +137,33 @@ async function submit(qr) {
 }
 
 async function showAccepted(res) {
-  // The scan answer names the permit; the work card adds its guardian's and cameras' names.
+  // The scan answer names the permit; the work card adds its guardian's and cameras' names and its
+  // live state, followed from here on: a suspension turns this red with its reason (phone-live.js).
   let card = null;
   try {
     card = await api(`/api/ui/work-card/${encodeURIComponent(res.permitId)}`);
   } catch {
     /* still show what the scan answered */
   }
+  drawAccepted(res, card);
+  followPermit(res.permitId, (c) => drawAccepted(res, c));
+}
+
+function drawAccepted(res, card) {
+  const st = card ? liveState(card) : { look: 'go', title: t('可以作业', 'You may work'), reason: null };
   const guardian = card?.guardian?.displayName || t('未指定', 'none');
   const cameras = card ? card.cameras.map((c) => c.name).join('、') : '—';
+  const look = { go: 'accepted', stop: 'refused', ended: 'ended' }[st.look];
   resultEl.replaceChildren(
     h(
       'div',
-      { class: 'result accepted', id: 'result-accepted' },
-      h('h2', {}, t('可以作业', 'You may work')),
+      {
+        class: `result ${look}`,
+        id: st.look === 'go' ? 'result-accepted' : 'result-stopped',
+        'data-state': card?.state ?? 'active',
+      },
+      h('h2', {}, st.title),
+      st.reason ? h('p', { id: 'r-live-reason', class: 'live-reason' }, st.reason) : null,
       h(
         'dl',
         {},
@@ -172,6 +203,13 @@ function showRefused({ title, reason, code }) {
 
 function start() {
   if (!s) return;
+  if (s.user.role === 'guardian') {
+    sessionStorage.removeItem(PENDING); // a label is the welder's to scan
+    topBar('我的监护', 'My permits');
+    for (const id of ['scan-start', 'photo-label', 'code-form']) document.getElementById(id).hidden = true;
+    void startGuardian(s, resultEl, status);
+    return;
+  }
   topBar('扫码作业', 'Scan to work');
   document.getElementById('phone-hint').textContent = t(
     '动火前请扫描焊机上的二维码（一机一码）。系统核验作业票、证书、监护人和监控后方可作业。',
@@ -180,6 +218,16 @@ function start() {
   startBtn.textContent = t('扫描焊机二维码', 'Scan machine QR');
   startBtn.addEventListener('click', startCamera);
   document.getElementById('photo-text').textContent = t('或拍照识别：', 'Or take a photo: ');
+  document.getElementById('code-label').textContent = t(
+    '或输入二维码下方的焊机编号：',
+    'Or type the machine code printed under the QR:',
+  );
+  document.getElementById('code-submit').textContent = t('核验编号', 'Check code');
+  document.getElementById('code-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const code = document.getElementById('machine-code').value.trim();
+    if (code) submit({ code });
+  });
   document.getElementById('scan-photo').addEventListener('change', (ev) => {
     const file = ev.target.files?.[0];
     if (!file) return;
@@ -187,7 +235,7 @@ function start() {
     img.onload = () => {
       const qr = decode(img, img.naturalWidth, img.naturalHeight);
       URL.revokeObjectURL(img.src);
-      if (qr) submit(qr);
+      if (qr) submit({ qr });
       else
         notice(
           status,
@@ -197,6 +245,11 @@ function start() {
     };
     img.src = URL.createObjectURL(file);
   });
+  const pending = sessionStorage.getItem(PENDING);
+  if (pending) {
+    sessionStorage.removeItem(PENDING);
+    submit({ qr: pending });
+  }
 }
 
 start();

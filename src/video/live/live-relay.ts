@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { Counter, Gauge } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -71,7 +72,7 @@ function refuse(socket: Duplex, err: AppError): void {
  * tenancy-checked: another enterprise's camera answers 404 like an unknown one.
  */
 export function attachLiveRelay(
-  server: HttpServer,
+  server: HttpServer | HttpsServer | (HttpServer | HttpsServer)[],
   services: AppServices,
   opts: LiveRelayOptions = {},
 ): LiveRelay {
@@ -126,7 +127,9 @@ export function attachLiveRelay(
       refuse(socket, e instanceof AppError ? e : AuthErrors.missing());
     }
   };
-  server.on('upgrade', onUpgrade);
+  // the HTTP server and its HTTPS twin: one relay, one encoder per camera whichever a viewer came by
+  const servers = Array.isArray(server) ? server : [server];
+  for (const s of servers) s.on('upgrade', onUpgrade);
 
   // Prometheus: viewers and running encoders now, bytes sent and chunks dropped for slow viewers.
   const registers = [services.metrics.registry];
@@ -174,7 +177,7 @@ export function attachLiveRelay(
     stats: () => [...streams.values()].map((s) => ({ ...s.stats })),
     close: () => {
       clearInterval(recheck);
-      server.off('upgrade', onUpgrade);
+      for (const s of servers) s.off('upgrade', onUpgrade);
       for (const s of streams.values()) s.close();
       streams.clear();
       wss.close();

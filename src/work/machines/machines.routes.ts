@@ -1,10 +1,10 @@
 import Type from 'typebox';
-import QRCode from 'qrcode';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema, fileResponse } from '../../platform/http/schemas.ts';
 import { TelemetrySchema } from './chips.service.ts';
+import { machineLabelPng, scanPageUrl } from './machine-label.ts';
 
 const IdStr = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
 const Params = Type.Object({ id: IdStr });
@@ -71,14 +71,18 @@ export const machinesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
       schema: {
         tags,
         summary: 'QR label to print 二维码标签 (PNG)',
+        description:
+          'The QR opens https://<server.publicUrl>/ui/phone.html#m=<token> (error correction Q, ≥ 591 px wide: 50 mm at 300 dpi); the machine code printed under it may be typed instead.',
         params: Params,
         response: { 200: fileResponse('the label 二维码标签', ['image/png']) },
       },
     },
     async (req, reply) => {
-      const token = machines.qrToken(principalOf(req).scope, req.params.id);
+      const scope = principalOf(req).scope;
+      const token = machines.qrToken(scope, req.params.id);
+      const m = machines.get(scope, req.params.id);
       reply.type('image/png').header('cache-control', 'no-store');
-      return QRCode.toBuffer(token, { errorCorrectionLevel: 'M', margin: 2, scale: 8 });
+      return machineLabelPng(scanPageUrl(services.tls.publicBaseUrl(), token), m.name, m.id);
     },
   );
 
@@ -139,10 +143,23 @@ export const machinesRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }
       config: { permission: 'scan:submit' },
       schema: {
         tags,
-        summary: 'Welder scans a machine QR 焊工扫码 (一机一码)',
+        summary: 'Welder scans a machine QR or types its code 焊工扫码或输入焊机编号 (一机一码)',
         body: Type.Object(
           {
-            qr: Type.String({ minLength: 1, maxLength: 256 }),
+            qr: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 512,
+                description: 'what the QR says: the scan-page URL (#m=<token>) or the bare token',
+              }),
+            ),
+            code: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 64,
+                description: 'the machine code printed under the QR, typed instead of scanning',
+              }),
+            ),
             nonce: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'fresh random per scan' }),
             scannedAt: Type.String({ format: 'date-time' }),
             lat: Lat,

@@ -8,6 +8,18 @@ export const ScanErrors = {
     '二维码无效或不是本系统签发的，请扫描焊机上的二维码。',
     'The QR code is not valid or was not issued by this system; scan the label on the machine.',
   ),
+  qrOrCode: defineError(
+    'JH_ERR_SCAN_QR_OR_CODE',
+    400,
+    '请扫描焊机二维码，或输入二维码下方的焊机编号（二者选一）。',
+    'Scan the machine QR or type the machine code printed under it (one of the two).',
+  ),
+  codeUnknown: defineError(
+    'JH_ERR_SCAN_CODE_UNKNOWN',
+    400,
+    '没有这个焊机编号，请核对二维码下方印的编号。',
+    'No machine has this code; check the code printed under the QR.',
+  ),
   tokenRevoked: defineError(
     'JH_ERR_SCAN_TOKEN_REVOKED',
     403,

@@ -12,8 +12,22 @@ import { distanceM, signAuthorisation, verifyQr } from './machine-token.ts';
 import type { Machine, MachinesRepo } from './machines.repo.ts';
 import { ScanErrors } from './scan-errors.ts';
 
+/** The token in what a QR says: the scan-page URL's `#m=` fragment (labels since #21) or the bare token. */
+export function tokenOfQr(text: string): string {
+  const t = text.trim();
+  if (!/^https?:\/\//i.test(t)) return t;
+  try {
+    return new URLSearchParams(new URL(t).hash.slice(1)).get('m') ?? '';
+  } catch {
+    return '';
+  }
+}
+
 export interface ScanRequest {
-  qr: string;
+  /** what the QR says: the signed token, or the scan-page URL carrying it in `#m=` */
+  qr?: string;
+  /** the machine code printed under the QR, typed by the welder instead (exactly one of qr, code) */
+  code?: string;
   nonce: string;
   /** phone time of the scan, epoch ms */
   scannedAt: number;
@@ -132,14 +146,7 @@ export class ScanService {
     now: number,
     rec: { machine: Machine | null; permit: Permit | null; dist: number | null; warnings: string[] },
   ): ScanResult {
-    const claims = verifyQr(this.key, req.qr.trim());
-    const machine = claims ? this.repo.get(claims.machineId) : undefined;
-    if (!claims || !machine || !c.scope.can(machine.enterpriseId)) throw ScanErrors.tokenInvalid();
-    rec.machine = machine;
-    if (machine.revoked || claims.version !== machine.tokenVersion)
-      throw ScanErrors.tokenRevoked({ machineId: machine.id });
-    if (now - claims.iat * 1000 > this.cfg.qrMaxAgeDays * 86_400_000)
-      throw ScanErrors.tokenExpired({ machineId: machine.id });
+    const machine = this.machineOf(c, req, now, rec);
     const skew = this.cfg.clockSkewSeconds * 1000;
     if (Math.abs(now - req.scannedAt) > skew) throw ScanErrors.stale({ serverTime: iso(now) });
     if (!this.repo.claimNonce(`${c.principal.userId}:${req.nonce}`, now, 2 * skew))
@@ -217,6 +224,48 @@ export class ScanService {
       warnings: rec.warnings,
       distanceM: rec.dist,
     };
+  }
+
+  /**
+   * The machine scanned: by its signed QR token (version and age checked), or by its typed code. A
+   * typed code proves less than the label (anyone may read it off), so it counts only with the rest
+   * unchanged — the welder's own session, the phone's location within the machine's radius, the
+   * permit — and the scan record says it was typed. A revoked machine is refused either way.
+   */
+  private machineOf(
+    c: Caller,
+    req: ScanRequest,
+    now: number,
+    rec: { machine: Machine | null; warnings: string[] },
+  ): Machine {
+    if ((req.qr === undefined) === (req.code === undefined)) throw ScanErrors.qrOrCode();
+    if (req.code !== undefined) {
+      const machine = this.byCode(c, req.code.trim());
+      if (!machine) throw ScanErrors.codeUnknown({ code: req.code.trim() });
+      rec.machine = machine;
+      if (machine.revoked) throw ScanErrors.tokenRevoked({ machineId: machine.id });
+      rec.warnings.push('typed_code 手输焊机编号');
+      return machine;
+    }
+    const claims = verifyQr(this.key, tokenOfQr(req.qr!));
+    const machine = claims ? this.repo.get(claims.machineId) : undefined;
+    if (!claims || !machine || !c.scope.can(machine.enterpriseId)) throw ScanErrors.tokenInvalid();
+    rec.machine = machine;
+    if (machine.revoked || claims.version !== machine.tokenVersion)
+      throw ScanErrors.tokenRevoked({ machineId: machine.id });
+    if (now - claims.iat * 1000 > this.cfg.qrMaxAgeDays * 86_400_000)
+      throw ScanErrors.tokenExpired({ machineId: machine.id });
+    return machine;
+  }
+
+  /** The caller's enterprise's machine with this code: exact, else the one match ignoring case. */
+  private byCode(c: Caller, code: string): Machine | undefined {
+    const exact = this.repo.get(code);
+    if (exact) return c.scope.can(exact.enterpriseId) ? exact : undefined;
+    const folded = this.repo
+      .list([...c.scope.enterpriseIds])
+      .filter((m) => m.id.toLowerCase() === code.toLowerCase());
+    return folded.length === 1 ? folded[0] : undefined;
   }
 
   /**

@@ -71,7 +71,7 @@ export const CreatePermitBody = Type.Object(
 const Time = Type.String({ description: 'ISO 8601' });
 
 /** Why a permit is suspended (domain/suspend-cause.ts): typed, so clients need not parse the sentence. */
-const SuspendCauseSchema = Type.Union([
+export const SuspendCauseSchema = Type.Union([
   Type.Object({
     kind: Type.Literal('monitoring_lost'),
     cameraId: Type.String(),
