@@ -108,17 +108,21 @@ async function as(username: string, home: string, phone = false): Promise<Page> 
           hasTouch: true,
           geolocation: { ...MACHINE_AT, accuracy: 8 },
           permissions: ['geolocation', 'camera'],
+          ignoreHTTPSErrors: true, // the service's self-signed certificate
         }
       : { viewport: { width: 1366, height: 900 } },
   );
   pages.push(w);
-  await signIn(w.page, svc.url, username, home);
+  // phones come over HTTPS (camera and location need a secure context off localhost)
+  await signIn(w.page, phone ? svc.httpsUrl : svc.url, username, home);
   return w.page;
 }
 
 const state = (page: Page) => page.locator('#pd-state').textContent();
+/** The origin the page signed in on (phones over HTTPS, desks over HTTP: each has its own session). */
+const originOf = (page: Page) => new URL(page.url()).origin;
 const openPermit = async (page: Page, id: string) => {
-  await page.goto(`${svc.url}/ui/permits.html#p/${id}`);
+  await page.goto(`${originOf(page)}/ui/permits.html#p/${id}`);
   await page.locator('#pd-state').waitFor();
 };
 
@@ -219,6 +223,7 @@ describe('permit desk', () => {
       number: string;
     };
     expect(await welder.locator('#r-permit').textContent()).toBe(number.number);
+    expect(welder.url()).toMatch(/^https:/);
     await shot(welder, 'hot_work-phone-scan');
 
     // the camera drops: the gate suspends the work; the guardian's screen says 暂停 and why, live
@@ -226,6 +231,10 @@ describe('permit desk', () => {
     await expect.poll(() => state(guardian), { timeout: 30_000 }).toBe('暂停');
     expect(await guardian.locator('#pd-suspended').textContent()).toMatch(/监控中断：cam1 (离线|卡顿无画面)/);
     await shot(guardian, 'hot_work-camera-fault');
+    // …and the welder's phone turns red, with the reason in words
+    await welder.locator('#result-stopped.refused').waitFor({ timeout: 5_000 });
+    expect(await welder.locator('#r-live-reason').textContent()).toMatch(/监控中断|摄像头/);
+    await shot(welder, 'hot_work-phone-suspended');
 
     // 35 minutes pass (longer than 特级's 30 min): monitoring returns, but work may not resume untested
     offsetMs += 35 * 60_000;
@@ -299,7 +308,7 @@ describe('permit desk', () => {
     await shot(guardian, 'confined_space-completed');
 
     // the board: both permits in 已完工
-    await guardian.goto(`${svc.url}/ui/permits.html`);
+    await guardian.goto(`${originOf(guardian)}/ui/permits.html`);
     await expect
       .poll(() => guardian.locator('.board-col[data-state="completed"] .permit-card').count())
       .toBe(2);
