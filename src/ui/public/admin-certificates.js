@@ -13,6 +13,8 @@ const STATUS = {
   revoked: ['已注销', 'Revoked', ''],
 };
 
+const nowrap = { whiteSpace: 'nowrap' };
+
 /** The day an instant falls on in Shanghai; for an exclusive end (有效期至, 复审日期) the day before it. */
 const shanghaiDay = (iso, exclusiveEnd = false) =>
   new Date(Date.parse(iso) - (exclusiveEnd ? 1 : 0) + 8 * 3600_000).toISOString().slice(0, 10);
@@ -61,10 +63,15 @@ function reviewCell(ctx, c) {
 }
 
 export async function certificatesTab(ctx) {
-  const [list, categories] = await Promise.all([
+  const [list, categories, kinds] = await Promise.all([
     api('/api/certificates'),
     api('/api/certificates/categories'),
+    api('/api/permit-kinds'),
   ]);
+  const kindName = (id) => {
+    const k = kinds.find((x) => x.id === id);
+    return k ? t(k.name.zh, k.name.en) : id;
+  };
   const date = (required = true) => h('input', { type: 'date', required });
   const category = h(
     'select',
@@ -73,7 +80,7 @@ export async function certificatesTab(ctx) {
       h(
         'option',
         { value: c.category },
-        c.requiredBy.length ? `${c.category}（${c.requiredBy.join('、')}）` : c.category,
+        c.requiredBy.length ? `${c.category}（${c.requiredBy.map(kindName).join('、')}）` : c.category,
       ),
     ),
   );
@@ -119,30 +126,35 @@ export async function certificatesTab(ctx) {
         t('下载特种作业人员台账 (Excel)', 'Download the ledger (XLSX)'),
       ),
     ),
-    ctx.table(
-      [
-        t('人员', 'Person'),
-        t('作业类别', 'Category'),
-        t('证号', 'Number'),
-        t('有效期至', 'Valid through'),
-        t('复审日期', 'Review due'),
-        t('状态', 'Status'),
-        t('复审', 'Review'),
-      ],
-      list.map((c) => {
-        const [zh, en, cls] = STATUS[c.status];
-        return h(
-          'tr',
-          { 'data-cert': c.number },
-          h('td', {}, `${c.displayName || c.username}（${c.username}）`),
-          h('td', {}, c.category),
-          h('td', {}, c.number),
-          h('td', {}, shanghaiDay(c.expiresAt, true)),
-          h('td', {}, shanghaiDay(c.reviewDueAt, true)),
-          h('td', {}, h('span', { class: `badge ${cls}` }, t(zh, en))),
-          reviewCell(ctx, c),
-        );
-      }),
+    // on a phone the table scrolls inside its box instead of widening the page
+    h(
+      'div',
+      { style: { overflowX: 'auto' } },
+      ctx.table(
+        [
+          t('人员', 'Person'),
+          t('作业类别', 'Category'),
+          t('证号', 'Number'),
+          t('有效期至', 'Valid through'),
+          t('复审日期', 'Review due'),
+          t('状态', 'Status'),
+          t('复审', 'Review'),
+        ],
+        list.map((c) => {
+          const [zh, en, cls] = STATUS[c.status];
+          return h(
+            'tr',
+            { 'data-cert': c.number },
+            h('td', {}, `${c.displayName || c.username}（${c.username}）`),
+            h('td', { style: nowrap }, c.category),
+            h('td', { style: nowrap }, c.number),
+            h('td', { style: nowrap }, shanghaiDay(c.expiresAt, true)),
+            h('td', { style: nowrap }, shanghaiDay(c.reviewDueAt, true)),
+            h('td', {}, h('span', { class: `badge ${cls}` }, t(zh, en))),
+            reviewCell(ctx, c),
+          );
+        }),
+      ),
     ),
   );
 }
