@@ -20,6 +20,8 @@ command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # promtool (Debian ships it in prometheus) lints /metrics in tests/integration/metrics-promtool.test.ts
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# openpyxl reads the exported XLSX back as a third party (tests/integration/certificates-ledger.test.ts)
+/usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
 # Chinese labels on evidence snapshots and in browser screenshots.
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
 

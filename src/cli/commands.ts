@@ -7,6 +7,7 @@ import { auditExportCommand } from './commands/audit-export.ts';
 import { evalCommand } from './commands/eval.ts';
 import { errorsCommand } from './commands/errors.ts';
 import { qrMachineCommand } from './commands/qr-machine.ts';
+import { certificatesLedgerCommand } from './commands/certificates-ledger.ts';
 import { simChipsCommand } from '../../streams-sim/chips-command.ts';
 import { simCommand, simFaultCommand } from './commands/sim.ts';
 
@@ -29,6 +30,7 @@ export const commands: Record<string, Command> = {
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
   'qr machine': qrMachineCommand,
+  'certificates ledger': certificatesLedgerCommand,
   'sim chips': simChipsCommand,
   sim: simCommand,
   'sim fault': simFaultCommand,

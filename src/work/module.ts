@@ -52,6 +52,7 @@ export function createWorkContext(platform: Platform, ports: WorkPorts): WorkCon
     users,
     clock,
     config.permits.scan.certificateWarnDays,
+    config.permits.night.utcOffsetMinutes,
   );
   const permitsRepo = new PermitsRepo(db);
   const machinesRepo = new MachinesRepo(db);
@@ -64,7 +65,8 @@ export function createWorkContext(platform: Platform, ports: WorkPorts): WorkCon
       return m ? distanceM(m, p) : undefined;
     },
     camerasDown: (p) => camerasDown(ports.liveness, p),
-    certificateNo: (userId, now) => certificates.numberFor(userId, now),
+    certificateNo: (userId, categories, now) => certificates.numbersFor(userId, categories, now),
+    certificatesOf: (userIds, categories) => certificates.ofWorkers(userIds, categories),
   });
   const field = new FieldService(permits, permitsRepo, bus, clock);
   const gate = new MonitoringGate(bus, permits, permitsRepo, ports.liveness, clock, logger);

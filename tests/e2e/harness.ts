@@ -190,6 +190,30 @@ export async function ensureCameraOnline(svc: E2EService, cameraId: string): Pro
 }
 
 /**
+ * 持证上岗: a hot-work permit is submitted only for workers holding a valid 焊接与热切割作业 card.
+ * Registers one for welder-a through the API unless a test already has.
+ */
+async function ensureWelderCertified(svc: E2EService): Promise<void> {
+  const list = await api(svc, 'safety-a', 'GET', '/api/certificates');
+  const cards = list.json as unknown as { username: string; category: string; status: string }[];
+  const held = cards.some(
+    (c) =>
+      c.username === 'welder-a' &&
+      c.category === '焊接与热切割作业' &&
+      (c.status === 'valid' || c.status === 'expiring'),
+  );
+  if (held) return;
+  const now = Date.now();
+  const r = await api(svc, 'safety-a', 'POST', '/api/certificates', {
+    username: 'welder-a',
+    number: `E2E-${now}`,
+    issuedAt: new Date(now - 365 * 86_400_000).toISOString(),
+    expiresAt: new Date(now + 2 * 365 * 86_400_000).toISOString(),
+  });
+  if (r.status !== 201) throw new Error(`certificate: ${JSON.stringify(r.json)}`);
+}
+
+/**
  * A 二级 hot-work permit on the given camera, made ready to start through the real API: created,
  * submitted, approved (approver-a with leader authority), gas tested, every measure confirmed.
  */
@@ -215,6 +239,7 @@ export async function readyPermit(
   });
   if (p.status !== 201) throw new Error(`permit: ${JSON.stringify(p.json)}`);
   const id = p.json.id as string;
+  await ensureWelderCertified(svc);
   const steps: [string, string, string, unknown?][] = [
     ['admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' }],
     ['safety-a', 'POST', `/api/permits/${id}/submit`],

@@ -47,6 +47,17 @@ describe('service killed with -9 mid-burst', () => {
     expect(
       (await call(base, admin, 'PUT', '/api/approvers/approver-a/authority', { authority: 'leader' })).status,
     ).toBe(204);
+    // 持证上岗: the permits name welder-a, who needs a valid 焊接与热切割作业 card before submit
+    expect(
+      (
+        await call(base, safety, 'POST', '/api/certificates', {
+          username: 'welder-a',
+          number: 'T1405-KILL9',
+          issuedAt: new Date(Date.now() - 365 * 86_400_000).toISOString(),
+          expiresAt: new Date(Date.now() + 2 * 365 * 86_400_000).toISOString(),
+        })
+      ).status,
+    ).toBe(201);
     for (const id of ['M1', 'M2'])
       expect(
         (await call(base, admin, 'POST', '/api/machines', { id, name: id, siteId: 'site-a', ...MACHINE }))

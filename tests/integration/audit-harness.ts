@@ -12,6 +12,7 @@ import { createServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/platform/shared/clock.ts';
 import { createLogger } from '../../src/platform/shared/logger.ts';
 import { signInWith, testConfigInput } from '../helpers/test-service.ts';
+import { certifyWorkers } from '../helpers/certificates.ts';
 
 /** A real service (temp SQLite file, real data folder) with the permits and audit modules wired. */
 export interface AuditHarness {
@@ -48,6 +49,8 @@ export async function startAuditHarness(start = Date.UTC(2026, 0, 5, 0, 0, 0)): 
   const config = validateConfig({ ...base, sites: [SITE_A, (base.sites as unknown[])[1]] });
   const clock = new FakeClock(start);
   const services = await createServices(config, { clock, logger: createLogger('silent') });
+  // the permits these tests run name welder-a: a hot-work permit needs his 焊接与热切割作业 card
+  certifyWorkers(services, ['welder-a']);
   const audit = services.oversight;
   const app = await buildApp(services, { logRequests: false });
   await app.ready();

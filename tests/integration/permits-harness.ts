@@ -16,6 +16,7 @@ import { createServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/platform/shared/clock.ts';
 import { createLogger } from '../../src/platform/shared/logger.ts';
 import { signInWith, testConfigInput } from '../helpers/test-service.ts';
+import { certifyWorkers } from '../helpers/certificates.ts';
 
 /** site-a's cameras, a machine spot and a confined-space entrance used by the permit tests. */
 export const SITE_A = {
@@ -53,9 +54,13 @@ export interface PermitsHarness {
   close(): Promise<void>;
 }
 
-/** A real service on a temp SQLite file with the permits module wired (driven through inject()). */
+/**
+ * A real service on a temp SQLite file with the permits module wired (driven through inject()).
+ * `certified`: workers given a valid card in every category a kind requires (default welder-a, the
+ * worker the permit tests name; [] for a test about an uncertified worker).
+ */
 export async function startPermitsHarness(
-  opts: { start?: number; live?: boolean; liveness?: CameraLiveness } = {},
+  opts: { start?: number; live?: boolean; liveness?: CameraLiveness; certified?: readonly string[] } = {},
 ): Promise<PermitsHarness> {
   const start = opts.start ?? Date.UTC(2026, 0, 5, 2, 0, 0);
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-permits-'));
@@ -70,6 +75,7 @@ export async function startPermitsHarness(
     mqtt: opts.live ? (p) => createMqttBus(config, { logger, devices: p.devices }) : null,
     ...(opts.liveness ? { liveness: opts.liveness } : {}),
   });
+  certifyWorkers(services, opts.certified ?? ['welder-a']);
   const mod = services.work;
   const mqtt = services.mqtt;
   const app = await buildApp(services, { logRequests: false });

@@ -37,7 +37,8 @@ const events = (type: string) =>
   ).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
 
 beforeAll(async () => {
-  h = await startPermitsHarness();
+  // welder-a starts without a card: the day registers one (and its 复审) before the permit may go on
+  h = await startPermitsHarness({ certified: [] });
 });
 afterAll(async () => h?.close());
 
@@ -146,9 +147,42 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
     const none = await call(h, 'safety-b', 'GET', '/api/permits/no-such-permit');
     expect([other.status, other.body.code]).toEqual([404, 'JH_ERR_PERMIT_NOT_FOUND']);
     expect(none.body.code).toBe(other.body.code);
-    expect((await call(h, 'safety-a', 'POST', `/api/permits/${permitId}/submit`)).body.state).toBe(
-      'awaiting_approval',
-    );
+    const submit = () => call(h, 'safety-a', 'POST', `/api/permits/${permitId}/submit`);
+    // 持证上岗: the named welder holds no 焊接与热切割作业 card yet — the permit cannot be submitted,
+    // and the machine scan refuses him too
+    expect((await submit()).body).toMatchObject({
+      code: 'JH_ERR_PERMIT_WORKER_UNCERTIFIED',
+      details: {
+        workers: [{ username: 'welder-a', category: '焊接与热切割作业', reason: 'none', number: null }],
+      },
+    });
+    expect((await scan()).body.code).toBe('JH_ERR_SCAN_NO_CERTIFICATE');
+    // a card issued five years ago, expiring in 20 days, never reviewed: its 复审 (issue + 3 years) is overdue
+    const cert = await call(h, 'safety-a', 'POST', '/api/certificates', {
+      username: 'welder-a',
+      number: 'T140525198801011234',
+      issuedAt: iso(h.clock.now() - 5 * 365 * 24 * 60 * MIN),
+      expiresAt: iso(h.clock.now() + 20 * 24 * 60 * MIN),
+    });
+    expect(cert.status).toBe(201);
+    expect(cert.body.status).toBe('review_overdue');
+    expect((await submit()).body).toMatchObject({
+      code: 'JH_ERR_PERMIT_WORKER_UNCERTIFIED',
+      details: {
+        workers: [{ username: 'welder-a', reason: 'review_overdue', number: 'T140525198801011234' }],
+      },
+    });
+    expect((await scan()).body.code).toBe('JH_ERR_SCAN_CERTIFICATE_REVIEW_OVERDUE');
+    // the review passed on 2024-01-03 is recorded: next due 3 years on, but never past the card's expiry
+    const review = await call(h, 'safety-a', 'POST', `/api/certificates/${cert.body.id}/reviews`, {
+      reviewedAt: '2024-01-03',
+    });
+    expect(review.status).toBe(201);
+    expect(review.body.review).toMatchObject({
+      reviewedAt: '2024-01-02T16:00:00.000Z',
+      nextDueAt: cert.body.expiresAt,
+    });
+    expect((await submit()).body.state).toBe('awaiting_approval');
 
     expect((await call(h, 'safety-a', 'POST', `/api/permits/${permitId}/approve`)).body.code).toBe(
       'JH_ERR_AUTH_FORBIDDEN',
@@ -169,14 +203,6 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
   });
 
   it('refuses scans with a coded reason for each missing condition', async () => {
-    expect((await scan()).body.code).toBe('JH_ERR_SCAN_NO_CERTIFICATE');
-    const cert = await call(h, 'safety-a', 'POST', '/api/certificates', {
-      username: 'welder-a',
-      number: 'T140525198801011234',
-      issuedAt: iso(h.clock.now() - 5 * 365 * 24 * 60 * MIN),
-      expiresAt: iso(h.clock.now() + 20 * 24 * 60 * MIN),
-    });
-    expect(cert.status).toBe(201);
     // the camera never reported: fail closed
     const offline = scanBody();
     expect((await call(h, 'welder-a', 'POST', '/api/scan', offline)).body.code).toBe(

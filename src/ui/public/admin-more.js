@@ -1,7 +1,7 @@
-import { api, fmtTime, h, t, ROLE_NAMES } from './common.js';
+import { api, h, t, ROLE_NAMES } from './common.js';
 import { credentialCell, loadCredentials } from './admin-devices.js';
 
-// Admin tabs for 加锁赋码 locks, special-operation certificates, and users and roles.
+// Admin tabs for 加锁赋码 locks and users and roles (special-operation certificates: admin-certificates.js).
 
 /** A one-line registration form: fields [zh, en, element]; `submit` gets the values by key. */
 function form(fields, label, submit) {
@@ -74,46 +74,8 @@ export async function locksTab(ctx) {
   );
 }
 
-export async function certificatesTab(ctx) {
-  const list = await api('/api/certificates');
-  const date = () => h('input', { type: 'date', required: true });
-  const fields = {
-    username: ['人员账号', 'Username', h('input', { required: true, placeholder: 'welder' })],
-    number: ['证号', 'Number', h('input', { required: true, minlength: 4 })],
-    issuedAt: ['发证日期', 'Issued', date()],
-    expiresAt: ['有效期至', 'Expires', date()],
-  };
-  ctx.body().replaceChildren(
-    form(fields, t('登记特种作业操作证', 'Register certificate'), (v) =>
-      ctx.guarded(async () => {
-        const day = (d) => new Date(`${d}T00:00:00+08:00`).toISOString();
-        await api('/api/certificates', {
-          method: 'POST',
-          body: {
-            username: v.username,
-            number: v.number,
-            issuedAt: day(v.issuedAt),
-            expiresAt: day(v.expiresAt),
-          },
-        });
-        await certificatesTab(ctx);
-      }),
-    ),
-    ctx.table(
-      [t('人员', 'Person'), t('证号', 'Number'), t('有效期至', 'Expires'), t('状态', 'State')],
-      list.map((c) =>
-        h(
-          'tr',
-          {},
-          h('td', {}, `#${c.userId}`),
-          h('td', {}, `${c.number}（${c.category}）`),
-          h('td', {}, fmtTime(c.expiresAt)),
-          h('td', {}, c.revoked ? t('已注销', 'Revoked') : t('有效', 'Valid')),
-        ),
-      ),
-    ),
-  );
-}
+// The certificates tab lives in its own file; admin.js takes it from here.
+export { certificatesTab } from './admin-certificates.js';
 
 export async function usersTab(ctx) {
   const me = ctx.user();

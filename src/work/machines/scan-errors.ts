@@ -56,6 +56,12 @@ export const ScanErrors = {
     '特种作业操作证已过期，请复审换证后再作业。',
     'The special-operation certificate has expired; renew it before working.',
   ),
+  certificateReviewOverdue: defineError(
+    'JH_ERR_SCAN_CERTIFICATE_REVIEW_OVERDUE',
+    403,
+    '特种作业操作证已超过复审日期，复审合格并登记后方可作业。',
+    'The special-operation certificate is past its review date; work again once the passed review is recorded.',
+  ),
   noPermit: defineError(
     'JH_ERR_SCAN_NO_PERMIT',
     403,

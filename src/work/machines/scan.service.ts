@@ -156,7 +156,9 @@ export class ScanService {
     if (!cert.ok)
       throw cert.reason === 'none'
         ? ScanErrors.noCertificate()
-        : ScanErrors.certificateExpired({ number: cert.certificate?.number });
+        : cert.reason === 'review_overdue'
+          ? ScanErrors.certificateReviewOverdue({ number: cert.certificate?.number })
+          : ScanErrors.certificateExpired({ number: cert.certificate?.number });
     if (cert.expiringInDays !== null)
       rec.warnings.push(`certificate_expiring_in_${cert.expiringInDays}_days 证书即将到期`);
 

@@ -10,6 +10,7 @@ import { PermitErrors } from './domain/errors.ts';
 import { gasTestedToday } from './domain/rules.ts';
 import { KINDS } from '../kinds/index.ts';
 import { activeEnclosedBy, assertLinkable } from './domain/simops.ts';
+import { uncertifiedWorkers, type Certificate } from '../certificates/certificate-standing.ts';
 import * as sm from './domain/state-machine.ts';
 import type { SuspendCause } from './domain/suspend-cause.ts';
 import type { Authority, GasTest, Permit, PermitState } from './domain/types.ts';
@@ -48,8 +49,10 @@ export interface PermitPorts {
   machineDistanceM(id: string, p: { lat: number; lon: number }): number | undefined;
   /** bound cameras not live right now (the monitoring gate's reading) */
   camerasDown(p: Pick<Permit, 'cameraIds'>): string[];
-  /** the holder's special-work certificate number, or null */
-  certificateNo(userId: number, now: number): string | null;
+  /** the holder's valid certificate numbers in these categories (the kind's), or null */
+  certificateNo(userId: number, categories: readonly string[], now: number): string | null;
+  /** the cards of these workers in these categories (the certificates' records) */
+  certificatesOf(userIds: readonly number[], categories: readonly string[]): Certificate[];
 }
 
 /** Work permits: persistence and events around the pure state machine in ./domain. */
@@ -106,7 +109,12 @@ export class PermitsService {
     const workers = body.workers.map((username) => {
       const u = this.users.byUsername(username);
       if (!u || u.enterpriseId !== enterpriseId) throw PermitInputErrors.badWorker({ username });
-      return { userId: u.userId, username, certificateNo: this.ports.certificateNo(u.userId, now) };
+      const categories = KINDS.kindOf(body.kind).certificates;
+      return {
+        userId: u.userId,
+        username,
+        certificateNo: this.ports.certificateNo(u.userId, categories, now),
+      };
     });
     const guardianUserId = body.guardian ? this.guardianId(body.guardian, enterpriseId) : null;
     const local = new Date(now + this.config.permits.night.utcOffsetMinutes * 60_000).toISOString();
@@ -204,13 +212,9 @@ export class PermitsService {
 
   submit(id: string, c: Caller): Permit {
     const p = this.get(id, c);
-    return this.persist(
-      p,
-      sm.submit(p, this.actor(c), this.clock.now()),
-      'submitted',
-      c.principal.userId,
-      null,
-    );
+    const next = sm.submit(p, this.actor(c), this.clock.now());
+    this.assertCertified(p);
+    return this.persist(p, next, 'submitted', c.principal.userId, null);
   }
 
   approve(id: string, c: Caller): Permit {
@@ -232,7 +236,9 @@ export class PermitsService {
 
   start(id: string, c: Caller): Permit {
     const p = this.get(id, c);
-    return this.persist(p, sm.start(p, this.work(p, c)), 'started', c.principal.userId, null);
+    const next = sm.start(p, this.work(p, c));
+    this.assertCertified(p);
+    return this.persist(p, next, 'started', c.principal.userId, null);
   }
 
   suspend(id: string, c: Caller | null, cause: SuspendCause): Permit {
@@ -245,6 +251,7 @@ export class PermitsService {
   resume(id: string, c: Caller | null, cameraId?: string): Permit {
     const p = this.get(id, c);
     const next = sm.resume(p, this.work(p, c));
+    this.assertCertified(p);
     return this.persist(p, next, 'resumed', c?.principal.userId ?? null, null, cameraId);
   }
 
@@ -332,6 +339,22 @@ export class PermitsService {
     const next = { ...p, guardianUserId: this.guardianId(username, p.enterpriseId) };
     this.bus.transaction(() => this.repo.update(next, this.clock.now()));
     return next;
+  }
+
+  /**
+   * 持证上岗: every worker holds a valid card (in date, review not overdue) for each category the
+   * kind requires, checked at submit and again at start and resume (a card may lapse in between).
+   * Runs after the state machine, so a wrong state is still answered as such.
+   */
+  private assertCertified(p: Permit): void {
+    const required = KINDS.kindOf(p.kind).certificates;
+    if (required.length === 0 || p.workers.length === 0) return;
+    const certs = this.ports.certificatesOf(
+      p.workers.map((w) => w.userId),
+      required,
+    );
+    const problems = uncertifiedWorkers(p.workers, required, certs, this.clock.now());
+    if (problems.length > 0) throw PermitErrors.workerUncertified({ permitId: p.id, workers: problems });
   }
 
   actor(c: Caller) {

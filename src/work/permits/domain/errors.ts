@@ -99,6 +99,12 @@ export const PermitErrors = {
     '无监控不作业：绑定的摄像头不在线（离线、卡顿、黑屏或遮挡），请恢复监控后再试。',
     'No monitoring, no work: a bound camera is not live (offline, frozen, dark or obstructed); restore it first.',
   ),
+  workerUncertified: defineError(
+    'JH_ERR_PERMIT_WORKER_UNCERTIFIED',
+    409,
+    '作业人员未持有该作业要求的有效特种作业操作证（无证、已过期或逾期未复审），持证后方可作业。',
+    'A worker lacks a valid special-operation certificate this work requires (none, expired or review overdue).',
+  ),
   unbalanced: defineError(
     'JH_ERR_PERMIT_ENTRY_UNBALANCED',
     409,
