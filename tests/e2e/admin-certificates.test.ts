@@ -39,7 +39,7 @@ const cell = (page: Page, number: string, i: number) =>
 describe('企业管理员 certificates', () => {
   it('registers cards, records a review, downloads the ledger', async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
-    await signIn(page, svc.url, 'admin-a', '/ui/wall.html');
+    await signIn(page, svc.url, 'admin-a', '/ui/permits.html');
     await page.goto(`${svc.url}/ui/admin.html?tab=certificates`);
 
     await register(page, { number: 'T1405-NEW', issued: day(-30), expires: '2031-12-31' });
@@ -72,7 +72,7 @@ describe('企业管理员 certificates', () => {
       isMobile: true,
       hasTouch: true,
     });
-    await signIn(page, svc.url, 'admin-a', '/ui/wall.html');
+    await signIn(page, svc.url, 'admin-a', '/ui/permits.html');
     await page.goto(`${svc.url}/ui/admin.html?tab=certificates`);
     await page.locator('tr[data-cert="T1405-NEW"]').waitFor();
     const submit = await page.locator('#cert-register button[type="submit"]').boundingBox();

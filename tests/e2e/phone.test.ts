@@ -170,7 +170,7 @@ describe('phones over the plant LAN (HTTPS, #21)', () => {
   it('the welder types the machine code: 可以作业, then red with the reason when suspended, green when resumed', async () => {
     expect(permitId).not.toBe('');
     const welder = await onPhone('welder-a', '/ui/phone.html');
-    const guardian = await onPhone('guardian-a', '/ui/wall.html');
+    const guardian = await onPhone('guardian-a', '/ui/permits.html');
     await guardian.page.goto(`${plant()}/ui/phone.html`);
     const tile = guardian.page.locator(`[data-permit="${permitId}"]`);
     await tile.locator('h2', { hasText: '可以作业' }).waitFor({ timeout: 10_000 });
@@ -205,7 +205,7 @@ describe('phones over the plant LAN (HTTPS, #21)', () => {
 
   it('shows the admin the SHA-256 fingerprint of the certificate the phones are served', async () => {
     const w = await openPage(browser, { ignoreHTTPSErrors: true });
-    await signIn(w.page, plant(), 'admin-a', '/ui/wall.html');
+    await signIn(w.page, plant(), 'admin-a', '/ui/permits.html');
     await w.page.goto(`${plant()}/ui/admin.html`);
     await w.page.locator('.tls-panel summary').click();
     const shown = await w.page.locator('#tls-fingerprint').textContent();

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { verifyQr, loadOrCreateMachineKey } from '../../src/work/machines/machine-token.ts';
+import { tokenOfQr } from '../../src/work/machines/scan.service.ts';
 import { MACHINE_AT, call, decodeQr, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
 
 const run = promisify(execFile);
@@ -27,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('npx jianhu qr machine ID > label.png', () => {
-  it('prints a PNG label whose QR is the machine’s signed token', async () => {
+  it('prints a PNG label whose QR opens the HTTPS scan page with the machine’s signed token', async () => {
     const { stdout } = await run('node', ['bin/jianhu.mjs', 'qr', 'machine', 'M7', '--config', configFile], {
       encoding: 'buffer',
       maxBuffer: 8 * 1024 * 1024,
@@ -36,7 +37,8 @@ describe('npx jianhu qr machine ID > label.png', () => {
     const { data, info } = await sharp(stdout).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const qr = decodeQr(new Uint8ClampedArray(data), info.width, info.height);
     const key = loadOrCreateMachineKey(h.services.config.store.dataDir);
-    expect(verifyQr(key, qr!.data)).toMatchObject({ machineId: 'M7', version: 1 });
+    expect(qr!.data).toMatch(/^https:\/\/.+\/ui\/phone\.html#m=/);
+    expect(verifyQr(key, tokenOfQr(qr!.data))).toMatchObject({ machineId: 'M7', version: 1 });
   });
 
   it('exits 1 for an unknown machine, with a message', async () => {
