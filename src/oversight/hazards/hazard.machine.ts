@@ -15,8 +15,26 @@ export const HAZARD_STATES = [
 ] as const;
 export type HazardState = (typeof HAZARD_STATES)[number];
 export type HazardLevel = 'general' | 'major';
-export const STAGES = ['self_check', 'county_check', 'cross_check'] as const;
+/**
+ * 检查环节, the annex forms' column: the enterprise's own check, a county's (市县检查), a cross-check
+ * between counties (交叉检查), the province's (省级督查), and a report from the public or staff
+ * (群众举报). Stored as these codes; the names below are what every screen and form shows.
+ */
+export const STAGES = [
+  'self_check',
+  'county_check',
+  'cross_check',
+  'province_check',
+  'public_report',
+] as const;
 export type Stage = (typeof STAGES)[number];
+export const STAGE_NAMES: Record<Stage, { zh: string; en: string }> = {
+  self_check: { zh: '企业自查', en: 'Enterprise self-check' },
+  county_check: { zh: '市县检查', en: 'City/county inspection' },
+  cross_check: { zh: '交叉检查', en: 'Cross-inspection' },
+  province_check: { zh: '省级督查', en: 'Provincial inspection' },
+  public_report: { zh: '群众举报', en: 'Public report' },
+};
 
 /** 五到位 for a major hazard: 措施、责任、资金、时限、预案. */
 export interface FiveInPlace {

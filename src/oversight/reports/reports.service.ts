@@ -1,6 +1,9 @@
 import type { EventLogRepo } from '../audit/event-log.repo.ts';
 import type { PermitAuditService } from '../audit/permit-audit.ts';
-import { isOpen, STAGES, type Stage } from '../hazards/hazard.machine.ts';
+import { isOpen, STAGE_NAMES, type Stage } from '../hazards/hazard.machine.ts';
+
+/** The 检查环节 the weekly table (附件1) has columns for, in its order. */
+const STAGES = ['self_check', 'county_check', 'cross_check'] as const satisfies readonly Stage[];
 import type { HazardsService } from '../hazards/hazards.service.ts';
 import type { Hazard } from '../hazards/hazards.repo.ts';
 import type { Clock } from '../../platform/shared/clock.ts';
@@ -10,11 +13,9 @@ import type { ReportsConfig } from './config.schema.ts';
 import { riskGrade, type RiskGrade, type RiskInputs } from './risk-grade.ts';
 import type { Cell, ReportTable } from './table.ts';
 
-export const STAGE_ZH: Record<Stage, string> = {
-  self_check: '企业自查',
-  county_check: '县级检查',
-  cross_check: '交叉检查',
-};
+export const STAGE_ZH = Object.fromEntries(
+  Object.entries(STAGE_NAMES).map(([code, n]) => [code, n.zh]),
+) as Record<Stage, string>;
 const LEVEL_ZH = { general: '一般隐患', major: '重大隐患' } as const;
 const STATE_ZH: Record<Hazard['state'], string> = {
   registered: '已登记',
