@@ -17,3 +17,27 @@ export const GB30871_GAS_LIMITS: GasRule['limits'] = Object.freeze({
   h2sMaxPpm: 7,
   coMaxPpm: 24,
 });
+
+/**
+ * The gas rule of a kind that analyses only where hazardous media are present (GB 30871-2022 §4:
+ * 盲板抽堵, 高处, 临时用电 in a fire/explosion area, 动土 in pits): a passing combustible sample no older
+ * than 30 min before start when the permit declares an LEL or a toxic risk.
+ */
+export const GAS_WITH_HAZARDOUS_MEDIA: GasRule = Object.freeze({
+  mustMeasure: ['combustible'] as const,
+  limits: GB30871_GAS_LIMITS,
+  requiredBeforeStart: 'hazardous_media',
+  freshMs: 30 * MINUTE,
+  continuousMs: null,
+  exposure: null,
+});
+
+/** The gas rule of a kind with no gas analysis (吊装, 断路). */
+export const NO_GAS_ANALYSIS: GasRule = Object.freeze({
+  mustMeasure: [] as const,
+  limits: GB30871_GAS_LIMITS,
+  requiredBeforeStart: 'never',
+  freshMs: 30 * MINUTE,
+  continuousMs: null,
+  exposure: null,
+});

@@ -1,4 +1,4 @@
-import { GB30871_GAS_LIMITS, HOUR, MINUTE } from './gb30871.ts';
+import { HOUR, MINUTE, NO_GAS_ANALYSIS } from './gb30871.ts';
 import { defineKind } from './work-kind.ts';
 
 /**
@@ -22,14 +22,7 @@ export const roadClosure = defineKind({
   },
   escalatesOn: [],
   toxicRiskAuthority: null,
-  gas: {
-    mustMeasure: [],
-    limits: GB30871_GAS_LIMITS,
-    requiredBeforeStart: 'never',
-    freshMs: 30 * MINUTE,
-    continuousMs: null,
-    exposure: null,
-  },
+  gas: NO_GAS_ANALYSIS,
   guardian: { required: true },
   certificates: [],
   bindings: { machines: false, locks: false },

@@ -1,4 +1,4 @@
-import { GB30871_GAS_LIMITS, HOUR, MINUTE } from './gb30871.ts';
+import { GAS_WITH_HAZARDOUS_MEDIA, HOUR, MINUTE } from './gb30871.ts';
 import { defineKind } from './work-kind.ts';
 
 /**
@@ -28,14 +28,7 @@ export const temporaryPower = defineKind({
   },
   escalatesOn: [],
   toxicRiskAuthority: null,
-  gas: {
-    mustMeasure: ['combustible'],
-    limits: GB30871_GAS_LIMITS,
-    requiredBeforeStart: 'hazardous_media',
-    freshMs: 30 * MINUTE,
-    continuousMs: null,
-    exposure: null,
-  },
+  gas: GAS_WITH_HAZARDOUS_MEDIA,
   guardian: { required: true },
   certificates: ['电工作业'],
   bindings: { machines: false, locks: false },

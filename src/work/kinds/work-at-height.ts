@@ -1,4 +1,4 @@
-import { GB30871_GAS_LIMITS, HOUR, MINUTE } from './gb30871.ts';
+import { GAS_WITH_HAZARDOUS_MEDIA, HOUR, MINUTE } from './gb30871.ts';
 import { defineKind, type KindLevel } from './work-kind.ts';
 
 const DAY = 24 * HOUR;
@@ -67,14 +67,7 @@ export const workAtHeight = defineKind({
   ungraded: null,
   escalatesOn: ['night', 'special_circumstance'],
   toxicRiskAuthority: null,
-  gas: {
-    mustMeasure: ['combustible'],
-    limits: GB30871_GAS_LIMITS,
-    requiredBeforeStart: 'hazardous_media',
-    freshMs: 30 * MINUTE,
-    continuousMs: null,
-    exposure: null,
-  },
+  gas: GAS_WITH_HAZARDOUS_MEDIA,
   guardian: { required: true },
   certificates: ['高处作业'],
   bindings: { machines: false, locks: false },
