@@ -15,7 +15,13 @@ import * as sm from './domain/state-machine.ts';
 import type { SuspendCause } from './domain/suspend-cause.ts';
 import type { Authority, GasTest, Permit, PermitState } from './domain/types.ts';
 import { permitEventPayload } from './events.ts';
-import { MACHINE_TO_WORK_POINT_M, PermitInputErrors, cameraIndex } from './permits.input.ts';
+import {
+  PermitInputErrors,
+  cameraIndex,
+  checkDraftBindings,
+  guardianIdOf,
+  resolveWorkers,
+} from './permits.input.ts';
 
 export { PermitInputErrors, cameraIndex };
 import type { PermitsRepo } from './permits.repo.ts';
@@ -84,38 +90,11 @@ export class PermitsService {
   ): Permit {
     const enterpriseId = body.enterpriseId ?? c.principal.enterpriseId;
     c.scope.assert(enterpriseId);
-    const site = this.config.sites.find((s) => s.id === body.siteId && s.enterpriseId === enterpriseId);
-    if (!site || !enterpriseId) throw PermitInputErrors.badSite({ siteId: body.siteId });
-    for (const id of body.cameraIds)
-      if (this.cameras.get(id)?.enterpriseId !== enterpriseId)
-        throw PermitErrors.unknownCamera({ cameraId: id });
-    for (const [kind, ids] of [
-      ['machine', body.machineIds],
-      ['lock', body.lockIds],
-    ] as const)
-      for (const id of ids)
-        if (this.ports.ownerOf(kind, id) !== enterpriseId) throw PermitInputErrors.badBinding({ kind, id });
-    if (body.workPoint)
-      for (const id of body.machineIds) {
-        const d = this.ports.machineDistanceM(id, body.workPoint);
-        if (d !== undefined && d > MACHINE_TO_WORK_POINT_M)
-          throw PermitInputErrors.machineTooFar({
-            machineId: id,
-            distanceM: Math.round(d),
-            maxM: MACHINE_TO_WORK_POINT_M,
-          });
-      }
+    if (!enterpriseId) throw PermitInputErrors.badSite({ siteId: body.siteId });
+    const deps = { config: this.config, cameras: this.cameras, users: this.users, ...this.ports };
+    checkDraftBindings(deps, enterpriseId, body);
     const now = this.clock.now();
-    const workers = body.workers.map((username) => {
-      const u = this.users.byUsername(username);
-      if (!u || u.enterpriseId !== enterpriseId) throw PermitInputErrors.badWorker({ username });
-      const categories = KINDS.kindOf(body.kind).certificates;
-      return {
-        userId: u.userId,
-        username,
-        certificateNo: this.ports.certificateNo(u.userId, categories, now),
-      };
-    });
+    const workers = resolveWorkers(deps, enterpriseId, body.kind, body.workers, now);
     const guardianUserId = body.guardian ? this.guardianId(body.guardian, enterpriseId) : null;
     const local = new Date(now + this.config.permits.night.utcOffsetMinutes * 60_000).toISOString();
     const prefix = `${KINDS.kindOf(body.kind).numberPrefix}-${local.slice(0, 10).replace(/-/g, '')}-`;
@@ -176,10 +155,7 @@ export class PermitsService {
   }
 
   private guardianId(username: string, enterpriseId: string): number {
-    const g = this.users.byUsername(username);
-    if (!g || g.enterpriseId !== enterpriseId || g.role !== 'guardian')
-      throw PermitInputErrors.badGuardian({ username });
-    return g.userId;
+    return guardianIdOf(this.users, username, enterpriseId);
   }
 
   /** A visible permit, expired first if its window has passed (so every read sees the truth). */
