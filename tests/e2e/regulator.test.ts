@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Clock } from '../../src/platform/shared/clock.ts';
 import { REGION_OF_THREE, seedRegionHistory } from '../helpers/regulator-seed.ts';
 import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
@@ -14,7 +14,7 @@ let offsetMs = 0;
 /** The service's clock: real time, set back by the seed to write two days of history. */
 const clock: Clock = { now: () => Date.now() + offsetMs };
 
-const order = (page: import('playwright-core').Page) =>
+const order = (page: Page) =>
   page
     .locator('#ov-table tbody tr')
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-enterprise')));

@@ -96,7 +96,7 @@ export function seedRegionHistory(services: AppServices, setNow: (ms: number) =>
     };
     health(t0 - 10 * MIN, null, 'online');
     setNow(t0);
-    bus.publish('permit.started', ent, { ...base, from: 'approved', to: 'in_progress' });
+    bus.publish('permit.started', ent, { ...base, from: 'approved', to: 'active' });
     if (offlineMin > 0) {
       health(t0 + 10 * MIN, 'online', 'offline');
       health(t0 + (10 + offlineMin) * MIN, 'offline', 'online');
@@ -122,7 +122,7 @@ export function seedRegionHistory(services: AppServices, setNow: (ms: number) =>
       } as never);
     }
     setNow(t0 + 2 * HOUR);
-    bus.publish('permit.completed', ent, { ...base, from: 'in_progress', to: 'completed' });
+    bus.publish('permit.completed', ent, { ...base, from: 'active', to: 'completed' });
   };
   permit('ent-a', 30, 1);
   permit('ent-b', 90, 0);
