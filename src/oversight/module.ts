@@ -5,6 +5,8 @@ import type { ViolationsService } from '../supervision/violations/violations.ser
 import { AlertsService } from './alerts/alerts.service.ts';
 import { HazardsService } from './hazards/hazards.service.ts';
 import { ReportsService } from './reports/reports.service.ts';
+import { InspectionsService } from './inspections/inspections.service.ts';
+import { RegulatorOverview } from './regulator/overview.ts';
 import { AuditService } from './audit/audit.service.ts';
 import { EventLogRepo } from './audit/event-log.repo.ts';
 import {
@@ -22,6 +24,10 @@ export interface OversightContext {
   reports: ReportsService;
   /** the wall's alert feed (chips, locks, scans, stopped work), also published on MQTT */
   alerts: AlertsService;
+  /** 执法检查 recorded by regulators; `forHazard` is the annex ledger's port */
+  inspections: InspectionsService;
+  /** the regulator's desk: the region's enterprises ranked */
+  overview: RegulatorOverview;
   /** Signing key, backfill, periodic checkpoints, confirmed violations → hazards, overdue check. */
   start(): void;
   stop(): void;
@@ -72,12 +78,16 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     config.reports,
     config.regions,
   );
+  const inspections = new InspectionsService(db, bus, clock, hazards);
+  const overview = new RegulatorOverview(permitAudit, hazards.repo, platform.tenancy, clock);
   return {
     chain,
     hazards,
     permitAudit,
     reports,
     alerts,
+    inspections,
+    overview,
     start() {
       chain.start();
       if (ports.mqtt)

@@ -4,12 +4,16 @@ import { hazardsRoutes } from './hazards/hazards.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
 import { certificateLedgerRoutes } from './reports/certificate-ledger.routes.ts';
+import { inspectionsRoutes } from './inspections/inspections.routes.ts';
+import { overviewRoutes } from './regulator/overview.routes.ts';
 
-/** The oversight context's routes: hazards, the permit audit and chain, the regulator's reports, the 特种作业人员台账, site alerts. */
+/** The oversight context's routes: hazards, the permit audit and chain, the regulator's reports, the 特种作业人员台账, site alerts, 执法检查, the regulator's overview. */
 export const oversightRoutes: RoutePlugin[] = [
   hazardsRoutes,
   auditRoutes,
   reportsRoutes,
   certificateLedgerRoutes,
   alertsRoutes,
+  inspectionsRoutes,
+  overviewRoutes,
 ];

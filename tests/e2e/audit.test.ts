@@ -57,7 +57,9 @@ describe('监管 regulator audit', () => {
       viewport: { width: 1440, height: 900 },
       acceptDownloads: true,
     });
-    await signIn(page, svc.url, 'regulator-z', '/ui/audit.html');
+    // the regulator lands on the region's overview (监管总览); the per-permit audit is one click away
+    await signIn(page, svc.url, 'regulator-z', '/ui/regulator.html');
+    await page.goto(`${svc.url}/ui/audit.html`);
     await page.locator('#f-enterprise').selectOption('ent-a');
     const row = page.locator(`tr.audit-row`, { hasText: permitNumber });
     await row.waitFor({ timeout: 15_000 });

@@ -12,7 +12,7 @@ import { startFullTestService } from '../helpers/test-service.ts';
  */
 let t: Awaited<ReturnType<typeof startFullTestService>>;
 const MARK = `MARK${randomBytes(4).toString('hex')}`; // in every text of A's objects
-const ids = { permit: '', permitNumber: '', hazard: 0, photo: 0, violation: 0, evidence: 0 };
+const ids = { permit: '', permitNumber: '', hazard: 0, photo: 0, violation: 0, evidence: 0, inspection: 0 };
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]);
 
 const req = async (user: string | null, method: string, url: string, payload?: unknown) =>
@@ -67,6 +67,19 @@ beforeAll(async () => {
   expect(h.statusCode, h.body).toBe(201);
   ids.hazard = h.json().id;
   ids.photo = h.json().photos[0].id;
+  // a 执法检查 of A by A's regulator, with a finding (a hazard of A)
+  const insp = await req('regulator-z', 'POST', '/api/inspections', {
+    enterpriseId: 'ent-a',
+    inspectors: [MARK],
+    inspectedAt: new Date(now - 60_000).toISOString(),
+    stage: 'county_check',
+    checkingUnit: `应急管理局 ${MARK}`,
+    penaltyText: MARK,
+    penaltyWanYuan: 1,
+    findings: [{ description: `发现 ${MARK}`, hazardType: MARK }],
+  });
+  expect(insp.statusCode, insp.body).toBe(201);
+  ids.inspection = insp.json().id;
   const m = await req('admin-a', 'POST', '/api/machines', {
     id: 'M1',
     name: `焊机 ${MARK}`,
@@ -108,11 +121,21 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** A valid 执法检查 body for an enterprise. */
+const inspectionOf = (enterpriseId: string) => ({
+  enterpriseId,
+  inspectors: ['检查员'],
+  inspectedAt: new Date(Date.now() - 60_000).toISOString(),
+  stage: 'county_check',
+  checkingUnit: '应急管理局',
+});
+
 /** A's ids for each path parameter, by the route's prefix. */
 function fill(url: string): string {
   const byPrefix: [RegExp, string][] = [
     [/^\/api\/(permits|ui\/work-card)\//, ids.permit],
     [/^\/api\/hazards\//, String(ids.hazard)],
+    [/^\/api\/inspections\//, String(ids.inspection)],
     [/^\/api\/violations\//, String(ids.violation)],
     [/^\/api\/evidence\//, String(ids.evidence)],
     [/^\/api\/machines\//, 'M1'],
@@ -142,7 +165,12 @@ describe('tenancy and roles over real ids', () => {
     );
     expect(routes.length).toBeGreaterThan(40);
     // the marker is really in A's answers (else "no answer carries it" would prove nothing)
-    for (const url of [`/api/permits/${ids.permit}`, `/api/hazards/${ids.hazard}`, '/api/machines'])
+    for (const url of [
+      `/api/permits/${ids.permit}`,
+      `/api/hazards/${ids.hazard}`,
+      '/api/machines',
+      `/api/inspections/${ids.inspection}`,
+    ])
       expect((await req('admin-a', 'GET', url)).body).toContain(MARK);
     const leaks: string[] = [];
     let calls = 0;
@@ -178,6 +206,9 @@ describe('tenancy and roles over real ids', () => {
       ['admin-b', 'POST', '/api/machines/M1/telemetry', { powered: true, currentA: 100 }],
       ['admin-b', 'GET', `/api/evidence/${ids.evidence}`],
       ['admin-b', 'GET', `/api/hazards/${ids.hazard}/photos/${ids.photo}`],
+      ['regulator-o', 'PATCH', `/api/inspections/${ids.inspection}`, { penaltyWanYuan: 0 }],
+      ['regulator-o', 'DELETE', `/api/inspections/${ids.inspection}`],
+      ['regulator-o', 'POST', '/api/inspections', { ...inspectionOf('ent-a') }],
     ];
     for (const [who, method, url, body] of attempts) {
       const res = await req(who, method, url, body);
@@ -194,6 +225,8 @@ describe('tenancy and roles over real ids', () => {
     const p = await req('safety-a', 'GET', `/api/permits/${ids.permit}`);
     expect(p.json().permit.state).toBe('draft');
     expect((await req('safety-a', 'GET', `/api/violations/${ids.violation}`)).json().review).toBe('pending');
+    const insp = (await req('admin-a', 'GET', `/api/inspections/${ids.inspection}`)).json();
+    expect([insp.version, insp.penaltyWanYuan]).toEqual([1, 1]);
     const machines = (await req('admin-a', 'GET', '/api/machines')).json() as { tokenVersion?: number }[];
     expect(machines[0]!.tokenVersion ?? 1).toBe(1);
   });
@@ -213,6 +246,17 @@ describe('tenancy and roles over real ids', () => {
       ['regulator-z', 'POST', `/api/permits/${ids.permit}/submit`],
       ['regulator-z', 'POST', '/api/hazards', {}],
       ['regulator-z', 'POST', `/api/violations/${ids.violation}/confirm`, {}],
+      // 执法检查 are the regulator's: A's own users may read them, never write them, not even for A
+      ['admin-a', 'PATCH', `/api/inspections/${ids.inspection}`, { penaltyWanYuan: 0 }],
+      ['admin-a', 'DELETE', `/api/inspections/${ids.inspection}`],
+      ['admin-a', 'POST', '/api/inspections', inspectionOf('ent-a')],
+      [
+        'safety-a',
+        'POST',
+        `/api/inspections/${ids.inspection}/findings`,
+        { description: 'x', hazardType: 'x' },
+      ],
+      ['safety-a', 'GET', '/api/regulator/overview?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z'],
     ];
     for (const [who, method, url, body] of cases) {
       const res = await req(who, method, url, body);

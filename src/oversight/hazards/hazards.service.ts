@@ -39,6 +39,7 @@ import {
   checkViolation,
   violationEvidence,
   type ConfirmedViolation,
+  type LinkedEvidence,
   type ViolationLinks,
 } from './violation-link.ts';
 
@@ -108,10 +109,28 @@ export class HazardsService {
       input.source === 'violation'
         ? violationEvidence(this.links, scope, input.enterpriseId, input.violationId!, this.dataDir)
         : [];
+    const id = this.insertNew(p, input, linked);
+    return { hazard: this.detail(scope, id), created: true };
+  }
+
+  /**
+   * A regulator's 执法检查 finding (src/oversight/inspections): registered in the enterprise's loop like
+   * any inspection hazard, by a holder of inspection:write. Regulators never hold hazard:write, so every
+   * later step (assess, dispatch, rectify, verify, close) stays the enterprise's own.
+   */
+  registerFinding(p: Principal, scope: EnterpriseScope, input: RegisterInput): HazardDetail {
+    scope.assert(input.enterpriseId);
+    if (!roleHas(p.role, 'inspection:write') || input.source !== 'inspection')
+      throw HazardErrors.forbidden({ action: 'register' });
+    return this.detail(scope, this.insertNew(p, input, []));
+  }
+
+  /** Stores the hazard, its photos and its first transition, and publishes hazard.registered. */
+  private insertNew(p: Principal, input: RegisterInput, linked: LinkedEvidence[]): number {
     const photos = (input.photos ?? []).map((b, i) => decodePhoto(b, i));
     const stored = [...linked, ...photos.map((ph) => storePhoto(this.dataDir, input.enterpriseId, ph))];
     const now = iso(this.clock.now());
-    const id = this.bus.transaction(() => {
+    return this.bus.transaction(() => {
       const id = this.repo.insert(newHazardRow(input, p, now));
       for (const s of stored)
         this.repo.addPhoto({ hazardId: id, kind: 'before', ...s, addedBy: p.userId, at: now });
@@ -132,7 +151,6 @@ export class HazardsService {
       });
       return id;
     });
-    return { hazard: this.detail(scope, id), created: true };
   }
 
   /** The hazard already raised from this violation, after checking the violation is the caller's to see. */

@@ -26,6 +26,12 @@ export const PERMISSIONS = [
   'user:read',
   'user:write',
   'enterprise:read',
+  /** 执法检查 records: the enterprise reads its own, the regulator its region's */
+  'inspection:read',
+  /** recording 执法检查 (regulators only; tenancy limits them to their region) */
+  'inspection:write',
+  /** the regulator's desk: the region's enterprises ranked side by side */
+  'region:overview',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -38,10 +44,11 @@ const READ_ENTERPRISE: Permission[] = [
   'machine:read',
   'hazard:read',
   'enterprise:read',
+  'inspection:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  welder: ['self:read', 'permit:read', 'scan:submit', 'machine:read'],
+  welder: ['self:read', 'permit:read', 'scan:submit', 'machine:read', 'inspection:read'],
   guardian: [...READ_ENTERPRISE, 'permit:operate', 'gas:record', 'lock:operate'],
   safety_officer: [
     ...READ_ENTERPRISE,
@@ -66,7 +73,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'user:read',
     'user:write',
   ],
-  regulator: [...READ_ENTERPRISE, 'audit:read', 'report:export'],
+  regulator: [...READ_ENTERPRISE, 'audit:read', 'report:export', 'inspection:write', 'region:overview'],
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

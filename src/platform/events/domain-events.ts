@@ -1,5 +1,6 @@
 import type { HealthState } from '../../video/ingest/types.ts';
 import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
+import type { InspectionEventMap } from '../../oversight/inspections/inspection.events.ts';
 import type {
   EvidenceDeletedPayload,
   EvidenceStoredPayload,
@@ -35,6 +36,11 @@ export interface DomainEventMap {
   'hazard.verified': HazardEventMap['hazard.verified'];
   'hazard.closed': HazardEventMap['hazard.closed'];
   'hazard.overdue': HazardEventMap['hazard.overdue'];
+  // 执法检查 by regulators (src/oversight/inspections/inspection.events.ts)
+  'inspection.recorded': InspectionEventMap['inspection.recorded'];
+  'inspection.updated': InspectionEventMap['inspection.updated'];
+  'inspection.findingAdded': InspectionEventMap['inspection.findingAdded'];
+  'inspection.deleted': InspectionEventMap['inspection.deleted'];
   /** Published by ingest only when a camera's health state changes. */
   'camera.healthChanged': {
     cameraId: string;

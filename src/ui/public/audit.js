@@ -1,4 +1,4 @@
-/* global document, URLSearchParams */
+/* global document, location, URLSearchParams */
 import { api, errText, h, notice, requireSession, t, topBar } from './common.js';
 import { renderAuditRows } from './audit-rows.js';
 import { loadPermitKinds } from './permit-kinds.js';
@@ -86,11 +86,15 @@ async function start() {
   topBar('监管审计', 'Audit');
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = tx(el.dataset.t);
   const now = new Date();
-  $('f-to').value = localInput(new Date(now.getTime() + 60_000));
-  $('f-from').value = localInput(new Date(now.getTime() - 7 * 86_400_000));
+  // ?enterprise=&from=&to= preselect (the regulator's overview drills down here with them)
+  const pre = new URLSearchParams(location.search);
+  const at = (k, fallback) => (Number.isNaN(Date.parse(pre.get(k))) ? fallback : new Date(pre.get(k)));
+  $('f-to').value = localInput(at('to', new Date(now.getTime() + 60_000)));
+  $('f-from').value = localInput(at('from', new Date(now.getTime() - 7 * 86_400_000)));
   try {
     const ents = await api('/api/enterprises');
     $('f-enterprise').replaceChildren(...ents.map((e) => h('option', { value: e.id }, e.name)));
+    if (ents.some((e) => e.id === pre.get('enterprise'))) $('f-enterprise').value = pre.get('enterprise');
     const cams = await api('/api/live/cameras');
     for (const c of cams.items) cameraNames.set(c.id, `${c.name}（${c.siteName}）`);
   } catch (e) {

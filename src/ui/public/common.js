@@ -96,6 +96,7 @@ export const ROLE_NAMES = {
 };
 
 const PAGES = [
+  { href: '/ui/regulator.html', zh: '监管总览', en: 'Regulator desk', roles: ['regulator'] },
   {
     href: '/ui/permits.html',
     zh: '作业票',
@@ -118,12 +119,19 @@ const PAGES = [
     roles: ['regulator', 'safety_officer', 'approver', 'enterprise_admin'],
   },
   { href: '/ui/admin.html', zh: '系统管理', en: 'Admin', roles: ['enterprise_admin'] },
+  // 执法检查 read-only for the enterprise (the regulator records them on its desk)
+  {
+    href: '/ui/regulator.html',
+    zh: '执法检查',
+    en: 'Inspections',
+    roles: ['safety_officer', 'approver', 'enterprise_admin'],
+  },
 ];
 
 /**
  * Each role lands on its own work: the approver on what waits for approval, the applicant (admin) and
  * the guardian on the permit desk, the welder on the phone scan, the safety officer on the wall, the
- * regulator on the audit.
+ * regulator on the region's overview (监管总览).
  */
 const HOME = {
   approver: '/ui/permits.html?state=awaiting_approval',
@@ -131,7 +139,7 @@ const HOME = {
   guardian: '/ui/permits.html',
   welder: '/ui/phone.html',
   safety_officer: '/ui/wall.html',
-  regulator: '/ui/audit.html',
+  regulator: '/ui/regulator.html',
 };
 
 export function homeFor(role) {
