@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { decodeQr } from '../integration/permits-harness.ts';
-import { SHOTS, api, launchChromium, openPage, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
 
 // 群众举报 end to end, on a phone-sized Chromium over HTTPS: the enterprise's printed poster (its QR
 // decoded from the real PNG) opens the public page; a passer-by attaches a photo and reports without
@@ -50,6 +50,20 @@ const onPlant = (url: string) => {
 };
 
 describe('群众举报 from the poster to 已销号', () => {
+  it('the enterprise admin finds the poster to print on the admin screen', async () => {
+    const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signIn(page, svc.url, 'admin-a', '/ui/permits.html');
+    await page.goto(`${svc.url}/ui/admin.html?tab=report`);
+    await page.locator('#report-page-url').waitFor();
+    expect(await page.locator('#report-page-url').textContent()).toBe(posterUrl);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('#admin-body img');
+      return img instanceof HTMLImageElement && img.complete && img.naturalWidth === 1240;
+    });
+    await page.screenshot({ path: `${SHOTS}/public-report-admin.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
   it('the poster QR opens the HTTPS report page; a report with a photo gets a receipt', async () => {
     expect(posterUrl).toMatch(/^https:\/\/[^/]+\/ui\/report\.html#t=[A-Za-z0-9_-]{24}$/);
     const { page, errors } = await phone();

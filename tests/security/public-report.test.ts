@@ -77,8 +77,12 @@ describe('public report channel (security)', () => {
     }[];
     const mine = list.find((h) => h.description === '3号皮带机护罩缺失')!;
     expect(mine.source).toBe('public');
-    const seenByRegulator = (await as('regulator-z', 'GET', `/api/hazards/${mine.id}`)).statusCode;
-    expect(seenByRegulator).toBe(200);
+    const seenByRegulator = await as('regulator-z', 'GET', `/api/hazards/${mine.id}`);
+    expect(seenByRegulator.statusCode).toBe(200);
+    // registered by the system actor (id 0, disabled), which left the accounts' ids as they were
+    expect(seenByRegulator.json().registeredBy).toBe(0);
+    expect(t.service.services.users.findAny(0)).toMatchObject({ disabled: true, enterpriseId: null });
+    expect(t.service.services.users.byUsername('welder-a')!.userId).toBe(1);
     expect((await as('safety-b', 'GET', `/api/hazards/${mine.id}`)).statusCode).toBe(404);
     // only the receipt's hash is stored
     const stored = t.service.services.db.prepare('SELECT receipt_hash FROM public_reports').all() as {

@@ -30,7 +30,10 @@ function texts() {
   $('report-place').placeholder = t('如：2号高炉出铁场东侧', 'e.g. east side of blast furnace 2');
   $('desc-label').textContent = t('隐患描述（必填）', 'What is wrong (required)');
   $('report-desc').placeholder = t('看到了什么隐患？', 'What did you see?');
-  $('contact-label').textContent = t('联系方式（可选，可匿名）', 'Contact (optional; you may stay anonymous)');
+  $('contact-label').textContent = t(
+    '联系方式（可选，可匿名）',
+    'Contact (optional; you may stay anonymous)',
+  );
   $('contact-hint').textContent = t(
     '联系方式仅监管部门可见，企业看不到。',
     'Only the regulator sees your contact, not the enterprise.',

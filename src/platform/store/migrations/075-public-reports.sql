@@ -27,7 +27,8 @@ CREATE TABLE public_reports (
 -- The system actor that registers reported hazards (hazards.registered_by must name a user). Its name
 -- has a colon, which neither the config nor the user API accepts, so no account can claim or log in as
 -- it; it is disabled and has no password and no enterprise (the channel gives it one enterprise's
--- scope per report, that of the poster's token).
-INSERT INTO users (username, display_name, role, enterprise_id, region_id, password_hash, disabled, created_at, origin)
-VALUES ('system:public-report', '群众举报通道 public report channel', 'safety_officer', NULL, NULL, '!', 1,
+-- scope per report, that of the poster's token). Its id is 0: SQLite gives the next account
+-- max(id) + 1, so the accounts made after it keep the ids they would have had (1, 2, …).
+INSERT INTO users (id, username, display_name, role, enterprise_id, region_id, password_hash, disabled, created_at, origin)
+VALUES (0, 'system:public-report', '群众举报通道 public report channel', 'safety_officer', NULL, NULL, '!', 1,
         '2026-12-07T00:00:00.000Z', 'config');
