@@ -4,6 +4,7 @@ import type { EvidenceService } from '../video/evidence/evidence.service.ts';
 import type { ViolationsService } from '../supervision/violations/violations.service.ts';
 import { AlertsService } from './alerts/alerts.service.ts';
 import { HazardsService } from './hazards/hazards.service.ts';
+import { PublicReportsService } from './public-reports/public-reports.service.ts';
 import { ReportsService } from './reports/reports.service.ts';
 import { InspectionsService } from './inspections/inspections.service.ts';
 import { RegulatorOverview } from './regulator/overview.ts';
@@ -20,6 +21,8 @@ import {
 export interface OversightContext {
   chain: AuditService;
   hazards: HazardsService;
+  /** 群众/员工举报: poster tokens, public reports as hazards, receipts */
+  publicReports: PublicReportsService;
   permitAudit: PermitAuditService;
   reports: ReportsService;
   /** the wall's alert feed (chips, locks, scans, stopped work), also published on MQTT */
@@ -54,6 +57,7 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     violations: ports.violations,
     evidence: ports.evidence,
   });
+  const publicReports = new PublicReportsService(db, bus, clock, users, hazards);
   let offViolations: (() => void) | undefined;
   const alerts = new AlertsService(log, clock);
   let offAlerts: (() => void) | undefined;
@@ -83,6 +87,7 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
   return {
     chain,
     hazards,
+    publicReports,
     permitAudit,
     reports,
     alerts,

@@ -13,7 +13,7 @@ import type { Hazard, HazardTransition, NewHazard } from './hazards.repo.ts';
 export interface RegisterInput {
   enterpriseId: string;
   siteId?: string;
-  source: 'violation' | 'inspection';
+  source: 'violation' | 'inspection' | 'public';
   violationId?: string;
   stage: Stage;
   checker: string;

@@ -18,7 +18,7 @@ interface Step {
 
 export interface HazardEventMap {
   'hazard.registered': Step & {
-    source: 'violation' | 'inspection';
+    source: 'violation' | 'inspection' | 'public';
     violationId: string | null;
     stage: Stage;
     description: string;

@@ -5,7 +5,7 @@ export interface Hazard {
   id: number;
   enterpriseId: string;
   siteId: string | null;
-  source: 'violation' | 'inspection';
+  source: 'violation' | 'inspection' | 'public';
   violationId: string | null;
   stage: Stage;
   checker: string;

@@ -3,6 +3,7 @@ import { api, errText, h, notice, requireSession, t, topBar, session } from './c
 import { closeZoneEditor, openZoneEditor } from './admin-zones.js';
 import { certificatesTab, locksTab, usersTab } from './admin-more.js';
 import { credentialCell, loadCredentials } from './admin-devices.js';
+import { publicReportTab } from './admin-public-report.js';
 
 // 企业管理员: cameras (URL test, zone drawing), welding machines and their QR labels, locks,
 // certificates, users and roles — each backed by the module's own API.
@@ -223,6 +224,7 @@ const TABS = {
   locks: ['门锁', 'Locks', () => locksTab(ctx)],
   certificates: ['特种作业证', 'Certificates', () => certificatesTab(ctx)],
   users: ['用户与角色', 'Users & roles', () => usersTab(ctx)],
+  report: ['举报海报', 'Report poster', () => publicReportTab(ctx)],
 };
 
 function show(tab) {
