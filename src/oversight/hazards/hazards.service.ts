@@ -177,24 +177,24 @@ export class HazardsService {
     b: { responsibleUserId: number; deadline?: string; five?: Partial<FiveInPlace>; reason: string },
   ) {
     const h = this.load(scope, id);
+    const deadline = b.deadline !== undefined ? Date.parse(b.deadline) : undefined;
+    const action = {
+      kind: 'dispatch',
+      responsibleUserId: b.responsibleUserId,
+      deadline,
+      five: b.five,
+    } as const;
+    // the machine first: a dispatch in the wrong state says so, whoever it names
+    applyAction(machineSnapshot(h), action, machineActor(p), this.clock.now());
     const u = this.users.byId(b.responsibleUserId);
     if (!u || u.enterpriseId !== h.enterpriseId || !mayBeResponsible(u.role))
       throw HazardServiceErrors.badResponsible({ responsibleUserId: b.responsibleUserId });
-    const deadline = b.deadline !== undefined ? Date.parse(b.deadline) : undefined;
-    return this.step(
-      p,
-      scope,
-      id,
-      { kind: 'dispatch', responsibleUserId: b.responsibleUserId, deadline, five: b.five },
-      b.reason,
-      'hazard.dispatched',
-      (n) => ({
-        level: n.level!,
-        responsibleUserId: n.responsibleUserId!,
-        deadline: n.deadline!,
-        five: n.five,
-      }),
-    );
+    return this.step(p, scope, id, action, b.reason, 'hazard.dispatched', (n) => ({
+      level: n.level!,
+      responsibleUserId: n.responsibleUserId!,
+      deadline: n.deadline!,
+      five: n.five,
+    }));
   }
 
   rectify(p: Principal, scope: EnterpriseScope, id: number, b: { photos: string[]; reason: string }) {
