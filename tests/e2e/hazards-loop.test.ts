@@ -182,12 +182,15 @@ describe('隐患闭环 on the screens', () => {
       'verify',
       'close',
     ]);
+    expect(await page.locator('#hz-history tr[data-action="verify"]').first().textContent()).toContain(
+      '复核不通过',
+    );
     await page.screenshot({ path: `${SHOTS}/hazards-closed.png`, fullPage: true });
     expect(desk.errors).toEqual([]);
     expect(phone.errors).toEqual([]);
   }, 120_000);
 
-  it('the board filters by state, level and 检查环节, and outlines an overdue hazard with its escalation', async () => {
+  it('the board filters by state, level and 检查环节 and outlines an overdue hazard; 登记 on the screen; the regulator reads only', async () => {
     const reg = await api(svc, 'safety-a', 'POST', '/api/hazards', {
       enterpriseId: 'ent-a',
       source: 'inspection',
@@ -238,6 +241,37 @@ describe('隐患闭环 on the screens', () => {
     );
     await page.click('#lang-switch');
     expect(errors).toEqual([]);
+
+    // 登记 from an inspection on the screen: a type code chosen by name, an on-site photo
+    await page.goto(`${svc.url}/ui/hazards.html`);
+    await page.click('#hz-new');
+    await page.selectOption('#hr-stage', 'province_check');
+    await page.selectOption('#hr-type', 'confined_space');
+    await page.fill('#hr-description', '脱硫塔入口未设警示标志');
+    await page.fill('#hr-location', '脱硫塔');
+    await page
+      .locator('#hr-photos')
+      .setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: await photo() });
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    await expect.poll(() => page.locator('#hz-state').getAttribute('data-state')).toBe('registered');
+    const facts = await page.locator('.facts').first().textContent();
+    expect(facts).toContain('有限空间');
+    expect(facts).toContain('省级督查');
+    await expect.poll(() => page.locator('.hz-photos[data-kind="before"] img').count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/hazards-registered.png`, fullPage: true });
+    expect(errors).toEqual([]);
+
+    // the county regulator reads the region's board (not 我的整改), the overdue one included, and acts on none
+    const regulator = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+    await signIn(regulator.page, svc.url, 'regulator-z', '/ui/audit.html');
+    await regulator.page.goto(`${svc.url}/ui/hazards.html`);
+    const seen = regulator.page.locator(`.hazard-card[data-hazard="${id}"]`);
+    await expect.poll(() => seen.getAttribute('data-overdue')).toBe('1');
+    expect(await regulator.page.locator('#hz-new, #hz-mine').count()).toBe(0);
+    await seen.click();
+    await expect.poll(() => regulator.page.locator('#hz-waiting').textContent()).toBe('整改中');
+    expect(await regulator.page.locator('#hz-step form').count()).toBe(0);
+    expect(regulator.errors).toEqual([]);
   }, 60_000);
 });
 

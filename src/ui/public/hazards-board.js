@@ -65,7 +65,8 @@ export async function renderHazardBoard(ctx) {
   const mine = ++latest;
   const q = params();
   const manage = ctx.can('hazard:write');
-  const onlyMine = q.has('mine') ? q.get('mine') === '1' : !manage;
+  // a regulator is never dispatched to: their default is the board of their region
+  const onlyMine = q.has('mine') ? q.get('mine') === '1' : !manage && ctx.me.role !== 'regulator';
   const f = { state: q.get('state') || '', level: q.get('level') || '', stage: q.get('stage') || '' };
   const query = new URLSearchParams({ limit: '1000' });
   for (const [k, v] of Object.entries(f)) if (v) query.set(k, v);
@@ -107,20 +108,22 @@ export async function renderHazardBoard(ctx) {
       all,
       ...catalogueList('stages').map((s) => [s.code, t(s.zh, s.en)]),
     ]),
-    h(
-      'label',
-      { class: 'tick' },
-      h('input', {
-        type: 'checkbox',
-        id: 'hz-mine',
-        checked: onlyMine,
-        onchange: (e) => {
-          setParam('mine', e.target.checked ? '1' : '0');
-          renderHazardBoard(ctx);
-        },
-      }),
-      ` ${t('我的整改', 'Assigned to me')}`,
-    ),
+    ctx.me.role === 'regulator'
+      ? null
+      : h(
+          'label',
+          { class: 'tick' },
+          h('input', {
+            type: 'checkbox',
+            id: 'hz-mine',
+            checked: onlyMine,
+            onchange: (e) => {
+              setParam('mine', e.target.checked ? '1' : '0');
+              renderHazardBoard(ctx);
+            },
+          }),
+          ` ${t('我的整改', 'Assigned to me')}`,
+        ),
     h('span', { class: 'grow' }),
     manage
       ? h('a', { class: 'button primary', href: '#new', id: 'hz-new' }, t('登记隐患', 'Register'))

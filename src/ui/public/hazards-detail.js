@@ -30,6 +30,11 @@ const ACTIONS = {
   escalate: ['逾期升级', 'Escalated'],
 };
 
+const actionText = (x) =>
+  x.action === 'verify' && x.data?.passed === false
+    ? t('复核不通过', 'Review failed')
+    : t(...(ACTIONS[x.action] || [x.action, x.action]));
+
 function facts(rows) {
   return h(
     'dl',
@@ -141,7 +146,7 @@ export async function renderHazardDetail(ctx, id) {
                     'tr',
                     { 'data-action': x.action },
                     h('td', {}, fmtTime(x.at)),
-                    h('td', {}, t(...(ACTIONS[x.action] || [x.action, x.action]))),
+                    h('td', {}, actionText(x)),
                     h('td', {}, x.actorName),
                     h('td', {}, x.reason),
                   ),
