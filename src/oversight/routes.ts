@@ -2,6 +2,7 @@ import type { RoutePlugin } from '../app-services.ts';
 import { alertsRoutes } from './alerts/alerts.routes.ts';
 import { hazardsRoutes } from './hazards/hazards.routes.ts';
 import { publicReportsRoutes } from './public-reports/public-reports.routes.ts';
+import { hazardCatalogueRoutes } from './hazards/hazard-catalogue.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
 import { certificateLedgerRoutes } from './reports/certificate-ledger.routes.ts';
@@ -12,6 +13,7 @@ import { overviewRoutes } from './regulator/overview.routes.ts';
 export const oversightRoutes: RoutePlugin[] = [
   hazardsRoutes,
   publicReportsRoutes,
+  hazardCatalogueRoutes,
   auditRoutes,
   reportsRoutes,
   certificateLedgerRoutes,

@@ -63,6 +63,8 @@ export interface HazardFilter {
   state?: HazardState;
   level?: HazardLevel;
   stage?: Stage;
+  /** dispatched to this user (their hazards to rectify) */
+  responsibleUserId?: number;
   /** found at or after / before (ISO) */
   from?: string;
   to?: string;
@@ -172,6 +174,7 @@ export class HazardsRepo {
       ['state = ?', f.state],
       ['level = ?', f.level],
       ['stage = ?', f.stage],
+      ['responsible_user_id = ?', f.responsibleUserId],
       ['found_at >= ?', f.from],
       ['found_at < ?', f.to],
     ] as const) {

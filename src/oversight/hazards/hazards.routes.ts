@@ -63,7 +63,7 @@ export const hazardsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
       },
     },
     async (req) => {
-      const { scope } = principalOf(req);
+      const { principal, scope } = principalOf(req);
       const q = req.query;
       return {
         items: hazards.list(scope, {
@@ -71,6 +71,7 @@ export const hazardsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
           state: q.state,
           level: q.level,
           stage: q.stage,
+          responsibleUserId: q.responsible === 'me' ? principal.userId : undefined,
           from: q.from ? new Date(q.from).toISOString() : undefined,
           to: q.to ? new Date(q.to).toISOString() : undefined,
           limit: q.limit,

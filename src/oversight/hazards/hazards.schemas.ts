@@ -78,6 +78,9 @@ export const ListQuery = Type.Object(
     state: Type.Optional(lit(HAZARD_STATES)),
     level: Type.Optional(Level),
     stage: Type.Optional(lit(STAGES)),
+    responsible: Type.Optional(
+      Type.Literal('me', { description: 'only the hazards dispatched to me 我的整改' }),
+    ),
     from: Type.Optional(IsoTime),
     to: Type.Optional(IsoTime),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),

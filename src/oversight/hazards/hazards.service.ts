@@ -67,6 +67,16 @@ export interface HazardDetail extends Hazard {
   photos: HazardPhoto[];
 }
 
+export interface ResponsiblePerson {
+  userId: number;
+  displayName: string;
+  role: string;
+  enterpriseId: string;
+}
+
+/** A regulator is never an enterprise's responsible person; a welder cannot open hazards (no hazard:read). */
+const mayBeResponsible = (role: Principal['role']) => role !== 'regulator' && roleHas(role, 'hazard:read');
+
 type StepEvent = Exclude<keyof HazardEventMap, 'hazard.registered' | 'hazard.overdue'>;
 
 /** The closed loop's service: every step runs the pure machine, then stores and publishes together. */
@@ -185,24 +195,24 @@ export class HazardsService {
     b: { responsibleUserId: number; deadline?: string; five?: Partial<FiveInPlace>; reason: string },
   ) {
     const h = this.load(scope, id);
-    const u = this.users.byId(b.responsibleUserId);
-    if (!u || u.enterpriseId !== h.enterpriseId || u.role === 'regulator')
-      throw HazardServiceErrors.badResponsible({ responsibleUserId: b.responsibleUserId });
     const deadline = b.deadline !== undefined ? Date.parse(b.deadline) : undefined;
-    return this.step(
-      p,
-      scope,
-      id,
-      { kind: 'dispatch', responsibleUserId: b.responsibleUserId, deadline, five: b.five },
-      b.reason,
-      'hazard.dispatched',
-      (n) => ({
-        level: n.level!,
-        responsibleUserId: n.responsibleUserId!,
-        deadline: n.deadline!,
-        five: n.five,
-      }),
-    );
+    const action = {
+      kind: 'dispatch',
+      responsibleUserId: b.responsibleUserId,
+      deadline,
+      five: b.five,
+    } as const;
+    // the machine first: a dispatch in the wrong state says so, whoever it names
+    applyAction(machineSnapshot(h), action, machineActor(p), this.clock.now());
+    const u = this.users.byId(b.responsibleUserId);
+    if (!u || u.enterpriseId !== h.enterpriseId || !mayBeResponsible(u.role))
+      throw HazardServiceErrors.badResponsible({ responsibleUserId: b.responsibleUserId });
+    return this.step(p, scope, id, action, b.reason, 'hazard.dispatched', (n) => ({
+      level: n.level!,
+      responsibleUserId: n.responsibleUserId!,
+      deadline: n.deadline!,
+      five: n.five,
+    }));
   }
 
   rectify(p: Principal, scope: EnterpriseScope, id: number, b: { photos: string[]; reason: string }) {
@@ -243,6 +253,22 @@ export class HazardsService {
   /** A confirmed violation becomes a hazard (see violation-link.ts). */
   fromConfirmedViolation(v: ConfirmedViolation): HazardDetail | undefined {
     return hazardFromConfirmedViolation(this, this.users, v);
+  }
+
+  /**
+   * Who a hazard of these enterprises may be dispatched to: their active users whose role reads hazards
+   * (they must open the hazard to rectify it), so a dispatch screen offers names, not ids.
+   */
+  responsibles(scope: EnterpriseScope): ResponsiblePerson[] {
+    return this.users
+      .listForAdmin([...scope.enterpriseIds])
+      .filter((u) => !u.disabled && u.enterpriseId && mayBeResponsible(u.role))
+      .map((u) => ({
+        userId: u.userId,
+        displayName: u.displayName,
+        role: u.role,
+        enterpriseId: u.enterpriseId!,
+      }));
   }
 
   list(scope: EnterpriseScope, f: Omit<HazardFilter, 'enterpriseIds'> & { enterpriseId?: string }): Hazard[] {

@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import type { UsersRepo } from '../../platform/auth/users.repo.ts';
 import { defineError } from '../../platform/shared/errors.ts';
 import { roleHas } from '../../platform/auth/permissions.ts';
+import { hazardTypeOfViolation } from './hazard-types.ts';
 import { scopeFor, type EnterpriseScope } from '../../platform/tenancy/scope.ts';
 import type { HazardDetail, HazardsService } from './hazards.service.ts';
 
@@ -90,6 +91,8 @@ export interface ConfirmedViolation {
   review: string;
   cameraId: string;
   siteId: string;
+  /** the violation's type (no_helmet …): the hazard's 隐患类型 follows from it */
+  type?: string;
   typeZh: string;
   startedAt: string;
   reviewedBy: string | null;
@@ -115,9 +118,17 @@ export function hazardFromConfirmedViolation(
     violationId: String(v.violationId),
     stage: 'self_check',
     checker: `AI 识别，${who.principal.displayName} 确认`,
-    description: `${v.typeZh}（摄像头 ${v.cameraId}，${v.startedAt}）`,
-    hazardType: '违章作业',
+    description: `${v.typeZh}（摄像头 ${v.cameraId}，${beijing(v.startedAt)}）`,
+    hazardType: hazardTypeOfViolation(v.type),
     foundAt: v.startedAt,
     reason: 'AI 违章经人工确认，自动登记隐患 confirmed violation registered as a hazard',
   });
+}
+
+/** The plant's clock (Asia/Shanghai) for a time written into a hazard's text, e.g. 2026/12/7 09:58:00. */
+function beijing(isoTime: string): string {
+  const d = new Date(isoTime);
+  return Number.isNaN(d.getTime())
+    ? isoTime
+    : d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 }

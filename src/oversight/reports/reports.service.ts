@@ -12,6 +12,7 @@ import type { TenancyRepo } from '../../platform/tenancy/tenancy.repo.ts';
 import type { ReportsConfig } from './config.schema.ts';
 import { riskGrade, type RiskGrade, type RiskInputs } from './risk-grade.ts';
 import type { Cell, ReportTable } from './table.ts';
+import { hazardTypeName } from '../hazards/hazard-types.ts';
 
 export const STAGE_ZH = Object.fromEntries(
   Object.entries(STAGE_NAMES).map(([code, n]) => [code, n.zh]),
@@ -232,7 +233,7 @@ export class ReportsService {
           h.description + (h.location ? `（${h.location}）` : ''),
           evidence.join('\n') || null,
           h.basis,
-          h.hazardType,
+          hazardTypeName(h.hazardType).zh,
           h.level ? LEVEL_ZH[h.level] : '待评估',
           STAGE_ZH[h.stage],
           STATE_ZH[h.state],

@@ -118,6 +118,12 @@ const PAGES = [
     en: 'Audit',
     roles: ['regulator', 'safety_officer', 'approver', 'enterprise_admin'],
   },
+  {
+    href: '/ui/hazards.html',
+    zh: '隐患整改',
+    en: 'Hazards',
+    roles: ['safety_officer', 'guardian', 'approver', 'enterprise_admin', 'regulator'],
+  },
   { href: '/ui/admin.html', zh: '系统管理', en: 'Admin', roles: ['enterprise_admin'] },
   // 执法检查 read-only for the enterprise (the regulator records them on its desk)
   {

@@ -11,6 +11,8 @@ const REVIEW = {
   confirmed: ['已确认', 'Confirmed'],
   dismissed: ['已驳回', 'Dismissed'],
 };
+/** 隐患类型 codes (GET /api/hazard-catalogue) for the violations that name one; else the 三违 category. */
+const HAZARD_TYPE_OF = { no_helmet: 'ppe', no_vest: 'ppe', hot_work_unpermitted: 'hot_work' };
 const items = new Map(); // violation id -> { v, el }
 let deps = null;
 
@@ -83,11 +85,13 @@ async function dispatch(v, status) {
         checker: s.user.displayName,
         description: `${v.typeZh}（${deps.cameraName(v.cameraId)}，${fmtTime(v.startedAt)}）`,
         location: deps.cameraName(v.cameraId),
-        hazardType: v.category || v.typeZh,
+        hazardType: HAZARD_TYPE_OF[v.type] || v.category || v.typeZh,
         reason: t('由实时监控违章派单整改', 'Dispatched for rectification from the live wall'),
       },
     });
-    notice(status, `${t('已派单整改，隐患编号', 'Dispatched; hazard no.')} ${hz.id}`, 'ok');
+    // the number opens the hazard on the hazards screen (评估、派单 go on there)
+    notice(status, `${t('已派单整改，隐患编号', 'Dispatched; hazard no.')} `, 'ok');
+    status.append(h('a', { href: `/ui/hazards.html#h/${hz.id}`, class: 'hazard-link' }, String(hz.id)));
   } catch (e) {
     notice(status, errText(e), 'error');
   }
