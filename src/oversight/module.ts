@@ -7,6 +7,9 @@ import { HazardsService } from './hazards/hazards.service.ts';
 import { ReportsService } from './reports/reports.service.ts';
 import { AuditService } from './audit/audit.service.ts';
 import { EventLogRepo } from './audit/event-log.repo.ts';
+import { EnterpriseRecordsRepo } from './enterprises/enterprise-records.repo.ts';
+import { EnterpriseRecordsService } from './enterprises/enterprise-records.service.ts';
+import { GradingService } from './enterprises/grading.service.ts';
 import {
   EventLogHealthSource,
   EventLogPermitSource,
@@ -22,6 +25,10 @@ export interface OversightContext {
   reports: ReportsService;
   /** the wall's alert feed (chips, locks, scans, stopped work), also published on MQTT */
   alerts: AlertsService;
+  /** 一企一档: the enterprise record its admin keeps */
+  records: EnterpriseRecordsService;
+  /** 分级分类: computed A/B/C/D grade, regulator overrides, the 分级分类台账 */
+  grading: GradingService;
   /** Signing key, backfill, periodic checkpoints, confirmed violations → hazards, overdue check. */
   start(): void;
   stop(): void;
@@ -72,12 +79,25 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     config.reports,
     config.regions,
   );
+  const records = new EnterpriseRecordsService(new EnterpriseRecordsRepo(db), bus, clock, platform.tenancy);
+  const grading = new GradingService(
+    records,
+    reports,
+    hazards.repo,
+    permitAudit,
+    bus,
+    clock,
+    config.reports,
+    config.permits.night.utcOffsetMinutes,
+  );
   return {
     chain,
     hazards,
     permitAudit,
     reports,
     alerts,
+    records,
+    grading,
     start() {
       chain.start();
       if (ports.mqtt)

@@ -26,6 +26,10 @@ export const PERMISSIONS = [
   'user:read',
   'user:write',
   'enterprise:read',
+  /** the enterprise's own record (一企一档): its enterprise admin */
+  'enterprise:write',
+  /** the 监管等级 (A/B/C/D) override: regulators */
+  'grade:override',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -65,8 +69,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'report:export',
     'user:read',
     'user:write',
+    'enterprise:write',
   ],
-  regulator: [...READ_ENTERPRISE, 'audit:read', 'report:export'],
+  regulator: [...READ_ENTERPRISE, 'audit:read', 'report:export', 'grade:override'],
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

@@ -1,5 +1,6 @@
 import type { HealthState } from '../../video/ingest/types.ts';
 import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
+import type { EnterpriseEventMap } from '../../oversight/enterprises/enterprise.events.ts';
 import type {
   EvidenceDeletedPayload,
   EvidenceStoredPayload,
@@ -35,6 +36,9 @@ export interface DomainEventMap {
   'hazard.verified': HazardEventMap['hazard.verified'];
   'hazard.closed': HazardEventMap['hazard.closed'];
   'hazard.overdue': HazardEventMap['hazard.overdue'];
+  // 一企一档 and the 监管等级 override (src/oversight/enterprises/enterprise.events.ts)
+  'enterprise.recordUpdated': EnterpriseEventMap['enterprise.recordUpdated'];
+  'enterprise.gradeOverridden': EnterpriseEventMap['enterprise.gradeOverridden'];
   /** Published by ingest only when a camera's health state changes. */
   'camera.healthChanged': {
     cameraId: string;
