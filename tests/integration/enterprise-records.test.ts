@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/platform/shared/clock.ts';
-import { startTestService, TEST_PASSWORD, type TestService } from '../helpers/test-service.ts';
+import { startTestService, type TestService } from '../helpers/test-service.ts';
+import { NESTED } from './enterprise-fixtures.ts';
 
 /**
  * 一企一档 through the real API: regions nest (晋城市 → 泽州县 → 南村镇), the enterprise admin edits its
@@ -8,39 +9,6 @@ import { startTestService, TEST_PASSWORD, type TestService } from '../helpers/te
  * regulator editing gets 403; the record's writes go through the outbox.
  */
 let t: TestService;
-const user = (username: string, role: string, tenancy: Record<string, string>) => ({
-  username,
-  displayName: username,
-  role,
-  password: TEST_PASSWORD,
-  ...tenancy,
-});
-
-export const NESTED = {
-  regions: [
-    { id: 'jincheng', name: '晋城市' },
-    { id: 'zezhou', name: '泽州县', parent: 'jincheng' },
-    { id: 'nancun', name: '南村镇', parent: 'zezhou' },
-    { id: 'other-county', name: '外县' },
-  ],
-  enterprises: [
-    { id: 'ent-a', name: '甲钢铁', regionId: 'zezhou' },
-    { id: 'ent-b', name: '乙铸造', regionId: 'zezhou', industry: '机械' },
-    { id: 'ent-c', name: '丙冶金', regionId: 'other-county' },
-    { id: 'ent-d', name: '丁建材', regionId: 'nancun', industry: '建材' },
-  ],
-  users: [
-    user('safety-a', 'safety_officer', { enterpriseId: 'ent-a' }),
-    user('admin-a', 'enterprise_admin', { enterpriseId: 'ent-a' }),
-    user('admin-b', 'enterprise_admin', { enterpriseId: 'ent-b' }),
-    user('admin-d', 'enterprise_admin', { enterpriseId: 'ent-d' }),
-    user('regulator-city', 'regulator', { regionId: 'jincheng' }),
-    user('regulator-z', 'regulator', { regionId: 'zezhou' }),
-    user('regulator-town', 'regulator', { regionId: 'nancun' }),
-    user('regulator-o', 'regulator', { regionId: 'other-county' }),
-  ],
-};
-
 const req = async (who: string, method: 'GET' | 'PATCH' | 'POST', url: string, payload?: object) => {
   const r = await t.app.inject({
     method,
