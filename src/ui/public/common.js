@@ -117,6 +117,12 @@ const PAGES = [
     en: 'Audit',
     roles: ['regulator', 'safety_officer', 'approver', 'enterprise_admin'],
   },
+  {
+    href: '/ui/enterprise.html',
+    zh: '企业档案',
+    en: 'Enterprise',
+    roles: ['enterprise_admin', 'regulator', 'safety_officer'],
+  },
   { href: '/ui/admin.html', zh: '系统管理', en: 'Admin', roles: ['enterprise_admin'] },
 ];
 
