@@ -42,9 +42,11 @@ describe('enterprise record page', () => {
     const saved = await api(svc, 'admin-a', 'GET', '/api/enterprises/ent-a/record');
     expect(saved.json).toMatchObject({
       creditCode: '91350100M000100Y43',
+      aboveDesignatedSize: null,
       mainHazards: ['煤气中毒', '高温熔融金属'],
       gasAreas: [{ name: '高炉炉顶', location: '2# 高炉', level: 'class1' }],
     });
+    expect(await page.textContent('main')).not.toContain('null');
     expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
 
     const reg = await openPage(browser, { viewport: { width: 1280, height: 900 } });
@@ -58,6 +60,8 @@ describe('enterprise record page', () => {
     await reg.page.fill('#override-reason', '重点监管：煤气区域多');
     await reg.page.click('#override-form button[type="submit"]');
     await expect.poll(() => reg.page.textContent('#grade-override')).toContain('重点监管：煤气区域多');
+    await expect.poll(() => reg.page.textContent('#region-grades')).toContain('重点监管：煤气区域多');
+    expect(await reg.page.textContent('main')).not.toContain('null');
     await reg.page.screenshot({ path: join(SHOTS, 'enterprise-record-regulator.png'), fullPage: true });
     expect(reg.errors).toEqual([]);
 

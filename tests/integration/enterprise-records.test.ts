@@ -96,6 +96,19 @@ describe('一企一档', () => {
       mainHazards: ['粉尘爆炸'],
     });
     expect(part.body).toMatchObject({ version: 2, mainHazards: ['粉尘爆炸'], gasAreas: RECORD.gasAreas });
+    // null clears a field and false stays false (the app's AJV coerces types: null must not become false or '')
+    const cleared = await req('admin-a', 'PATCH', '/api/enterprises/ent-a/record', {
+      aboveDesignatedSize: null,
+      scale: null,
+      address: null,
+    });
+    expect(cleared.body).toMatchObject({ aboveDesignatedSize: null, scale: null, address: null, version: 3 });
+    const back = await req('admin-a', 'PATCH', '/api/enterprises/ent-a/record', {
+      aboveDesignatedSize: false,
+      scale: 'medium',
+      address: RECORD.address,
+    });
+    expect(back.body).toMatchObject({ aboveDesignatedSize: false, scale: 'medium', version: 4 });
   });
 
   it('refuses a credit code whose check character is wrong, and unknown codes', async () => {

@@ -5,7 +5,16 @@ import { CONTACT_ROLES, GAS_AREA_CLASSES, INDUSTRY_CLASSES, SCALES } from './cla
 const codes = <T extends Record<string, unknown>>(o: T) =>
   Type.Unsafe<keyof T & string>(Type.String({ enum: Object.keys(o) }));
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * A string (or code) that may be null, as one `type: [string, null]` schema rather than anyOf: the app's
+ * AJV coerces types, and inside anyOf it would turn null into '' or false before trying the null branch.
+ */
+const Nullable = <T>(schema: { type: string } & Record<string, unknown>) =>
+  Type.Unsafe<T | null>({
+    ...schema,
+    type: [schema.type, 'null'],
+    ...(Array.isArray(schema.enum) ? { enum: [...(schema.enum as unknown[]), null] } : {}),
+  });
 const strict = { additionalProperties: false };
 
 const ConfinedSpace = Type.Object(
@@ -30,8 +39,11 @@ const Contact = Type.Object(
   strict,
 );
 
-const IndustryClass = Type.Union([codes(INDUSTRY_CLASSES), Type.Null()]);
-const Scale = Type.Union([codes(SCALES), Type.Null()]);
+const IndustryClass = Nullable<keyof typeof INDUSTRY_CLASSES>({
+  type: 'string',
+  enum: Object.keys(INDUSTRY_CLASSES),
+});
+const Scale = Nullable<keyof typeof SCALES>({ type: 'string', enum: Object.keys(SCALES) });
 
 /** The editable fields; every one optional (what is left out stays). */
 export const RecordPatchBody = Type.Object(
@@ -40,12 +52,14 @@ export const RecordPatchBody = Type.Object(
       Type.Integer({ minimum: 0, description: 'the version read; a stale one is refused (409)' }),
     ),
     creditCode: Type.Optional(
-      Nullable(Type.String({ maxLength: 18, description: '统一社会信用代码 (GB 32100-2015)' })),
+      Nullable<string>({ type: 'string', maxLength: 18, description: '统一社会信用代码 (GB 32100-2015)' }),
     ),
-    address: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    address: Type.Optional(Nullable<string>({ type: 'string', maxLength: 200 })),
     industryClass: Type.Optional(IndustryClass),
     scale: Type.Optional(Scale),
-    aboveDesignatedSize: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+    aboveDesignatedSize: Type.Optional(
+      Nullable<boolean>({ type: 'boolean', description: '规模以上工业企业' }),
+    ),
     mainHazards: Type.Optional(Type.Array(Text(100), { maxItems: 50 })),
     confinedSpaces: Type.Optional(Type.Array(ConfinedSpace, { maxItems: 200 })),
     gasAreas: Type.Optional(Type.Array(GasArea, { maxItems: 200 })),

@@ -3,14 +3,20 @@
 // the history; for a regulator, its region's grades and the 分级分类台账 download.
 import { api, ApiError, errText, fmtTime, h, notice, session, t } from './common.js';
 
+/** replaceChildren, leaving out the null / false of conditional parts (it would print them as text). */
+export const fill = (el, ...children) =>
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+
 const badge = (g) => h('span', { class: `grade-badge grade-${g}` }, g);
 const COLOR = { A: ['红', 'red'], B: ['橙', 'orange'], C: ['黄', 'yellow'], D: ['蓝', 'blue'] };
 
-export async function renderGrade(box, enterpriseId, canOverride) {
+/** `changed` runs after the regulator's override is saved (the region's list shows it too). */
+export async function renderGrade(box, enterpriseId, canOverride, changed = () => {}) {
   const g = await api(`/api/enterprises/${encodeURIComponent(enterpriseId)}/grade`);
   const reasons = g.computed.reasons;
   const status = h('p', { class: 'notice', hidden: true });
-  box.replaceChildren(
+  fill(
+    box,
     h('h2', {}, t('企业分级', 'Grade')),
     h(
       'p',
@@ -45,7 +51,7 @@ export async function renderGrade(box, enterpriseId, canOverride) {
           ),
         )
       : null,
-    canOverride ? overrideForm(enterpriseId, g, box, status) : null,
+    canOverride ? overrideForm(enterpriseId, g, box, status, changed) : null,
     status,
     g.history.length
       ? h(
@@ -68,7 +74,7 @@ export async function renderGrade(box, enterpriseId, canOverride) {
   );
 }
 
-function overrideForm(enterpriseId, g, box, status) {
+function overrideForm(enterpriseId, g, box, status, changed) {
   const grade = h(
     'select',
     { name: 'grade', id: 'override-grade' },
@@ -94,7 +100,8 @@ function overrideForm(enterpriseId, g, box, status) {
             method: 'POST',
             body: { grade: grade.value || null, reason: reason.value.trim() },
           });
-          await renderGrade(box, enterpriseId, true);
+          await renderGrade(box, enterpriseId, true, changed);
+          changed();
         } catch (e) {
           notice(status, errText(e), 'error');
         }
@@ -132,7 +139,8 @@ export async function renderRegion(box, regionId, open) {
     }
   });
   const { items } = await api(`/api/regions/${encodeURIComponent(regionId)}/grading`);
-  box.replaceChildren(
+  fill(
+    box,
     h('h2', {}, t('辖区企业分级', 'Grades in my region'), ' ', download),
     status,
     h(

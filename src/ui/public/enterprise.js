@@ -2,7 +2,7 @@
 // 一企一档: the enterprise admin edits its record; regulators and the enterprise's other people read it.
 // The grade, its override and the region's 分级分类台账 are in enterprise-grade.js.
 import { api, errText, h, notice, requireSession, t, topBar } from './common.js';
-import { renderGrade, renderRegion } from './enterprise-grade.js';
+import { fill, renderGrade, renderRegion } from './enterprise-grade.js';
 
 const s = requireSession(['enterprise_admin', 'regulator', 'safety_officer']);
 const $ = (id) => document.getElementById(id);
@@ -59,7 +59,8 @@ const text = (f, v) => input(f, v);
 
 function renderRecord() {
   const form = $('record-form');
-  form.replaceChildren(
+  fill(
+    form,
     h('h2', {}, `${record.name} · ${t('企业档案', 'Enterprise record')}`),
     h(
       'div',
@@ -145,12 +146,20 @@ function collect() {
   };
 }
 
+/** A regulator's region: every enterprise's grade and the 分级分类台账. */
+function showRegion() {
+  if (s.user.role === 'regulator' && s.user.regionId)
+    renderRegion($('region-card'), s.user.regionId, load).catch((e) =>
+      notice($('e-notice'), errText(e), 'error'),
+    );
+}
+
 async function load(id) {
   const status = $('e-notice');
   try {
     record = await api(`/api/enterprises/${encodeURIComponent(id)}/record`);
     renderRecord();
-    await renderGrade($('grade-card'), id, s.user.role === 'regulator');
+    await renderGrade($('grade-card'), id, s.user.role === 'regulator', showRegion);
     notice(status, '');
   } catch (e) {
     notice(status, errText(e), 'error');
@@ -182,7 +191,7 @@ async function main() {
       notice($('e-notice'), errText(e), 'error');
     }
   });
-  if (s.user.role === 'regulator' && s.user.regionId) renderRegion($('region-card'), s.user.regionId, load);
+  showRegion();
   if (sel.value) await load(sel.value);
 }
 
