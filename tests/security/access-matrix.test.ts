@@ -75,6 +75,11 @@ beforeAll(async () => {
     lon: 112.85,
   });
   expect(m.statusCode, m.body).toBe(201);
+  const rec = await req('admin-a', 'PATCH', '/api/enterprises/ent-a/record', {
+    address: `厂址 ${MARK}`,
+    confinedSpaces: [{ name: `除尘器 ${MARK}`, location: MARK, medium: '煤气', hazards: [MARK] }],
+  });
+  expect(rec.statusCode, rec.body).toBe(200);
   // a real violation: scripted detections through the live tracker → rules → evidence path
   const pipeline = t.service.services.supervision.pipeline!;
   const person: Detection = { label: 'person', score: 0.9, box: [100, 40, 140, 170] };
@@ -142,7 +147,12 @@ describe('tenancy and roles over real ids', () => {
     );
     expect(routes.length).toBeGreaterThan(40);
     // the marker is really in A's answers (else "no answer carries it" would prove nothing)
-    for (const url of [`/api/permits/${ids.permit}`, `/api/hazards/${ids.hazard}`, '/api/machines'])
+    for (const url of [
+      `/api/permits/${ids.permit}`,
+      `/api/hazards/${ids.hazard}`,
+      '/api/machines',
+      '/api/enterprises/ent-a/record',
+    ])
       expect((await req('admin-a', 'GET', url)).body).toContain(MARK);
     const leaks: string[] = [];
     let calls = 0;
@@ -178,6 +188,14 @@ describe('tenancy and roles over real ids', () => {
       ['admin-b', 'POST', '/api/machines/M1/telemetry', { powered: true, currentA: 100 }],
       ['admin-b', 'GET', `/api/evidence/${ids.evidence}`],
       ['admin-b', 'GET', `/api/hazards/${ids.hazard}/photos/${ids.photo}`],
+      ['admin-b', 'PATCH', '/api/enterprises/ent-a/record', { address: 'x' }],
+      [
+        'regulator-o',
+        'POST',
+        '/api/enterprises/ent-a/grade/override',
+        { grade: 'D', reason: '越权调整等级' },
+      ],
+      ['regulator-o', 'GET', '/api/regions/zezhou/grading.xlsx'],
     ];
     for (const [who, method, url, body] of attempts) {
       const res = await req(who, method, url, body);
@@ -193,6 +211,10 @@ describe('tenancy and roles over real ids', () => {
     expect([theirs.statusCode, theirs.json().code]).toEqual([nobody.statusCode, nobody.json().code]);
     const p = await req('safety-a', 'GET', `/api/permits/${ids.permit}`);
     expect(p.json().permit.state).toBe('draft');
+    expect((await req('admin-a', 'GET', '/api/enterprises/ent-a/record')).json().address).toBe(
+      `厂址 ${MARK}`,
+    );
+    expect((await req('admin-a', 'GET', '/api/enterprises/ent-a/grade')).json().history).toEqual([]);
     expect((await req('safety-a', 'GET', `/api/violations/${ids.violation}`)).json().review).toBe('pending');
     const machines = (await req('admin-a', 'GET', '/api/machines')).json() as { tokenVersion?: number }[];
     expect(machines[0]!.tokenVersion ?? 1).toBe(1);
@@ -213,6 +235,8 @@ describe('tenancy and roles over real ids', () => {
       ['regulator-z', 'POST', `/api/permits/${ids.permit}/submit`],
       ['regulator-z', 'POST', '/api/hazards', {}],
       ['regulator-z', 'POST', `/api/violations/${ids.violation}/confirm`, {}],
+      ['regulator-z', 'PATCH', '/api/enterprises/ent-a/record', { address: 'x' }],
+      ['admin-a', 'POST', '/api/enterprises/ent-a/grade/override', { grade: 'D', reason: '自行调整等级' }],
     ];
     for (const [who, method, url, body] of cases) {
       const res = await req(who, method, url, body);
