@@ -12,6 +12,7 @@ export function crossCheck(cfg: Config): CrossIssue[] {
   return [
     ...verifyUniqueIds(cfg),
     ...verifyReferences(cfg),
+    ...verifyRegionTree(cfg),
     ...verifyUsersHaveTenancy(cfg),
     ...verifyCameraSources(cfg),
     ...verifyHttpsFiles(cfg),
@@ -126,6 +127,34 @@ function verifyReferences(cfg: Config): CrossIssue[] {
         path: ['users', i, 'regionId'],
         message: `region "${u.regionId}" is not defined (未定义的辖区)`,
       });
+  });
+  return out;
+}
+
+/** Regions nest (市 → 县 → 镇): every parent is a defined region, and no region is its own ancestor. */
+function verifyRegionTree(cfg: Config): CrossIssue[] {
+  const parentOf = new Map(cfg.regions.map((r) => [r.id, r.parent]));
+  const out: CrossIssue[] = [];
+  cfg.regions.forEach((r, i) => {
+    if (r.parent === undefined) return;
+    if (!parentOf.has(r.parent)) {
+      out.push({
+        path: ['regions', i, 'parent'],
+        message: `parent region "${r.parent}" is not defined under regions (未定义的上级辖区)`,
+      });
+      return;
+    }
+    const seen = new Set([r.id]);
+    for (let p: string | undefined = r.parent; p !== undefined; p = parentOf.get(p)) {
+      if (seen.has(p)) {
+        out.push({
+          path: ['regions', i, 'parent'],
+          message: `region "${r.id}" is its own ancestor (辖区上下级成环): ${[...seen, p].join(' → ')}`,
+        });
+        break;
+      }
+      seen.add(p);
+    }
   });
   return out;
 }

@@ -69,7 +69,12 @@ export const EnterpriseSchema = Type.Object(
   strict,
 );
 
-export const RegionSchema = Type.Object({ id: Id, name: Type.String({ minLength: 1 }) }, strict);
+/** A region (市, 县 or 镇); `parent` nests it (a 镇 under its 县, a 县 under its 市): a regulator of a
+ * region sees the enterprises of every region below it. */
+export const RegionSchema = Type.Object(
+  { id: Id, name: Type.String({ minLength: 1 }), parent: Type.Optional(Id) },
+  strict,
+);
 
 export const UserSchema = Type.Object(
   {

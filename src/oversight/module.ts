@@ -10,6 +10,9 @@ import { InspectionsService } from './inspections/inspections.service.ts';
 import { RegulatorOverview } from './regulator/overview.ts';
 import { AuditService } from './audit/audit.service.ts';
 import { EventLogRepo } from './audit/event-log.repo.ts';
+import { EnterpriseRecordsRepo } from './enterprises/enterprise-records.repo.ts';
+import { EnterpriseRecordsService } from './enterprises/enterprise-records.service.ts';
+import { GradingService } from './enterprises/grading.service.ts';
 import {
   EventLogHealthSource,
   EventLogPermitSource,
@@ -31,6 +34,10 @@ export interface OversightContext {
   inspections: InspectionsService;
   /** the regulator's desk: the region's enterprises ranked */
   overview: RegulatorOverview;
+  /** 一企一档: the enterprise record its admin keeps */
+  records: EnterpriseRecordsService;
+  /** 分级分类: computed A/B/C/D grade, regulator overrides, the 分级分类台账 */
+  grading: GradingService;
   /** Signing key, backfill, periodic checkpoints, confirmed violations → hazards, overdue check. */
   start(): void;
   stop(): void;
@@ -84,6 +91,17 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
   );
   const inspections = new InspectionsService(db, bus, clock, hazards);
   const overview = new RegulatorOverview(permitAudit, hazards.repo, platform.tenancy, clock);
+  const records = new EnterpriseRecordsService(new EnterpriseRecordsRepo(db), bus, clock, platform.tenancy);
+  const grading = new GradingService(
+    records,
+    reports,
+    hazards.repo,
+    permitAudit,
+    bus,
+    clock,
+    config.reports,
+    config.permits.night.utcOffsetMinutes,
+  );
   return {
     chain,
     hazards,
@@ -93,6 +111,8 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     alerts,
     inspections,
     overview,
+    records,
+    grading,
     start() {
       chain.start();
       if (ports.mqtt)

@@ -8,6 +8,7 @@ import { reportsRoutes } from './reports/reports.routes.ts';
 import { certificateLedgerRoutes } from './reports/certificate-ledger.routes.ts';
 import { inspectionsRoutes } from './inspections/inspections.routes.ts';
 import { overviewRoutes } from './regulator/overview.routes.ts';
+import { enterpriseRecordRoutes } from './enterprises/enterprises.routes.ts';
 
 /** The oversight context's routes: hazards, the public report channel, the permit audit and chain, the regulator's reports, the 特种作业人员台账, site alerts, 执法检查, the regulator's overview. */
 export const oversightRoutes: RoutePlugin[] = [
@@ -20,4 +21,5 @@ export const oversightRoutes: RoutePlugin[] = [
   alertsRoutes,
   inspectionsRoutes,
   overviewRoutes,
+  enterpriseRecordRoutes,
 ];

@@ -65,8 +65,8 @@ export interface TestService {
   services: AppServices & { close(): Promise<void> };
   app: FastifyInstance;
   clock: Clock;
-  /** Signs in and returns the Authorization header value. */
-  login(username: string): Promise<string>;
+  /** Signs in and returns the Authorization header value (`forget` drops a cached session). */
+  login: SignIn;
   close(): Promise<void>;
 }
 

@@ -88,6 +88,11 @@ beforeAll(async () => {
     lon: 112.85,
   });
   expect(m.statusCode, m.body).toBe(201);
+  const rec = await req('admin-a', 'PATCH', '/api/enterprises/ent-a/record', {
+    address: `厂址 ${MARK}`,
+    confinedSpaces: [{ name: `除尘器 ${MARK}`, location: MARK, medium: '煤气', hazards: [MARK] }],
+  });
+  expect(rec.statusCode, rec.body).toBe(200);
   // a real violation: scripted detections through the live tracker → rules → evidence path
   const pipeline = t.service.services.supervision.pipeline!;
   const person: Detection = { label: 'person', score: 0.9, box: [100, 40, 140, 170] };
@@ -170,6 +175,7 @@ describe('tenancy and roles over real ids', () => {
       `/api/hazards/${ids.hazard}`,
       '/api/machines',
       `/api/inspections/${ids.inspection}`,
+      '/api/enterprises/ent-a/record',
     ])
       expect((await req('admin-a', 'GET', url)).body).toContain(MARK);
     const leaks: string[] = [];
@@ -209,6 +215,14 @@ describe('tenancy and roles over real ids', () => {
       ['regulator-o', 'PATCH', `/api/inspections/${ids.inspection}`, { penaltyWanYuan: 0 }],
       ['regulator-o', 'DELETE', `/api/inspections/${ids.inspection}`],
       ['regulator-o', 'POST', '/api/inspections', { ...inspectionOf('ent-a') }],
+      ['admin-b', 'PATCH', '/api/enterprises/ent-a/record', { address: 'x' }],
+      [
+        'regulator-o',
+        'POST',
+        '/api/enterprises/ent-a/grade/override',
+        { grade: 'D', reason: '越权调整等级' },
+      ],
+      ['regulator-o', 'GET', '/api/regions/zezhou/grading.xlsx'],
     ];
     for (const [who, method, url, body] of attempts) {
       const res = await req(who, method, url, body);
@@ -224,6 +238,10 @@ describe('tenancy and roles over real ids', () => {
     expect([theirs.statusCode, theirs.json().code]).toEqual([nobody.statusCode, nobody.json().code]);
     const p = await req('safety-a', 'GET', `/api/permits/${ids.permit}`);
     expect(p.json().permit.state).toBe('draft');
+    expect((await req('admin-a', 'GET', '/api/enterprises/ent-a/record')).json().address).toBe(
+      `厂址 ${MARK}`,
+    );
+    expect((await req('admin-a', 'GET', '/api/enterprises/ent-a/grade')).json().history).toEqual([]);
     expect((await req('safety-a', 'GET', `/api/violations/${ids.violation}`)).json().review).toBe('pending');
     const insp = (await req('admin-a', 'GET', `/api/inspections/${ids.inspection}`)).json();
     expect([insp.version, insp.penaltyWanYuan]).toEqual([1, 1]);
@@ -257,6 +275,8 @@ describe('tenancy and roles over real ids', () => {
         { description: 'x', hazardType: 'x' },
       ],
       ['safety-a', 'GET', '/api/regulator/overview?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z'],
+      ['regulator-z', 'PATCH', '/api/enterprises/ent-a/record', { address: 'x' }],
+      ['admin-a', 'POST', '/api/enterprises/ent-a/grade/override', { grade: 'D', reason: '自行调整等级' }],
     ];
     for (const [who, method, url, body] of cases) {
       const res = await req(who, method, url, body);

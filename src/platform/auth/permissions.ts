@@ -32,6 +32,10 @@ export const PERMISSIONS = [
   'inspection:write',
   /** the regulator's desk: the region's enterprises ranked side by side */
   'region:overview',
+  /** the enterprise's own record (一企一档): its enterprise admin */
+  'enterprise:write',
+  /** the 监管等级 (A/B/C/D) override: regulators */
+  'grade:override',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -72,8 +76,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'report:export',
     'user:read',
     'user:write',
+    'enterprise:write',
   ],
-  regulator: [...READ_ENTERPRISE, 'audit:read', 'report:export', 'inspection:write', 'region:overview'],
+  regulator: [
+    ...READ_ENTERPRISE,
+    'audit:read',
+    'report:export',
+    'inspection:write',
+    'region:overview',
+    'grade:override',
+  ],
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

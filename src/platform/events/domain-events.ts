@@ -1,6 +1,7 @@
 import type { HealthState } from '../../video/ingest/types.ts';
 import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
 import type { InspectionEventMap } from '../../oversight/inspections/inspection.events.ts';
+import type { EnterpriseEventMap } from '../../oversight/enterprises/enterprise.events.ts';
 import type {
   EvidenceDeletedPayload,
   EvidenceStoredPayload,
@@ -41,6 +42,9 @@ export interface DomainEventMap {
   'inspection.updated': InspectionEventMap['inspection.updated'];
   'inspection.findingAdded': InspectionEventMap['inspection.findingAdded'];
   'inspection.deleted': InspectionEventMap['inspection.deleted'];
+  // 一企一档 and the 监管等级 override (src/oversight/enterprises/enterprise.events.ts)
+  'enterprise.recordUpdated': EnterpriseEventMap['enterprise.recordUpdated'];
+  'enterprise.gradeOverridden': EnterpriseEventMap['enterprise.gradeOverridden'];
   /** Published by ingest only when a camera's health state changes. */
   'camera.healthChanged': {
     cameraId: string;

@@ -124,6 +124,12 @@ const PAGES = [
     en: 'Hazards',
     roles: ['safety_officer', 'guardian', 'approver', 'enterprise_admin', 'regulator'],
   },
+  {
+    href: '/ui/enterprise.html',
+    zh: '企业档案',
+    en: 'Enterprise',
+    roles: ['enterprise_admin', 'regulator', 'safety_officer'],
+  },
   { href: '/ui/admin.html', zh: '系统管理', en: 'Admin', roles: ['enterprise_admin'] },
   // 执法检查 read-only for the enterprise (the regulator records them on its desk)
   {
