@@ -71,6 +71,7 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     clock,
     config.reports,
     config.regions,
+    { dataDir: config.store.dataDir, utcOffsetMinutes: config.permits.night.utcOffsetMinutes },
   );
   return {
     chain,
