@@ -75,7 +75,7 @@ export const wan = (yuan: number): number => Math.round(yuan) / 10_000;
 export interface FormJson {
   annex: string;
   title: string;
-  groups?: [string, number][];
+  groups?: { label: string; span: number }[];
   headers: string[];
   notes: string[];
   page: number;
@@ -111,7 +111,7 @@ export function formJson(f: AnnexForm, page: number, pageSize: number): FormJson
   return {
     annex: f.annex,
     title: f.title,
-    ...(f.groups ? { groups: f.groups } : {}),
+    ...(f.groups ? { groups: f.groups.map(([label, span]) => ({ label, span })) } : {}),
     headers: f.headers,
     notes: f.notes,
     page,

@@ -36,7 +36,11 @@ const Cell = Type.Union([Type.String(), Type.Number(), Type.Null()]);
 const FormSchema = Type.Object({
   annex: Type.String(),
   title: Type.String(),
-  groups: Type.Optional(Type.Array(Type.Tuple([Type.String(), Type.Integer()]))),
+  groups: Type.Optional(
+    Type.Array(Type.Object({ label: Type.String(), span: Type.Integer() }), {
+      description: 'the grouping row above the headers',
+    }),
+  ),
   headers: Type.Array(Type.String()),
   notes: Type.Array(Type.String()),
   page: Type.Integer(),
