@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hazard, HazardPhoto, HazardsRepo } from '../../hazards/hazards.repo.ts';
 import type { Stage } from '../../hazards/hazard.machine.ts';
@@ -91,22 +91,24 @@ export function helpers(ctx: FormContext) {
     /** the range as the forms print it: the last day is the one before the exclusive end */
     period: (req: FormRequest) => `统计时段：${day(req.from).zh}至${day(req.to - 1).zh}`,
     stem: (name: string, req: FormRequest) => `${name}-${day(req.from).iso}-${day(req.to - 1).iso}`,
-    /** the first on-site photo of a hazard, read from the data folder; null when none or unreadable */
+    /**
+     * The first on-site photo of a hazard; null when none or its file is missing. The bytes are read
+     * only when a renderer embeds them (XLSX, PDF): a JSON page or a CSV of a long campaign reads none.
+     */
     photo(h: Hazard, photos: HazardPhoto[]): PhotoCell | null {
       const p = photos.find((x) => x.kind === 'before');
-      if (!p) return null;
-      try {
-        const data = readFileSync(join(ctx.dataDir, p.path));
-        return {
-          photo: {
-            data,
-            mime: p.mime as 'image/jpeg' | 'image/png',
-            href: `/api/hazards/${h.id}/photos/${p.id}`,
+      const file = p ? join(ctx.dataDir, p.path) : null;
+      if (!p || !file || !existsSync(file)) return null;
+      let data: Buffer | undefined;
+      return {
+        photo: {
+          get data() {
+            return (data ??= readFileSync(file));
           },
-        };
-      } catch {
-        return null;
-      }
+          mime: p.mime as 'image/jpeg' | 'image/png',
+          href: `/api/hazards/${h.id}/photos/${p.id}`,
+        },
+      };
     },
   };
 }
