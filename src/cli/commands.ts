@@ -8,6 +8,7 @@ import { evalCommand } from './commands/eval.ts';
 import { errorsCommand } from './commands/errors.ts';
 import { qrMachineCommand } from './commands/qr-machine.ts';
 import { certificatesLedgerCommand } from './commands/certificates-ledger.ts';
+import { reportCommand } from './commands/report.ts';
 import { simChipsCommand } from '../../streams-sim/chips-command.ts';
 import { simCommand, simFaultCommand } from './commands/sim.ts';
 
@@ -31,6 +32,7 @@ export const commands: Record<string, Command> = {
   'audit export': auditExportCommand,
   'qr machine': qrMachineCommand,
   'certificates ledger': certificatesLedgerCommand,
+  report: reportCommand,
   'sim chips': simChipsCommand,
   sim: simCommand,
   'sim fault': simFaultCommand,

@@ -3,6 +3,9 @@ import type { MqttBus } from '../platform/mqtt/mqtt-bus.ts';
 import type { EvidenceService } from '../video/evidence/evidence.service.ts';
 import type { ViolationsService } from '../supervision/violations/violations.service.ts';
 import { AlertsService } from './alerts/alerts.service.ts';
+import { inspectionsEnforcement } from './inspections/enforcement.ts';
+import { InspectionsRepo } from './inspections/inspections.repo.ts';
+import { hazardColumnsEnforcement } from './reports/forms/form-source.ts';
 import { HazardsService } from './hazards/hazards.service.ts';
 import { PublicReportsService } from './public-reports/public-reports.service.ts';
 import { ReportsService } from './reports/reports.service.ts';
@@ -88,6 +91,8 @@ export function createOversightContext(platform: Platform, ports: OversightPorts
     clock,
     config.reports,
     config.regions,
+    { dataDir: config.store.dataDir, utcOffsetMinutes: config.permits.night.utcOffsetMinutes },
+    inspectionsEnforcement(new InspectionsRepo(db), hazardColumnsEnforcement(hazards.repo)),
   );
   const inspections = new InspectionsService(db, bus, clock, hazards);
   const overview = new RegulatorOverview(permitAudit, hazards.repo, platform.tenancy, clock);

@@ -3,10 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../app-services.ts';
 import { principalOf } from '../platform/http/auth-hook.ts';
 import { ErrorSchema, fileResponse } from '../platform/http/schemas.ts';
-import type { PermitAuditReport } from '../oversight/audit/permit-audit.ts';
-import { toCsv, toXlsx, type ReportTable } from '../oversight/reports/table.ts';
+import { permitAuditTable } from '../oversight/reports/permit-audit-table.ts';
+import { toCsv, toXlsx } from '../oversight/reports/table.ts';
 import { defineError } from '../platform/shared/errors.ts';
-import { KINDS } from '../work/kinds/index.ts';
 
 export const AuditExportErrors = {
   badPeriod: defineError(
@@ -16,57 +15,6 @@ export const AuditExportErrors = {
     'Bad period: from must be before to, at most 31 days apart.',
   ),
 };
-
-const VERDICT_ZH: Record<string, string> = {
-  fully_monitored: '全程监控',
-  gaps: '存在监控中断',
-  work_without_monitoring: '无监控作业',
-  no_work: '未实际作业',
-};
-const local = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
-
-/** The permit-to-video audit as a table: one row per permit, gaps and violations spelled out. */
-export function permitAuditTable(r: PermitAuditReport, enterpriseName: string): ReportTable {
-  return {
-    title: `作业票监控审计 ${enterpriseName} ${local(r.from)} — ${local(r.to)}`,
-    sheetName: '作业票监控审计',
-    headers: [
-      '作业票编号',
-      '作业类型',
-      '绑定摄像头',
-      '作业时段',
-      '作业时长(分钟)',
-      '有监控时长(分钟)',
-      '监控覆盖率(%)',
-      '最长中断(秒)',
-      '监控中断明细',
-      '结论',
-      '违章数',
-      '违章明细',
-    ],
-    rows: r.permits.map((p) => [
-      p.number,
-      KINDS.find(p.kind)?.label.zh ?? p.kind,
-      p.cameraIds.join('、'),
-      p.windows.map((w) => `${local(w.start)} → ${w.ongoing ? '进行中' : local(w.end)}`).join('\n'),
-      Math.round(p.coverage.workMs / 600) / 100,
-      Math.round(p.coverage.monitoredMs / 600) / 100,
-      p.coverage.coveragePct,
-      Math.round(p.coverage.longestGapMs / 1000),
-      p.gaps.map((g) => `${local(g.start)} – ${local(g.end)}（${g.causeText}）`).join('\n'),
-      VERDICT_ZH[p.coverage.verdict] ?? p.coverage.verdict,
-      p.violations.length,
-      p.violations
-        .map((v) => `${local(v.at)} ${String(v.detail.typeZh ?? v.type)} ${v.cameraId ?? ''}`)
-        .join('\n'),
-    ]),
-    notes: [
-      `合计：作业票 ${r.summary.permits} 张，监控覆盖率 ${r.summary.coveragePct}%；全程监控 ${r.summary.fully_monitored}，存在中断 ${r.summary.gaps}，无监控作业 ${r.summary.work_without_monitoring}。`,
-      '覆盖率 = 作业时段内摄像头在线（online）的时长 ÷ 作业时长；摄像头无健康记录的时段计为无监控。',
-    ],
-  };
-}
 
 const MEDIA_TYPE = {
   csv: 'text/csv',

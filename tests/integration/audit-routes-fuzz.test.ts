@@ -61,7 +61,20 @@ describe('audit / hazard / report routes under hostile input', () => {
         fc.constantFrom(...steps),
         fc.oneof(fc.constant(String(hazardId)), hostile),
         body,
-        fc.dictionary(fc.constantFrom('enterprise', 'from', 'to', 'format', 'state', 'limit'), hostile),
+        fc.dictionary(
+          fc.constantFrom(
+            'enterprise',
+            'region',
+            'from',
+            'to',
+            'format',
+            'state',
+            'limit',
+            'page',
+            'pageSize',
+          ),
+          hostile,
+        ),
         async (user, step, id, payload, query) => {
           const qs = new URLSearchParams(query).toString();
           const reqs = [
@@ -75,6 +88,7 @@ describe('audit / hazard / report routes under hostile input', () => {
             { method: 'GET' as const, url: `/api/hazards/${encodeURIComponent(id)}` },
             { method: 'GET' as const, url: `/api/audit/permits?${qs}` },
             { method: 'GET' as const, url: `/api/reports/weekly?${qs}` },
+            { method: 'GET' as const, url: `/api/reports/hazard-list?${qs}` },
             { method: 'GET' as const, url: `/api/reports/risk-grades?${qs}` },
           ];
           for (const r of reqs) {

@@ -87,6 +87,7 @@ describe('/docs/json passes third-party OpenAPI checkers', () => {
       'application/json',
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'text/csv',
+      'application/pdf',
     ]);
     expect(okTypes('/metrics')).toEqual(['text/plain']);
   });

@@ -280,21 +280,26 @@ describe('a day of activity: regulator forms', () => {
   //   self_check:   H1 found; H1 + H7 (found last week) rectified; H2 major found, not rectified → 1, 2, 1, 0
   //   county_check: H3 unassessed (counts general); H5 major found and rectified          → 1, 0, 1, 1
   //   cross_check:  H4 found and rectified (then closed)                                   → 1, 1, 0, 0
-  //   penalties: H3 5 000 + H5 20 000 → 2, 25 000
+  //   penalties: H3 5 000 + H5 20 000 元 → 2, 2.5 万元
   // ent-b: H6 self_check general found → 1, 0, 0, 0 …
-  const entA = ['甲钢铁', '泽州县', 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 2, 25000];
-  const entB = ['乙铸造', '泽州县', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-  const total = ['合计', '', 2, 2, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 2, 25000];
+  const entA = [1, '甲钢铁', '泽州县', 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 2, 2.5, null];
+  const entB = [2, '乙铸造', '泽州县', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null];
+  const total = ['合计', null, null, 2, 2, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 2, 2.5, null];
 
-  it('computes the weekly dispatch table', async () => {
+  it('computes 附件1 周调度统计表', async () => {
     const t = await ok('regulator-z', 'GET', `/api/reports/weekly?${WEEK}`);
-    expect(t.rows).toEqual([entA, entB, total]);
-    expect((t.headers as string[]).slice(0, 4)).toEqual([
+    expect(t.annex).toBe('附件1');
+    const [section] = t.sections as { headerLines: string[][]; rows: unknown[][] }[];
+    expect(section!.rows).toEqual([entA, entB, total]);
+    expect(section!.headerLines[0]![0]).toBe('填报单位：泽州县');
+    expect((t.headers as string[]).slice(0, 5)).toEqual([
+      '序号',
       '企业名称',
-      '所属县区',
-      '企业自查-一般隐患发现',
-      '企业自查-一般隐患整改',
+      '所在市（县、区）',
+      '发现一般隐患',
+      '整改一般隐患',
     ]);
+    expect((t.headers as string[]).slice(-3)).toEqual(['处罚（次）', '罚款（万元）', '备注']);
   });
 
   it('exports it as XLSX with real cells and Chinese headers, and as CSV with a BOM', async () => {
@@ -306,16 +311,18 @@ describe('a day of activity: regulator forms', () => {
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as never);
-    const ws = wb.getWorksheet('周调度表')!;
-    expect(String(ws.getCell('A1').value)).toContain('周调度表');
-    expect(ws.getCell('C2').value).toBe('企业自查');
-    expect(ws.getCell('O2').value).toBe('行政处罚');
+    const ws = wb.getWorksheet('周调度统计表')!;
+    expect(ws.getCell('A1').value).toBe('附件1');
+    expect(ws.getCell('A2').value).toBe('周调度统计表');
+    expect(ws.getCell('A3').value).toBe('填报单位：泽州县');
+    expect(ws.getCell('D5').value).toBe('企业自查');
+    expect(ws.getCell('P5').value).toBe('行政处罚');
     const values = (r: number) => (ws.getRow(r).values as unknown[]).slice(1);
-    expect(values(3)[0]).toBe('企业名称');
-    expect(values(3)).toHaveLength(16);
-    expect(values(4)).toEqual(entA);
-    expect(typeof values(4)[2]).toBe('number'); // a number cell, not text
-    expect(values(6)).toEqual(total);
+    expect(values(6)[0]).toBe('序号');
+    expect(values(6)).toHaveLength(18);
+    expect(values(7).slice(0, 17)).toEqual(entA.slice(0, 17));
+    expect(typeof values(7)[3]).toBe('number'); // a number cell, not text
+    expect(values(9).slice(0, 17)).toEqual([total[0], undefined, undefined, ...total.slice(3, 17)]);
 
     const csv = await h.app.inject({
       method: 'GET',
@@ -330,37 +337,26 @@ describe('a day of activity: regulator forms', () => {
     expect(lines[1]).toBe(entA.join(','));
   });
 
-  it('lists major hazards in the ledger with 五到位, and every hazard in the list with its evidence', async () => {
+  it('lists major hazards in 附件2 with 五到位, and every hazard in 附件5 with its photo', async () => {
     const ledger = await ok(
       'safety-a',
       'GET',
       `/api/reports/major-ledger?enterprise=ent-a&${WEEK}&format=json`,
     );
-    const rows = ledger.rows as unknown[][];
+    const rows = (ledger.sections as { rows: unknown[][] }[])[0]!.rows;
     expect(rows.map((r) => r[7])).toEqual(['隐患 3', '隐患 6']); // H2, H5 (descriptions by registration order)
-    expect(rows[0]!.slice(8, 13)).toEqual([
-      '停止作业并整改',
-      '李厂长',
-      10000,
-      expect.any(String),
-      '专项应急预案',
-    ]);
-    expect(rows.map((r) => r[15])).toEqual(['整改中', '已整改']);
-    expect(rows[1]![13]).toBe('泽州县应急管理局');
+    expect(rows.map((r) => r[6])).toEqual(['2026-01-05', '2026-01-05']);
+    expect(rows[0]![8]).toBe('停止作业并整改');
+    expect(rows[0]![12]).toContain('责任人：李厂长；资金：1万元');
+    expect(rows.map((r) => r[11])).toEqual(['整改中（期限2026年1月8日）', '已完成整改（2026年1月5日复核）']);
+    expect(rows[1]!.slice(9, 11)).toEqual(['泽州县应急管理局', '罚款2万元']);
+    expect(rows[0]!.slice(9, 11)).toEqual([null, null]);
     const list = await ok('safety-a', 'GET', `/api/reports/hazard-list?enterprise=ent-a&${WEEK}`);
-    expect(list.headers).toEqual([
-      '序号',
-      '企业名称',
-      '隐患描述',
-      '现场证据',
-      '检查依据',
-      '隐患类型',
-      '隐患等级',
-      '检查阶段',
-      '整改状态',
-    ]);
-    expect((list.rows as unknown[][]).length).toBe(5); // H1–H5 (H7 was found last week)
-    expect((list.rows as unknown[][])[0]![3]).toMatch(/^照片 evidence\/hazards\/ent-a\/[0-9a-f]{64}\.jpg/);
+    expect(list.headers).toEqual(['序号', '隐患描述', '现场证据', '判定依据', '隐患类型', '备注']);
+    const sections = list.sections as { headerLines: string[][]; rows: unknown[][] }[];
+    expect(sections.map((s) => s.headerLines[0])).toEqual([['企业名称：甲钢铁', '检查时间：2026年1月5日']]);
+    expect(sections[0]!.rows.length).toBe(5); // H1–H5 (H7 was found last week)
+    expect(sections[0]!.rows[0]![2]).toMatch(/^\/api\/hazards\/\d+\/photos\/\d+$/);
     expect(
       (await h.call('safety-b', 'GET', `/api/reports/hazard-list?enterprise=ent-a&${WEEK}`)).status,
     ).toBe(404);

@@ -128,6 +128,18 @@ export class InspectionsRepo {
     ).map((r) => r.id);
   }
 
+  /** Inspections with a fine in [from, to) on these enterprises (the weekly table's 行政处罚 columns). */
+  withPenaltyBetween(enterpriseIds: readonly string[], from: string, to: string): Inspection[] {
+    if (enterpriseIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `${SELECT} WHERE enterprise_id IN (${enterpriseIds.map(() => '?').join(', ')})
+         AND penalty_yuan > 0 AND inspected_at >= ? AND inspected_at < ? ORDER BY inspected_at, id`,
+      )
+      .all(...enterpriseIds, from, to) as Row[];
+    return rows.map(toInspection);
+  }
+
   /** The inspection a hazard was found in, if it was. */
   byHazard(hazardId: number): Inspection | undefined {
     const r = this.db

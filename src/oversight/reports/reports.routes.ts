@@ -3,66 +3,126 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema, fileContent } from '../../platform/http/schemas.ts';
-import { rangeAndScope } from '../audit/audit.routes.ts';
-import { toCsv, toXlsx, type ReportTable } from './table.ts';
+import { TenancyErrors } from '../../platform/tenancy/scope.ts';
+import { formJson } from './annex-form.ts';
+import { toPdf } from './annex-pdf.ts';
+import { toAnnexCsv, toAnnexXlsx } from './annex-xlsx.ts';
+import { ANNEX_FORM_NAMES, ANNEX_FORMS, parseFormRange, ReportErrors } from './forms/index.ts';
 
-const FormatQuery = Type.Object(
+const FormQuery = Type.Object(
   {
     enterprise: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    from: Type.String({ format: 'date-time' }),
-    to: Type.String({ format: 'date-time' }),
-    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('xlsx'), Type.Literal('csv')])),
+    region: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    from: Type.String({
+      minLength: 10,
+      maxLength: 40,
+      description: 'YYYY-MM-DD (Asia/Shanghai day) or a date-time with a zone',
+    }),
+    to: Type.String({
+      minLength: 10,
+      maxLength: 40,
+      description: 'YYYY-MM-DD (that day included) or a date-time (excluded)',
+    }),
+    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '填报单位 as printed' })),
+    format: Type.Optional(
+      Type.Union([Type.Literal('json'), Type.Literal('xlsx'), Type.Literal('csv'), Type.Literal('pdf')]),
+    ),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
   },
   { additionalProperties: false },
 );
-const TableSchema = Type.Object({
+const Cell = Type.Union([Type.String(), Type.Number(), Type.Null()]);
+const FormSchema = Type.Object({
+  annex: Type.String(),
   title: Type.String(),
-  sheetName: Type.String(),
+  groups: Type.Optional(
+    Type.Array(Type.Object({ label: Type.String(), span: Type.Integer() }), {
+      description: 'the grouping row above the headers',
+    }),
+  ),
   headers: Type.Array(Type.String()),
-  rows: Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Null()]))),
-  notes: Type.Optional(Type.Array(Type.String())),
+  notes: Type.Array(Type.String()),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  total: Type.Integer({ description: 'rows over all pages and sections' }),
+  sections: Type.Array(
+    Type.Object({
+      sheetName: Type.String(),
+      headerLines: Type.Array(Type.Array(Type.String())),
+      footer: Type.Array(Type.String()),
+      rows: Type.Array(Type.Array(Cell)),
+    }),
+  ),
 });
 const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const MEDIA = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+  pdf: 'application/pdf',
+} as const;
 
-/** Regulator forms as JSON, XLSX or CSV (permission report:export), and enterprise risk grades. */
+/**
+ * Which enterprises a form covers: one enterprise, a region (config.regions: the regulator's own),
+ * or everything the caller sees; each must be within the caller's scope (404 otherwise, as for a
+ * missing one). Also the 填报单位 printed by default.
+ */
+function formScope(
+  reports: AppServices['oversight']['reports'],
+  p: ReturnType<typeof principalOf>,
+  q: { enterprise?: string; region?: string; unit?: string },
+): { enterpriseIds: string[]; unit: string } {
+  if (q.enterprise && q.region) throw ReportErrors.regionAndEnterprise();
+  if (q.region) {
+    const r = reports.enterprisesInRegion(q.region);
+    // an empty region is only shown to its own regulator (no probing for region ids)
+    if (!r || (r.enterpriseIds.length === 0 && p.principal.regionId !== q.region))
+      throw TenancyErrors.notVisible();
+    for (const id of r.enterpriseIds) p.scope.assert(id);
+    return { enterpriseIds: r.enterpriseIds, unit: q.unit ?? r.name };
+  }
+  if (q.enterprise) {
+    p.scope.assert(q.enterprise);
+    return {
+      enterpriseIds: [q.enterprise],
+      unit: q.unit ?? reports.unitName({ enterpriseId: q.enterprise }),
+    };
+  }
+  const { regionId, enterpriseId } = p.principal;
+  const unit = regionId
+    ? reports.unitName({ regionId })
+    : reports.unitName({ enterpriseId: enterpriseId ?? '' });
+  return { enterpriseIds: [...p.scope.enterpriseIds].sort(), unit: q.unit ?? unit };
+}
+
+/**
+ * The annex forms of the 泽州 notice (附件1 周调度统计表, 附件2 重大事故隐患台账, 附件4 交叉检查隐患情况汇总表,
+ * 附件5 检查问题隐患清单) as JSON (paged), XLSX, CSV or PDF (permission report:export), over any range,
+ * for one enterprise or a region; and the enterprise risk grades.
+ */
 export const reportsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = async (
   app,
   { services },
 ) => {
   const mod = services.oversight;
   const tags = ['reports'];
-  const forms: [string, string, string, (ids: string[], from: string, to: string) => ReportTable][] = [
-    [
-      'weekly',
-      'weekly-dispatch',
-      'Weekly dispatch table 周调度表',
-      (i, f, t) => mod.reports.weeklyTable(i, f, t),
-    ],
-    [
-      'major-ledger',
-      'major-hazard-ledger',
-      '重大事故隐患台账',
-      (i, f, t) => mod.reports.majorLedger(i, f, t),
-    ],
-    ['hazard-list', 'hazard-list', '检查问题隐患清单', (i, f, t) => mod.reports.hazardList(i, f, t)],
-  ];
-  for (const [path, file, summary, build] of forms) {
+  for (const name of ANNEX_FORM_NAMES) {
+    const { annex, title } = ANNEX_FORMS[name];
     app.get(
-      `/api/reports/${path}`,
+      `/api/reports/${name}`,
       {
         config: { permission: 'report:export' },
         schema: {
           tags,
-          summary: `${summary} (format=json|xlsx|csv)`,
-          querystring: FormatQuery,
+          summary: `${annex} ${title} (format=json|xlsx|csv|pdf)`,
+          querystring: FormQuery,
           response: {
-            // one 200 per format, each under its own media type (format=json is the JSON table)
+            // one 200 per format, each under its own media type (format=json is the JSON form)
             200: {
               description: 'the form 报表',
               content: {
-                'application/json': { schema: TableSchema },
-                ...fileContent([XLSX, 'text/csv']),
+                'application/json': { schema: FormSchema },
+                ...fileContent([MEDIA.xlsx, 'text/csv', MEDIA.pdf]),
               },
             },
             ...errors,
@@ -70,14 +130,18 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
         },
       },
       async (req, reply) => {
-        const { enterpriseIds, from, to } = rangeAndScope(principalOf(req).scope, req.query);
-        const table = build(enterpriseIds, new Date(from).toISOString(), new Date(to).toISOString());
-        const format = req.query.format ?? 'json';
-        if (format === 'json') return table;
-        const name = `${file}-${new Date(from).toISOString().slice(0, 10)}.${format}`;
-        reply.header('content-disposition', `attachment; filename="${name}"`);
-        if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(table));
-        return reply.type(XLSX).send(await toXlsx(table));
+        const q = req.query;
+        const offset = services.config.permits.night.utcOffsetMinutes;
+        const range = parseFormRange(q.from, q.to, offset);
+        if (!range) throw ReportErrors.badRange({ from: q.from, to: q.to });
+        const scope = formScope(mod.reports, principalOf(req), q);
+        const form = mod.reports.form(name, { ...scope, ...range });
+        const format = q.format ?? 'json';
+        if (format === 'json') return formJson(form, q.page ?? 1, q.pageSize ?? 200);
+        reply.header('content-disposition', `attachment; filename="${form.fileStem}.${format}"`);
+        const body =
+          format === 'csv' ? toAnnexCsv(form) : format === 'pdf' ? toPdf(form) : await toAnnexXlsx(form);
+        return reply.type(MEDIA[format]).send(body);
       },
     );
   }

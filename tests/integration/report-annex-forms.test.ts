@@ -1,0 +1,335 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
+import { startTestService, testConfigInput, type SignIn, type TestService } from '../helpers/test-service.ts';
+import { jpeg } from './audit-harness.ts';
+
+/**
+ * A four-month campaign (2026-01-01 … 2026-04-30) in one region with three enterprises, seeded through
+ * the API; then `jianhu report FORM --region zezhou` writes the annex forms, read back by a third party
+ * (Debian's python3-openpyxl for XLSX, poppler's pdftotext for PDF).
+ */
+const run = promisify(execFile);
+const DAY = 86_400_000;
+const clock = new FakeClock(Date.UTC(2026, 0, 10, 2)); // 2026-01-10 10:00 Shanghai
+let t: TestService;
+let config: string;
+
+/**
+ * Every sheet: rows with dates as "date:YYYY-MM-DD" (a text cell cannot pass for one), and the JPEG
+ * pictures anchored on it. openpyxl only loads pictures when Pillow is installed (Debian's
+ * python3-openpyxl does not pull it in), so they are counted from the sheet's drawing part.
+ */
+const READ = `
+import json, sys, re, datetime, zipfile, posixpath, openpyxl
+path = sys.argv[1]
+wb = openpyxl.load_workbook(path)
+z = zipfile.ZipFile(path)
+def cell(c):
+    if isinstance(c.value, datetime.datetime):
+        return "date:" + c.value.date().isoformat()
+    return c.value
+def pictures(i):
+    rels = "xl/worksheets/_rels/sheet%d.xml.rels" % i
+    if rels not in z.namelist(): return 0
+    n = 0
+    for target in re.findall(r'Target="([^"]*drawing[0-9]+\\.xml)"', z.read(rels).decode()):
+        drawing = posixpath.normpath(posixpath.join("xl/worksheets", target))
+        drels = posixpath.join(posixpath.dirname(drawing), "_rels", posixpath.basename(drawing) + ".rels")
+        media = re.findall(r'Target="([^"]+)"', z.read(drels).decode())
+        jpegs = [m for m in media if z.read(posixpath.normpath(posixpath.join(posixpath.dirname(drawing), m)))[:2] == b"\\xff\\xd8"]
+        n += len(re.findall(r"<xdr:pic>", z.read(drawing).decode())) if jpegs else 0
+    return n
+print(json.dumps([{"title": ws.title, "images": pictures(i + 1),
+  "rows": [[cell(c) for c in r] for r in ws.iter_rows()]} for i, ws in enumerate(wb.worksheets)], ensure_ascii=False))
+`;
+type Sheet = { title: string; images: number; rows: unknown[][] };
+const readXlsx = async (file: string) =>
+  JSON.parse((await run('/usr/bin/python3', ['-c', READ, file])).stdout) as Sheet[];
+
+async function jianhu(args: string[]) {
+  try {
+    const r = await run(process.execPath, ['bin/jianhu.mjs', 'report', ...args], { encoding: 'utf8' });
+    return { code: 0, ...r };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+async function call(user: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  const send = async () =>
+    t.app.inject({
+      method,
+      url,
+      headers: { authorization: await t.login(user) },
+      ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+    });
+  let res = await send();
+  // the fake clock jumps months: a session from January has expired by March
+  if (res.statusCode === 401) {
+    (t.login as SignIn).forget(user);
+    res = await send();
+  }
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
+  return String(res.headers['content-type']).startsWith('application/json') ? JSON.parse(res.body) : res;
+}
+
+const uid = (u: string) => t.services.users.byUsername(u)!.userId;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function hazard(user: string, ent: string, stage: string, text: string, extra: object = {}) {
+  const r = await call(user, 'POST', '/api/hazards', {
+    enterpriseId: ent,
+    source: 'inspection',
+    stage,
+    checker: stage === 'self_check' ? '企业安全科' : '泽州县应急管理局检查组',
+    description: text,
+    basis: '《工贸企业重大事故隐患判定标准》第四条',
+    hazardType: '动火作业',
+    photos: [await jpeg(text.length)],
+    ...extra,
+  });
+  return r.id as number;
+}
+
+async function toMajorDispatched(user: string, id: number, deadline: number, responsible: string) {
+  await call(user, 'POST', `/api/hazards/${id}/assess`, { level: 'major', reason: '评估为重大隐患' });
+  await call(user, 'POST', `/api/hazards/${id}/dispatch`, {
+    responsibleUserId: uid(responsible),
+    reason: '派单',
+    deadline: iso(deadline),
+    five: {
+      measures: '停产整改，更换泄爆装置',
+      responsiblePerson: '张厂长',
+      funds: 50_000,
+      deadline: iso(deadline),
+      contingencyPlan: '煤气泄漏专项预案',
+    },
+  });
+}
+
+beforeAll(async () => {
+  const base = testConfigInput('unused');
+  t = await startTestService({
+    clock,
+    extra: {
+      enterprises: [
+        { id: 'ent-a', name: '甲钢铁', regionId: 'zezhou', industry: '冶金' },
+        { id: 'ent-b', name: '乙铸造', regionId: 'zezhou', industry: '冶金' },
+        { id: 'ent-c', name: '丙冶金', regionId: 'zezhou', industry: '有色' },
+      ],
+      users: [
+        ...(base.users as object[]),
+        {
+          username: 'safety-c',
+          displayName: 'safety-c',
+          role: 'safety_officer',
+          enterpriseId: 'ent-c',
+          password: 'test-password-1',
+        },
+      ],
+    },
+  });
+  // January: the county finds a major hazard at 甲钢铁, fines it 2.5 万元, puts it under supervision;
+  // rectified and reviewed on 2 February
+  const a = await hazard('safety-a', 'ent-a', 'county_check', '转炉煤气区域动火未办票', {
+    penaltyYuan: 25_000,
+    penaltyNote: '责令限期整改',
+    supervisingUnit: '晋城市应急管理局',
+  });
+  await toMajorDispatched('safety-a', a, clock.now() + 30 * DAY, 'guardian-a');
+  clock.set(Date.UTC(2026, 1, 2, 2));
+  await call('guardian-a', 'POST', `/api/hazards/${a}/rectify`, {
+    photos: [await jpeg(7)],
+    reason: '已整改',
+  });
+  await call('safety-a', 'POST', `/api/hazards/${a}/verify`, { passed: true, reason: '复核合格' });
+  // February: a cross-check finds a major one at 乙铸造, still open and past its deadline
+  clock.set(Date.UTC(2026, 1, 15, 2));
+  const b = await hazard('safety-b', 'ent-b', 'cross_check', '熔炼炉冷却水无断水报警');
+  await toMajorDispatched('safety-b', b, Date.UTC(2026, 2, 1, 2), 'admin-b');
+  // March: two general ones at 丙冶金; April: the province finds a major one there
+  clock.set(Date.UTC(2026, 2, 20, 2));
+  await hazard('safety-c', 'ent-c', 'self_check', '灭火器过期');
+  await hazard('safety-c', 'ent-c', 'cross_check', '有限空间警示标志缺失');
+  clock.set(Date.UTC(2026, 3, 28, 2));
+  const c = await hazard('safety-c', 'ent-c', 'province_check', '铝液包吊运区域有积水');
+  await call('safety-c', 'POST', `/api/hazards/${c}/assess`, { level: 'major', reason: '评估' });
+  // May: outside the campaign (not on any form over January–April)
+  clock.set(Date.UTC(2026, 4, 5, 2));
+  await hazard('safety-a', 'ent-a', 'self_check', '五月份的隐患');
+  config = join(t.dir, 'report-config.json');
+  const { store, regions, enterprises } = t.config;
+  writeFileSync(config, JSON.stringify({ store, regions, enterprises, mqtt: { embedded: false } }));
+});
+afterAll(async () => t?.close());
+
+const CAMPAIGN = ['--config', '', '--region', 'zezhou', '--from', '2026-01-01', '--to', '2026-04-30'];
+const campaign = () => CAMPAIGN.map((a) => a || config);
+
+describe('jianhu report: the annex forms over a four-month campaign', () => {
+  it(
+    'major-ledger: 附件2 with exactly its 13 columns, real dates, all three enterprises',
+    { timeout: 120_000 },
+    async () => {
+      const out = join(t.dir, 'ledger.xlsx');
+      const r = await jianhu(['major-ledger', ...campaign(), '--out', out]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const [ws] = await readXlsx(out);
+      expect(ws!.rows[0]![0]).toBe('附件2');
+      expect(ws!.rows[1]![0]).toBe('重大事故隐患台账');
+      expect(ws!.rows[2]).toContain('填报单位：泽州县');
+      expect(ws!.rows[3]![0]).toBe('统计时段：2026年1月1日至2026年4月30日');
+      const header = ws!.rows[4];
+      expect(header).toEqual([
+        '序号',
+        '企业名称',
+        '所在市（县、区）',
+        '行业类别',
+        '检查环节',
+        '检查单位',
+        '检查时间',
+        '重大隐患明细',
+        '整改措施',
+        '挂牌督办单位',
+        '行政处罚情况',
+        '整改完成情况',
+        '备注',
+      ]);
+      const body = ws!.rows.slice(5).filter((x) => typeof x[0] === 'number');
+      expect(body.map((x) => x[1])).toEqual(['甲钢铁', '乙铸造', '丙冶金']);
+      expect(body.map((x) => x[4])).toEqual(['市县检查', '交叉检查', '省级督查']);
+      expect(body.map((x) => x[6])).toEqual(['date:2026-01-10', 'date:2026-02-15', 'date:2026-04-28']);
+      expect(body[0]!.slice(8, 12)).toEqual([
+        '停产整改，更换泄爆装置',
+        '晋城市应急管理局',
+        '罚款2.5万元；责令限期整改',
+        '已完成整改（2026年2月2日复核）',
+      ]);
+      expect(body[0]![12]).toContain('资金：5万元');
+      // nothing recorded → empty cells, not a made-up "无"
+      expect(body[1]!.slice(9, 12)).toEqual([null, null, '逾期未完成（期限2026年3月1日）']);
+      expect(body[2]![11]).toBe('未整改');
+    },
+  );
+
+  it(
+    'hazard-list: 附件5 per enterprise and day, photos embedded in the XLSX and the PDF',
+    { timeout: 120_000 },
+    async () => {
+      const xlsx = join(t.dir, 'list.xlsx');
+      expect((await jianhu(['hazard-list', ...campaign(), '--out', xlsx])).code).toBe(0);
+      const sheets = await readXlsx(xlsx);
+      // 甲 10 Jan, 乙 15 Feb, 丙 20 Mar (two), 丙 28 Apr; May's is outside
+      expect(sheets).toHaveLength(4);
+      const jia = sheets.find((s) => s.rows[2]!.includes('企业名称：甲钢铁'))!;
+      expect(jia.rows[2]).toContain('检查时间：2026年1月10日');
+      expect(jia.rows[3]).toEqual(['序号', '隐患描述', '现场证据', '判定依据', '隐患类型', '备注']);
+      expect(jia.rows[4]).toEqual([
+        1,
+        '转炉煤气区域动火未办票',
+        null,
+        '《工贸企业重大事故隐患判定标准》第四条',
+        '动火作业',
+        '重大事故隐患',
+      ]);
+      expect(jia.rows.flat()).toContain('企业负责人（签字）：');
+      for (const s of sheets) expect(s.images).toBeGreaterThan(0);
+      expect(sheets.find((s) => s.rows[2]!.includes('企业名称：丙冶金') && s.rows.length > 8)!.images).toBe(
+        2,
+      );
+
+      const pdf = join(t.dir, 'list.pdf');
+      expect((await jianhu(['hazard-list', ...campaign(), '--out', pdf])).code).toBe(0);
+      const bytes = readFileSync(pdf);
+      expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(bytes.toString('latin1')).toMatch(/\/Subtype \/Image .*\/Filter \/DCTDecode/);
+      // the title is in a page's text whatever reads it: UCS-2 codes in the inflated content streams
+      const streams = [
+        ...bytes.toString('latin1').matchAll(/\/FlateDecode \/Length (\d+) >>\nstream\n/g),
+      ].map((m) =>
+        inflateSync(bytes.subarray(m.index + m[0].length, m.index + m[0].length + Number(m[1]))).toString(
+          'latin1',
+        ),
+      );
+      const ucs2 = (s: string) => [...s].map((c) => c.codePointAt(0)!.toString(16).padStart(4, '0')).join('');
+      expect(streams.some((x) => x.includes(`<${ucs2('检查问题隐患清单')}> Tj`))).toBe(true);
+      // a third party's reading (setup.sh installs poppler-utils and poppler-data)
+      if (existsSync('/usr/bin/pdftotext')) {
+        const text = (await run('/usr/bin/pdftotext', [pdf, '-'])).stdout;
+        expect(text).toContain('检查问题隐患清单');
+        expect(text).toContain('企业名称：乙铸造');
+        expect(text).toContain('熔炼炉冷却水无断水报警');
+      }
+    },
+  );
+
+  it(
+    'weekly, cross-check, permit-audit: every form writes; bad arguments exit 2',
+    { timeout: 180_000 },
+    async () => {
+      const weekly = join(t.dir, 'weekly.xlsx');
+      expect((await jianhu(['weekly', ...campaign(), '--out', weekly])).code).toBe(0);
+      const [w] = await readXlsx(weekly);
+      expect(w!.rows[1]![0]).toBe('周调度统计表');
+      const total = w!.rows.find((x) => x[0] === '合计')!;
+      // 企业自查 1 general; 市县检查 1 major found + rectified; 交叉检查 1 general + 1 major; 1 fine, 2.5 万元
+      expect(total.slice(3)).toEqual([1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 1, 2.5, null]);
+      const cross = join(t.dir, 'cross.csv');
+      expect((await jianhu(['cross-check', ...campaign(), '--out', cross])).code).toBe(0);
+      expect(readFileSync(cross, 'utf8')).toContain('乙铸造');
+      const audit = join(t.dir, 'audit.pdf');
+      expect((await jianhu(['permit-audit', ...campaign(), '--out', audit])).code).toBe(0);
+      expect(readFileSync(audit).subarray(0, 5).toString()).toBe('%PDF-');
+
+      for (const bad of [
+        ['no-such-form', ...campaign(), '--out', weekly],
+        ['weekly', ...campaign().slice(0, 6), '--to', '2026-02-30', '--out', weekly],
+      ]) {
+        const r = await jianhu(bad);
+        expect(r.code, bad.join(' ')).toBe(2);
+        expect(r.stderr).toContain('jianhu report');
+      }
+    },
+  );
+});
+
+describe('GET /api/reports/FORM: any range, a region, paged JSON, PDF', () => {
+  const Q = 'region=zezhou&from=2026-01-01&to=2026-04-30';
+  it('answers a four-month range for the region, one page at a time', async () => {
+    const all = await call('regulator-z', 'GET', `/api/reports/major-ledger?${Q}`);
+    expect(all.total).toBe(3);
+    expect(all.sections[0].rows.map((r: unknown[]) => r[6])).toEqual([
+      '2026-01-10',
+      '2026-02-15',
+      '2026-04-28',
+    ]);
+    const page2 = await call('regulator-z', 'GET', `/api/reports/major-ledger?${Q}&page=2&pageSize=1`);
+    expect(page2).toMatchObject({ total: 3, page: 2, pageSize: 1 });
+    expect(page2.sections[0].rows.map((r: unknown[]) => r[1])).toEqual(['乙铸造']);
+    const pdf = await call('regulator-z', 'GET', `/api/reports/weekly?${Q}&format=pdf`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('keeps the region and range rules: 404 outside the scope, 400 with a code for a bad range', async () => {
+    const res = (user: string, q: string) =>
+      t.app
+        .inject({ url: `/api/reports/weekly?${q}` })
+        .then(async () =>
+          t.app.inject({ url: `/api/reports/weekly?${q}`, headers: { authorization: await t.login(user) } }),
+        );
+    expect((await res('regulator-o', Q)).statusCode).toBe(404);
+    expect((await res('safety-a', Q)).statusCode).toBe(404); // 乙 and 丙 are not 甲's
+    const bad = await res('regulator-z', 'region=zezhou&from=2026-04-30&to=2026-01-01');
+    expect(bad.json().code).toBe('JH_ERR_REPORT_BAD_RANGE');
+    const both = await res('regulator-z', `${Q}&enterprise=ent-a`);
+    expect(both.json().code).toBe('JH_ERR_REPORT_REGION_AND_ENTERPRISE');
+  });
+});
