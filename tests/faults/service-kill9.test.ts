@@ -179,7 +179,12 @@ describe('service killed with -9 mid-burst', () => {
       }
     };
     const loops = [hazards(), hazards(), permits(), permits(), scans(), scans(), telemetry(), chips()];
-    await new Promise((r) => setTimeout(r, 3000));
+    // write for 3 s, and on, up to 60 s, until each kind has enough acknowledged writes to mean something
+    // (a machine busy with other jobs acknowledges fewer in 3 s; the kill must still land mid-traffic)
+    const enough = () => acked.hazards.length > 5 && acked.permits.size > 3 && acked.scans > 10;
+    const t0 = Date.now();
+    while (Date.now() - t0 < 3000 || (!enough() && Date.now() - t0 < 60_000))
+      await new Promise((r) => setTimeout(r, 100));
     stop = true; // no new requests; the ones in flight now are cut by the kill
     const exited = new Promise((r) => svc!.child.once('exit', r));
     svc.child.kill('SIGKILL');
