@@ -263,7 +263,7 @@ describe('隐患闭环 on the screens', () => {
 
     // the county regulator reads the region's board (not 我的整改), the overdue one included, and acts on none
     const regulator = await openPage(browser, { viewport: { width: 1440, height: 900 } });
-    await signIn(regulator.page, svc.url, 'regulator-z', '/ui/audit.html');
+    await signIn(regulator.page, svc.url, 'regulator-z', '/ui/regulator.html');
     await regulator.page.goto(`${svc.url}/ui/hazards.html`);
     const seen = regulator.page.locator(`.hazard-card[data-hazard="${id}"]`);
     await expect.poll(() => seen.getAttribute('data-overdue')).toBe('1');

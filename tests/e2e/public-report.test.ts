@@ -112,10 +112,18 @@ describe('群众举报 from the poster to 已销号', () => {
     });
     const form = await api(svc, 'safety-a', 'GET', `/api/reports/hazard-list?${range}`);
     expect(form.status, JSON.stringify(form.json)).toBe(200);
-    const row = (form.json.rows as unknown[][]).find((r) =>
-      r.some((c) => typeof c === 'string' && c.startsWith(DESCRIPTION)),
-    );
-    expect(row).toContain('群众举报');
+    // 附件5 lists it (its columns carry no 检查环节: the hazard itself says 群众举报)
+    const sections = form.json.sections as { rows: unknown[][] }[];
+    const row = sections
+      .flatMap((x) => x.rows)
+      .find((r) => r.some((c) => typeof c === 'string' && c.startsWith(DESCRIPTION)));
+    expect(row).toBeDefined();
+    const hazard = (await api(svc, 'safety-a', 'GET', `/api/hazards/${hazardId}`)).json;
+    expect(hazard.stage).toBe('public_report');
+    const catalogue = (await api(svc, 'safety-a', 'GET', '/api/hazard-catalogue')).json as {
+      stages: { code: string; zh: string }[];
+    };
+    expect(catalogue.stages.find((x) => x.code === 'public_report')?.zh).toBe('群众举报');
     // and the region's regulator sees it too
     expect((await api(svc, 'regulator-z', 'GET', `/api/hazards/${hazardId}`)).status).toBe(200);
   });
