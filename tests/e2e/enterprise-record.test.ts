@@ -50,7 +50,7 @@ describe('enterprise record page', () => {
     expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
 
     const reg = await openPage(browser, { viewport: { width: 1280, height: 900 } });
-    await signIn(reg.page, svc.url, 'regulator-z', '/ui/audit.html');
+    await signIn(reg.page, svc.url, 'regulator-z', '/ui/regulator.html');
     await reg.page.goto(`${svc.url}/ui/enterprise.html?id=ent-a`);
     await reg.page.waitForSelector('#override-form');
     expect(await reg.page.locator('#record-save').count()).toBe(0);
