@@ -238,3 +238,9 @@ export function notice(el, msg, kind = 'info') {
   el.className = `notice ${kind}`;
   el.hidden = !msg;
 }
+
+/** Is someone typing in a form inside `el`? A periodic or live re-render then waits, keeping the input. */
+export function typingIn(el) {
+  const a = document.activeElement;
+  return Boolean(a && el.contains(a) && ['INPUT', 'TEXTAREA', 'SELECT'].includes(a.tagName));
+}

@@ -1,5 +1,5 @@
 /* global document, location, setInterval, window */
-import { api, errText, notice, requireSession, topBar } from './common.js';
+import { api, errText, notice, requireSession, topBar, typingIn } from './common.js';
 import { renderHazardBoard } from './hazards-board.js';
 import { renderHazardDetail } from './hazards-detail.js';
 import { renderRegister } from './hazards-register.js';
@@ -60,12 +60,6 @@ async function route() {
   }
 }
 
-/** Someone typing in a form keeps it: the periodic re-read skips then. */
-function typing() {
-  const a = document.activeElement;
-  return a && view.contains(a) && ['INPUT', 'TEXTAREA', 'SELECT'].includes(a.tagName);
-}
-
 if (s) {
   topBar('隐患整改', 'Hazards');
   context()
@@ -74,7 +68,7 @@ if (s) {
       window.addEventListener('hashchange', route);
       // deadlines pass and others act: the board is read again every half minute
       setInterval(() => {
-        if (current?.kind === 'board' && !typing()) route();
+        if (current?.kind === 'board' && !typingIn(view)) route();
       }, 30_000);
       return route();
     })

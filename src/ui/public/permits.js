@@ -1,6 +1,6 @@
 /* global document, location, setInterval, window */
 import { io } from '/ui/vendor/socket.io.esm.min.js';
-import { api, errText, notice, requireSession, topBar } from './common.js';
+import { api, errText, notice, requireSession, topBar, typingIn } from './common.js';
 import { loadPermitKinds } from './permit-kinds.js';
 import { tickCountdowns } from './permit-gas.js';
 import { renderBoard } from './permits-board.js';
@@ -71,14 +71,10 @@ async function route() {
 }
 
 /** A live change: the board or the permit shown is read again — unless someone is typing in it. */
-function typing() {
-  const a = document.activeElement;
-  return a && view.contains(a) && ['INPUT', 'TEXTAREA', 'SELECT'].includes(a.tagName);
-}
 async function liveRefresh(event) {
   if (!current || current.kind === 'create') return;
   if (current.kind === 'detail' && event && event.payload?.permitId !== current.id) return;
-  if (typing()) {
+  if (typingIn(view)) {
     pending = true;
     return;
   }
@@ -93,7 +89,7 @@ async function start() {
   await route();
   setInterval(() => {
     tickCountdowns(view);
-    if (pending && !typing()) void liveRefresh(null);
+    if (pending && !typingIn(view)) void liveRefresh(null);
   }, 1000);
   const socket = io({ auth: { token: s.token }, transports: ['websocket'] });
   socket.on('connect', () => void liveRefresh(null)); // events missed while away are not replayed
