@@ -9,10 +9,10 @@ import { startTestService, type TestService } from '../helpers/test-service.ts';
  * 20 k health changes). Now the whole verification runs on a worker thread over its own read-only
  * connection: this measures the longest event-loop stall and the slowest /healthz answer while the
  * route verifies 20,000 entries, and checks the worker reads the same file (an edit shows).
+ * The test asserts behaviour, not speed (timings are bench:audit's): /healthz keeps answering while
+ * the verification is under way, which a walk on the event loop cannot allow. The stall is printed.
  */
 const N = 20_000;
-const STALL_LIMIT_MS = 200;
-const HEALTHZ_LIMIT_MS = 500;
 let t: TestService;
 
 beforeAll(async () => {
@@ -52,6 +52,8 @@ async function measuredVerify(): Promise<{
   body: Record<string, unknown>;
   stallMs: number;
   healthzMs: number;
+  /** /healthz answers completed while the verification was still running */
+  answeredDuring: number;
 }> {
   const auth = await t.login('safety-a');
   let stallMs = 0;
@@ -62,11 +64,13 @@ async function measuredVerify(): Promise<{
     last = now;
   }, 1);
   let healthzMs = 0;
+  let answeredDuring = 0;
   let polling = true;
   const poll = (async () => {
     while (polling) {
       const at = performance.now();
-      await t.app.inject({ method: 'GET', url: '/healthz' });
+      const ok = (await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode < 500;
+      if (polling && ok) answeredDuring++;
       healthzMs = Math.max(healthzMs, performance.now() - at);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -80,19 +84,19 @@ async function measuredVerify(): Promise<{
   await poll;
   clearInterval(tick);
   expect(res.statusCode).toBe(200);
-  return { body: res.json(), stallMs, healthzMs };
+  return { body: res.json(), stallMs, healthzMs, answeredDuring };
 }
 
 describe('GET /api/audit/chain runs off the event loop (#23)', () => {
   it(`verifies ${N.toLocaleString('en')} entries while the event loop and /healthz stay responsive`, async () => {
     const m = await measuredVerify();
     console.log(
-      `audit chain ${N} entries: longest event-loop stall ${m.stallMs.toFixed(0)} ms, slowest /healthz ${m.healthzMs.toFixed(0)} ms`,
+      `audit chain ${N} entries: longest event-loop stall ${m.stallMs.toFixed(0)} ms, slowest /healthz ${m.healthzMs.toFixed(0)} ms, /healthz answered ${m.answeredDuring} times meanwhile`,
     );
     expect(m.body).toMatchObject({ ok: true, firstBroken: null });
     expect(m.body.entries as number).toBeGreaterThanOrEqual(N);
-    expect(m.stallMs).toBeLessThan(STALL_LIMIT_MS);
-    expect(m.healthzMs).toBeLessThan(HEALTHZ_LIMIT_MS);
+    // a walk on the event loop lets no /healthz through until it ends; off the loop they keep coming
+    expect(m.answeredDuring).toBeGreaterThanOrEqual(5);
   }, 60_000);
 
   it('the worker reads the live file: a payload edited through another connection is found', async () => {
