@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: native addons (better-sqlite3) compile in the build stage; the runtime stage has
-# only Node, ffmpeg and CJK fonts (Chinese labels on evidence snapshots).
+# only Node, ffmpeg and CJK fonts (Chinese labels on evidence snapshots; AR PL UMing, embedded in the
+# annex PDFs).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -14,7 +15,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk tini \
+  && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk fonts-arphic-uming tini \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production JIANHU_DATA_DIR=/data JIANHU_DB=/data/jianhu.db JIANHU_MODELS_DIR=/models

@@ -22,10 +22,12 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # openpyxl reads the exported XLSX back as a third party (tests/integration/certificates-ledger.test.ts)
 /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
-# pdftotext reads the exported annex forms back (tests/integration/report-annex-forms.test.ts); the PDFs
-# use the standard Adobe-GB1 font, whose CMaps poppler finds in poppler-data
+# pdftotext/pdffonts read the exported annex forms back (tests/integration/report-annex-forms.test.ts);
+# the fallback font STSong-Light's CMaps are in poppler-data
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -d /usr/share/poppler/cMap ] || need+=(poppler-data)
+# the annex PDFs embed a subset of AR PL UMing CN (src/oversight/reports/pdf-font/report-font.ts)
+[ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || need+=(fonts-arphic-uming)
 # Chinese labels on evidence snapshots and in browser screenshots.
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
 

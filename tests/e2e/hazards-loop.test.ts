@@ -1,8 +1,16 @@
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { CameraRef } from '../../src/supervision/zones/cameras.ts';
 import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import {
+  PHONE,
+  bj,
+  dispatchOnScreen,
+  passReviewAndClose,
+  photo,
+  rectifyOnPhone,
+  stateOf,
+} from './hazard-screens.ts';
 
 // 隐患闭环 through the screens: a violation confirmed on the wall → 派单整改 (twice: one hazard) → the
 // hazard screen → 评估 (重大, 五到位) → 派单 to guardian-a → guardian-a rectifies on a 390x844 phone with
@@ -10,7 +18,6 @@ import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2E
 // outlined on the board with its escalation.
 let svc: E2EService;
 let browser: Browser;
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 beforeAll(async () => {
   svc = await startE2EService(
@@ -67,33 +74,6 @@ async function makeViolation(): Promise<number> {
   return id;
 }
 
-/** A small real photo (the phone's camera stands in as a file chooser). */
-const photo = () =>
-  sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 140, b: 60 } } })
-    .png()
-    .toBuffer();
-
-const stateOf = (page: Page) => page.locator('#hz-state').getAttribute('data-state');
-
-async function rectifyOnPhone(page: Page, hazardId: number, text: string, shot: string) {
-  await page.locator('nav a', { hasText: '隐患整改' }).click();
-  await page.waitForURL('**/ui/hazards.html*');
-  const mine = page.locator(`#hz-mine-list .hazard-card[data-hazard="${hazardId}"]`);
-  await expect.poll(() => mine.getAttribute('data-state')).toBe('dispatched');
-  await page.screenshot({ path: `${SHOTS}/hazards-phone-mine.png`, fullPage: true });
-  await mine.click();
-  await page
-    .locator('#hz-after-photos')
-    .setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: await photo() });
-  await page.fill('#hz-measures', text);
-  await expect.poll(() => page.locator('#hz-rectify .hz-photos img').count()).toBe(1);
-  await page.screenshot({ path: `${SHOTS}/${shot}`, fullPage: true });
-  await page.getByRole('button', { name: '提交整改' }).click();
-  await expect.poll(() => stateOf(page)).toBe('rectified');
-  // nothing overflows the phone's width
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-}
-
 describe('隐患闭环 on the screens', () => {
   it('violation → hazard → assess → dispatch → phone rectification → review → close', async () => {
     const violationId = await makeViolation();
@@ -138,12 +118,7 @@ describe('隐患闭环 on the screens', () => {
     await expect.poll(() => stateOf(page)).toBe('assessed');
 
     // 派单 to guardian-a; the deadline defaults to the 五到位 时限
-    const guardianId = await userId('guardian-a');
-    await page.selectOption('#hz-responsible', String(guardianId));
-    expect(await page.inputValue('#hz-deadline')).not.toBe('');
-    await page.locator('#hz-dispatch').getByRole('button', { name: '派单' }).click();
-    await expect.poll(() => stateOf(page)).toBe('dispatched');
-    expect(await page.locator('.facts').first().textContent()).toContain('北京时间');
+    await dispatchOnScreen(page, await userId('guardian-a'));
 
     // guardian-a on a phone: the hazard is in 我的整改; photo + measures
     const phone = await openPage(browser, PHONE);
@@ -162,13 +137,7 @@ describe('隐患闭环 on the screens', () => {
     // the responsible person may not review their own work: no review form on the phone
     expect(await phone.page.locator('#hz-review').count()).toBe(0);
 
-    await page.reload();
-    await expect.poll(() => stateOf(page)).toBe('rectified');
-    await page.screenshot({ path: `${SHOTS}/hazards-review.png`, fullPage: true });
-    await page.getByRole('button', { name: '复核通过' }).click();
-    await expect.poll(() => stateOf(page)).toBe('verified');
-    await page.locator('#hz-close').getByRole('button', { name: '销号' }).click();
-    await expect.poll(() => stateOf(page)).toBe('closed');
+    await passReviewAndClose(page, 'hazards-review.png');
     const history = await page
       .locator('#hz-history tr')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
@@ -274,11 +243,6 @@ describe('隐患闭环 on the screens', () => {
     expect(regulator.errors).toEqual([]);
   }, 60_000);
 });
-
-/** `YYYY-MM-DDTHH:mm` in Beijing time, as the datetime-local inputs take it. */
-function bj(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
-}
 
 async function userId(username: string): Promise<number> {
   return svc.service.services.users.byUsername(username)!.userId;

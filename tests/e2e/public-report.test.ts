@@ -6,11 +6,21 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { decodeQr } from '../integration/permits-harness.ts';
 import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import {
+  PHONE,
+  bj,
+  dispatchOnScreen,
+  passReviewAndClose,
+  rectifyOnPhone,
+  stateOf,
+} from './hazard-screens.ts';
 
-// 群众举报 end to end, on a phone-sized Chromium over HTTPS: the enterprise's printed poster (its QR
-// decoded from the real PNG) opens the public page; a passer-by attaches a photo and reports without
-// signing in, gets a receipt; the safety officer finds a 群众举报 hazard; it is walked through the
-// closed loop by the API; the receipt then reads 已销号.
+// 群众举报 end to end through the screens, each step by its own user: the enterprise's printed poster
+// (its QR decoded from the real PNG) opens the public page on a phone over HTTPS; a passer-by attaches
+// a photo and reports without signing in, gets a receipt; the safety officer finds the 群众举报 hazard
+// on the hazard board, assesses it and dispatches it to guardian-a with a deadline; guardian-a
+// rectifies on a 390x844 phone; admin-a reviews and closes it (销号) on the desk; the reporter types
+// the receipt on the public page and reads 整改中, then 已销号.
 let svc: E2EService;
 let browser: Browser;
 let posterUrl = '';
@@ -18,7 +28,8 @@ let receipt = '';
 let hazardId = 0;
 const PLANT_HOST = 'jianhu.plant.test';
 const DESCRIPTION = `3号皮带机尾部护罩缺失，有人员靠近 ${randomBytes(3).toString('hex')}`;
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]);
+const DAY = 86_400_000;
+const DESK = { viewport: { width: 1440, height: 900 } };
 
 beforeAll(async () => {
   svc = await startE2EService([], { evidence: { clips: false } });
@@ -92,75 +103,103 @@ describe('群众举报 from the poster to 已销号', () => {
     expect(errors).toEqual([]);
   });
 
-  it('the safety officer sees it as a hazard, 检查环节 群众举报, with the shrunk photo', async () => {
-    const list = await api(svc, 'safety-a', 'GET', '/api/hazards?stage=public_report');
-    const items = list.json.items as { id: number; description: string; stage: string; location: string }[];
-    const mine = items.find((h) => h.description === DESCRIPTION)!;
-    expect(mine).toMatchObject({ stage: 'public_report', location: '原料场 3号皮带机' });
-    hazardId = mine.id;
-    const detail = await api(svc, 'safety-a', 'GET', `/api/hazards/${hazardId}`);
-    const photos = detail.json.photos as { id: number; mime: string }[];
+  it('the safety officer finds it on the hazard board as 群众举报, assesses it and dispatches it with a deadline', async () => {
+    const { page, errors } = await openPage(browser, DESK);
+    await signIn(page, svc.url, 'safety-a', '/ui/wall.html');
+    await page.goto(`${svc.url}/ui/hazards.html`);
+    // 检查环节 群众举报 on the board's filter: the report is there, registered
+    await page.selectOption('#hz-filter-stage', 'public_report');
+    const card = page.locator('.hazard-card', { hasText: DESCRIPTION });
+    await expect.poll(() => card.getAttribute('data-state')).toBe('registered');
+    hazardId = Number(await card.getAttribute('data-hazard'));
+    await page.screenshot({ path: `${SHOTS}/public-report-board.png`, fullPage: true });
+    await card.click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#h/${hazardId}`);
+    await expect.poll(() => stateOf(page)).toBe('registered');
+    const facts = await page.locator('.facts').first().textContent();
+    for (const s of ['群众举报', '群众/员工扫码举报', '原料场 3号皮带机', DESCRIPTION])
+      expect(facts).toContain(s);
+    await expect.poll(() => page.locator('.hz-photos[data-kind="before"] img').count()).toBe(1);
+
+    // 评估: 一般隐患 (no 五到位 needed); 派单 to guardian-a, to be rectified within three days
+    await page.selectOption('#hz-level', 'general');
+    expect(await page.locator('#hz-five').isHidden()).toBe(true);
+    await page.getByRole('button', { name: '提交评估' }).click();
+    await expect.poll(() => stateOf(page)).toBe('assessed');
+    const guardian = svc.service.services.users.byUsername('guardian-a')!.userId;
+    const deadline = Date.now() + 3 * DAY;
+    await dispatchOnScreen(page, guardian, bj(deadline));
+    const hazard = (await api(svc, 'safety-a', 'GET', `/api/hazards/${hazardId}`)).json;
+    expect(hazard).toMatchObject({ stage: 'public_report', level: 'general', responsibleUserId: guardian });
+    // the minute typed in Beijing time is the deadline kept
+    expect(Math.abs(Date.parse(hazard.deadline as string) - deadline)).toBeLessThan(60_000);
+    await page.screenshot({ path: `${SHOTS}/public-report-dispatched.png`, fullPage: true });
+    expect(errors).toEqual([]);
+
+    // the photo came shrunk by the report page; 附件5 lists the hazard; the region's regulator sees it
+    const photos = hazard.photos as { id: number }[];
     expect(photos).toHaveLength(1);
     const file = await api(svc, 'safety-a', 'GET', `/api/hazards/${hazardId}/photos/${photos[0]!.id}`);
     const meta = await sharp(file.raw).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1600, 1067]);
-    // the 检查问题隐患清单 names the stage in words
-    const day = 86_400_000;
     const range = new URLSearchParams({
-      from: new Date(Date.now() - day).toISOString(),
-      to: new Date(Date.now() + day).toISOString(),
+      from: new Date(Date.now() - DAY).toISOString(),
+      to: new Date(Date.now() + DAY).toISOString(),
     });
     const form = await api(svc, 'safety-a', 'GET', `/api/reports/hazard-list?${range}`);
     expect(form.status, JSON.stringify(form.json)).toBe(200);
-    // 附件5 lists it (its columns carry no 检查环节: the hazard itself says 群众举报)
     const sections = form.json.sections as { rows: unknown[][] }[];
-    const row = sections
-      .flatMap((x) => x.rows)
-      .find((r) => r.some((c) => typeof c === 'string' && c.startsWith(DESCRIPTION)));
-    expect(row).toBeDefined();
-    const hazard = (await api(svc, 'safety-a', 'GET', `/api/hazards/${hazardId}`)).json;
-    expect(hazard.stage).toBe('public_report');
-    const catalogue = (await api(svc, 'safety-a', 'GET', '/api/hazard-catalogue')).json as {
-      stages: { code: string; zh: string }[];
-    };
-    expect(catalogue.stages.find((x) => x.code === 'public_report')?.zh).toBe('群众举报');
-    // and the region's regulator sees it too
+    const rows = sections.flatMap((x) => x.rows);
+    expect(rows.some((r) => r.some((c) => typeof c === 'string' && c.startsWith(DESCRIPTION)))).toBe(true);
     expect((await api(svc, 'regulator-z', 'GET', `/api/hazards/${hazardId}`)).status).toBe(200);
   });
 
-  it('walked to closure through the API, the receipt page shows 已销号', async () => {
-    const guardian = svc.service.services.users.byUsername('guardian-a')!.userId;
-    const step = async (who: string, action: string, body: unknown) => {
-      const r = await api(svc, who, 'POST', `/api/hazards/${hazardId}/${action}`, body);
-      expect(r.status, `${action}: ${JSON.stringify(r.json)}`).toBe(200);
+  it('the reporter follows the receipt: 整改中 while guardian-a rectifies on a phone, 已销号 once admin-a closes it', async () => {
+    const reporter = await phone();
+    const lookUp = async (receiptCode: string) => {
+      await reporter.page.fill('#status-receipt', receiptCode);
+      await reporter.page.locator('#status-submit').tap();
     };
-    const statusWord = async () =>
-      ((await (await fetch(`${svc.url}/api/public/reports/${receipt}`)).json()) as { statusZh: string })
-        .statusZh;
-    await step('safety-a', 'assess', { level: 'general', reason: '一般隐患' });
-    expect(await statusWord()).toBe('已受理');
-    await step('safety-a', 'dispatch', {
-      responsibleUserId: guardian,
-      deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-      reason: '限期整改',
-    });
-    expect(await statusWord()).toBe('整改中');
-    await step('guardian-a', 'rectify', { photos: [PNG.toString('base64')], reason: '护罩已装回' });
-    await step('safety-a', 'verify', { passed: true, reason: '复核合格' });
-    expect(await statusWord()).toBe('整改中');
-    await step('admin-a', 'close', { reason: '销号' });
+    // a bare report page (no poster token): only the receipt lookup
+    await reporter.page.goto(onPlant('https://x/ui/report.html'));
+    await reporter.page.locator('#status-form').waitFor();
+    expect(await reporter.page.locator('#report-form').isHidden()).toBe(true);
+    await lookUp(receipt);
+    await expect
+      .poll(() => reporter.page.locator('#report-status #receipt-state').textContent())
+      .toBe('整改中');
 
-    const { page, errors } = await phone();
-    await page.goto(onPlant(`https://x/ui/report.html#r=${receipt}`));
-    await page.locator('#report-status').waitFor();
-    expect(await page.locator('#receipt-state').textContent()).toBe('已销号');
-    expect(await page.locator('#report-form').isHidden()).toBe(true);
-    await page.screenshot({ path: `${SHOTS}/public-report-closed.png`, fullPage: true });
+    // guardian-a on a phone: 我的整改 → the hazard → photo + measures
+    const guardian = await openPage(browser, PHONE);
+    await signIn(guardian.page, svc.url, 'guardian-a', '/ui/permits.html');
+    await rectifyOnPhone(guardian.page, hazardId, '护罩已装回并加锁', 'public-report-phone-rectify.png');
+    // the responsible person does not review their own work
+    expect(await guardian.page.locator('#hz-review').count()).toBe(0);
+
+    // admin-a reviews and closes on the desk
+    const desk = await openPage(browser, DESK);
+    await signIn(desk.page, svc.url, 'admin-a', '/ui/permits.html');
+    await desk.page.goto(`${svc.url}/ui/hazards.html#h/${hazardId}`);
+    await passReviewAndClose(desk.page, 'public-report-review.png');
+    const history = await desk.page
+      .locator('#hz-history tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    expect(history).toEqual(['register', 'assess', 'dispatch', 'rectify', 'verify', 'close']);
+    await desk.page.screenshot({ path: `${SHOTS}/public-report-hazard-closed.png`, fullPage: true });
+
+    // the reporter asks again: 已销号
+    await lookUp(receipt);
+    await expect
+      .poll(() => reporter.page.locator('#report-status #receipt-state').textContent())
+      .toBe('已销号');
+    expect(await reporter.page.locator('#report-status #receipt-code').textContent()).toBe(receipt);
+    await reporter.page.screenshot({ path: `${SHOTS}/public-report-closed.png`, fullPage: true });
     // a mistyped receipt: the coded refusal, in words
-    await page.fill('#status-receipt', 'ZZZZ-ZZZZ-ZZZZ');
-    await page.locator('#status-submit').tap();
-    await page.locator('#report-error').waitFor();
-    expect(await page.locator('#report-error').textContent()).toContain('回执码不存在');
-    expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
-  });
+    await lookUp('ZZZZ-ZZZZ-ZZZZ');
+    await reporter.page.locator('#report-error').waitFor();
+    expect(await reporter.page.locator('#report-error').textContent()).toContain('回执码不存在');
+    expect(reporter.errors.filter((e) => !e.includes('404'))).toEqual([]);
+    expect(guardian.errors).toEqual([]);
+    expect(desk.errors).toEqual([]);
+  }, 90_000);
 });

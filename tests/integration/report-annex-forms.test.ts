@@ -266,6 +266,9 @@ describe('jianhu report: the annex forms over a four-month campaign', () => {
         expect(text).toContain('检查问题隐患清单');
         expect(text).toContain('企业名称：乙铸造');
         expect(text).toContain('熔炼炉冷却水无断水报警');
+        // the Chinese font travels in the file: a subset, embedded (tests/integration/report-pdf-font.test.ts)
+        const fonts = (await run('/usr/bin/pdffonts', [pdf])).stdout;
+        expect(fonts).toMatch(/^[A-Z]{6}\+UMingCN\s+CID TrueType\s+Identity-H\s+yes yes yes/m);
       }
     },
   );

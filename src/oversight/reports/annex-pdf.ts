@@ -1,6 +1,8 @@
 import { cellText, isDay, isPhoto, type AnnexForm, type FormCell, type FormSection } from './annex-form.ts';
 import { pdfImage } from './pdf-images.ts';
-import { PdfDoc, textWidth, type PdfPage } from './pdf-writer.ts';
+import type { PdfFont } from './pdf-font/cid-fonts.ts';
+import { reportFont } from './pdf-font/report-font.ts';
+import { A4_LANDSCAPE, PdfDoc, textWidth, type PdfPage } from './pdf-writer.ts';
 
 const MARGIN = 36;
 const FONT = 9;
@@ -45,8 +47,8 @@ function columnWidths(f: AnnexForm, sections: FormSection[], total: number): num
  * lines, the table with its header repeated on every page, photos in their cells, then signatures and
  * notes.
  */
-export function toPdf(f: AnnexForm): Buffer {
-  const doc = new PdfDoc();
+export function toPdf(f: AnnexForm, font: PdfFont = reportFont()): Buffer {
+  const doc = new PdfDoc(A4_LANDSCAPE, font);
   const sections = f.sections.length
     ? f.sections
     : [{ sheetName: f.title, headerLines: [], rows: [], footer: [] }];

@@ -1,11 +1,13 @@
 import { deflateSync } from 'node:zlib';
+import { ucs2Codes, type PdfFont, type PdfObjectSink } from './pdf-font/cid-fonts.ts';
+import { reportFont } from './pdf-font/report-font.ts';
 import type { PdfImage } from './pdf-images.ts';
 
 /**
- * A small PDF 1.7 writer: pages of text, lines and images, enough for the annex forms. Chinese text
- * uses the standard Adobe-GB1 font STSong-Light with the UniGB-UCS2-H encoding (PDF 32000 §9.7.5.2):
- * every PDF reader ships or substitutes it, so no font file is embedded and a form stays small. A
- * ToUnicode map makes the text searchable and extractable (pdftotext, copy and paste).
+ * A small PDF 1.7 writer: pages of text, lines and images, enough for the annex forms. Text is drawn
+ * with one font, by default a subset of a real Chinese TrueType face embedded in the file (see
+ * pdf-font/): the glyphs the pages use are collected while they are drawn and the font is written
+ * last. A ToUnicode map makes the text searchable and extractable (pdftotext, copy and paste).
  */
 export const A4_LANDSCAPE = { width: 842, height: 595 } as const;
 
@@ -14,28 +16,24 @@ export const charEm = (ch: string): number => (/^[\x20-\x7e]$/.test(ch) ? 0.5 : 
 export const textWidth = (s: string, size: number): number =>
   [...s].reduce((w, ch) => w + charEm(ch), 0) * size;
 
-/** UCS-2 hex of a string; characters outside the BMP, and control characters, become "?". */
-function hex(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    out += (cp > 0xffff || cp < 0x20 ? 0x3f : cp).toString(16).padStart(4, '0');
-  }
-  return out;
-}
-
 const num = (n: number) => (Math.round(n * 100) / 100).toString();
 
 export class PdfPage {
   readonly ops: string[] = [];
   readonly images = new Map<string, number>();
-  constructor(readonly height: number) {}
+  constructor(
+    readonly height: number,
+    private readonly font: PdfFont,
+  ) {}
 
-  /** text with its top at `top` (points from the page's top edge) */
+  /** text with its top at `top` (points from the page's top edge), as 2-byte UCS-2 codes */
   text(x: number, top: number, size: number, s: string): void {
     if (!s) return;
+    const codes = ucs2Codes(s);
+    this.font.use(codes);
+    const hex = codes.map((c) => c.toString(16).padStart(4, '0')).join('');
     this.ops.push(
-      `BT /F1 ${num(size)} Tf ${num(x)} ${num(this.height - top - size * 0.88)} Td <${hex(s)}> Tj ET`,
+      `BT /F1 ${num(size)} Tf ${num(x)} ${num(this.height - top - size * 0.88)} Td <${hex}> Tj ET`,
     );
   }
 
@@ -55,29 +53,16 @@ export class PdfPage {
   }
 }
 
-export class PdfDoc {
+export class PdfDoc implements PdfObjectSink {
   private readonly objects: Buffer[] = [];
   private readonly pages: PdfPage[] = [];
-  private readonly fontObj: number;
 
-  constructor(private readonly size: { width: number; height: number } = A4_LANDSCAPE) {
+  constructor(
+    private readonly size: { width: number; height: number } = A4_LANDSCAPE,
+    private readonly font: PdfFont = reportFont(),
+  ) {
     this.reserve(); // 1: catalog
     this.reserve(); // 2: page tree
-    const descriptor = this.add(
-      '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] ' +
-        '/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
-    );
-    const cid = this.add(
-      '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light ' +
-        '/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> ' +
-        // ASCII maps to the proportional (1–95) or the half-width (7716–7810) CIDs: both 500
-        `/FontDescriptor ${descriptor} 0 R /DW 1000 /W [1 95 500 7716 7810 500] >>`,
-    );
-    const toUnicode = this.stream('', toUnicodeCMap());
-    this.fontObj = this.add(
-      `<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H ` +
-        `/DescendantFonts [${cid} 0 R] /ToUnicode ${toUnicode} 0 R >>`,
-    );
   }
 
   get width() {
@@ -88,7 +73,7 @@ export class PdfDoc {
   }
 
   newPage(): PdfPage {
-    const p = new PdfPage(this.size.height);
+    const p = new PdfPage(this.size.height, this.font);
     this.pages.push(p);
     return p;
   }
@@ -113,6 +98,7 @@ export class PdfDoc {
   }
 
   toBuffer(): Buffer {
+    const fontObj = this.font.write(this);
     const kids: number[] = [];
     for (const p of this.pages) {
       const content = this.stream('', Buffer.from(p.ops.join('\n'), 'latin1'));
@@ -120,7 +106,7 @@ export class PdfDoc {
       kids.push(
         this.add(
           `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${this.size.width} ${this.size.height}] ` +
-            `/Resources << /Font << /F1 ${this.fontObj} 0 R >>${xobjects ? ` /XObject << ${xobjects} >>` : ''} >> ` +
+            `/Resources << /Font << /F1 ${fontObj} 0 R >>${xobjects ? ` /XObject << ${xobjects} >>` : ''} >> ` +
             `/Contents ${content} 0 R >>`,
         ),
       );
@@ -156,13 +142,13 @@ export class PdfDoc {
     return this.objects.length;
   }
 
-  private add(body: string): number {
+  add(body: string): number {
     this.objects.push(Buffer.from(body, 'latin1'));
     return this.objects.length;
   }
 
   /** A stream object; compressed with Flate unless the data already carries its own filter. */
-  private stream(dict: string, data: Buffer, compress = true): number {
+  stream(dict: string, data: Buffer, compress = true): number {
     const body = compress ? deflateSync(data) : data;
     const head = `<< ${dict}${compress ? ' /Filter /FlateDecode' : ''} /Length ${body.length} >>\nstream\n`;
     this.objects.push(
@@ -170,27 +156,4 @@ export class PdfDoc {
     );
     return this.objects.length;
   }
-}
-
-/** Codes are UCS-2, so each code maps to itself: 256 ranges of 256, at most 100 per block. */
-function toUnicodeCMap(): Buffer {
-  const ranges: string[] = [];
-  for (let hi = 0; hi < 256; hi++) {
-    const h = hi.toString(16).padStart(2, '0');
-    ranges.push(`<${h}00> <${h}ff> <${h}00>`);
-  }
-  const blocks: string[] = [];
-  for (let i = 0; i < ranges.length; i += 100) {
-    const b = ranges.slice(i, i + 100);
-    blocks.push(`${b.length} beginbfrange\n${b.join('\n')}\nendbfrange`);
-  }
-  return Buffer.from(
-    '/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n' +
-      '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n' +
-      '/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n' +
-      '1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n' +
-      blocks.join('\n') +
-      '\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n',
-    'latin1',
-  );
 }

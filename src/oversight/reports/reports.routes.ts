@@ -6,6 +6,7 @@ import { ErrorSchema, fileContent } from '../../platform/http/schemas.ts';
 import { TenancyErrors } from '../../platform/tenancy/scope.ts';
 import { formJson } from './annex-form.ts';
 import { toPdf } from './annex-pdf.ts';
+import { REPORT_FONT, reportFont } from './pdf-font/report-font.ts';
 import { toAnnexCsv, toAnnexXlsx } from './annex-xlsx.ts';
 import { ANNEX_FORM_NAMES, ANNEX_FORMS, parseFormRange, ReportErrors } from './forms/index.ts';
 
@@ -140,7 +141,14 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
         if (format === 'json') return formJson(form, q.page ?? 1, q.pageSize ?? 200);
         reply.header('content-disposition', `attachment; filename="${form.fileStem}.${format}"`);
         const body =
-          format === 'csv' ? toAnnexCsv(form) : format === 'pdf' ? toPdf(form) : await toAnnexXlsx(form);
+          format === 'csv'
+            ? toAnnexCsv(form)
+            : format === 'pdf'
+              ? toPdf(
+                  form,
+                  reportFont(REPORT_FONT, (msg, detail) => req.log.warn(detail, msg)),
+                )
+              : await toAnnexXlsx(form);
         return reply.type(MEDIA[format]).send(body);
       },
     );

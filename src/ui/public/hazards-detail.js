@@ -107,7 +107,9 @@ export async function renderHazardDetail(ctx, id) {
                 t('来源', 'Source'),
                 hz.violationId
                   ? `${t('AI 违章', 'AI violation')} #${hz.violationId}`
-                  : t('检查发现', 'Inspection'),
+                  : hz.source === 'public'
+                    ? t('群众/员工扫码举报', 'Public report (QR poster)')
+                    : t('检查发现', 'Inspection'),
               ],
               [
                 t('责任人', 'Responsible'),
