@@ -29,9 +29,10 @@ function snapshotView(v) {
   const wrap = h('div', { class: 'snap' });
   const img = h('img', { src: snap.url, alt: t('违章快照', 'Violation snapshot') });
   img.addEventListener('load', () => {
-    // The person box is in source pixels; the snapshot has the source's size.
-    if (!v.box || !img.naturalWidth) return;
-    const [x1, y1, x2, y2] = v.box;
+    // The box of the snapshot's own frame (in its pixels), not the violation's latest box: the person
+    // has moved on since, and that box drawn over this picture would point at empty floor.
+    if (!snap.frameBox || !img.naturalWidth) return;
+    const [x1, y1, x2, y2] = snap.frameBox;
     const pct = (a, b) => `${(100 * a) / b}%`;
     wrap.append(
       h('div', {

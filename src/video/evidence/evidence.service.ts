@@ -8,11 +8,20 @@ import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { endStrayProcesses } from '../../platform/shared/tied-child.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+import type { Box } from '../../vision/detect/types.ts';
 import { cameraSource } from '../sources/camera-source.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
+import type { EvidenceUnavailableRecord, EvidenceUnavailableRepo } from './evidence-unavailable.repo.ts';
 import { evidencePath, safeResolve, sha256, sha256File, syncDir, writeFileAtomic } from './files.ts';
+import { chooseEvidenceFrame } from './frame-choice.ts';
+import { RecentFrames } from './recent-frames.ts';
 import { SegmentRing } from './ring.ts';
 import { renderSnapshot, type SnapshotInput } from './snapshot.ts';
+import {
+  snapshotNote,
+  type ViolationSnapshotRequest,
+  type ViolationSnapshotOutcome,
+} from './violation-snapshot.ts';
 
 export const EvidenceErrors = {
   notFound: defineError('JH_ERR_EVIDENCE_NOT_FOUND', 404, '证据文件不存在。', 'No such evidence file.'),
@@ -40,6 +49,8 @@ export interface EvidenceOwner {
  */
 export class EvidenceService {
   readonly root: string;
+  /** the last seconds of decoded frames per camera (fed from ingest by the video module) */
+  readonly frames: RecentFrames;
   private readonly rings = new Map<string, SegmentRing>();
   private clipsInFlight = 0;
   readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
@@ -51,6 +62,7 @@ export class EvidenceService {
   constructor(
     private readonly config: Config,
     private readonly repo: EvidenceRepo,
+    private readonly unavailable: EvidenceUnavailableRepo,
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -58,6 +70,9 @@ export class EvidenceService {
     private readonly onWriteFault?: (err: unknown) => void,
   ) {
     this.root = join(config.store.dataDir, 'evidence');
+    const keepMs = config.evidence.recentFrameSeconds * 1000;
+    // enough for the keep window at the highest sample rate ingest allows (30 fps), never unbounded
+    this.frames = new RecentFrames(keepMs, Math.ceil(config.evidence.recentFrameSeconds * 30));
   }
 
   /** Starts one recording ring per enabled camera (clips on). */
@@ -161,8 +176,94 @@ export class EvidenceService {
     this.rings.clear();
   }
 
-  async storeSnapshot(owner: EvidenceOwner, input: SnapshotInput): Promise<EvidenceRecord> {
-    const jpeg = await renderSnapshot(input);
+  /**
+   * A violation's snapshot: the detection's own frame (by timestamp, from the frame handed in or the
+   * recent frames), or a good one near it when that is black; when there is none, a typed
+   * `evidence.unavailable` row and event instead of a picture that proves nothing (frame-choice.ts).
+   */
+  async storeViolationSnapshot(
+    owner: EvidenceOwner & { violationId: number },
+    req: ViolationSnapshotRequest,
+  ): Promise<ViolationSnapshotOutcome> {
+    const cfg = this.config.evidence;
+    const kept = this.frames.around(owner.cameraId, req.detectedAt, cfg.nearestFrameMs);
+    const candidates = req.frame && !kept.some((f) => f.ts === req.frame!.ts) ? [req.frame, ...kept] : kept;
+    const choice = chooseEvidenceFrame(candidates, req.detectedAt, {
+      windowMs: cfg.nearestFrameMs,
+      thresholds: cfg.blackFrame,
+      proof: req.proof,
+    });
+    if (choice.kind === 'none') {
+      const rec = this.recordUnavailable(owner, {
+        violationId: owner.violationId,
+        enterpriseId: owner.enterpriseId,
+        cameraId: owner.cameraId,
+        kind: 'snapshot',
+        reason: choice.reason,
+        detectedAt: iso(req.detectedAt),
+        framesLooked: choice.looked,
+        meanLuma: choice.detectionFrame ? Math.round(choice.detectionFrame.meanLuma * 10) / 10 : null,
+        createdAt: iso(this.clock.now()),
+      });
+      this.logger.warn(
+        { violation: owner.violationId, camera: owner.cameraId, reason: choice.reason },
+        'no usable frame for the snapshot 无可用画面',
+      );
+      return { kind: 'unavailable', record: rec };
+    }
+    const f = choice.frame;
+    const stored = await this.storeSnapshot(
+      owner,
+      {
+        width: f.width,
+        height: f.height,
+        rgb: f.data,
+        boxes: req.boxes,
+        zones: req.zones,
+        title: req.title,
+        camera: req.camera,
+        ts: f.ts,
+        note: snapshotNote(choice),
+      },
+      req.violationBox,
+    );
+    return { kind: 'stored', record: stored, frameTs: f.ts, offsetMs: choice.offsetMs };
+  }
+
+  private recordUnavailable(
+    owner: EvidenceOwner,
+    row: Omit<EvidenceUnavailableRecord, 'id'>,
+  ): EvidenceUnavailableRecord {
+    return this.bus.transaction(() => {
+      const id = this.unavailable.insert(row);
+      if (id !== null)
+        this.bus.publish('evidence.unavailable', owner.enterpriseId, {
+          violationId: row.violationId,
+          cameraId: row.cameraId,
+          kind: row.kind,
+          reason: row.reason,
+          detectedAt: row.detectedAt,
+          framesLooked: row.framesLooked,
+          meanLuma: row.meanLuma,
+        });
+      return this.unavailable.forViolation(row.violationId).find((r) => r.kind === row.kind)!;
+    });
+  }
+
+  /** Why a violation has no snapshot, when it has none for a reason (black frames, frames gone). */
+  unavailableFor(violationId: number): EvidenceUnavailableRecord[] {
+    return this.unavailable.forViolation(violationId);
+  }
+
+  /** `frameBox`: the violation's box in this frame's pixels, kept with the row for screens to outline. */
+  async storeSnapshot(
+    owner: EvidenceOwner,
+    input: SnapshotInput,
+    frameBox: Box | null = null,
+  ): Promise<EvidenceRecord> {
+    const jpeg = await renderSnapshot(input, {
+      utcOffsetMinutes: this.config.permits.night.utcOffsetMinutes,
+    });
     const rel = evidencePath(
       'snapshot',
       owner.cameraId,
@@ -171,7 +272,8 @@ export class EvidenceService {
     );
     await this.watched(writeFileAtomic(join(this.root, rel), jpeg));
     this.stats.snapshots++;
-    return this.record(owner, 'snapshot', rel, sha256(jpeg), jpeg.length, 'image/jpeg', input.ts, input.ts);
+    const hash = sha256(jpeg);
+    return this.record(owner, 'snapshot', rel, hash, jpeg.length, 'image/jpeg', input.ts, input.ts, frameBox);
   }
 
   /**
@@ -231,6 +333,7 @@ export class EvidenceService {
     mime: string,
     from: number,
     to: number,
+    frameBox: Box | null = null,
   ): EvidenceRecord {
     return this.bus.transaction(() => {
       const id = this.repo.insert({
@@ -246,6 +349,7 @@ export class EvidenceService {
         coversFrom: iso(from),
         coversTo: iso(to),
         createdAt: iso(this.clock.now()),
+        frameBox,
       });
       this.bus.publish('evidence.stored', owner.enterpriseId, {
         evidenceId: id,
