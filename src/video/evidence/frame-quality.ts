@@ -1,3 +1,5 @@
+import { frameStats } from '../ingest/frame-stats.ts';
+
 /**
  * Is a decoded frame a picture of the scene at all? A lens cap, a dead sensor, a camera switched to
  * night mode without IR, or a decoder that lost the stream all give a frame that is dark AND flat:
@@ -18,26 +20,16 @@ export interface LumaStats {
 
 export type FrameVerdict = ({ usable: true } & LumaStats) | ({ usable: false; reason: 'black' } & LumaStats);
 
-/** About this many pixels are sampled, evenly, whatever the frame size (a 640×360 frame: every 11th). */
-const SAMPLES = 20_000;
-
-/** Mean and standard deviation of BT.601 luma over packed RGB24 pixels. */
+/**
+ * Mean and standard deviation of BT.601 luma over packed RGB24 pixels: ingest's own frame statistics
+ * (the camera-health `dark` state reads the same numbers), on a grid of about 10,000 samples.
+ */
 export function lumaStats(rgb: Buffer, width: number, height: number): LumaStats {
   const pixels = width * height;
   if (pixels <= 0 || rgb.length < pixels * 3) throw new Error('lumaStats: frame size does not match');
-  const step = Math.max(1, Math.floor(pixels / SAMPLES));
-  let n = 0;
-  let sum = 0;
-  let sq = 0;
-  for (let p = 0; p < pixels; p += step) {
-    const i = p * 3;
-    const y = 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
-    sum += y;
-    sq += y * y;
-    n++;
-  }
-  const meanLuma = sum / n;
-  return { meanLuma, lumaStdDev: Math.sqrt(Math.max(0, sq / n - meanLuma * meanLuma)) };
+  const step = Math.max(1, Math.floor(Math.sqrt(pixels / 10_000)));
+  const s = frameStats(rgb, width, height, null, step);
+  return { meanLuma: s.meanLuma, lumaStdDev: s.stdLuma };
 }
 
 /** A frame is unusable as scene evidence when it is both dark and flat (see the file comment). */
