@@ -13,12 +13,11 @@ import { cameraSource } from '../sources/camera-source.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
 import type { EvidenceUnavailableRecord, EvidenceUnavailableRepo } from './evidence-unavailable.repo.ts';
 import { evidencePath, safeResolve, sha256, sha256File, syncDir, writeFileAtomic } from './files.ts';
-import { chooseEvidenceFrame } from './frame-choice.ts';
 import { RecentFrames } from './recent-frames.ts';
 import { SegmentRing } from './ring.ts';
 import { renderSnapshot, type SnapshotInput } from './snapshot.ts';
 import {
-  snapshotNote,
+  ViolationSnapshots,
   type ViolationSnapshotRequest,
   type ViolationSnapshotOutcome,
 } from './violation-snapshot.ts';
@@ -51,6 +50,7 @@ export class EvidenceService {
   readonly root: string;
   /** the last seconds of decoded frames per camera (fed from ingest by the video module) */
   readonly frames: RecentFrames;
+  private readonly violationSnapshots: ViolationSnapshots;
   private readonly rings = new Map<string, SegmentRing>();
   private clipsInFlight = 0;
   readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
@@ -73,6 +73,15 @@ export class EvidenceService {
     const keepMs = config.evidence.recentFrameSeconds * 1000;
     // enough for the keep window at the highest sample rate ingest allows (30 fps), never unbounded
     this.frames = new RecentFrames(keepMs, Math.ceil(config.evidence.recentFrameSeconds * 30));
+    this.violationSnapshots = new ViolationSnapshots({
+      config,
+      frames: this.frames,
+      unavailable,
+      bus,
+      clock,
+      logger,
+      store: (owner, input, frameBox) => this.storeSnapshot(owner, input, frameBox),
+    });
   }
 
   /** Starts one recording ring per enabled camera (clips on). */
@@ -177,82 +186,19 @@ export class EvidenceService {
   }
 
   /**
-   * A violation's snapshot: the detection's own frame (by timestamp, from the frame handed in or the
-   * recent frames), or a good one near it when that is black; when there is none, a typed
-   * `evidence.unavailable` row and event instead of a picture that proves nothing (frame-choice.ts).
+   * A violation's snapshot: the detection's own frame (by timestamp), or a good one near it when that
+   * is black; when there is none, a typed `evidence.unavailable` instead (violation-snapshot.ts).
    */
-  async storeViolationSnapshot(
+  storeViolationSnapshot(
     owner: EvidenceOwner & { violationId: number },
     req: ViolationSnapshotRequest,
   ): Promise<ViolationSnapshotOutcome> {
-    const cfg = this.config.evidence;
-    const kept = this.frames.around(owner.cameraId, req.detectedAt, cfg.nearestFrameMs);
-    const candidates = req.frame && !kept.some((f) => f.ts === req.frame!.ts) ? [req.frame, ...kept] : kept;
-    const choice = chooseEvidenceFrame(candidates, req.detectedAt, {
-      windowMs: cfg.nearestFrameMs,
-      thresholds: cfg.blackFrame,
-      proof: req.proof,
-    });
-    if (choice.kind === 'none') {
-      const rec = this.recordUnavailable(owner, {
-        violationId: owner.violationId,
-        enterpriseId: owner.enterpriseId,
-        cameraId: owner.cameraId,
-        kind: 'snapshot',
-        reason: choice.reason,
-        detectedAt: iso(req.detectedAt),
-        framesLooked: choice.looked,
-        meanLuma: choice.detectionFrame ? Math.round(choice.detectionFrame.meanLuma * 10) / 10 : null,
-        createdAt: iso(this.clock.now()),
-      });
-      this.logger.warn(
-        { violation: owner.violationId, camera: owner.cameraId, reason: choice.reason },
-        'no usable frame for the snapshot 无可用画面',
-      );
-      return { kind: 'unavailable', record: rec };
-    }
-    const f = choice.frame;
-    const stored = await this.storeSnapshot(
-      owner,
-      {
-        width: f.width,
-        height: f.height,
-        rgb: f.data,
-        boxes: req.boxes,
-        zones: req.zones,
-        title: req.title,
-        camera: req.camera,
-        ts: f.ts,
-        note: snapshotNote(choice),
-      },
-      req.violationBox,
-    );
-    return { kind: 'stored', record: stored, frameTs: f.ts, offsetMs: choice.offsetMs };
-  }
-
-  private recordUnavailable(
-    owner: EvidenceOwner,
-    row: Omit<EvidenceUnavailableRecord, 'id'>,
-  ): EvidenceUnavailableRecord {
-    return this.bus.transaction(() => {
-      const id = this.unavailable.insert(row);
-      if (id !== null)
-        this.bus.publish('evidence.unavailable', owner.enterpriseId, {
-          violationId: row.violationId,
-          cameraId: row.cameraId,
-          kind: row.kind,
-          reason: row.reason,
-          detectedAt: row.detectedAt,
-          framesLooked: row.framesLooked,
-          meanLuma: row.meanLuma,
-        });
-      return this.unavailable.forViolation(row.violationId).find((r) => r.kind === row.kind)!;
-    });
+    return this.violationSnapshots.take(owner, req);
   }
 
   /** Why a violation has no snapshot, when it has none for a reason (black frames, frames gone). */
   unavailableFor(violationId: number): EvidenceUnavailableRecord[] {
-    return this.unavailable.forViolation(violationId);
+    return this.violationSnapshots.unavailableFor(violationId);
   }
 
   /** `frameBox`: the violation's box in this frame's pixels, kept with the row for screens to outline. */
