@@ -126,24 +126,28 @@ async function replay(useReid: boolean) {
       if (e.kind === 'started') byType[e.violation.type] = (byType[e.violation.type] ?? 0) + 1;
       if (e.kind !== 'started' || e.violation.type !== 'no_helmet') continue;
       raised.push({ i, sample, trackId: e.violation.trackId });
-      const jpg = await renderSnapshot({
-        width: W,
-        height: H,
-        rgb: frames[sample]!,
-        ts,
-        title: `未戴安全帽 #${raised.length} sample ${sample} (t=${(sample / fps).toFixed(1)}s)`,
-        zones: [],
-        boxes: [
-          ...people.map((p) => ({
-            box: p.box,
-            label: `#${p.trackId} ${p.helmet}`,
-            tone: p.trackId === e.violation.trackId ? ('alert' as const) : ('ok' as const),
-          })),
-          ...d
-            .filter((x) => x.label === 'head' || x.label === 'helmet')
-            .map((x) => ({ box: x.box, label: `${x.label} ${x.score.toFixed(2)}`, tone: 'info' as const })),
-        ],
-      });
+      const jpg = await renderSnapshot(
+        {
+          width: W,
+          height: H,
+          rgb: frames[sample]!,
+          ts,
+          title: `未戴安全帽 #${raised.length} sample ${sample} (t=${(sample / fps).toFixed(1)}s)`,
+          zones: [],
+          boxes: [
+            ...people.map((p) => ({
+              box: p.box,
+              label: `#${p.trackId} ${p.helmet}`,
+              tone: p.trackId === e.violation.trackId ? ('alert' as const) : ('ok' as const),
+            })),
+            ...d
+              .filter((x) => x.label === 'head' || x.label === 'helmet')
+              .map((x) => ({ box: x.box, label: `${x.label} ${x.score.toFixed(2)}`, tone: 'info' as const })),
+          ],
+        },
+        // ts counts from 0 here (clip time), so the band reads it as UTC, unshifted
+        { utcOffsetMinutes: 0 },
+      );
       if (useReid)
         writeFileSync(join(outDir, `raise-${String(raised.length).padStart(3, '0')}-s${sample}.jpg`), jpg);
     }

@@ -6,6 +6,7 @@ import type {
   EvidenceDeletedPayload,
   EvidenceStoredPayload,
   EvidenceTamperedPayload,
+  EvidenceUnavailablePayload,
   ViolationEventPayload,
   ZonesChangedPayload,
 } from '../../supervision/violations/events.ts';
@@ -85,6 +86,8 @@ export interface DomainEventMap {
   'evidence.deleted': EvidenceDeletedPayload;
   /** the evidence route found a file whose bytes changed since it was stored (an alarm) */
   'evidence.tampered': EvidenceTamperedPayload;
+  /** a violation's snapshot was not made: no frame near the detection showed the scene (#27) */
+  'evidence.unavailable': EvidenceUnavailablePayload;
   'zones.changed': ZonesChangedPayload;
   /** A disk write failed (#23): once per episode and folder area, for every wall (no path inside). */
   'storage.writeFailed': {

@@ -46,6 +46,20 @@ export interface EvidenceDeletedPayload {
   reason: 'retention';
 }
 
+/**
+ * A violation's snapshot was not made because no frame near the detection showed the scene (all
+ * black) or none was kept any more: recorded instead of a picture that proves nothing (#27).
+ */
+export interface EvidenceUnavailablePayload {
+  violationId: number;
+  cameraId: string;
+  kind: 'snapshot';
+  reason: 'no_usable_frame' | 'frame_not_kept';
+  detectedAt: string;
+  framesLooked: number;
+  meanLuma: number | null;
+}
+
 /** An evidence file's bytes no longer hash to what was stored (found on download): an alarm. */
 export interface EvidenceTamperedPayload {
   evidenceId: number;

@@ -48,8 +48,8 @@ const MAX_SNAPSHOTS_IN_FLIGHT = 8;
 
 /**
  * The live glue: detections of one frame → tracker → PPE association → rules → violations (SQLite +
- * domain events, synchronously, so the push never waits for files) → evidence (snapshot from this
- * frame, clip from the camera's ring) in the background, bounded.
+ * domain events, synchronously, so the push never waits for files) → evidence (snapshot of this
+ * detection's frame, clip from the camera's ring) in the background, bounded.
  */
 export class ViolationPipeline {
   private readonly cams = new Map<string, CameraState>();
@@ -157,34 +157,41 @@ export class ViolationPipeline {
       );
       if (job) this.track(job);
     }
-    if (!cfg.snapshots || !input.frame) return;
+    if (!cfg.snapshots) return;
     if (this.snapshotsInFlight >= MAX_SNAPSHOTS_IN_FLIGHT) {
       this.stats.snapshotsSkipped++;
       return;
     }
     const info = VIOLATION_INFO[v.type];
+    // Every box is this detection's (the frame at input.frameTs): the evidence service draws them on
+    // that same frame, chosen by timestamp, or says the picture is another one (or none) when it is black.
     const boxes: OverlayBox[] = people.map((p) => ({
       box: p.box,
       label: `#${p.trackId}${p.helmet === 'no' ? ' 未戴安全帽' : p.helmet === 'yes' ? ' 安全帽' : ''}`,
-      tone: p.trackId === v.trackId ? 'alert' : 'ok',
+      tone: p.trackId === e.violation.trackId ? 'alert' : 'ok',
     }));
     for (const d of input.detections)
       if (d.label === 'fire' || d.label === 'smoke' || d.label === 'phone')
         boxes.push({ box: d.box, label: `${d.label} ${d.score.toFixed(2)}`, tone: 'info' });
-    if (v.trackId === null && v.box) boxes.push({ box: v.box, label: info.zh, tone: 'alert' });
+    if (e.violation.trackId === null && e.violation.box)
+      boxes.push({ box: e.violation.box, label: info.zh, tone: 'alert' });
     const zones = this.d.zones.forRules(v.cameraId).map((z) => ({ ...z, highlight: z.id === v.zoneId }));
-    const f = input.frame;
     this.snapshotsInFlight++;
     const job = ev
-      .storeSnapshot(owner, {
-        width: f.width,
-        height: f.height,
-        rgb: f.data,
-        boxes,
-        zones,
-        title: `${info.zh} ${info.en} · ${cam.ref.camera.name}`,
-        ts: input.frameTs,
-      })
+      .storeViolationSnapshot(
+        { ...owner, violationId: v.id },
+        {
+          detectedAt: input.frameTs,
+          frame: input.frame,
+          // every rule here is about the scene (hard hats, phones, zones...): a black frame proves none
+          proof: 'scene',
+          boxes,
+          violationBox: people.find((p) => p.trackId === e.violation.trackId)?.box ?? e.violation.box ?? null,
+          zones,
+          title: `${info.zh} ${info.en}`,
+          camera: cam.ref.camera.name,
+        },
+      )
       .catch((err: unknown) => this.d.logger.warn({ err, violation: v.id }, 'snapshot failed'))
       .finally(() => this.snapshotsInFlight--);
     this.track(job);

@@ -23,6 +23,16 @@ const EvidenceSchema = Type.Object({
   coversTo: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   url: Type.String(),
+  frameBox: Type.Union([
+    Type.Unsafe<[number, number, number, number]>(
+      Type.Array(Type.Number(), {
+        minItems: 4,
+        maxItems: 4,
+        description: "a snapshot's violation box [x1, y1, x2, y2] in the pixels of the frame it shows",
+      }),
+    ),
+    Type.Null(),
+  ]),
 });
 const ViolationSchema = Type.Object({
   id: Type.Integer(),
@@ -53,7 +63,23 @@ const ViolationSchema = Type.Object({
   reviewedAt: Type.Union([Type.String(), Type.Null()]),
   reviewNote: Type.Union([Type.String(), Type.Null()]),
 });
-const WithEvidence = Type.Intersect([ViolationSchema, Type.Object({ evidence: Type.Array(EvidenceSchema) })]);
+/** Evidence that was not made, and why (a black frame proves nothing of a scene rule; #27). */
+const EvidenceUnavailableSchema = Type.Object({
+  kind: Type.Literal('snapshot'),
+  reason: Type.Union([Type.Literal('no_usable_frame'), Type.Literal('frame_not_kept')], {
+    description: 'no_usable_frame: every frame near the detection was black; frame_not_kept: none was kept',
+  }),
+  detectedAt: Type.String(),
+  framesLooked: Type.Integer(),
+  meanLuma: Type.Union([Type.Number(), Type.Null()]),
+});
+const WithEvidence = Type.Intersect([
+  ViolationSchema,
+  Type.Object({
+    evidence: Type.Array(EvidenceSchema),
+    evidenceUnavailable: Type.Array(EvidenceUnavailableSchema),
+  }),
+]);
 const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
 
 const view = (v: ViolationRecord) => ({
@@ -72,6 +98,7 @@ const evView = (e: EvidenceRecord) => ({
   coversTo: e.coversTo,
   createdAt: e.createdAt,
   url: `/api/evidence/${e.id}`,
+  frameBox: e.frameBox,
 });
 
 /** Violations (list, detail with evidence, confirm / dismiss) and evidence download. */
@@ -137,7 +164,20 @@ export const violationsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices
     async (req) => {
       const { scope } = principalOf(req);
       const v = svc().get(scope, req.params.id);
-      return { ...view(v), evidence: services.video.evidence.forViolation(v.id).map(evView) };
+      const ev = services.video.evidence;
+      return {
+        ...view(v),
+        evidence: ev.forViolation(v.id).map(evView),
+        evidenceUnavailable: ev
+          .unavailableFor(v.id)
+          .map(({ kind, reason, detectedAt, framesLooked, meanLuma }) => ({
+            kind,
+            reason,
+            detectedAt,
+            framesLooked,
+            meanLuma,
+          })),
+      };
     },
   );
   for (const [path, decision, summary] of [

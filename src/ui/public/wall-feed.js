@@ -25,13 +25,25 @@ function openCounts() {
 
 function snapshotView(v) {
   const snap = (v.evidence || []).find((e) => e.kind === 'snapshot');
+  // No picture on purpose: every frame near the detection was black (or none was kept); a black
+  // picture would prove nothing, so the service records why instead (src/video/README.md).
+  const none = (v.evidenceUnavailable || []).find((e) => e.kind === 'snapshot');
+  if (!snap && none)
+    return h(
+      'p',
+      { class: 'muted' },
+      none.reason === 'no_usable_frame'
+        ? t('无可用画面：检测时画面全黑', 'No usable frame: the picture was black at detection')
+        : t('无可用画面：检测帧未保留', 'No usable frame: the detection frame was not kept'),
+    );
   if (!snap) return h('p', { class: 'muted' }, t('快照生成中…', 'Snapshot pending…'));
   const wrap = h('div', { class: 'snap' });
   const img = h('img', { src: snap.url, alt: t('违章快照', 'Violation snapshot') });
   img.addEventListener('load', () => {
-    // The person box is in source pixels; the snapshot has the source's size.
-    if (!v.box || !img.naturalWidth) return;
-    const [x1, y1, x2, y2] = v.box;
+    // The box of the snapshot's own frame (in its pixels), not the violation's latest box: the person
+    // has moved on since, and that box drawn over this picture would point at empty floor.
+    if (!snap.frameBox || !img.naturalWidth) return;
+    const [x1, y1, x2, y2] = snap.frameBox;
     const pct = (a, b) => `${(100 * a) / b}%`;
     wrap.append(
       h('div', {
@@ -186,6 +198,9 @@ export async function startFeed(socket, d) {
       known.add(ev.payload.violationId);
       refresh(ev.payload.violationId);
     });
+  socket.on('evidence.unavailable', (ev) => {
+    if (known.has(ev.payload.violationId)) refresh(ev.payload.violationId);
+  });
   socket.on('evidence.stored', (ev) => {
     if (ev.payload.violationId && known.has(ev.payload.violationId)) refresh(ev.payload.violationId);
   });

@@ -20,6 +20,32 @@ export const EvidenceConfigSchema = Type.Object(
     ringDir: Type.Optional(
       Type.String({ minLength: 1, description: 'ring segments (temp); default <dataDir>/ring' }),
     ),
+    recentFrameSeconds: Type.Number({
+      minimum: 1,
+      maximum: 10,
+      default: 3,
+      description:
+        "decoded frames kept in memory per camera, so a snapshot shows the detection's own frame (and a good one near it when that is black)",
+    }),
+    nearestFrameMs: Type.Integer({
+      minimum: 0,
+      maximum: 5000,
+      default: 1000,
+      description:
+        "how far from the detection a snapshot may take a good frame when the detection's frame is black",
+    }),
+    blackFrame: Type.Object(
+      {
+        maxMeanLuma: Type.Number({ minimum: 0, maximum: 255, default: 24 }),
+        maxLumaStdDev: Type.Number({ minimum: 0, maximum: 128, default: 8 }),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description:
+          'a frame this dark AND this flat (BT.601 luma) is no evidence of a scene rule, only of a camera fault',
+      },
+    ),
     maxClipsInFlight: Type.Integer({
       minimum: 1,
       maximum: 32,

@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/store/db.ts';
+import type { Box } from '../../vision/detect/types.ts';
 
 export interface EvidenceRecord {
   id: number;
@@ -14,21 +15,34 @@ export interface EvidenceRecord {
   coversFrom: string | null;
   coversTo: string | null;
   createdAt: string;
+  /**
+   * A snapshot's violation box in the pixels of the frame it shows (migration 115): a screen that
+   * outlines the box over the picture uses this one, never the violation's latest box, which moves on
+   * with the person after the snapshot was taken.
+   */
+  frameBox: Box | null;
 }
 
 const COLS = `id, violation_id AS violationId, permit_id AS permitId, enterprise_id AS enterpriseId,
   camera_id AS cameraId, kind, path, sha256, bytes, mime, covers_from AS coversFrom, covers_to AS coversTo,
-  created_at AS createdAt`;
+  created_at AS createdAt, frame_box AS frameBox`;
+
+type Row = Omit<EvidenceRecord, 'frameBox'> & { frameBox: string | null };
+const fromRow = (r: Row): EvidenceRecord => ({
+  ...r,
+  frameBox: r.frameBox ? (JSON.parse(r.frameBox) as Box) : null,
+});
 
 export class EvidenceRepo {
   constructor(private readonly db: Db) {}
 
-  insert(e: Omit<EvidenceRecord, 'id'>): number {
+  insert(e: Omit<EvidenceRecord, 'id' | 'frameBox'> & { frameBox?: Box | null }): number {
     return (
       this.db
         .prepare(
           `INSERT INTO evidence (violation_id, permit_id, enterprise_id, camera_id, kind, path, sha256, bytes, mime,
-             covers_from, covers_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+             covers_from, covers_to, created_at, frame_box) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           RETURNING id`,
         )
         .get(
           e.violationId,
@@ -43,18 +57,22 @@ export class EvidenceRepo {
           e.coversFrom,
           e.coversTo,
           e.createdAt,
+          e.frameBox ? JSON.stringify(e.frameBox) : null,
         ) as { id: number }
     ).id;
   }
 
   get(id: number): EvidenceRecord | undefined {
-    return this.db.prepare(`SELECT ${COLS} FROM evidence WHERE id = ?`).get(id) as EvidenceRecord | undefined;
+    const r = this.db.prepare(`SELECT ${COLS} FROM evidence WHERE id = ?`).get(id) as Row | undefined;
+    return r && fromRow(r);
   }
 
   forViolation(violationId: number): EvidenceRecord[] {
-    return this.db
-      .prepare(`SELECT ${COLS} FROM evidence WHERE violation_id = ? ORDER BY id`)
-      .all(violationId) as EvidenceRecord[];
+    return (
+      this.db
+        .prepare(`SELECT ${COLS} FROM evidence WHERE violation_id = ? ORDER BY id`)
+        .all(violationId) as Row[]
+    ).map(fromRow);
   }
 
   attachToPermit(id: number, permitId: string): boolean {
@@ -63,12 +81,14 @@ export class EvidenceRepo {
 
   /** Unattached evidence created before `before` (the only rows retention may delete). */
   expired(before: string, limit = 500): EvidenceRecord[] {
-    return this.db
-      .prepare(
-        `SELECT ${COLS} FROM evidence WHERE violation_id IS NULL AND permit_id IS NULL AND created_at < ?
+    return (
+      this.db
+        .prepare(
+          `SELECT ${COLS} FROM evidence WHERE violation_id IS NULL AND permit_id IS NULL AND created_at < ?
          ORDER BY id LIMIT ?`,
-      )
-      .all(before, limit) as EvidenceRecord[];
+        )
+        .all(before, limit) as Row[]
+    ).map(fromRow);
   }
 
   /** Deletes only if still unattached (a permit may have claimed it meanwhile). */

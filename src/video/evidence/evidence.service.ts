@@ -8,11 +8,19 @@ import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { endStrayProcesses } from '../../platform/shared/tied-child.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+import type { Box } from '../../vision/detect/types.ts';
 import { cameraSource } from '../sources/camera-source.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
+import type { EvidenceUnavailableRecord, EvidenceUnavailableRepo } from './evidence-unavailable.repo.ts';
 import { evidencePath, safeResolve, sha256, sha256File, syncDir, writeFileAtomic } from './files.ts';
+import { RecentFrames } from './recent-frames.ts';
 import { SegmentRing } from './ring.ts';
 import { renderSnapshot, type SnapshotInput } from './snapshot.ts';
+import {
+  ViolationSnapshots,
+  type ViolationSnapshotRequest,
+  type ViolationSnapshotOutcome,
+} from './violation-snapshot.ts';
 
 export const EvidenceErrors = {
   notFound: defineError('JH_ERR_EVIDENCE_NOT_FOUND', 404, '证据文件不存在。', 'No such evidence file.'),
@@ -40,6 +48,9 @@ export interface EvidenceOwner {
  */
 export class EvidenceService {
   readonly root: string;
+  /** the last seconds of decoded frames per camera (fed from ingest by the video module) */
+  readonly frames: RecentFrames;
+  private readonly violationSnapshots: ViolationSnapshots;
   private readonly rings = new Map<string, SegmentRing>();
   private clipsInFlight = 0;
   readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
@@ -51,6 +62,7 @@ export class EvidenceService {
   constructor(
     private readonly config: Config,
     private readonly repo: EvidenceRepo,
+    private readonly unavailable: EvidenceUnavailableRepo,
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -58,6 +70,18 @@ export class EvidenceService {
     private readonly onWriteFault?: (err: unknown) => void,
   ) {
     this.root = join(config.store.dataDir, 'evidence');
+    const keepMs = config.evidence.recentFrameSeconds * 1000;
+    // enough for the keep window at the highest sample rate ingest allows (30 fps), never unbounded
+    this.frames = new RecentFrames(keepMs, Math.ceil(config.evidence.recentFrameSeconds * 30));
+    this.violationSnapshots = new ViolationSnapshots({
+      config,
+      frames: this.frames,
+      unavailable,
+      bus,
+      clock,
+      logger,
+      store: (owner, input, frameBox) => this.storeSnapshot(owner, input, frameBox),
+    });
   }
 
   /** Starts one recording ring per enabled camera (clips on). */
@@ -161,8 +185,31 @@ export class EvidenceService {
     this.rings.clear();
   }
 
-  async storeSnapshot(owner: EvidenceOwner, input: SnapshotInput): Promise<EvidenceRecord> {
-    const jpeg = await renderSnapshot(input);
+  /**
+   * A violation's snapshot: the detection's own frame (by timestamp), or a good one near it when that
+   * is black; when there is none, a typed `evidence.unavailable` instead (violation-snapshot.ts).
+   */
+  storeViolationSnapshot(
+    owner: EvidenceOwner & { violationId: number },
+    req: ViolationSnapshotRequest,
+  ): Promise<ViolationSnapshotOutcome> {
+    return this.violationSnapshots.take(owner, req);
+  }
+
+  /** Why a violation has no snapshot, when it has none for a reason (black frames, frames gone). */
+  unavailableFor(violationId: number): EvidenceUnavailableRecord[] {
+    return this.violationSnapshots.unavailableFor(violationId);
+  }
+
+  /** `frameBox`: the violation's box in this frame's pixels, kept with the row for screens to outline. */
+  async storeSnapshot(
+    owner: EvidenceOwner,
+    input: SnapshotInput,
+    frameBox: Box | null = null,
+  ): Promise<EvidenceRecord> {
+    const jpeg = await renderSnapshot(input, {
+      utcOffsetMinutes: this.config.permits.night.utcOffsetMinutes,
+    });
     const rel = evidencePath(
       'snapshot',
       owner.cameraId,
@@ -171,7 +218,8 @@ export class EvidenceService {
     );
     await this.watched(writeFileAtomic(join(this.root, rel), jpeg));
     this.stats.snapshots++;
-    return this.record(owner, 'snapshot', rel, sha256(jpeg), jpeg.length, 'image/jpeg', input.ts, input.ts);
+    const hash = sha256(jpeg);
+    return this.record(owner, 'snapshot', rel, hash, jpeg.length, 'image/jpeg', input.ts, input.ts, frameBox);
   }
 
   /**
@@ -231,6 +279,7 @@ export class EvidenceService {
     mime: string,
     from: number,
     to: number,
+    frameBox: Box | null = null,
   ): EvidenceRecord {
     return this.bus.transaction(() => {
       const id = this.repo.insert({
@@ -246,6 +295,7 @@ export class EvidenceService {
         coversFrom: iso(from),
         coversTo: iso(to),
         createdAt: iso(this.clock.now()),
+        frameBox,
       });
       this.bus.publish('evidence.stored', owner.enterpriseId, {
         evidenceId: id,
