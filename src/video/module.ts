@@ -2,9 +2,14 @@ import type { Platform } from '../platform/platform.ts';
 import { EvidenceRepo } from './evidence/evidence.repo.ts';
 import { EvidenceService } from './evidence/evidence.service.ts';
 import { IngestService } from './ingest/ingest.service.ts';
+import { CameraCatalog } from './cameras/camera-catalog.ts';
+import { CamerasRepo } from './cameras/cameras.repo.ts';
+import { autoTransport } from './sources/rtsp-transport.ts';
 
 /** What the video context offers: camera ingest and health, and the evidence store with its rings. */
 export interface VideoContext {
+  /** the cameras: seeded from the config, added/edited/removed by enterprise admins at run time */
+  cameras: CameraCatalog;
   /** one ffmpeg per camera, frames for detection, camera health (started by the composition root last) */
   ingest: IngestService;
   evidence: EvidenceService;
@@ -17,12 +22,21 @@ const HOUR = 3_600_000;
 
 export function createVideoContext(platform: Platform, opts: { rings: boolean }): VideoContext {
   const { config, db, bus, clock, logger, health } = platform;
-  const ingest = new IngestService(platform);
+  const cameras = new CameraCatalog(config, new CamerasRepo(db), bus, clock, logger);
+  cameras.seedFromConfig();
+  // a camera whose stream changed or went is a new camera to `auto`: TCP first again
+  cameras.onChange((c) => {
+    if (c.type === 'added') return;
+    const old = c.type === 'changed' ? c.previous : c.camera;
+    for (const url of [old.url, old.recordUrl]) if (url) autoTransport.forget(url);
+  });
+  const ingest = new IngestService({ ...platform, cameras });
   const evidence = new EvidenceService(config, new EvidenceRepo(db), bus, clock, logger, (e) =>
     platform.disk.record(e),
   );
   let timer: NodeJS.Timeout | null = null;
   return {
+    cameras,
     ingest,
     evidence,
     async startEvidence() {
