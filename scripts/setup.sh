@@ -26,6 +26,9 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # use the standard Adobe-GB1 font, whose CMaps poppler finds in poppler-data
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -d /usr/share/poppler/cMap ] || need+=(poppler-data)
+# Debian's VLC serves RTP over UDP only (461 to TCP): tests/integration/rtsp-transport-vlc.test.ts
+# proves rtspTransport auto against it (run as nobody when root: VLC refuses root)
+{ [ -x /usr/bin/cvlc ] && compgen -G '/usr/lib/*/vlc/plugins/stream_out' >/dev/null; } || need+=(vlc-bin vlc-plugin-base)
 # Chinese labels on evidence snapshots and in browser screenshots.
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
 

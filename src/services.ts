@@ -62,6 +62,7 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
       presence,
       labels: opts.labels ?? (vision.detect ? () => vision.detect!.labels : null),
       mqtt: opts.mqtt,
+      runtimeCamera: (id) => video.cameras.get(id),
     });
     const oversight = createOversightContext(platform, {
       violations: supervision.violations,

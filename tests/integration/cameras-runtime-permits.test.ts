@@ -22,6 +22,9 @@ describe('a run-time camera on a permit', () => {
       url: 'rtsp://127.0.0.1:1/new',
     });
     expect(add.status).toBe(201);
+    // its zones (and so the rules pipeline) know it, with none of its own yet
+    const zones = await call(h, 'safety-a', 'GET', '/api/cameras/cam-new/zones');
+    expect([zones.status, zones.body.zones]).toEqual([200, []]);
     const p = await call(h, 'safety-a', 'POST', '/api/permits', {
       siteId: 'site-a',
       kind: 'hot_work',
