@@ -189,7 +189,12 @@ export async function camerasTab(body, ctx) {
       h('td', {}, c.id),
       h('td', {}, c.name),
       h('td', {}, siteName(c.siteId)),
-      h('td', { class: 'url' }, c.url, c.recordUrl ? h('div', { class: 'muted' }, c.recordUrl) : null),
+      h(
+        'td',
+        { class: 'url', style: { wordBreak: 'break-all', minWidth: '12em' } },
+        c.url,
+        c.recordUrl ? h('div', { class: 'muted' }, c.recordUrl) : null,
+      ),
       h('td', {}, c.rtspTransport ?? t('默认', 'default')),
       h(
         'td',
@@ -252,19 +257,24 @@ export async function camerasTab(body, ctx) {
   body.replaceChildren(
     cameraForm(sites, null, ctx.rerender),
     editSlot,
-    ctx.table(
-      [
-        t('编号', 'Id'),
-        t('名称', 'Name'),
-        t('车间', 'Site'),
-        t('地址（不显示密码）', 'URL (no password)'),
-        t('传输', 'Transport'),
-        t('状态', 'State'),
-        t('连接测试', 'URL test'),
-        t('区域', 'Zones'),
-        t('操作', 'Actions'),
-      ],
-      rows,
+    // a phone (390 px) scrolls the table, not the page
+    h(
+      'div',
+      { class: 'table-scroll', style: { overflowX: 'auto', maxWidth: '100%' } },
+      ctx.table(
+        [
+          t('编号', 'Id'),
+          t('名称', 'Name'),
+          t('车间', 'Site'),
+          t('地址（不显示密码）', 'URL (no password)'),
+          t('传输', 'Transport'),
+          t('状态', 'State'),
+          t('连接测试', 'URL test'),
+          t('区域', 'Zones'),
+          t('操作', 'Actions'),
+        ],
+        rows,
+      ),
     ),
   );
 }
