@@ -4,6 +4,7 @@ import { EvidenceService } from './evidence/evidence.service.ts';
 import { IngestService } from './ingest/ingest.service.ts';
 import { CameraCatalog } from './cameras/camera-catalog.ts';
 import { CamerasRepo } from './cameras/cameras.repo.ts';
+import { STREAM_FIELDS } from './cameras/camera.types.ts';
 import { autoTransport } from './sources/rtsp-transport.ts';
 
 /** What the video context offers: camera ingest and health, and the evidence store with its rings. */
@@ -35,12 +36,30 @@ export function createVideoContext(platform: Platform, opts: { rings: boolean })
     platform.disk.record(e),
   );
   let timer: NodeJS.Timeout | null = null;
+  let offRings: (() => void) | null = null;
   return {
     cameras,
     ingest,
     evidence,
     async startEvidence() {
-      if (opts.rings) await evidence.startRings();
+      if (opts.rings) {
+        await evidence.startRings(cameras.list());
+        // the rings follow the cameras managed at run time (added, stream edited, disabled, removed)
+        let queue = Promise.resolve();
+        offRings = cameras.onChange((c) => {
+          if (
+            c.type === 'changed' &&
+            !c.changes.some((k) => (STREAM_FIELDS as readonly string[]).includes(k))
+          )
+            return;
+          const camera = c.type === 'removed' ? null : c.camera;
+          queue = queue
+            .then(() => evidence.restartRing(c.camera.id, camera))
+            .catch((err: unknown) =>
+              logger.warn({ err, camera: c.camera.id }, 'evidence ring change failed'),
+            );
+        });
+      }
       const online = (id: string) => {
         try {
           return ingest.current(id).state === 'online';
@@ -56,6 +75,8 @@ export function createVideoContext(platform: Platform, opts: { rings: boolean })
       void sweep();
     },
     async stopEvidence() {
+      offRings?.();
+      offRings = null;
       if (timer) clearInterval(timer);
       await evidence.stop();
       health.delete('evidence');

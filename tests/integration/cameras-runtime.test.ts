@@ -14,7 +14,8 @@ beforeAll(async () => {
   sim = await startSim({ cameras: ['door', 'yard'], port: 0, auth: { user: 'admin', password: 's3cret' } });
   t = await startFullTestService({
     extra: {
-      evidence: { clips: false },
+      // clip rings on: they follow the catalog too
+      evidence: { clips: true, segmentSeconds: 1 },
       // the sim listens on 127.0.0.1: the admin may add cameras there
       ingest: { probeAllowedNetworks: ['127.0.0.0/8'] },
     },
@@ -40,6 +41,8 @@ async function req(user: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', ur
     raw: res.body,
   };
 }
+
+const ring = () => t.service.services.video.evidence.ring('gate-1');
 
 type Health = { id: string; state: string; reason: string };
 async function health(id: string): Promise<Health | undefined> {
@@ -70,6 +73,7 @@ describe('cameras managed at run time', () => {
     expect(r.body).toMatchObject({ id: 'gate-1', source: 'api', enabled: true, rtspTransport: 'tcp' });
     const ms = await until(async () => (await health('gate-1'))?.state === 'online', 10_000);
     console.log(`runtime camera online ${ms} ms after it was added`);
+    await until(async () => ring() !== undefined, 5000); // its evidence ring records
     const live = await req('safety-a', 'GET', '/api/live/cameras');
     expect((live.body.items as { id: string }[]).map((c) => c.id)).toContain('gate-1');
     const settings = await req('admin-a', 'GET', '/api/cameras/settings');
@@ -84,6 +88,7 @@ describe('cameras managed at run time', () => {
   });
 
   it('a new URL restarts its stream (a new ffmpeg), and it is online again', async () => {
+    const ringBefore = ring();
     const before = t.service.services.video.ingest.stats()['gate-1']!.pid;
     expect(before).toBeGreaterThan(0);
     const r = await req('admin-a', 'PATCH', '/api/cameras/gate-1', { url: withAuth(sim.url('yard')) });
@@ -94,12 +99,14 @@ describe('cameras managed at run time', () => {
       return pid !== undefined && pid !== before;
     }, 5000);
     await until(async () => (await health('gate-1'))?.state === 'online', 10_000);
+    await until(async () => ring() !== undefined && ring() !== ringBefore, 5000); // a new ring
   });
 
   it('disabled: offline "disabled", no ffmpeg, off the wall; enabled again: online', async () => {
     expect((await req('admin-a', 'PATCH', '/api/cameras/gate-1', { enabled: false })).status).toBe(200);
     await until(async () => (await health('gate-1'))?.reason === 'disabled', 5000);
     expect(t.service.services.video.ingest.stats()['gate-1']!.pid).toBeUndefined();
+    await until(async () => ring() === undefined, 5000);
     const live = await req('safety-a', 'GET', '/api/live/cameras');
     expect((live.body.items as { id: string }[]).map((c) => c.id)).not.toContain('gate-1');
     expect((await req('admin-a', 'PATCH', '/api/cameras/gate-1', { enabled: true })).status).toBe(200);
@@ -149,6 +156,7 @@ describe('cameras managed at run time', () => {
     const pid = t.service.services.video.ingest.stats()['gate-1']!.pid!;
     expect((await req('admin-a', 'DELETE', '/api/cameras/gate-1')).status).toBe(204);
     await until(async () => (await health('gate-1')) === undefined, 5000);
+    await until(async () => ring() === undefined, 5000);
     await until(async () => {
       try {
         process.kill(pid, 0);
