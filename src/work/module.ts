@@ -75,7 +75,7 @@ export function createWorkContext(platform: Platform, ports: WorkPorts): WorkCon
   const gate = new MonitoringGate(bus, permits, permitsRepo, ports.liveness, clock, logger);
   gate.start();
   const activePermits = new ActivePermitsIndex(bus, permits.activePermits(), (id) => permitsRepo.get(id));
-  const machines = new MachinesService(machinesRepo, key, config, clock);
+  const machines = new MachinesService(machinesRepo, key, config, clock, (id) => permits.cameraSite(id));
   const scan = new ScanService(
     machinesRepo,
     key,

@@ -25,6 +25,33 @@ describe('a run-time camera on a permit', () => {
     // its zones (and so the rules pipeline) know it, with none of its own yet
     const zones = await call(h, 'safety-a', 'GET', '/api/cameras/cam-new/zones');
     expect([zones.status, zones.body.zones]).toEqual([200, []]);
+    // a welding machine and a padlock may be bound to it
+    const machine = await call(h, 'admin-a', 'POST', '/api/machines', {
+      id: 'M9',
+      name: '9号焊机',
+      siteId: 'site-a',
+      cameraId: 'cam-new',
+      lat: 35.49,
+      lon: 112.85,
+    });
+    expect(machine.status).toBe(201);
+    const lock = await call(h, 'admin-a', 'POST', '/api/locks', {
+      id: 'L9',
+      name: '新入口',
+      siteId: 'site-a',
+      code: 'lock-code-9',
+      cameraId: 'cam-new',
+    });
+    expect(lock.status).toBe(201);
+    // on another site it is not
+    const wrongSite = await call(h, 'admin-b', 'POST', '/api/locks', {
+      id: 'L10',
+      name: 'x',
+      siteId: 'site-b',
+      code: 'lock-code-10',
+      cameraId: 'cam-new',
+    });
+    expect(wrongSite.status).toBe(400);
     const p = await call(h, 'safety-a', 'POST', '/api/permits', {
       siteId: 'site-a',
       kind: 'hot_work',
