@@ -167,9 +167,10 @@ describe('cameras managed at run time', () => {
     }, 5000);
     expect((await req('admin-a', 'GET', '/api/cameras/settings')).raw).not.toContain('gate-1');
     const rows = t.service.services.db
-      .prepare("SELECT until_ms FROM camera_health_log WHERE camera_id = 'gate-1'")
-      .all() as { until_ms: number | null }[];
+      .prepare("SELECT reason, until_ms FROM camera_health_log WHERE camera_id = 'gate-1' ORDER BY id")
+      .all() as { reason: string; until_ms: number | null }[];
     expect(rows.length).toBeGreaterThan(2);
+    expect(rows.at(-1)!.reason).toBe('removed'); // its last word, chained like any other
     expect(rows.every((r) => r.until_ms !== null)).toBe(true);
     expect((await req('admin-a', 'DELETE', '/api/cameras/gate-1')).status).toBe(404);
   });

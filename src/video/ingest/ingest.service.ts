@@ -194,6 +194,15 @@ export class IngestService {
       if (!cam) return;
       await cam.sup?.stop();
       cam.sup = null;
+      // its last word, logged and chained like any other: the audit reads "removed", not a silent end,
+      // and what listens to health (open violations, the wall) hears that the picture is gone
+      const removed = {
+        ...initialHealth(now()),
+        state: 'offline' as const,
+        reason: 'removed',
+        message: '摄像头已删除 Camera removed',
+      };
+      this.record(cam, cam.health, removed);
       this.cams.delete(id);
       this.repo.closeCamera(id, now());
       return;
