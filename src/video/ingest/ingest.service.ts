@@ -3,16 +3,10 @@ import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
-import { redactUrl } from '../../platform/shared/redact-url.ts';
 import type { Db } from '../../platform/store/db.ts';
-import type { RtspTransport } from '../sources/types.ts';
 import { configCatalog } from '../cameras/config-catalog.ts';
-import {
-  STREAM_FIELDS,
-  type CameraCatalogView,
-  type CameraChange,
-  type CatalogCamera,
-} from '../cameras/camera.types.ts';
+import { STREAM_FIELDS, type CameraCatalogView, type CameraChange } from '../cameras/camera.types.ts';
+import { infoOf, type CamInfo, type CameraInfo } from './camera-info.ts';
 import { CameraSupervisor } from './camera-supervisor.ts';
 import { IngestErrors } from './errors.ts';
 import { FrameFanout, type FrameHandler, type FrameSlot } from './frame-fanout.ts';
@@ -28,16 +22,7 @@ import { HealthRepo, type HealthRecord } from './health.repo.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import type { CameraHealth, Frame } from './types.ts';
 
-export interface CameraInfo {
-  id: string;
-  name: string;
-  siteId: string;
-  enterpriseId: string;
-  enabled: boolean;
-  /** credentials removed */
-  url: string;
-  recordUrl: string;
-}
+export type { CameraInfo };
 
 export interface IngestDeps {
   config: Config;
@@ -57,24 +42,6 @@ export interface IngestOptions {
   /** how often health is evaluated (ms) */
   tickMs?: number;
   stallRestartMs?: number;
-}
-
-type CamInfo = CameraInfo & { rawUrl: string; rawRecordUrl: string; rtspTransport: RtspTransport };
-
-/** A catalog camera as ingest runs it: credentials removed for showing, the transport resolved. */
-function infoOf(c: CatalogCamera, config: Config): CamInfo {
-  return {
-    id: c.id,
-    name: c.name,
-    siteId: c.siteId,
-    enterpriseId: c.enterpriseId,
-    enabled: c.enabled && config.ingest.enabled,
-    url: redactUrl(c.url),
-    recordUrl: redactUrl(c.recordUrl ?? c.url),
-    rawUrl: c.url,
-    rawRecordUrl: c.recordUrl ?? c.url,
-    rtspTransport: c.rtspTransport ?? config.ingest.rtspTransport,
-  };
 }
 
 interface Cam {
