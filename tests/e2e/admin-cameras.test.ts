@@ -44,6 +44,10 @@ describe('cameras managed at run time (admin screen)', () => {
     const row = admin.page.locator('tr[data-camera="cam-new"]');
     await row.waitFor({ timeout: 20_000 });
     const saved = Date.now();
+    // what the probe found before saving stays in view: codec, size, GOP, the transport that opened it
+    await expect
+      .poll(() => admin.page.locator('#admin-notice').textContent())
+      .toMatch(/已保存 cam-new: ✓ h264 \d+×\d+ .*GOP (>\s*)?[\d.]+ s (TCP|UDP)/);
     await admin.page.screenshot({ path: `${SHOTS}/admin-camera-added-phone.png`, fullPage: true });
 
     // the wall, open all along, gets the tile and sees it online

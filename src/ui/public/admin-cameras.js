@@ -96,9 +96,11 @@ function cameraForm(sites, cam, onSaved, onCancel) {
     const body = { name: f.name.value.trim(), siteId: f.site.value, rtspTransport };
     if (url) body.url = url;
     if (f.recordUrl.value.trim()) body.recordUrl = f.recordUrl.value.trim();
-    if (cam) await api(`/api/cameras/${encodeURIComponent(cam.id)}`, { method: 'PATCH', body });
-    else await api('/api/cameras', { method: 'POST', body: { id: f.id.value.trim(), ...body } });
-    await onSaved();
+    const id = cam?.id ?? f.id.value.trim();
+    if (cam) await api(`/api/cameras/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+    else await api('/api/cameras', { method: 'POST', body: { id, ...body } });
+    // what the probe found stays in view after the table is drawn again
+    await onSaved(`${id}: ${out.textContent}`);
   };
   const submit = h('button', { class: 'primary', type: 'submit' }, t('测试并保存', 'Test and save'));
   const form = h(
@@ -146,7 +148,8 @@ const STATE_ZH = {
 };
 
 /**
- * Renders the cameras tab into `body`. `ctx`: { table, guarded, openZones(cam), rerender() }.
+ * Renders the cameras tab into `body`. `ctx`: { table, guarded, openZones(cam), rerender(),
+ * saved(message): drawn again with the message shown }.
  */
 export async function camerasTab(body, ctx) {
   const [settings, health, enterprises] = await Promise.all([
@@ -220,7 +223,7 @@ export async function camerasTab(body, ctx) {
           {
             class: 'edit',
             onclick: () =>
-              editSlot.replaceChildren(cameraForm(sites, c, ctx.rerender, () => editSlot.replaceChildren())),
+              editSlot.replaceChildren(cameraForm(sites, c, ctx.saved, () => editSlot.replaceChildren())),
           },
           t('修改', 'Edit'),
         ),
@@ -255,7 +258,7 @@ export async function camerasTab(body, ctx) {
     );
   });
   body.replaceChildren(
-    cameraForm(sites, null, ctx.rerender),
+    cameraForm(sites, null, ctx.saved),
     editSlot,
     // a phone (390 px) scrolls the table, not the page
     h(

@@ -43,6 +43,10 @@ async function cameras() {
     table,
     guarded,
     rerender: cameras,
+    saved: async (message) => {
+      await cameras();
+      notice(status(), `${t('已保存', 'Saved')} ${message}`);
+    },
     openZones: (c) => openZoneEditor(body(), c, status()),
   });
 }
