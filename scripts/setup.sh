@@ -14,6 +14,9 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+
 /usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer", "1.0")' >/dev/null 2>&1 ||
   need+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-tools)
 command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+# Debian's VLC serves RTP over UDP only (461 to TCP): tests/integration/rtsp-transport-vlc.test.ts
+# proves rtspTransport auto against it (run as nobody when root: VLC refuses root)
+{ [ -x /usr/bin/cvlc ] && compgen -G '/usr/lib/*/vlc/plugins/stream_out' >/dev/null; } || need+=(vlc-bin vlc-plugin-base)
 # Debian's mosquitto broker: tests/faults/mqtt-restart-qos1.test.ts (an external plant broker)
 [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 # openssl makes the self-signed certificate of tests/security/mqtt-tls.test.ts (MQTT over TLS)

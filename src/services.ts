@@ -41,7 +41,18 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
   const { config, bus, clock } = platform;
   const presence = new GuardianPresenceBoard(clock);
   const video = createVideoContext(platform, { rings: opts.rings ?? config.evidence.clips });
-  const work = createWorkContext(platform, { liveness: opts.liveness ?? new LastKnownHealth(bus), presence });
+  const work = createWorkContext(platform, {
+    liveness: opts.liveness ?? new LastKnownHealth(bus),
+    presence,
+    cameras: (id) => {
+      const c = video.cameras.get(id);
+      return c && { siteId: c.siteId, enterpriseId: c.enterpriseId };
+    },
+  });
+  // a camera named on work in progress cannot be removed (it can be disabled: the gate then suspends)
+  video.cameras.guardRemoval((id) =>
+    work.permits.boundTo('camera', id, ['active', 'suspended'], true).map((p) => p.number),
+  );
   const vision = opts.vision ? await opts.vision(work.activePermits) : { detect: null, stop: async () => {} };
   try {
     const supervision = createSupervisionContext(platform, {
@@ -51,6 +62,7 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
       presence,
       labels: opts.labels ?? (vision.detect ? () => vision.detect!.labels : null),
       mqtt: opts.mqtt,
+      runtimeCamera: (id) => video.cameras.get(id),
     });
     const oversight = createOversightContext(platform, {
       violations: supervision.violations,

@@ -10,7 +10,7 @@ import { ViolationPipeline } from './violations/pipeline.ts';
 import { ViolationsRepo } from './violations/violations.repo.ts';
 import { ViolationsService } from './violations/violations.service.ts';
 import { ZonesRepo } from './zones/zones.repo.ts';
-import { ZonesService } from './zones/zones.service.ts';
+import { ZonesService, type RuntimeCamera } from './zones/zones.service.ts';
 
 /** What the supervision context offers: zones, violations and the live tracker → rules pipeline. */
 export interface SupervisionContext {
@@ -36,6 +36,8 @@ export interface SupervisionPorts {
   labels: (() => ReadonlySet<Label>) | null;
   /** violations are forwarded to integrations here; null when there is no broker */
   mqtt: MqttBus | null;
+  /** cameras added at run time (the video context's catalog), so their zones and rules work too */
+  runtimeCamera?: (cameraId: string) => RuntimeCamera | undefined;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface SupervisionPorts {
  */
 export function createSupervisionContext(platform: Platform, ports: SupervisionPorts): SupervisionContext {
   const { config, db, bus, clock, logger } = platform;
-  const zones = new ZonesService(config, new ZonesRepo(db), bus, clock);
+  const zones = new ZonesService(config, new ZonesRepo(db), bus, clock, ports.runtimeCamera);
   zones.seedFromConfig();
   const violations = new ViolationsService(new ViolationsRepo(db), bus, clock);
   const closed = violations.closeDangling();

@@ -3,9 +3,15 @@ import { EvidenceRepo } from './evidence/evidence.repo.ts';
 import { EvidenceService } from './evidence/evidence.service.ts';
 import { EvidenceUnavailableRepo } from './evidence/evidence-unavailable.repo.ts';
 import { IngestService } from './ingest/ingest.service.ts';
+import { CameraCatalog } from './cameras/camera-catalog.ts';
+import { CamerasRepo } from './cameras/cameras.repo.ts';
+import { STREAM_FIELDS } from './cameras/camera.types.ts';
+import { autoTransport } from './sources/rtsp-transport.ts';
 
 /** What the video context offers: camera ingest and health, and the evidence store with its rings. */
 export interface VideoContext {
+  /** the cameras: seeded from the config, added/edited/removed by enterprise admins at run time */
+  cameras: CameraCatalog;
   /** one ffmpeg per camera, frames for detection, camera health (started by the composition root last) */
   ingest: IngestService;
   evidence: EvidenceService;
@@ -18,7 +24,15 @@ const HOUR = 3_600_000;
 
 export function createVideoContext(platform: Platform, opts: { rings: boolean }): VideoContext {
   const { config, db, bus, clock, logger, health } = platform;
-  const ingest = new IngestService(platform);
+  const cameras = new CameraCatalog(config, new CamerasRepo(db), bus, clock, logger);
+  cameras.seedFromConfig();
+  // a camera whose stream changed or went is a new camera to `auto`: TCP first again
+  cameras.onChange((c) => {
+    if (c.type === 'added') return;
+    const old = c.type === 'changed' ? c.previous : c.camera;
+    for (const url of [old.url, old.recordUrl]) if (url) autoTransport.forget(url);
+  });
+  const ingest = new IngestService({ ...platform, cameras });
   const evidence = new EvidenceService(
     config,
     new EvidenceRepo(db),
@@ -29,12 +43,31 @@ export function createVideoContext(platform: Platform, opts: { rings: boolean })
     (e) => platform.disk.record(e),
   );
   let timer: NodeJS.Timeout | null = null;
+  let offRings: (() => void) | null = null;
   let unfeed: (() => void) | null = null;
   return {
+    cameras,
     ingest,
     evidence,
     async startEvidence() {
-      if (opts.rings) await evidence.startRings();
+      if (opts.rings) {
+        await evidence.startRings(cameras.list());
+        // the rings follow the cameras managed at run time (added, stream edited, disabled, removed)
+        let queue = Promise.resolve();
+        offRings = cameras.onChange((c) => {
+          if (
+            c.type === 'changed' &&
+            !c.changes.some((k) => (STREAM_FIELDS as readonly string[]).includes(k))
+          )
+            return;
+          const camera = c.type === 'removed' ? null : c.camera;
+          queue = queue
+            .then(() => evidence.restartRing(c.camera.id, camera))
+            .catch((err: unknown) =>
+              logger.warn({ err, camera: c.camera.id }, 'evidence ring change failed'),
+            );
+        });
+      }
       // every decoded frame, kept a few seconds: a snapshot shows the detection's own frame by time
       unfeed = ingest.onFrame('*', (f) => evidence.frames.push(f));
       const online = (id: string) => {
@@ -52,6 +85,8 @@ export function createVideoContext(platform: Platform, opts: { rings: boolean })
       void sweep();
     },
     async stopEvidence() {
+      offRings?.();
+      offRings = null;
       if (timer) clearInterval(timer);
       unfeed?.();
       await evidence.stop();

@@ -38,6 +38,8 @@ export interface WorkPorts {
   liveness: CameraLiveness;
   /** a person at a camera's guardian post (the supervision context's presence board) */
   presence: GuardianPresence;
+  /** where a camera is now (the video context's catalog, run-time cameras too); the config's when not given */
+  cameras?: (cameraId: string) => { siteId: string; enterpriseId: string } | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export function createWorkContext(platform: Platform, ports: WorkPorts): WorkCon
       return m ? distanceM(m, p) : undefined;
     },
     camerasDown: (p) => camerasDown(ports.liveness, p),
+    ...(ports.cameras ? { cameraPlacement: ports.cameras } : {}),
     certificateNo: (userId, categories, now) => certificates.numbersFor(userId, categories, now),
     certificatesOf: (userIds, categories) => certificates.ofWorkers(userIds, categories),
   });
@@ -72,7 +75,7 @@ export function createWorkContext(platform: Platform, ports: WorkPorts): WorkCon
   const gate = new MonitoringGate(bus, permits, permitsRepo, ports.liveness, clock, logger);
   gate.start();
   const activePermits = new ActivePermitsIndex(bus, permits.activePermits(), (id) => permitsRepo.get(id));
-  const machines = new MachinesService(machinesRepo, key, config, clock);
+  const machines = new MachinesService(machinesRepo, key, config, clock, (id) => permits.cameraSite(id));
   const scan = new ScanService(
     machinesRepo,
     key,

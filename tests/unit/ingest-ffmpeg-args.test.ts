@@ -89,9 +89,9 @@ describe('buildFfmpegArgs', () => {
     expect(after(args, '-filter_threads')).toBe('1');
   });
 
-  it('auto transport passes no -rtsp_transport (ffmpeg chooses) but keeps the socket timeout', () => {
+  it("auto transport, unresolved, is its first try (TCP), never ffmpeg's UDP-first default", () => {
     const args = buildFfmpegArgs({ ...base, transport: 'auto' });
-    expect(args).not.toContain('-rtsp_transport');
+    expect(after(args, '-rtsp_transport')).toBe('tcp');
     expect(after(args, '-timeout')).toBe('5000000');
   });
 

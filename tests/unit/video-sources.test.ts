@@ -30,10 +30,10 @@ describe('inputArgs(source, purpose)', () => {
       ['-rtsp_transport', 'udp', '-timeout', '2500000', '-i', RTSP],
     ],
     [
-      'rtsp auto: no flag',
+      'rtsp auto, unresolved: its first try, TCP',
       { url: RTSP, rtspTransport: 'auto' },
       'probe',
-      ['-timeout', '5000000', '-i', RTSP],
+      [...TCP, '-i', RTSP],
     ],
     [
       'rtsps (TLS) is rtsp',

@@ -1,4 +1,5 @@
 import type { HealthState } from '../../video/ingest/types.ts';
+import type { CameraEventMap } from '../../video/cameras/camera.events.ts';
 import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
 import type { InspectionEventMap } from '../../oversight/inspections/inspection.events.ts';
 import type { EnterpriseEventMap } from '../../oversight/enterprises/enterprise.events.ts';
@@ -46,6 +47,10 @@ export interface DomainEventMap {
   // 一企一档 and the 监管等级 override (src/oversight/enterprises/enterprise.events.ts)
   'enterprise.recordUpdated': EnterpriseEventMap['enterprise.recordUpdated'];
   'enterprise.gradeOverridden': EnterpriseEventMap['enterprise.gradeOverridden'];
+  // cameras added, edited, disabled, removed at run time (src/video/cameras/camera.events.ts)
+  'camera.added': CameraEventMap['camera.added'];
+  'camera.changed': CameraEventMap['camera.changed'];
+  'camera.removed': CameraEventMap['camera.removed'];
   /** Published by ingest only when a camera's health state changes. */
   'camera.healthChanged': {
     cameraId: string;

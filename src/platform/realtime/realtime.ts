@@ -44,9 +44,8 @@ export function attachRealtime(
   });
   // io.attach binds each server's engine to this io (io.engine is only the last one: close them all)
   const engines = (Array.isArray(server) ? server : [server]).map((srv) => io.attach(srv).engine);
-  const enterpriseOfCamera = new Map<string, string>();
-  for (const site of services.config.sites)
-    for (const cam of site.cameras) enterpriseOfCamera.set(cam.id, site.enterpriseId);
+  // the camera catalog, asked at each subscription: cameras added at run time too
+  const enterpriseOfCamera = (id: string) => services.video.cameras.get(id)?.enterpriseId;
 
   io.use((socket, next) => {
     try {
@@ -69,7 +68,7 @@ export function attachRealtime(
     void socket.join(SYSTEM_ROOM);
     socket.on('camera:subscribe', (cameraId, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
-      const enterpriseId = typeof cameraId === 'string' ? enterpriseOfCamera.get(cameraId) : undefined;
+      const enterpriseId = typeof cameraId === 'string' ? enterpriseOfCamera(cameraId) : undefined;
       if (!socket.data.scope.can(enterpriseId)) return reply({ ok: false, code: 'JH_ERR_TENANCY_NOT_FOUND' });
       void socket.join(cameraRoom(cameraId));
       reply({ ok: true });

@@ -7,6 +7,15 @@ import { polygonArea2 } from './geometry.ts';
 import { cameraIndex, type CameraRef } from './cameras.ts';
 import type { ZoneSet, ZonesRepo } from './zones.repo.ts';
 
+/** What zones need of a camera added at run time. */
+export interface RuntimeCamera {
+  id: string;
+  name: string;
+  siteId: string;
+  url: string;
+  enabled: boolean;
+}
+
 export const ZoneErrors = {
   cameraNotFound: defineError('JH_ERR_ZONE_CAMERA_NOT_FOUND', 404, '摄像头不存在。', 'No such camera.'),
   duplicateId: defineError('JH_ERR_ZONE_DUPLICATE_ID', 400, '区域编号重复。', 'Two zones share the same id.'),
@@ -29,10 +38,12 @@ export class ZonesService {
   private readonly listeners = new Set<(cameraId: string) => void>();
 
   constructor(
-    config: Config,
+    private readonly config: Config,
     private readonly repo: ZonesRepo,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    /** cameras added at run time (the video context's catalog); their zones start empty */
+    private readonly runtimeCamera: (cameraId: string) => RuntimeCamera | undefined = () => undefined,
   ) {
     this.cameras = cameraIndex(config);
   }
@@ -51,9 +62,18 @@ export class ZonesService {
   }
 
   camera(cameraId: string): CameraRef {
-    const ref = this.cameras.get(cameraId);
+    const ref = this.cameras.get(cameraId) ?? this.runtimeRef(cameraId);
     if (!ref) throw ZoneErrors.cameraNotFound({ cameraId });
     return ref;
+  }
+
+  /** A camera the config does not name, added by an admin at run time: no zones and no rules of its own. */
+  private runtimeRef(cameraId: string): CameraRef | undefined {
+    const c = this.runtimeCamera(cameraId);
+    const site = c && this.config.sites.find((s) => s.id === c.siteId);
+    if (!c || !site) return undefined;
+    const camera = { id: c.id, name: c.name, url: c.url, enabled: c.enabled, zones: [] };
+    return { camera, site, enterpriseId: site.enterpriseId };
   }
 
   get(cameraId: string): ZoneSet {

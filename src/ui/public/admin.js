@@ -4,6 +4,7 @@ import { closeZoneEditor, openZoneEditor } from './admin-zones.js';
 import { certificatesTab, locksTab, usersTab } from './admin-more.js';
 import { credentialCell, loadCredentials } from './admin-devices.js';
 import { publicReportTab } from './admin-public-report.js';
+import { camerasTab } from './admin-cameras.js';
 
 // 企业管理员: cameras (URL test, zone drawing), welding machines and their QR labels, locks,
 // certificates, users and roles — each backed by the module's own API.
@@ -38,83 +39,16 @@ async function guarded(fn) {
 }
 
 async function cameras() {
-  const { items } = await api('/api/live/cameras');
-  const probeCell = (cameraId) => {
-    const out = h('span', { class: 'muted probe-result' });
-    const btn = h(
-      'button',
-      {
-        class: 'probe',
-        onclick: async () => {
-          btn.disabled = true;
-          out.textContent = t('测试中…', 'Testing…');
-          await guarded(async () => {
-            const r = await api('/api/live/probe', { method: 'POST', body: { cameraId } });
-            out.textContent = r.ok
-              ? `✓ ${r.codec} ${r.width}×${r.height} ${r.fps ?? '?'} fps（${r.ms} ms）`
-              : `✗ ${r.message}`;
-            out.className = r.ok ? 'probe-result ok' : 'probe-result error';
-          });
-          btn.disabled = false;
-        },
-      },
-      t('测试连接', 'Test URL'),
-    );
-    return h('td', {}, btn, ' ', out);
-  };
-  const urlInput = h('input', { id: 'probe-url', placeholder: 'rtsp://…', style: { minWidth: '320px' } });
-  const urlOut = h('span', { class: 'muted' });
-  body().replaceChildren(
-    h(
-      'div',
-      { class: 'card' },
-      h('strong', {}, t('测试新摄像头地址', 'Test a new camera URL')),
-      ' ',
-      urlInput,
-      ' ',
-      h(
-        'button',
-        {
-          onclick: () =>
-            guarded(async () => {
-              urlOut.textContent = t('测试中…', 'Testing…');
-              const r = await api('/api/live/probe', {
-                method: 'POST',
-                body: { url: urlInput.value.trim() },
-              });
-              urlOut.textContent = r.ok
-                ? `✓ ${r.codec} ${r.width}×${r.height} ${r.fps ?? '?'} fps（${r.ms} ms）`
-                : `✗ ${r.message}`;
-            }),
-        },
-        t('测试', 'Test'),
-      ),
-      ' ',
-      urlOut,
-    ),
-    table(
-      [t('编号', 'Id'), t('名称', 'Name'), t('车间', 'Site'), t('连接测试', 'URL test'), t('区域', 'Zones')],
-      items.map((c) =>
-        h(
-          'tr',
-          { 'data-camera': c.id },
-          h('td', {}, c.id),
-          h('td', {}, c.name),
-          h('td', {}, c.siteName),
-          probeCell(c.id),
-          h(
-            'td',
-            {},
-            h(
-              'button',
-              { class: 'zones', onclick: () => guarded(() => openZoneEditor(body(), c, status())) },
-              t('绘制区域', 'Draw zones'),
-            ),
-          ),
-        ),
-      ),
-    ),
-  );
+  await camerasTab(body(), {
+    table,
+    guarded,
+    rerender: cameras,
+    saved: async (message) => {
+      await cameras();
+      notice(status(), `${t('已保存', 'Saved')} ${message}`);
+    },
+    openZones: (c) => openZoneEditor(body(), c, status()),
+  });
 }
 
 async function machines() {

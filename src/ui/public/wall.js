@@ -141,6 +141,24 @@ async function start() {
     renderHealth(tile);
     reorder();
   });
+  // cameras added, edited or removed by the admin at run time: the wall follows without a reload
+  const syncCameras = async () => {
+    const items = (await api('/api/live/cameras').catch(() => null))?.items;
+    if (!items) return;
+    const ids = new Set(items.map((c) => c.id));
+    for (const [id, tile] of tiles)
+      if (!ids.has(id)) {
+        tile.player?.destroy?.();
+        tile.el.remove();
+        tiles.delete(id);
+      }
+    for (const c of items) {
+      if (tiles.has(c.id)) tiles.get(c.id).camera = c;
+      else makeTile(c);
+    }
+    await loadHealth();
+  };
+  for (const type of ['camera.added', 'camera.changed', 'camera.removed']) socket.on(type, syncCameras);
   startFeed(socket, {
     onOpenCount: (counts) => {
       for (const tile of tiles.values()) tile.openViolations = counts.get(tile.camera.id) || 0;

@@ -8,7 +8,12 @@ import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { endStrayProcesses } from '../../platform/shared/tied-child.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+<<<<<<< HEAD
 import type { Box } from '../../vision/detect/types.ts';
+=======
+import type { CatalogCamera } from '../cameras/camera.types.ts';
+import { configCatalog } from '../cameras/config-catalog.ts';
+>>>>>>> s13-t
 import { cameraSource } from '../sources/camera-source.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
 import type { EvidenceUnavailableRecord, EvidenceUnavailableRepo } from './evidence-unavailable.repo.ts';
@@ -84,29 +89,53 @@ export class EvidenceService {
     });
   }
 
-  /** Starts one recording ring per enabled camera (clips on). */
-  async startRings(): Promise<void> {
+  /** Starts one recording ring per enabled camera (clips on): the catalog's cameras, else the config's. */
+  async startRings(cameras: readonly CatalogCamera[] = configCatalog(this.config).list()): Promise<void> {
     if (!this.config.evidence.clips) return;
-    // absolute, so the recorders' command lines name it whole (endStrayProcesses matches on it)
-    const ringRoot = resolve(this.config.evidence.ringDir ?? join(this.config.store.dataDir, 'ring'));
     // A recorder left by a run that died before its children were tied to it (or in the instant
     // between fork and prctl) would write the same segment names as the new one: end it first.
-    const stray = endStrayProcesses('ffmpeg', join(ringRoot, '/'));
+    const stray = endStrayProcesses('ffmpeg', join(this.ringRoot(), '/'));
     if (stray.length) this.logger.warn({ pids: stray }, 'ended evidence recorders left by an earlier run');
-    for (const site of this.config.sites)
-      for (const cam of site.cameras) {
-        if (!cam.enabled) continue;
-        const ring = new SegmentRing({
-          cameraId: cam.id,
-          source: cameraSource(cam, this.config.ingest, 'record'),
-          dir: join(ringRoot, cam.id),
-          segmentSeconds: this.config.evidence.segmentSeconds,
-          ringSeconds: this.config.evidence.ringSeconds,
-          logger: this.logger,
-        });
-        await ring.start();
-        this.rings.set(cam.id, ring);
-      }
+    for (const cam of cameras) await this.startRing(cam);
+  }
+
+  /**
+   * A camera added, edited or removed at run time (src/video/cameras): its ring stops, and starts again
+   * with the camera's new stream when it is (still) enabled. `camera` null: removed.
+   */
+  async restartRing(cameraId: string, camera: CatalogCamera | null): Promise<void> {
+    if (!this.config.evidence.clips) return;
+    const old = this.rings.get(cameraId);
+    this.rings.delete(cameraId);
+    await old?.stop();
+    if (camera) await this.startRing(camera);
+  }
+
+  // absolute, so the recorders' command lines name it whole (endStrayProcesses matches on it)
+  private ringRoot(): string {
+    return resolve(this.config.evidence.ringDir ?? join(this.config.store.dataDir, 'ring'));
+  }
+
+  private async startRing(cam: CatalogCamera): Promise<void> {
+    if (!cam.enabled) return;
+    const ring = new SegmentRing({
+      cameraId: cam.id,
+      source: cameraSource(
+        {
+          url: cam.url,
+          ...(cam.recordUrl ? { recordUrl: cam.recordUrl } : {}),
+          ...(cam.rtspTransport ? { rtspTransport: cam.rtspTransport } : {}),
+        },
+        this.config.ingest,
+        'record',
+      ),
+      dir: join(this.ringRoot(), cam.id),
+      segmentSeconds: this.config.evidence.segmentSeconds,
+      ringSeconds: this.config.evidence.ringSeconds,
+      logger: this.logger,
+    });
+    await ring.start();
+    this.rings.set(cam.id, ring);
   }
 
   ring(cameraId: string): SegmentRing | undefined {

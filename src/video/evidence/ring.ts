@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
 import { inputArgs } from '../sources/registry.ts';
+import { autoTransport } from '../sources/rtsp-transport.ts';
 import type { CameraSource } from '../sources/types.ts';
 
 /**
@@ -38,7 +39,8 @@ export function segmenterArgs(source: CameraSource, dir: string, segmentSeconds:
     '-loglevel',
     'error',
     '-nostdin',
-    ...inputArgs(source, 'evidence'),
+    // `auto`: the transport that works for this camera now (the one ingest and the relay found)
+    ...inputArgs(autoTransport.resolve(source), 'evidence'),
     '-map',
     '0:v:0',
     '-c',

@@ -8,6 +8,8 @@ import { FfmpegProcess } from './ffmpeg-process.ts';
 import { frameStats } from './frame-stats.ts';
 import type { Signals } from './health-machine.ts';
 import type { Frame } from './types.ts';
+import { schemeOf } from '../sources/registry.ts';
+import { autoTransport, type ConcreteTransport } from '../sources/rtsp-transport.ts';
 
 export interface SupervisorOptions extends FfmpegInput {
   cameraId: string;
@@ -63,6 +65,8 @@ export class CameraSupervisor {
   private sessionFrames = 0;
   private spawnedAt = 0;
   private killedForStall = false;
+  /** the RTSP transport the running (or last) ffmpeg was asked for: `auto` resolved (rtsp-transport.ts) */
+  private tried: ConcreteTransport = 'tcp';
 
   constructor(private readonly o: SupervisorOptions) {
     this.backoff = o.backoff ?? new Backoff();
@@ -131,8 +135,9 @@ export class CameraSupervisor {
       this.liveKeyframes = this.keyframesOnly;
     }
     let args: string[];
+    this.tried = autoTransport.choose({ url: this.o.url, rtspTransport: this.o.transport });
     try {
-      args = buildFfmpegArgs({ ...this.o, keyframesOnly: this.keyframesOnly });
+      args = buildFfmpegArgs({ ...this.o, transport: this.tried, keyframesOnly: this.keyframesOnly });
     } catch (e) {
       this.signals.failure = {
         reason: 'bad_url',
@@ -176,11 +181,32 @@ export class CameraSupervisor {
     this.counters.exits++;
     this.signals.connected = false;
     const timedOut = this.o.clock.now() - this.spawnedAt >= (this.o.timeoutMs ?? 5000) * 0.9;
-    const { failure, silent } = p.exitVerdict(this.sessionFrames, timedOut, this.killedForStall);
+    const rtsp = schemeOf(this.o.url).startsWith('rtsp');
+    // the advice names what to set: under auto only a refused UDP (after TCP) is left to report
+    const advice = this.o.transport === 'auto' ? 'auto' : this.tried;
+    const { failure, silent } = p.exitVerdict(
+      this.sessionFrames,
+      timedOut,
+      this.killedForStall,
+      rtsp ? advice : undefined,
+    );
     this.signals.failure = silent ? null : failure;
     this.signals.silentSession = silent;
     this.killedForStall = false;
     if (this.stopping) return; // our own stop: not a camera failure, nothing to log or retry
+    if (
+      rtsp &&
+      autoTransport.failed({ url: this.o.url, rtspTransport: this.o.transport }, this.tried, p.tail)
+    ) {
+      // auto: TCP refused, UDP at once; not a fault of the camera (health waits for the UDP session)
+      this.signals.failure = null;
+      this.o.logger.info(
+        { camera: this.o.cameraId, url: redactUrl(this.o.url) },
+        'camera refuses RTSP over TCP; auto transport uses UDP 摄像头不支持 TCP，改用 UDP',
+      );
+      this.retryTimer = setTimeout(() => this.spawnOnce(), 0);
+      return;
+    }
     if (this.sessionFrames > 0) this.backoff.reset();
     const delay = this.backoff.next();
     const log =

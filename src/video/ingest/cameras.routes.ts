@@ -5,7 +5,6 @@ import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../../platform/http/schemas.ts';
 import { iso } from '../../platform/shared/clock.ts';
 import { IngestErrors } from './errors.ts';
-import { camerasOf } from './ingest.service.ts';
 import { isLive } from './types.ts';
 
 const State = Type.Union([
@@ -66,7 +65,9 @@ export const cameraRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> 
     },
     async (req) => {
       const { scope } = principalOf(req);
-      const cameras = camerasOf(services.config)
+      // ingest's cameras follow the catalog: one added at run time is here at once, a removed one gone
+      const cameras = services.video.ingest
+        .cameras()
         .filter((c) => scope.can(c.enterpriseId))
         .map((c) => {
           const h = services.video.ingest.current(c.id);
@@ -119,7 +120,7 @@ export const cameraRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> 
     },
     async (req) => {
       const { scope } = principalOf(req);
-      const cam = camerasOf(services.config).find((c) => c.id === req.params.id);
+      const cam = services.video.ingest.cameras().find((c) => c.id === req.params.id);
       if (!cam) throw IngestErrors.cameraNotFound({ cameraId: req.params.id });
       scope.assert(cam.enterpriseId);
       const to = req.query.to ? Date.parse(req.query.to) : services.clock.now();

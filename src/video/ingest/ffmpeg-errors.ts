@@ -1,3 +1,6 @@
+import { isTransportRefusal, transportAdvice } from '../sources/rtsp-transport.ts';
+import type { RtspTransport } from '../sources/types.ts';
+
 /**
  * Turns the tail of ffmpeg's stderr into a machine reason and a sentence (Chinese first), so a bad URL,
  * a wrong password or an unsupported codec reads as exactly that in the camera's health, not "error".
@@ -51,7 +54,18 @@ const RULES: [RegExp, string, string][] = [
   [/No such file or directory/i, 'not_found', '找不到视频源 Source not found'],
 ];
 
-export function classifyFfmpegFailure(stderrTail: string, opened: boolean): FailureReason {
+/**
+ * `transport` is the RTSP transport the camera is set to: a server that refuses it (461/400 to SETUP,
+ * "Protocol not supported") is `transport_unsupported`, with the advice in words, before any other rule
+ * ("Protocol not supported" must not read as a bad URL).
+ */
+export function classifyFfmpegFailure(
+  stderrTail: string,
+  opened: boolean,
+  transport?: RtspTransport,
+): FailureReason {
+  if (transport && isTransportRefusal(stderrTail))
+    return { reason: 'transport_unsupported', message: transportAdvice(transport) };
   for (const [re, reason, message] of RULES) if (re.test(stderrTail)) return { reason, message };
   // ffmpeg often exits 0 when a stream simply ends; after an opened session that is a lost connection
   return opened

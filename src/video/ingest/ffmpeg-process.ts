@@ -1,6 +1,7 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import { spawnTied } from '../../platform/shared/tied-child.ts';
 import type { Readable } from 'node:stream';
+import type { RtspTransport } from '../sources/types.ts';
 import { classifyFfmpegFailure, type FailureReason } from './ffmpeg-errors.ts';
 
 /** What the supervisor decides for one process; called from its pipes and its exit. */
@@ -92,8 +93,9 @@ export class FfmpegProcess {
     sessionFrames: number,
     timedOut: boolean,
     killedForStall: boolean,
+    transport?: RtspTransport,
   ): { failure: FailureReason; silent: boolean } {
-    let failure = classifyFfmpegFailure(this.tail, this.opened || sessionFrames > 0);
+    let failure = classifyFfmpegFailure(this.tail, this.opened || sessionFrames > 0, transport);
     // ffmpeg says "Invalid data" also for a camera that accepted the connection and then sent
     // nothing for the whole socket timeout (tests/faults/ingest-process-faults.test.ts): call it a timeout
     if (failure.reason === 'invalid_data' && !this.opened && timedOut)

@@ -55,6 +55,15 @@ export class HealthRepo {
       .run(now, now);
   }
 
+  /** A camera removed at run time: its monitoring ends now (its history stays). */
+  closeCamera(cameraId: string, now: number): void {
+    this.db
+      .prepare(
+        'UPDATE camera_health_log SET until_ms = MAX(since_ms, ?), checked_ms = ? WHERE camera_id = ? AND until_ms IS NULL',
+      )
+      .run(now, now, cameraId);
+  }
+
   /** Rows overlapping [fromMs, toMs), oldest first. */
   history(cameraId: string, fromMs: number, toMs: number, limit = 10_000): HealthRecord[] {
     return this.db

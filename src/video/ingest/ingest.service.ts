@@ -3,9 +3,10 @@ import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
-import { redactUrl } from '../../platform/shared/redact-url.ts';
 import type { Db } from '../../platform/store/db.ts';
-import type { RtspTransport } from '../sources/types.ts';
+import { configCatalog } from '../cameras/config-catalog.ts';
+import { STREAM_FIELDS, type CameraCatalogView, type CameraChange } from '../cameras/camera.types.ts';
+import { infoOf, type CamInfo, type CameraInfo } from './camera-info.ts';
 import { CameraSupervisor } from './camera-supervisor.ts';
 import { IngestErrors } from './errors.ts';
 import { FrameFanout, type FrameHandler, type FrameSlot } from './frame-fanout.ts';
@@ -21,16 +22,7 @@ import { HealthRepo, type HealthRecord } from './health.repo.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import type { CameraHealth, Frame } from './types.ts';
 
-export interface CameraInfo {
-  id: string;
-  name: string;
-  siteId: string;
-  enterpriseId: string;
-  enabled: boolean;
-  /** credentials removed */
-  url: string;
-  recordUrl: string;
-}
+export type { CameraInfo };
 
 export interface IngestDeps {
   config: Config;
@@ -41,6 +33,8 @@ export interface IngestDeps {
   metrics?: Metrics;
   /** /healthz components; ingest reports how many cameras are live */
   health?: Map<string, () => { ok: boolean; detail?: string }>;
+  /** the cameras and their run-time changes; the config's cameras, unchanging, when not given */
+  cameras?: CameraCatalogView;
 }
 
 export interface IngestOptions {
@@ -50,28 +44,8 @@ export interface IngestOptions {
   stallRestartMs?: number;
 }
 
-/** Every camera of the config, with its site and enterprise (cameras belong to sites). */
-export function camerasOf(
-  config: Config,
-): (CameraInfo & { rawUrl: string; rawRecordUrl: string; rtspTransport: RtspTransport })[] {
-  return config.sites.flatMap((site) =>
-    site.cameras.map((c) => ({
-      id: c.id,
-      name: c.name,
-      siteId: site.id,
-      enterpriseId: site.enterpriseId,
-      enabled: c.enabled && config.ingest.enabled,
-      url: redactUrl(c.url),
-      recordUrl: redactUrl(c.recordUrl ?? c.url),
-      rawUrl: c.url,
-      rawRecordUrl: c.recordUrl ?? c.url,
-      rtspTransport: c.rtspTransport ?? config.ingest.rtspTransport,
-    })),
-  );
-}
-
 interface Cam {
-  info: ReturnType<typeof camerasOf>[number];
+  info: CamInfo;
   sup: CameraSupervisor | null;
   health: Health;
 }
@@ -89,6 +63,10 @@ export class IngestService {
   private readonly metrics: IngestMetrics | null;
   private tick: NodeJS.Timeout | null = null;
   private lastTouch = 0;
+  private readonly catalog: CameraCatalogView;
+  private offCatalog: (() => void) | null = null;
+  /** catalog changes are applied one after the other (a supervisor's stop is awaited) */
+  private changes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: IngestDeps,
@@ -97,6 +75,7 @@ export class IngestService {
     this.repo = new HealthRepo(deps.db);
     this.th = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
     this.metrics = deps.metrics ? createIngestMetrics(deps.metrics.registry, () => this.stats()) : null;
+    this.catalog = deps.cameras ?? configCatalog(deps.config);
     const now = deps.clock.now();
     // Until start() nothing watches the cameras: say so, rather than "connecting".
     const notRunning = {
@@ -105,44 +84,22 @@ export class IngestService {
       reason: 'ingest_off',
       message: '视频接入未运行 Camera ingest is not running',
     };
-    for (const info of camerasOf(deps.config))
-      this.cams.set(info.id, { info, sup: null, health: notRunning });
+    for (const c of this.catalog.list())
+      this.cams.set(c.id, { info: infoOf(c, deps.config), sup: null, health: notRunning });
   }
 
   start(): void {
-    const { config, clock, logger } = this.deps;
+    const { clock, logger } = this.deps;
     const now = clock.now();
     const closed = this.repo.closeStale();
     if (closed > 0) logger.warn({ closed }, 'closed camera health rows left open by an unclean stop');
-    for (const cam of this.cams.values()) {
-      const h = cam.info.enabled
-        ? initialHealth(now)
-        : {
-            ...initialHealth(now),
-            state: 'offline' as const,
-            reason: 'disabled',
-            message: '摄像头已停用 Camera disabled',
-          };
-      cam.health = h;
-      this.record(cam, null, h);
-      if (!cam.info.enabled) continue;
-      cam.sup = new CameraSupervisor({
-        cameraId: cam.info.id,
-        url: cam.info.rawUrl,
-        width: config.ingest.width,
-        height: config.ingest.height,
-        fps: config.ingest.detectFps,
-        transport: cam.info.rtspTransport,
-        timeoutMs: config.ingest.timeoutMs,
-        keyframesOnly: config.ingest.keyframesOnly,
-        minChange: this.th.minChange,
-        stallRestartMs: this.opts.stallRestartMs ?? 10_000,
-        clock,
-        logger,
-        onFrame: (f) => this.onSupervisorFrame(f),
-      });
-      cam.sup.start();
-    }
+    for (const cam of this.cams.values()) this.startCamera(cam, null, now);
+    // cameras added, edited, disabled or removed at run time (src/video/cameras), in order
+    this.offCatalog = this.catalog.onChange((change) => {
+      this.changes = this.changes
+        .then(() => this.applyChange(change))
+        .catch((err: unknown) => logger.error({ err, camera: change.camera.id }, 'camera change failed'));
+    });
     // One camera down is a camera problem (shown per camera); EVERY configured camera down means no
     // permit can be monitored, and a service that answers "ok" then lies (#23): degraded.
     this.deps.health?.set('ingest', () => {
@@ -158,7 +115,86 @@ export class IngestService {
     this.tick.unref();
   }
 
+  /** Health starts again (connecting, or disabled) and, when enabled, a supervisor opens the camera. */
+  private startCamera(cam: Cam, prev: Health | null, now: number): void {
+    const { config, clock, logger } = this.deps;
+    const h = cam.info.enabled
+      ? initialHealth(now)
+      : {
+          ...initialHealth(now),
+          state: 'offline' as const,
+          reason: 'disabled',
+          message: '摄像头已停用 Camera disabled',
+        };
+    cam.health = h;
+    this.record(cam, prev, h);
+    if (!cam.info.enabled) return;
+    cam.sup = new CameraSupervisor({
+      cameraId: cam.info.id,
+      url: cam.info.rawUrl,
+      width: config.ingest.width,
+      height: config.ingest.height,
+      fps: config.ingest.detectFps,
+      transport: cam.info.rtspTransport,
+      timeoutMs: config.ingest.timeoutMs,
+      keyframesOnly: config.ingest.keyframesOnly,
+      minChange: this.th.minChange,
+      stallRestartMs: this.opts.stallRestartMs ?? 10_000,
+      clock,
+      logger,
+      onFrame: (f) => this.onSupervisorFrame(f),
+    });
+    cam.sup.start();
+  }
+
+  /**
+   * A catalog change at run time: a new camera starts; an edit of its stream (URL, transport, enabled)
+   * stops its ffmpeg and starts it again with the new settings (health restarts from connecting); a
+   * rename or a move only updates what is shown; a removed camera stops and its health row is closed.
+   */
+  private async applyChange(change: CameraChange): Promise<void> {
+    const running = this.tick !== null;
+    const now = () => this.deps.clock.now();
+    const id = change.camera.id;
+    const cam = this.cams.get(id);
+    if (change.type === 'removed') {
+      if (!cam) return;
+      await cam.sup?.stop();
+      cam.sup = null;
+      // its last word, logged and chained like any other: the audit reads "removed", not a silent end,
+      // and what listens to health (open violations, the wall) hears that the picture is gone
+      const removed = {
+        ...initialHealth(now()),
+        state: 'offline' as const,
+        reason: 'removed',
+        message: '摄像头已删除 Camera removed',
+      };
+      this.record(cam, cam.health, removed);
+      this.cams.delete(id);
+      this.repo.closeCamera(id, now());
+      return;
+    }
+    const info = infoOf(change.camera, this.deps.config);
+    if (!cam) {
+      const fresh: Cam = { info, sup: null, health: initialHealth(now()) };
+      this.cams.set(id, fresh);
+      if (running) this.startCamera(fresh, null, now());
+      return;
+    }
+    const restart =
+      change.type === 'changed' &&
+      change.changes.some((k) => (STREAM_FIELDS as readonly string[]).includes(k));
+    cam.info = info;
+    if (!restart || !running) return;
+    await cam.sup?.stop();
+    cam.sup = null;
+    this.startCamera(cam, cam.health, now());
+  }
+
   async stop(): Promise<void> {
+    this.offCatalog?.();
+    this.offCatalog = null;
+    await this.changes;
     if (this.tick) clearInterval(this.tick);
     this.tick = null;
     await Promise.all([...this.cams.values()].map((c) => c.sup?.stop()));

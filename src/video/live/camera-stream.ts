@@ -4,6 +4,8 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
 import type { CameraSource } from '../sources/types.ts';
+import { schemeOf } from '../sources/registry.ts';
+import { autoTransport } from '../sources/rtsp-transport.ts';
 import { liveFfmpegArgs, respawnDelayMs, type LiveEncodeOptions } from './ffmpeg-args.ts';
 
 /** A viewer whose socket has more than this queued is skipped (frames dropped, not queued). */
@@ -76,7 +78,10 @@ export class CameraStream {
     this.respawnTimer = null;
     const id = ++this.worker;
     const started = Date.now();
-    const proc = spawnTied(this.ffmpegPath, liveFfmpegArgs(this.source, this.encode), {
+    // `auto`: TCP first, or the transport that works for this camera now (rtsp-transport.ts)
+    const tried = autoTransport.choose(this.source);
+    const args = liveFfmpegArgs({ ...this.source, rtspTransport: tried }, this.encode);
+    const proc = spawnTied(this.ffmpegPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
@@ -99,6 +104,14 @@ export class CameraStream {
       this.proc = null;
       this.stats.running = false;
       if (this.closed || this.viewers.size === 0) return;
+      if (
+        schemeOf(this.source.url).startsWith('rtsp') &&
+        autoTransport.failed(this.source, tried, stderrTail)
+      ) {
+        this.logger.info({ cameraId: this.cameraId }, 'live relay: camera refuses TCP, auto uses UDP');
+        this.respawnTimer = setTimeout(() => this.spawn(), 0);
+        return;
+      }
       this.failures = Date.now() - started >= HEALTHY_RUN_MS ? 1 : this.failures + 1;
       const delay = respawnDelayMs(this.failures);
       this.logger.warn(

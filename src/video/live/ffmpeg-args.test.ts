@@ -19,7 +19,7 @@ describe('liveFfmpegArgs', () => {
   it.each([
     ['tcp', 'tcp'],
     ['udp', 'udp'],
-    ['auto', undefined],
+    ['auto', 'tcp'],
   ] as const)("honours the camera's rtspTransport %s", (rtspTransport, flag) => {
     const args = liveFfmpegArgs({ url: 'rtsp://cam/1', rtspTransport });
     expect(args.includes('-rtsp_transport') ? args[args.indexOf('-rtsp_transport') + 1] : undefined).toBe(

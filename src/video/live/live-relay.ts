@@ -32,19 +32,21 @@ export interface LiveRelay {
   close(): void;
 }
 
-/** Cameras from the configuration (sites[].cameras), keyed by id. */
-export function configCameras(services: Pick<AppServices, 'config'>): (id: string) => LiveCamera | null {
-  const byId = new Map<string, LiveCamera>();
+/** Cameras from the catalog (the config's and those added at run time), looked up at each upgrade. */
+export function catalogCameras(
+  services: Pick<AppServices, 'config' | 'video'>,
+): (id: string) => LiveCamera | null {
   const { ingest } = services.config;
-  for (const site of services.config.sites)
-    for (const cam of site.cameras)
-      byId.set(cam.id, {
-        // the relay keeps its own I/O timeout (encode.ioTimeoutMs); the camera gives URL and transport
-        source: { url: cam.url, rtspTransport: cam.rtspTransport ?? ingest.rtspTransport },
-        enterpriseId: site.enterpriseId,
-        enabled: cam.enabled,
-      });
-  return (id) => byId.get(id) ?? null;
+  return (id) => {
+    const cam = services.video.cameras.get(id);
+    if (!cam) return null;
+    return {
+      // the relay keeps its own I/O timeout (encode.ioTimeoutMs); the camera gives URL and transport
+      source: { url: cam.url, rtspTransport: cam.rtspTransport ?? ingest.rtspTransport },
+      enterpriseId: cam.enterpriseId,
+      enabled: cam.enabled,
+    };
+  };
 }
 
 function tokenOf(req: IncomingMessage): string | undefined {
@@ -76,7 +78,7 @@ export function attachLiveRelay(
   services: AppServices,
   opts: LiveRelayOptions = {},
 ): LiveRelay {
-  const resolve = opts.resolveCamera ?? configCameras(services);
+  const resolve = opts.resolveCamera ?? catalogCameras(services);
   const encode = opts.encode ?? DEFAULT_LIVE_ENCODE;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const streams = new Map<string, CameraStream>();
@@ -94,6 +96,15 @@ export function attachLiveRelay(
     }
   }, 5000);
   recheck.unref();
+
+  // a camera edited (its stream) or removed at run time: its viewers are closed, and a viewer that comes
+  // back opens the new stream (or is refused: the camera is gone)
+  const offCatalog = services.video.cameras.onChange((change) => {
+    if (change.type === 'added') return;
+    if (change.type === 'changed' && !change.changes.some((k) => k !== 'name' && k !== 'siteId')) return;
+    streams.get(change.camera.id)?.close();
+    streams.delete(change.camera.id);
+  });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const cameraId = cameraIdFromPath(req.url);
@@ -177,6 +188,7 @@ export function attachLiveRelay(
     stats: () => [...streams.values()].map((s) => ({ ...s.stats })),
     close: () => {
       clearInterval(recheck);
+      offCatalog();
       for (const s of servers) s.off('upgrade', onUpgrade);
       for (const s of streams.values()) s.close();
       streams.clear();

@@ -35,20 +35,19 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
     },
     async (req) => {
       const { scope } = principalOf(req);
-      const items = services.config.sites
-        .filter((s) => scope.can(s.enterpriseId))
-        .flatMap((s) =>
-          s.cameras
-            .filter((c) => c.enabled)
-            .map((c) => ({
-              id: c.id,
-              name: c.name,
-              siteId: s.id,
-              siteName: s.name,
-              enterpriseId: s.enterpriseId,
-              livePath: `/live/${c.id}`,
-            })),
-        );
+      const siteName = new Map(services.config.sites.map((s) => [s.id, s.name]));
+      // the catalog: cameras added at run time are on the wall at once
+      const items = services.video.cameras
+        .list()
+        .filter((c) => c.enabled && scope.can(c.enterpriseId))
+        .map((c) => ({
+          id: c.id,
+          name: c.name,
+          siteId: c.siteId,
+          siteName: siteName.get(c.siteId) ?? c.siteId,
+          enterpriseId: c.enterpriseId,
+          livePath: `/live/${c.id}`,
+        }));
       return { items };
     },
   );
@@ -67,7 +66,14 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
             { additionalProperties: false },
           ),
           Type.Object(
-            { url: Type.String({ pattern: '^(rtsps?|https?)://[^\\s]+$', maxLength: 1000 }) },
+            {
+              url: Type.String({ pattern: '^(rtsps?|https?)://[^\\s]+$', maxLength: 1000 }),
+              rtspTransport: Type.Optional(
+                Type.Union([Type.Literal('tcp'), Type.Literal('udp'), Type.Literal('auto')], {
+                  description: 'default: ingest.rtspTransport',
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
         ]),
@@ -79,6 +85,16 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
             width: Type.Optional(Type.Integer()),
             height: Type.Optional(Type.Integer()),
             fps: Type.Optional(Type.Number()),
+            gopSeconds: Type.Optional(Type.Number({ description: 'seconds between keyframes' })),
+            gopLongerThanSeconds: Type.Optional(
+              Type.Number({ description: 'no second keyframe within this many seconds of reading' }),
+            ),
+            transport: Type.Optional(
+              Type.Union([Type.Literal('tcp'), Type.Literal('udp')], {
+                description: 'the RTSP transport that opened it (auto resolved)',
+              }),
+            ),
+            reason: Type.Optional(Type.String({ description: 'e.g. transport_unsupported' })),
             message: Type.Optional(Type.String()),
           }),
           400: ErrorSchema,
@@ -89,20 +105,27 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = 
     },
     async (req) => {
       const { scope } = principalOf(req);
-      // a URL being entered gets the default transport (TCP); a configured camera its own
+      const cameras = services.video.cameras;
+      // a URL being entered gets the transport chosen beside it (else the default); a camera its own
       if ('url' in req.body) {
         // only cameras the caller may see vouch for a host:port (another tenant's do not)
-        const mine = services.config.sites
-          .filter((s) => scope.can(s.enterpriseId))
-          .flatMap((s) => s.cameras.flatMap((c) => [c.url, ...(c.recordUrl ? [c.recordUrl] : [])]));
+        const mine = cameras
+          .list()
+          .filter((c) => scope.can(c.enterpriseId))
+          .flatMap((c) => [c.url, ...(c.recordUrl ? [c.recordUrl] : [])]);
         assertProbeTarget(req.body.url, mine, services.config.ingest.probeAllowedNetworks);
-        return probeCamera({ url: req.body.url });
+        const rtspTransport = req.body.rtspTransport ?? services.config.ingest.rtspTransport;
+        return probeCamera({ url: req.body.url, rtspTransport });
       }
       const { cameraId } = req.body;
-      const site = services.config.sites.find((s) => s.cameras.some((c) => c.id === cameraId));
-      if (!site || !scope.can(site.enterpriseId)) throw TenancyErrors.notVisible({ cameraId });
-      const cam = site.cameras.find((c) => c.id === cameraId)!;
-      return probeCamera(cameraSource(cam, services.config.ingest));
+      const cam = cameras.get(cameraId);
+      if (!cam || !scope.can(cam.enterpriseId)) throw TenancyErrors.notVisible({ cameraId });
+      return probeCamera(
+        cameraSource(
+          { url: cam.url, ...(cam.rtspTransport ? { rtspTransport: cam.rtspTransport } : {}) },
+          services.config.ingest,
+        ),
+      );
     },
   );
 };

@@ -21,7 +21,11 @@ describe('camera URL probe helpers', () => {
   it("honours the camera's transport, and the probe's timeout bounds it", () => {
     const udp = probeArgs({ url: 'rtsp://cam/1', rtspTransport: 'udp', timeoutMs: 60_000 }, 6000);
     expect(udp.slice(-6)).toEqual(['-rtsp_transport', 'udp', '-timeout', '6000000', '-i', 'rtsp://cam/1']);
-    expect(probeArgs({ url: 'rtsp://cam/1', rtspTransport: 'auto' }, 6000)).not.toContain('-rtsp_transport');
+    // auto, unresolved, is its first try: TCP (probeCamera resolves it and falls back to UDP)
+    expect(probeArgs({ url: 'rtsp://cam/1', rtspTransport: 'auto' }, 6000).slice(-6, -4)).toEqual([
+      '-rtsp_transport',
+      'tcp',
+    ]);
   });
   it('opens a file once: no pacing, no looping', () => {
     expect(probeArgs({ url: 'file:///clips/a.mp4' }, 6000).slice(-2)).toEqual(['-i', '/clips/a.mp4']);

@@ -4,7 +4,10 @@
  * file.ts) says how its scheme is opened; registry.ts adds what depends on the purpose.
  */
 
-/** RTSP lower transport: `auto` passes no flag and lets ffmpeg choose (UDP first, then TCP). */
+/**
+ * RTSP lower transport: `auto` tries TCP, and over UDP when the server refuses TCP (461/400), remembering
+ * what worked until the camera next fails (rtsp-transport.ts).
+ */
 export type RtspTransport = 'tcp' | 'udp' | 'auto';
 
 /**

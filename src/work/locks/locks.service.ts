@@ -93,7 +93,9 @@ export class LocksService {
     body: { id: string; name: string; siteId: string; code: string; cameraId: string },
   ): Lock {
     const site = this.config.sites.find((s) => s.id === body.siteId);
-    if (!site || !scope.can(site.enterpriseId) || !site.cameras.some((c) => c.id === body.cameraId))
+    // the camera catalog's view (run-time cameras too), through the permits' camera index
+    const onSite = this.permits.cameraSite(body.cameraId)?.siteId === site?.id;
+    if (!site || !scope.can(site.enterpriseId) || !onSite)
       throw LockErrors.badSite({ siteId: body.siteId, cameraId: body.cameraId });
     if (this.repo.get(body.id) || this.repo.byCode(body.code)) throw LockErrors.duplicate({ id: body.id });
     this.repo.insert({ ...body, enterpriseId: site.enterpriseId }, this.clock.now());

@@ -45,6 +45,8 @@ export class MachinesService {
     private readonly key: Buffer,
     private readonly config: Config,
     private readonly clock: Clock,
+    /** where a camera is now (the permits' view of the camera catalog: run-time cameras too) */
+    private readonly cameraSite: (cameraId: string) => { siteId: string } | undefined,
   ) {}
 
   register(
@@ -53,7 +55,7 @@ export class MachinesService {
   ): Machine {
     const site = this.config.sites.find((s) => s.id === body.siteId);
     if (!site || !scope.can(site.enterpriseId)) throw MachineErrors.badSite({ siteId: body.siteId });
-    if (body.cameraId && !site.cameras.some((c) => c.id === body.cameraId))
+    if (body.cameraId && this.cameraSite(body.cameraId)?.siteId !== site.id)
       throw MachineErrors.badCamera({ cameraId: body.cameraId });
     if (this.repo.get(body.id)) throw MachineErrors.duplicate({ id: body.id });
     this.repo.insert(

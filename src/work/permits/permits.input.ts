@@ -59,7 +59,7 @@ export function cameraIndex(config: Config): Map<string, { siteId: string; enter
 /** What checking a new permit's names needs: the config's sites and cameras, the users, the owners of machines and locks. */
 export interface DraftInputDeps {
   config: Config;
-  cameras: ReadonlyMap<string, { siteId: string; enterpriseId: string }>;
+  cameras: Pick<ReadonlyMap<string, { siteId: string; enterpriseId: string }>, 'get'>;
   users: UsersRepo;
   ownerOf(kind: 'machine' | 'lock', id: string): string | undefined;
   machineDistanceM(id: string, p: { lat: number; lon: number }): number | undefined;

@@ -55,6 +55,11 @@ export interface PermitPorts {
   machineDistanceM(id: string, p: { lat: number; lon: number }): number | undefined;
   /** bound cameras not live right now (the monitoring gate's reading) */
   camerasDown(p: Pick<Permit, 'cameraIds'>): string[];
+  /**
+   * Where a camera is now (the video context's camera catalog: cameras added at run time too);
+   * the config's cameras when not given
+   */
+  cameraPlacement?(cameraId: string): { siteId: string; enterpriseId: string } | undefined;
   /** the holder's valid certificate numbers in these categories (the kind's), or null */
   certificateNo(userId: number, categories: readonly string[], now: number): string | null;
   /** the cards of these workers in these categories (the certificates' records) */
@@ -63,7 +68,7 @@ export interface PermitPorts {
 
 /** Work permits: persistence and events around the pure state machine in ./domain. */
 export class PermitsService {
-  private readonly cameras: Map<string, { siteId: string; enterpriseId: string }>;
+  private readonly cameras: Pick<ReadonlyMap<string, { siteId: string; enterpriseId: string }>, 'get'>;
 
   constructor(
     private readonly repo: PermitsRepo,
@@ -73,7 +78,8 @@ export class PermitsService {
     private readonly users: UsersRepo,
     private readonly ports: PermitPorts,
   ) {
-    this.cameras = cameraIndex(config);
+    const placement = ports.cameraPlacement;
+    this.cameras = placement ? { get: (id) => placement(id) } : cameraIndex(config);
   }
 
   cameraSite(cameraId: string): { siteId: string; enterpriseId: string } | undefined {

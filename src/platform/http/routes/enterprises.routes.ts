@@ -22,7 +22,11 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ services: AppServices
     ...e,
     sites: services.config.sites
       .filter((s) => s.enterpriseId === e.id)
-      .map((s) => ({ id: s.id, name: s.name, cameras: s.cameras.length })),
+      .map((s) => ({
+        id: s.id,
+        name: s.name,
+        cameras: services.video.cameras.list().filter((c) => c.siteId === s.id).length,
+      })),
   });
   app.get(
     '/api/enterprises',

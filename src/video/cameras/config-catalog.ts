@@ -1,0 +1,26 @@
+import type { Config } from '../../config/schema.ts';
+import type { CameraCatalogView, CatalogCamera } from './camera.types.ts';
+
+/** A catalog of the config's cameras only, never changing (tools and tests that build ingest alone). */
+export function configCatalog(config: Config): CameraCatalogView {
+  const cams = config.sites.flatMap((site) =>
+    site.cameras.map((c): CatalogCamera => ({
+      id: c.id,
+      name: c.name,
+      siteId: site.id,
+      enterpriseId: site.enterpriseId,
+      url: c.url,
+      recordUrl: c.recordUrl ?? null,
+      rtspTransport: c.rtspTransport ?? null,
+      enabled: c.enabled,
+      source: 'config',
+      version: 0,
+      updatedAt: '',
+    })),
+  );
+  return {
+    list: () => cams,
+    get: (id) => cams.find((c) => c.id === id),
+    onChange: () => () => {},
+  };
+}
