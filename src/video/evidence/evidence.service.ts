@@ -8,12 +8,9 @@ import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { endStrayProcesses } from '../../platform/shared/tied-child.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
-<<<<<<< HEAD
 import type { Box } from '../../vision/detect/types.ts';
-=======
 import type { CatalogCamera } from '../cameras/camera.types.ts';
 import { configCatalog } from '../cameras/config-catalog.ts';
->>>>>>> s13-t
 import { cameraSource } from '../sources/camera-source.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
 import type { EvidenceUnavailableRecord, EvidenceUnavailableRepo } from './evidence-unavailable.repo.ts';
