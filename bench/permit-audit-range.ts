@@ -54,5 +54,18 @@ console.log(`XLSX of the whole range: ${xlsx.ms} ms, ${Math.round(xlsx.bytes / 1
 t.services.db.exec('DROP INDEX outbox_type_at');
 const bare = await timed(`/api/audit/permits?region=zezhou&${range}&pageSize=100`);
 console.log(`JSON page without the outbox(type, occurred_at) index: ${bare.ms} ms`);
-console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+console.log(`peak RSS ${rssMb} MB`);
+console.log(
+  JSON.stringify({
+    bench: 'permit-audit',
+    permits: page.total,
+    events,
+    pageMs: page.ms,
+    xlsxMs: xlsx.ms,
+    xlsxBytes: xlsx.bytes,
+    pageMsWithoutIndex: bare.ms,
+    peakRssMb: rssMb,
+  }),
+);
 await t.close();

@@ -137,6 +137,11 @@ describe('隐患闭环 on the screens', () => {
     await page.getByRole('button', { name: '提交评估' }).click();
     await expect.poll(() => stateOf(page)).toBe('assessed');
 
+    // guardian-a is on their landing screen (the permit desk) before the dispatch: the notice arrives live
+    const phone = await openPage(browser, PHONE);
+    await signIn(phone.page, svc.url, 'guardian-a', '/ui/permits.html');
+    await phone.page.locator('#my-hazards[data-live="on"]').waitFor({ state: 'attached' });
+
     // 派单 to guardian-a; the deadline defaults to the 五到位 时限
     const guardianId = await userId('guardian-a');
     await page.selectOption('#hz-responsible', String(guardianId));
@@ -145,9 +150,12 @@ describe('隐患闭环 on the screens', () => {
     await expect.poll(() => stateOf(page)).toBe('dispatched');
     expect(await page.locator('.facts').first().textContent()).toContain('北京时间');
 
-    // guardian-a on a phone: the hazard is in 我的整改; photo + measures
-    const phone = await openPage(browser, PHONE);
-    await signIn(phone.page, svc.url, 'guardian-a', '/ui/permits.html');
+    // guardian-a is told at once (hazard.responsibleNotified to their sessions): 我的整改 with a badge
+    await phone.page.locator('#my-hazards-notice', { hasText: '已派给您整改' }).waitFor({ timeout: 10_000 });
+    expect(await phone.page.locator('#my-hazards-badge').textContent()).toBe('1');
+    expect(await phone.page.locator(`#my-hazards li[data-hazard="${hazardId}"]`).count()).toBe(1);
+    await phone.page.screenshot({ path: `${SHOTS}/hazards-phone-notice.png`, fullPage: true });
+    // photo + measures on the phone
     await rectifyOnPhone(phone.page, hazardId, '已补发安全帽并现场佩戴', 'hazards-phone-rectify.png');
 
     // 复核 fails: back to 整改中; the guardian rectifies again; 复核 passes; 销号
