@@ -158,9 +158,9 @@ describe('隐患闭环 on the screens', () => {
     // photo + measures on the phone
     await rectifyOnPhone(phone.page, hazardId, '已补发安全帽并现场佩戴', 'hazards-phone-rectify.png');
 
-    // 复核 fails: back to 整改中; the guardian rectifies again; 复核 passes; 销号
-    await page.reload();
-    await expect.poll(() => stateOf(page)).toBe('rectified');
+    // 复核 fails: back to 整改中; the guardian rectifies again; 复核 passes; 销号. The desk's open hazard
+    // hears hazard.rectified over socket.io and re-renders: no reload
+    await expect.poll(() => stateOf(page), { timeout: 10_000 }).toBe('rectified');
     expect(await page.locator('.hz-photos[data-kind="after"] img').count()).toBe(1);
     await page.fill('#hz-review-reason', '照片未见佩戴情况，请补拍');
     await page.getByRole('button', { name: '不通过，退回整改' }).click();

@@ -9,7 +9,7 @@ import type { Hazard } from './hazards.repo.ts';
 const MAX_DESCRIPTION = 80;
 
 const shanghai = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+  `${new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })}（北京时间）`;
 
 const short = (s: string) => (s.length > MAX_DESCRIPTION ? `${s.slice(0, MAX_DESCRIPTION - 1)}…` : s);
 

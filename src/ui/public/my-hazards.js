@@ -1,5 +1,6 @@
 /* global document, window, Notification */
-import { api, fmtTime, h, t } from './common.js';
+import { api, h, t } from './common.js';
+import { fmtTime } from './hazards-text.js';
 
 // 我的整改 on a person's landing screen (#22): the hazards dispatched to me and not yet rectified, with
 // a badge, and the notice the service sends to me alone (hazard.responsibleNotified over socket.io to
