@@ -151,6 +151,33 @@ print(json.dumps([[c.value for c in r] for r in ws.iter_rows()], ensure_ascii=Fa
     expect(lines).toHaveLength(total + 1);
   });
 
+  it('`jianhu report permit-audit --region` writes the same permits offline, the 镇 included', async () => {
+    const config = join(t.dir, 'cli-config.json');
+    const { store, regions, enterprises } = t.config;
+    writeFileSync(config, JSON.stringify({ store, regions, enterprises, mqtt: { embedded: false } }));
+    const out = join(t.dir, 'cli-audit.xlsx');
+    const args = ['--config', config, '--region', 'zezhou', '--from', '2026-08-02', '--to', '2026-12-01'];
+    const r = await run(process.execPath, [
+      'bin/jianhu.mjs',
+      'report',
+      'permit-audit',
+      ...args,
+      '--out',
+      out,
+    ]);
+    expect(r.stdout).toContain('cli-audit.xlsx');
+    const read = `
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+print(json.dumps([[c.value for c in r] for r in ws.iter_rows()], ensure_ascii=False))`;
+    const rows: unknown[][] = JSON.parse(
+      (await run('/usr/bin/python3', ['-c', read, out], { maxBuffer: 64 << 20 })).stdout,
+    );
+    const permits = rows.filter((x) => String(x[0]).startsWith('DH-CAMP-'));
+    expect(permits).toHaveLength(sum(zezhou(), 'permits'));
+    expect(new Set(permits.map((x) => x[1]))).toEqual(new Set(['甲钢铁', '乙铸造', '丁焦化']));
+  }, 120_000);
+
   it('keeps each caller to its scope', async () => {
     // another county's regulator: not its region, not its enterprise
     expect((await call('regulator-o', `/api/audit/permits?region=zezhou&${RANGE}`)).status).toBe(404);
