@@ -6,6 +6,7 @@ import {
   type CoverageOptions,
   type CoverageResult,
   type Gap,
+  type HealthInterval,
   type Verdict,
 } from './coverage.ts';
 import type { EventLogRepo, LoggedEvent } from './event-log.repo.ts';
@@ -164,14 +165,34 @@ export class PermitAuditService {
 
   private covered(enterpriseIds: readonly string[], fromMs: number, toMs: number): Covered[] {
     const now = this.clock.now();
-    return this.permitSource.permits(enterpriseIds, fromMs, toMs, now).map((p) => this.coverageOf(p));
+    const permits = this.permitSource.permits(enterpriseIds, fromMs, toMs, now);
+    const health = this.healthOver(permits);
+    return permits.map((p) => this.coverageOf(p, health));
   }
 
-  private coverageOf(p: AuditPermit): Covered {
+  /**
+   * Each bound camera's health read once, over the span of all its permits, then cut per permit: a
+   * campaign's thousand permits on a few cameras cost a few reads, not two per permit.
+   */
+  private healthOver(permits: readonly AuditPermit[]): Map<string, HealthInterval[]> {
+    const spans = new Map<string, { start: number; end: number }>();
+    for (const p of permits) {
+      const s = span(p);
+      for (const c of p.cameraIds) {
+        const x = spans.get(c);
+        spans.set(c, x ? { start: Math.min(x.start, s.start), end: Math.max(x.end, s.end) } : s);
+      }
+    }
+    const out = new Map<string, HealthInterval[]>();
+    for (const [c, s] of spans) out.set(c, this.healthSource.history(c, s.start, s.end));
+    return out;
+  }
+
+  private coverageOf(p: AuditPermit, health: Map<string, HealthInterval[]>): Covered {
     const { start, end } = span(p);
     const timelines = p.cameraIds.map((cameraId) => ({
       cameraId,
-      intervals: this.healthSource.history(cameraId, start, end),
+      intervals: clip(health.get(cameraId) ?? [], start, end),
     }));
     const { gaps, ...coverage } = auditCoverage(p.windows, timelines, this.opts);
     return {
@@ -223,6 +244,12 @@ export class PermitAuditService {
     };
   }
 }
+
+/** The intervals inside [start, end), cut at its edges. */
+const clip = (xs: readonly HealthInterval[], start: number, end: number): HealthInterval[] =>
+  xs
+    .filter((x) => x.end > start && x.start < end)
+    .map((x) => ({ ...x, start: Math.max(x.start, start), end: Math.min(x.end, end) }));
 
 const span = (p: AuditPermit) => ({
   start: Math.min(...p.windows.map((w) => w.start)),

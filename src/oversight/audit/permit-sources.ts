@@ -154,7 +154,8 @@ export class EventLogHealthSource implements HealthHistorySource {
     const before = this.log.lastBefore(types, cameraId, iso(fromMs));
     // A fault is reported after it began (`since` < event time): read past the end by DETECTION_LAG_MS
     // so a fault that started inside the window but was recognised after it still counts.
-    const inside = this.log.between({
+    // iterated without a cap: the audit reads a camera once over a whole campaign
+    const inside = this.log.each({
       types,
       from: iso(fromMs),
       to: iso(toMs + EventLogHealthSource.DETECTION_LAG_MS),
