@@ -39,7 +39,7 @@ const USAGE =
   '  --config, -c FILE   the service config (its store and regions) 配置文件\n' +
   '  --from DATE         first day YYYY-MM-DD (Asia/Shanghai) or a date-time 开始日期\n' +
   '  --to DATE           last day YYYY-MM-DD, included, or a date-time (excluded) 结束日期; any length\n' +
-  '  --region ID         every enterprise of this region 辖区 (config.regions)\n' +
+  '  --region ID         every enterprise of this region and the regions below it 辖区 (config.regions)\n' +
   '  --enterprise ID     one enterprise 企业 (default: all enterprises of the config)\n' +
   '  --unit NAME         填报单位 as printed (default: the region or enterprise name)\n' +
   '  --out, -o FILE      .xlsx, .pdf or .csv: the type follows the extension 输出文件\n' +
