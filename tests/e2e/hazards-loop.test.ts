@@ -117,17 +117,25 @@ describe('隐患闭环 on the screens', () => {
     await page.getByRole('button', { name: '提交评估' }).click();
     await expect.poll(() => stateOf(page)).toBe('assessed');
 
+    // guardian-a is on their landing screen (the permit desk) before the dispatch: the notice arrives live
+    const phone = await openPage(browser, PHONE);
+    await signIn(phone.page, svc.url, 'guardian-a', '/ui/permits.html');
+    await phone.page.locator('#my-hazards[data-live="on"]').waitFor({ state: 'attached' });
+
     // 派单 to guardian-a; the deadline defaults to the 五到位 时限
     await dispatchOnScreen(page, await userId('guardian-a'));
 
-    // guardian-a on a phone: the hazard is in 我的整改; photo + measures
-    const phone = await openPage(browser, PHONE);
-    await signIn(phone.page, svc.url, 'guardian-a', '/ui/permits.html');
+    // guardian-a is told at once (hazard.responsibleNotified to their sessions): 我的整改 with a badge
+    await phone.page.locator('#my-hazards-notice', { hasText: '已派给您整改' }).waitFor({ timeout: 10_000 });
+    expect(await phone.page.locator('#my-hazards-badge').textContent()).toBe('1');
+    expect(await phone.page.locator(`#my-hazards li[data-hazard="${hazardId}"]`).count()).toBe(1);
+    await phone.page.screenshot({ path: `${SHOTS}/hazards-phone-notice.png`, fullPage: true });
+    // photo + measures on the phone
     await rectifyOnPhone(phone.page, hazardId, '已补发安全帽并现场佩戴', 'hazards-phone-rectify.png');
 
-    // 复核 fails: back to 整改中; the guardian rectifies again; 复核 passes; 销号
-    await page.reload();
-    await expect.poll(() => stateOf(page)).toBe('rectified');
+    // 复核 fails: back to 整改中; the guardian rectifies again; 复核 passes; 销号. The desk's open hazard
+    // hears hazard.rectified over socket.io and re-renders: no reload
+    await expect.poll(() => stateOf(page), { timeout: 10_000 }).toBe('rectified');
     expect(await page.locator('.hz-photos[data-kind="after"] img').count()).toBe(1);
     await page.fill('#hz-review-reason', '照片未见佩戴情况，请补拍');
     await page.getByRole('button', { name: '不通过，退回整改' }).click();

@@ -55,6 +55,18 @@ describe('监管总览 and 执法检查', () => {
     expect(await page.locator('#f-enterprise').inputValue()).toBe('ent-b');
     await page.screenshot({ path: `${SHOTS}/regulator-drilldown.png`, fullPage: true });
 
+    // the whole region over the overview's 90 days: every enterprise's permits, one page, at a phone's size
+    await page.goto(`${svc.url}/ui/regulator.html`);
+    await page.locator('#ov-table tbody tr').nth(2).waitFor();
+    await Promise.all([page.waitForURL('**/ui/audit.html?*region=*'), page.click('#ov-region-audit')]);
+    for (const ent of ['ent-a', 'ent-b', 'ent-d'])
+      await page.locator('tr.audit-row', { hasText: `DH-SEED-${ent}` }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#f-enterprise').inputValue()).toBe('region:zezhou');
+    expect(await page.locator('#audit-page').textContent()).toContain('共 3 张');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SHOTS}/regulator-region-audit-phone.png`, fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+
     await page.goto(`${svc.url}/ui/regulator.html`);
     await page.locator('#insp-form').waitFor();
     await page.selectOption('#i-enterprise', 'ent-a');

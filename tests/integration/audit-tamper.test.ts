@@ -115,6 +115,7 @@ describe('jianhu audit verify', () => {
       'hazard.assessed',
       'hazard.registered',
       'hazard.dispatched',
+      'hazard.responsibleNotified', // the notice to the responsible person, chained like every event
       'hazard.rectified',
       'hazard.verified',
       'hazard.closed',

@@ -136,6 +136,7 @@ describe('隐患闭环 through the real API', () => {
       'hazard.registered',
       'hazard.assessed',
       'hazard.dispatched',
+      'hazard.responsibleNotified', // to guardian-a alone, in the dispatch's transaction
       'hazard.rectified',
       'hazard.verified',
       'hazard.rectified',

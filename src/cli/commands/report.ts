@@ -39,7 +39,7 @@ const USAGE =
   '  --config, -c FILE   the service config (its store and regions) 配置文件\n' +
   '  --from DATE         first day YYYY-MM-DD (Asia/Shanghai) or a date-time 开始日期\n' +
   '  --to DATE           last day YYYY-MM-DD, included, or a date-time (excluded) 结束日期; any length\n' +
-  '  --region ID         every enterprise of this region 辖区 (config.regions)\n' +
+  '  --region ID         every enterprise of this region and the regions below it 辖区 (config.regions)\n' +
   '  --enterprise ID     one enterprise 企业 (default: all enterprises of the config)\n' +
   '  --unit NAME         填报单位 as printed (default: the region or enterprise name)\n' +
   '  --out, -o FILE      .xlsx, .pdf or .csv: the type follows the extension 输出文件\n' +
@@ -128,7 +128,14 @@ function scopeOf(
   if (v.region) {
     const r = config.regions.find((x) => x.id === v.region);
     if (!r) return { error: `no region ${v.region} in the config 无此辖区` };
-    const ids = config.enterprises.filter((e) => e.regionId === r.id).map((e) => e.id);
+    // the region and every region nested below it (a 市's forms cover its 县 and 镇)
+    const within = new Set([r.id]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const x of config.regions)
+        if (x.parent && within.has(x.parent) && !within.has(x.id)) grew = within.add(x.id).size > 0;
+    }
+    const ids = config.enterprises.filter((e) => within.has(e.regionId)).map((e) => e.id);
     return { enterpriseIds: ids, unit: v.unit ?? r.name };
   }
   if (v.enterprise) {
@@ -190,7 +197,12 @@ function permitAuditForm(
       minCoveragePct: config.audit.coverage.minCoveragePct,
     },
   );
-  const t = permitAuditTable(audit.audit(scope.enterpriseIds, range.from, range.to), scope.unit);
+  const names = new Map(config.enterprises.map((e) => [e.id, e.name]));
+  const t = permitAuditTable(
+    audit.audit(scope.enterpriseIds, range.from, range.to),
+    scope.unit,
+    (id) => names.get(id) ?? id,
+  );
   return {
     annex: '',
     title: t.title,

@@ -17,6 +17,7 @@ const AlertSchema = Type.Object({
   titleZh: Type.String(),
   title: Type.String(),
   at: Type.String({ format: 'date-time' }),
+  recipientUserId: Nullable(Type.Integer({ description: 'a notice for one person: whom' })),
 });
 
 const AlertsQuery = Type.Object(
@@ -39,7 +40,7 @@ export const alertsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> 
       config: { permission: 'violation:read' },
       schema: {
         tags: ['alerts'],
-        summary: 'Recent site alerts 现场告警（无票动火、门锁违规、扫码被拒、作业暂停）',
+        summary: 'Recent site alerts 现场告警（无票动火、门锁违规、扫码被拒、作业暂停、隐患整改通知）',
         querystring: AlertsQuery,
         response: {
           200: Type.Object({ items: Type.Array(AlertSchema) }),

@@ -19,6 +19,8 @@ export interface SiteAlert {
   titleZh: string;
   title: string;
   at: string;
+  /** a notice for one person (a hazard dispatched to them, or overdue): whom; null otherwise */
+  recipientUserId: number | null;
 }
 
 /** The event types that can make an alert (the wall listens to these over socket.io). */
@@ -28,6 +30,7 @@ export const ALERT_EVENT_TYPES = [
   'machine.scanned',
   'permit.suspended',
   'permit.resumeBlocked',
+  'hazard.responsibleNotified',
 ] as const;
 
 export interface AlertSourceEvent {
@@ -53,6 +56,7 @@ export function siteAlertOf(e: AlertSourceEvent, describe: DescribeCode): SiteAl
     cameraId: str(p['cameraId']),
     permitId: str(p['permitId']),
     at: e.occurredAt,
+    recipientUserId: typeof p['recipientUserId'] === 'number' ? p['recipientUserId'] : null,
   };
   switch (e.type) {
     case 'machine.violationDetected':
@@ -87,6 +91,14 @@ export function siteAlertOf(e: AlertSourceEvent, describe: DescribeCode): SiteAl
         severity: 'high',
         titleZh: str(p['messageZh']) ?? '作业暂停',
         title: str(p['message']) ?? 'Work suspended',
+      };
+    case 'hazard.responsibleNotified':
+      return {
+        ...base,
+        // overdue rectification is what escalates; a fresh dispatch is work to plan
+        severity: p['why'] === 'overdue' ? 'high' : 'medium',
+        titleZh: str(p['titleZh']) ?? '隐患整改通知',
+        title: str(p['title']) ?? 'Hazard rectification notice',
       };
     default:
       return null;

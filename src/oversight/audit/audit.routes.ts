@@ -3,37 +3,32 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../../platform/http/schemas.ts';
-import { defineError } from '../../platform/shared/errors.ts';
-import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
+import { auditScope, VERDICTS } from './audit-scope.ts';
 
-export const AuditErrors = {
-  badRange: defineError(
-    'JH_ERR_AUDIT_BAD_RANGE',
-    400,
-    '时间范围无效：须 from < to，且不超过 31 天。',
-    'Invalid time range: from must be before to, at most 31 days apart.',
-  ),
-};
-
-const MAX_SPAN_MS = 31 * 86_400_000;
-
-/** Parses from/to and the enterprise filter against the caller's scope (404 for other tenants). */
-export function rangeAndScope(
-  scope: EnterpriseScope,
-  q: { enterprise?: string; from: string; to: string },
-): { enterpriseIds: string[]; from: number; to: number } {
-  const from = Date.parse(q.from);
-  const to = Date.parse(q.to);
-  if (!(from < to) || to - from > MAX_SPAN_MS) throw AuditErrors.badRange({ from: q.from, to: q.to });
-  if (q.enterprise) scope.assert(q.enterprise);
-  return { enterpriseIds: q.enterprise ? [q.enterprise] : [...scope.enterpriseIds].sort(), from, to };
-}
+export { AuditErrors } from './audit-scope.ts';
 
 export const RangeQuery = Type.Object(
   {
     enterprise: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    region: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: '辖区: regulators only, nested regions included',
+      }),
+    ),
     from: Type.String({ format: 'date-time' }),
-    to: Type.String({ format: 'date-time' }),
+    to: Type.String({ format: 'date-time', description: 'excluded; at most 366 days after from' }),
+  },
+  { additionalProperties: false },
+);
+
+const PageQuery = Type.Object(
+  {
+    ...RangeQuery.properties,
+    verdict: Type.Optional(Type.Union(VERDICTS.map((v) => Type.Literal(v)))),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   },
   { additionalProperties: false },
 );
@@ -44,6 +39,9 @@ const PermitAuditSchema = Type.Object({
   to: Type.String(),
   require: Type.String(),
   summary: Json,
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  total: Type.Integer({ description: 'permits over all pages (of the verdict asked for)' }),
   permits: Type.Array(
     Type.Object({
       permitId: Type.String(),
@@ -76,14 +74,21 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> =
       config: { permission: 'audit:read' },
       schema: {
         tags,
-        summary: 'Permit-to-video audit: coverage, gaps, verdicts 作业票视频审计',
-        querystring: RangeQuery,
+        summary:
+          'Permit-to-video audit: coverage, gaps, verdicts 作业票视频审计 (an enterprise or a region, paged)',
+        querystring: PageQuery,
         response: { 200: PermitAuditSchema, ...errors },
       },
     },
     async (req) => {
-      const { enterpriseIds, from, to } = rangeAndScope(principalOf(req).scope, req.query);
-      return mod.permitAudit.audit(enterpriseIds, from, to);
+      const { principal, scope } = principalOf(req);
+      const q = req.query;
+      const { enterpriseIds, from, to } = auditScope(services.tenancy, principal, scope, q);
+      return mod.permitAudit.page(enterpriseIds, from, to, {
+        page: q.page ?? 1,
+        pageSize: q.pageSize ?? 100,
+        verdict: q.verdict,
+      });
     },
   );
 

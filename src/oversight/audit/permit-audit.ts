@@ -1,9 +1,7 @@
-import type { HealthState } from '../../video/ingest/types.ts';
 import type { Clock } from '../../platform/shared/clock.ts';
 import { iso } from '../../platform/shared/clock.ts';
 import {
   auditCoverage,
-  changesToIntervals,
   VERDICT_ZH,
   type CoverageOptions,
   type CoverageResult,
@@ -12,157 +10,20 @@ import {
   type Verdict,
 } from './coverage.ts';
 import type { EventLogRepo, LoggedEvent } from './event-log.repo.ts';
+import type { AuditPermit, HealthHistorySource, PermitSource } from './permit-sources.ts';
 
-/** A camera's health over [from, to) as intervals; time not covered by any interval is unknown. */
-export interface HealthHistorySource {
-  history(cameraId: string, fromMs: number, toMs: number): HealthInterval[];
-}
-
-/** A health record as ingest keeps it (camera_health_log): open while `untilMs` is null. */
-export interface HealthRecordLike {
-  state: HealthState;
-  reason: string;
-  message?: string;
-  sinceMs: number;
-  untilMs: number | null;
-}
-
-/**
- * The ingest health service's history (preferred: its rows are closed when the service stops or
- * crashes, so downtime of the service itself shows as "no health record"); cameras it does not know
- * (removed from the config) fall back to the chained events.
- */
-export class IngestHealthSource implements HealthHistorySource {
-  constructor(
-    private readonly ingest: { history(cameraId: string, fromMs: number, toMs: number): HealthRecordLike[] },
-    private readonly fallback: HealthHistorySource,
-    private readonly clock: Clock,
-  ) {}
-  history(cameraId: string, fromMs: number, toMs: number): HealthInterval[] {
-    let rows: HealthRecordLike[];
-    try {
-      rows = this.ingest.history(cameraId, fromMs, toMs);
-    } catch {
-      return this.fallback.history(cameraId, fromMs, toMs);
-    }
-    const now = this.clock.now();
-    return rows
-      .map((r) => ({
-        start: Math.max(r.sinceMs, fromMs),
-        end: Math.min(r.untilMs ?? now, toMs),
-        state: r.state,
-        reason: r.reason,
-        ...(r.message ? { message: r.message } : {}),
-      }))
-      .filter((x) => x.end > x.start);
-  }
-}
-
-export interface WorkWindow {
-  start: number;
-  end: number;
-  /** still working at the time of the audit (end = now) */
-  ongoing: boolean;
-}
-
-export interface AuditPermit {
-  permitId: string;
-  number: string;
-  kind: string;
-  enterpriseId: string;
-  cameraIds: string[];
-  windows: WorkWindow[];
-}
-
-export interface PermitSource {
-  permits(enterpriseIds: readonly string[], fromMs: number, toMs: number, nowMs: number): AuditPermit[];
-}
-
-const OPEN = new Set(['permit.started', 'permit.resumed']);
-const CLOSE = new Set(['permit.suspended', 'permit.completed', 'permit.revoked', 'permit.expired']);
-export const PERMIT_WORK_EVENTS = [...OPEN, ...CLOSE];
-
-/** Actual work windows from a permit's transitions: started/resumed open one, suspended/completed/revoked/expired close it. */
-export function workWindows(events: { type: string; at: number }[], now: number): WorkWindow[] {
-  const out: WorkWindow[] = [];
-  let open: number | null = null;
-  for (const e of [...events].sort((a, b) => a.at - b.at)) {
-    if (OPEN.has(e.type) && open === null) open = e.at;
-    else if (CLOSE.has(e.type) && open !== null) {
-      out.push({ start: open, end: e.at, ongoing: false });
-      open = null;
-    }
-  }
-  if (open !== null) out.push({ start: open, end: Math.max(open, now), ongoing: true });
-  return out;
-}
-
-/** Permits reconstructed from their chained transition events (the permits module publishes them). */
-export class EventLogPermitSource implements PermitSource {
-  /** permits last at most 72 h (二级 hot work): look this far back for a start before the window */
-  static readonly LOOKBACK_MS = 8 * 86_400_000;
-  constructor(private readonly log: EventLogRepo) {}
-
-  permits(enterpriseIds: readonly string[], fromMs: number, toMs: number, nowMs: number): AuditPermit[] {
-    const events = this.log.between({
-      types: PERMIT_WORK_EVENTS,
-      from: iso(fromMs - EventLogPermitSource.LOOKBACK_MS),
-      to: iso(Math.min(toMs, nowMs) + 1),
-      enterpriseIds,
-    });
-    const byPermit = new Map<string, LoggedEvent[]>();
-    for (const e of events) {
-      const id = String(e.payload.permitId ?? '');
-      if (!id) continue;
-      byPermit.set(id, [...(byPermit.get(id) ?? []), e]);
-    }
-    const out: AuditPermit[] = [];
-    for (const [permitId, evs] of byPermit) {
-      const last = evs.at(-1)!;
-      const windows = workWindows(
-        evs.map((e) => ({ type: e.type, at: Date.parse(e.occurredAt) })),
-        Math.min(nowMs, toMs),
-      ).filter((w) => w.end > fromMs && w.start < toMs);
-      if (windows.length === 0) continue;
-      out.push({
-        permitId,
-        number: String(last.payload.number ?? permitId),
-        kind: String(last.payload.kind ?? ''),
-        enterpriseId: last.enterpriseId ?? '',
-        cameraIds: [...new Set(evs.flatMap((e) => (e.payload.cameraIds as string[] | undefined) ?? []))],
-        windows,
-      });
-    }
-    return out.sort((a, b) => a.windows[0]!.start - b.windows[0]!.start);
-  }
-}
-
-/** Camera health from the chained `camera.healthChanged` events (what ingest published). */
-export class EventLogHealthSource implements HealthHistorySource {
-  static readonly DETECTION_LAG_MS = 3_600_000;
-  constructor(private readonly log: EventLogRepo) {}
-  history(cameraId: string, fromMs: number, toMs: number) {
-    const types = ['camera.healthChanged'];
-    const before = this.log.lastBefore(types, cameraId, iso(fromMs));
-    // A fault is reported after it began (`since` < event time): read past the end by DETECTION_LAG_MS
-    // so a fault that started inside the window but was recognised after it still counts.
-    const inside = this.log.between({
-      types,
-      from: iso(fromMs),
-      to: iso(toMs + EventLogHealthSource.DETECTION_LAG_MS),
-      payloadField: { name: 'cameraId', values: [cameraId] },
-    });
-    // `since` is when the state really began (a stall is detected some seconds after the last frame):
-    // using it, the audit sees the stretch between the fault and the gate's reaction as a gap.
-    const changes = [...(before ? [before] : []), ...inside].map((e) => ({
-      at: Math.min(Date.parse(e.occurredAt), Date.parse(String(e.payload.since)) || Infinity),
-      state: e.payload.to as HealthState,
-      reason: String(e.payload.reason ?? ''),
-      ...(typeof e.payload.message === 'string' ? { message: e.payload.message } : {}),
-    }));
-    return changesToIntervals(changes, fromMs, toMs);
-  }
-}
+export {
+  EventLogHealthSource,
+  EventLogPermitSource,
+  IngestHealthSource,
+  PERMIT_WORK_EVENTS,
+  workWindows,
+  type AuditPermit,
+  type HealthHistorySource,
+  type HealthRecordLike,
+  type PermitSource,
+  type WorkWindow,
+} from './permit-sources.ts';
 
 const RELATED = [
   'violation.started',
@@ -211,6 +72,28 @@ export interface PermitAuditReport {
   };
 }
 
+type Summary = PermitAuditReport['summary'];
+type Coverage = PermitAuditRow['coverage'];
+
+/** One permit with its coverage worked out, before its violations and events are read. */
+interface Covered {
+  p: AuditPermit;
+  coverage: Coverage;
+  gaps: PermitAuditRow['gaps'];
+}
+
+export interface PermitAuditPage extends PermitAuditReport {
+  page: number;
+  pageSize: number;
+  /** permits over all pages (of the verdict asked for, when one was) */
+  total: number;
+}
+
+/**
+ * 作业票视频审计. Coverage (health timelines of the bound cameras) is worked out for every permit of
+ * the range, since the summary counts them all; a permit's violations and events are read only for the
+ * rows shown (a page) or written (an export, one row at a time).
+ */
 export class PermitAuditService {
   constructor(
     private readonly log: EventLogRepo,
@@ -220,42 +103,107 @@ export class PermitAuditService {
     private readonly opts: CoverageOptions,
   ) {}
 
+  /** Every permit of the range, in full (the regulator's overview, the forms, the CLI). */
   audit(enterpriseIds: readonly string[], fromMs: number, toMs: number): PermitAuditReport {
-    const now = this.clock.now();
-    const permits = this.permitSource.permits(enterpriseIds, fromMs, toMs, now);
-    const rows = permits.map((p) => this.row(p));
-    const summary = {
-      permits: rows.length,
-      fully_monitored: 0,
-      gaps: 0,
-      work_without_monitoring: 0,
-      no_work: 0,
-    };
-    let workMs = 0;
-    let monitoredMs = 0;
-    for (const r of rows) {
-      summary[r.coverage.verdict]++;
-      workMs += r.coverage.workMs;
-      monitoredMs += r.coverage.monitoredMs;
-    }
-    const coveragePct = workMs === 0 ? 100 : Math.round((monitoredMs / workMs) * 10_000) / 100;
+    const covered = this.covered(enterpriseIds, fromMs, toMs);
+    return this.report(
+      fromMs,
+      toMs,
+      covered.map((c) => this.detail(c)),
+      summarise(covered),
+    );
+  }
+
+  /** One page of the permits, of one verdict when asked; the summary is over the whole range. */
+  page(
+    enterpriseIds: readonly string[],
+    fromMs: number,
+    toMs: number,
+    q: { page: number; pageSize: number; verdict?: Verdict | undefined },
+  ): PermitAuditPage {
+    const covered = this.covered(enterpriseIds, fromMs, toMs);
+    const chosen = q.verdict ? covered.filter((c) => c.coverage.verdict === q.verdict) : covered;
+    const shown = chosen.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
     return {
-      from: iso(fromMs),
-      to: iso(toMs),
-      require: this.opts.require,
-      permits: rows,
-      summary: { ...summary, workMs, monitoredMs, coveragePct },
+      ...this.report(
+        fromMs,
+        toMs,
+        shown.map((c) => this.detail(c)),
+        summarise(covered),
+      ),
+      page: q.page,
+      pageSize: q.pageSize,
+      total: chosen.length,
     };
   }
 
-  private row(p: AuditPermit): PermitAuditRow {
-    const start = Math.min(...p.windows.map((w) => w.start));
-    const end = Math.max(...p.windows.map((w) => w.end));
+  /**
+   * The whole range for an export: the summary first (from coverage alone), then each row built when
+   * the writer asks for it, so a campaign's file never holds every permit's events at once.
+   */
+  stream(
+    enterpriseIds: readonly string[],
+    fromMs: number,
+    toMs: number,
+  ): { from: string; to: string; summary: Summary; total: number; rows: () => Generator<PermitAuditRow> } {
+    const covered = this.covered(enterpriseIds, fromMs, toMs);
+    const detail = (c: Covered) => this.detail(c);
+    return {
+      from: iso(fromMs),
+      to: iso(toMs),
+      summary: summarise(covered),
+      total: covered.length,
+      *rows() {
+        for (const c of covered) yield detail(c);
+      },
+    };
+  }
+
+  private report(fromMs: number, toMs: number, permits: PermitAuditRow[], summary: Summary) {
+    return { from: iso(fromMs), to: iso(toMs), require: this.opts.require, permits, summary };
+  }
+
+  private covered(enterpriseIds: readonly string[], fromMs: number, toMs: number): Covered[] {
+    const now = this.clock.now();
+    const permits = this.permitSource.permits(enterpriseIds, fromMs, toMs, now);
+    const health = this.healthOver(permits);
+    return permits.map((p) => this.coverageOf(p, health));
+  }
+
+  /**
+   * Each bound camera's health read once, over the span of all its permits, then cut per permit: a
+   * campaign's thousand permits on a few cameras cost a few reads, not two per permit.
+   */
+  private healthOver(permits: readonly AuditPermit[]): Map<string, HealthInterval[]> {
+    const spans = new Map<string, { start: number; end: number }>();
+    for (const p of permits) {
+      const s = span(p);
+      for (const c of p.cameraIds) {
+        const x = spans.get(c);
+        spans.set(c, x ? { start: Math.min(x.start, s.start), end: Math.max(x.end, s.end) } : s);
+      }
+    }
+    const out = new Map<string, HealthInterval[]>();
+    for (const [c, s] of spans) out.set(c, this.healthSource.history(c, s.start, s.end));
+    return out;
+  }
+
+  private coverageOf(p: AuditPermit, health: Map<string, HealthInterval[]>): Covered {
+    const { start, end } = span(p);
     const timelines = p.cameraIds.map((cameraId) => ({
       cameraId,
-      intervals: this.healthSource.history(cameraId, start, end),
+      intervals: clip(health.get(cameraId) ?? [], start, end),
     }));
     const { gaps, ...coverage } = auditCoverage(p.windows, timelines, this.opts);
+    return {
+      p,
+      coverage: { ...coverage, verdictZh: VERDICT_ZH[coverage.verdict] },
+      gaps: gaps.map((g) => ({ ...g, start: iso(g.start), end: iso(g.end) })),
+    };
+  }
+
+  private detail({ p, coverage, gaps }: Covered): PermitAuditRow {
+    const { start, end } = span(p);
     const inWork = (t: number) => p.windows.some((w) => t >= w.start && t <= w.end);
     // Violations count inside the work windows; the permit's own events (gas tests, scans, locks) from
     // PREPARATION_MS before work began, so the pre-work gas test and the scan that started it show.
@@ -279,8 +227,8 @@ export class PermitAuditService {
       enterpriseId: p.enterpriseId,
       cameraIds: p.cameraIds,
       windows: p.windows.map((w) => ({ start: iso(w.start), end: iso(w.end), ongoing: w.ongoing })),
-      coverage: { ...coverage, verdictZh: VERDICT_ZH[coverage.verdict] },
-      gaps: gaps.map((g) => ({ ...g, start: iso(g.start), end: iso(g.end) })),
+      coverage,
+      gaps,
       violations: related
         .filter((e) => mine(e) && isViolation(e))
         .map((e) => ({
@@ -295,4 +243,34 @@ export class PermitAuditService {
         .map((e) => ({ seq: e.seq, at: e.occurredAt, type: e.type, detail: e.payload })),
     };
   }
+}
+
+/** The intervals inside [start, end), cut at its edges. */
+const clip = (xs: readonly HealthInterval[], start: number, end: number): HealthInterval[] =>
+  xs
+    .filter((x) => x.end > start && x.start < end)
+    .map((x) => ({ ...x, start: Math.max(x.start, start), end: Math.min(x.end, end) }));
+
+const span = (p: AuditPermit) => ({
+  start: Math.min(...p.windows.map((w) => w.start)),
+  end: Math.max(...p.windows.map((w) => w.end)),
+});
+
+function summarise(rows: readonly { coverage: Coverage }[]): Summary {
+  const summary = {
+    permits: rows.length,
+    fully_monitored: 0,
+    gaps: 0,
+    work_without_monitoring: 0,
+    no_work: 0,
+  };
+  let workMs = 0;
+  let monitoredMs = 0;
+  for (const r of rows) {
+    summary[r.coverage.verdict]++;
+    workMs += r.coverage.workMs;
+    monitoredMs += r.coverage.monitoredMs;
+  }
+  const coveragePct = workMs === 0 ? 100 : Math.round((monitoredMs / workMs) * 10_000) / 100;
+  return { ...summary, workMs, monitoredMs, coveragePct };
 }

@@ -7,6 +7,20 @@ export interface HazardPhotoRef {
   sha256: string;
 }
 
+export interface ResponsibleNotice {
+  hazardId: number;
+  /** whom it is for: realtime sends it to this user's sessions only */
+  recipientUserId: number;
+  why: 'dispatched' | 'overdue';
+  level: HazardLevel | null;
+  deadline: string;
+  /** 0 on dispatch; the overdue escalation level */
+  escalation: number;
+  description: string;
+  titleZh: string;
+  title: string;
+}
+
 interface Step {
   hazardId: number;
   from: HazardState | null;
@@ -34,6 +48,11 @@ export interface HazardEventMap {
   'hazard.rectified': Step & { photos: HazardPhotoRef[] };
   'hazard.verified': Step & { passed: boolean };
   'hazard.closed': Step;
+  /**
+   * To the responsible person alone (socket.io room of that user; a site alert on MQTT): a hazard was
+   * dispatched to them, or its rectification is overdue (each escalation level once).
+   */
+  'hazard.responsibleNotified': ResponsibleNotice;
   'hazard.overdue': {
     hazardId: number;
     level: HazardLevel | null;

@@ -34,6 +34,7 @@ import {
 } from './hazards.repo.ts';
 import { decodePhoto, storePhoto, type StoredPhoto } from './photos.ts';
 import { OverdueEscalator } from './overdue.ts';
+import { dispatchNotice } from './responsible-notice.ts';
 import {
   hazardFromConfirmedViolation,
   checkViolation,
@@ -77,7 +78,10 @@ export interface ResponsiblePerson {
 /** A regulator is never an enterprise's responsible person; a welder cannot open hazards (no hazard:read). */
 const mayBeResponsible = (role: Principal['role']) => role !== 'regulator' && roleHas(role, 'hazard:read');
 
-type StepEvent = Exclude<keyof HazardEventMap, 'hazard.registered' | 'hazard.overdue'>;
+type StepEvent = Exclude<
+  keyof HazardEventMap,
+  'hazard.registered' | 'hazard.overdue' | 'hazard.responsibleNotified'
+>;
 
 /** The closed loop's service: every step runs the pure machine, then stores and publishes together. */
 export class HazardsService {
@@ -207,12 +211,18 @@ export class HazardsService {
     const u = this.users.byId(b.responsibleUserId);
     if (!u || u.enterpriseId !== h.enterpriseId || !mayBeResponsible(u.role))
       throw HazardServiceErrors.badResponsible({ responsibleUserId: b.responsibleUserId });
-    return this.step(p, scope, id, action, b.reason, 'hazard.dispatched', (n) => ({
-      level: n.level!,
-      responsibleUserId: n.responsibleUserId!,
-      deadline: n.deadline!,
-      five: n.five,
-    }));
+    // the responsible person is told in the same transaction as the dispatch (responsible-notice.ts)
+    return this.bus.transaction(() => {
+      const d = this.step(p, scope, id, action, b.reason, 'hazard.dispatched', (n) => ({
+        level: n.level!,
+        responsibleUserId: n.responsibleUserId!,
+        deadline: n.deadline!,
+        five: n.five,
+      }));
+      const n = this.repo.get(id)!;
+      this.bus.publish('hazard.responsibleNotified', n.enterpriseId, dispatchNotice(n));
+      return d;
+    });
   }
 
   rectify(p: Principal, scope: EnterpriseScope, id: number, b: { photos: string[]; reason: string }) {

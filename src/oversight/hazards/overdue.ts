@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/shared/clock.ts';
 import { iso } from '../../platform/shared/clock.ts';
 import { overdueLevel } from './hazard.machine.ts';
 import type { HazardsRepo } from './hazards.repo.ts';
+import { overdueNotice } from './responsible-notice.ts';
 
 /**
  * Overdue hazards escalate (hazard.overdue): level 1 once a dispatched hazard passes its deadline, one
@@ -50,6 +51,8 @@ export class OverdueEscalator {
           overdueHours: Math.round(((now - Date.parse(h.deadline!)) / 3_600_000) * 10) / 10,
           responsibleUserId: h.responsibleUserId,
         });
+        if (h.responsibleUserId !== null)
+          this.bus.publish('hazard.responsibleNotified', h.enterpriseId, overdueNotice(h, level, now));
         n++;
       });
     }

@@ -39,6 +39,7 @@ export interface DomainEventMap {
   'hazard.verified': HazardEventMap['hazard.verified'];
   'hazard.closed': HazardEventMap['hazard.closed'];
   'hazard.overdue': HazardEventMap['hazard.overdue'];
+  'hazard.responsibleNotified': HazardEventMap['hazard.responsibleNotified'];
   // 执法检查 by regulators (src/oversight/inspections/inspection.events.ts)
   'inspection.recorded': InspectionEventMap['inspection.recorded'];
   'inspection.updated': InspectionEventMap['inspection.updated'];

@@ -25,6 +25,8 @@ interface SocketData {
 
 export const enterpriseRoom = (id: string): string => `enterprise:${id}`;
 export const cameraRoom = (id: string): string => `camera:${id}`;
+/** One user's sessions: notices meant for that person alone (hazard.responsibleNotified). */
+export const userRoom = (id: number): string => `user:${id}`;
 /** Every signed-in socket: events about the service itself (storage.*), for every enterprise's wall. */
 const SYSTEM_ROOM = 'system';
 
@@ -66,6 +68,7 @@ export function attachRealtime(
   io.on('connection', (socket) => {
     for (const id of socket.data.scope.enterpriseIds) void socket.join(enterpriseRoom(id));
     void socket.join(SYSTEM_ROOM);
+    void socket.join(userRoom(socket.data.principal.userId));
     socket.on('camera:subscribe', (cameraId, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       const enterpriseId = typeof cameraId === 'string' ? enterpriseOfCamera(cameraId) : undefined;
@@ -79,6 +82,15 @@ export function attachRealtime(
   });
 
   const unsubscribe = services.bus.onAny((event) => {
+    // a notice for one person goes to that person's sessions only, not to the enterprise's room
+    const recipient = (event.payload as { recipientUserId?: unknown }).recipientUserId;
+    if (typeof recipient === 'number') {
+      (io.to(userRoom(recipient)) as unknown as { emit(name: string, e: DomainEvent): void }).emit(
+        event.type,
+        event,
+      );
+      return;
+    }
     const rooms: string[] = [];
     if (event.enterpriseId) rooms.push(enterpriseRoom(event.enterpriseId));
     // the service's own troubles (a full disk) concern every wall; their payloads carry no tenant data

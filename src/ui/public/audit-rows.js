@@ -105,7 +105,8 @@ function violationsCell(p, loop) {
   );
 }
 
-export function renderAuditRows(container, rows, loop, cameraName = (id) => id) {
+/** `enterpriseName`, when given (a region's audit), names each permit's enterprise under its number. */
+export function renderAuditRows(container, rows, loop, cameraName = (id) => id, enterpriseName = null) {
   const head = [
     t('作业票', 'Permit'),
     t('类型', 'Kind'),
@@ -124,7 +125,12 @@ export function renderAuditRows(container, rows, loop, cameraName = (id) => id) 
     return h(
       'tr',
       { 'data-permit': p.permitId, class: 'audit-row' },
-      h('td', {}, p.number),
+      h(
+        'td',
+        {},
+        p.number,
+        enterpriseName ? h('div', { class: 'muted' }, enterpriseName(p.enterpriseId)) : '',
+      ),
       h('td', {}, kindText(p.kind)),
       h('td', {}, p.cameraIds.map(cameraName).join('、')),
       h(

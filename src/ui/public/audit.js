@@ -3,10 +3,12 @@ import { api, errText, h, notice, requireSession, t, topBar } from './common.js'
 import { renderAuditRows } from './audit-rows.js';
 import { loadPermitKinds } from './permit-kinds.js';
 import { startExport } from './audit-export.js';
+import { applyPreset, fillPresets, fillScopes, renderPager, scopeOf } from './audit-range.js';
 
 const s = requireSession(['regulator', 'safety_officer', 'approver', 'enterprise_admin']);
 const TEXT = {
-  enterprise: ['企业', 'Enterprise'],
+  enterprise: ['范围（辖区或企业）', 'Scope (region or enterprise)'],
+  preset: ['时段', 'Period'],
   from: ['开始时间', 'From'],
   to: ['结束时间', 'To'],
   verdict: ['结论', 'Verdict'],
@@ -30,31 +32,47 @@ const localInput = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000)
 const $ = (id) => document.getElementById(id);
 
 const cameraNames = new Map();
+const enterpriseNames = new Map();
+const PAGE_SIZE = 50;
 
+/** the scope (`region` or `enterprise`) and the range, as the audit API and the exports take them */
 export function query() {
   return {
-    enterprise: $('f-enterprise').value,
+    ...scopeOf($('f-enterprise').value),
     from: new Date($('f-from').value).toISOString(),
     to: new Date($('f-to').value).toISOString(),
   };
 }
 
-async function run() {
+async function run(page = 1) {
   const q = query();
   const status = $('audit-notice');
   notice(status, t('查询中…', 'Loading…'));
   try {
-    const qs = new URLSearchParams(q).toString();
+    // the server pages and filters by verdict: a region over months is thousands of permits
+    const verdict = $('f-verdict').value;
+    const qs = new URLSearchParams({
+      ...q,
+      page: String(page),
+      pageSize: String(PAGE_SIZE),
+      ...(verdict ? { verdict } : {}),
+    });
     const [report] = await Promise.all([api(`/api/audit/permits?${qs}`), loadPermitKinds()]);
     // Closed loop: hazards registered from a violation carry its id.
     const hazards = await api(
-      `/api/hazards?${new URLSearchParams({ enterprise: q.enterprise, limit: '1000' })}`,
+      `/api/hazards?${new URLSearchParams({ ...(q.enterprise ? { enterprise: q.enterprise } : {}), limit: '1000' })}`,
     ).catch(() => ({ items: [] }));
     const loop = new Map(hazards.items.filter((x) => x.violationId).map((x) => [String(x.violationId), x]));
-    const verdict = $('f-verdict').value;
-    const rows = verdict ? report.permits.filter((p) => p.coverage.verdict === verdict) : report.permits;
+    const rows = report.permits;
     renderSummary(report);
-    renderAuditRows($('audit-table'), rows, loop, (id) => cameraNames.get(id) || id);
+    renderAuditRows(
+      $('audit-table'),
+      rows,
+      loop,
+      (id) => cameraNames.get(id) || id,
+      q.region ? (id) => enterpriseNames.get(id) || id : undefined,
+    );
+    renderPager($('audit-pager'), report, run);
     notice(
       status,
       rows.length ? '' : t('该时段内没有实际作业的作业票。', 'No permits with work in this period.'),
@@ -92,9 +110,10 @@ async function start() {
   $('f-to').value = localInput(at('to', new Date(now.getTime() + 60_000)));
   $('f-from').value = localInput(at('from', new Date(now.getTime() - 7 * 86_400_000)));
   try {
-    const ents = await api('/api/enterprises');
-    $('f-enterprise').replaceChildren(...ents.map((e) => h('option', { value: e.id }, e.name)));
-    if (ents.some((e) => e.id === pre.get('enterprise'))) $('f-enterprise').value = pre.get('enterprise');
+    const [ents, regions] = await Promise.all([api('/api/enterprises'), api('/api/regions').catch(() => [])]);
+    for (const e of ents) enterpriseNames.set(e.id, e.name);
+    fillScopes($('f-enterprise'), ents, regions, pre);
+    fillPresets($('f-preset'));
     const cams = await api('/api/live/cameras');
     for (const c of cams.items) cameraNames.set(c.id, `${c.name}（${c.siteName}）`);
   } catch (e) {
@@ -105,8 +124,14 @@ async function start() {
     ev.preventDefault();
     run();
   });
-  $('f-verdict').addEventListener('change', run);
-  $('f-enterprise').addEventListener('change', run);
+  $('f-verdict').addEventListener('change', () => run());
+  $('f-enterprise').addEventListener('change', () => run());
+  $('f-preset').addEventListener('change', () => {
+    if (!$('f-preset').value) return;
+    applyPreset($('f-from'), $('f-to'), Number($('f-preset').value), localInput);
+    run();
+  });
+  for (const id of ['f-from', 'f-to']) $(id).addEventListener('input', () => ($('f-preset').value = ''));
   $('export-csv').addEventListener('click', () => startExport($('export-what').value, 'csv', query()));
   $('export-xlsx').addEventListener('click', () => startExport($('export-what').value, 'xlsx', query()));
   await run();

@@ -1,9 +1,11 @@
-/* global document, location, setInterval, window */
+/* global document, location, window */
 import { api, errText, notice, requireSession, topBar, typingIn } from './common.js';
 import { renderHazardBoard } from './hazards-board.js';
 import { renderHazardDetail } from './hazards-detail.js';
 import { renderRegister } from './hazards-register.js';
 import { loadCatalogue } from './hazards-text.js';
+import { watchHazards } from './hazards-live.js';
+import { startMyHazards } from './my-hazards.js';
 
 // 隐患整改: the board by state (#), register (#new), one hazard with its next step (#h/<id>). Whoever
 // cannot manage hazards (guardian, approver) lands on 我的整改, the hazards dispatched to them.
@@ -66,10 +68,14 @@ if (s) {
     .then((c) => {
       ctx = c;
       window.addEventListener('hashchange', route);
-      // deadlines pass and others act: the board is read again every half minute
-      setInterval(() => {
-        if (current?.kind === 'board' && !typingIn(view)) route();
-      }, 30_000);
+      // others act and deadlines pass (hazard.overdue): the board, or the hazard open, re-renders on
+      // the events over socket.io, never while someone is typing (hazards-live.js; slow poll offline)
+      const socket = watchHazards((ids) => {
+        if (typingIn(view)) return;
+        if (current?.kind === 'board') route();
+        else if (current?.kind === 'detail' && (ids.has('*') || ids.has(current.id))) route();
+      });
+      void startMyHazards(socket, document.getElementById('my-hazards'));
       return route();
     })
     .catch((e) => notice(status, errText(e), 'error'));

@@ -7,6 +7,7 @@ import { renderBoard } from './permits-board.js';
 import { renderCreate } from './permit-create.js';
 import { renderDetail } from './permit-detail.js';
 import { noteResumeBlocked } from './permit-actions.js';
+import { startMyHazards } from './my-hazards.js';
 
 // 作业票 desk: the board (#), a new permit (#new), one permit (#p/<id>). What a role may do comes from
 // GET /api/me's permissions, so a page never offers a button the service would refuse by role.
@@ -93,6 +94,8 @@ async function start() {
   }, 1000);
   const socket = io({ auth: { token: s.token }, transports: ['websocket'] });
   socket.on('connect', () => void liveRefresh(null)); // events missed while away are not replayed
+  // the landing screen of the guardian, the applicant and the approver: the hazards dispatched to them
+  void startMyHazards(socket, document.getElementById('my-hazards'));
   const PERMIT_EVENTS = [
     'permit.created',
     'permit.submitted',

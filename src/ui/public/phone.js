@@ -2,6 +2,8 @@
 import { api, ApiError, errText, h, notice, requireSession, t, topBar, fmtTime } from './common.js';
 import { followPermit, liveState, unfollowAll } from './phone-live.js';
 import { startGuardian } from './phone-guardian.js';
+import { hazardSocket } from './hazards-live.js';
+import { startMyHazards } from './my-hazards.js';
 
 // A machine label opens this page as https://…/ui/phone.html#m=<token> (the phone's own camera app):
 // the token waits in sessionStorage through sign-in and is scanned once the welder is signed in.
@@ -208,6 +210,8 @@ function start() {
     topBar('我的监护', 'My permits');
     for (const id of ['scan-start', 'photo-label', 'code-form']) document.getElementById(id).hidden = true;
     void startGuardian(s, resultEl, status);
+    // a guardian may be the responsible person of a hazard (a welder never: no hazard:read)
+    void startMyHazards(hazardSocket(), document.getElementById('my-hazards'));
     return;
   }
   topBar('扫码作业', 'Scan to work');

@@ -19,6 +19,7 @@ const TEXT = {
   run: ['查询', 'Search'],
   hint: ['点击列名按该项排序（从高到低）', 'Click a column to rank by it (highest first)'],
   inspections: ['执法检查', 'Inspections'],
+  regionAudit: ['全辖区逐票审计', 'Per-permit audit of the region'],
 };
 const tx = (k) => t(...TEXT[k]);
 const $ = (id) => document.getElementById(id);
@@ -42,12 +43,15 @@ function range() {
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
-/** The per-permit audit page allows 31 days: the drill-down opens the last 31 days of the range. */
-function auditLink(enterpriseId, r) {
+/**
+ * The drill-down to the per-permit audit, over the same range (the audit takes up to 366 days: a longer
+ * overview opens its last 366), for one enterprise or, with `region`, the whole region.
+ */
+function auditLink(which, r) {
   const to = Date.parse(r.to);
-  const from = Math.max(Date.parse(r.from), to - 31 * DAY);
+  const from = Math.max(Date.parse(r.from), to - 366 * DAY);
   const q = new URLSearchParams({
-    enterprise: enterpriseId,
+    ...which,
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
   });
@@ -107,12 +111,18 @@ async function load() {
           h(
             'td',
             {},
-            h('a', { href: auditLink(x.enterpriseId, r), class: 'drill' }, t('逐票审计', 'Per-permit audit')),
+            h(
+              'a',
+              { href: auditLink({ enterprise: x.enterpriseId }, r), class: 'drill' },
+              t('逐票审计', 'Per-permit audit'),
+            ),
           ),
         ),
       ),
     );
     renderPager(res.total);
+    const region = session().user.regionId;
+    if (region) $('ov-region-audit').href = auditLink({ region }, r);
     notice($('ov-notice'), res.total ? '' : t('本辖区没有企业。', 'No enterprises in your region.'));
   } catch (e) {
     notice($('ov-notice'), errText(e), 'error');

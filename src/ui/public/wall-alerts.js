@@ -15,6 +15,10 @@ const ALERT_EVENTS = [
   'machine.scanned',
   'permit.suspended',
   'permit.resumeBlocked',
+  // hazard.responsibleNotified goes to the responsible person's sessions only; the wall hears the
+  // enterprise's hazard.dispatched / hazard.overdue published with it and reads the alert from the list
+  'hazard.dispatched',
+  'hazard.overdue',
 ];
 
 let audio;

@@ -47,6 +47,32 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ services: AppServices
     },
   );
   app.get(
+    '/api/regions',
+    {
+      config: { permission: 'enterprise:read' },
+      schema: {
+        tags: ['tenancy'],
+        summary: 'Regions a regulator may choose 可选辖区 (its own and those nested below it)',
+        response: {
+          200: Type.Array(
+            Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              parentId: Type.Union([Type.String(), Type.Null()]),
+            }),
+          ),
+        },
+      },
+    },
+    // an enterprise user chooses no region (the audit and the forms answer it 403): an empty list
+    async (req) => {
+      const { principal } = principalOf(req);
+      if (principal.role !== 'regulator' || !principal.regionId) return [];
+      const within = new Set(services.tenancy.regionIdsWithin(principal.regionId));
+      return services.tenancy.regions().filter((r) => within.has(r.id));
+    },
+  );
+  app.get(
     '/api/enterprises/:id',
     {
       config: { permission: 'enterprise:read' },
