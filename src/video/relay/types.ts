@@ -25,6 +25,17 @@ export interface Fmp4Listener {
   /** the init segment (ftyp+moov) and its RFC 6381 codec string (avc1.64001F, hvc1.…); again after a reconnect */
   onInit(init: Buffer, codec: string): void;
   onFragment(f: Fmp4Fragment): void;
+  /**
+   * The upstream broke (ffmpeg exited: camera gone, network, a crash); the feed reconnects with a
+   * stepped back-off and a new onInit follows when the camera is back. What came before and what
+   * comes after are separate sessions: a recorder marks a gap here.
+   */
+  onUpstreamDown?(cause: { code: string; message: string }): void;
+  /**
+   * Bytes this listener has queued but not yet sent (a WebSocket's bufferedAmount): over the feed's
+   * cap the listener is cut off with onEnd `slow_subscriber` instead of queueing without bound.
+   */
+  bufferedBytes?(): number;
   /** the feed ended for this listener (cut off as too slow, camera removed, feed closed) */
   onEnd?(cause: { code: string; message: string }): void;
 }
