@@ -84,10 +84,14 @@ async function cpuPhase(label: string, path: (id: string) => string, mark: strin
   const t0 = performance.now();
   await sleep(SECONDS * 1000);
   const wall = (performance.now() - t0) / 1000;
+  const respawned = pids.filter((p) => cpuSecondsOf(p) === null).length;
+  if (respawned)
+    console.log(`${label}: ${respawned} relay ffmpeg exited during the window (CPU undercounted)`);
   const ffmpeg = (100 * (cpuSecondsOfAll(pids) - f0)) / wall / CAMERAS;
   const service = (100 * (cpuSecondsOf(process.pid)! - s0)) / wall / CAMERAS;
   const kbps = (8 * (viewers.reduce((n, v) => n + v.bytes(), 0) - b0)) / wall / 1000 / CAMERAS;
   for (const v of viewers) v.ws.close();
+  console.log(JSON.stringify({ relay: svc.service.services.video.relay.stats() }));
   console.log(
     `${label}: ${pids.length} ffmpeg for ${CAMERAS} cameras; per camera ffmpeg ${ffmpeg.toFixed(2)} % + service ${service.toFixed(2)} % of a core, ${kbps.toFixed(0)} kbit/s to the viewer`,
   );
@@ -105,41 +109,34 @@ const { page } = await openPage(browser, { viewport: { width: 800, height: 600 }
 await signIn(page, svc.url, 'safety-a', '/ui/wall.html');
 await page.goto(`${svc.url}/ui/`);
 
-async function mseOpen(p: Page, cam: string): Promise<number> {
-  return p.evaluate(async (c) => {
-    const mod = '/ui/live-mse.js'; // the service's own player module, in the page
-    const { playMse } = await import(mod);
-    const v = document.createElement('video');
-    document.body.append(v);
-    const player = playMse(v, c);
-    const t0 = performance.now();
-    while (!v.dataset.firstFrameMs && performance.now() - t0 < 30_000)
-      await new Promise((r) => setTimeout(r, 10));
-    const ms = Number(v.dataset.firstFrameMs || NaN);
-    player.destroy();
-    v.remove();
-    return ms;
-  }, cam);
-}
-
-async function mpeg1Open(p: Page, cam: string): Promise<number> {
-  return p.evaluate(async (c) => {
-    const mod = '/ui/live-player.js';
-    const { playLive } = await import(mod);
-    const canvas = document.createElement('canvas');
-    document.body.append(canvas);
-    const t0 = performance.now();
-    let first = NaN;
-    const player = playLive(canvas, c, {
-      gl: false,
-      onFrame: () => (first = isNaN(first) ? performance.now() - t0 : first),
-    });
-    while (isNaN(first) && performance.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 10));
-    player.destroy();
-    canvas.remove();
-    return first;
-  }, cam);
-}
+// The page-side code is a string: tsx would wrap named functions in a helper the page lacks.
+const MSE_OPEN = `async (cam) => {
+  const { playMse } = await import('/ui/live-mse.js');
+  const v = document.createElement('video');
+  document.body.append(v);
+  const player = playMse(v, cam);
+  const t0 = performance.now();
+  while (!v.dataset.firstFrameMs && performance.now() - t0 < 30000) await new Promise((r) => setTimeout(r, 10));
+  player.destroy();
+  v.remove();
+  return Number(v.dataset.firstFrameMs || NaN);
+}`;
+const MPEG1_OPEN = `async (cam) => {
+  const { playLive } = await import('/ui/live-player.js');
+  const canvas = document.createElement('canvas');
+  document.body.append(canvas);
+  const t0 = performance.now();
+  let first = NaN;
+  const player = playLive(canvas, cam, { gl: false, onFrame: () => { if (isNaN(first)) first = performance.now() - t0; } });
+  while (isNaN(first) && performance.now() - t0 < 30000) await new Promise((r) => setTimeout(r, 10));
+  player.destroy();
+  canvas.remove();
+  return first;
+}`;
+const open = (p: Page, fn: string, cam: string): Promise<number> =>
+  p.evaluate(`(${fn})(${JSON.stringify(cam)})`) as Promise<number>;
+const mseOpen = (p: Page, cam: string) => open(p, MSE_OPEN, cam);
+const mpeg1Open = (p: Page, cam: string) => open(p, MPEG1_OPEN, cam);
 
 // warm: a background viewer holds cam1's upstream (as a second viewer or the recorder would)
 const holder = viewer('/live/cam1/fmp4');

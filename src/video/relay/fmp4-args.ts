@@ -19,11 +19,14 @@ export function fmp4RelayArgs(source: CameraSource, fragmentMs = DEFAULT_FRAGMEN
     '-loglevel',
     'error',
     '-nostdin',
-    // a short probe: the SDP (or the first keyframe) says all a stream copy needs
+    // The probe ends as soon as the stream's parameters are known: at once when the SDP carries
+    // them (sprop-parameter-sets), else at the first in-band SPS, i.e. the next keyframe. It must
+    // be allowed a whole long GOP (streams-sim's server sends no parameter sets in its SDP before it
+    // saw one; with a 0.5 s limit an 8 s GOP camera failed ~15 attempts in 16).
     '-probesize',
-    '500000',
+    '10000000',
     '-analyzeduration',
-    '500000',
+    '12000000',
     ...inputArgs(source, 'live'),
     '-map',
     '0:v:0',
