@@ -56,7 +56,9 @@ const ids = Array.from({ length: CAMERAS }, (_, i) => `cam${i + 1}`);
 const sim = await startSim({ cameras: ids, port: 0, sources: ids.map(() => ({ kind: 'clip', path: clip })) });
 const svc = await startE2EService(
   ids.map((id) => ({ id, name: id, url: sim.url(id) })),
-  { evidence: { clips: false }, ingest: { enabled: false } },
+  // ingest on, as in service: it keeps each camera's RTSP stream prepared on the sim's server, which
+  // otherwise answers a new client only after its next keyframe (one 8.4 s GOP)
+  { evidence: { clips: false } },
 );
 const login = await fetch(`${svc.url}/api/auth/login`, {
   method: 'POST',

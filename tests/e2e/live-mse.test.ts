@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,21 @@ afterAll(async () => {
   await sim?.stop();
 });
 
+/** pids of relay ffmpeg processes reading `url` (found through /proc, not by name). */
+function upstreamPids(url: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+        return cmd.includes('frag_keyframe') && cmd.includes(url);
+      } catch {
+        return false; // exited
+      }
+    })
+    .map(Number);
+}
+
 /** What the MSE player of a tile reports: frames decoded, ms from socket to first picture. */
 const mseState = (page: Page, cam: string) =>
   page.evaluate((c) => {
@@ -109,7 +124,8 @@ describe('live wall over MSE', () => {
       `second viewer: first picture after ${(await mseState(second.page, 'cam1'))?.firstFrameMs} ms`,
     );
     const cam1 = svc.service.services.video.relay.stats().find((s) => s.cameraId === 'cam1');
-    expect(cam1).toMatchObject({ subscribers: 2, spawns: 1, running: true });
+    expect(cam1).toMatchObject({ subscribers: 2, running: true });
+    expect(upstreamPids(sim.url('cam1')), 'one ffmpeg for both viewers').toHaveLength(1);
     expect(cam1?.codec).toMatch(/^avc1\./);
     // the picture in the <video> moves
     const v1 = await canvasSignature(page, '#tile-cam1 video');

@@ -20,9 +20,8 @@ export function fmp4RelayArgs(source: CameraSource, fragmentMs = DEFAULT_FRAGMEN
     'error',
     '-nostdin',
     // The probe ends as soon as the stream's parameters are known: at once when the SDP carries
-    // them (sprop-parameter-sets), else at the first in-band SPS, i.e. the next keyframe. It must
-    // be allowed a whole long GOP (streams-sim's server sends no parameter sets in its SDP before it
-    // saw one; with a 0.5 s limit an 8 s GOP camera failed ~15 attempts in 16).
+    // them (sprop-parameter-sets), else at the first in-band SPS, i.e. the camera's next keyframe,
+    // which may be a long GOP away (the live relay's 0.5 s would give up on such a camera).
     '-probesize',
     '10000000',
     '-analyzeduration',
