@@ -12,6 +12,10 @@ describe('fmp4RelayArgs', () => {
     const tcp = fmp4RelayArgs({ url: 'rtsp://cam/main' });
     expect(tcp[tcp.indexOf('-rtsp_transport') + 1]).toBe('tcp');
     expect(fmp4RelayArgs({ url: 'rtsp://cam/main', rtspTransport: 'auto' })).not.toContain('-rtsp_transport');
+    // a whole long GOP may pass before a server sends anything: never under 12 s
+    expect(tcp[tcp.indexOf('-timeout') + 1]).toBe('12000000');
+    const slow = fmp4RelayArgs({ url: 'rtsp://cam/main', timeoutMs: 20_000 });
+    expect(slow[slow.indexOf('-timeout') + 1]).toBe('20000000');
     const file = fmp4RelayArgs({ url: '/clips/a.mp4' });
     expect(file.slice(file.indexOf('-re'), file.indexOf('-re') + 3)).toEqual(['-re', '-stream_loop', '-1']);
   });

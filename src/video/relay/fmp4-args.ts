@@ -1,8 +1,16 @@
 import { inputArgs } from '../sources/registry.ts';
-import type { CameraSource } from '../sources/types.ts';
+import { DEFAULT_SOURCE_TIMEOUT_MS, type CameraSource } from '../sources/types.ts';
 
 /** Fragment length asked of ffmpeg: short enough for a live picture, long enough to be cheap. */
 export const DEFAULT_FRAGMENT_MS = 200;
+
+/**
+ * The upstream's I/O timeout is at least this long. Some RTSP servers (GStreamer's, streams-sim's)
+ * answer a new client, or start sending to it, only at the stream's next keyframe: with an 8.4 s GOP a
+ * 5 s timeout failed most connection attempts (measured on the factory clip). A camera that really
+ * went silent is noticed this much later; ingest's health says so sooner.
+ */
+export const MIN_UPSTREAM_TIMEOUT_MS = 12_000;
 
 /**
  * ffmpeg arguments for a camera's shared upstream, as a pure function: the camera's own H.264/H.265
@@ -26,7 +34,13 @@ export function fmp4RelayArgs(source: CameraSource, fragmentMs = DEFAULT_FRAGMEN
     '10000000',
     '-analyzeduration',
     '12000000',
-    ...inputArgs(source, 'live'),
+    ...inputArgs(
+      {
+        ...source,
+        timeoutMs: Math.max(source.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS, MIN_UPSTREAM_TIMEOUT_MS),
+      },
+      'live',
+    ),
     '-map',
     '0:v:0',
     '-an',
