@@ -105,7 +105,10 @@ const viewer = (path: string) => {
 /** CPU of the relay ffmpegs (matching `mark`) and of the service, over SECONDS with N viewers. */
 async function cpuPhase(label: string, path: (id: string) => string, mark: string) {
   const viewers = ids.map((id) => viewer(path(id)));
-  await sleep(4000 + GOP_S * 1000); // connected, past the first keyframe
+  // every viewer receiving video (a relay starts at the camera's next keyframe, up to a GOP away)
+  const until = Date.now() + 60_000;
+  while (viewers.some((v) => v.bytes() < 10_000) && Date.now() < until) await sleep(250);
+  await sleep(1000);
   const pids = ids.flatMap((id) => pidsWith(mark, sim.url(id)));
   const f0 = cpuSecondsOfAll(pids);
   const s0 = cpuSecondsOf(process.pid)!;
@@ -135,20 +138,25 @@ const mpeg1 = await cpuPhase('MPEG-1', (id) => `/live/${id}`, 'mpeg1video');
 // First picture in Chromium, both players loaded from the service's own /ui/ modules.
 const browser = await launchChromium();
 const { page } = await openPage(browser, { viewport: { width: 800, height: 600 } });
+page.on('console', (m) => console.log(`page: ${m.text()}`));
 await signIn(page, svc.url, 'safety-a', '/ui/wall.html');
-await page.goto(`${svc.url}/ui/`);
+// a page of the service's origin that plays nothing (the wall, every role's home here, would hold
+// every camera's upstream and make the "cold" opens warm)
+await page.goto(`${svc.url}/ui/live-mse.js`);
 
 // The page-side code is a string: tsx would wrap named functions in a helper the page lacks.
 const MSE_OPEN = `async (cam) => {
   const { playMse } = await import('/ui/live-mse.js');
   const v = document.createElement('video');
   document.body.append(v);
+  const t0 = performance.now(); // playMse opens the socket at once
   const player = playMse(v, cam);
-  const t0 = performance.now();
   while (!v.dataset.firstFrameMs && performance.now() - t0 < 30000) await new Promise((r) => setTimeout(r, 10));
+  const ms = v.dataset.firstFrameMs ? performance.now() - t0 : NaN;
   player.destroy();
   v.remove();
-  return Number(v.dataset.firstFrameMs || NaN);
+  if (v.dataset.connects !== '1') console.log('reconnected', v.dataset.connects);
+  return ms;
 }`;
 const MPEG1_OPEN = `async (cam) => {
   const { playLive } = await import('/ui/live-player.js');
@@ -181,6 +189,8 @@ console.log(`MSE first picture, upstream running (ms): ${warm.map((x) => x.toFix
 const cold: number[] = [];
 for (let i = 0; i < COLD_OPENS; i++) {
   await sleep(6500); // past the idle grace: no upstream for cam2
+  const left = svc.service.services.video.relay.stats().filter((u) => u.cameraId === 'cam2');
+  if (left.length) console.log(`cam2 upstream still there: ${JSON.stringify(left)}`);
   cold.push(await mseOpen(page, 'cam2'));
 }
 console.log(`MSE first picture, no upstream yet (ms): ${cold.map((x) => x.toFixed(0)).join(' ')}`);

@@ -102,6 +102,7 @@ export function playMse(video, cameraId, { onFrame, onUnsupported } = {}) {
   const connect = () => {
     retry = null;
     openedAt = performance.now();
+    video.dataset.connects = String(Number(video.dataset.connects || 0) + 1);
     const sock = new WebSocket(url);
     ws = sock;
     sock.binaryType = 'arraybuffer';

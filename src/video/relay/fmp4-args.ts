@@ -19,7 +19,7 @@ export const MIN_UPSTREAM_TIMEOUT_MS = 12_000;
  * every `fragmentMs` in between, so viewers get video every ~200 ms instead of once per GOP;
  * `empty_moov` puts the init segment (codec setup, no samples) first; `default_base_moof` makes data
  * offsets relative to each moof, as MSE wants. Opened like every other reader of the camera (its
- * transport, timeouts: `inputArgs`, purpose `live`, unbuffered).
+ * transport, timeouts: `inputArgs`).
  */
 export function fmp4RelayArgs(source: CameraSource, fragmentMs = DEFAULT_FRAGMENT_MS): string[] {
   return [
@@ -39,7 +39,11 @@ export function fmp4RelayArgs(source: CameraSource, fragmentMs = DEFAULT_FRAGMEN
         ...source,
         timeoutMs: Math.max(source.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS, MIN_UPSTREAM_TIMEOUT_MS),
       },
-      'live',
+      // purpose `evidence` (a stream copy as the clip ring does), not `live`: live adds `-fflags
+      // nobuffer`, which throws away the packets read while probing, and with them the keyframe the
+      // probe waited for; the first fragment then came a whole GOP later (measured: 13–16 s cold
+      // with an 8.4 s GOP)
+      'evidence',
     ),
     '-map',
     '0:v:0',
