@@ -32,7 +32,7 @@ const GOP_S = 8.4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!) : NaN;
 };
 
 /** pids of ffmpeg processes whose command line holds all of `marks` (from /proc). */
@@ -223,9 +223,18 @@ console.log(
     cpu_ratio_fmp4_vs_mpeg1: r2((fmp4.ffmpeg + fmp4.service) / (mpeg1.ffmpeg + mpeg1.service)),
     fmp4_kbps_per_viewer: Math.round(fmp4.kbps),
     mpeg1_kbps_per_viewer: Math.round(mpeg1.kbps),
-    first_picture_warm_ms: { n: warm.length, p50: pct(warm, 50), p95: pct(warm, 95), max: Math.max(...warm) },
-    first_picture_cold_ms: { n: cold.length, p50: pct(cold, 50), max: Math.max(...cold) },
-    mpeg1_first_picture_ms: { n: mpeg1First.length, p50: pct(mpeg1First, 50), max: Math.max(...mpeg1First) },
+    first_picture_warm_ms: {
+      n: warm.length,
+      p50: pct(warm, 50),
+      p95: pct(warm, 95),
+      max: Math.round(Math.max(...warm)),
+    },
+    first_picture_cold_ms: { n: cold.length, p50: pct(cold, 50), max: Math.round(Math.max(...cold)) },
+    mpeg1_first_picture_ms: {
+      n: mpeg1First.length,
+      p50: pct(mpeg1First, 50),
+      max: Math.round(Math.max(...mpeg1First)),
+    },
   }),
 );
 process.exit(0);
