@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { TEST_PASSWORD } from '../helpers/test-service.ts';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import {
   SHOTS,
@@ -90,7 +92,44 @@ const mseState = (page: Page, cam: string) =>
       : null;
   }, cam);
 
+/** The HTTP answer to a refused upgrade of `path`. */
+function refusal(path: string, headers: Record<string, string>): Promise<{ status: number; code: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${svc.url.replace('http', 'ws')}${path}`, { headers });
+    ws.on('open', () => reject(new Error('upgrade was accepted')));
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, code: (JSON.parse(body) as { code: string }).code }),
+      );
+    });
+    ws.on('error', () => {});
+  });
+}
+
 describe('live wall over MSE', () => {
+  it('checks /live/<id>/fmp4 upgrades like the MPEG-1 relay: session, camera:read, tenancy', async () => {
+    expect(await refusal('/live/cam1/fmp4', {})).toEqual({ status: 401, code: 'JH_ERR_AUTH_MISSING' });
+    const login = async (username: string) => {
+      const r = await fetch(`${svc.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: TEST_PASSWORD }),
+      });
+      return ((await r.json()) as { token: string }).token;
+    };
+    expect(await refusal('/live/cam1/fmp4', { authorization: `Bearer ${await login('welder-a')}` })).toEqual({
+      status: 403,
+      code: 'JH_ERR_AUTH_FORBIDDEN',
+    });
+    expect(await refusal('/live/cam1/fmp4', { authorization: `Bearer ${await login('safety-b')}` })).toEqual({
+      status: 404,
+      code: 'JH_ERR_TENANCY_NOT_FOUND',
+    });
+    expect(svc.service.services.video.relay.stats(), 'no upstream for a refused viewer').toEqual([]);
+  });
+
   it('shows the H.264 camera through MSE from one shared upstream, and the H.265 one through MPEG-1', async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
     await signIn(page, svc.url, 'safety-a', '/ui/wall.html');
