@@ -7,6 +7,8 @@ import { CameraCatalog } from './cameras/camera-catalog.ts';
 import { CamerasRepo } from './cameras/cameras.repo.ts';
 import { STREAM_FIELDS } from './cameras/camera.types.ts';
 import { autoTransport } from './sources/rtsp-transport.ts';
+import { RelayFeed } from './relay/relay-feed.ts';
+import { cameraSource } from './sources/camera-source.ts';
 
 /** What the video context offers: camera ingest and health, and the evidence store with its rings. */
 export interface VideoContext {
@@ -15,6 +17,11 @@ export interface VideoContext {
   /** one ffmpeg per camera, frames for detection, camera health (started by the composition root last) */
   ingest: IngestService;
   evidence: EvidenceService;
+  /**
+   * One fMP4 upstream per camera (main stream, stream copy), shared by live MSE viewers and the
+   * recorder: `relay.subscribe(cameraId, listener)`. Nothing runs until someone subscribes.
+   */
+  relay: RelayFeed;
   /** Per-camera evidence rings (ffmpeg -c copy, when `rings`) and the hourly retention sweep. */
   startEvidence(): Promise<void>;
   stopEvidence(): Promise<void>;
@@ -45,10 +52,32 @@ export function createVideoContext(platform: Platform, opts: { rings: boolean })
   let timer: NodeJS.Timeout | null = null;
   let offRings: (() => void) | null = null;
   let unfeed: (() => void) | null = null;
+  // the main stream (recordUrl, else url) of an enabled camera of the catalog, with its transport
+  const relay = new RelayFeed((cameraId) => {
+    const cam = cameras.get(cameraId);
+    if (!cam?.enabled) return null;
+    return cameraSource(
+      {
+        url: cam.url,
+        ...(cam.recordUrl ? { recordUrl: cam.recordUrl } : {}),
+        ...(cam.rtspTransport ? { rtspTransport: cam.rtspTransport } : {}),
+      },
+      config.ingest,
+      'record',
+    );
+  }, logger);
+  // an edited, disabled or removed camera ends its viewers' and recorder's upstream (they reopen)
+  cameras.onChange((c) => {
+    if (c.type === 'added') return;
+    if (c.type === 'changed' && !c.changes.some((k) => (STREAM_FIELDS as readonly string[]).includes(k)))
+      return;
+    relay.forget(c.camera.id);
+  });
   return {
     cameras,
     ingest,
     evidence,
+    relay,
     async startEvidence() {
       if (opts.rings) {
         await evidence.startRings(cameras.list());
