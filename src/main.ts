@@ -72,6 +72,10 @@ export async function startService(
       },
     });
 
+    // Recording by permit (#27): segments of permit cameras, hourly retention, the disk budget alarm.
+    services.recording.start();
+    started.push({ name: 'recording', stop: () => services.recording.stop() });
+
     // Tamper-evident log (signing key, checkpoints), 隐患 closed loop (overdue check), audit, reports.
     oversight.start();
     started.push({ name: 'oversight', stop: () => oversight.stop() });

@@ -9,6 +9,7 @@ import type { AppServices } from '../../src/app-services.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { HealthState } from '../../src/video/ingest/types.ts';
 import type { WorkContext } from '../../src/work/module.ts';
+import type { Fmp4Feed } from '../../src/video/recording/feed.ts';
 import type { CameraLiveness } from '../../src/work/permits/gate.ts';
 import { createMqttBus, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
 import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
@@ -60,12 +61,23 @@ export interface PermitsHarness {
  * worker the permit tests name; [] for a test about an uncertified worker).
  */
 export async function startPermitsHarness(
-  opts: { start?: number; live?: boolean; liveness?: CameraLiveness; certified?: readonly string[] } = {},
+  opts: {
+    start?: number;
+    live?: boolean;
+    liveness?: CameraLiveness;
+    certified?: readonly string[];
+    /** the permit recorder's camera feed (recording tests): recording is started with it */
+    recordingFeed?: Fmp4Feed;
+    extra?: Record<string, unknown>;
+  } = {},
 ): Promise<PermitsHarness> {
   const start = opts.start ?? Date.UTC(2026, 0, 5, 2, 0, 0);
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-permits-'));
   const config = validateConfig(
-    permitsConfigInput(dir, opts.live ? { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } } : {}),
+    permitsConfigInput(dir, {
+      ...(opts.live ? { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } } : {}),
+      ...opts.extra,
+    }),
   );
   const clock = new FakeClock(start);
   const logger = createLogger('silent');
@@ -74,7 +86,9 @@ export async function startPermitsHarness(
     logger,
     mqtt: opts.live ? (p) => createMqttBus(config, { logger, devices: p.devices }) : null,
     ...(opts.liveness ? { liveness: opts.liveness } : {}),
+    ...(opts.recordingFeed ? { recordingFeed: opts.recordingFeed } : {}),
   });
+  if (opts.recordingFeed) services.recording.start();
   certifyWorkers(services, opts.certified ?? ['welder-a']);
   const mod = services.work;
   const mqtt = services.mqtt;

@@ -1,0 +1,177 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSim, type Sim } from '../../streams-sim/index.ts';
+import { verifyStore } from '../../src/oversight/audit/store-source.ts';
+import type { DomainEventMap } from '../../src/platform/events/domain-events.ts';
+import { ffmpegFmp4Feed } from '../helpers/ffmpeg-fmp4-feed.ts';
+import { waitFor } from './ingest-helpers.ts';
+import { approveWithGasTest, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+
+/**
+ * Recording by permit with a real camera (streams-sim over RTSP), real ffmpeg and real SQLite: the
+ * recorder starts when the permit starts, survives its ffmpeg being killed and the camera dropping
+ * (each gap chained), and stops after the post-roll once the permit is completed.
+ */
+let sim: Sim;
+let h: PermitsHarness;
+let feed: ReturnType<typeof ffmpegFmp4Feed>;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const events = <T extends keyof DomainEventMap>(type: T): DomainEventMap[T][] =>
+  (
+    h.services.db.prepare('SELECT payload FROM outbox WHERE type = ? ORDER BY id').all(type) as {
+      payload: string;
+    }[]
+  ).map((r) => JSON.parse(r.payload) as DomainEventMap[T]);
+
+beforeAll(async () => {
+  sim = await startSim({ cameras: ['weld'], sources: [{ kind: 'pattern', variant: 2 }] });
+  feed = ffmpegFmp4Feed(() => sim.url('weld'));
+  h = await startPermitsHarness({
+    start: Date.now(),
+    recordingFeed: feed,
+    extra: { recording: { segmentSeconds: 4, preRollSeconds: 0, postRollSeconds: 2 } },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+  await sim?.stop();
+});
+
+describe('recording by permit', () => {
+  it('starts with the permit, survives a killed ffmpeg and a camera drop with the gaps chained, stops after the post-roll', async () => {
+    expect(feed.pids()).toEqual([]); // no permit, no pre-roll: the camera is not even read
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
+      siteId: 'site-a',
+      kind: 'hot_work',
+      level: 'level2',
+      location: '检修平台',
+      validFrom: iso(h.clock.now()),
+      validTo: iso(h.clock.now() + 3600_000),
+      workers: ['welder-a'],
+      guardian: 'guardian-a',
+      cameraIds: ['cam-weld'],
+    });
+    const id = p.body.id as string;
+    await approveWithGasTest(h, id, 'unit', { analyst: '王', combustiblePct: 0.1, o2Pct: 20.9 });
+    h.health('cam-weld', 'online');
+    expect((await call(h, 'guardian-a', 'POST', `/api/permits/${id}/start`)).body.state).toBe('active');
+    expect(h.services.recording.service.recordingCameras()).toEqual(['cam-weld']);
+
+    await waitFor(
+      () => events('recording.segmentClosed').length >= 1,
+      30_000,
+      () => 'a first segment',
+    );
+    const first = events('recording.segmentClosed')[0]!;
+    expect(first).toMatchObject({ cameraId: 'cam-weld', siteId: 'site-a', closedBy: 'length' });
+    const file = join(h.services.config.store.dataDir, first.path);
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(first.sha256);
+    // a playable MP4 of the camera's own H.264 (stream copy), about the segment length
+    const probe = JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], {
+        encoding: 'utf8',
+      }),
+    ) as { streams: { codec_name: string }[]; format: { duration: string } };
+    expect(probe.streams[0]!.codec_name).toBe('h264');
+    expect(Number(probe.format.duration)).toBeGreaterThanOrEqual(3.5);
+    const frames = execFileSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-count_frames',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=nb_read_frames',
+        '-of',
+        'csv=p=0',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(Number(frames.trim())).toBeGreaterThanOrEqual(80); // 25 fps × ≥ 4 s, decodable
+
+    // the upstream ffmpeg crashes: the segment closes, the gap is chained, recording resumes
+    const [pid] = feed.pids();
+    process.kill(pid!, 'SIGKILL');
+    await waitFor(
+      () => events('recording.gap').length >= 1,
+      30_000,
+      () => 'the crash gap',
+    );
+    expect(events('recording.gap')[0]).toMatchObject({ cameraId: 'cam-weld', cause: 'upstream_exited' });
+    expect(events('recording.segmentClosed').some((s) => s.closedBy === 'feed_ended')).toBe(true);
+    const afterCrash = events('recording.segmentClosed').length;
+    await waitFor(
+      () => events('recording.segmentClosed').length > afterCrash,
+      30_000,
+      () => 'recording resumed',
+    );
+
+    // the camera drops for ~5 s: another chained gap covering it, then recording again
+    const dropAt = Date.now();
+    await sim.fault('weld', 'drop');
+    await new Promise((r) => setTimeout(r, 5000));
+    await sim.fault('weld', 'restore');
+    await waitFor(
+      () => events('recording.gap').length >= 2,
+      40_000,
+      () => 'the drop gap',
+    );
+    const dropGap = events('recording.gap')[1]!;
+    expect(Date.parse(dropGap.from)).toBeLessThanOrEqual(dropAt + 1000);
+    expect(Date.parse(dropGap.to) - Date.parse(dropGap.from)).toBeGreaterThanOrEqual(4000);
+    const afterDrop = events('recording.segmentClosed').length;
+    await waitFor(
+      () => events('recording.segmentClosed').length > afterDrop,
+      30_000,
+      () => 'recording after the drop',
+    );
+
+    // completed: recording goes on for the post-roll, then stops and lets go of the camera
+    h.clock.set(Date.now());
+    expect((await call(h, 'guardian-a', 'POST', `/api/permits/${id}/complete`)).body.state).toBe('completed');
+    expect(h.services.recording.service.recordingCameras()).toEqual(['cam-weld']);
+    await waitFor(
+      () => h.services.recording.service.recordingCameras().length === 0,
+      10_000,
+      () => 'stopped',
+    );
+    const last = events('recording.segmentClosed').at(-1)!;
+    expect(last.closedBy).toBe('stopped');
+    await waitFor(
+      () => feed.pids().length === 0,
+      5000,
+      () => 'feed released',
+    );
+    const count = events('recording.segmentClosed').length;
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(events('recording.segmentClosed').length).toBe(count);
+
+    // segments follow each other with no unexplained hole: every pause is a chained gap
+    const segs = events('recording.segmentClosed');
+    const gaps = events('recording.gap');
+    for (let i = 1; i < segs.length; i++) {
+      const hole = Date.parse(segs[i]!.startedAt) - Date.parse(segs[i - 1]!.endedAt);
+      if (hole > 1500)
+        expect(
+          gaps.some(
+            (g) =>
+              Date.parse(g.from) <= Date.parse(segs[i - 1]!.endedAt) + 1500 &&
+              Date.parse(g.to) >= Date.parse(segs[i]!.startedAt) - 1500,
+          ),
+        ).toBe(true);
+    }
+    // every file is where its event says, with its hash: audit verify re-hashes them all
+    for (const s of segs) expect(existsSync(join(h.services.config.store.dataDir, s.path))).toBe(true);
+    const report = verifyStore(h.services.db, h.services.config.store.dataDir, { now: Date.now() });
+    expect(report.problems.filter((q) => q.kind.startsWith('evidence'))).toEqual([]);
+    expect(report.evidenceFiles).toBeGreaterThanOrEqual(segs.length);
+  }, 240_000);
+});
