@@ -110,7 +110,9 @@ export async function startService(
     const realtime = attachRealtime(servers, services);
     started.push({ name: 'realtime', stop: () => realtime.close() });
     // Browser video relay on /live/<cameraId> (plain ws upgrades; /socket.io/ stays socket.io's).
-    const live = attachLiveRelay(servers, services);
+    // /live/<cameraId>/fmp4: the camera's H.264 as is (MSE), from the shared per-camera upstream.
+    started.push({ name: 'fmp4-relay', stop: () => video.relay.close() });
+    const live = attachLiveRelay(servers, services, { feed: video.relay });
     started.push({ name: 'live-relay', stop: () => live.close() });
     const { host } = config.server;
     await app.listen({ host, port: config.server.port });

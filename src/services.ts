@@ -105,6 +105,7 @@ export async function createServices(
       await services.vision.stop();
       await services.video.stopEvidence();
       await services.video.ingest.stop();
+      services.video.relay.close();
       platform.close();
     },
   };

@@ -100,6 +100,21 @@ export function normalisedClip(path: string, cacheDir = DEFAULT_CACHE_DIR): Prom
   );
 }
 
+/**
+ * A video file in the sim format but with a long GOP (a keyframe every `gopSeconds`), like the
+ * factory clip's own 8.4 s or a camera tuned to save bandwidth: what makes a relay that waits for the
+ * next keyframe slow to show its first picture. The raw clip itself cannot be served (SPS/PPS only in
+ * its avcC, B-frames), hence re-encoded with headers in-band.
+ */
+export function longGopClip(path: string, gopSeconds: number, cacheDir = DEFAULT_CACHE_DIR): Promise<string> {
+  const st = statSync(path);
+  const gop = String(Math.round(gopSeconds * SIM_FPS));
+  const encode = ENCODE.map((a, i) => (ENCODE[i - 1] === '-g' || ENCODE[i - 1] === '-keyint_min' ? gop : a));
+  return cached(cacheDir, `longgop:v1:${resolve(path)}:${st.size}:${st.mtimeMs}:${gop}`, (tmp) =>
+    runFfmpeg(['-i', path, '-map', '0:v:0', '-vf', VF_FIT, ...encode, tmp]),
+  );
+}
+
 /** `freeze`: one frame of `clip`, repeated (decoded frames are identical). */
 export function stillClip(clip: string, atSeconds = 1, cacheDir = DEFAULT_CACHE_DIR): Promise<string> {
   // constant quantiser: every keyframe re-encodes the still identically, so decoded frames repeat

@@ -1,7 +1,8 @@
-/* global document, location, URLSearchParams */
+/* global document, location, MediaSource, URLSearchParams */
 import { io } from '/ui/vendor/socket.io.esm.min.js';
 import { api, errText, h, notice, requireSession, t, topBar, fmtTime } from './common.js';
 import { playLive } from './live-player.js';
+import { playMse } from './live-mse.js';
 import { startFeed } from './wall-feed.js';
 import { startStorageAlarm } from './wall-storage.js';
 import { startAlerts } from './wall-alerts.js';
@@ -22,6 +23,8 @@ const s = requireSession(['safety_officer', 'guardian', 'approver', 'enterprise_
 const params = new URLSearchParams(location.search);
 /** `?gl=0` forces the 2D canvas renderer (pixels readable by the latency bench). */
 const useGl = params.get('gl') !== '0';
+/** The camera's own H.264 over MSE where the browser has it; `?mse=0` forces the MPEG-1 relay. */
+const useMse = params.get('mse') !== '0' && typeof MediaSource !== 'undefined';
 const tiles = new Map(); // cameraId -> { el, camera, health, openViolations, player }
 
 function healthBadge(health) {
@@ -58,8 +61,30 @@ function renderHealth(tile) {
       : '';
 }
 
+/** The MPEG-1 relay into a canvas (jsmpeg): any browser, any camera codec, at an encoder's cost. */
+function mpeg1View(camera) {
+  const canvas = h('canvas', { width: 640, height: 360, class: 'live-view', 'data-camera': camera.id });
+  return { view: canvas, player: playLive(canvas, camera.id, { gl: useGl }) };
+}
+
+/**
+ * The camera's stream as is over MSE; when its codec cannot play here (H.265), the tile swaps to the
+ * MPEG-1 relay.
+ */
+function mseView(camera, tile) {
+  const video = h('video', { class: 'live-view', 'data-camera': camera.id, muted: '', autoplay: '' });
+  const player = playMse(video, camera.id, {
+    onUnsupported: () => {
+      const fallback = mpeg1View(camera);
+      video.replaceWith(fallback.view);
+      tile.player = fallback.player;
+    },
+  });
+  return { view: video, player };
+}
+
 function makeTile(camera) {
-  const canvas = h('canvas', { width: 640, height: 360, 'data-camera': camera.id });
+  const slot = h('div', { class: 'live-slot' });
   const el = h(
     'article',
     { class: 'tile', id: `tile-${camera.id}`, 'data-camera': camera.id },
@@ -73,11 +98,13 @@ function makeTile(camera) {
       ),
       h('span', { class: 'health' }),
     ),
-    canvas,
+    slot,
     h('div', { class: 'meta' }, h('div', { class: 'why muted' }), h('div', { class: 'permits' })),
   );
-  const player = playLive(canvas, camera.id, { gl: useGl });
-  const tile = { el, camera, health: camera.health || null, openViolations: 0, player };
+  const tile = { el, camera, health: camera.health || null, openViolations: 0, player: null };
+  const { view, player } = useMse ? mseView(camera, tile) : mpeg1View(camera);
+  slot.append(view);
+  tile.player = player;
   tiles.set(camera.id, tile);
   renderHealth(tile);
   return tile;

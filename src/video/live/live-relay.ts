@@ -9,6 +9,8 @@ import { roleHas } from '../../platform/auth/permissions.ts';
 import { cookieRequestRefusal } from '../../platform/http/origin-guard.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import { scopeFor, TenancyErrors } from '../../platform/tenancy/scope.ts';
+import { attachMseViewer, fmp4CameraIdFromPath, type MseCounters } from '../relay/mse-viewer.ts';
+import type { Fmp4Feed } from '../relay/types.ts';
 import type { CameraSource } from '../sources/types.ts';
 import { CameraStream, type CameraStreamStats } from './camera-stream.ts';
 import { cameraIdFromPath, DEFAULT_LIVE_ENCODE, type LiveEncodeOptions } from './ffmpeg-args.ts';
@@ -25,10 +27,14 @@ export interface LiveRelayOptions {
   ffmpegPath?: string;
   /** Where a camera's stream comes from; defaults to the configured sites. */
   resolveCamera?: (cameraId: string) => LiveCamera | null;
+  /** the cameras' shared fMP4 upstreams: `/live/<cameraId>/fmp4` relays H.264 as is, for MSE */
+  feed?: Fmp4Feed;
 }
 
 export interface LiveRelay {
   stats(): CameraStreamStats[];
+  /** MSE viewers now, bytes sent to them, viewers cut off for falling behind */
+  mseStats(): MseCounters;
   close(): void;
 }
 
@@ -80,6 +86,7 @@ export function attachLiveRelay(
   const encode = opts.encode ?? DEFAULT_LIVE_ENCODE;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const streams = new Map<string, CameraStream>();
+  const mse: MseCounters = { viewers: 0, bytesOut: 0, cutOff: 0 };
   // The session each viewer came with: a viewer whose session is signed out or expires is closed
   // within 5 s instead of watching on (tests/security/live-relay-auth.test.ts).
   const viewers = new Map<WebSocket, string | undefined>();
@@ -96,7 +103,8 @@ export function attachLiveRelay(
   recheck.unref();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const cameraId = cameraIdFromPath(req.url);
+    const fmp4Id = opts.feed ? fmp4CameraIdFromPath(req.url) : null;
+    const cameraId = fmp4Id ?? cameraIdFromPath(req.url);
     if (!cameraId) return; // not ours (socket.io, or nothing)
     try {
       // A WebSocket is not bound by CORS: a page on another port of this host would get the cookie
@@ -115,6 +123,8 @@ export function attachLiveRelay(
       wss.handleUpgrade(req, socket, head, (ws) => {
         viewers.set(ws, token);
         ws.once('close', () => viewers.delete(ws));
+        // the same checks, then the camera's own stream as is (one upstream per camera, no encoder)
+        if (fmp4Id && opts.feed) return attachMseViewer(ws, opts.feed, cameraId, mse);
         let stream = streams.get(cameraId);
         if (!stream) {
           stream = new CameraStream(cameraId, cam.source, encode, services.logger, opts.ffmpegPath);
@@ -151,6 +161,14 @@ export function attachLiveRelay(
       this.set([...streams.values()].filter((s) => s.stats.running).length);
     },
   });
+  new Gauge({
+    name: 'jianhu_live_mse_viewers',
+    help: 'browser viewers of the fMP4 (MSE) relay',
+    registers,
+    collect() {
+      this.set(mse.viewers);
+    },
+  });
   const counters = { bytesOut: 0, droppedChunks: 0, spawns: 0 };
   for (const [key, name, help] of [
     ['bytesOut', 'jianhu_live_bytes_sent_total', 'bytes sent to live viewers'],
@@ -175,6 +193,7 @@ export function attachLiveRelay(
 
   return {
     stats: () => [...streams.values()].map((s) => ({ ...s.stats })),
+    mseStats: () => ({ ...mse }),
     close: () => {
       clearInterval(recheck);
       for (const s of servers) s.off('upgrade', onUpgrade);
