@@ -31,7 +31,7 @@ export interface AssembleOptions {
   healthHistory?: 'ingest' | 'events';
   /** labels the fed detections can carry, for tools and tests that feed the pipeline without a detector */
   labels?: () => ReadonlySet<Label>;
-  /** the fMP4 camera feed the permit recorder reads (the relay); default none: nothing is recorded */
+  /** the fMP4 camera feed the permit recorder reads; default the video context's relay */
   recordingFeed?: Fmp4Feed | null;
 }
 
@@ -62,7 +62,11 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
       ingest: opts.healthHistory === 'events' ? null : video.ingest,
       mqtt: opts.mqtt,
     });
-    const recording = assembleRecording(platform, work, opts.recordingFeed ?? null);
+    const recording = assembleRecording(
+      platform,
+      work,
+      opts.recordingFeed === undefined ? video.relay : opts.recordingFeed,
+    );
     return { ...platform, mqtt: opts.mqtt, video, vision, work, supervision, oversight, recording };
   } catch (e) {
     work.stop();

@@ -9,7 +9,6 @@ import type { AppServices } from '../../src/app-services.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import type { HealthState } from '../../src/video/ingest/types.ts';
 import type { WorkContext } from '../../src/work/module.ts';
-import type { Fmp4Feed } from '../../src/video/recording/feed.ts';
 import type { CameraLiveness } from '../../src/work/permits/gate.ts';
 import { createMqttBus, type MqttBus } from '../../src/platform/mqtt/mqtt-bus.ts';
 import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
@@ -66,8 +65,8 @@ export async function startPermitsHarness(
     live?: boolean;
     liveness?: CameraLiveness;
     certified?: readonly string[];
-    /** the permit recorder's camera feed (recording tests): recording is started with it */
-    recordingFeed?: Fmp4Feed;
+    /** start the permit recorder (it reads the video context's fMP4 relay) */
+    record?: boolean;
     extra?: Record<string, unknown>;
   } = {},
 ): Promise<PermitsHarness> {
@@ -86,9 +85,8 @@ export async function startPermitsHarness(
     logger,
     mqtt: opts.live ? (p) => createMqttBus(config, { logger, devices: p.devices }) : null,
     ...(opts.liveness ? { liveness: opts.liveness } : {}),
-    ...(opts.recordingFeed ? { recordingFeed: opts.recordingFeed } : {}),
   });
-  if (opts.recordingFeed) services.recording.start();
+  if (opts.record) services.recording.start();
   certifyWorkers(services, opts.certified ?? ['welder-a']);
   const mod = services.work;
   const mqtt = services.mqtt;

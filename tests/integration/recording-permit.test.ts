@@ -6,9 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import { verifyStore } from '../../src/oversight/audit/store-source.ts';
 import type { DomainEventMap } from '../../src/platform/events/domain-events.ts';
-import { ffmpegFmp4Feed } from '../helpers/ffmpeg-fmp4-feed.ts';
-import { waitFor } from './ingest-helpers.ts';
-import { approveWithGasTest, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { ffmpegChildren, waitFor } from './ingest-helpers.ts';
+import {
+  approveWithGasTest,
+  call,
+  SITE_A,
+  startPermitsHarness,
+  type PermitsHarness,
+} from './permits-harness.ts';
 
 /**
  * Recording by permit with a real camera (streams-sim over RTSP), real ffmpeg and real SQLite: the
@@ -17,7 +22,6 @@ import { approveWithGasTest, call, startPermitsHarness, type PermitsHarness } fr
  */
 let sim: Sim;
 let h: PermitsHarness;
-let feed: ReturnType<typeof ffmpegFmp4Feed>;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 const events = <T extends keyof DomainEventMap>(type: T): DomainEventMap[T][] =>
@@ -29,11 +33,14 @@ const events = <T extends keyof DomainEventMap>(type: T): DomainEventMap[T][] =>
 
 beforeAll(async () => {
   sim = await startSim({ cameras: ['weld'], sources: [{ kind: 'pattern', variant: 2 }] });
-  feed = ffmpegFmp4Feed(() => sim.url('weld'));
+  const weld = { id: 'cam-weld', name: '焊接点', url: sim.url('weld') };
   h = await startPermitsHarness({
     start: Date.now(),
-    recordingFeed: feed,
-    extra: { recording: { segmentSeconds: 4, preRollSeconds: 0, postRollSeconds: 2 } },
+    record: true, // through the video context's fMP4 relay (src/video/relay), as the service does
+    extra: {
+      sites: [{ ...SITE_A, cameras: [weld, SITE_A.cameras[1]] }],
+      recording: { segmentSeconds: 4, preRollSeconds: 0, postRollSeconds: 2 },
+    },
   });
 }, 120_000);
 
@@ -44,7 +51,7 @@ afterAll(async () => {
 
 describe('recording by permit', () => {
   it('starts with the permit, survives a killed ffmpeg and a camera drop with the gaps chained, stops after the post-roll', async () => {
-    expect(feed.pids()).toEqual([]); // no permit, no pre-roll: the camera is not even read
+    expect(ffmpegChildren()).toEqual([]); // no permit, no pre-roll: the camera is not even read
     const p = await call(h, 'safety-a', 'POST', '/api/permits', {
       siteId: 'site-a',
       kind: 'hot_work',
@@ -98,14 +105,14 @@ describe('recording by permit', () => {
     expect(Number(frames.trim())).toBeGreaterThanOrEqual(80); // 25 fps × ≥ 4 s, decodable
 
     // the upstream ffmpeg crashes: the segment closes, the gap is chained, recording resumes
-    const [pid] = feed.pids();
+    const [pid] = ffmpegChildren();
     process.kill(pid!, 'SIGKILL');
     await waitFor(
       () => events('recording.gap').length >= 1,
       30_000,
       () => 'the crash gap',
     );
-    expect(events('recording.gap')[0]).toMatchObject({ cameraId: 'cam-weld', cause: 'upstream_exited' });
+    expect(events('recording.gap')[0]).toMatchObject({ cameraId: 'cam-weld', cause: 'upstream_down' });
     expect(events('recording.segmentClosed').some((s) => s.closedBy === 'feed_ended')).toBe(true);
     const afterCrash = events('recording.segmentClosed').length;
     await waitFor(
@@ -145,10 +152,11 @@ describe('recording by permit', () => {
     );
     const last = events('recording.segmentClosed').at(-1)!;
     expect(last.closedBy).toBe('stopped');
+    expect(h.services.video.relay.stats()[0]?.subscribers ?? 0).toBe(0);
     await waitFor(
-      () => feed.pids().length === 0,
-      5000,
-      () => 'feed released',
+      () => ffmpegChildren().length === 0,
+      15_000,
+      () => 'relay upstream stopped (idle grace)',
     );
     const count = events('recording.segmentClosed').length;
     await new Promise((r) => setTimeout(r, 3000));

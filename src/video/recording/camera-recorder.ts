@@ -109,6 +109,7 @@ export class CameraRecorder {
     const listener: Fmp4Listener = {
       onInit: (data, codec) => live() && this.onInit(data, codec),
       onFragment: (f) => live() && this.onFragment(f),
+      onUpstreamDown: (cause) => live() && this.onUpstreamDown(cause.code, cause.message),
       onEnd: (cause) => live() && this.onEnd(cause.code, cause.message),
     };
     try {
@@ -156,6 +157,17 @@ export class CameraRecorder {
       this.sink.error(this.cameraId, e); // a failed write (full disk): the next keyframe tries again
       this.seg = null;
     }
+  }
+
+  /** The feed's upstream broke and it reconnects by itself: close the segment, keep listening. */
+  private onUpstreamDown(code: string, message: string): void {
+    this.lastVideoAt = this.clock.now(); // the feed is on it: the stall watchdog waits afresh
+    this.init = null;
+    this.clearRing();
+    if (!this.recording) return;
+    const from = this.seg?.end ?? this.gapOpen?.from ?? this.clock.now();
+    this.closeSegment('feed_ended');
+    if (!this.gapOpen || !this.gapOpen.always) this.gapOpen = { from, cause: code, message, always: true };
   }
 
   private onEnd(code: string, message: string): void {
