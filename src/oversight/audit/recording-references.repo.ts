@@ -61,3 +61,33 @@ export class RecordingReferencesRepo {
       .get(cameraId, to, from) as { id: number; reason: string } | undefined;
   }
 }
+
+// a type, not an interface: the route's JSON schema wants an index-signature-compatible shape
+export type TimelineViolation = {
+  id: number;
+  cameraId: string;
+  type: string;
+  severity: string;
+  review: string;
+  startedAt: string;
+  endedAt: string;
+};
+
+/** Violations on these cameras overlapping [from, to), for a permit's recording timeline. */
+export function violationsOn(
+  db: Db,
+  cameraIds: readonly string[],
+  from: number,
+  to: number,
+): TimelineViolation[] {
+  if (cameraIds.length === 0) return [];
+  const marks = cameraIds.map(() => '?').join(', ');
+  return db
+    .prepare(
+      `SELECT id, camera_id AS cameraId, type, severity, review, started_at AS startedAt,
+              COALESCE(ended_at, last_seen_at) AS endedAt
+       FROM violations WHERE camera_id IN (${marks}) AND started_at < ? AND COALESCE(ended_at, last_seen_at) > ?
+       ORDER BY started_at, id LIMIT 1000`,
+    )
+    .all(...cameraIds, new Date(to).toISOString(), new Date(from).toISOString()) as TimelineViolation[];
+}
