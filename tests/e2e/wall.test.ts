@@ -88,9 +88,13 @@ describe('安全员 live wall', () => {
 
     // Live video (MSE <video> or the MPEG-1 canvas): decoded pixels change between two screenshots.
     await page.waitForTimeout(4000);
-    const before = await Promise.all(['cam1', 'cam2'].map((c) => canvasSignature(page, `#tile-${c} .live-view`)));
+    const before = await Promise.all(
+      ['cam1', 'cam2'].map((c) => canvasSignature(page, `#tile-${c} .live-view`)),
+    );
     await page.waitForTimeout(1500);
-    const after = await Promise.all(['cam1', 'cam2'].map((c) => canvasSignature(page, `#tile-${c} .live-view`)));
+    const after = await Promise.all(
+      ['cam1', 'cam2'].map((c) => canvasSignature(page, `#tile-${c} .live-view`)),
+    );
     for (const i of [0, 1]) {
       expect(meanAbsDiff(before[i]!, after[i]!), `tile ${i} pixels changed`).toBeGreaterThan(0.5);
       expect(Math.max(...after[i]!), `tile ${i} is not black`).toBeGreaterThan(40);
