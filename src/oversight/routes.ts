@@ -5,6 +5,7 @@ import { publicReportsRoutes } from './public-reports/public-reports.routes.ts';
 import { hazardCatalogueRoutes } from './hazards/hazard-catalogue.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { recordingRoutes } from './audit/recording.routes.ts';
+import { recordingHoldsRoutes } from './audit/recording-holds.routes.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
 import { certificateLedgerRoutes } from './reports/certificate-ledger.routes.ts';
 import { inspectionsRoutes } from './inspections/inspections.routes.ts';
@@ -18,6 +19,7 @@ export const oversightRoutes: RoutePlugin[] = [
   hazardCatalogueRoutes,
   auditRoutes,
   recordingRoutes,
+  recordingHoldsRoutes,
   reportsRoutes,
   certificateLedgerRoutes,
   alertsRoutes,

@@ -75,12 +75,26 @@ describe('recording retention', () => {
          VALUES ('ent-a', 'site-a', 'cam-weld', 'no_helmet', 'high', 'ended', ?, ?, ?)`,
       )
       .run(iso(t0 + 30_000), iso(t0 + 40_000), iso(t0 + 40_000));
-    h.services.db
-      .prepare(
-        `INSERT INTO recording_holds (enterprise_id, camera_id, from_at, to_at, reason, opened_by, opened_at)
-         VALUES ('ent-a', 'cam-weld', ?, ?, '监管质询', 'regulator-z', ?)`,
-      )
-      .run(t0 + 250_000, t0 + 260_000, Date.now());
+    // an audit question: the regulator holds cam-weld's recording around t0+255 s
+    const hold = await call(h, 'regulator-z', 'POST', '/api/recordings/holds', {
+      cameraId: 'cam-weld',
+      from: iso(t0 + 250_000),
+      to: iso(t0 + 260_000),
+      reason: '监管质询：动火点是否有人监护',
+    });
+    expect(hold.status).toBe(201);
+    expect(events('recording.holdOpened')[0]).toMatchObject({ holdId: hold.body.id, by: 'regulator-z' });
+    // another region's regulator cannot hold (or see) this camera
+    expect(
+      (
+        await call(h, 'regulator-o', 'POST', '/api/recordings/holds', {
+          cameraId: 'cam-weld',
+          from: iso(t0),
+          to: iso(t0 + 1000),
+          reason: '越权',
+        })
+      ).status,
+    ).toBe(404);
 
     // a segment removed without a chained deletion is tampering
     rmSync(e.file);
@@ -120,7 +134,14 @@ describe('recording retention', () => {
     expect(alive(c.id)).toBe(false);
     expect([alive(a.id), alive(d.id)]).toEqual([true, true]); // still referenced
 
-    h.services.db.prepare('UPDATE recording_holds SET closed_at = ?').run(h.clock.now());
+    (h.login as unknown as { forget(u: string): void }).forget('regulator-z'); // 32 days on: a new session
+    expect((await call(h, 'safety-b', 'POST', `/api/recordings/holds/${hold.body.id}/close`)).status).toBe(
+      404,
+    );
+    expect(
+      (await call(h, 'regulator-z', 'POST', `/api/recordings/holds/${hold.body.id}/close`)).body.closedAt,
+    ).toBeTruthy();
+    expect(events('recording.holdClosed')).toHaveLength(1);
     expect(h.services.recording.retention.sweep().deleted).toBe(1);
     expect(alive(d.id)).toBe(false);
     expect(alive(a.id)).toBe(true); // the violation's video stays

@@ -5,6 +5,7 @@ import type {
   SegmentClosedPayload,
   SegmentDeletedPayload,
 } from '../../video/recording/events.ts';
+import type { RecordingHoldPayload } from '../../oversight/audit/recording-holds.repo.ts';
 import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
 import type { InspectionEventMap } from '../../oversight/inspections/inspection.events.ts';
 import type { EnterpriseEventMap } from '../../oversight/enterprises/enterprise.events.ts';
@@ -106,6 +107,9 @@ export interface DomainEventMap {
   'recording.gap': RecordingGapPayload;
   /** retention deleted a segment (the only legitimate way one disappears) */
   'recording.segmentDeleted': SegmentDeletedPayload;
+  /** an audit question holds a camera's recorded window: retention keeps it until closed */
+  'recording.holdOpened': RecordingHoldPayload;
+  'recording.holdClosed': RecordingHoldPayload;
   /** the recordings near their disk budget (alarm) or back below it */
   'recording.diskAlarm': RecordingDiskAlarmPayload;
   /** The episode's folder has room again (src/platform/observability/disk-faults.ts). */
