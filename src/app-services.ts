@@ -4,6 +4,7 @@ import type { Platform } from './platform/platform.ts';
 import type { OversightContext } from './oversight/module.ts';
 import type { SupervisionContext } from './supervision/module.ts';
 import type { VideoContext } from './video/module.ts';
+import type { RecordingContext } from './video/recording/recording.module.ts';
 import type { VisionContext } from './vision/module.ts';
 import type { WorkContext } from './work/module.ts';
 
@@ -20,6 +21,8 @@ export interface AppServices extends Platform {
   work: WorkContext;
   supervision: SupervisionContext;
   oversight: OversightContext;
+  /** recording by permit, its retention and disk budget (#27; src/recording-assembly.ts) */
+  recording: RecordingContext;
 }
 
 /** An HTTP route plugin; each context lists its own in its routes.ts, src/http-routes.ts joins them. */

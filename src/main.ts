@@ -108,6 +108,10 @@ export async function startService(
     // Browser video relay on /live/<cameraId> (plain ws upgrades; /socket.io/ stays socket.io's).
     // /live/<cameraId>/fmp4: the camera's H.264 as is (MSE), from the shared per-camera upstream.
     started.push({ name: 'fmp4-relay', stop: () => video.relay.close() });
+    // Recording by permit (#27) reads the same upstreams (stopped before them): segments of permit
+    // cameras, the hourly retention sweep, the disk budget alarm.
+    services.recording.start();
+    started.push({ name: 'recording', stop: () => services.recording.stop() });
     const live = attachLiveRelay(servers, services, { feed: video.relay });
     started.push({ name: 'live-relay', stop: () => live.close() });
     const { host } = config.server;

@@ -6,6 +6,8 @@ import { createPlatform, type Platform, type PlatformOptions } from './platform/
 import { createSupervisionContext } from './supervision/module.ts';
 import { GuardianPresenceBoard } from './supervision/violations/guardian-presence.ts';
 import { createVideoContext } from './video/module.ts';
+import type { Fmp4Feed } from './video/recording/feed.ts';
+import { assembleRecording } from './recording-assembly.ts';
 import type { Label } from './vision/detect/types.ts';
 import type { VisionContext } from './vision/module.ts';
 import { KINDS } from './work/kinds/index.ts';
@@ -29,6 +31,8 @@ export interface AssembleOptions {
   healthHistory?: 'ingest' | 'events';
   /** labels the fed detections can carry, for tools and tests that feed the pipeline without a detector */
   labels?: () => ReadonlySet<Label>;
+  /** the fMP4 camera feed the permit recorder reads; default the video context's relay */
+  recordingFeed?: Fmp4Feed | null;
 }
 
 /**
@@ -70,7 +74,12 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
       ingest: opts.healthHistory === 'events' ? null : video.ingest,
       mqtt: opts.mqtt,
     });
-    return { ...platform, mqtt: opts.mqtt, video, vision, work, supervision, oversight };
+    const recording = assembleRecording(
+      platform,
+      work,
+      opts.recordingFeed === undefined ? video.relay : opts.recordingFeed,
+    );
+    return { ...platform, mqtt: opts.mqtt, video, vision, work, supervision, oversight, recording };
   } catch (e) {
     work.stop();
     await vision.stop();
@@ -104,6 +113,7 @@ export async function createServices(
   return {
     ...services,
     async close() {
+      services.recording.stop();
       services.supervision.stop();
       await services.supervision.drain();
       services.oversight.stop();

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { DetectConfigSchema } from '../vision/detect/config.schema.ts';
 import { RulesConfigSchema } from '../supervision/rules/config.schema.ts';
 import { EvidenceConfigSchema } from '../video/evidence/config.schema.ts';
+import { RecordingConfigSchema } from '../video/recording/config.schema.ts';
 import { IngestConfigSchema } from '../video/ingest/config.schema.ts';
 import { rtspTransportSchema } from '../video/sources/config.schema.ts';
 import { AuditConfigSchema } from '../oversight/audit/config.schema.ts';
@@ -235,6 +236,7 @@ export const ConfigSchema = Type.Object(
     detect: DetectConfigSchema,
     rules: RulesConfigSchema,
     evidence: EvidenceConfigSchema,
+    recording: RecordingConfigSchema,
     audit: AuditConfigSchema,
     reports: ReportsConfigSchema,
     permits: PermitsConfigSchema,

@@ -4,6 +4,8 @@ import { hazardsRoutes } from './hazards/hazards.routes.ts';
 import { publicReportsRoutes } from './public-reports/public-reports.routes.ts';
 import { hazardCatalogueRoutes } from './hazards/hazard-catalogue.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { recordingRoutes } from './audit/recording.routes.ts';
+import { recordingHoldsRoutes } from './audit/recording-holds.routes.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
 import { certificateLedgerRoutes } from './reports/certificate-ledger.routes.ts';
 import { inspectionsRoutes } from './inspections/inspections.routes.ts';
@@ -16,6 +18,8 @@ export const oversightRoutes: RoutePlugin[] = [
   publicReportsRoutes,
   hazardCatalogueRoutes,
   auditRoutes,
+  recordingRoutes,
+  recordingHoldsRoutes,
   reportsRoutes,
   certificateLedgerRoutes,
   alertsRoutes,

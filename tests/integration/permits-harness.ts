@@ -60,12 +60,23 @@ export interface PermitsHarness {
  * worker the permit tests name; [] for a test about an uncertified worker).
  */
 export async function startPermitsHarness(
-  opts: { start?: number; live?: boolean; liveness?: CameraLiveness; certified?: readonly string[] } = {},
+  opts: {
+    start?: number;
+    live?: boolean;
+    liveness?: CameraLiveness;
+    certified?: readonly string[];
+    /** start the permit recorder (it reads the video context's fMP4 relay) */
+    record?: boolean;
+    extra?: Record<string, unknown>;
+  } = {},
 ): Promise<PermitsHarness> {
   const start = opts.start ?? Date.UTC(2026, 0, 5, 2, 0, 0);
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-permits-'));
   const config = validateConfig(
-    permitsConfigInput(dir, opts.live ? { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } } : {}),
+    permitsConfigInput(dir, {
+      ...(opts.live ? { mqtt: { embedded: true, host: '127.0.0.1', port: 0 } } : {}),
+      ...opts.extra,
+    }),
   );
   const clock = new FakeClock(start);
   const logger = createLogger('silent');
@@ -75,6 +86,7 @@ export async function startPermitsHarness(
     mqtt: opts.live ? (p) => createMqttBus(config, { logger, devices: p.devices }) : null,
     ...(opts.liveness ? { liveness: opts.liveness } : {}),
   });
+  if (opts.record) services.recording.start();
   certifyWorkers(services, opts.certified ?? ['welder-a']);
   const mod = services.work;
   const mqtt = services.mqtt;

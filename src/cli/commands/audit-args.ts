@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
+import type { Config } from '../../config/schema.ts';
 import type { Db } from '../../platform/store/db.ts';
 import { formatConfigError } from './config-check.ts';
 
@@ -18,7 +19,9 @@ export function storeLocation(values: {
   config?: string;
   db?: string;
   'data-dir'?: string;
-}): { dbPath: string; dataDir: string; checkpointEveryMinutes: number } | { error: string } {
+}):
+  | { dbPath: string; dataDir: string; checkpointEveryMinutes: number; recording: Config['recording'] }
+  | { error: string } {
   let config;
   try {
     config = values.config ? loadConfigFile(values.config) : defaultConfig();
@@ -30,6 +33,7 @@ export function storeLocation(values: {
     dbPath: values.db ?? config.store.path,
     dataDir: values['data-dir'] ?? config.store.dataDir,
     checkpointEveryMinutes: config.audit.checkpointEveryMinutes,
+    recording: config.recording,
   };
 }
 

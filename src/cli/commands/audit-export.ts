@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AuditService } from '../../oversight/audit/audit.service.ts';
+import { exportPermitRecording, PermitNotFoundError } from '../../oversight/audit/permit-recording-export.ts';
 import { AuditConfigSchema, type AuditConfig } from '../../oversight/audit/config.schema.ts';
 import Value from 'typebox/value';
 import { systemClock } from '../../platform/shared/clock.ts';
@@ -9,7 +10,10 @@ import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-ar
 
 const USAGE = `导出离线审计包, 可用 jianhu audit verify --bundle 核验 (write an offline audit bundle)
 usage: jianhu audit export --out DIR [--from SEQ|ISO] [--to SEQ|ISO] [--enterprise ID]
-                           [--db FILE --data-dir DIR | --config FILE]\n`;
+                           [--db FILE --data-dir DIR | --config FILE]
+       jianhu audit export --out DIR --permit ID [--db FILE --data-dir DIR | --config FILE]
+  --permit ID  the permit's recording too: recordings/<camera>/*.mp4, recordings/hashes.sha256 and
+               recordings/timeline.json, with the chain from the permit's creation 含作业票录像及哈希清单\n`;
 
 export const auditExportCommand: Command = {
   summary: 'write an offline audit bundle 导出审计包 (--out DIR)',
@@ -24,6 +28,7 @@ export const auditExportCommand: Command = {
           ...STORE_AND_RANGE_OPTIONS,
           out: { type: 'string', short: 'o' },
           enterprise: { type: 'string' },
+          permit: { type: 'string' },
         },
       }));
     } catch (e) {
@@ -52,6 +57,22 @@ export const auditExportCommand: Command = {
         createLogger('silent'),
         Value.Default(AuditConfigSchema, {}) as AuditConfig,
       );
+      if (values.permit) {
+        audit.checkpoint(); // the bundle ends on a signed head
+        const m = exportPermitRecording(
+          db,
+          loc.dataDir,
+          values.out,
+          values.permit,
+          loc.recording,
+          Date.now(),
+        );
+        process.stdout.write(
+          `${values.out}: permit ${values.permit}, ${m.segments} recording segment(s) (${m.deletedSegments} deleted by retention), ` +
+            `${m.entries} entries (#${m.fromSeq}..#${m.toSeq}), key ${m.keyId ?? '(none)'} 作业票录像审计包已导出\n`,
+        );
+        return 0;
+      }
       const m = audit.export(values.out, {
         from: values.from,
         to: values.to,
@@ -64,7 +85,11 @@ export const auditExportCommand: Command = {
       );
       return 0;
     } catch (e) {
-      if (e instanceof RangeError || /not empty/.test((e as Error).message)) {
+      if (
+        e instanceof RangeError ||
+        e instanceof PermitNotFoundError ||
+        /not empty/.test((e as Error).message)
+      ) {
         process.stderr.write(`${(e as Error).message}\n${USAGE}`);
         return 2;
       }

@@ -97,7 +97,8 @@ export const auditVerifyCommand: Command = {
 };
 
 function summary(source: string, r: VerifyReport): string {
-  const warned = r.warnings.map((w) => `  ! ${w}\n`).join('');
+  const warned =
+    r.warnings.map((w) => `  ! ${w}\n`).join('') + (r.notes ?? []).map((n) => `  · ${n}\n`).join('');
   const head = `${source}: ${r.entries} entries, ${r.checkpoints} signed checkpoint(s), ${r.evidenceFiles} evidence file(s), key ${r.keyId ?? '(none)'}\n${warned}`;
   if (r.ok)
     return `${head}OK 审计链完整 / chain intact (head #${r.headSeq ?? 0} ${r.headHash?.slice(0, 16) ?? ''})\n`;

@@ -10,6 +10,7 @@ import {
 import { AuditChainRepo, type CheckpointRow } from '../../platform/events/chain.repo.ts';
 import { keyIdOf } from './keys.ts';
 import { evidenceReader, readPublicKey, resolveRange, type RangeOptions } from './store-source.ts';
+import { checkRecordingIndex, hashRecordingFiles, readRecordingIndex } from './bundle-recordings.ts';
 import { verifyChain, type VerifyReport } from './verify.ts';
 
 /**
@@ -37,6 +38,13 @@ export interface BundleManifest {
   keyId: string | null;
   evidenceFiles: number;
   missingEvidence: string[];
+  /**
+   * Evidence the exporter left out on purpose (`audit export --permit`: other cameras' recording
+   * segments): verify names them in its notes instead of failing them. Absent in older bundles.
+   */
+  excludedEvidence?: string[];
+  /** `audit export --permit`: the permit whose recording is under recordings/ */
+  permitId?: string;
 }
 
 type BundleLine = ChainEntry & { payload: string | null; redacted: boolean };
@@ -45,7 +53,13 @@ export function exportBundle(
   db: Db,
   dataDir: string,
   outDir: string,
-  opts: RangeOptions & { enterpriseId?: string; now: string },
+  opts: RangeOptions & {
+    enterpriseId?: string;
+    now: string;
+    /** evidence not to copy into evidence/ (listed in the manifest as excluded, or shipped elsewhere) */
+    skipEvidence?: (ref: EvidenceRef, eventType: string) => 'exclude' | 'elsewhere' | false;
+    permitId?: string;
+  },
 ): BundleManifest {
   if (existsSync(outDir) && readdirSync(outDir).length > 0)
     throw new Error(`output folder is not empty 输出目录非空: ${outDir}`);
@@ -57,6 +71,7 @@ export function exportBundle(
   const lines: string[] = [];
   const copied = new Set<string>();
   const missing: string[] = [];
+  const excluded = new Set<string>();
   let first: number | null = null;
   let head: ChainEntry | undefined;
   let redacted = 0;
@@ -72,6 +87,9 @@ export function exportBundle(
     if (hide || payloadText === null) continue;
     for (const ref of evidenceRefs(JSON.parse(payloadText))) {
       if (copied.has(ref.sha256)) continue;
+      const skip = opts.skipEvidence?.(ref, e.type);
+      if (skip === 'exclude') excluded.add(ref.path);
+      if (skip) continue;
       const src = evidenceFile(dataDir, ref, read);
       if (src) {
         copyFileSync(src, join(outDir, 'evidence', ref.sha256));
@@ -100,6 +118,8 @@ export function exportBundle(
     keyId: pub ? keyIdOf(pub) : null,
     evidenceFiles: copied.size,
     missingEvidence: missing,
+    ...(excluded.size ? { excludedEvidence: [...excluded] } : {}),
+    ...(opts.permitId ? { permitId: opts.permitId } : {}),
   };
   writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   writeFileSync(join(outDir, 'README.txt'), readme(manifest));
@@ -130,6 +150,8 @@ export function verifyBundle(dir: string, opts: { expectKeyId?: string } = {}): 
     payloadText: payload,
   }));
   const keyFile = join(dir, 'public-key.pem');
+  const recordings = readRecordingIndex(dir);
+  const excluded = manifest.excludedEvidence ?? [];
   const report = verifyChain({
     entries,
     checkpoints: jsonl<CheckpointRow>('checkpoints.jsonl'),
@@ -138,11 +160,27 @@ export function verifyBundle(dir: string, opts: { expectKeyId?: string } = {}): 
     anchorPrevHash: manifest.anchorPrevHash,
     readEvidence: (ref) => {
       const f = join(dir, 'evidence', ref.sha256);
-      return existsSync(f) ? readFileSync(f) : null;
+      if (existsSync(f)) return readFileSync(f);
+      const rec = recordings.bySha.get(ref.sha256);
+      return rec && existsSync(join(dir, 'recordings', rec))
+        ? readFileSync(join(dir, 'recordings', rec))
+        : null;
     },
+    retiredEvidence: new Map(excluded.map((p) => [p, Number.MAX_SAFE_INTEGER])),
+    retiredNotes: new Map(
+      excluded.map((p) => [
+        p,
+        `${p}: 未包含在本审计包中 / not included in this bundle (another camera's recording)`,
+      ]),
+    ),
     rangeFromSeq: manifest.fromSeq,
     rangeToSeq: manifest.toSeq,
   });
+  for (const p of [...checkRecordingIndex(entries, recordings), ...hashRecordingFiles(dir, recordings)]) {
+    report.ok = false;
+    report.problems.push(p);
+    report.firstBroken ??= p;
+  }
   // The manifest's own claims must match what the files hold (a truncated chain.jsonl, say).
   if (report.entries !== manifest.entries || report.headHash !== manifest.headHash) {
     report.ok = false;

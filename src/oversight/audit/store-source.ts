@@ -5,7 +5,7 @@ import { GENESIS_HASH, type EvidenceRef } from '../../platform/events/chain.ts';
 import { AuditChainRepo } from '../../platform/events/chain.repo.ts';
 import { keyPaths } from './keys.ts';
 import { crossCheckState } from './cross-check.ts';
-import { verifyChain, type VerifyInput, type VerifyReport } from './verify.ts';
+import { segmentDeletedNote, verifyChain, type VerifyInput, type VerifyReport } from './verify.ts';
 
 export interface RangeOptions {
   /** first entry: a seq number or an ISO time (entries that occurred at or after it) */
@@ -88,29 +88,36 @@ export function storeVerifyInput(db: Db, dataDir: string, opts: StoreVerifyOptio
     anchor: opts.anchor,
     extraProblems: [...(opts.extraProblems ?? []), ...state.problems],
     warnings: state.warnings,
-    retiredEvidence: retiredEvidence(db),
+    ...retiredEvidence(db),
   };
 }
 
-/** Paths retention deleted with a chained evidence.deleted, anywhere in the chain (path → seq). */
-function retiredEvidence(db: Db): Map<string, number> {
+/**
+ * Paths retention deleted with a chained evidence.deleted or recording.segmentDeleted, anywhere in the
+ * chain (path → seq), and for segments the note naming the day.
+ */
+function retiredEvidence(db: Db): Pick<VerifyInput, 'retiredEvidence' | 'retiredNotes'> {
   const rows = db
     .prepare(
-      `SELECT c.seq, o.payload FROM audit_chain c JOIN outbox o ON o.id = c.outbox_id
-       WHERE c.type = 'evidence.deleted'`,
+      `SELECT c.seq, c.type, o.payload FROM audit_chain c JOIN outbox o ON o.id = c.outbox_id
+       WHERE c.type IN ('evidence.deleted', 'recording.segmentDeleted')`,
     )
-    .all() as { seq: number; payload: string }[];
-  const out = new Map<string, number>();
+    .all() as { seq: number; type: string; payload: string }[];
+  const retiredEvidence = new Map<string, number>();
+  const retiredNotes = new Map<string, string>();
   for (const r of rows) {
     try {
-      const p = JSON.parse(r.payload) as { deletedPath?: unknown };
+      const p = JSON.parse(r.payload) as Record<string, unknown>;
       // a payload edited to retire a file fails the chain's own payload check
-      if (typeof p.deletedPath === 'string') out.set(p.deletedPath, r.seq);
+      if (typeof p.deletedPath !== 'string') continue;
+      retiredEvidence.set(p.deletedPath, r.seq);
+      const note = r.type === 'recording.segmentDeleted' ? segmentDeletedNote(p, r.seq) : null;
+      if (note) retiredNotes.set(p.deletedPath, note);
     } catch {
       // unreadable: the chain verifier reports the payload
     }
   }
-  return out;
+  return { retiredEvidence, retiredNotes };
 }
 
 /** Verifies the live store: chain rows, outbox payloads, evidence files, checkpoints, state tables. */

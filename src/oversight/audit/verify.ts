@@ -52,6 +52,8 @@ export interface VerifyInput {
    * checked range: a file deleted by retention after it was stored is not missing.
    */
   retiredEvidence?: Map<string, number>;
+  /** why a retired path is gone (`recording segment … deleted by retention on D`), for the report's notes */
+  retiredNotes?: Map<string, string>;
 }
 
 export interface VerifyReport {
@@ -65,6 +67,15 @@ export interface VerifyReport {
   firstBroken: Problem | null;
   problems: Problem[];
   warnings: string[];
+  /** what is fine but worth saying: files gone with a chained deletion (recording retention) */
+  notes: string[];
+}
+
+/** A recording segment retention deleted: its payload names the path and the day (Asia/Shanghai). */
+export function segmentDeletedNote(payload: Record<string, unknown>, seq: number): string | null {
+  if (typeof payload.deletedPath !== 'string') return null;
+  const on = typeof payload.deletedOn === 'string' ? payload.deletedOn : '?';
+  return `录像片段 ${payload.deletedPath} 已于 ${on} 按保存期删除 / recording segment deleted by retention on ${on} (#${seq})`;
 }
 
 /** Feeds entries one by one (so the async variant can yield between pages). */
@@ -79,6 +90,8 @@ class ChainVerifier {
   /** evidence refs, re-hashed at the end unless a later evidence.deleted retired their path */
   private readonly refs: { ref: EvidenceRef; at: { seq: number; outboxId: number; type: string } }[] = [];
   private readonly retired: Map<string, number>;
+  private readonly retiredNotes: Map<string, string>;
+  private readonly notes = new Set<string>();
   count = 0;
   evidenceFiles = 0;
   constructor(
@@ -88,6 +101,7 @@ class ChainVerifier {
     this.cpSeqs = new Set(input.checkpoints.map((c) => c.seq));
     this.lastCpSeq = Math.max(0, ...input.checkpoints.map((c) => c.seq));
     this.retired = new Map(input.retiredEvidence);
+    this.retiredNotes = new Map(input.retiredNotes);
     if (input.rangeFromSeq && input.rangeFromSeq > 1 && input.anchorPrevHash)
       this.hashes.set(input.rangeFromSeq - 1, input.anchorPrevHash);
   }
@@ -136,6 +150,13 @@ class ChainVerifier {
     const payload = JSON.parse(e.payloadText) as Record<string, unknown>;
     if (e.type === 'evidence.deleted' && typeof payload.deletedPath === 'string')
       this.retired.set(payload.deletedPath, e.seq);
+    if (e.type === 'recording.segmentDeleted') {
+      const note = segmentDeletedNote(payload, e.seq);
+      if (note) {
+        this.retired.set(payload.deletedPath as string, e.seq);
+        this.retiredNotes.set(payload.deletedPath as string, note);
+      }
+    }
     for (const ref of evidenceRefs(payload)) this.refs.push({ ref, at });
   }
 
@@ -145,7 +166,12 @@ class ChainVerifier {
     if (!read) return;
     for (const { ref, at } of this.refs) {
       const gone = this.retired.get(ref.path);
-      if (gone !== undefined && gone > at.seq) continue; // deleted by retention, chained
+      if (gone !== undefined && gone > at.seq) {
+        // deleted by retention, chained: not missing; a recording segment is named in the notes
+        const note = this.retiredNotes.get(ref.path);
+        if (note) this.notes.add(note);
+        continue;
+      }
       this.evidenceFiles++;
       const bytes = read(ref);
       if (bytes === null) this.add({ kind: 'evidence_missing', ...at, detail: ref.path });
@@ -201,6 +227,7 @@ class ChainVerifier {
       firstBroken: sorted[0] ?? null,
       problems: sorted,
       warnings: input.warnings ?? [],
+      notes: capped([...this.notes], 20),
     };
   }
 
@@ -221,6 +248,13 @@ class ChainVerifier {
       detail,
     });
   }
+}
+
+/** A long list of retention notes is cut, saying how many more there were. */
+function capped(notes: string[], max: number): string[] {
+  return notes.length <= max
+    ? notes
+    : [...notes.slice(0, max), `… ${notes.length - max} more 另有 ${notes.length - max} 条`];
 }
 
 export function verifyChain(input: VerifyInput, maxProblems = 50): VerifyReport {

@@ -1,5 +1,12 @@
 import type { HealthState } from '../../video/ingest/types.ts';
 import type { CameraEventMap } from '../../video/cameras/camera.events.ts';
+import type {
+  RecordingDiskAlarmPayload,
+  RecordingGapPayload,
+  SegmentClosedPayload,
+  SegmentDeletedPayload,
+} from '../../video/recording/events.ts';
+import type { RecordingHoldPayload } from '../../oversight/audit/recording-holds.repo.ts';
 import type { HazardEventMap } from '../../oversight/hazards/hazard.events.ts';
 import type { InspectionEventMap } from '../../oversight/inspections/inspection.events.ts';
 import type { EnterpriseEventMap } from '../../oversight/enterprises/enterprise.events.ts';
@@ -103,6 +110,17 @@ export interface DomainEventMap {
     title: string;
     since: string;
   };
+  /** recording by permit (src/video/recording/events.ts): each segment's sha256 enters the chain */
+  'recording.segmentClosed': SegmentClosedPayload;
+  /** time a recorded camera had no video (feed ended, stalled): the gaps are chained too */
+  'recording.gap': RecordingGapPayload;
+  /** retention deleted a segment (the only legitimate way one disappears) */
+  'recording.segmentDeleted': SegmentDeletedPayload;
+  /** an audit question holds a camera's recorded window: retention keeps it until closed */
+  'recording.holdOpened': RecordingHoldPayload;
+  'recording.holdClosed': RecordingHoldPayload;
+  /** the recordings near their disk budget (alarm) or back below it */
+  'recording.diskAlarm': RecordingDiskAlarmPayload;
   /** The episode's folder has room again (src/platform/observability/disk-faults.ts). */
   'storage.recovered': { area: 'evidence' | 'data'; failedAt: string; at: string };
 }

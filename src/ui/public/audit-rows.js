@@ -1,5 +1,6 @@
 import { api, errText, fmtTime, h, t } from './common.js';
 import { kindText } from './permit-kinds.js';
+import { openRecording } from './audit-recording.js';
 
 // One row per permit: work windows, coverage %, the gaps on a timeline (red), the violations during
 // the work with their evidence, and each violation's closed-loop (hazard) status. Kind names come
@@ -130,6 +131,11 @@ export function renderAuditRows(container, rows, loop, cameraName = (id) => id, 
         {},
         p.number,
         enterpriseName ? h('div', { class: 'muted' }, enterpriseName(p.enterpriseId)) : '',
+        h(
+          'button',
+          { class: 'link play-recording', onclick: () => openRecording(p.permitId, p.number) },
+          t('录像', 'Recording'),
+        ),
       ),
       h('td', {}, kindText(p.kind)),
       h('td', {}, p.cameraIds.map(cameraName).join('、')),
