@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import { runFfmpeg } from '../../streams-sim/clips.ts';
-import { Backoff } from '../../src/video/ingest/backoff.ts';
+import { Backoff } from '../../src/video/sources/backoff.ts';
 import { CameraSupervisor } from '../../src/video/ingest/camera-supervisor.ts';
 import { IngestService } from '../../src/video/ingest/ingest.service.ts';
 import { systemClock } from '../../src/platform/shared/clock.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../src/video/ingest/backoff.ts';
+import { Backoff } from '../../src/video/sources/backoff.ts';
 import { FrameFanout } from '../../src/video/ingest/frame-fanout.ts';
 import { frameStats } from '../../src/video/ingest/frame-stats.ts';
 import type { Frame } from '../../src/video/ingest/types.ts';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
-import { Backoff } from './backoff.ts';
+import { Backoff } from '../sources/backoff.ts';
 import { FrameCadence } from './frame-cadence.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
 import { buildFfmpegArgs, type FfmpegInput } from './ffmpeg-args.ts';

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
 import { spawnTied } from '../../platform/shared/tied-child.ts';
-import { Backoff } from '../ingest/backoff.ts';
+import { Backoff } from '../sources/backoff.ts';
 import type { CameraSource } from '../sources/types.ts';
 import { fmp4RelayArgs } from './fmp4-args.ts';
 import { Fmp4Splitter } from './fmp4-splitter.ts';
