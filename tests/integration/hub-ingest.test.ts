@@ -3,7 +3,7 @@ import { connect, type JetStreamClient, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { validateHubConfig } from '../../src/hub/config.ts';
 import { startHub, type RunningHub } from '../../src/hub/hub.ts';
-import { startNats, type NatsProcess } from '../helpers/nats-server.ts';
+import { startNats, type NatsProcess } from '../helpers/nats-process.ts';
 import { freePort, startPgCluster, type PgCluster } from '../helpers/pg-cluster.ts';
 import {
   HUB_TEST_PASSWORD,
