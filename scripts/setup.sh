@@ -26,6 +26,10 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # use the standard Adobe-GB1 font, whose CMaps poppler finds in poppler-data
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -d /usr/share/poppler/cMap ] || need+=(poppler-data)
+# The county hub (#24): Debian's nats-server (JetStream) carries the boxes' events; the hub's read
+# model is PostgreSQL, whose server the hub's tests start from /usr/lib/postgresql/15/bin
+[ -x /usr/sbin/nats-server ] || need+=(nats-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # Chinese labels on evidence snapshots and in browser screenshots.
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
 

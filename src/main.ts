@@ -8,6 +8,7 @@ import { attachRealtime } from './platform/realtime/realtime.ts';
 import { attachLiveRelay } from './video/live/live-relay.ts';
 import { startVisionContext } from './vision/module.ts';
 import { assembleServices } from './services.ts';
+import { startHubUplink } from './hub-uplink.ts';
 import { closeServer, httpsTwin, listenOn } from './platform/http/tls/https-twin.ts';
 import type { Logger } from './platform/shared/logger.ts';
 import type { Clock } from './platform/shared/clock.ts';
@@ -75,6 +76,11 @@ export async function startService(
     // Tamper-evident log (signing key, checkpoints), 隐患 closed loop (overdue check), audit, reports.
     oversight.start();
     started.push({ name: 'oversight', stop: () => oversight.stop() });
+
+    // The county hub (#24), when the config names one: ships the outbox over NATS JetStream in the
+    // background (the box never waits for the hub) and answers the hub's evidence requests.
+    const uplink = startHubUplink(services);
+    if (uplink) started.push({ name: 'hub-uplink', stop: () => uplink.stop() });
 
     // Camera ingest: one ffmpeg per camera, camera health (camera_health_log, camera.healthChanged on
     // change, which the gate, the pipeline and the audit hear). Started after everything that listens to

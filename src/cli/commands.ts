@@ -12,6 +12,7 @@ import { certificatesLedgerCommand } from './commands/certificates-ledger.ts';
 import { reportCommand } from './commands/report.ts';
 import { simChipsCommand } from '../../streams-sim/chips-command.ts';
 import { simCommand, simFaultCommand } from './commands/sim.ts';
+import { hubBoxKeyCommand, hubNatsConfigCommand } from './commands/hub-nats.ts';
 
 export interface Command {
   /** One line for `jianhu --help`. */
@@ -38,5 +39,7 @@ export const commands: Record<string, Command> = {
   'sim chips': simChipsCommand,
   sim: simCommand,
   'sim fault': simFaultCommand,
+  'hub nats-config': hubNatsConfigCommand,
+  'hub box-key': hubBoxKeyCommand,
   errors: errorsCommand,
 };

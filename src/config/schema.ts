@@ -10,6 +10,7 @@ import { PermitsConfigSchema } from '../work/permits/config.schema.ts';
 import { ZoneSchema } from '../supervision/zones/zone.schema.ts';
 import { ROLES } from '../platform/auth/roles.ts';
 import { IdSchema } from '../platform/shared/id-schema.ts';
+import { HubLinkConfigSchema } from '../platform/uplink/config.schema.ts';
 
 export { ROLES, type Role } from '../platform/auth/roles.ts';
 export {
@@ -238,6 +239,7 @@ export const ConfigSchema = Type.Object(
     audit: AuditConfigSchema,
     reports: ReportsConfigSchema,
     permits: PermitsConfigSchema,
+    hub: Type.Optional(HubLinkConfigSchema),
   },
   strict,
 );

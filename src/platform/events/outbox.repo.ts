@@ -1,5 +1,6 @@
 import type { Db } from '../store/db.ts';
-import { AuditChainRepo } from './chain.repo.ts';
+import { AuditChainRepo, toEntry } from './chain.repo.ts';
+import type { ChainEntry } from './chain.ts';
 import type { DomainEvent, DomainEventMap, DomainEventType } from './domain-events.ts';
 
 interface OutboxRow {
@@ -14,6 +15,9 @@ export class OutboxRepo {
   private readonly insert;
   private readonly pending;
   private readonly markShipped;
+  private readonly pendingChained;
+  private readonly backlogStmt;
+  private readonly lastShippedStmt;
   /** Tamper-evident log (src/oversight/audit): every outbox row gets its hash-chain entry in the same transaction. */
   private readonly chain: AuditChainRepo;
   constructor(private readonly db: Db) {
@@ -23,6 +27,15 @@ export class OutboxRepo {
     );
     this.pending = db.prepare('SELECT * FROM outbox WHERE shipped_at IS NULL AND id > ? ORDER BY id LIMIT ?');
     this.markShipped = db.prepare('UPDATE outbox SET shipped_at = ? WHERE id <= ? AND shipped_at IS NULL');
+    this.pendingChained = db.prepare(
+      `SELECT c.*, o.payload FROM outbox o JOIN audit_chain c ON c.outbox_id = o.id
+       WHERE o.shipped_at IS NULL ORDER BY o.id LIMIT ?`,
+    );
+    this.backlogStmt = db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE shipped_at IS NULL');
+    this.lastShippedStmt = db.prepare(
+      `SELECT c.seq FROM audit_chain c JOIN outbox o ON o.id = c.outbox_id
+       WHERE o.shipped_at IS NOT NULL ORDER BY c.seq DESC LIMIT 1`,
+    );
   }
 
   append<T extends DomainEventType>(
@@ -49,6 +62,26 @@ export class OutboxRepo {
       payload: JSON.parse(r.payload) as DomainEvent['payload'],
       occurredAt: r.occurred_at,
     }));
+  }
+
+  /**
+   * For the hub shipper (src/platform/uplink): the oldest unshipped rows with their chain entries, in
+   * chain order (seq follows outbox id: both are written in one transaction), payload as stored.
+   */
+  unshippedChained(limit: number): { entry: ChainEntry; payloadText: string }[] {
+    return (this.pendingChained.all(limit) as (Parameters<typeof toEntry>[0] & { payload: string })[]).map(
+      (r) => ({ entry: toEntry(r), payloadText: r.payload }),
+    );
+  }
+
+  /** Unshipped rows (the partial index outbox_unshipped answers it). */
+  backlog(): number {
+    return (this.backlogStmt.get() as { n: number }).n;
+  }
+
+  /** The chain seq of the newest shipped row, 0 when none. */
+  lastShippedSeq(): number {
+    return (this.lastShippedStmt.get() as { seq: number } | undefined)?.seq ?? 0;
   }
 
   markShippedUpTo(id: number, at: string): void {
