@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { IdSchema } from '../platform/shared/id-schema.ts';
+import { NatsServerInputSchema } from '../platform/uplink/nats-server-config.ts';
 
 /**
  * `jianhu hub --config hub.yaml`: the county hub's own configuration, apart from a box's. Unknown keys
@@ -27,6 +28,9 @@ export const HubConfigSchema = Type.Object(
         user: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
         passwordEnv: Type.Optional(Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$' })),
         credsFile: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+        nkeySeedFile: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 4096, description: "the hub's nkey seed (SU…), mode 0600" }),
+        ),
         durable: Type.String({ default: 'jianhu-hub', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
         stream: Type.Object(
           {
@@ -40,6 +44,8 @@ export const HubConfigSchema = Type.Object(
       },
       { ...strict, default: {} },
     ),
+    /** read by `jianhu hub nats-config` (the hub's nats-server); checked against `boxes` here */
+    natsServer: Type.Optional(NatsServerInputSchema),
     store: Type.Object(
       {
         url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
@@ -149,6 +155,16 @@ function crossCheck(c: HubConfig, env: NodeJS.ProcessEnv): string[] {
   if (!c.store.url && !c.store.urlEnv) issues.push('store: give url or urlEnv (PostgreSQL)');
   if (c.store.urlEnv && !env[c.store.urlEnv])
     issues.push(`store.urlEnv: environment variable ${c.store.urlEnv} is not set`);
+  for (const nb of c.natsServer?.boxes ?? []) {
+    const b = c.boxes.find((x) => x.id === nb.boxId);
+    const same = b && [...nb.enterprises].sort().join() === [...b.enterpriseIds].sort().join();
+    if (!same)
+      issues.push(
+        `natsServer.boxes: box "${nb.boxId}" may publish for [${nb.enterprises.join(', ')}] but boxes lists ${b ? `[${b.enterpriseIds.join(', ')}]` : 'no such box'}`,
+      );
+  }
+  const auths = [c.nats.user, c.nats.credsFile, c.nats.nkeySeedFile].filter(Boolean).length;
+  if (auths > 1) issues.push('nats: give at most one of user, credsFile, nkeySeedFile');
   if (c.nats.passwordEnv && !c.nats.user) issues.push('nats.passwordEnv: needs nats.user');
   if (c.nats.passwordEnv && !env[c.nats.passwordEnv])
     issues.push(`nats.passwordEnv: environment variable ${c.nats.passwordEnv} is not set`);

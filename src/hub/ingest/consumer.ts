@@ -3,6 +3,7 @@ import {
   AckPolicy,
   connect,
   credsAuthenticator,
+  nkeyAuthenticator,
   DeliverPolicy,
   DiscardPolicy,
   nanos,
@@ -31,6 +32,13 @@ export function natsOptions(c: HubConfig, env: NodeJS.ProcessEnv = process.env):
       ? { user: c.nats.user, pass: c.nats.passwordEnv ? env[c.nats.passwordEnv] : undefined }
       : {}),
     ...(c.nats.credsFile ? { authenticator: credsAuthenticator(readFileSync(c.nats.credsFile)) } : {}),
+    ...(c.nats.nkeySeedFile
+      ? {
+          authenticator: nkeyAuthenticator(
+            new TextEncoder().encode(readFileSync(c.nats.nkeySeedFile, 'utf8').trim()),
+          ),
+        }
+      : {}),
   };
 }
 
