@@ -157,6 +157,19 @@ export const hubRoutes: FastifyPluginAsyncTypebox<HubRouteDeps> = async (app, d)
       items: await d.read.hazards(d.desk.region(me(req.hubUser).regionId).enterpriseIds, req.query.open),
     }),
   );
+  /** each box of the region: how far its chain has reached the hub, and its open alarms */
+  app.get('/api/hub/boxes', { config: { permission: 'authenticated' } }, async (req) => {
+    const { boxIds } = d.desk.region(me(req.hubUser).regionId);
+    const [heads, alarms] = await Promise.all([d.read.heads(boxIds), d.read.openAlarmCounts(boxIds)]);
+    return {
+      items: boxIds.map((boxId) => ({
+        boxId,
+        headSeq: heads.get(boxId)?.seq ?? 0,
+        lastEventAt: heads.get(boxId)?.updatedAt ?? null,
+        openAlarms: alarms.get(boxId) ?? 0,
+      })),
+    };
+  });
   app.get('/api/hub/alarms', { config: { permission: 'authenticated' } }, async (req) => ({
     items: await d.read.alarms(d.desk.region(me(req.hubUser).regionId).boxIds, 500),
   }));

@@ -194,6 +194,15 @@ export class ReadRepo {
     );
   }
 
+  async openAlarmCounts(boxIds: string[]): Promise<Map<string, number>> {
+    const r = await this.db.query<{ box_id: string; n: string }>(
+      `SELECT box_id, count(*) AS n FROM hub_alarms WHERE box_id = ANY($1) AND resolved_at IS NULL
+       GROUP BY box_id`,
+      [boxIds],
+    );
+    return new Map(r.rows.map((x) => [x.box_id, Number(x.n)]));
+  }
+
   /** one box's chain as the hub holds it (for checks and tests): seq, prev_hash, hash, type */
   async chain(boxId: string) {
     const r = await this.db.query<{
