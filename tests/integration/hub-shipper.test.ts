@@ -128,6 +128,9 @@ describe('the box ships its outbox to the hub over JetStream', () => {
     expect(link.status().backlog).toBe(40);
     const health = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.json().components.hub).toMatchObject({ ok: false });
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^jianhu_hub_backlog_events 40$/m);
+    expect(metrics).toMatch(/^jianhu_hub_connected 0$/m);
     await nats.start();
     await hub.close(); // the test's hub client: a fresh connection rather than its own reconnect wait
     hub = await connectHub();

@@ -14,7 +14,7 @@ const NATS_CONFIG_USAGE =
   'usage: jianhu hub nats-config --config FILE [--out FILE]\n' +
   '  the hub’s nats-server configuration from the `natsServer:` section of FILE 生成监管中心 nats-server 配置\n' +
   '  (JetStream store, the hub’s nkey, one nkey user per box allowed to publish only its own enterprises)\n' +
-  '  --config, -c FILE  YAML with natsServer: { storeDir, hubNkey, boxes: [{ boxId, nkey, enterprises }] }\n' +
+  '  --config, -c FILE  YAML with natsServer: { storeDir, hubNkey, leafListen?, boxes: [{ boxId, nkey, enterprises, leafPasswordEnv? }] }\n' +
   '  --out, -o FILE     write it to FILE instead of stdout 输出到文件\n' +
   'exit 2 bad usage or bad input 参数或输入错误\n';
 
@@ -50,9 +50,13 @@ export const hubNatsConfigCommand: Command = {
         return 2;
       }
       input = raw as NatsServerInput;
-      const text = renderNatsServerConfig(input);
-      if (values.out) writeFileSync(values.out, text, { mode: 0o644 });
-      else process.stdout.write(text);
+      const text = renderNatsServerConfig(input, process.env);
+      // leaf passwords are in it then: readable by the server's user only
+      const secret = input.boxes.some((b) => b.leafPasswordEnv);
+      if (values.out) {
+        writeFileSync(values.out, text, { mode: secret ? 0o600 : 0o644 });
+        chmodSync(values.out, secret ? 0o600 : 0o644);
+      } else process.stdout.write(text);
     } catch (e) {
       process.stderr.write(`jianhu hub nats-config: ${(e as Error).message}\n`);
       return 2;

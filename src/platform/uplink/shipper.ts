@@ -33,8 +33,8 @@ const encoder = new TextEncoder();
  * until acknowledged) and nothing is stored twice.
  *
  * A failure inside a window can let a later row reach the stream before the failed one's republish
- * (the connection dropped under the earlier one): the hub sees a gap and must hold the later row
- * until the missing seq arrives (hub-wire.ts linkToHead says `gap`), which it does.
+ * (the connection dropped under the earlier one): the hub sees a gap (hub-wire.ts linkToHead) and
+ * must hold the later row until the missing seq arrives; JetStream drops the later row's republish.
  */
 export class HubShipper {
   readonly status: ShipperStatus;
