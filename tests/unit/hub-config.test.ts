@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HubConfigError, validateHubConfig } from '../../src/hub/config.ts';
+import { HubConfigError, loadHubConfigFile, validateHubConfig } from '../../src/hub/config.ts';
 import { hubConfigInput } from '../helpers/hub-sim.ts';
 
 const base = () => hubConfigInput('nats://127.0.0.1:4222', 'postgres://u@127.0.0.1:5432/hub');
@@ -48,5 +48,14 @@ describe('hub config (fail closed)', () => {
       boxes: [{ boxId: 'box-a', nkey: `U${'B'.repeat(55)}`, enterprises: ['ent-a', 'ent-b'] }],
     };
     expect(issues({ ...base(), natsServer }).join()).toMatch(/box "box-a" may publish for \[ent-a, ent-b\]/);
+  });
+});
+
+describe('config/hub.example.yaml', () => {
+  it('is a valid hub config once its variables are set', () => {
+    const env = { JIANHU_HUB_PG_URL: 'postgres://u@127.0.0.1/hub', JIANHU_HUB_REG_PASSWORD: 'a-password' };
+    const c = loadHubConfigFile('config/hub.example.yaml', env);
+    expect(c.boxes.map((b) => b.id)).toEqual(['jinfeng-1', 'huayang-1']);
+    expect(() => loadHubConfigFile('config/hub.example.yaml', {})).toThrow(HubConfigError);
   });
 });
