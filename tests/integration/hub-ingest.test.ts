@@ -223,6 +223,7 @@ describe('hub ingest over NATS JetStream into PostgreSQL', () => {
       async () => ((await head('box-a')) > boxA.seq - 700 ? true : undefined),
       60_000,
     ).catch(() => {});
+    const headAtKill = await head('box-a');
     child.proc.kill('SIGKILL');
     await new Promise((r) => child.proc.once('exit', r));
     await publishing;
@@ -238,6 +239,7 @@ describe('hub ingest over NATS JetStream into PostgreSQL', () => {
       child.proc.kill('SIGTERM');
       await new Promise((r) => child.proc.once('exit', r));
     }
+    expect(headAtKill).toBeLessThan(boxA.seq); // killed in the middle of the burst
     await expectContinuous(boxA);
     await expectContinuous(boxB);
     hub = await startHub(config());

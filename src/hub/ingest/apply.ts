@@ -32,6 +32,10 @@ const subjectBox = (subject: string): string => subject.split('.')[2] ?? '?';
 export class ChainApplier {
   /** heads read or written in this transaction */
   private readonly heads = new Map<string, BoxHead | undefined>();
+  /** boxes whose head moved in this transaction: written once, by finish() */
+  private readonly moved = new Set<string>();
+  /** whether a box may have held entries (asked once per box and transaction) */
+  private readonly holding = new Map<string, boolean>();
 
   constructor(
     private readonly repo: IngestRepo,
@@ -60,6 +64,7 @@ export class ChainApplier {
         return 'fork';
       case 'gap':
         await this.repo.hold(m.boxId, e.seq, msg.subject, msg.body);
+        this.holding.set(m.boxId, true);
         await this.alarm(
           m.boxId,
           'gap',
@@ -121,16 +126,27 @@ export class ChainApplier {
     return this.heads.get(boxId);
   }
 
+  /** Writes the heads that moved; call once, before the transaction commits. */
+  async finish(): Promise<void> {
+    for (const boxId of this.moved) await this.repo.setHead(boxId, this.heads.get(boxId)!);
+    this.moved.clear();
+  }
+
   private async append(boxId: string, e: ChainEntry, payload: unknown): Promise<void> {
     await this.repo.insertEvent(boxId, e, payload);
     await project(this.repo, boxId, e, payload);
-    const head = { seq: e.seq, hash: e.hash };
-    await this.repo.setHead(boxId, head);
-    this.heads.set(boxId, head);
+    this.heads.set(boxId, { seq: e.seq, hash: e.hash });
+    this.moved.add(boxId);
+  }
+
+  private async mayHold(boxId: string): Promise<boolean> {
+    if (!this.holding.has(boxId)) this.holding.set(boxId, await this.repo.holdsAny(boxId));
+    return this.holding.get(boxId)!;
   }
 
   /** Entries held behind a hole that is now filled follow, in order, through the same checks. */
   private async drainHeld(boxId: string): Promise<void> {
+    if (!(await this.mayHold(boxId))) return;
     for (let guard = 0; guard < 100_000; guard++) {
       const next = (this.heads.get(boxId)?.seq ?? 0) + 1;
       const held = await this.repo.takeHeld(boxId, next);

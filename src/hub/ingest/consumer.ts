@@ -192,6 +192,7 @@ export class HubConsumer {
       const applier = new ChainApplier(new IngestRepo(client), this.registry);
       const outcomes: Outcome[] = [];
       for (const m of batch) outcomes.push(await applier.apply({ subject: m.subject, body: m.string() }));
+      await applier.finish();
       await client.query('COMMIT');
       return outcomes;
     } catch (e) {

@@ -67,6 +67,11 @@ export class IngestRepo {
     );
   }
 
+  async holdsAny(boxId: string): Promise<boolean> {
+    const r = await this.db.query('SELECT 1 FROM hub_held WHERE box_id = $1 LIMIT 1', [boxId]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
   /** Takes (deletes and returns) the held entry at `seq`, if any. */
   async takeHeld(boxId: string, seq: number): Promise<{ subject: string; body: string } | undefined> {
     const r = await this.db.query<{ subject: string; body: string }>(
