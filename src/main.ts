@@ -9,6 +9,7 @@ import { attachLiveRelay } from './video/live/live-relay.ts';
 import { startVisionContext } from './vision/module.ts';
 import { assembleServices } from './services.ts';
 import { startHubUplink } from './hub-uplink.ts';
+import { readSeed } from './platform/uplink/hub-link.ts';
 import { closeServer, httpsTwin, listenOn } from './platform/http/tls/https-twin.ts';
 import type { Logger } from './platform/shared/logger.ts';
 import type { Clock } from './platform/shared/clock.ts';
@@ -43,6 +44,8 @@ export async function startService(
   opts: { clock?: Clock } = {},
 ): Promise<RunningService> {
   const started: Stoppable[] = [];
+  // The hub's nkey seed, like the plant certificate, is checked before anything starts (fail closed).
+  if (config.hub) readSeed(config.hub.nkeySeedFile);
   const platform = await createPlatform(config, { clock: opts.clock });
   started.push({ name: 'store', stop: () => platform.close() });
   const { logger } = platform;

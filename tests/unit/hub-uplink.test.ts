@@ -7,6 +7,7 @@ import { validateConfig, ConfigError } from '../../src/config/load.ts';
 import { answerEvidence } from '../../src/platform/uplink/evidence-responder.ts';
 import { boxPermissions, renderNatsServerConfig } from '../../src/platform/uplink/nats-server-config.ts';
 import { hubBoxKeyCommand, hubNatsConfigCommand } from '../../src/cli/commands/hub-nats.ts';
+import { readSeed } from '../../src/platform/uplink/hub-link.ts';
 
 const userKey = () => nkeys.createUser().getPublicKey();
 
@@ -23,6 +24,22 @@ describe('hub: config section', () => {
     expect(() =>
       validateConfig({ hub: { servers: ['nats://hub:4222'], boxId: 'a.b', nkeySeedFile: '/k' } }),
     ).toThrow(ConfigError);
+  });
+});
+
+describe('hub.nkeySeedFile', () => {
+  it('stops the start with a code when missing or not a user seed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jianhu-seed-'));
+    expect(() => readSeed(join(dir, 'none.nk'))).toThrow(
+      expect.objectContaining({ code: 'JH_ERR_HUB_NKEY_SEED' }),
+    );
+    writeFileSync(join(dir, 'bad.nk'), 'not a seed\n');
+    expect(() => readSeed(join(dir, 'bad.nk'))).toThrow(
+      expect.objectContaining({ code: 'JH_ERR_HUB_NKEY_SEED' }),
+    );
+    const seed = new TextDecoder().decode(nkeys.createUser().getSeed());
+    writeFileSync(join(dir, 'ok.nk'), `${seed}\n`);
+    expect(readSeed(join(dir, 'ok.nk'))).toBe(seed);
   });
 });
 

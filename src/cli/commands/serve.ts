@@ -42,14 +42,15 @@ export const serveCommand: Command = {
 
 /**
  * startService, but a start refused for a coded configuration reason found only when it is used (the
- * plant's HTTPS certificate unreadable or not matching its key: JH_ERR_TLS_*) prints its code and
+ * plant's HTTPS certificate unreadable or not matching its key: JH_ERR_TLS_*; the hub nkey seed:
+ * JH_ERR_HUB_NKEY_SEED) prints its code and
  * file and answers undefined (exit 2), like an invalid config: nothing was started.
  */
 export async function startServiceOrExplain(config: Config): Promise<RunningService | undefined> {
   try {
     return await startService(config);
   } catch (e) {
-    if (e instanceof AppError && e.code.startsWith('JH_ERR_TLS_')) {
+    if (e instanceof AppError && (e.code.startsWith('JH_ERR_TLS_') || e.code === 'JH_ERR_HUB_NKEY_SEED')) {
       process.stderr.write(`${e.code}: ${e.message}\n${e.zh}\nnothing was started 未启动任何服务\n`);
       return undefined;
     }

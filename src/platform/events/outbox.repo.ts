@@ -29,7 +29,7 @@ export class OutboxRepo {
     this.markShipped = db.prepare('UPDATE outbox SET shipped_at = ? WHERE id <= ? AND shipped_at IS NULL');
     this.pendingChained = db.prepare(
       `SELECT c.*, o.payload FROM outbox o JOIN audit_chain c ON c.outbox_id = o.id
-       WHERE o.shipped_at IS NULL ORDER BY o.id LIMIT ?`,
+       WHERE o.shipped_at IS NULL AND o.id > ? ORDER BY o.id LIMIT ?`,
     );
     this.backlogStmt = db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE shipped_at IS NULL');
     this.lastShippedStmt = db.prepare(
@@ -65,13 +65,14 @@ export class OutboxRepo {
   }
 
   /**
-   * For the hub shipper (src/platform/uplink): the oldest unshipped rows with their chain entries, in
+   * For the hub shipper (src/platform/uplink): the oldest unshipped rows after `afterOutboxId` (those the
+   * hub acknowledged but the shipper has not marked yet) with their chain entries, in
    * chain order (seq follows outbox id: both are written in one transaction), payload as stored.
    */
-  unshippedChained(limit: number): { entry: ChainEntry; payloadText: string }[] {
-    return (this.pendingChained.all(limit) as (Parameters<typeof toEntry>[0] & { payload: string })[]).map(
-      (r) => ({ entry: toEntry(r), payloadText: r.payload }),
-    );
+  unshippedChained(limit: number, afterOutboxId = 0): { entry: ChainEntry; payloadText: string }[] {
+    return (
+      this.pendingChained.all(afterOutboxId, limit) as (Parameters<typeof toEntry>[0] & { payload: string })[]
+    ).map((r) => ({ entry: toEntry(r), payloadText: r.payload }));
   }
 
   /** Unshipped rows (the partial index outbox_unshipped answers it). */

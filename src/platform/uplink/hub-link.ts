@@ -5,6 +5,7 @@ import type { OutboxRepo } from '../events/outbox.repo.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { defineError } from '../shared/errors.ts';
 import type { HubLinkConfig } from './config.schema.ts';
 import { serveEvidence, type EvidenceSource } from './evidence-responder.ts';
 import { HubShipper, type ShipperStatus } from './shipper.ts';
@@ -52,10 +53,25 @@ export function boxConnectionOptions(config: HubLinkConfig, seed: string): Conne
 
 export const boxInboxPrefix = (boxId: string): string => `_INBOX_${boxId}`;
 
+export const HubLinkErrors = {
+  seed: defineError(
+    'JH_ERR_HUB_NKEY_SEED',
+    500,
+    '无法读取本机的 NATS 密钥种子（hub.nkeySeedFile），服务未启动；用 jianhu hub box-key 生成。',
+    'Cannot read this box’s NATS nkey seed (hub.nkeySeedFile); nothing was started. `jianhu hub box-key` makes one.',
+  ),
+};
+
+/** The box's nkey seed; a missing or malformed file stops the start (fail closed, like a bad certificate). */
 export function readSeed(file: string): string {
-  const seed = readFileSync(file, 'utf8').trim();
+  let seed: string;
+  try {
+    seed = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw HubLinkErrors.seed({ file }, `cannot read ${file}: ${(e as Error).message}`);
+  }
   if (!/^SU[A-Z2-7]{56}$/.test(seed))
-    throw new Error(`hub.nkeySeedFile ${file} holds no NATS user nkey seed (SU…)`);
+    throw HubLinkErrors.seed({ file }, `${file} holds no NATS user nkey seed (SU…)`);
   return seed;
 }
 

@@ -22,11 +22,13 @@ export interface ShipperStatus {
 type Outcome = { ok: true; ack: PubAck } | { ok: false; error: Error };
 
 const encoder = new TextEncoder();
+const MARK_EVERY_MS = 250;
 
 /**
  * Ships the outbox to the hub's JetStream stream (issue #24), in chain order: a window of at most
  * `maxInFlight` publishes awaits its acknowledgements, read back in publish order; `shipped_at` is set
- * only up to the last row acknowledged without a failure before it. A failure stops the batch: after
+ * only up to the last row acknowledged without a failure before it (at most every 250 ms while rows
+ * keep coming, at once when idle). A failure stops the batch: after
  * the configured wait the shipper starts again at the first row not acknowledged, so a row whose
  * acknowledgement was lost is published again, and JetStream drops it by its message id
  * `<boxId>:<seq>` (the hub also de-duplicates by box and seq). Nothing is lost (a row stays unshipped
@@ -40,8 +42,13 @@ export class HubShipper {
   readonly status: ShipperStatus;
   private stopped = false;
   private wake: (() => void) | null = null;
+  /** a nudge that came while the shipper was busy: the next wakeable wait returns at once */
+  private nudged = false;
   private failuresInRow = 0;
   private loop: Promise<void> | null = null;
+  /** the last row the stream acknowledged (the read cursor; 0 until the first ack since start) */
+  private acked = { outboxId: 0, seq: 0 };
+  private markedAt = 0;
 
   constructor(
     private readonly d: {
@@ -71,6 +78,7 @@ export class HubShipper {
 
   /** New events were committed, or the connection came back: look now instead of at the next poll. */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -87,12 +95,14 @@ export class HubShipper {
         await this.sleep(this.d.idleMs ?? 1000, true);
         continue;
       }
-      const rows = this.d.outbox.unshippedChained(this.d.config.batchSize);
+      const rows = this.d.outbox.unshippedChained(this.d.config.batchSize, this.acked.outboxId);
       if (rows.length === 0) {
+        this.markAcked(true);
         await this.sleep(this.d.idleMs ?? 1000, true);
         continue;
       }
       const ok = await this.shipBatch(js, rows);
+      this.markAcked(!ok);
       if (ok) {
         this.failuresInRow = 0;
         this.status.lastError = null;
@@ -103,6 +113,7 @@ export class HubShipper {
         await this.sleep(wait, false);
       }
     }
+    this.markAcked(true);
   }
 
   /** Publishes the rows in order through a bounded window; true when every row was acknowledged. */
@@ -113,8 +124,6 @@ export class HubShipper {
     const { config } = this.d;
     const window: { seq: number; outboxId: number; outcome: Promise<Outcome> }[] = [];
     let next = 0;
-    let ackedOutboxId = 0;
-    let ackedSeq = 0;
     let failed = false;
     while (next < rows.length || window.length > 0) {
       while (!failed && !this.stopped && window.length < config.maxInFlight && next < rows.length) {
@@ -138,10 +147,8 @@ export class HubShipper {
       if (r.ok && r.ack.stream === HUB_STREAM) {
         this.status.acked++;
         if (r.ack.duplicate) this.status.duplicates++;
-        ackedOutboxId = head.outboxId;
-        ackedSeq = head.seq;
-        // Mark as we go in bigger windows, so a long batch is not all republished after a crash.
-        if (this.status.acked % 100 === 0) this.mark(ackedOutboxId, ackedSeq);
+        this.acked = { outboxId: head.outboxId, seq: head.seq };
+        this.markAcked(false);
       } else {
         failed = true;
         this.status.failures++;
@@ -153,23 +160,34 @@ export class HubShipper {
           this.d.logger.warn({ err: this.status.lastError }, 'hub publish failed');
       }
     }
-    this.mark(ackedOutboxId, ackedSeq);
     return !failed;
   }
 
-  private mark(outboxId: number, seq: number): void {
+  /**
+   * Writes `shipped_at` up to the last acknowledged row: at once when `now` (idle, a failure, stop),
+   * otherwise at most every MARK_EVERY_MS, so a steady trickle of events does not cost a disk sync
+   * per event. A crash loses at most that much marking, which the stream's de-duplication absorbs.
+   */
+  private markAcked(now: boolean): void {
+    const { outboxId, seq } = this.acked;
     if (outboxId === 0 || seq <= this.status.lastShippedSeq) return;
+    if (!now && performance.now() - this.markedAt < MARK_EVERY_MS) return;
     this.d.outbox.markShippedUpTo(outboxId, iso(this.d.clock.now()));
     this.status.lastShippedSeq = seq;
+    this.markedAt = performance.now();
   }
 
   /** Waits `ms` (real time: a retry step, not the domain clock); a nudge ends it early when `wakeable`. */
   private sleep(ms: number, wakeable: boolean): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || (wakeable && this.nudged)) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wake = null;
+        if (wakeable) this.nudged = false;
         resolve();
       };
       const timer = setTimeout(done, ms);
