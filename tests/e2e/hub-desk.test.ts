@@ -14,9 +14,17 @@ import {
   hubConfigInput,
   permitPayload,
   publish,
+  violationPayload,
   waitFor,
 } from '../helpers/hub-sim.ts';
+import { sha256Hex } from '../../src/platform/events/chain.ts';
 import { launchChromium, SHOTS } from './harness.ts';
+
+/** a 1×1 PNG (the snapshot box-b holds) */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** The regulator signs in at the hub and sees the enterprises of both boxes in one ranked overview. */
 let pgc: PgCluster;
@@ -45,9 +53,33 @@ beforeAll(async () => {
     js,
     b.next('permit.started', 'ent-b', permitPayload('p-b', 'approved', 'active', ['cam-9']), hourAgo),
   );
+  await publish(js, b.next('violation.started', 'ent-b', violationPayload(5, 'cam-9', 'active')));
+  const stored = {
+    evidenceId: 1,
+    violationId: 5,
+    cameraId: 'cam-9',
+    kind: 'snapshot',
+    sha256: sha256Hex(PNG),
+    bytes: PNG.length,
+  };
+  await publish(js, b.next('evidence.stored', 'ent-b', stored));
+  // box-b's evidence responder (the box side of #24), answering with the snapshot its chain recorded
+  const responder = nc.subscribe('jianhu.rpc.box-b.evidence');
+  void (async () => {
+    for await (const m of responder)
+      m.respond(
+        JSON.stringify({
+          ok: true,
+          contentType: 'image/png',
+          sha256: sha256Hex(PNG),
+          dataBase64: PNG.toString('base64'),
+        }),
+      );
+  })();
   await waitFor('both boxes at the hub', async () => {
     const r = await hub.pool.query('SELECT count(*) AS n FROM hub_box_heads');
-    return Number(r.rows[0].n) === 2 ? true : undefined;
+    const v = await hub.pool.query('SELECT evidence_sha256 FROM hub_violations');
+    return Number(r.rows[0].n) === 2 && v.rows[0]?.evidence_sha256 ? true : undefined;
   });
   browser = await launchChromium();
 }, 120_000);
@@ -85,6 +117,11 @@ describe('hub desk in Chromium', () => {
       expect(await rows.first().getAttribute('data-enterprise')).toBe('ent-b');
       await expect.poll(() => page.locator('#running li.unmonitored').count()).toBe(1);
       expect(await page.locator('#running li.monitored').count()).toBe(1);
+      // the violation's evidence, fetched from box-b over NATS with the desk's session cookie
+      const link = page.getByRole('link', { name: '证据 Evidence' });
+      const evidence = await page.request.get(new URL((await link.getAttribute('href'))!, hub.url).href);
+      expect(evidence.status()).toBe(200);
+      expect(Buffer.from(await evidence.body()).equals(PNG)).toBe(true);
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, `hub-desk-${viewport.width}.png`), fullPage: true });
       await page.close();

@@ -33,11 +33,33 @@ async function showDesk(me) {
   $('#desk').hidden = false;
   $('#logout').hidden = false;
   $('#who').textContent = `${me.user.displayName}（${me.regionId}）`;
-  const [overview, running, alarms] = await Promise.all([
+  const [overview, running, alarms, violations] = await Promise.all([
     api('/api/hub/overview'),
     api('/api/hub/permits/running'),
     api('/api/hub/alarms'),
+    api('/api/hub/violations?limit=50'),
   ]);
+  const names = new Map(overview.items.map((r) => [r.enterpriseId, r.name]));
+  $('#violations').replaceChildren(
+    ...(violations.items.length
+      ? violations.items.map((v) => {
+          const li = document.createElement('li');
+          li.append(
+            `${when(v.startedAt)} · ${names.get(v.enterpriseId) ?? v.enterpriseId} · ${v.typeZh} ${v.type} · ${v.cameraId} · ${v.state} `,
+          );
+          if (v.evidenceSha256) {
+            // the hub asks the box for the file and checks it against the chained sha256
+            const a = document.createElement('a');
+            a.href = `/api/hub/violations/${encodeURIComponent(v.boxId)}/${v.violationId}/evidence`;
+            a.target = '_blank';
+            a.rel = 'noopener';
+            a.textContent = '证据 Evidence';
+            li.append(a);
+          }
+          return li;
+        })
+      : [Object.assign(document.createElement('li'), { textContent: '无违规 No violation' })]),
+  );
   const tbody = $('#overview tbody');
   tbody.replaceChildren(
     ...overview.items.map((r) => {
