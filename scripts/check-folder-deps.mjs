@@ -13,10 +13,13 @@ export const MAY_IMPORT = {
   supervision: ['platform', 'vision', 'video'],
   work: ['platform', 'video'],
   oversight: ['platform', 'video', 'vision', 'supervision', 'work'],
+  // the county hub (#24): its own service; reuses the platform's wire format and auth, and the
+  // oversight's pure coverage and ranking
+  hub: ['platform', 'oversight'],
   // The edge: the config's root schema is made of every context's section; ui and cli drive them all.
   config: ['platform', 'video', 'vision', 'supervision', 'work', 'oversight'],
   ui: ['platform', 'video', 'vision', 'supervision', 'work', 'oversight', 'config'],
-  cli: ['platform', 'video', 'vision', 'supervision', 'work', 'oversight', 'config'],
+  cli: ['platform', 'video', 'vision', 'supervision', 'work', 'oversight', 'config', 'hub'],
 };
 
 export function problems(root) {

@@ -1,5 +1,6 @@
 import { configCheckCommand } from './commands/config-check.ts';
 import { serveCommand } from './commands/serve.ts';
+import { hubCommand } from './commands/hub.ts';
 import { demoCommand } from './commands/demo.ts';
 import { detectCommand } from './commands/detect.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
@@ -26,6 +27,7 @@ export interface Command {
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   demo: demoCommand,
+  hub: hubCommand,
   'config check': configCheckCommand,
   detect: detectCommand,
   eval: evalCommand,

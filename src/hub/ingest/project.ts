@@ -1,0 +1,91 @@
+import type { ChainEntry } from '../../platform/events/chain.ts';
+import type { DomainEventMap } from '../../platform/events/domain-events.ts';
+import type { IngestRepo } from '../store/ingest.repo.ts';
+
+type P<T extends keyof DomainEventMap> = DomainEventMap[T];
+
+/**
+ * The regulator's projections of one applied entry: permits and their work windows, camera health
+ * (the coverage timeline), violations with their evidence hash, hazards. Other event types are kept
+ * in hub_events only. Payloads come from boxes of possibly other versions: a missing field skips the
+ * projection rather than failing the batch.
+ */
+export async function project(
+  repo: IngestRepo,
+  boxId: string,
+  e: ChainEntry,
+  payload: unknown,
+): Promise<void> {
+  const p = payload as Record<string, unknown>;
+  if (!p || typeof p !== 'object') return;
+  const ent = e.enterpriseId;
+  if (e.type.startsWith('permit.') && typeof p.to === 'string' && typeof p.permitId === 'string') {
+    const x = p as unknown as P<'permit.started'>;
+    await repo.permitState(
+      boxId,
+      ent,
+      {
+        permitId: x.permitId,
+        number: String(x.number ?? ''),
+        kind: String(x.kind ?? ''),
+        from: x.from,
+        to: x.to,
+        cameraIds: Array.isArray(x.cameraIds) ? x.cameraIds : [],
+      },
+      e.occurredAt,
+    );
+    return;
+  }
+  if (e.type === 'camera.healthChanged' && typeof p.cameraId === 'string') {
+    const x = p as unknown as P<'camera.healthChanged'>;
+    const at = typeof x.since === 'string' && !Number.isNaN(Date.parse(x.since)) ? x.since : e.occurredAt;
+    await repo.cameraHealth(
+      boxId,
+      ent,
+      e.seq,
+      {
+        cameraId: x.cameraId,
+        siteId: String(x.siteId ?? ''),
+        to: String(x.to),
+        reason: String(x.reason ?? ''),
+        message: String(x.message ?? ''),
+      },
+      at,
+    );
+    return;
+  }
+  if (e.type.startsWith('violation.') && typeof p.violationId === 'number') {
+    const x = p as unknown as P<'violation.started'>;
+    await repo.violation(boxId, ent, {
+      violationId: x.violationId,
+      cameraId: String(x.cameraId ?? ''),
+      type: String(x.type ?? ''),
+      typeZh: String(x.typeZh ?? ''),
+      severity: String(x.severity ?? ''),
+      state: String(x.state ?? ''),
+      review: String(x.review ?? 'pending'),
+      startedAt: typeof x.startedAt === 'string' ? x.startedAt : e.occurredAt,
+      endedAt: typeof x.endedAt === 'string' ? x.endedAt : null,
+    });
+    return;
+  }
+  if (e.type === 'evidence.stored' && typeof p.violationId === 'number' && typeof p.sha256 === 'string') {
+    await repo.evidenceOfViolation(boxId, p.violationId, p.sha256);
+    return;
+  }
+  if (e.type.startsWith('hazard.') && e.type !== 'hazard.overdue' && typeof p.hazardId === 'number') {
+    const x = p as unknown as P<'hazard.dispatched'> & { description?: string };
+    await repo.hazard(
+      boxId,
+      ent,
+      {
+        hazardId: x.hazardId,
+        to: String(x.to),
+        level: typeof x.level === 'string' ? x.level : null,
+        ...(typeof x.deadline === 'string' ? { deadline: x.deadline } : {}),
+        ...(typeof x.description === 'string' ? { description: x.description } : {}),
+      },
+      e.occurredAt,
+    );
+  }
+}
