@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { TEST_PASSWORD } from '../helpers/test-service.ts';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import {
   SHOTS,
@@ -62,6 +64,21 @@ afterAll(async () => {
   await sim?.stop();
 });
 
+/** pids of relay ffmpeg processes reading `url` (found through /proc, not by name). */
+function upstreamPids(url: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+        return cmd.includes('frag_keyframe') && cmd.includes(url);
+      } catch {
+        return false; // exited
+      }
+    })
+    .map(Number);
+}
+
 /** What the MSE player of a tile reports: frames decoded, ms from socket to first picture. */
 const mseState = (page: Page, cam: string) =>
   page.evaluate((c) => {
@@ -75,7 +92,44 @@ const mseState = (page: Page, cam: string) =>
       : null;
   }, cam);
 
+/** The HTTP answer to a refused upgrade of `path`. */
+function refusal(path: string, headers: Record<string, string>): Promise<{ status: number; code: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${svc.url.replace('http', 'ws')}${path}`, { headers });
+    ws.on('open', () => reject(new Error('upgrade was accepted')));
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, code: (JSON.parse(body) as { code: string }).code }),
+      );
+    });
+    ws.on('error', () => {});
+  });
+}
+
 describe('live wall over MSE', () => {
+  it('checks /live/<id>/fmp4 upgrades like the MPEG-1 relay: session, camera:read, tenancy', async () => {
+    expect(await refusal('/live/cam1/fmp4', {})).toEqual({ status: 401, code: 'JH_ERR_AUTH_MISSING' });
+    const login = async (username: string) => {
+      const r = await fetch(`${svc.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: TEST_PASSWORD }),
+      });
+      return ((await r.json()) as { token: string }).token;
+    };
+    expect(await refusal('/live/cam1/fmp4', { authorization: `Bearer ${await login('welder-a')}` })).toEqual({
+      status: 403,
+      code: 'JH_ERR_AUTH_FORBIDDEN',
+    });
+    expect(await refusal('/live/cam1/fmp4', { authorization: `Bearer ${await login('safety-b')}` })).toEqual({
+      status: 404,
+      code: 'JH_ERR_TENANCY_NOT_FOUND',
+    });
+    expect(svc.service.services.video.relay.stats(), 'no upstream for a refused viewer').toEqual([]);
+  });
+
   it('shows the H.264 camera through MSE from one shared upstream, and the H.265 one through MPEG-1', async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
     await signIn(page, svc.url, 'safety-a', '/ui/wall.html');
@@ -109,7 +163,8 @@ describe('live wall over MSE', () => {
       `second viewer: first picture after ${(await mseState(second.page, 'cam1'))?.firstFrameMs} ms`,
     );
     const cam1 = svc.service.services.video.relay.stats().find((s) => s.cameraId === 'cam1');
-    expect(cam1).toMatchObject({ subscribers: 2, spawns: 1, running: true });
+    expect(cam1).toMatchObject({ subscribers: 2, running: true });
+    expect(upstreamPids(sim.url('cam1')), 'one ffmpeg for both viewers').toHaveLength(1);
     expect(cam1?.codec).toMatch(/^avc1\./);
     // the picture in the <video> moves
     const v1 = await canvasSignature(page, '#tile-cam1 video');

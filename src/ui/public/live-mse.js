@@ -102,6 +102,7 @@ export function playMse(video, cameraId, { onFrame, onUnsupported } = {}) {
   const connect = () => {
     retry = null;
     openedAt = performance.now();
+    video.dataset.connects = String(Number(video.dataset.connects || 0) + 1);
     const sock = new WebSocket(url);
     ws = sock;
     sock.binaryType = 'arraybuffer';
@@ -128,7 +129,9 @@ export function playMse(video, cameraId, { onFrame, onUnsupported } = {}) {
       if (queued > MAX_QUEUED_BYTES) return reconnect();
       pump();
     };
-    sock.onclose = () => {
+    sock.onclose = (e) => {
+      // 4404: no such camera (any more); 4401: signed out; anything else is worth another try
+      if (e.code === 4404 || e.code === 4401) return;
       if (sock === ws && !stopped && !retry) retry = setTimeout(connect, 1000);
     };
   };
