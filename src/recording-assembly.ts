@@ -1,5 +1,6 @@
 import { minRetentionDays, recordingPolicy } from './oversight/audit/recording-policy.ts';
 import type { Platform } from './platform/platform.ts';
+import type { CameraCatalogView } from './video/cameras/camera.types.ts';
 import type { Fmp4Feed } from './video/recording/feed.ts';
 import { createRecording, type RecordingContext } from './video/recording/recording.module.ts';
 import type { WorkContext } from './work/module.ts';
@@ -11,19 +12,20 @@ import type { WorkContext } from './work/module.ts';
 export function assembleRecording(
   platform: Platform,
   work: WorkContext,
+  cameras: CameraCatalogView,
   feed: Fmp4Feed | null,
 ): RecordingContext {
   const cfg = platform.config.recording;
-  const cameraIds = platform.config.sites.flatMap((s) => s.cameras.map((c) => c.id));
   return createRecording(platform, {
     feed,
     openPermits: () => {
       const open = new Map<string, readonly string[]>();
-      for (const id of cameraIds)
+      for (const id of cameras.list().map((c) => c.id))
         for (const p of work.permits.boundTo('camera', id, ['active', 'suspended']))
           open.set(p.id, p.cameraIds);
       return [...open].map(([permitId, ids]) => ({ permitId, cameraIds: ids }));
     },
+    cameras,
     policy: recordingPolicy(platform.db, cfg.retention),
     minRetentionDays: minRetentionDays(cfg.retention),
   });

@@ -77,6 +77,7 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
     const recording = assembleRecording(
       platform,
       work,
+      video.cameras,
       opts.recordingFeed === undefined ? video.relay : opts.recordingFeed,
     );
     return { ...platform, mqtt: opts.mqtt, video, vision, work, supervision, oversight, recording };

@@ -8,7 +8,8 @@ import { approveWithGasTest, call, startPermitsHarness, type PermitsHarness } fr
  */
 let h: PermitsHarness;
 beforeAll(async () => {
-  h = await startPermitsHarness();
+  // the recorder runs (its fMP4 feed finds no camera at 127.0.0.1:1: gaps, not segments)
+  h = await startPermitsHarness({ record: true, extra: { recording: { postRollSeconds: 0 } } });
 });
 afterAll(async () => h?.close());
 
@@ -69,6 +70,8 @@ describe('a run-time camera on a permit', () => {
     await approveWithGasTest(h, id, 'unit', { analyst: '王', combustiblePct: 0.1, o2Pct: 20.9 });
     h.health('cam-new', 'online');
     expect((await call(h, 'guardian-a', 'POST', `/api/permits/${id}/start`)).body.state).toBe('active');
+    // the work on a run-time camera is recorded like any other
+    expect(h.services.recording.service.recordingCameras()).toContain('cam-new');
 
     const refused = await call(h, 'admin-a', 'DELETE', '/api/cameras/cam-new');
     expect(refused.status).toBe(409);
@@ -86,6 +89,8 @@ describe('a run-time camera on a permit', () => {
     const revoked = await call(h, 'safety-a', 'POST', `/api/permits/${id}/revoke`, { reason: '测试结束' });
     expect(revoked.status).toBe(200);
     expect((await call(h, 'admin-a', 'DELETE', '/api/cameras/cam-new')).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.services.recording.service.recordingCameras()).not.toContain('cam-new');
     // gone for new permits too
     const again = await call(h, 'safety-a', 'POST', '/api/permits', {
       siteId: 'site-a',

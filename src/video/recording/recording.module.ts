@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Platform } from '../../platform/platform.ts';
 import { systemClock } from '../../platform/shared/clock.ts';
+import type { CameraCatalogView } from '../cameras/camera.types.ts';
 import { DiskBudget } from './disk-budget.ts';
 import type { Fmp4Feed } from './feed.ts';
 import { RecordingRepo } from './recording.repo.ts';
@@ -27,6 +28,8 @@ export interface RecordingPorts {
   feed: Fmp4Feed | null;
   /** permits active or suspended now, with their cameras (the work context, adapted by the root) */
   openPermits: () => PermitCameras[];
+  /** the cameras now (config seed and run-time ones): pre-roll arming and each segment's enterprise */
+  cameras: CameraCatalogView;
   policy: SegmentPolicy;
   minRetentionDays: number;
 }
@@ -43,10 +46,7 @@ export function createRecording(platform: Platform, ports: RecordingPorts): Reco
   const cfg = config.recording;
   const dir = recordingDir(platform);
   const repo = new RecordingRepo(db);
-  const places = new Map<string, { siteId: string; enterpriseId: string }>();
-  for (const s of config.sites)
-    for (const c of s.cameras)
-      if (c.enabled !== false) places.set(c.id, { siteId: s.id, enterpriseId: s.enterpriseId });
+  const catalog = ports.cameras;
   const feed = ports.feed;
   const service = new RecordingService({
     config: cfg,
@@ -59,8 +59,11 @@ export function createRecording(platform: Platform, ports: RecordingPorts): Reco
     logger,
     feed: feed ?? { subscribe: () => () => {} },
     openPermits: ports.openPermits,
-    cameras: () => [...places.keys()],
-    placeOf: (id) => places.get(id) ?? { siteId: null, enterpriseId: null },
+    cameras: () => catalog.list().flatMap((c) => (c.enabled ? [c.id] : [])),
+    placeOf: (id) => {
+      const c = catalog.get(id);
+      return c ? { siteId: c.siteId, enterpriseId: c.enterpriseId } : { siteId: null, enterpriseId: null };
+    },
   });
   const retention = new RecordingRetention(
     repo,
@@ -73,6 +76,7 @@ export function createRecording(platform: Platform, ports: RecordingPorts): Reco
   );
   const budget = new DiskBudget(repo, bus, dir, cfg.diskBudgetGb, cfg.alarmAtPct);
   let timer: NodeJS.Timeout | null = null;
+  let offCatalog: (() => void) | null = null;
   return {
     repo,
     service,
@@ -82,8 +86,13 @@ export function createRecording(platform: Platform, ports: RecordingPorts): Reco
     start() {
       if (!cfg.enabled) return;
       mkdirSync(dir, { recursive: true });
-      if (feed) service.start();
-      else logger.warn('no fMP4 feed: permit cameras are not recorded 无录像源，作业票摄像头不录像');
+      if (feed) {
+        service.start();
+        // a camera added, enabled, disabled or removed at run time is armed or let go at once
+        offCatalog = catalog.onChange((c) =>
+          service.cameraChanged(c.camera.id, c.type !== 'removed' && c.camera.enabled),
+        );
+      } else logger.warn('no fMP4 feed: permit cameras are not recorded 无录像源，作业票摄像头不录像');
       const tick = () => {
         try {
           const r = retention.sweep();
@@ -101,6 +110,8 @@ export function createRecording(platform: Platform, ports: RecordingPorts): Reco
       });
     },
     stop() {
+      offCatalog?.();
+      offCatalog = null;
       if (timer) clearInterval(timer);
       timer = null;
       service.stop();

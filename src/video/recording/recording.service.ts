@@ -80,6 +80,27 @@ export class RecordingService {
     this.started = false;
   }
 
+  /**
+   * A camera of the catalog appeared, changed or went (run-time cameras): an enabled one is armed for
+   * the pre-roll; a disabled or removed one that no permit names is let go. A camera a permit names
+   * stays: its missing video is a gap the audit must see.
+   */
+  cameraChanged(cameraId: string, enabled: boolean): void {
+    if (!this.started) return;
+    if (enabled) {
+      if (this.d.config.preRollSeconds > 0) this.recorder(cameraId).arm();
+      return;
+    }
+    const wanted = [...this.permits.values()].some((ids) => ids.includes(cameraId));
+    const r = this.recorders.get(cameraId);
+    if (wanted || !r) return;
+    const t = this.stopTimers.get(cameraId);
+    if (t) clearTimeout(t);
+    this.stopTimers.delete(cameraId);
+    r.dispose();
+    this.recorders.delete(cameraId);
+  }
+
   /** Cameras being written now. */
   recordingCameras(): string[] {
     return [...this.recorders.values()].filter((r) => r.isRecording).map((r) => r.cameraId);
