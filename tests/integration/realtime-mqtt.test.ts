@@ -7,6 +7,7 @@ import { createLogger } from '../../src/platform/shared/logger.ts';
 import { startTestBus } from '../helpers/test-bus.ts';
 import { attachRealtime } from '../../src/platform/realtime/realtime.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
+import { DiskBudget } from '../../src/video/recording/disk-budget.ts';
 
 let t: TestService;
 let url: string;
@@ -198,5 +199,55 @@ describe('MQTT bus', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'JH_ERR_HTTP_VALIDATION' });
+  });
+
+  it('raises the recording disk alarm (#27) as a site alert on every wall, over socket.io and MQTT, and clears it', async () => {
+    let diskPct = 90;
+    const budget = new DiskBudget(t.services.recording.repo, t.services.bus, t.dir, 1300, 85, () => diskPct);
+    const off = t.services.oversight.alerts.bridgeToMqtt(
+      t.services.bus,
+      bus,
+      'jianhu',
+      createLogger('silent'),
+    );
+    const mqtt: { topic: string; body: Record<string, unknown> }[] = [];
+    bus.subscribe('jianhu/alerts/_/#', (topic, payload) =>
+      mqtt.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }),
+    );
+    const a = await client('safety-a');
+    const b = await client('safety-b');
+    const heard: unknown[] = [];
+    a.on('recording.diskAlarm', (e) => heard.push(e));
+    b.on('recording.diskAlarm', (e) => heard.push(e));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(budget.check()).toMatchObject({ ok: false });
+    expect(budget.check()).toMatchObject({ ok: false }); // one event per change, not per check
+    await expect.poll(() => mqtt.length, { timeout: 3000 }).toBe(1);
+    expect(mqtt[0]).toMatchObject({
+      topic: 'jianhu/alerts/_/high',
+      body: {
+        type: 'recording.diskAlarm',
+        severity: 'high',
+        enterpriseId: null,
+        titleZh: '录像存储即将用满，请扩容或缩短保存期',
+      },
+    });
+    await expect.poll(() => heard.length, { timeout: 3000 }).toBe(2); // both tenants' walls
+    for (const user of ['safety-a', 'safety-b']) {
+      const r = await t.app.inject({
+        method: 'GET',
+        url: '/api/alerts',
+        headers: { authorization: await t.login(user) },
+      });
+      expect((r.json() as { items: { type: string; severity: string }[] }).items).toContainEqual(
+        expect.objectContaining({ type: 'recording.diskAlarm', severity: 'high' }),
+      );
+    }
+    diskPct = 40;
+    expect(budget.check()).toMatchObject({ ok: true });
+    await expect.poll(() => mqtt.length, { timeout: 3000 }).toBe(2);
+    expect(mqtt[1]).toMatchObject({ topic: 'jianhu/alerts/_/medium', body: { severity: 'medium' } });
+    off();
+    for (const s of [a, b]) s.close();
   });
 });

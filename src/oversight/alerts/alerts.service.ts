@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/shared/logger.ts';
 import type { EventLogRepo } from '../audit/event-log.repo.ts';
 import {
   ALERT_EVENT_TYPES,
+  SYSTEM_ALERT_EVENT_TYPES,
   alertTopic,
   siteAlertOf,
   type DescribeCode,
@@ -30,12 +31,12 @@ export class AlertsService {
   /** Alerts of the last `hours` in these enterprises, newest first. */
   recent(enterpriseIds: readonly string[], hours: number, limit: number): SiteAlert[] {
     const to = this.clock.now();
-    const events = this.log.between({
-      types: ALERT_EVENT_TYPES,
-      from: new Date(to - hours * HOUR).toISOString(),
-      to: new Date(to + 1).toISOString(),
-      enterpriseIds,
-    });
+    const window = { from: new Date(to - hours * HOUR).toISOString(), to: new Date(to + 1).toISOString() };
+    const events = [
+      ...this.log.between({ types: ALERT_EVENT_TYPES, ...window, enterpriseIds }),
+      // the service's own alarms (no enterprise) reach every wall
+      ...this.log.between({ types: SYSTEM_ALERT_EVENT_TYPES, ...window }),
+    ].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.seq - b.seq);
     const alerts: SiteAlert[] = [];
     for (let i = events.length - 1; i >= 0 && alerts.length < limit; i--) {
       const a = siteAlertOf(events[i]!, describeCode);
@@ -46,7 +47,7 @@ export class AlertsService {
 
   /** Publishes every committed alert to `<prefix>/alerts/<enterprise>/<severity>` (QoS 1). */
   bridgeToMqtt(bus: EventBus, mqtt: MqttBus, prefix: string, logger: Logger): () => void {
-    const offs = ALERT_EVENT_TYPES.map((type) =>
+    const offs = [...ALERT_EVENT_TYPES, ...SYSTEM_ALERT_EVENT_TYPES].map((type) =>
       bus.on(type, (e) => {
         const a = siteAlertOf(
           {

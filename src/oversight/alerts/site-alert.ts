@@ -33,6 +33,12 @@ export const ALERT_EVENT_TYPES = [
   'hazard.responsibleNotified',
 ] as const;
 
+/**
+ * The service's own alarms (#27: recording storage nearly full): published with no enterprise, they
+ * concern every wall and carry no tenant data, so every signed-in wall lists them.
+ */
+export const SYSTEM_ALERT_EVENT_TYPES = ['recording.diskAlarm'] as const;
+
 export interface AlertSourceEvent {
   outboxId: number;
   type: string;
@@ -99,6 +105,14 @@ export function siteAlertOf(e: AlertSourceEvent, describe: DescribeCode): SiteAl
         severity: p['why'] === 'overdue' ? 'high' : 'medium',
         titleZh: str(p['titleZh']) ?? '隐患整改通知',
         title: str(p['title']) ?? 'Hazard rectification notice',
+      };
+    case 'recording.diskAlarm':
+      // raised high (a siren may sound: recordings stop when the disk is full); the all-clear is medium
+      return {
+        ...base,
+        severity: p['alarm'] === true ? 'high' : 'medium',
+        titleZh: str(p['titleZh']) ?? '录像存储即将用满',
+        title: str(p['title']) ?? 'Recording storage is nearly full',
       };
     default:
       return null;

@@ -94,7 +94,8 @@ export function attachRealtime(
     const rooms: string[] = [];
     if (event.enterpriseId) rooms.push(enterpriseRoom(event.enterpriseId));
     // the service's own troubles (a full disk) concern every wall; their payloads carry no tenant data
-    else if (event.type.startsWith('storage.')) rooms.push(SYSTEM_ROOM);
+    else if (event.type.startsWith('storage.') || event.type === 'recording.diskAlarm')
+      rooms.push(SYSTEM_ROOM);
     const cameraId = (event.payload as { cameraId?: unknown }).cameraId;
     if (typeof cameraId === 'string') rooms.push(cameraRoom(cameraId));
     if (rooms.length === 0) return;

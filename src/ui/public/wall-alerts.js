@@ -19,6 +19,8 @@ const ALERT_EVENTS = [
   // enterprise's hazard.dispatched / hazard.overdue published with it and reads the alert from the list
   'hazard.dispatched',
   'hazard.overdue',
+  // SYSTEM_ALERT_EVENT_TYPES: the service's own alarms, on every wall
+  'recording.diskAlarm',
 ];
 
 let audio;

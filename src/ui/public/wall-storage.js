@@ -6,7 +6,16 @@ import { api, h } from './common.js';
 // socket was away are not replayed, so each (re)connect asks /api/health (signed in; always 200, the
 // state in the body, unlike /healthz's 503) for the disk's state now.
 
+// recording.diskAlarm (#27) shares the banner: area 'recording', raised and cleared by its own event.
 const AREAS = { evidence: ['证据目录', 'evidence folder'], data: ['数据目录', 'data folder'] };
+
+function recordingAlarm(titleZh, title, since, detail = '') {
+  return {
+    zh: `${titleZh}（录像目录）。满了以后新的作业录像将无法保存。`,
+    en: `${title} (recordings). Once full, new permit recordings cannot be kept.${detail ? ` ${detail}` : ''}`,
+    since,
+  };
+}
 
 export function startStorageAlarm(socket, banner) {
   const open = new Map(); // area → { zh, en, since }
@@ -34,6 +43,12 @@ export function startStorageAlarm(socket, banner) {
     });
     render();
   });
+  // #27: the recordings near their disk budget (or the disk itself near full): recording will stop
+  socket.on('recording.diskAlarm', (ev) => {
+    if (!ev.payload.alarm) open.delete('recording');
+    else open.set('recording', recordingAlarm(ev.payload.titleZh, ev.payload.title, ev.occurredAt));
+    render();
+  });
   socket.on('storage.recovered', (ev) => {
     open.delete(ev.payload.area);
     render();
@@ -48,7 +63,15 @@ export function startStorageAlarm(socket, banner) {
           en: 'Disk write failed: evidence and photos cannot be saved.',
           since: null,
         });
-      if (disk?.ok) open.clear();
+      if (disk?.ok) open.delete('data');
+      if (disk?.ok) open.delete('evidence');
+      const rec = hz.components?.recording;
+      if (rec && !rec.ok && !open.has('recording'))
+        open.set(
+          'recording',
+          recordingAlarm('录像存储即将用满', 'Recording storage is nearly full', null, rec.detail),
+        );
+      if (rec?.ok) open.delete('recording');
       render();
     } catch {
       // the socket itself says when the service is away
