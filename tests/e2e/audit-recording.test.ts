@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
-import { startSim, type Sim } from '../../streams-sim/index.ts';
+import type { Sim } from '../../streams-sim/index.ts';
 import type { RecordingTimeline } from '../../src/oversight/audit/recording-timeline.ts';
 import {
   SHOTS,
   api,
-  ensureCameraOnline,
   launchChromium,
   openPage,
-  readyPermit,
+  outboxCount as countEvents,
   signIn,
-  startE2EService,
+  startRecordedPermit,
   type E2EService,
+  until,
 } from './harness.ts';
 
 // A permit's recording played from the audit page in Debian's Chromium: the real service records the
@@ -23,31 +23,10 @@ let svc: E2EService;
 let browser: Browser;
 let permit: { id: string; number: string };
 
-const outboxCount = (type: string) =>
-  (
-    svc.service.services.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE type = ?').get(type) as {
-      n: number;
-    }
-  ).n;
-async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const outboxCount = (type: string) => countEvents(svc, type);
 
 beforeAll(async () => {
-  sim = await startSim({ cameras: ['rec'], sources: [{ kind: 'pattern', variant: 1 }] });
-  svc = await startE2EService([{ id: 'cam-rec', name: '录像摄像头', url: sim.url('rec') }], {
-    evidence: { clips: false },
-    recording: { segmentSeconds: 4, preRollSeconds: 0, postRollSeconds: 1 },
-  });
-  await ensureCameraOnline(svc, 'cam-rec');
-  permit = await readyPermit(svc, { cameraId: 'cam-rec' });
-  const started = await api(svc, 'guardian-a', 'POST', `/api/permits/${permit.id}/start`);
-  expect(started.json.state).toBe('active');
-  await until(() => outboxCount('recording.segmentClosed') >= 2, 40_000, 'two segments');
+  ({ sim, svc, permit } = await startRecordedPermit(2));
   // the camera drops for 5 s: a gap in the recording, chained
   await sim.fault('rec', 'drop');
   await new Promise((r) => setTimeout(r, 5000));

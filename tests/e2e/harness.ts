@@ -6,6 +6,8 @@ import { validateConfig } from '../../src/config/load.ts';
 import { startService, type RunningService } from '../../src/main.ts';
 import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
 import type { Clock } from '../../src/platform/shared/clock.ts';
+import type { Detection } from '../../src/vision/detect/types.ts';
+import { startSim, type Sim } from '../../streams-sim/index.ts';
 
 /** Screenshots land here; CI keeps test-results/ as artifacts. */
 export const SHOTS = join('test-results', 'e2e');
@@ -257,4 +259,69 @@ export async function readyPermit(
     if (r.status >= 300) throw new Error(`${method} ${path}: ${JSON.stringify(r.json)}`);
   }
   return { id, number: p.json.number as string };
+}
+
+/** Waits until `ok()` holds, polling every 250 ms; fails naming `what` after `ms`. */
+export async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** How many events of this type the service has written to its outbox. */
+export const outboxCount = (svc: E2EService, type: string): number =>
+  (
+    svc.service.services.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE type = ?').get(type) as {
+      n: number;
+    }
+  ).n;
+
+/**
+ * A person without a hard hat on `cameraId`, through the real tracker → rules → violations pipeline:
+ * ten detections 0.5 s apart on `frame` (RGB, width × height); returns the first one's time.
+ */
+export async function raiseNoHelmet(
+  svc: E2EService,
+  cameraId: string,
+  frame: { data: Buffer; width: number; height: number },
+): Promise<number> {
+  const pipeline = svc.service.services.supervision.pipeline!;
+  const person: Detection[] = [
+    { label: 'person', score: 0.9, box: [300, 80, 380, 340] },
+    { label: 'head', score: 0.8, box: [318, 80, 362, 124] },
+  ];
+  const t0 = Date.now();
+  for (let i = 0; i < 10; i++)
+    pipeline.process({
+      cameraId,
+      frameTs: t0 + i * 500,
+      detections: person,
+      frame: { cameraId, ts: t0 + i * 500, seq: i, ...frame },
+    });
+  await pipeline.idle();
+  return t0;
+}
+
+/**
+ * The streams-sim camera `cam-rec` (a test pattern) recorded by the real service through the fMP4
+ * relay in 4 s segments, under a started permit; returns once `segments` segments are closed.
+ */
+export async function startRecordedPermit(segments: number): Promise<{
+  sim: Sim;
+  svc: E2EService;
+  permit: { id: string; number: string };
+}> {
+  const sim = await startSim({ cameras: ['rec'], sources: [{ kind: 'pattern', variant: 1 }] });
+  const svc = await startE2EService([{ id: 'cam-rec', name: '录像摄像头', url: sim.url('rec') }], {
+    evidence: { clips: false },
+    recording: { segmentSeconds: 4, preRollSeconds: 0, postRollSeconds: 1 },
+  });
+  await ensureCameraOnline(svc, 'cam-rec');
+  const permit = await readyPermit(svc, { cameraId: 'cam-rec' });
+  const started = await api(svc, 'guardian-a', 'POST', `/api/permits/${permit.id}/start`);
+  if (started.json.state !== 'active') throw new Error(`start: ${JSON.stringify(started.json)}`);
+  await until(() => outboxCount(svc, 'recording.segmentClosed') >= segments, 40_000, `${segments} segments`);
+  return { sim, svc, permit };
 }

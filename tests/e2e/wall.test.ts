@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
-import type { Detection } from '../../src/vision/detect/types.ts';
 import {
   SHOTS,
   api,
@@ -12,6 +11,7 @@ import {
   launchChromium,
   meanAbsDiff,
   openPage,
+  raiseNoHelmet,
   signIn,
   startE2EService,
   type E2EService,
@@ -102,21 +102,7 @@ describe('安全员 live wall', () => {
     await page.screenshot({ path: `${SHOTS}/wall-live.png` });
 
     // A person without a hard hat on cam2, through the real tracker → rules → violations pipeline.
-    const pipeline = svc.service.services.supervision.pipeline!;
-    const frame = grabFrame(sim.url('cam2'));
-    const person: Detection[] = [
-      { label: 'person', score: 0.9, box: [300, 80, 380, 340] },
-      { label: 'head', score: 0.8, box: [318, 80, 362, 124] },
-    ];
-    const t0 = Date.now();
-    for (let i = 0; i < 10; i++)
-      pipeline.process({
-        cameraId: 'cam2',
-        frameTs: t0 + i * 500,
-        detections: person,
-        frame: { cameraId: 'cam2', ts: t0 + i * 500, seq: i, width: W, height: H, data: frame },
-      });
-    await pipeline.idle();
+    await raiseNoHelmet(svc, 'cam2', { data: grabFrame(sim.url('cam2')), width: W, height: H });
 
     const card = page.locator('.vio[data-camera="cam2"]').first();
     await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);

@@ -1,5 +1,6 @@
 /* global document */
 import { api, errText, fmtTime, h, notice, session, t } from './common.js';
+import { canReplay, replayViolation } from './wall-recording.js';
 
 // The live violation feed (safety officer): pending violations newest first, updated over socket.io,
 // each with its annotated snapshot, the clip (or its progress), the rule, the person box, and
@@ -159,6 +160,9 @@ function render(v) {
         { class: 'primary', disabled: v.review === 'dismissed', onclick: () => dispatch(v, status) },
         t('派单整改', 'Dispatch'),
       ),
+      canReplay()
+        ? h('button', { class: 'play-recording', onclick: () => replayViolation(v) }, t('录像', 'Recording'))
+        : null,
     ),
     status,
   );

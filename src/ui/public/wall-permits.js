@@ -1,5 +1,6 @@
 import { api, fmtTime, h, t } from './common.js';
 import { kindText, levelText, loadPermitKinds } from './permit-kinds.js';
+import { canReplay, replayPermit } from './wall-recording.js';
 
 // Active and suspended permits bound to each camera, with the gate state (作业中 / 暂停 and why).
 // Kind and level names come from the service's kinds (GET /api/permit-kinds).
@@ -29,6 +30,13 @@ export function renderPermits(slot, permits) {
         running
           ? ''
           : ` — ${reasonText(p.suspendReason) || t('原因未记录', 'no reason recorded')} (${fmtTime(p.suspendedAt)})`,
+        canReplay()
+          ? h(
+              'button',
+              { type: 'button', class: 'link play-recording', onclick: () => replayPermit(p) },
+              t('录像', 'Recording'),
+            )
+          : '',
       );
     }),
   );

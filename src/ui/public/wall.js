@@ -7,6 +7,7 @@ import { startFeed } from './wall-feed.js';
 import { startStorageAlarm } from './wall-storage.js';
 import { startAlerts } from './wall-alerts.js';
 import { loadPermits, renderPermits } from './wall-permits.js';
+import { setReplayPermits } from './wall-recording.js';
 
 export const HEALTH_TEXT = {
   online: ['在线', 'Online'],
@@ -195,6 +196,7 @@ async function start() {
   });
   const refreshPermits = async () => {
     const byCamera = await loadPermits().catch(() => null);
+    if (byCamera) setReplayPermits(byCamera);
     if (byCamera)
       for (const tile of tiles.values())
         renderPermits(tile.el.querySelector('.permits'), byCamera.get(tile.camera.id) || []);
