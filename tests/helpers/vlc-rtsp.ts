@@ -43,8 +43,10 @@ export async function startVlcCamera(mount = 'cam'): Promise<VlcCamera> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-vlc-'));
   chmodSync(dir, 0o755); // readable by nobody
   const clip = join(dir, 'clip.mp4');
+  // two minutes before VLC loops: at the loop its timestamps jump back, the mp4 muxer of the fMP4
+  // relay refuses that and the upstream restarts (a real camera does not rewind)
   execFileSync('ffmpeg', [
-    ...['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '20'],
+    ...['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '120'],
     ...['-c:v', 'libx264', '-g', '20', '-pix_fmt', 'yuv420p', clip],
   ]);
   chmodSync(clip, 0o644);

@@ -1,13 +1,21 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoTransport } from '../../src/video/sources/rtsp-transport.ts';
+import { systemClock } from '../../src/platform/shared/clock.ts';
+import { CameraRecorder, type CloseReason } from '../../src/video/recording/camera-recorder.ts';
+import type { ClosedSegment } from '../../src/video/recording/segment-file.ts';
+import type { Fmp4Fragment } from '../../src/video/relay/types.ts';
 import { startFullTestService } from '../helpers/test-service.ts';
 import { startVlcCamera, type VlcCamera } from '../helpers/vlc-rtsp.ts';
 
 /**
  * A camera that serves RTP over UDP only, by software we did not write: Debian's VLC answers 461 to a
  * TCP-interleaved SETUP. With `rtspTransport: auto` every client of the camera (ingest, the probe, the
- * live relay) opens it; forced to tcp, its health says why not and what to set.
+ * live relay, the fMP4 relay that feeds MSE viewers and the recorder) opens it; forced to tcp, its health says why not and what to set.
  */
 let vlc: VlcCamera;
 let t: Awaited<ReturnType<typeof startFullTestService>>;
@@ -127,4 +135,82 @@ describe('a UDP-only RTSP server (VLC)', () => {
     // the relay's MPEG-TS: 188-byte packets, each starting with the sync byte
     expect(first![0]).toBe(0x47);
   });
+
+  it('is relayed as fMP4 (the MSE live path): the init and a keyframe fragment, H.264 as served', async (ctx) => {
+    if (!vlc.port) return ctx.skip();
+    let init: Buffer | null = null;
+    let codec = '';
+    const frags: Fmp4Fragment[] = [];
+    const off = t.service.services.video.relay.subscribe(
+      'vlc-auto',
+      {
+        onInit: (i, c) => {
+          init = i;
+          codec = c;
+        },
+        onFragment: (f) => void frags.push(f),
+      },
+      { fromKeyframe: true },
+    );
+    const t0 = Date.now();
+    while (!frags.some((f) => f.keyframe) && Date.now() - t0 < 25_000)
+      await new Promise((r) => setTimeout(r, 100));
+    off();
+    expect(init).not.toBeNull();
+    expect(init!.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(init!.includes(Buffer.from('moov'))).toBe(true);
+    expect(codec).toMatch(/^avc1\.[0-9A-F]{6}$/i);
+    expect(frags[0]!.keyframe).toBe(true); // a viewer (or a segment) starts at a picture it can decode
+    expect(frags[0]!.data.subarray(4, 8).toString('latin1')).toBe('moof');
+  }, 30_000);
+
+  it('is recorded: a recorder on that relay closes a short segment, a playable MP4 with its sha256', async (ctx) => {
+    if (!vlc.port) return ctx.skip();
+    const closed: { seg: ClosedSegment; by: CloseReason }[] = [];
+    const errors: unknown[] = [];
+    const recorder = new CameraRecorder(
+      'vlc-auto',
+      t.service.services.video.relay,
+      {
+        segmentClosed: (_c, seg, by) => void closed.push({ seg, by }),
+        gap: () => {},
+        error: (_c, e) => void errors.push(e),
+      },
+      systemClock,
+      // the smallest segment the config allows; VLC's stream has a 2 s GOP, so it closes at ~4 s
+      {
+        dir: join(t.dir, 'vlc-recording'),
+        segmentSeconds: 4,
+        preRollSeconds: 0,
+        stallMs: 20_000,
+        minGapMs: 3_000,
+      },
+    );
+    recorder.start();
+    const t0 = Date.now();
+    while (closed.length === 0 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 200));
+    recorder.dispose();
+    expect(errors).toEqual([]);
+    expect(closed[0]?.by).toBe('length');
+    const seg = closed[0]!.seg;
+    expect(seg.endedAt - seg.startedAt).toBeGreaterThanOrEqual(3_500);
+    const bytes = readFileSync(seg.file);
+    expect(seg.bytes).toBe(bytes.length);
+    expect(seg.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const probe = execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-count_frames',
+      '-show_entries',
+      'stream=codec_name,width,height,nb_read_frames',
+      '-of',
+      'json',
+      seg.file,
+    ]).toString();
+    const stream = (JSON.parse(probe) as { streams: Record<string, unknown>[] }).streams[0]!;
+    expect(stream).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
+    expect(Number(stream['nb_read_frames'])).toBeGreaterThanOrEqual(30); // seconds of pictures (10 fps), not one
+  }, 40_000);
 });

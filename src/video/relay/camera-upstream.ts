@@ -3,6 +3,8 @@ import type { Logger } from '../../platform/shared/logger.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
 import { spawnTied } from '../../platform/shared/tied-child.ts';
 import { Backoff } from '../sources/backoff.ts';
+import { autoTransport } from '../sources/rtsp-transport.ts';
+import { schemeOf } from '../sources/registry.ts';
 import type { CameraSource } from '../sources/types.ts';
 import { fmp4RelayArgs } from './fmp4-args.ts';
 import { Fmp4Splitter } from './fmp4-splitter.ts';
@@ -139,7 +141,11 @@ export class CameraUpstream {
     const splitter = new Fmp4Splitter();
     let delivered = false;
     let stderrTail = '';
-    const proc = spawnTied(this.opts.ffmpegPath, fmp4RelayArgs(this.source, this.opts.fragmentMs), {
+    // `auto`: TCP first, or the transport that works for this camera now (sources/rtsp-transport.ts);
+    // without this a UDP-only camera (VLC answers 461 to TCP) was never relayed, so never recorded
+    const tried = autoTransport.choose(this.source);
+    const source = { ...this.source, rtspTransport: tried };
+    const proc = spawnTied(this.opts.ffmpegPath, fmp4RelayArgs(source, this.opts.fragmentMs), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
@@ -189,6 +195,14 @@ export class CameraUpstream {
       this.stats.running = false;
       this.cache.reset();
       if (this.closed || this.subs.size === 0) return;
+      const refused =
+        schemeOf(this.source.url).startsWith('rtsp') && autoTransport.failed(this.source, tried, stderrTail);
+      if (refused && !delivered) {
+        // the camera refused TCP before any picture: auto retries over UDP at once, nothing was lost
+        this.logger.info({ cameraId: this.cameraId }, 'fMP4 relay: camera refuses TCP, auto uses UDP');
+        this.retryTimer = setTimeout(() => this.spawn(), 0);
+        return;
+      }
       const message = stderrTail.trim() || `ffmpeg exited (${code ?? signal})`;
       for (const sub of [...this.subs]) {
         sub.hasInit = false;
