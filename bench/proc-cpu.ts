@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc's CPU times (100 on Linux, read once). */
 const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -28,4 +28,19 @@ export function childrenOf(pid: number): number[] {
   } catch {
     return [];
   }
+}
+
+/** pids of processes whose command line holds all of `marks` (from /proc). */
+export function pidsWith(...marks: string[]): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (marks.every((m) => cmd.includes(m))) out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiskBudget } from '../../src/video/recording/disk-budget.ts';
+import { DiskBudget, recordingBytes } from '../../src/video/recording/disk-budget.ts';
 import type { EventBus } from '../../src/platform/events/event-bus.ts';
 import type { RecordingRepo } from '../../src/video/recording/recording.repo.ts';
 
@@ -30,5 +30,11 @@ describe('recording disk budget', () => {
       { type: 'recording.diskAlarm', alarm: false },
       { type: 'recording.diskAlarm', alarm: true },
     ]);
+  });
+
+  it('sizes a week of 8 cameras at 2 Mbit/s inside the default budget (the README formula)', () => {
+    expect(recordingBytes(8, 2, 7) / 1e9).toBeCloseTo(1209.6, 1);
+    expect(recordingBytes(1, 2, 31) / 1e9).toBeCloseTo(669.6, 1); // one 特级 动火 camera, 31 days
+    expect(recordingBytes(8, 2, 7)).toBeLessThan(1300e9);
   });
 });

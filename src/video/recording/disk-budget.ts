@@ -13,6 +13,14 @@ export interface DiskBudgetState {
 const GB = 1e9;
 
 /**
+ * The disk a recording needs (the budget formula of recording/README.md): cameras × bitrate ÷ 8 ×
+ * 86 400 s × days, in bytes; e.g. 8 cameras × 2 Mbit/s × 7 days ≈ 1 210 GB.
+ */
+export function recordingBytes(cameras: number, mbitPerSecond: number, days: number): number {
+  return cameras * ((mbitPerSecond * 1e6) / 8) * 86_400 * days;
+}
+
+/**
  * The recordings against their budget: an alarm at `alarmAtPct` of `diskBudgetGb` or of the disk
  * itself, before either is full. The state feeds /healthz (`recording`) and, on each change, one
  * `recording.diskAlarm` event for the wall and the admin.
