@@ -12,6 +12,24 @@ const describe_ = (code: string) =>
   code === 'JH_ERR_SCAN_NO_PERMIT' ? { zh: '该焊机没有有效作业票。', en: 'No valid permit.' } : undefined;
 
 describe('site alerts from chained events', () => {
+  it('the recording disk alarm is high, its all-clear medium (the service’s own, no enterprise)', () => {
+    const payload = {
+      usedBytes: 1,
+      budgetBytes: 2,
+      diskUsedPct: 90,
+      titleZh: '录像存储即将用满',
+      title: 'nearly full',
+    };
+    const raised = siteAlertOf(
+      { ...ev('recording.diskAlarm', { ...payload, alarm: true }), enterpriseId: null },
+      describe_,
+    );
+    expect(raised).toMatchObject({ severity: 'high', enterpriseId: null, titleZh: '录像存储即将用满' });
+    expect(alertTopic('jianhu', raised!)).toBe('jianhu/alerts/_/high');
+    const cleared = siteAlertOf(ev('recording.diskAlarm', { ...payload, alarm: false }), describe_);
+    expect(cleared).toMatchObject({ severity: 'medium' });
+  });
+
   it('a chip’s 无票动火 and a lock opened without a grant are high, in the event’s own words', () => {
     const chip = siteAlertOf(
       ev('machine.violationDetected', {
