@@ -58,10 +58,10 @@ describe('folder dependency rule (npm run check)', () => {
 
   it('refuses an unknown top-level folder until the rule names it', () => {
     const r = check({
-      'hub/x.ts': `import { y } from ${q('../platform/shared/y.ts')};\nexport const x = y;\n`,
+      'gateway/x.ts': `import { y } from ${q('../platform/shared/y.ts')};\nexport const x = y;\n`,
       'platform/shared/y.ts': 'export const y = 1;\n',
     });
     expect(r.status).toBe(1);
-    expect(r.out).toContain('src/hub/ is not a known context');
+    expect(r.out).toContain('src/gateway/ is not a known context');
   });
 });

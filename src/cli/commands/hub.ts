@@ -10,7 +10,10 @@ export const hubCommand: Command = {
     "  consumes every box's events from NATS JetStream into PostgreSQL and serves the regulators' desk\n" +
     '  从 NATS JetStream 汇集各企业端事件到 PostgreSQL，提供监管端页面\n' +
     "  --config, -c FILE  the hub's config 监管中心配置 (required)\n" +
-    'exit 2 on an invalid config, and nothing is started 配置无效时退出码 2, 不启动任何服务\n',
+    'exit 2 on an invalid config, and nothing is started 配置无效时退出码 2, 不启动任何服务\n' +
+    'see also 另见:\n' +
+    "  jianhu hub nats-config  the hub's nats-server config from hub.yaml 生成 nats-server 配置\n" +
+    "  jianhu hub box-key      a box's nkey seed and public key 生成企业端 nkey\n",
   async run(args) {
     let values;
     try {
