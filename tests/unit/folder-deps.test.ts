@@ -21,7 +21,8 @@ function check(files: Record<string, string>): { status: number | null; out: str
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-describe('folder dependency rule (npm run check)', () => {
+// each case runs the checker as a process over a tree: seconds on a loaded machine, not the unit default 5 s
+describe('folder dependency rule (npm run check)', { timeout: 30_000 }, () => {
   it('passes the real src/', () => {
     const r = spawnSync('node', ['scripts/check-folder-deps.mjs'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
