@@ -52,7 +52,17 @@ async function startBox(id: string, ent: string, site: string) {
     extra: {
       enterprises: [{ id: ent, name: ent, regionId: 'zezhou' }],
       sites: [{ id: site, name: site, enterpriseId: ent, cameras: [] }],
-      users: [user(`safety-${id}`, 'safety_officer'), user(`guardian-${id}`, 'guardian')],
+      users: [
+        user(`safety-${id}`, 'safety_officer'),
+        user(`guardian-${id}`, 'guardian'),
+        {
+          username: `regulator-${id}`,
+          displayName: '县局',
+          role: 'regulator',
+          password: TEST_PASSWORD,
+          regionId: 'zezhou',
+        },
+      ],
       hub: {
         servers: [nats.url],
         boxId: id,
@@ -145,12 +155,32 @@ beforeAll(async () => {
     true,
   );
   await majorHazard(boxes[1]!, '熔炼炉冷却水无断水报警', {}, false);
+  // a county 执法检查 on box-b: fined 1.2 万元 and put under supervision; its finding is a hazard of
+  // 乙铸造, assessed major by the enterprise. The forms read 督办 and 处罚 from the record, as on the box.
+  const b = boxes[1]!;
+  const insp = await boxCall(b, 'regulator-box-b', '/api/inspections', {
+    enterpriseId: 'ent-b',
+    inspectors: ['王检查'],
+    inspectedAt: new Date(Date.now() - 60_000).toISOString(),
+    stage: 'county_check',
+    checkingUnit: '泽州县应急管理局',
+    penaltyWanYuan: 1.2,
+    penaltyText: '责令停产整顿',
+    supervised: true,
+    supervisingUnit: '泽州县人民政府',
+    findings: [{ description: '煤气柜无泄漏报警', hazardType: '煤气' }],
+  });
+  const found = b.t.services.db
+    .prepare('SELECT hazard_id AS id FROM inspection_findings WHERE inspection_id = ?')
+    .get(insp.id) as { id: number };
+  await boxCall(b, 'safety-box-b', `/api/hazards/${found.id}/assess`, { level: 'major', reason: '评估' });
   await waitFor(
     'both boxes hazards at the hub',
     async () => {
       const r = await db.query("SELECT count(*)::int AS n FROM hub_hazards WHERE level = 'major'");
       const steps = await db.query('SELECT count(*)::int AS n FROM hub_hazard_steps');
-      return r.rows[0].n === 2 && steps.rows[0].n === 5 ? true : undefined;
+      const insp = await db.query('SELECT count(*)::int AS n FROM hub_inspection_findings');
+      return r.rows[0].n === 3 && steps.rows[0].n === 7 && insp.rows[0].n === 1 ? true : undefined;
     },
     60_000,
   );
@@ -179,9 +209,11 @@ describe('the annex forms across a region at the hub', () => {
     const at = sheet!.findIndex((r) => r[0] === '序号');
     expect(sheet![at]).toEqual([...LEDGER_HEADERS]);
     const rows = sheet!.slice(at + 1).filter((r) => typeof r[0] === 'number');
-    expect(rows.map((r) => r[1]).sort()).toEqual(['乙铸造', '甲钢铁']);
+    expect(rows.map((r) => r[1]).sort()).toEqual(['乙铸造', '乙铸造', '甲钢铁']);
     const a = rows.find((r) => r[1] === '甲钢铁')!;
-    const b = rows.find((r) => r[1] === '乙铸造')!;
+    const b = rows.find((r) => r[7] === '熔炼炉冷却水无断水报警')!;
+    const inspected = rows.find((r) => r[7] === '煤气柜无泄漏报警')!;
+    expect([inspected[9], inspected[10]]).toEqual(['泽州县人民政府', '罚款1.2万元；责令停产整顿']);
     expect(a.slice(2, 8)).toEqual([
       '泽州县',
       '冶金',
@@ -206,13 +238,13 @@ describe('the annex forms across a region at the hub', () => {
     const list = await (await hubGet('reg-z', `/api/hub/reports/hazard-list?from=${day}&to=${day}`)).json();
     expect(list.annex).toBe('附件5');
     const photos = list.sections.flatMap((s: { rows: unknown[][] }) => s.rows.map((r) => r[2]));
-    expect(photos).toEqual(['照片见企业端', '照片见企业端']);
+    expect(photos.sort()).toEqual([null, '照片见企业端', '照片见企业端']);
     const weekly = await (await hubGet('reg-z', `/api/hub/reports/weekly?from=${day}&to=${day}`)).json();
     const total = weekly.sections[0].rows.at(-1);
     expect(total[0]).toBe('合计');
-    // 市县检查's 发现重大隐患 column: one at each enterprise
-    expect(total[3 + 4 + 2]).toBe(2);
-    expect(total.at(-2)).toBe(2.5);
+    // 市县检查's 发现重大隐患 column: one at 甲, two at 乙; penalties: 甲's hazard and 乙's inspection
+    expect(total[3 + 4 + 2]).toBe(3);
+    expect(total.slice(-3, -1)).toEqual([2, 3.7]);
     const pdf = await hubGet('reg-z', `/api/hub/reports/cross-check?from=${day}&to=${day}&format=pdf`);
     expect(pdf.status).toBe(200);
     expect(

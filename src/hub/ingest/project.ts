@@ -76,7 +76,37 @@ export async function project(
   // the loop's steps (registered … closed) carry `to`; notices and overdue escalations are not steps
   if (e.type.startsWith('hazard.') && typeof p.hazardId === 'number' && typeof p.to === 'string') {
     await repo.hazard(boxId, ent, e.seq, hazardStep(e, p), e.occurredAt);
+    return;
   }
+  if (e.type.startsWith('inspection.') && typeof p.inspectionId === 'number') {
+    await projectInspection(repo, boxId, ent, e.type, p);
+  }
+}
+
+/** 执法检查: the record's 督办 and 处罚 (the forms' enforcement source) and which hazards it found. */
+async function projectInspection(
+  repo: IngestRepo,
+  boxId: string,
+  ent: string | null,
+  type: string,
+  p: Record<string, unknown>,
+): Promise<void> {
+  const id = p.inspectionId as number;
+  if (type === 'inspection.deleted') return repo.inspection(boxId, ent, id, null);
+  if (type === 'inspection.findingAdded') {
+    if (typeof p.hazardId === 'number') await repo.inspectionFinding(boxId, id, p.hazardId);
+    return;
+  }
+  const x = p as Partial<P<'inspection.recorded'>>;
+  if (typeof x.inspectedAt !== 'string' || typeof x.stage !== 'string') return;
+  await repo.inspection(boxId, ent, id, {
+    inspectedAt: x.inspectedAt,
+    stage: x.stage,
+    penaltyYuan: typeof x.penaltyYuan === 'number' ? x.penaltyYuan : 0,
+    penaltyText: str(x.penaltyText) ?? null,
+    supervised: x.supervised === true,
+    supervisingUnit: str(x.supervisingUnit) ?? null,
+  });
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -269,6 +269,49 @@ export class IngestRepo {
       [boxId, seq, h.hazardId, h.to, at],
     );
   }
+
+  /** An inspection record as recorded or updated (null `facts`: deleted). */
+  async inspection(
+    boxId: string,
+    enterpriseId: string | null,
+    inspectionId: number,
+    facts: HubInspection | null,
+  ): Promise<void> {
+    if (!facts) {
+      await this.db.query('DELETE FROM hub_inspections WHERE box_id = $1 AND inspection_id = $2', [
+        boxId,
+        inspectionId,
+      ]);
+      return;
+    }
+    await this.db.query(
+      `INSERT INTO hub_inspections (box_id, inspection_id, enterprise_id, inspected_at, stage, penalty_yuan,
+         penalty_text, supervised, supervising_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (box_id, inspection_id) DO UPDATE SET enterprise_id = EXCLUDED.enterprise_id,
+         inspected_at = EXCLUDED.inspected_at, stage = EXCLUDED.stage, penalty_yuan = EXCLUDED.penalty_yuan,
+         penalty_text = EXCLUDED.penalty_text, supervised = EXCLUDED.supervised,
+         supervising_unit = EXCLUDED.supervising_unit`,
+      [
+        boxId,
+        inspectionId,
+        enterpriseId,
+        facts.inspectedAt,
+        facts.stage,
+        facts.penaltyYuan,
+        facts.penaltyText,
+        facts.supervised,
+        facts.supervisingUnit,
+      ],
+    );
+  }
+
+  async inspectionFinding(boxId: string, inspectionId: number, hazardId: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO hub_inspection_findings (box_id, inspection_id, hazard_id) VALUES ($1, $2, $3)
+       ON CONFLICT (box_id, hazard_id) DO UPDATE SET inspection_id = EXCLUDED.inspection_id`,
+      [boxId, inspectionId, hazardId],
+    );
+  }
 }
 
 /** What one hazard event says, as project.ts reads it (fields a box did not ship are absent). */
@@ -285,4 +328,14 @@ export interface HubHazardStep {
   five?: Record<string, unknown> | null;
   beforePhotos?: number;
   form?: Partial<HazardFormFields>;
+}
+
+/** What the forms read of an inspection event. */
+export interface HubInspection {
+  inspectedAt: string;
+  stage: string;
+  penaltyYuan: number;
+  penaltyText: string | null;
+  supervised: boolean;
+  supervisingUnit: string | null;
 }

@@ -1,9 +1,12 @@
 import type pg from 'pg';
 import type { HazardLevel, HazardState, Stage } from '../../oversight/hazards/hazard.machine.ts';
 import type { Hazard, HazardPhoto } from '../../oversight/hazards/hazards.repo.ts';
+import type { EnforcementInspection } from '../../oversight/inspections/enforcement.ts';
 import type { LoadedHazard } from '../../oversight/reports/forms/memory-source.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export type HubInspectionRow = EnforcementInspection & { boxId: string; hazardIds: number[] };
 
 /** A hub_hazards row as the forms' `Hazard` (columns a box did not ship read as empty). */
 function toFormHazard(id: number, x: Record<string, unknown>): Hazard {
@@ -185,7 +188,10 @@ export class ReadRepo {
    * weekly table looks up hazards verified in the range whenever found), with each step's time.
    * Ids are numbered per request (two boxes' hazard 1 are two hazards here); each row names its box.
    */
-  async formHazards(enterpriseIds: string[], to: string): Promise<(LoadedHazard & { boxId: string })[]> {
+  async formHazards(
+    enterpriseIds: string[],
+    to: string,
+  ): Promise<(LoadedHazard & { boxId: string; boxHazardId: number })[]> {
     const r = await this.db.query(
       `SELECT h.*, COALESCE(h.found_at, h.updated_at) AS found,
          (SELECT json_agg(json_build_object('toState', s.to_state, 'at', s.at) ORDER BY s.seq)
@@ -211,8 +217,35 @@ export class ReadRepo {
         toState: s.toState,
         at: new Date(s.at).toISOString(),
       }));
-      return { boxId: x.box_id as string, hazard: toFormHazard(id, x), photos, steps };
+      return {
+        boxId: x.box_id as string,
+        boxHazardId: Number(x.hazard_id),
+        hazard: toFormHazard(id, x),
+        photos,
+        steps,
+      };
     });
+  }
+
+  /** The region's 执法检查 records with the (box) ids of the hazards each found. */
+  async formInspections(enterpriseIds: string[]): Promise<HubInspectionRow[]> {
+    const r = await this.db.query(
+      `SELECT i.*, COALESCE((SELECT array_agg(f.hazard_id) FROM hub_inspection_findings f
+         WHERE f.box_id = i.box_id AND f.inspection_id = i.inspection_id), '{}') AS hazard_ids
+       FROM hub_inspections i WHERE i.enterprise_id = ANY($1) ORDER BY i.inspected_at, i.box_id, i.inspection_id`,
+      [enterpriseIds],
+    );
+    return r.rows.map((x) => ({
+      boxId: x.box_id as string,
+      hazardIds: (x.hazard_ids as string[]).map(Number),
+      enterpriseId: String(x.enterprise_id),
+      inspectedAt: iso(x.inspected_at)!,
+      stage: x.stage as Stage,
+      penaltyYuan: Number(x.penalty_yuan),
+      penaltyText: (x.penalty_text as string | null) ?? null,
+      supervised: x.supervised === true,
+      supervisingUnit: (x.supervising_unit as string | null) ?? null,
+    }));
   }
 
   async hazards(enterpriseIds: string[], openOnly: boolean) {

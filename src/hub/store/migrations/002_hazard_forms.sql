@@ -33,3 +33,24 @@ CREATE TABLE hub_hazard_steps (
   PRIMARY KEY (box_id, seq)
 );
 CREATE INDEX hub_hazard_steps_hazard ON hub_hazard_steps (box_id, hazard_id);
+
+-- 执法检查 records (inspection.recorded / updated / deleted) and the hazards they found
+-- (inspection.findingAdded): the forms' 挂牌督办 and 行政处罚 come from them, as on the box
+CREATE TABLE hub_inspections (
+  box_id           text        NOT NULL,
+  inspection_id    bigint      NOT NULL,
+  enterprise_id    text,
+  inspected_at     timestamptz NOT NULL,
+  stage            text        NOT NULL,
+  penalty_yuan     numeric     NOT NULL DEFAULT 0,
+  penalty_text     text,
+  supervised       boolean     NOT NULL DEFAULT false,
+  supervising_unit text,
+  PRIMARY KEY (box_id, inspection_id)
+);
+CREATE TABLE hub_inspection_findings (
+  box_id        text   NOT NULL,
+  inspection_id bigint NOT NULL,
+  hazard_id     bigint NOT NULL,
+  PRIMARY KEY (box_id, hazard_id)
+);
