@@ -88,7 +88,7 @@ export async function startHub(
     evidenceTimeoutMs: config.nats.evidenceTimeoutMs,
     secureCookie: false,
   });
-  await app.register(hubReportRoutes, { desk, read, config });
+  await app.register(hubReportRoutes, { desk, read, config, nc });
   const assets = new Map(
     readdirSync(PUBLIC)
       .filter((f) => TYPES[extname(f)])

@@ -37,6 +37,23 @@ def cell(c):
     return c.value
 print(json.dumps([[[cell(c) for c in r] for r in ws.iter_rows()] for ws in wb.worksheets], ensure_ascii=False))
 `;
+/** the hazard-list XLSX's JPEG files and the text of its 现场证据 cells */
+const PICTURES = `
+import json, sys, zipfile, openpyxl
+z = zipfile.ZipFile(sys.argv[1])
+jpegs = [n for n in z.namelist() if n.startswith("xl/media/") and z.read(n)[:2] == b"\\xff\\xd8"]
+cells = [r[2] for ws in openpyxl.load_workbook(sys.argv[1]).worksheets for r in ws.iter_rows(values_only=True) if isinstance(r[0], int)]
+print(json.dumps({"jpegs": len(jpegs), "cells": cells}, ensure_ascii=False))
+`;
+async function hazardListXlsx(): Promise<{ jpegs: number; cells: (string | null)[] }> {
+  const day = today();
+  const res = await hubGet('reg-z', `/api/hub/reports/hazard-list?from=${day}&to=${day}&format=xlsx`);
+  expect(res.status).toBe(200);
+  const file = join(mkdtempSync(join(tmpdir(), 'jianhu-hub-form-')), 'list.xlsx');
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  return JSON.parse((await run('/usr/bin/python3', ['-c', PICTURES, file])).stdout);
+}
+
 /** today in Asia/Shanghai, YYYY-MM-DD */
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
@@ -269,5 +286,15 @@ describe('the annex forms across a region at the hub', () => {
     expect((await feb30.json()).code).toBe('JH_ERR_REPORT_BAD_RANGE');
     const anon = await fetch(`${hub.url}/api/hub/reports/weekly?from=${day}&to=${day}`);
     expect(anon.status).toBe(401);
+  });
+
+  it('附件5 XLSX embeds the photos asked of the boxes (chain-checked); an offline box leaves 照片见企业端', async () => {
+    const online = await hazardListXlsx();
+    expect(online.jpegs).toBe(2);
+    expect(online.cells.filter((c) => c === '照片见企业端')).toEqual([]);
+    await boxes[1]!.link.stop();
+    const offline = await hazardListXlsx();
+    expect(offline.jpegs).toBe(1);
+    expect(offline.cells.filter((c) => c === '照片见企业端')).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { NatsConnection } from 'nats';
 import { AuthErrors } from '../../platform/auth/auth.service.ts';
 import { formJson } from '../../oversight/reports/annex-form.ts';
 import { toPdf } from '../../oversight/reports/annex-pdf.ts';
@@ -8,13 +9,15 @@ import { ANNEX_FORM_NAMES, parseFormRange, ReportErrors } from '../../oversight/
 import { REPORT_FONT, reportFont } from '../../oversight/reports/pdf-font/report-font.ts';
 import type { HubConfig } from '../config.ts';
 import { HubDeskErrors, type HubDesk } from '../desk/desk.ts';
-import { HUB_FORM_UTC_OFFSET_MINUTES, hubAnnexForm } from '../desk/forms.ts';
+import { fetchEvidence } from '../desk/evidence.ts';
+import { HUB_FORM_UTC_OFFSET_MINUTES, hubAnnexForm, type PhotoFetch } from '../desk/forms.ts';
 import type { ReadRepo } from '../store/read.repo.ts';
 
 export interface HubReportDeps {
   desk: HubDesk;
   read: ReadRepo;
   config: HubConfig;
+  nc: NatsConnection;
 }
 
 const FormQuery = Type.Object(
@@ -55,8 +58,15 @@ export const hubReportRoutes: FastifyPluginAsyncTypebox<HubReportDeps> = async (
           throw HubDeskErrors.notFound({ region: q.region });
         const range = parseFormRange(q.from, q.to, HUB_FORM_UTC_OFFSET_MINUTES);
         if (!range) throw ReportErrors.badRange({ from: q.from, to: q.to });
-        const form = await hubAnnexForm(d.read, d.config, d.desk.region(u.regionId), name, range, Date.now());
         const format = q.format ?? 'json';
+        // photos are embedded in XLSX and PDF only: ask the boxes for them then, and only then
+        const photos: PhotoFetch | null =
+          format === 'xlsx' || format === 'pdf'
+            ? (boxId, hazardId, sha) =>
+                fetchEvidence(d.nc, boxId, hazardId, sha, d.config.nats.evidenceTimeoutMs, 'hazard-photo')
+            : null;
+        const region = d.desk.region(u.regionId);
+        const form = await hubAnnexForm(d.read, d.config, region, name, range, Date.now(), photos);
         if (format === 'json') return formJson(form, q.page ?? 1, q.pageSize ?? 200);
         reply.header('content-disposition', `attachment; filename="${form.fileStem}.${format}"`);
         const body =

@@ -129,6 +129,7 @@ function hazardStep(e: ChainEntry, p: Record<string, unknown>): HubHazardStep {
     ...(registered ? { foundAt: str(form?.foundAt) ?? e.occurredAt } : {}),
     ...(five !== undefined ? { five } : {}),
     ...(registered && Array.isArray(x.photos) ? { beforePhotos: x.photos.length } : {}),
+    ...(registered && typeof x.photos?.[0]?.sha256 === 'string' ? { photoSha256: x.photos[0].sha256 } : {}),
     ...(form ? { form } : {}),
   };
 }

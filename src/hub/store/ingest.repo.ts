@@ -210,12 +210,13 @@ export class IngestRepo {
     await this.db.query(
       `INSERT INTO hub_hazards (box_id, hazard_id, enterprise_id, state, level, deadline, description, updated_at,
          source, violation_id, stage, site_id, checker, supervising_unit, location, basis, hazard_type,
-         penalty_yuan, penalty_note, found_at, five, before_photos, rectified_at, verified_at, closed_at)
+         penalty_yuan, penalty_note, found_at, five, before_photos, rectified_at, verified_at, closed_at,
+         photo_sha256)
        VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, ''), $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
          COALESCE($18::numeric, 0), $19, $20, $21::jsonb, COALESCE($22::int, 0),
          CASE WHEN $4::text = 'rectified' THEN $8::timestamptz END,
          CASE WHEN $4::text = 'verified' THEN $8::timestamptz END,
-         CASE WHEN $4::text = 'closed' THEN $8::timestamptz END)
+         CASE WHEN $4::text = 'closed' THEN $8::timestamptz END, $23)
        ON CONFLICT (box_id, hazard_id) DO UPDATE SET state = EXCLUDED.state,
          level = COALESCE(EXCLUDED.level, hub_hazards.level),
          deadline = COALESCE(EXCLUDED.deadline, hub_hazards.deadline),
@@ -237,7 +238,8 @@ export class IngestRepo {
          before_photos = CASE WHEN $22 IS NULL THEN hub_hazards.before_photos ELSE EXCLUDED.before_photos END,
          rectified_at = COALESCE(EXCLUDED.rectified_at, hub_hazards.rectified_at),
          verified_at = COALESCE(EXCLUDED.verified_at, hub_hazards.verified_at),
-         closed_at = COALESCE(EXCLUDED.closed_at, hub_hazards.closed_at)`,
+         closed_at = COALESCE(EXCLUDED.closed_at, hub_hazards.closed_at),
+         photo_sha256 = COALESCE(EXCLUDED.photo_sha256, hub_hazards.photo_sha256)`,
       [
         boxId,
         h.hazardId,
@@ -261,6 +263,7 @@ export class IngestRepo {
         h.foundAt ?? null,
         h.five === undefined ? null : JSON.stringify(h.five),
         h.beforePhotos ?? null,
+        h.photoSha256 ?? null,
       ],
     );
     await this.db.query(
@@ -327,6 +330,7 @@ export interface HubHazardStep {
   foundAt?: string;
   five?: Record<string, unknown> | null;
   beforePhotos?: number;
+  photoSha256?: string;
   form?: Partial<HazardFormFields>;
 }
 

@@ -6,6 +6,7 @@ import type { LoadedHazard } from '../../oversight/reports/forms/memory-source.t
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+export type HubFormHazard = LoadedHazard & { boxId: string; boxHazardId: number; photoSha256: string | null };
 export type HubInspectionRow = EnforcementInspection & { boxId: string; hazardIds: number[] };
 
 /** A hub_hazards row as the forms' `Hazard` (columns a box did not ship read as empty). */
@@ -188,10 +189,7 @@ export class ReadRepo {
    * weekly table looks up hazards verified in the range whenever found), with each step's time.
    * Ids are numbered per request (two boxes' hazard 1 are two hazards here); each row names its box.
    */
-  async formHazards(
-    enterpriseIds: string[],
-    to: string,
-  ): Promise<(LoadedHazard & { boxId: string; boxHazardId: number })[]> {
+  async formHazards(enterpriseIds: string[], to: string): Promise<HubFormHazard[]> {
     const r = await this.db.query(
       `SELECT h.*, COALESCE(h.found_at, h.updated_at) AS found,
          (SELECT json_agg(json_build_object('toState', s.to_state, 'at', s.at) ORDER BY s.seq)
@@ -220,6 +218,7 @@ export class ReadRepo {
       return {
         boxId: x.box_id as string,
         boxHazardId: Number(x.hazard_id),
+        photoSha256: (x.photo_sha256 as string | null) ?? null,
         hazard: toFormHazard(id, x),
         photos,
         steps,

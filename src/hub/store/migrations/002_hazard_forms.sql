@@ -18,6 +18,8 @@ ALTER TABLE hub_hazards
   ADD COLUMN five              jsonb,
   -- on-site photos registered with it ('before'): the files stay on the box
   ADD COLUMN before_photos     integer NOT NULL DEFAULT 0,
+  -- the first one's sha256 as the box's chain committed to it: a photo fetched later must match
+  ADD COLUMN photo_sha256      char(64),
   ADD COLUMN rectified_at      timestamptz,
   ADD COLUMN verified_at       timestamptz,
   ADD COLUMN closed_at         timestamptz;

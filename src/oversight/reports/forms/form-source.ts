@@ -77,6 +77,8 @@ export interface FormContext {
    * files are elsewhere (the county hub: the photo stays on the enterprise's box, the cell says so)
    */
   dataDir: string | null;
+  /** without a data folder: photo bytes fetched beforehand (the hub asks the box), by hazard id */
+  photoData?: (hazardId: number) => { data: Buffer; mime: 'image/jpeg' | 'image/png' } | undefined;
   /** Asia/Shanghai: 480 */
   utcOffsetMinutes: number;
   now: number;
@@ -118,12 +120,15 @@ export function helpers(ctx: FormContext) {
     /**
      * The first on-site photo of a hazard; null when none or its file is missing. The bytes are read
      * only when a renderer embeds them (XLSX, PDF): a JSON page or a CSV of a long campaign reads none.
-     * Without a data folder (the hub) a photo that exists is named, not embedded: 照片见企业端.
+     * Without a data folder (the hub) a photo fetched beforehand is embedded, else named: 照片见企业端.
      */
     photo(h: Hazard, photos: HazardPhoto[]): PhotoCell | string | null {
       const p = photos.find((x) => x.kind === 'before');
       if (!p) return null;
-      if (ctx.dataDir === null) return PHOTO_ON_BOX;
+      if (ctx.dataDir === null) {
+        const got = ctx.photoData?.(h.id);
+        return got ? { photo: { data: got.data, mime: got.mime, href: PHOTO_ON_BOX } } : PHOTO_ON_BOX;
+      }
       const file = join(ctx.dataDir, p.path);
       if (!existsSync(file)) return null;
       let data: Buffer | undefined;
