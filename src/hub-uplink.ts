@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { resolve, sep } from 'node:path';
 import type { AppServices } from './app-services.ts';
 import { startHubLink, type HubLink } from './platform/uplink/hub-link.ts';
 import type { EvidenceSource } from './platform/uplink/evidence-responder.ts';
@@ -9,7 +10,8 @@ import type { EnterpriseScope } from './platform/tenancy/scope.ts';
 /**
  * Joins the box to its county hub when the config has a `hub:` section (issue #24): the outbox
  * shipper, nudged by every committed event, and the evidence responder reading violation snapshots
- * through the evidence service (re-hashed on read, as for a download). Null without `hub:`.
+ * through the evidence service (re-hashed on read, as for a download) and hazards' on-site photos
+ * (for 附件5 at the hub). Null without `hub:`.
  */
 export function startHubUplink(services: AppServices): HubLink | null {
   const config = services.config.hub;
@@ -23,6 +25,7 @@ export function startHubUplink(services: AppServices): HubLink | null {
     logger: services.logger,
     regionOf: (enterpriseId) => (enterpriseId ? (regions.get(enterpriseId) ?? null) : null),
     evidence: snapshotSource(services),
+    hazardPhotos: hazardPhotoSource(services),
     metrics: services.metrics,
   });
   const off = services.bus.onAny(() => link.nudge());
@@ -57,5 +60,20 @@ function snapshotSource(services: AppServices): EvidenceSource {
     const sha256 = createHash('sha256').update(data).digest('hex');
     if (sha256 !== record.sha256) throw new Error(`evidence ${record.id} changed while it was read`);
     return { contentType: record.mime, sha256, data };
+  };
+}
+
+/** A hazard's first on-site ('before') photo, re-hashed on read against the sha256 its row holds. */
+function hazardPhotoSource(services: AppServices): EvidenceSource {
+  const root = resolve(services.config.store.dataDir);
+  return async (hazardId) => {
+    const photo = services.oversight.hazards.repo.photos(hazardId).find((p) => p.kind === 'before');
+    if (!photo) return null;
+    const file = resolve(root, photo.path);
+    if (!file.startsWith(root + sep)) return null;
+    const data = await readFile(file);
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    if (sha256 !== photo.sha256) throw new Error(`hazard ${hazardId}'s photo changed since it was stored`);
+    return { contentType: photo.mime, sha256, data };
   };
 }

@@ -71,7 +71,16 @@ export const HubConfigSchema = Type.Object(
       minItems: 1,
     }),
     enterprises: Type.Array(
-      Type.Object({ id: IdSchema, name: Type.String({ minLength: 1 }), regionId: IdSchema }, strict),
+      Type.Object(
+        {
+          id: IdSchema,
+          name: Type.String({ minLength: 1 }),
+          regionId: IdSchema,
+          /** 行业类别 as the annex forms print it */
+          industry: Type.Optional(Type.String({ maxLength: 64 })),
+        },
+        strict,
+      ),
       { default: [] },
     ),
     boxes: Type.Array(

@@ -12,6 +12,7 @@ import { storeUrl, type HubConfig } from './config.ts';
 import { HubDesk } from './desk/desk.ts';
 import { installHubAuth, HubAuth } from './http/hub-auth.ts';
 import { hubRoutes } from './http/hub.routes.ts';
+import { hubReportRoutes } from './http/hub-reports.routes.ts';
 import { connectNats, ensureStream, HubConsumer } from './ingest/consumer.ts';
 import { migrateHubStore } from './store/migrate.ts';
 import { ReadRepo, SessionsRepo } from './store/read.repo.ts';
@@ -77,15 +78,17 @@ export async function startHub(
   });
   await app.register(rateLimit, { global: false });
   installHubAuth(app, auth, config.server.allowedOrigins);
+  const desk = new HubDesk(read, config);
   await app.register(hubRoutes, {
     auth,
-    desk: new HubDesk(read, config),
+    desk,
     read,
     nc,
     consumer,
     evidenceTimeoutMs: config.nats.evidenceTimeoutMs,
     secureCookie: false,
   });
+  await app.register(hubReportRoutes, { desk, read, config, nc });
   const assets = new Map(
     readdirSync(PUBLIC)
       .filter((f) => TYPES[extname(f)])

@@ -122,6 +122,12 @@ describe('hub desk in Chromium', () => {
       const evidence = await page.request.get(new URL((await link.getAttribute('href'))!, hub.url).href);
       expect(evidence.status()).toBe(200);
       expect(Buffer.from(await evidence.body()).equals(PNG)).toBe(true);
+      // the annex forms of the region: four forms × three formats, downloaded with the same cookie
+      expect(await page.locator('#forms a.form-link').count()).toBe(12);
+      const ledger = page.locator('#forms a[href*="major-ledger"][href*="format=xlsx"]');
+      const xlsx = await page.request.get(new URL((await ledger.getAttribute('href'))!, hub.url).href);
+      expect(xlsx.status()).toBe(200);
+      expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, `hub-desk-${viewport.width}.png`), fullPage: true });
       await page.close();

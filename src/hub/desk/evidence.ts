@@ -45,10 +45,13 @@ export async function fetchEvidence(
   violationId: number,
   chainedSha256: string | null,
   timeoutMs: number,
+  /** `hazard-photo`: the id is a hazard's, the file its first on-site photo */
+  kind: 'evidence' | 'hazard-photo' = 'evidence',
 ): Promise<{ contentType: string; bytes: Buffer; sha256: string }> {
   let reply: Reply;
   try {
-    const m = await nc.request(evidenceSubject(boxId), JSON.stringify({ violationId }), {
+    const body = kind === 'evidence' ? { violationId } : { hazardId: violationId };
+    const m = await nc.request(`jianhu.rpc.${boxId}.${kind}`, JSON.stringify(body), {
       timeout: timeoutMs,
     });
     reply = JSON.parse(m.string()) as Reply;

@@ -1,6 +1,6 @@
 import type { ChainEntry } from '../../platform/events/chain.ts';
 import type { DomainEventMap } from '../../platform/events/domain-events.ts';
-import type { IngestRepo } from '../store/ingest.repo.ts';
+import type { HubHazardStep, IngestRepo } from '../store/ingest.repo.ts';
 
 type P<T extends keyof DomainEventMap> = DomainEventMap[T];
 
@@ -73,19 +73,63 @@ export async function project(
     await repo.evidenceOfViolation(boxId, p.violationId, p.sha256);
     return;
   }
-  if (e.type.startsWith('hazard.') && e.type !== 'hazard.overdue' && typeof p.hazardId === 'number') {
-    const x = p as unknown as P<'hazard.dispatched'> & { description?: string };
-    await repo.hazard(
-      boxId,
-      ent,
-      {
-        hazardId: x.hazardId,
-        to: String(x.to),
-        level: typeof x.level === 'string' ? x.level : null,
-        ...(typeof x.deadline === 'string' ? { deadline: x.deadline } : {}),
-        ...(typeof x.description === 'string' ? { description: x.description } : {}),
-      },
-      e.occurredAt,
-    );
+  // the loop's steps (registered … closed) carry `to`; notices and overdue escalations are not steps
+  if (e.type.startsWith('hazard.') && typeof p.hazardId === 'number' && typeof p.to === 'string') {
+    await repo.hazard(boxId, ent, e.seq, hazardStep(e, p), e.occurredAt);
+    return;
   }
+  if (e.type.startsWith('inspection.') && typeof p.inspectionId === 'number') {
+    await projectInspection(repo, boxId, ent, e.type, p);
+  }
+}
+
+/** 执法检查: the record's 督办 and 处罚 (the forms' enforcement source) and which hazards it found. */
+async function projectInspection(
+  repo: IngestRepo,
+  boxId: string,
+  ent: string | null,
+  type: string,
+  p: Record<string, unknown>,
+): Promise<void> {
+  const id = p.inspectionId as number;
+  if (type === 'inspection.deleted') return repo.inspection(boxId, ent, id, null);
+  if (type === 'inspection.findingAdded') {
+    if (typeof p.hazardId === 'number') await repo.inspectionFinding(boxId, id, p.hazardId);
+    return;
+  }
+  const x = p as Partial<P<'inspection.recorded'>>;
+  if (typeof x.inspectedAt !== 'string' || typeof x.stage !== 'string') return;
+  await repo.inspection(boxId, ent, id, {
+    inspectedAt: x.inspectedAt,
+    stage: x.stage,
+    penaltyYuan: typeof x.penaltyYuan === 'number' ? x.penaltyYuan : 0,
+    penaltyText: str(x.penaltyText) ?? null,
+    supervised: x.supervised === true,
+    supervisingUnit: str(x.supervisingUnit) ?? null,
+  });
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A hazard event's fields, each only when the box shipped it with the right type. */
+function hazardStep(e: ChainEntry, p: Record<string, unknown>): HubHazardStep {
+  const x = p as Partial<P<'hazard.registered'> & P<'hazard.dispatched'>>;
+  const registered = e.type === 'hazard.registered';
+  const form = x.form && typeof x.form === 'object' ? x.form : undefined;
+  const five = x.five === null || (typeof x.five === 'object' && x.five) ? x.five : undefined;
+  return {
+    hazardId: x.hazardId!,
+    to: String(x.to),
+    level: str(x.level) ?? null,
+    ...(str(x.deadline) ? { deadline: str(x.deadline) } : {}),
+    ...(str(x.description) ? { description: str(x.description) } : {}),
+    ...(str(x.source) ? { source: str(x.source) } : {}),
+    ...(registered ? { violationId: str(x.violationId) ?? null } : {}),
+    ...(str(x.stage) ? { stage: str(x.stage) } : {}),
+    ...(registered ? { foundAt: str(form?.foundAt) ?? e.occurredAt } : {}),
+    ...(five !== undefined ? { five } : {}),
+    ...(registered && Array.isArray(x.photos) ? { beforePhotos: x.photos.length } : {}),
+    ...(registered && typeof x.photos?.[0]?.sha256 === 'string' ? { photoSha256: x.photos[0].sha256 } : {}),
+    ...(form ? { form } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-/* global document, fetch, FormData, setInterval */
+/* global document, fetch, FormData, setInterval, URLSearchParams */
 // The county hub's desk: one overview of every enterprise of the regulator's region, whichever box
 // it lives on. Plain script, no framework; the session is an HttpOnly cookie, so a JSON body (or the
 // x-jianhu-request header) is what lets a state-changing call through the origin guard.
@@ -28,11 +28,45 @@ function cell(text, bad) {
 const when = (iso) =>
   iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—';
 
+const ANNEX_FORMS = [
+  ['weekly', '附件1 周调度统计表', 'Weekly table'],
+  ['major-ledger', '附件2 重大事故隐患台账', 'Major-hazard ledger'],
+  ['cross-check', '附件4 交叉检查隐患情况汇总表', 'Cross-check summary'],
+  ['hazard-list', '附件5 检查问题隐患清单', 'Hazard list'],
+];
+/** a Shanghai day as YYYY-MM-DD, `daysAgo` before today */
+const shanghaiDay = (daysAgo) =>
+  new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+
+/** the annex forms of the region over the chosen days, one download link per format (cookie-borne GET) */
+function showFormLinks(regionId) {
+  const range = $('#forms-range');
+  if (!range.from.value) range.from.value = shanghaiDay(6);
+  if (!range.to.value) range.to.value = shanghaiDay(0);
+  const list = $('#forms');
+  list.replaceChildren();
+  for (const [name, zh, en] of ANNEX_FORMS) {
+    const li = document.createElement('li');
+    li.append(`${zh} ${en}：`);
+    for (const format of ['xlsx', 'pdf', 'csv']) {
+      const a = document.createElement('a');
+      const q = new URLSearchParams({ region: regionId, from: range.from.value, to: range.to.value, format });
+      a.href = `/api/hub/reports/${name}?${q}`;
+      a.textContent = format.toUpperCase();
+      a.className = 'form-link';
+      li.append(a, ' ');
+    }
+    list.append(li);
+  }
+  range.onchange = () => showFormLinks(regionId);
+}
+
 async function showDesk(me) {
   $('#login').hidden = true;
   $('#desk').hidden = false;
   $('#logout').hidden = false;
   $('#who').textContent = `${me.user.displayName}（${me.regionId}）`;
+  showFormLinks(me.regionId);
   const [overview, running, alarms, violations] = await Promise.all([
     api('/api/hub/overview'),
     api('/api/hub/permits/running'),

@@ -2,6 +2,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { roleHas } from '../../platform/auth/permissions.ts';
 import { iso } from '../../platform/shared/clock.ts';
 import type { Actor, HazardAction, HazardSnapshot, HazardState, Stage } from './hazard.machine.ts';
+import type { HazardFormFields } from './hazard.events.ts';
 import type { Hazard, HazardTransition, NewHazard } from './hazards.repo.ts';
 
 /**
@@ -48,6 +49,21 @@ export function newHazardRow(input: RegisterInput, p: Principal, now: string): N
     foundAt: input.foundAt ? iso(Date.parse(input.foundAt)) : now,
     registeredBy: p.userId,
     updatedAt: now,
+  };
+}
+
+/** The row's columns hazard.registered ships for the county hub's annex forms. */
+export function formFields(r: NewHazard): HazardFormFields {
+  return {
+    siteId: r.siteId,
+    checker: r.checker,
+    supervisingUnit: r.supervisingUnit,
+    location: r.location,
+    basis: r.basis,
+    hazardType: r.hazardType,
+    penaltyYuan: r.penaltyYuan,
+    penaltyNote: r.penaltyNote,
+    foundAt: r.foundAt,
   };
 }
 

@@ -21,6 +21,20 @@ export interface ResponsibleNotice {
   title: string;
 }
 
+/** The hazard's columns the annex forms read that no step carries (hazards.repo.ts's names). */
+export interface HazardFormFields {
+  siteId: string | null;
+  checker: string;
+  supervisingUnit: string | null;
+  location: string | null;
+  basis: string | null;
+  hazardType: string;
+  penaltyYuan: number;
+  penaltyNote: string | null;
+  /** when it was found (an inspection's day may precede its registration) */
+  foundAt: string;
+}
+
 interface Step {
   hazardId: number;
   from: HazardState | null;
@@ -37,8 +51,13 @@ export interface HazardEventMap {
     stage: Stage;
     description: string;
     photos: HazardPhotoRef[];
+    /**
+     * What the annex forms print besides (the county hub builds them from these events). Optional
+     * because boxes of earlier versions did not ship them: the hub then prints the cells empty.
+     */
+    form?: HazardFormFields;
   };
-  'hazard.assessed': Step & { level: HazardLevel };
+  'hazard.assessed': Step & { level: HazardLevel; five?: Record<string, unknown> | null };
   'hazard.dispatched': Step & {
     level: HazardLevel;
     responsibleUserId: number;

@@ -20,6 +20,7 @@ import {
 import {
   machineActor,
   machineSnapshot,
+  formFields,
   newHazardRow,
   stepPatch,
   transitionRow,
@@ -145,7 +146,8 @@ export class HazardsService {
     const stored = [...linked, ...photos.map((ph) => storePhoto(this.dataDir, input.enterpriseId, ph))];
     const now = iso(this.clock.now());
     return this.bus.transaction(() => {
-      const id = this.repo.insert(newHazardRow(input, p, now));
+      const row = newHazardRow(input, p, now);
+      const id = this.repo.insert(row);
       for (const s of stored)
         this.repo.addPhoto({ hazardId: id, kind: 'before', ...s, addedBy: p.userId, at: now });
       const reason = input.reason ?? '登记隐患 registered';
@@ -162,6 +164,7 @@ export class HazardsService {
         stage: input.stage,
         description: input.description,
         photos: stored.map(({ path, sha256 }) => ({ path, sha256 })),
+        form: formFields(row),
       });
       return id;
     });
@@ -188,6 +191,7 @@ export class HazardsService {
       'hazard.assessed',
       (h) => ({
         level: h.level!,
+        five: h.five,
       }),
     );
   }

@@ -1,5 +1,16 @@
 import type { EnforcementPort } from '../reports/forms/form-source.ts';
-import type { InspectionsRepo } from './inspections.repo.ts';
+import type { Inspection } from './inspections.repo.ts';
+
+/** What the forms read of 执法检查 records (a narrow port: the SQLite `InspectionsRepo` satisfies it
+ * unchanged; the county hub serves a region's projected records from memory). */
+export type EnforcementInspection = Pick<
+  Inspection,
+  'enterpriseId' | 'stage' | 'inspectedAt' | 'penaltyYuan' | 'penaltyText' | 'supervised' | 'supervisingUnit'
+>;
+export interface InspectionSource {
+  byHazard(hazardId: number): EnforcementInspection | undefined;
+  withPenaltyBetween(enterpriseIds: readonly string[], from: string, to: string): EnforcementInspection[];
+}
 
 /**
  * The annex forms' 挂牌督办 and 行政处罚, from the regulators' 执法检查 records: a hazard found in an
@@ -7,7 +18,7 @@ import type { InspectionsRepo } from './inspections.repo.ts';
  * fine once (it belongs to the inspection, not to each finding). Hazards no inspection found keep what
  * their own columns say (`fallback`).
  */
-export function inspectionsEnforcement(repo: InspectionsRepo, fallback: EnforcementPort): EnforcementPort {
+export function inspectionsEnforcement(repo: InspectionSource, fallback: EnforcementPort): EnforcementPort {
   return {
     forHazard(h) {
       const i = repo.byHazard(h.id);

@@ -57,7 +57,7 @@ export const HubLinkConfigSchema = Type.Object(
     evidence: Type.Boolean({
       default: true,
       description:
-        'answer the hub’s evidence requests (jianhu.rpc.<boxId>.evidence) with violation snapshots',
+        'answer the hub’s evidence requests (jianhu.rpc.<boxId>.evidence, .hazard-photo) with violation snapshots and hazard photos',
     }),
   },
   { additionalProperties: false },

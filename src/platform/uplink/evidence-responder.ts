@@ -3,6 +3,8 @@ import type { Logger } from '../shared/logger.ts';
 
 /** The rpc subject the hub asks a box's evidence on (only the hub's NATS user may publish under jianhu.rpc). */
 export const evidenceSubject = (boxId: string): string => `jianhu.rpc.${boxId}.evidence`;
+/** A hazard's first on-site photo, for the annex forms at the hub (附件5 现场证据). */
+export const hazardPhotoSubject = (boxId: string): string => `jianhu.rpc.${boxId}.hazard-photo`;
 
 /** A violation's snapshot as the box holds it, re-hashed on read (a changed file throws). */
 export interface EvidenceFile {
@@ -26,15 +28,17 @@ export async function answerEvidence(
   source: EvidenceSource,
   body: string,
   maxBytes: number,
+  /** the request's id field: violationId (evidence) or hazardId (hazard-photo) */
+  key: 'violationId' | 'hazardId' = 'violationId',
 ): Promise<EvidenceReply> {
   let violationId: unknown;
   try {
-    violationId = (JSON.parse(body) as { violationId?: unknown } | null)?.violationId;
+    violationId = (JSON.parse(body) as Record<string, unknown> | null)?.[key];
   } catch {
     return { ok: false, code: 'bad_request', detail: 'body is not JSON' };
   }
   if (!Number.isSafeInteger(violationId) || (violationId as number) < 1)
-    return { ok: false, code: 'bad_request', detail: 'expected {"violationId": <positive integer>}' };
+    return { ok: false, code: 'bad_request', detail: `expected {"${key}": <positive integer>}` };
   const id = violationId as number;
   let file: EvidenceFile | null;
   try {
@@ -43,7 +47,7 @@ export async function answerEvidence(
     // a tampered file (JH_ERR_EVIDENCE_TAMPERED) or a disk error: the hub shows it, the box has alarmed
     return { ok: false, code: 'unavailable', detail: (e as Error).message };
   }
-  if (!file) return { ok: false, code: 'not_found', detail: `no snapshot for violation ${id}` };
+  if (!file) return { ok: false, code: 'not_found', detail: `no file for ${key} ${id}` };
   const reply: EvidenceReply = {
     ok: true,
     violationId: id,
@@ -62,21 +66,26 @@ export async function answerEvidence(
   return reply;
 }
 
-/** Answers `jianhu.rpc.<boxId>.evidence` requests on the connection until it closes or unsubscribes. */
+/**
+ * Answers `jianhu.rpc.<boxId>.evidence` requests (or, with `hazard-photo`, a hazard's first on-site
+ * photo by hazardId) on the connection until it closes or unsubscribes.
+ */
 export function serveEvidence(
   nc: NatsConnection,
   boxId: string,
   source: EvidenceSource,
   logger: Logger,
+  kind: 'evidence' | 'hazard-photo' = 'evidence',
 ): Subscription {
-  return nc.subscribe(evidenceSubject(boxId), {
+  const key = kind === 'evidence' ? 'violationId' : 'hazardId';
+  return nc.subscribe(kind === 'evidence' ? evidenceSubject(boxId) : hazardPhotoSubject(boxId), {
     callback: (err, msg: Msg) => {
       if (err) {
         logger.warn({ err }, 'hub evidence subscription failed');
         return;
       }
       const maxBytes = nc.info?.max_payload ?? 1024 * 1024;
-      void answerEvidence(source, decoder.decode(msg.data), maxBytes).then((reply) => {
+      void answerEvidence(source, decoder.decode(msg.data), maxBytes, key).then((reply) => {
         if (!msg.respond(encoder.encode(JSON.stringify(reply))))
           logger.warn({ subject: msg.subject }, 'hub evidence request without a reply subject');
       });

@@ -31,6 +31,8 @@ export interface HubLinkDeps {
   regionOf: (enterpriseId: string | null) => string | null;
   /** answers the hub's evidence requests when given and config.evidence is on */
   evidence?: EvidenceSource;
+  /** answers the hub's hazard-photo requests (by hazard id) when given and config.evidence is on */
+  hazardPhotos?: EvidenceSource;
   metrics?: Metrics;
   /** how long the shipper waits for new events before looking again without a nudge */
   idleMs?: number;
@@ -130,6 +132,8 @@ export function startHubLink(d: HubLinkDeps): HubLink {
         attempt = 0;
         logger.info({ server: conn.getServer(), boxId: config.boxId }, 'hub connected 已连接监管中心');
         if (d.evidence && config.evidence) serveEvidence(conn, config.boxId, d.evidence, logger);
+        if (d.hazardPhotos && config.evidence)
+          serveEvidence(conn, config.boxId, d.hazardPhotos, logger, 'hazard-photo');
         void watch(conn);
         shipper.nudge();
         const err = await conn.closed();

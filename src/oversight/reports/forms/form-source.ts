@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Hazard, HazardPhoto, HazardsRepo } from '../../hazards/hazards.repo.ts';
-import type { Stage } from '../../hazards/hazard.machine.ts';
+import type { Hazard, HazardFilter, HazardPhoto, HazardTransition } from '../../hazards/hazards.repo.ts';
+import type { HazardState, Stage } from '../../hazards/hazard.machine.ts';
 import type { EnterpriseRow } from '../../../platform/tenancy/tenancy.repo.ts';
 import { Day, type PhotoCell } from '../annex-form.ts';
 
@@ -33,7 +33,25 @@ export interface EnforcementPort {
   penalties(enterpriseIds: readonly string[], from: string, to: string): PenaltyRecord[];
 }
 
-export function hazardColumnsEnforcement(repo: HazardsRepo): EnforcementPort {
+/**
+ * The reads the form builders make, and nothing else: the box's SQLite `HazardsRepo` satisfies it
+ * unchanged; the county hub loads a region's rows from PostgreSQL first and serves them from memory
+ * (`memoryHazardSource`), so the same synchronous builders run on both.
+ */
+export interface HazardSource {
+  /** ordered by foundAt, then id */
+  list(f: HazardFilter): Hazard[];
+  get(id: number): Hazard | undefined;
+  photos(hazardId: number): HazardPhoto[];
+  transitionsInWindow(
+    enterpriseIds: string[],
+    toState: HazardState,
+    from: string,
+    to: string,
+  ): Pick<HazardTransition, 'hazardId' | 'at'>[];
+}
+
+export function hazardColumnsEnforcement(repo: HazardSource): EnforcementPort {
   return {
     forHazard: (h) => ({
       supervisingUnit: h.supervisingUnit,
@@ -50,12 +68,17 @@ export function hazardColumnsEnforcement(repo: HazardsRepo): EnforcementPort {
 
 /** What every form is built from: the store, who files it, when, and in which time zone. */
 export interface FormContext {
-  hazards: HazardsRepo;
+  hazards: HazardSource;
   enforcement: EnforcementPort;
   enterprises: readonly EnterpriseRow[];
   regions: readonly { id: string; name: string }[];
-  /** the data folder photos are stored under (hazard_photos.path is relative to it) */
-  dataDir: string;
+  /**
+   * the data folder photos are stored under (hazard_photos.path is relative to it); null where the
+   * files are elsewhere (the county hub: the photo stays on the enterprise's box, the cell says so)
+   */
+  dataDir: string | null;
+  /** without a data folder: photo bytes fetched beforehand (the hub asks the box), by hazard id */
+  photoData?: (hazardId: number) => { data: Buffer; mime: 'image/jpeg' | 'image/png' } | undefined;
   /** Asia/Shanghai: 480 */
   utcOffsetMinutes: number;
   now: number;
@@ -70,6 +93,9 @@ export interface FormRequest {
   /** 填报单位 as printed */
   unit: string;
 }
+
+/** 现场证据 at the county hub: the photo is on the enterprise's box, not copied to the hub */
+export const PHOTO_ON_BOX = '照片见企业端';
 
 export const isoOf = (ms: number) => new Date(ms).toISOString();
 
@@ -94,11 +120,17 @@ export function helpers(ctx: FormContext) {
     /**
      * The first on-site photo of a hazard; null when none or its file is missing. The bytes are read
      * only when a renderer embeds them (XLSX, PDF): a JSON page or a CSV of a long campaign reads none.
+     * Without a data folder (the hub) a photo fetched beforehand is embedded, else named: 照片见企业端.
      */
-    photo(h: Hazard, photos: HazardPhoto[]): PhotoCell | null {
+    photo(h: Hazard, photos: HazardPhoto[]): PhotoCell | string | null {
       const p = photos.find((x) => x.kind === 'before');
-      const file = p ? join(ctx.dataDir, p.path) : null;
-      if (!p || !file || !existsSync(file)) return null;
+      if (!p) return null;
+      if (ctx.dataDir === null) {
+        const got = ctx.photoData?.(h.id);
+        return got ? { photo: { data: got.data, mime: got.mime, href: PHOTO_ON_BOX } } : PHOTO_ON_BOX;
+      }
+      const file = join(ctx.dataDir, p.path);
+      if (!existsSync(file)) return null;
       let data: Buffer | undefined;
       return {
         photo: {

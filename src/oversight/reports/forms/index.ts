@@ -63,7 +63,8 @@ export function parseFormRange(
   return Number.isFinite(f) && Number.isFinite(t) && f < t ? { from: f, to: t } : null;
 }
 
-export type { FormContext, FormRequest } from './form-source.ts';
+export type { FormContext, FormRequest, HazardSource } from './form-source.ts';
+export { memoryHazardSource, type LoadedHazard } from './memory-source.ts';
 export {
   hazardColumnsEnforcement,
   type EnforcementPort,
