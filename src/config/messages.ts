@@ -6,6 +6,12 @@ interface SchemaError {
   message: string;
 }
 
+/** Keys a release replaced: the error says where the setting went, not only "unknown". */
+const MOVED_KEYS: Record<string, string> = {
+  '/retention/videoDays':
+    'retention.videoDays was never applied and is replaced by recording.retention (defaultDays, byKind; 特级 动火 ≥ 31 days) — 已由 recording.retention 取代',
+};
+
 export function describeSchemaError(err: SchemaError): { pointer: string; message: string } | undefined {
   const p = err.params;
   switch (err.keyword) {
@@ -13,8 +19,11 @@ export function describeSchemaError(err: SchemaError): { pointer: string; messag
       return undefined; // "schema is false" duplicates the additionalProperties error below
     case 'additionalProperties': {
       const keys = (p.additionalProperties as string[] | undefined) ?? [];
+      const pointer = `${err.instancePath}/${keys[0] ?? ''}`;
+      const moved = MOVED_KEYS[pointer];
+      if (moved) return { pointer, message: moved };
       return {
-        pointer: `${err.instancePath}/${keys[0] ?? ''}`,
+        pointer,
         message: `unknown key "${keys.join('", "')}" (未知配置项): check its spelling or remove it`,
       };
     }

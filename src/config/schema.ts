@@ -172,7 +172,6 @@ export const ConfigSchema = Type.Object(
           default: 90,
           description: 'unattached evidence; attached evidence is never deleted',
         }),
-        videoDays: Type.Integer({ minimum: 31, default: 31, description: 'process video ≥ 1 month' }),
       },
       { ...strict, default: {} },
     ),

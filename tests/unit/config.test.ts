@@ -52,6 +52,15 @@ sites:
     expect(issues[2]!.line).toBe(17);
   });
 
+  it('names where a replaced key went: retention.videoDays → recording.retention', () => {
+    const issues = issuesOf(`${base}
+retention:
+  videoDays: 40
+`);
+    expect(issues.map((i) => i.path)).toEqual(['retention.videoDays']);
+    expect(issues[0]!.message).toMatch(/replaced by recording\.retention/);
+  });
+
   it('cross-checks references, duplicates and user tenancy', () => {
     const issues = issuesOf(`${base}
 sites:
