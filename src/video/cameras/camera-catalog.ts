@@ -1,3 +1,4 @@
+import { cameraFromConfig } from './config-catalog.ts';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
@@ -65,18 +66,7 @@ export class CameraCatalog implements CameraCatalogView {
           inConfig.add(c.id);
           if (rows.get(c.id)?.source === 'api') continue;
           const row = rows.get(c.id);
-          const next = {
-            id: c.id,
-            name: c.name,
-            siteId: site.id,
-            enterpriseId: site.enterpriseId,
-            url: c.url,
-            recordUrl: c.recordUrl ?? null,
-            rtspTransport: c.rtspTransport ?? null,
-            enabled: c.enabled,
-            source: 'config' as const,
-            updatedAt: at,
-          };
+          const next = { ...cameraFromConfig(site, c), updatedAt: at };
           if (row && !row.removedAt && sameCamera(row, next)) continue;
           this.repo.put(next, null);
         }
