@@ -1,70 +1,25 @@
-import { randomUUID } from 'node:crypto';
-import type { Principal } from '../../platform/auth/principal.ts';
 import type { UsersRepo } from '../../platform/auth/users.repo.ts';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { Clock } from '../../platform/shared/clock.ts';
-import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
-import { draftPermit, type DraftInput } from './domain/create.ts';
 import { PermitErrors } from './domain/errors.ts';
 import { gasTestedToday } from './domain/rules.ts';
 import { KINDS } from '../kinds/index.ts';
 import { activeEnclosedBy, assertLinkable } from './domain/simops.ts';
-import { uncertifiedWorkers, type Certificate } from '../certificates/certificate-standing.ts';
+import { uncertifiedWorkers } from '../certificates/certificate-standing.ts';
 import * as sm from './domain/state-machine.ts';
 import type { SuspendCause } from './domain/suspend-cause.ts';
 import type { Authority, GasTest, Permit, PermitState } from './domain/types.ts';
 import { permitEventPayload } from './events.ts';
-import {
-  PermitInputErrors,
-  cameraIndex,
-  checkDraftBindings,
-  guardianIdOf,
-  resolveWorkers,
-} from './permits.input.ts';
+import { PermitInputErrors, cameraIndex, guardianIdOf } from './permits.input.ts';
 
 export { PermitInputErrors, cameraIndex };
 import type { PermitsRepo } from './permits.repo.ts';
+import type { Caller, PermitAction, PermitPorts } from './permits.ports.ts';
+import { sweepPermits } from './permits.sweep.ts';
+import { createDraft, type NewPermitBody } from './permits.create.ts';
 
-export interface Caller {
-  principal: Principal;
-  scope: EnterpriseScope;
-}
-
-type Action =
-  | 'submitted'
-  | 'approved'
-  | 'rejected'
-  | 'started'
-  | 'suspended'
-  | 'resumed'
-  | 'completed'
-  | 'revoked'
-  | 'expired';
-
-/**
- * What the permits service asks of its neighbours (locks, machines, certificates, camera liveness),
- * given once at construction by the work context (src/work/module.ts).
- */
-export interface PermitPorts {
-  /** people inside a confined space under this permit (the locks' entry/exit ledger) */
-  peopleInside(permitId: string): number;
-  /** which enterprise owns a machine or lock; undefined when unknown */
-  ownerOf(kind: 'machine' | 'lock', id: string): string | undefined;
-  /** metres from a registered machine to a point; undefined when the machine is unknown */
-  machineDistanceM(id: string, p: { lat: number; lon: number }): number | undefined;
-  /** bound cameras not live right now (the monitoring gate's reading) */
-  camerasDown(p: Pick<Permit, 'cameraIds'>): string[];
-  /**
-   * Where a camera is now (the video context's camera catalog: cameras added at run time too);
-   * the config's cameras when not given
-   */
-  cameraPlacement?(cameraId: string): { siteId: string; enterpriseId: string } | undefined;
-  /** the holder's valid certificate numbers in these categories (the kind's), or null */
-  certificateNo(userId: number, categories: readonly string[], now: number): string | null;
-  /** the cards of these workers in these categories (the certificates' records) */
-  certificatesOf(userIds: readonly number[], categories: readonly string[]): Certificate[];
-}
+export type { Caller, NewPermitBody, PermitPorts };
 
 /** Work permits: persistence and events around the pure state machine in ./domain. */
 export class PermitsService {
@@ -86,50 +41,12 @@ export class PermitsService {
     return this.cameras.get(cameraId);
   }
 
-  create(
-    c: Caller,
-    body: Omit<DraftInput, 'id' | 'number' | 'enterpriseId' | 'workers' | 'guardianUserId'> & {
-      enterpriseId?: string;
-      workers: string[];
-      guardian: string | null;
-    },
-  ): Permit {
-    const enterpriseId = body.enterpriseId ?? c.principal.enterpriseId;
-    c.scope.assert(enterpriseId);
-    if (!enterpriseId) throw PermitInputErrors.badSite({ siteId: body.siteId });
+  /** A new draft permit (its bindings checked, its workers resolved, its number drawn), linked as asked. */
+  create(c: Caller, body: NewPermitBody): Permit {
     const deps = { config: this.config, cameras: this.cameras, users: this.users, ...this.ports };
-    checkDraftBindings(deps, enterpriseId, body);
-    const now = this.clock.now();
-    const workers = resolveWorkers(deps, enterpriseId, body.kind, body.workers, now);
-    const guardianUserId = body.guardian ? this.guardianId(body.guardian, enterpriseId) : null;
-    const local = new Date(now + this.config.permits.night.utcOffsetMinutes * 60_000).toISOString();
-    const prefix = `${KINDS.kindOf(body.kind).numberPrefix}-${local.slice(0, 10).replace(/-/g, '')}-`;
-    const linked = [...new Set(body.linkedPermitIds)].map((id) => this.get(id, c));
-    return this.bus.transaction(() => {
-      const p = draftPermit(
-        {
-          ...body,
-          id: randomUUID(),
-          number: this.repo.nextNumber(prefix),
-          enterpriseId,
-          workers,
-          guardianUserId,
-          linkedPermitIds: linked.map((l) => l.id),
-        },
-        now,
-        this.config.permits.night,
-      );
-      for (const l of linked) assertLinkable(p, l);
-      this.repo.insert(p);
-      for (const l of linked) this.addLink(l, p.id, now, c.principal.userId);
-      this.repo.history(p.id, 'created', null, 'draft', c.principal.userId, null, now);
-      this.bus.publish(
-        'permit.created',
-        p.enterpriseId,
-        permitEventPayload(p, null, c.principal.userId, null),
-      );
-      return p;
-    });
+    const x = { deps, repo: this.repo, bus: this.bus, now: this.clock.now() };
+    const linked = () => [...new Set(body.linkedPermitIds)].map((id) => this.get(id, c));
+    return createDraft(x, c, body, linked, (l, id, now) => this.addLink(l, id, now, c.principal.userId));
   }
 
   /**
@@ -253,28 +170,9 @@ export class PermitsService {
    * with continuous gas monitoring (受限空间: logged ≥ every 2 h, 13号令) when none was logged in time.
    */
   sweep(): { expired: number; gasOverdue: number } {
-    const now = this.clock.now();
-    const overdue = this.repo.overdue(now);
-    for (const p of overdue) this.persist(p, sm.expire(p, now), 'expired', null, 'window ended');
-    let gasOverdue = 0;
-    const continuous = KINDS.list.flatMap((k) =>
-      k.gas.continuousMs === null ? [] : [{ id: k.id, everyMs: k.gas.continuousMs }],
+    return sweepPermits(this.repo, this.clock.now(), (p, next, action, reason) =>
+      this.persist(p, next, action, null, reason),
     );
-    for (const kind of continuous)
-      for (const p of this.repo.active(kind.id)) {
-        const last = this.repo.gasTests(p.id).reduce((m, t) => Math.max(m, t.takenAt), 0);
-        if (now - last <= kind.everyMs) continue;
-        const hours = Math.round((kind.everyMs / 3600_000) * 10) / 10;
-        this.persist(
-          p,
-          sm.suspend(p, now, { kind: 'gas_monitoring_overdue', everyHours: hours }),
-          'suspended',
-          null,
-          'gas_monitoring_overdue',
-        );
-        gasOverdue++;
-      }
-    return { expired: overdue.length, gasOverdue };
   }
 
   /** Has the permit a passing gas test today (local day) and no failure since? (scan on an active permit) */
@@ -359,7 +257,7 @@ export class PermitsService {
   persist(
     p: Permit,
     next: Permit,
-    action: Action,
+    action: PermitAction,
     userId: number | null,
     reason: string | null,
     cameraId?: string,
