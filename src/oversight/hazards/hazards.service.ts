@@ -1,12 +1,11 @@
-import { realpathSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { roleHas } from '../../platform/auth/permissions.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { UsersRepo } from '../../platform/auth/users.repo.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { Clock } from '../../platform/shared/clock.ts';
 import { iso } from '../../platform/shared/clock.ts';
-import { defineError, Errors } from '../../platform/shared/errors.ts';
+import { Errors } from '../../platform/shared/errors.ts';
 import type { Db } from '../../platform/store/db.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
 import type { HazardEventMap, HazardPhotoRef } from './hazard.events.ts';
@@ -20,8 +19,6 @@ import {
 import {
   machineActor,
   machineSnapshot,
-  formFields,
-  newHazardRow,
   stepPatch,
   transitionRow,
   type RegisterInput,
@@ -33,7 +30,10 @@ import {
   type HazardPhoto,
   type HazardTransition,
 } from './hazards.repo.ts';
-import { decodePhoto, storePhoto, type StoredPhoto } from './photos.ts';
+import { decodePhoto, realInside, storePhoto, type StoredPhoto } from './photos.ts';
+import { HazardServiceErrors } from './hazards.errors.ts';
+import { insertHazard } from './hazard-insert.ts';
+import { mayBeResponsible, responsiblesIn, type ResponsiblePerson } from './responsibles.ts';
 import { OverdueEscalator } from './overdue.ts';
 import { dispatchNotice } from './responsible-notice.ts';
 import {
@@ -46,38 +46,13 @@ import {
 } from './violation-link.ts';
 
 export type { RegisterInput } from './hazard-rows.ts';
-
-export const HazardServiceErrors = {
-  notFound: defineError('JH_ERR_HAZARD_NOT_FOUND', 404, '隐患不存在。', 'No such hazard.'),
-  badResponsible: defineError(
-    'JH_ERR_HAZARD_BAD_RESPONSIBLE',
-    400,
-    '整改责任人须为本企业的有效用户。',
-    'The responsible person must be an active user of the same enterprise.',
-  ),
-  photoNotFound: defineError('JH_ERR_HAZARD_PHOTO_NOT_FOUND', 404, '照片不存在。', 'No such photo.'),
-  violationRequired: defineError(
-    'JH_ERR_HAZARD_VIOLATION_REQUIRED',
-    400,
-    '来源为违章时须填写违章编号。',
-    'A hazard raised from a violation needs the violation id.',
-  ),
-};
+export { HazardServiceErrors };
+export type { ResponsiblePerson };
 
 export interface HazardDetail extends Hazard {
   transitions: HazardTransition[];
   photos: HazardPhoto[];
 }
-
-export interface ResponsiblePerson {
-  userId: number;
-  displayName: string;
-  role: string;
-  enterpriseId: string;
-}
-
-/** A regulator is never an enterprise's responsible person; a welder cannot open hazards (no hazard:read). */
-const mayBeResponsible = (role: Principal['role']) => role !== 'regulator' && roleHas(role, 'hazard:read');
 
 type StepEvent = Exclude<
   keyof HazardEventMap,
@@ -140,34 +115,9 @@ export class HazardsService {
     return this.detail(scope, this.insertNew(p, input, []));
   }
 
-  /** Stores the hazard, its photos and its first transition, and publishes hazard.registered. */
   private insertNew(p: Principal, input: RegisterInput, linked: LinkedEvidence[]): number {
-    const photos = (input.photos ?? []).map((b, i) => decodePhoto(b, i));
-    const stored = [...linked, ...photos.map((ph) => storePhoto(this.dataDir, input.enterpriseId, ph))];
-    const now = iso(this.clock.now());
-    return this.bus.transaction(() => {
-      const row = newHazardRow(input, p, now);
-      const id = this.repo.insert(row);
-      for (const s of stored)
-        this.repo.addPhoto({ hazardId: id, kind: 'before', ...s, addedBy: p.userId, at: now });
-      const reason = input.reason ?? '登记隐患 registered';
-      this.repo.addTransition(transitionRow(id, 'register', null, 'registered', p, now, reason, null));
-      this.bus.publish('hazard.registered', input.enterpriseId, {
-        hazardId: id,
-        from: null,
-        to: 'registered',
-        byUserId: p.userId,
-        by: p.displayName,
-        reason,
-        source: input.source,
-        violationId: input.violationId ?? null,
-        stage: input.stage,
-        description: input.description,
-        photos: stored.map(({ path, sha256 }) => ({ path, sha256 })),
-        form: formFields(row),
-      });
-      return id;
-    });
+    const x = { repo: this.repo, bus: this.bus, dataDir: this.dataDir, now: iso(this.clock.now()) };
+    return insertHazard(x, p, input, linked);
   }
 
   /** The hazard already raised from this violation, after checking the violation is the caller's to see. */
@@ -269,20 +219,9 @@ export class HazardsService {
     return hazardFromConfirmedViolation(this, this.users, v);
   }
 
-  /**
-   * Who a hazard of these enterprises may be dispatched to: their active users whose role reads hazards
-   * (they must open the hazard to rectify it), so a dispatch screen offers names, not ids.
-   */
+  /** Who a hazard of these enterprises may be dispatched to (responsibles.ts). */
   responsibles(scope: EnterpriseScope): ResponsiblePerson[] {
-    return this.users
-      .listForAdmin([...scope.enterpriseIds])
-      .filter((u) => !u.disabled && u.enterpriseId && mayBeResponsible(u.role))
-      .map((u) => ({
-        userId: u.userId,
-        displayName: u.displayName,
-        role: u.role,
-        enterpriseId: u.enterpriseId!,
-      }));
+    return responsiblesIn(this.users, scope);
   }
 
   list(scope: EnterpriseScope, f: Omit<HazardFilter, 'enterpriseIds'> & { enterpriseId?: string }): Hazard[] {
@@ -366,15 +305,5 @@ export class HazardsService {
       } as HazardEventMap[E] as never);
     });
     return this.detail(scope, id);
-  }
-}
-
-/** The real path of `file` when it exists inside `root` (symlinks resolved), else null. */
-function realInside(root: string, file: string): string | null {
-  try {
-    const real = realpathSync(file);
-    return real.startsWith(realpathSync(root) + sep) ? real : null;
-  } catch {
-    return null;
   }
 }

@@ -7,8 +7,9 @@ import {
   rmSync,
   writeSync,
   existsSync,
+  realpathSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { sha256Hex } from '../../platform/events/chain.ts';
 import { defineError } from '../../platform/shared/errors.ts';
 
@@ -82,4 +83,14 @@ export function storePhoto(
     renameSync(tmp, abs);
   }
   return { path: rel, sha256, bytes: p.data.length, mime: p.mime };
+}
+
+/** The real path of `file` when it exists inside `root` (symlinks resolved), else null. */
+export function realInside(root: string, file: string): string | null {
+  try {
+    const real = realpathSync(file);
+    return real.startsWith(realpathSync(root) + sep) ? real : null;
+  } catch {
+    return null;
+  }
 }
