@@ -15,7 +15,8 @@ import { hubRoutes } from './http/hub.routes.ts';
 import { hubReportRoutes } from './http/hub-reports.routes.ts';
 import { connectNats, ensureStream, HubConsumer } from './ingest/consumer.ts';
 import { migrateHubStore } from './store/migrate.ts';
-import { ReadRepo, SessionsRepo } from './store/read.repo.ts';
+import { ReadRepo } from './store/read.repo.ts';
+import { SessionsRepo } from './store/sessions.repo.ts';
 
 export interface RunningHub {
   url: string;

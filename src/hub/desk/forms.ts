@@ -7,7 +7,8 @@ import {
   type AnnexFormName,
 } from '../../oversight/reports/forms/index.ts';
 import type { HubConfig } from '../config.ts';
-import type { HubFormHazard, HubInspectionRow, ReadRepo } from '../store/read.repo.ts';
+import type { HubFormHazard, HubInspectionRow } from '../store/forms.repo.ts';
+import type { ReadRepo } from '../store/read.repo.ts';
 import type { Region } from './desk.ts';
 
 /** The annex forms count days in Asia/Shanghai, as the boxes do (permits.night.utcOffsetMinutes). */
@@ -32,8 +33,8 @@ export async function hubAnnexForm(
   photos: PhotoFetch | null = null,
 ): Promise<AnnexForm> {
   const [rows, inspections] = await Promise.all([
-    read.formHazards(region.enterpriseIds, new Date(range.to).toISOString()),
-    read.formInspections(region.enterpriseIds),
+    read.forms.formHazards(region.enterpriseIds, new Date(range.to).toISOString()),
+    read.forms.formInspections(region.enterpriseIds),
   ]);
   const hazards = memoryHazardSource(rows);
   const localId = new Map(rows.map((r) => [`${r.boxId}/${r.boxHazardId}`, r.hazard.id]));

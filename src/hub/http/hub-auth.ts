@@ -4,7 +4,7 @@ import { AuthErrors } from '../../platform/auth/auth.service.ts';
 import { hashPassword, verifyPassword } from '../../platform/auth/password.ts';
 import { cookieRequestRefusal } from '../../platform/http/origin-guard.ts';
 import type { HubConfig } from '../config.ts';
-import type { SessionsRepo } from '../store/read.repo.ts';
+import type { SessionsRepo } from '../store/sessions.repo.ts';
 
 /**
  * Regulators sign in at the hub (enterprise users stay on their box). The same protections as a

@@ -75,7 +75,7 @@ export async function project(
   }
   // the loop's steps (registered … closed) carry `to`; notices and overdue escalations are not steps
   if (e.type.startsWith('hazard.') && typeof p.hazardId === 'number' && typeof p.to === 'string') {
-    await repo.hazard(boxId, ent, e.seq, hazardStep(e, p), e.occurredAt);
+    await repo.oversight.hazard(boxId, ent, e.seq, hazardStep(e, p), e.occurredAt);
     return;
   }
   if (e.type.startsWith('inspection.') && typeof p.inspectionId === 'number') {
@@ -92,14 +92,14 @@ async function projectInspection(
   p: Record<string, unknown>,
 ): Promise<void> {
   const id = p.inspectionId as number;
-  if (type === 'inspection.deleted') return repo.inspection(boxId, ent, id, null);
+  if (type === 'inspection.deleted') return repo.oversight.inspection(boxId, ent, id, null);
   if (type === 'inspection.findingAdded') {
-    if (typeof p.hazardId === 'number') await repo.inspectionFinding(boxId, id, p.hazardId);
+    if (typeof p.hazardId === 'number') await repo.oversight.inspectionFinding(boxId, id, p.hazardId);
     return;
   }
   const x = p as Partial<P<'inspection.recorded'>>;
   if (typeof x.inspectedAt !== 'string' || typeof x.stage !== 'string') return;
-  await repo.inspection(boxId, ent, id, {
+  await repo.oversight.inspection(boxId, ent, id, {
     inspectedAt: x.inspectedAt,
     stage: x.stage,
     penaltyYuan: typeof x.penaltyYuan === 'number' ? x.penaltyYuan : 0,
