@@ -22,6 +22,8 @@ export interface DetectionResult {
   detections: Detection[];
   frame: Frame;
   inferMs: number;
+  /** CPU time of the worker thread for this frame, when the platform reports it (Linux) */
+  workerCpuMs?: number;
   /** frame receive → result, ms */
   latencyMs: number;
 }
@@ -45,6 +47,18 @@ export function createDetectMetrics(registry: Registry) {
       name: 'jianhu_detect_inference_seconds',
       help: 'time in the inference worker per frame (preprocess + models + decode)',
       buckets: [0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64],
+      registers: [registry],
+    }),
+    workerCpu: new Histogram({
+      name: 'jianhu_detect_worker_cpu_seconds',
+      help: 'CPU time of the inference worker thread per frame (Linux schedstat); inference_seconds minus this is time the worker waited for a core',
+      buckets: [0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64],
+      registers: [registry],
+    }),
+    workerWait: new Histogram({
+      name: 'jianhu_detect_worker_wait_seconds',
+      help: 'time the inference worker thread was runnable but waited for a core, per frame (Linux schedstat run delay)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32],
       registers: [registry],
     }),
     latency: new Histogram({
@@ -188,6 +202,8 @@ export class DetectScheduler {
         if (r.detections.some((d) => d.label === 'person')) cam.lastPersonAt = done;
         this.count('inferred');
         this.metrics.inference.observe(r.inferMs / 1000);
+        if (r.workerCpuMs !== undefined) this.metrics.workerCpu.observe(r.workerCpuMs / 1000);
+        if (r.workerWaitMs !== undefined) this.metrics.workerWait.observe(r.workerWaitMs / 1000);
         const latencyMs = done - frame.ts;
         this.metrics.latency.observe(latencyMs / 1000);
         const result: DetectionResult = {
@@ -197,6 +213,7 @@ export class DetectScheduler {
           detections: r.detections,
           frame,
           inferMs: r.inferMs,
+          ...(r.workerCpuMs !== undefined ? { workerCpuMs: r.workerCpuMs } : {}),
           latencyMs,
         };
         for (const h of this.handlers) {
