@@ -10,6 +10,7 @@ import { infoOf, type CamInfo, type CameraInfo } from './camera-info.ts';
 import { CameraSupervisor } from './camera-supervisor.ts';
 import { IngestErrors } from './errors.ts';
 import { FrameFanout, type FrameHandler, type FrameSlot } from './frame-fanout.ts';
+import type { FramePool } from './frame-pool.ts';
 import {
   classify,
   DEFAULT_THRESHOLDS,
@@ -23,6 +24,15 @@ import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import type { CameraHealth, Frame } from './types.ts';
 
 export type { CameraInfo };
+
+export interface CameraStats {
+  frames: number;
+  spawned: number;
+  exits: number;
+  dropped: number;
+  pid?: number;
+  buffers?: FramePool['counts'];
+}
 
 export interface IngestDeps {
   config: Config;
@@ -142,6 +152,8 @@ export class IngestService {
       stallRestartMs: this.opts.stallRestartMs ?? 10_000,
       clock,
       logger,
+      frameBuffers: config.ingest.frameBuffers,
+      decoderNice: config.ingest.decoderNice,
       onFrame: (f) => this.onSupervisorFrame(f),
     });
     cam.sup.start();
@@ -267,12 +279,15 @@ export class IngestService {
   /**
    * Push consumer: gets frames as they come; while its promise is pending, it only keeps the newest.
    * Returns the unsubscribe function (with `.stats()`: delivered and dropped for this consumer).
+   * `lent: true`: frames come with their pooled buffer and a lease (types.ts `Frame.lease`), no copy;
+   * the consumer retains what it keeps and copies what it stores. Otherwise each frame is its own.
    */
   onFrame(
     cameraId: string | '*',
     handler: FrameHandler,
+    opts: { lent?: boolean } = {},
   ): (() => void) & { stats(): { dropped: number; delivered: number } } {
-    const sub = this.frames.onFrame(cameraId, handler);
+    const sub = this.frames.onFrame(cameraId, handler, opts);
     return Object.assign(() => sub.unsubscribe(), { stats: sub.stats });
   }
 
@@ -299,8 +314,8 @@ export class IngestService {
     return this.frames.latest(cameraId);
   }
 
-  /** Per-camera counters (bench, diagnostics). */
-  stats(): Record<string, { frames: number; spawned: number; exits: number; dropped: number; pid?: number }> {
+  /** Per-camera counters (bench, diagnostics); `buffers`: the frame pool's (frame-pool.ts). */
+  stats(): Record<string, CameraStats> {
     return Object.fromEntries(
       [...this.cams.values()].map((c) => [
         c.info.id,
@@ -308,6 +323,7 @@ export class IngestService {
           ...(c.sup?.counters ?? { frames: 0, spawned: 0, exits: 0 }),
           dropped: this.frames.droppedByCamera.get(c.info.id) ?? 0,
           ...(c.sup?.pid ? { pid: c.sup.pid } : {}),
+          ...(c.sup?.pool ? { buffers: { ...c.sup.pool.counts } } : {}),
         },
       ]),
     );

@@ -33,6 +33,13 @@ interface CameraState extends CameraView {
   motion: MotionGauge;
 }
 
+/** A frame whose pixels no pool will reuse (ingest's `ownedFrame`; vision may not import video's values). */
+function ownCopy(frame: Frame): Frame {
+  if (!frame.lease) return frame;
+  const { lease: _lease, ...rest } = frame;
+  return { ...rest, data: Buffer.from(frame.data) };
+}
+
 export type Outcome = 'inferred' | 'skipped' | 'dropped' | 'stale' | 'failed';
 
 export function createDetectMetrics(registry: Registry) {
@@ -123,11 +130,16 @@ export class DetectScheduler {
   }
 
   removeCamera(cameraId: string): void {
+    this.cameras.get(cameraId)?.pending?.lease?.release();
     this.cameras.delete(cameraId);
     this.metrics.cameras.set(this.cameras.size);
   }
 
-  /** Hand in a decoded frame (wire to ingest's onFrame('*')). Never blocks, never queues. */
+  /**
+   * Hand in a decoded frame (wire to ingest's onFrame('*', h, { lent: true })). Never blocks, never
+   * queues. A lent frame (pooled buffer) is retained while it waits in the mailbox and released when
+   * it is replaced, too old, or handed to a worker; results carry a copy of their own.
+   */
   offer(frame: Frame): void {
     if (this.stopped) return;
     const cam = this.camera(frame.cameraId);
@@ -138,7 +150,11 @@ export class DetectScheduler {
       cam.motion.update(frame.data, frame.width, frame.height) >= this.settings.motionCells
     )
       cam.lastMotionAt = now;
-    if (cam.pending) this.count(wouldBeDue(cam, now, this.settings) ? 'dropped' : 'skipped');
+    frame.lease?.retain();
+    if (cam.pending) {
+      this.count(wouldBeDue(cam, now, this.settings) ? 'dropped' : 'skipped');
+      cam.pending.lease?.release();
+    }
     cam.pending = frame;
     cam.pendingTs = frame.ts;
     this.pump();
@@ -176,6 +192,7 @@ export class DetectScheduler {
     const pick = pickNext(this.cameras.values(), now, this.runner.idleCount(), this.settings);
     for (const id of pick.stale) {
       const cam = this.cameras.get(id)!;
+      cam.pending?.lease?.release();
       cam.pending = undefined;
       cam.pendingTs = undefined;
       this.count('stale');
@@ -190,7 +207,11 @@ export class DetectScheduler {
   }
 
   private dispatch(cam: CameraState, now: number): void {
-    const frame = cam.pending!;
+    const waiting = cam.pending!;
+    // the result hands the frame on (violations → evidence snapshot), so it gets pixels of its own:
+    // one copy per inferred frame, none for the frames the mailbox drops
+    const frame = ownCopy(waiting);
+    waiting.lease?.release();
     cam.pending = undefined;
     cam.pendingTs = undefined;
     cam.inFlight = true;
@@ -236,6 +257,10 @@ export class DetectScheduler {
 
   stop(): void {
     this.stopped = true;
+    for (const cam of this.cameras.values()) {
+      cam.pending?.lease?.release();
+      cam.pending = undefined;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -42,7 +42,9 @@ async function handle(msg: ToWorker): Promise<void> {
       const inferMs = performance.now() - t0;
       const c1 = clock.read();
       const times =
-        c0 && c1 ? { workerCpuMs: (c1.cpuNs - c0.cpuNs) / 1e6, workerWaitMs: (c1.waitNs - c0.waitNs) / 1e6 } : {};
+        c0 && c1
+          ? { workerCpuMs: (c1.cpuNs - c0.cpuNs) / 1e6, workerWaitMs: (c1.waitNs - c0.waitNs) / 1e6 }
+          : {};
       send({ type: 'result', id: msg.id, detections, inferMs, ...times });
       return;
     }
