@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ beforeAll(async () => {
   t = await startTestService({
     clock: systemClock,
     extra: {
-      ingest: { detectFps: 12 },
+      ingest: { detectFps: 12, decoderNice: 3 },
       sites: [
         {
           id: 'site-a',
@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('pooled frame buffers never change a kept frame', () => {
-  it('evidence, the detection mailbox and results, and plain consumers keep what they were given', async () => {
+  it('evidence, the detection mailbox and results, and plain consumers keep what they were given (and the decoder runs nicer)', async () => {
     const seen = new Map<number, string>(); // frame ts → hash of its pixels when delivered
     const evidence = new RecentFrames(10_000, 1000);
     const plainKept: { f: Frame; h: string }[] = [];
@@ -122,6 +122,12 @@ describe('pooled frame buffers never change a kept frame', () => {
     );
     sched.stop();
 
+    // ingest.decoderNice: the decoder runs 3 steps nicer than this process (nice is field 19 of stat)
+    if (process.platform === 'linux') {
+      const pid = ingest.stats().cam!.pid!;
+      const nice = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      expect(nice).toBe(Math.min(19, getPriority() + 3));
+    }
     expect(seen.size).toBeGreaterThan(40);
     // evidence: every frame it holds shows the pixels it was given
     const kept = evidence.around('cam', Date.now(), 60_000);
