@@ -17,6 +17,7 @@ import { cpuSecondsOfAll } from './proc-cpu.ts';
 export async function startIngestFeed(o: {
   inputs: string[];
   outFps: number;
+  /** gets lent frames (Frame.lease): retain what is kept, copy what is stored */
   onFrame: (f: Frame) => void;
 }): Promise<Feed> {
   const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-detect-'));
@@ -47,11 +48,16 @@ export async function startIngestFeed(o: {
   const ingest = new IngestService({ config, db: core.db, bus: core.bus, clock: core.clock, logger });
   const started = new Set<string>();
   let framesOut = 0;
-  const off = ingest.onFrame('*', (f) => {
-    framesOut++;
-    started.add(f.cameraId);
-    o.onFrame(f);
-  });
+  // lent: the scheduler retains what it keeps and copies what it hands on (src/video/ingest/frame-pool.ts)
+  const off = ingest.onFrame(
+    '*',
+    (f) => {
+      framesOut++;
+      started.add(f.cameraId);
+      o.onFrame(f);
+    },
+    { lent: true },
+  );
   ingest.start();
   const pids = () =>
     Object.values(ingest.stats())

@@ -98,7 +98,8 @@ export function createVideoContext(platform: Platform, opts: { rings: boolean })
         });
       }
       // every decoded frame, kept a few seconds: a snapshot shows the detection's own frame by time
-      unfeed = ingest.onFrame('*', (f) => evidence.frames.push(f));
+      // lent frames: RecentFrames copies each into a buffer of its own (recent-frames.ts)
+      unfeed = ingest.onFrame('*', (f) => evidence.frames.push(f), { lent: true });
       const online = (id: string) => {
         try {
           return ingest.current(id).state === 'online';

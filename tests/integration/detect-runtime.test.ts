@@ -73,6 +73,11 @@ describe.skipIf(!have)('detection runtime: worker pool + scheduler on real frame
     expect(r.cameraId).toBe('cam-a');
     expect(r.detections.filter((d) => d.label === 'person').length).toBeGreaterThanOrEqual(4);
     expect(r.latencyMs).toBeGreaterThanOrEqual(r.inferMs - 1);
+    // the worker thread's own CPU for the frame (Linux): real work, and never more than its wall time
+    if (process.platform === 'linux') {
+      expect(r.workerCpuMs).toBeGreaterThan(0.5);
+      expect(r.workerCpuMs!).toBeLessThanOrEqual(r.inferMs + 1);
+    }
     expect(svc.labels).toEqual(new Set(['person', 'phone']));
   });
 
@@ -96,6 +101,7 @@ describe.skipIf(!have)('detection runtime: worker pool + scheduler on real frame
     expect(metrics).toMatch(/jianhu_detect_frames_total\{outcome="stale"\} [1-9]/);
     expect(metrics).toMatch(/jianhu_detect_frames_total\{outcome="inferred"\} [1-9]/);
     expect(metrics).toMatch(/jianhu_detect_frame_to_result_seconds_count [1-9]/);
+    if (process.platform === 'linux') expect(metrics).toMatch(/jianhu_detect_worker_cpu_seconds_count [1-9]/);
   });
 });
 

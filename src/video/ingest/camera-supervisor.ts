@@ -5,6 +5,7 @@ import { FrameCadence } from './frame-cadence.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
 import { buildFfmpegArgs, type FfmpegInput } from './ffmpeg-args.ts';
 import { FfmpegProcess } from './ffmpeg-process.ts';
+import { FramePool } from './frame-pool.ts';
 import { frameStats } from './frame-stats.ts';
 import type { Signals } from './health-machine.ts';
 import type { Frame } from './types.ts';
@@ -22,6 +23,13 @@ export interface SupervisorOptions extends FfmpegInput {
   stallRestartMs?: number;
   backoff?: Backoff;
   ffmpegPath?: string;
+  /**
+   * `pooled`: frames read through a socket into reused buffers and published with a lease
+   * (frame-pool.ts); `fresh`: a pipe and a new buffer per frame (the path before; bench:frames compares)
+   */
+  frameBuffers?: 'pooled' | 'fresh';
+  /** the decoder's nice value above the service's (ffmpeg-process.ts) */
+  decoderNice?: number;
 }
 
 /**
@@ -59,6 +67,8 @@ export class CameraSupervisor {
   private watchdog: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
   private readonly frameBytes: number;
+  /** this camera's frame buffers (`frameBuffers: 'pooled'`), shared by its decoders */
+  readonly pool: FramePool | undefined;
   private prevGrid: Uint8Array | null = null;
   private prevFrameAt = 0;
   private seq = 0;
@@ -75,6 +85,7 @@ export class CameraSupervisor {
     this.cadence = new FrameCadence(4000);
     this.signals.typicalIntervalMs = this.cadenceSignal();
     this.frameBytes = o.width * o.height * 3;
+    this.pool = o.frameBuffers === 'fresh' ? undefined : new FramePool(this.frameBytes);
   }
 
   get pid(): number | undefined {
@@ -145,24 +156,30 @@ export class CameraSupervisor {
       };
       return; // a config error; retrying cannot help
     }
-    const p: FfmpegProcess = new FfmpegProcess(this.o.ffmpegPath ?? 'ffmpeg', args, this.frameBytes, {
-      // the live decoder's frames, and those of a new one taking over (unless that switch was called back)
-      drop: () => gen !== this.liveGen && (this.cancelled || !(gen === this.generation && this.retiring)),
-      frame: (data) => {
-        if (gen !== this.liveGen) this.promote(gen);
-        this.frame(data);
+    const p: FfmpegProcess = new FfmpegProcess(
+      this.o.ffmpegPath ?? 'ffmpeg',
+      args,
+      this.frameBytes,
+      {
+        // the live decoder's frames, and those of a new one taking over (unless that switch was called back)
+        drop: () => gen !== this.liveGen && (this.cancelled || !(gen === this.generation && this.retiring)),
+        frame: (data) => {
+          if (gen !== this.liveGen) this.promote(gen);
+          this.frame(data);
+        },
+        mayOpen: () => gen === this.generation,
+        opened: () => {
+          this.o.logger.debug(
+            { camera: this.o.cameraId, ms: this.o.clock.now() - this.spawnedAt },
+            'stream opened',
+          );
+          this.signals.connected = true;
+          this.signals.failure = null;
+        },
+        close: (code, signal) => this.exited(p, gen, code, signal),
       },
-      mayOpen: () => gen === this.generation,
-      opened: () => {
-        this.o.logger.debug(
-          { camera: this.o.cameraId, ms: this.o.clock.now() - this.spawnedAt },
-          'stream opened',
-        );
-        this.signals.connected = true;
-        this.signals.failure = null;
-      },
-      close: (code, signal) => this.exited(p, gen, code, signal),
-    });
+      { pool: this.pool, socket: this.pool !== undefined, nice: this.o.decoderNice },
+    );
     this.proc = p;
     this.counters.spawned++;
     this.spawnedAt = this.o.clock.now();
@@ -290,6 +307,9 @@ export class CameraSupervisor {
     this.counters.frames++;
     if (this.sessionFrames++ === 0)
       this.o.logger.debug({ camera: this.o.cameraId, ms: now - this.spawnedAt }, 'first frame');
+    // a pooled buffer is published with one reference, ours, given up once every consumer has had
+    // the frame (those that keep it took their own reference or a copy)
+    const lease = this.pool?.lease(data);
     this.o.onFrame({
       cameraId: this.o.cameraId,
       ts: now,
@@ -297,7 +317,9 @@ export class CameraSupervisor {
       width: this.o.width,
       height: this.o.height,
       data,
+      ...(lease ? { lease } : {}),
     });
+    lease?.release();
   }
 
   /** The RTSP keep-alives can hold a dead stream open forever; a silent session is restarted. */

@@ -33,6 +33,18 @@ export const IngestConfigSchema = Type.Object(
       description:
         'decode keyframes only while a camera is idle (no active permit, no person for detect.scheduler.peopleHoldMs), every frame otherwise; switched make-before-break, so health never sees a gap. Saves most decoding CPU on idle cameras; an idle camera is then sampled at most at its keyframe rate',
     }),
+    frameBuffers: Type.Union([Type.Literal('pooled'), Type.Literal('fresh')], {
+      default: 'pooled',
+      description:
+        'pooled: decoded frames are read through a socket into reused buffers, lent to detection and copied by evidence (far less garbage collection on the main thread: src/vision/detect/README.md); fresh: a pipe and a new buffer for every frame, as before',
+    }),
+    decoderNice: Type.Integer({
+      minimum: 0,
+      maximum: 19,
+      default: 0,
+      description:
+        'run each camera decoder (ffmpeg) this many nice steps below the service, so the inference workers get a core first when both want one; 0 = same priority',
+    }),
     enabled: Type.Boolean({ default: true, description: 'run camera ingest at all' }),
     probeAllowedNetworks: Type.Array(
       Type.String({ pattern: '^[0-9a-fA-F:.]+/[0-9]{1,3}$', description: 'a CIDR block, e.g. 10.20.0.0/16' }),

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
-import { iso, type Clock } from '../../platform/shared/clock.ts';
+import type { Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import type { Db } from '../../platform/store/db.ts';
 import { configCatalog } from '../cameras/config-catalog.ts';
@@ -10,6 +10,7 @@ import { infoOf, type CamInfo, type CameraInfo } from './camera-info.ts';
 import { CameraSupervisor } from './camera-supervisor.ts';
 import { IngestErrors } from './errors.ts';
 import { FrameFanout, type FrameHandler, type FrameSlot } from './frame-fanout.ts';
+import { cameraStats, ingestHealthz, type CameraStats } from './ingest-diagnostics.ts';
 import {
   classify,
   DEFAULT_THRESHOLDS,
@@ -18,11 +19,12 @@ import {
   type Health,
   type HealthThresholds,
 } from './health-machine.ts';
+import { recordHealth } from './health-record.ts';
 import { HealthRepo, type HealthRecord } from './health.repo.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import type { CameraHealth, Frame } from './types.ts';
 
-export type { CameraInfo };
+export type { CameraInfo, CameraStats };
 
 export interface IngestDeps {
   config: Config;
@@ -100,17 +102,13 @@ export class IngestService {
         .then(() => this.applyChange(change))
         .catch((err: unknown) => logger.error({ err, camera: change.camera.id }, 'camera change failed'));
     });
-    // One camera down is a camera problem (shown per camera); EVERY configured camera down means no
-    // permit can be monitored, and a service that answers "ok" then lies (#23): degraded.
-    this.deps.health?.set('ingest', () => {
-      const all = this.all();
-      const enabled = [...this.cams.values()].filter((c) => c.info.enabled).length;
-      const online = all.filter((h) => h.state === 'online').length;
-      const detail = `${online}/${all.length} cameras online 在线`;
-      if (this.tick === null) return { ok: false, detail: `ingest stopped; ${detail}` };
-      if (enabled > 0 && online === 0) return { ok: false, detail: `无摄像头在线 no camera live: ${detail}` };
-      return { ok: true, detail };
-    });
+    this.deps.health?.set('ingest', () =>
+      ingestHealthz(
+        this.tick !== null,
+        this.all(),
+        [...this.cams.values()].filter((c) => c.info.enabled).length,
+      ),
+    );
     this.tick = setInterval(() => this.evaluate(), this.opts.tickMs ?? 250);
     this.tick.unref();
   }
@@ -142,6 +140,8 @@ export class IngestService {
       stallRestartMs: this.opts.stallRestartMs ?? 10_000,
       clock,
       logger,
+      frameBuffers: config.ingest.frameBuffers,
+      decoderNice: config.ingest.decoderNice,
       onFrame: (f) => this.onSupervisorFrame(f),
     });
     cam.sup.start();
@@ -267,12 +267,15 @@ export class IngestService {
   /**
    * Push consumer: gets frames as they come; while its promise is pending, it only keeps the newest.
    * Returns the unsubscribe function (with `.stats()`: delivered and dropped for this consumer).
+   * `lent: true`: frames come with their pooled buffer and a lease (types.ts `Frame.lease`), no copy;
+   * the consumer retains what it keeps and copies what it stores. Otherwise each frame is its own.
    */
   onFrame(
     cameraId: string | '*',
     handler: FrameHandler,
+    opts: { lent?: boolean } = {},
   ): (() => void) & { stats(): { dropped: number; delivered: number } } {
-    const sub = this.frames.onFrame(cameraId, handler);
+    const sub = this.frames.onFrame(cameraId, handler, opts);
     return Object.assign(() => sub.unsubscribe(), { stats: sub.stats });
   }
 
@@ -299,16 +302,12 @@ export class IngestService {
     return this.frames.latest(cameraId);
   }
 
-  /** Per-camera counters (bench, diagnostics). */
-  stats(): Record<string, { frames: number; spawned: number; exits: number; dropped: number; pid?: number }> {
+  /** Per-camera counters (bench, diagnostics); `buffers`: the frame pool's (frame-pool.ts). */
+  stats(): Record<string, CameraStats> {
     return Object.fromEntries(
       [...this.cams.values()].map((c) => [
         c.info.id,
-        {
-          ...(c.sup?.counters ?? { frames: 0, spawned: 0, exits: 0 }),
-          dropped: this.frames.droppedByCamera.get(c.info.id) ?? 0,
-          ...(c.sup?.pid ? { pid: c.sup.pid } : {}),
-        },
+        cameraStats(c.sup, this.frames.droppedByCamera.get(c.info.id) ?? 0),
       ]),
     );
   }
@@ -337,36 +336,7 @@ export class IngestService {
   }
 
   private record(cam: Cam, prev: Health | null, next: Health): void {
-    const { info } = cam;
-    const now = this.deps.clock.now();
-    this.deps.bus.transaction(() => {
-      this.repo.transition(
-        {
-          cameraId: info.id,
-          siteId: info.siteId,
-          enterpriseId: info.enterpriseId,
-          state: next.state,
-          reason: next.reason,
-          message: next.message,
-          sinceMs: next.since,
-        },
-        now,
-      );
-      this.deps.bus.publish('camera.healthChanged', info.enterpriseId, {
-        cameraId: info.id,
-        siteId: info.siteId,
-        from: prev?.state ?? null,
-        to: next.state,
-        reason: next.reason,
-        message: next.message,
-        since: iso(next.since),
-      });
-    });
-    this.metrics?.setState(info.id, next.state);
-    const level = next.state === 'online' || next.state === 'recovering' ? 'info' : 'warn';
-    this.deps.logger[level](
-      { camera: info.id, from: prev?.state ?? null, to: next.state, reason: next.reason },
-      next.message,
-    );
+    const { bus, clock, logger } = this.deps;
+    recordHealth({ bus, clock, logger, repo: this.repo, metrics: this.metrics }, cam.info, prev, next);
   }
 }

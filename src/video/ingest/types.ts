@@ -9,6 +9,27 @@ export interface Frame {
   width: number;
   height: number;
   data: Buffer;
+  /**
+   * Only on frames lent to a consumer that asked for them (`onFrame(id, h, { lent: true })`): `data`
+   * belongs to ingest's buffer pool and is overwritten by a later frame once every holder released
+   * it. A consumer that keeps such a frame beyond its handler call retains it first and releases it
+   * when done; anything that stores pixels for later (evidence, a result handed on) copies them.
+   * Frames without a lease are owned by whoever receives them.
+   */
+  lease?: FrameLease;
+}
+
+/** Reference count of a lent frame's pooled buffer (frame-pool.ts). */
+export interface FrameLease {
+  retain(): void;
+  release(): void;
+}
+
+/** A frame whose pixels are the caller's own: `frame` itself if it is not lent, else a copy. */
+export function ownedFrame(frame: Frame): Frame {
+  if (!frame.lease) return frame;
+  const { lease: _lease, ...rest } = frame;
+  return { ...rest, data: Buffer.from(frame.data) };
 }
 
 export const HEALTH_STATES = [

@@ -14,7 +14,8 @@ export interface ActivePermitSignal {
 
 /** Ingest's side of the contract: `onFrame('*', h)` delivers every decoded frame of every camera. */
 export interface FrameSource {
-  onFrame(cameraId: string, handler: (f: Frame) => void): (() => void) | void;
+  /** `lent`: pooled frames without a copy; the scheduler retains what it keeps and copies what it hands on */
+  onFrame(cameraId: string, handler: (f: Frame) => void, opts?: { lent?: boolean }): (() => void) | void;
 }
 
 /**
@@ -81,7 +82,7 @@ export class DetectService {
   }
 
   attach(source: FrameSource): void {
-    const off = source.onFrame('*', (f) => this.scheduler.offer(f));
+    const off = source.onFrame('*', (f) => this.scheduler.offer(f), { lent: true });
     if (off) this.detachers.push(off);
   }
 

@@ -22,6 +22,8 @@ export interface DetectionResult {
   detections: Detection[];
   frame: Frame;
   inferMs: number;
+  /** CPU time of the worker thread for this frame, when the platform reports it (Linux) */
+  workerCpuMs?: number;
   /** frame receive → result, ms */
   latencyMs: number;
 }
@@ -29,6 +31,13 @@ export interface DetectionResult {
 interface CameraState extends CameraView {
   pending: Frame | undefined;
   motion: MotionGauge;
+}
+
+/** A frame whose pixels no pool will reuse (ingest's `ownedFrame`; vision may not import video's values). */
+function ownCopy(frame: Frame): Frame {
+  if (!frame.lease) return frame;
+  const { lease: _lease, ...rest } = frame;
+  return { ...rest, data: Buffer.from(frame.data) };
 }
 
 export type Outcome = 'inferred' | 'skipped' | 'dropped' | 'stale' | 'failed';
@@ -45,6 +54,18 @@ export function createDetectMetrics(registry: Registry) {
       name: 'jianhu_detect_inference_seconds',
       help: 'time in the inference worker per frame (preprocess + models + decode)',
       buckets: [0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64],
+      registers: [registry],
+    }),
+    workerCpu: new Histogram({
+      name: 'jianhu_detect_worker_cpu_seconds',
+      help: 'CPU time of the inference worker thread per frame (Linux schedstat); inference_seconds minus this is time the worker waited for a core',
+      buckets: [0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64],
+      registers: [registry],
+    }),
+    workerWait: new Histogram({
+      name: 'jianhu_detect_worker_wait_seconds',
+      help: 'time the inference worker thread was runnable but waited for a core, per frame (Linux schedstat run delay)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32],
       registers: [registry],
     }),
     latency: new Histogram({
@@ -109,11 +130,16 @@ export class DetectScheduler {
   }
 
   removeCamera(cameraId: string): void {
+    this.cameras.get(cameraId)?.pending?.lease?.release();
     this.cameras.delete(cameraId);
     this.metrics.cameras.set(this.cameras.size);
   }
 
-  /** Hand in a decoded frame (wire to ingest's onFrame('*')). Never blocks, never queues. */
+  /**
+   * Hand in a decoded frame (wire to ingest's onFrame('*', h, { lent: true })). Never blocks, never
+   * queues. A lent frame (pooled buffer) is retained while it waits in the mailbox and released when
+   * it is replaced, too old, or handed to a worker; results carry a copy of their own.
+   */
   offer(frame: Frame): void {
     if (this.stopped) return;
     const cam = this.camera(frame.cameraId);
@@ -124,7 +150,11 @@ export class DetectScheduler {
       cam.motion.update(frame.data, frame.width, frame.height) >= this.settings.motionCells
     )
       cam.lastMotionAt = now;
-    if (cam.pending) this.count(wouldBeDue(cam, now, this.settings) ? 'dropped' : 'skipped');
+    frame.lease?.retain();
+    if (cam.pending) {
+      this.count(wouldBeDue(cam, now, this.settings) ? 'dropped' : 'skipped');
+      cam.pending.lease?.release();
+    }
     cam.pending = frame;
     cam.pendingTs = frame.ts;
     this.pump();
@@ -162,6 +192,7 @@ export class DetectScheduler {
     const pick = pickNext(this.cameras.values(), now, this.runner.idleCount(), this.settings);
     for (const id of pick.stale) {
       const cam = this.cameras.get(id)!;
+      cam.pending?.lease?.release();
       cam.pending = undefined;
       cam.pendingTs = undefined;
       this.count('stale');
@@ -176,7 +207,11 @@ export class DetectScheduler {
   }
 
   private dispatch(cam: CameraState, now: number): void {
-    const frame = cam.pending!;
+    const waiting = cam.pending!;
+    // the result hands the frame on (violations → evidence snapshot), so it gets pixels of its own:
+    // one copy per inferred frame, none for the frames the mailbox drops
+    const frame = ownCopy(waiting);
+    waiting.lease?.release();
     cam.pending = undefined;
     cam.pendingTs = undefined;
     cam.inFlight = true;
@@ -188,6 +223,8 @@ export class DetectScheduler {
         if (r.detections.some((d) => d.label === 'person')) cam.lastPersonAt = done;
         this.count('inferred');
         this.metrics.inference.observe(r.inferMs / 1000);
+        if (r.workerCpuMs !== undefined) this.metrics.workerCpu.observe(r.workerCpuMs / 1000);
+        if (r.workerWaitMs !== undefined) this.metrics.workerWait.observe(r.workerWaitMs / 1000);
         const latencyMs = done - frame.ts;
         this.metrics.latency.observe(latencyMs / 1000);
         const result: DetectionResult = {
@@ -197,6 +234,7 @@ export class DetectScheduler {
           detections: r.detections,
           frame,
           inferMs: r.inferMs,
+          ...(r.workerCpuMs !== undefined ? { workerCpuMs: r.workerCpuMs } : {}),
           latencyMs,
         };
         for (const h of this.handlers) {
@@ -219,6 +257,10 @@ export class DetectScheduler {
 
   stop(): void {
     this.stopped = true;
+    for (const cam of this.cameras.values()) {
+      cam.pending?.lease?.release();
+      cam.pending = undefined;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -11,6 +11,13 @@ export interface InferenceResult {
   detections: Detection[];
   /** time inside the worker: preprocess + every model + decode */
   inferMs: number;
+  /**
+   * CPU time of the worker thread for this frame (/proc/thread-self/schedstat; absent where that is
+   * missing): inferMs − workerCpuMs is time the frame spent off a core.
+   */
+  workerCpuMs?: number;
+  /** of that, the time the worker thread was runnable but waited for a core (Linux run-queue delay) */
+  workerWaitMs?: number;
 }
 
 /** What the scheduler needs from an inference backend (the pool, or a fake in unit tests). */
@@ -93,7 +100,13 @@ export class InferencePool implements InferenceRunner {
           this.models = m.models;
           resolve(slot);
         } else if (m.type === 'result') {
-          this.settle(slot, m.id)?.resolve({ detections: m.detections, inferMs: m.inferMs });
+          const { detections, inferMs, workerCpuMs, workerWaitMs } = m;
+          this.settle(slot, m.id)?.resolve({
+            detections,
+            inferMs,
+            ...(workerCpuMs !== undefined ? { workerCpuMs } : {}),
+            ...(workerWaitMs !== undefined ? { workerWaitMs } : {}),
+          });
         } else if (m.type === 'error') {
           if (!slot.alive) return reject(fromWorkerError(m.error));
           if (m.id !== undefined) this.settle(slot, m.id)?.reject(fromWorkerError(m.error));

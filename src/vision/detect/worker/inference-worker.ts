@@ -2,12 +2,15 @@ import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../../platform/shared/errors.ts';
 import { DetectionPipeline } from '../pipeline.ts';
 import type { FromWorker, ToWorker, WorkerError } from './protocol.ts';
+import { ThreadClock } from './thread-cpu.ts';
 
 /** One worker = one DetectionPipeline (its own single-thread onnxruntime sessions). */
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
 
 let pipeline: DetectionPipeline | undefined;
+// this thread's own CPU and run-queue wait around each frame: wall − CPU is time spent waiting for a core
+const clock = new ThreadClock();
 const send = (m: FromWorker) => port.postMessage(m);
 const toError = (e: unknown): WorkerError =>
   e instanceof AppError ? { code: e.code, message: e.message } : { message: (e as Error).message };
@@ -33,14 +36,22 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'detect': {
       if (!pipeline) throw new Error('worker not initialised');
       const data = new Uint8Array(msg.buffer, 0, msg.width * msg.height * 3);
+      const c0 = clock.read();
       const t0 = performance.now();
       const detections = await pipeline.detect({ width: msg.width, height: msg.height, data }, msg.frame);
-      send({ type: 'result', id: msg.id, detections, inferMs: performance.now() - t0 });
+      const inferMs = performance.now() - t0;
+      const c1 = clock.read();
+      const times =
+        c0 && c1
+          ? { workerCpuMs: (c1.cpuNs - c0.cpuNs) / 1e6, workerWaitMs: (c1.waitNs - c0.waitNs) / 1e6 }
+          : {};
+      send({ type: 'result', id: msg.id, detections, inferMs, ...times });
       return;
     }
     case 'close': {
       await pipeline?.close();
       pipeline = undefined;
+      clock.close();
       send({ type: 'closed' });
       return;
     }

@@ -25,6 +25,15 @@ export interface WorkerError {
 
 export type FromWorker =
   | { type: 'ready'; labels: Label[]; models: string[] }
-  | { type: 'result'; id: number; detections: Detection[]; inferMs: number }
+  | {
+      type: 'result';
+      id: number;
+      detections: Detection[];
+      inferMs: number;
+      /** CPU time of the worker thread for this frame (Linux; absent elsewhere) */
+      workerCpuMs?: number;
+      /** time the worker thread was runnable but waited for a core during this frame (Linux) */
+      workerWaitMs?: number;
+    }
   | { type: 'error'; id?: number; error: WorkerError }
   | { type: 'closed' };
