@@ -68,7 +68,8 @@ const start = Date.now();
 await sleep(SECONDS * 1000);
 const wall = (Date.now() - start) / 1000;
 const after = { idle: cpuOf(idle), full: cpuOf(full), idleF: framesOf(idle), fullF: framesOf(full) };
-if (sim.cameras.map(pidOf).join() !== pids0) console.log('(a reader restarted during the run: figures understate)');
+if (sim.cameras.map(pidOf).join() !== pids0)
+  console.log('(a reader restarted during the run: figures understate)');
 const per = (cpu: number) => +(cpu / (N * wall)).toFixed(4);
 const r = {
   full_decode_cpu_s_per_camera_s: per(after.full - before.full),

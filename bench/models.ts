@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { benchScene } from './models-scene.ts';
+import { benchVestReuse } from './models-vest-reuse.ts';
 import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
 import { clipFrameRgb, clipFramesRgb } from '../tests/helpers/clip-frame.ts';
 import { VestClassifier as Vest } from '../src/vision/detect/plugins/ppe-vest.ts';
@@ -186,4 +187,5 @@ if (existsSync(CLIP)) {
 
   // #25: the default pipeline on frames with people and with nobody, hard-hat head every frame vs gated
   await benchScene(CLIP, '../shared/models');
+  await benchVestReuse(CLIP, '../shared/models');
 } else console.log(`(no ${CLIP}: default-pipeline comparison skipped)`);
