@@ -7,6 +7,8 @@
  * Prints numbers; asserts nothing. Run on an idle machine for budget figures.
  */
 import { existsSync } from 'node:fs';
+import { benchScene } from './models-scene.ts';
+import { benchVestReuse } from './models-vest-reuse.ts';
 import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
 import { clipFrameRgb, clipFramesRgb } from '../tests/helpers/clip-frame.ts';
 import { VestClassifier as Vest } from '../src/vision/detect/plugins/ppe-vest.ts';
@@ -182,4 +184,8 @@ if (existsSync(CLIP)) {
     `  vest answers reused ≤ 2 s          ${avg('reuse').toFixed(1)} ms/frame (${vestRounds[0]!.cropsReuse.toFixed(1)} crops/frame)`,
   );
   console.log(JSON.stringify({ bench: 'models', defaultPipelineWithVest: vestRounds }));
+
+  // #25: the default pipeline on frames with people and with nobody, hard-hat head every frame vs gated
+  await benchScene(CLIP, '../shared/models');
+  await benchVestReuse(CLIP, '../shared/models');
 } else console.log(`(no ${CLIP}: default-pipeline comparison skipped)`);

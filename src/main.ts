@@ -93,7 +93,8 @@ export async function startService(
 
     // Detection (started during assembly: it follows the active permits from the start): frames in
     // from ingest (drop-not-queue: a latest-frame slot per consumer), results into the violation
-    // pipeline; idle cameras decode keyframes only when ingest.idleKeyframesOnly is on.
+    // pipeline; idle cameras decode keyframes only (ingest.idleKeyframesOnly, on by default) and every
+    // frame again the moment they move, show a person or get a permit.
     started.push({ name: 'detect', stop: () => vision.stop() });
     if (vision.detect) {
       vision.detect.onResult((r) => supervision.pipeline.process(r));

@@ -1,10 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import type { RgbImage } from '../../src/vision/detect/types.ts';
 
-/** One frame of a video file at `atSeconds`, scaled to width×height, as packed RGB24 (ffmpeg). */
-export function clipFrameRgb(file: string, atSeconds: number, width = 640, height = 360): RgbImage {
+/**
+ * One frame of a video file at `atSeconds`, scaled to width×height, as packed RGB24 (ffmpeg).
+ * `crop` ([w, h, x, y] in the clip's pixels) cuts a region first, e.g. a part of the scene with nobody in it.
+ */
+export function clipFrameRgb(
+  file: string,
+  atSeconds: number,
+  width = 640,
+  height = 360,
+  crop?: readonly [number, number, number, number],
+): RgbImage {
   const args = ['-v', 'error', '-ss', String(atSeconds), '-i', file, '-frames:v', '1'];
-  args.push('-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-');
+  const cut = crop ? `crop=${crop.join(':')},` : '';
+  args.push('-vf', `${cut}scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-');
   return { width, height, data: execFileSync('ffmpeg', args, { maxBuffer: 4 << 20 }) };
 }
 

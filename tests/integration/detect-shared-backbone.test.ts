@@ -1,8 +1,9 @@
 /**
- * The default pipeline runs YOLOX-Nano, the hard-hat head and the fire/smoke head as one merged graph
- * (one backbone pass). It must find exactly what the three models find when each runs alone, on a
- * factory-clip frame and on a held-back hard-hat photo; and it must refuse a head whose backbone
- * weights are not YOLOX-Nano's.
+ * The default pipeline runs YOLOX-Nano, the hard-hat head and the fire/smoke head on one backbone pass
+ * (the hard-hat head apart, after it, only on frames where YOLOX-Nano found a person). It must find
+ * exactly what the three models find when each runs alone, on a factory-clip frame and on a held-back
+ * hard-hat photo; on a photo with nobody in it the hard-hat head and the vest crops must not run while
+ * fire/smoke still does; and it must refuse a head whose backbone weights are not YOLOX-Nano's.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,12 @@ import { clipFrameRgb } from '../helpers/clip-frame.ts';
 const ROOT = join(import.meta.dirname, '../..');
 const CLIP = join(ROOT, '../shared/clips/press-shop-cctv.mp4');
 const PHOTO = join(ROOT, '../shared/datasets/hard-hat-workers/images/test/hard_hat_workers244.jpg');
-const have = [CLIP, PHOTO, join(ROOT, '../shared/models/yolox-nano-coco')].every(existsSync);
+// a CCTV frame of a fire with nobody in view (training split of fire-smoke-cctv: no test split is read)
+const NOBODY = join(
+  ROOT,
+  '../shared/datasets/fire-smoke-cctv/train/images/fire2_mp4-30_jpg.rf.9cdc1ddb2168f71ca95b435bf5f87732.jpg',
+);
+const have = [CLIP, PHOTO, NOBODY, join(ROOT, '../shared/models/yolox-nano-coco')].every(existsSync);
 if (!have) console.warn('detect-shared-backbone: SKIPPED — needs ../shared (clip, dataset, models)');
 
 const MODELS = ['yolox-nano-coco', 'ppe-hardhat', 'fire-smoke'];
@@ -46,6 +52,60 @@ describe.skipIf(!have)('shared backbone: one pass, the same detections', () => {
     await merged?.close();
     await separate?.close();
   });
+
+  it('runs the hard-hat head only on frames with a person; fire/smoke and the rest on every frame', async () => {
+    const everyFrame = await DetectionPipeline.create({
+      models: MODELS,
+      modelsDir: '../shared/models',
+      threads: 1,
+      overrides,
+      gateHeads: false,
+    });
+    try {
+      const nobody = await readImageRgb(NOBODY);
+      const before = merged.counts();
+      const found = await merged.detect(nobody);
+      const after = merged.counts();
+      expect(found.some((d) => d.label === 'person')).toBe(false);
+      expect(found.some((d) => d.label === 'fire')).toBe(true); // fire/smoke always runs
+      expect(after['ppe-hardhat.runs']).toBe(before['ppe-hardhat.runs']);
+      expect(after['ppe-hardhat.skipped']).toBe(before['ppe-hardhat.skipped']! + 1);
+      // the same frame with the head merged (every frame): only helmet/head boxes differ
+      const all = await everyFrame.detect(nobody);
+      const notHead = (ds: Detection[]) => ds.filter((d) => d.label !== 'helmet' && d.label !== 'head');
+      expect(notHead(found).map(key).sort()).toEqual(notHead(all).map(key).sort());
+      expect(found.filter((d) => d.label === 'helmet' || d.label === 'head')).toEqual([]);
+      // a frame with people: the head runs and finds what the merged head finds
+      const withPeople = await merged.detect(frame);
+      expect(merged.counts()['ppe-hardhat.runs']).toBe(after['ppe-hardhat.runs']! + 1);
+      const heads = withPeople.filter((d) => d.label === 'helmet' || d.label === 'head');
+      expect(heads.length).toBeGreaterThan(0);
+      const ref = await everyFrame.detect(frame);
+      expect(withPeople.map(key).sort()).toEqual(ref.map(key).sort());
+      const score = new Map(ref.map((d) => [key(d), d.score]));
+      for (const d of withPeople) expect(Math.abs(d.score - score.get(key(d))!)).toBeLessThan(1e-4);
+    } finally {
+      await everyFrame.close();
+    }
+  });
+
+  it('runs no vest crop on a frame with nobody in view (the default pipeline)', async () => {
+    const full = await DetectionPipeline.create({ modelsDir: '../shared/models', threads: 1 });
+    try {
+      const nobody = await readImageRgb(NOBODY);
+      await full.detect(nobody, { key: 'cam', ts: 0 });
+      expect(full.counts()).toMatchObject({
+        'ppe-vest.runs': 0,
+        'ppe-vest.reused': 0,
+        'ppe-hardhat.runs': 0,
+      });
+      await full.detect(frame, { key: 'cam', ts: 10_000 });
+      expect(full.counts()['ppe-vest.runs']).toBeGreaterThan(0);
+      expect(full.counts()['ppe-hardhat.runs']).toBe(1);
+    } finally {
+      await full.close();
+    }
+  }, 30_000);
 
   it('groups the three models into one detector; without sharing there are three', () => {
     expect(merged.stage1).toHaveLength(1);

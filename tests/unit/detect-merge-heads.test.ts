@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headOutputName, mergeHeads } from '../../src/vision/detect/onnx/merge-heads.ts';
+import { headAlone, headOutputName, mergeHeads } from '../../src/vision/detect/onnx/merge-heads.ts';
 import { floatOutput, floatTensor, node, type OnnxModel } from '../../src/vision/detect/onnx/onnx-model.ts';
 import { AppError } from '../../src/platform/shared/errors.ts';
 
@@ -98,6 +98,43 @@ describe('mergeHeads', () => {
     const h = head();
     h.graph.input = [{ name: 'other' }];
     expect(codeOf(() => mergeHeads(base(), [{ name: 'hat', model: h, output: 'output' }]))).toBe(
+      'JH_ERR_DETECT_BACKBONE_MISMATCH',
+    );
+  });
+
+  it('exposes base tensors as extra outputs for heads run apart, and only tensors the base computes', () => {
+    const m = mergeHeads(base(), [], ['feat', 'images']);
+    expect(m.graph.output.map((o) => o.name)).toEqual(['output', 'feat']); // an input is fed, not output
+    expect(() => mergeHeads(base(), [], ['nope'])).toThrow();
+  });
+});
+
+describe('headAlone', () => {
+  it('keeps only the head’s own nodes, fed by the base tensors at its cut', () => {
+    const { model, cut } = headAlone(base(), { name: 'hat', model: head(), output: 'output' });
+    expect(cut).toEqual(['feat']);
+    const g = model.graph;
+    expect(g.node.map((n) => `${n.opType}:${n.input.join('+')}->${n.output.join('+')}`)).toEqual([
+      'Relu:feat->jh.r',
+      'Conv:jh.r+jh.w->output',
+    ]);
+    expect(g.input.map((i) => i.name)).toEqual(['feat']);
+    expect(g.initializer.map((t) => t.name)).toEqual(['jh.w']);
+    expect(g.output.map((o) => o.name)).toEqual(['output']);
+  });
+
+  it('takes the shared initializers its own nodes read from the base, and the image when they read it', () => {
+    const h = head();
+    h.graph.node[2] = node('Conv', ['jh.r', 'jh.w'], ['jh.o']);
+    h.graph.node.push(node('Mul', ['images', 'w'], ['jh.m']), node('Add', ['jh.m', 'jh.o'], ['sum']));
+    h.graph.output = [floatOutput('sum', 4)];
+    const { model, cut } = headAlone(base(), { name: 'hat', model: h, output: 'sum' });
+    expect(cut).toEqual(['feat', 'images']);
+    expect(model.graph.initializer.map((t) => t.name).sort()).toEqual(['jh.w', 'w']);
+  });
+
+  it('refuses a head trained on other backbone weights, as mergeHeads does', () => {
+    expect(codeOf(() => headAlone(base(1), { name: 'hat', model: head(3), output: 'output' }))).toBe(
       'JH_ERR_DETECT_BACKBONE_MISMATCH',
     );
   });

@@ -60,8 +60,11 @@ export async function finishHardhat(
   s: HardhatSplits,
   log: (m: string) => void,
 ): Promise<HardhatFinish> {
+  // runWhen: in the service the head runs only on frames where YOLOX-Nano found a person (a hard hat
+  // or bare head belongs to a person; src/vision/detect/plugins/shared-backbone.ts)
+  const options = { ...entryExtra.options, runWhen: ['person'] };
   const make = (thresholds: ModelEntry['thresholds']) =>
-    headEntry(HARDHAT_NAME, HARDHAT_LABELS, file.sha256, file.bytes, { ...entryExtra, thresholds });
+    headEntry(HARDHAT_NAME, HARDHAT_LABELS, file.sha256, file.bytes, { ...entryExtra, thresholds, options });
   const low = await lowThresholdDetector(
     make({ score: 0.3, nms: 0.45, vote: VOTE } as ModelEntry['thresholds']),
   );

@@ -3,6 +3,7 @@ import type { Frame } from '../../video/ingest/types.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import type { DetectConfig } from './config.schema.ts';
 import { createDetectMetrics, DetectScheduler, type DetectionResult } from './scheduler.ts';
+import { IdleWatch } from './idle-watch.ts';
 import type { Label } from './types.ts';
 import { InferencePool } from './worker/inference-pool.ts';
 
@@ -25,7 +26,7 @@ export interface FrameSource {
  */
 export class DetectService {
   private detachers: (() => void)[] = [];
-  private idleTimer: NodeJS.Timeout | undefined;
+  private idleWatch: IdleWatch | undefined;
 
   private constructor(
     readonly pool: InferencePool,
@@ -101,34 +102,20 @@ export class DetectService {
 
   /**
    * Calls `handler(cameraId, idle)` when a camera turns idle (no active permit, no person for
-   * peopleHoldMs) or busy again, checked every `everyMs`: ingest decodes idle cameras' keyframes
-   * only (`ingest.idleKeyframesOnly`). Quick to wake, slow to sleep: busy is reported at once, idle
-   * only after `settleMs` of it, so a camera whose first frames show nobody yet does not flip twice.
+   * peopleHoldMs, no motion for motionHoldMs; checked every `everyMs`, reported after `settleMs` of it)
+   * or busy again (at once, when the scheduler wakes it: idle-watch.ts): ingest decodes idle cameras'
+   * keyframes only (`ingest.idleKeyframesOnly`).
    */
   onIdleChange(
     handler: (cameraId: string, idle: boolean) => void,
     o: { everyMs?: number; settleMs?: number } = {},
   ): void {
-    const reported = new Map<string, boolean>();
-    const idleSince = new Map<string, number>();
-    const check = () => {
-      const now = Date.now();
-      for (const [id, priority] of this.scheduler.priorities()) {
-        if (priority !== 'idle') idleSince.delete(id);
-        else if (!idleSince.has(id)) idleSince.set(id, now);
-        const idle = priority === 'idle' && now - idleSince.get(id)! >= (o.settleMs ?? 5_000);
-        if (reported.get(id) === idle || (idle === false && !reported.has(id))) continue;
-        reported.set(id, idle);
-        handler(id, idle);
-      }
-    };
-    if (this.idleTimer) clearInterval(this.idleTimer);
-    this.idleTimer = setInterval(check, o.everyMs ?? 1_000);
-    this.idleTimer.unref();
+    this.idleWatch?.stop();
+    this.idleWatch = new IdleWatch(this.scheduler, handler, o).start();
   }
 
   async stop(): Promise<void> {
-    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleWatch?.stop();
     for (const off of this.detachers.splice(0)) off();
     this.scheduler.stop();
     await this.pool.close();

@@ -22,6 +22,12 @@ export interface PipelineOptions {
    */
   shareBackbone?: boolean;
   /**
+   * Run a head with manifest `options.runWhen` (the hard hat: `["person"]`) only on frames where its
+   * backbone's base model found one of those labels (plugins/shared-backbone.ts). Default true; false
+   * merges it like the others (every frame), as before.
+   */
+  gateHeads?: boolean;
+  /**
    * Input side for YOLOX-Nano and the heads on its backbone (default: the manifest's, 416). Larger
    * finds smaller heads and people at more CPU: detect.inputSize in src/vision/detect/config.schema.ts.
    */
@@ -112,6 +118,7 @@ export class DetectionPipeline {
           new SharedBackboneDetector(member(b), hs.map(member), {
             modelsDir: opts.modelsDir,
             threads: opts.threads,
+            gate: opts.gateHeads,
           }),
       ),
       ...stage1Entries.filter((e) => !grouped.has(e.name)).map(make),
@@ -125,6 +132,17 @@ export class DetectionPipeline {
       throw e;
     }
     return pipeline;
+  }
+
+  /**
+   * Work done and spared since load, summed over the detectors (`Detector.counts`): e.g.
+   * `ppe-hardhat.runs` / `.skipped` (frames with / without a person), `ppe-vest.runs` / `.reused`.
+   */
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const d of [...this.stage1, ...this.stage2])
+      for (const [k, v] of Object.entries(d.counts?.() ?? {})) out[k] = (out[k] ?? 0) + v;
+    return out;
   }
 
   /** `frame`: the camera and time of the frame, so stage 2 may reuse recent per-person answers. */

@@ -90,6 +90,7 @@ export type DetectMetrics = ReturnType<typeof createDetectMetrics>;
 export class DetectScheduler {
   private readonly cameras = new Map<string, CameraState>();
   private readonly handlers = new Set<(r: DetectionResult) => void>();
+  private readonly wakeHandlers = new Set<(cameraId: string) => void>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   readonly counts: Record<Outcome, number> = { inferred: 0, skipped: 0, dropped: 0, stale: 0, failed: 0 };
@@ -108,12 +109,38 @@ export class DetectScheduler {
     return () => this.handlers.delete(handler);
   }
 
+  /**
+   * Called, synchronously, when an idle camera stops being idle: its picture moved, a person was
+   * found or a permit started on it. Ingest hears it to decode every frame again at once
+   * (`ingest.idleKeyframesOnly`) rather than at the next periodic check. Returns the unsubscribe function.
+   */
+  onWake(handler: (cameraId: string) => void): () => void {
+    this.wakeHandlers.add(handler);
+    return () => this.wakeHandlers.delete(handler);
+  }
+
   /** Permits call this when work starts / ends on a camera: such cameras run at the active rate first. */
   setActivePermit(cameraId: string, active: boolean): void {
     const cam = this.camera(cameraId);
     if (cam.activePermit === active) return;
+    const wasIdle = this.isIdle(cam, this.now());
     cam.activePermit = active;
     this.pump();
+    if (wasIdle && active) this.wake(cam);
+  }
+
+  private isIdle(cam: CameraState, now: number): boolean {
+    return priorityOf(cam, now, this.settings) === 'idle';
+  }
+
+  private wake(cam: CameraState): void {
+    for (const h of this.wakeHandlers) {
+      try {
+        h(cam.cameraId);
+      } catch (e) {
+        this.logger?.error({ err: e, cameraId: cam.cameraId }, 'wake handler failed');
+      }
+    }
   }
 
   cameraIds(): string[] {
@@ -145,11 +172,14 @@ export class DetectScheduler {
     const cam = this.camera(frame.cameraId);
     const now = this.now();
     // every offered frame (not only inferred ones) feeds the motion gauge: ≈ 0.1–0.2 ms per 640×360 frame
+    let woke = false;
     if (
       this.settings.motionHoldMs > 0 &&
       cam.motion.update(frame.data, frame.width, frame.height) >= this.settings.motionCells
-    )
+    ) {
+      woke = this.isIdle(cam, now);
       cam.lastMotionAt = now;
+    }
     frame.lease?.retain();
     if (cam.pending) {
       this.count(wouldBeDue(cam, now, this.settings) ? 'dropped' : 'skipped');
@@ -158,6 +188,8 @@ export class DetectScheduler {
     cam.pending = frame;
     cam.pendingTs = frame.ts;
     this.pump();
+    // after the dispatch: what hears the wake (ingest starting a full decoder) must not delay this frame
+    if (woke) this.wake(cam);
   }
 
   private camera(cameraId: string): CameraState {
@@ -220,6 +252,7 @@ export class DetectScheduler {
       (r) => {
         cam.inFlight = false;
         const done = this.now();
+        const woke = r.detections.some((d) => d.label === 'person') && this.isIdle(cam, done);
         if (r.detections.some((d) => d.label === 'person')) cam.lastPersonAt = done;
         this.count('inferred');
         this.metrics.inference.observe(r.inferMs / 1000);
@@ -245,6 +278,7 @@ export class DetectScheduler {
           }
         }
         this.pump();
+        if (woke) this.wake(cam);
       },
       (e: unknown) => {
         cam.inFlight = false;

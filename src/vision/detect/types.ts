@@ -48,4 +48,9 @@ export interface Detector {
    */
   detect(image: RgbImage, context?: readonly Detection[], frame?: FrameContext): Promise<Detection[]>;
   close(): Promise<void>;
+  /**
+   * Work done and spared so far, e.g. `{ "ppe-vest.runs": 12, "ppe-vest.reused": 30 }` (crops classified,
+   * answers reused) or `{ "ppe-hardhat.runs", "ppe-hardhat.skipped" }` (frames with and without a person).
+   */
+  counts?(): Record<string, number>;
 }

@@ -11,7 +11,13 @@
  * features. Its own nodes, initializers and output are renamed under `<head name>/`.
  */
 import { DetectErrors } from '../errors.ts';
-import { floatOutput, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-model.ts';
+import {
+  floatOutput,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from './onnx-model.ts';
 
 export interface HeadModel {
   name: string;
@@ -44,16 +50,89 @@ const sameNode = (a: OnnxNode, b: OnnxNode): boolean =>
   a.output.join('\n') === b.output.join('\n') &&
   JSON.stringify(a.attribute) === JSON.stringify(b.attribute);
 
+/** What a head adds to its base: its own nodes and initializers, and the base tensors they read. */
+interface HeadPart {
+  own: OnnxNode[];
+  ownInitializers: OnnxTensor[];
+  /** tensors the head keeps from the base (graph inputs, shared node outputs, shared initializers) */
+  shared: Set<string>;
+}
+
+/** The base graph indexed once for several heads. */
+interface BaseIndex {
+  producer: Map<string, OnnxNode>;
+  inits: Map<string, OnnxTensor>;
+  graphInputs: Set<string>;
+}
+
+const indexBase = (base: OnnxModel): BaseIndex => {
+  const producer = new Map<string, OnnxNode>();
+  for (const n of base.graph.node) for (const o of n.output) producer.set(o, n);
+  return {
+    producer,
+    inits: new Map(base.graph.initializer.map((t) => [t.name, t])),
+    graphInputs: new Set(base.graph.input.map((v) => v.name)),
+  };
+};
+
+/** Splits a head model into the part it shares with the base (checked identical) and its own part. */
+function headPart(b: BaseIndex, head: HeadModel): HeadPart {
+  const refuse = (why: string) =>
+    DetectErrors.backboneMismatch(
+      { model: head.name, why },
+      `model ${head.name} cannot share the backbone: ${why} 主干网络不一致`,
+    );
+  const hg = head.model.graph;
+  // tensors that stay base tensors: produced by a shared node, a base initializer or a graph input
+  const shared = new Set<string>(b.graphInputs);
+  for (const t of hg.initializer) {
+    const bt = b.inits.get(t.name);
+    if (!bt) continue;
+    if (!sameBytes(bt, t)) throw refuse(`initializer ${t.name} differs`);
+    shared.add(t.name);
+  }
+  const own: OnnxNode[] = [];
+  for (const n of hg.node) {
+    // the head's own output may reuse the base's output name ("output"): it is the head's, renamed
+    const sharedOutputs = n.output.filter((o) => b.producer.has(o) && o !== head.output);
+    if (sharedOutputs.length === 0) {
+      own.push(n);
+      continue;
+    }
+    const bn = b.producer.get(sharedOutputs[0]!)!;
+    if (!sameNode(bn, n)) throw refuse(`node ${n.name || n.output[0]} (${n.opType}) differs`);
+    for (const o of n.output) shared.add(o);
+  }
+  for (const i of hg.input)
+    if (!b.graphInputs.has(i.name)) throw refuse(`input ${i.name} is not an input of the base model`);
+  if (!hg.output.some((o) => o.name === head.output)) throw refuse(`it has no output ${head.output}`);
+  if (shared.has(head.output)) throw refuse(`its output ${head.output} is a backbone tensor`);
+  return { own, ownInitializers: hg.initializer.filter((t) => !shared.has(t.name)), shared };
+}
+
+/**
+ * The base tensors a head's own nodes read that the base computes (not initializers): the cut where a
+ * head run apart from the base (`headAlone`) takes over. For our heads: YOLOX-Nano's PAN outputs and
+ * the input image.
+ */
+function cutOf(b: BaseIndex, part: HeadPart): string[] {
+  const read = new Set(part.own.flatMap((n) => n.input));
+  return [...read].filter((t) => t !== '' && part.shared.has(t) && !b.inits.has(t)).sort();
+}
+
 /**
  * Returns a new model: `base` unchanged (its outputs kept) plus every head's own nodes, with one extra
  * output per head named `headOutputName(head.name, head.output)`. `base` and the heads are not modified.
+ * `expose`: base tensors to add as outputs as well, e.g. the cut tensors of heads run apart
+ * (`headAlone`) on the frames that need them.
  */
-export function mergeHeads(base: OnnxModel, heads: readonly HeadModel[]): OnnxModel {
+export function mergeHeads(
+  base: OnnxModel,
+  heads: readonly HeadModel[],
+  expose: readonly string[] = [],
+): OnnxModel {
   const g = base.graph;
-  const producer = new Map<string, OnnxNode>();
-  for (const n of g.node) for (const o of n.output) producer.set(o, n);
-  const inits = new Map(g.initializer.map((t) => [t.name, t]));
-  const graphInputs = new Set(g.input.map((v) => v.name));
+  const b = indexBase(base);
   const merged: OnnxModel = {
     ...base,
     graph: {
@@ -65,49 +144,55 @@ export function mergeHeads(base: OnnxModel, heads: readonly HeadModel[]): OnnxMo
     },
   };
   for (const head of heads) {
-    const refuse = (why: string) =>
-      DetectErrors.backboneMismatch(
-        { model: head.name, why },
-        `model ${head.name} cannot share the backbone: ${why} 主干网络不一致`,
-      );
-    const hg = head.model.graph;
+    const part = headPart(b, head);
     const prefix = `${head.name}/`;
-    // tensors that stay base tensors: produced by a shared node, a base initializer or a graph input
-    const shared = new Set<string>(graphInputs);
-    for (const t of hg.initializer) {
-      const b = inits.get(t.name);
-      if (!b) continue;
-      if (!sameBytes(b, t)) throw refuse(`initializer ${t.name} differs`);
-      shared.add(t.name);
-    }
-    const own: OnnxNode[] = [];
-    for (const n of hg.node) {
-      // the head's own output may reuse the base's output name ("output"): it is the head's, renamed
-      const sharedOutputs = n.output.filter((o) => producer.has(o) && o !== head.output);
-      if (sharedOutputs.length === 0) {
-        own.push(n);
-        continue;
-      }
-      const b = producer.get(sharedOutputs[0]!)!;
-      if (!sameNode(b, n)) throw refuse(`node ${n.name || n.output[0]} (${n.opType}) differs`);
-      for (const o of n.output) shared.add(o);
-    }
-    for (const i of hg.input)
-      if (!graphInputs.has(i.name)) throw refuse(`input ${i.name} is not an input of the base model`);
-    const rename = (t: string): string => (t === '' || shared.has(t) ? t : prefix + t);
-    for (const n of own)
+    const rename = (t: string): string => (t === '' || part.shared.has(t) ? t : prefix + t);
+    for (const n of part.own)
       merged.graph.node.push({
         ...n,
         name: prefix + (n.name || n.output[0] || n.opType),
         input: n.input.map(rename),
         output: n.output.map(rename),
       });
-    for (const t of hg.initializer)
-      if (!shared.has(t.name)) merged.graph.initializer.push({ ...t, name: prefix + t.name });
-    if (!hg.output.some((o) => o.name === head.output)) throw refuse(`it has no output ${head.output}`);
-    if (shared.has(head.output)) throw refuse(`its output ${head.output} is a backbone tensor`);
+    for (const t of part.ownInitializers) merged.graph.initializer.push({ ...t, name: prefix + t.name });
     // rename() has turned the head's output into headOutputName(head.name, head.output)
     merged.graph.output.push(floatOutput(headOutputName(head.name, head.output), 3));
   }
+  for (const t of expose) {
+    if (b.graphInputs.has(t) || merged.graph.output.some((o) => o.name === t)) continue;
+    if (!b.producer.has(t)) throw new Error(`mergeHeads: ${t} is not a tensor the base computes`);
+    merged.graph.output.push(anyFloat(t));
+  }
   return merged;
+}
+
+/** A float tensor of any shape (onnxruntime takes the shape of what it is given or computes). */
+const anyFloat = (name: string): OnnxValueInfo => ({ name, type: { tensorType: { elemType: 1 } } });
+
+/**
+ * A head's own nodes as a model of their own: its inputs are the base tensors at its cut (`cut`, e.g.
+ * the PAN outputs and the image), its output is the head's. Run after the base graph, fed the tensors
+ * the base computed for the same frame (the base exposes them: `mergeHeads(..., expose)`), it gives
+ * the head's output exactly as the merged graph does, but only on the frames that need it (the
+ * hard-hat head only where YOLOX-Nano found a person). Checked against the base like `mergeHeads`.
+ */
+export function headAlone(base: OnnxModel, head: HeadModel): { model: OnnxModel; cut: string[] } {
+  const b = indexBase(base);
+  const part = headPart(b, head);
+  const cut = cutOf(b, part);
+  const read = new Set(part.own.flatMap((n) => n.input));
+  const sharedInits = base.graph.initializer.filter((t) => read.has(t.name));
+  const model: OnnxModel = {
+    ...head.model,
+    graph: {
+      ...head.model.graph,
+      name: `${head.name} (head alone)`,
+      node: part.own,
+      initializer: [...sharedInits, ...part.ownInitializers],
+      input: cut.map(anyFloat),
+      output: [floatOutput(head.output, 3)],
+      valueInfo: [],
+    },
+  };
+  return { model, cut };
 }

@@ -78,6 +78,10 @@ export class VestClassifier implements Detector {
     this.reuse = reuseMs > 0 ? new ReuseCache<number>({ maxAgeMs: reuseMs, minIou }) : undefined;
   }
 
+  counts(): Record<string, number> {
+    return { [`${this.name}.runs`]: this.runs, [`${this.name}.reused`]: this.reused };
+  }
+
   async init(): Promise<void> {
     const bytes = readVerifiedModel(this.entry, this.ctx.modelsDir);
     this.session = await ort.InferenceSession.create(bytes, {
