@@ -23,7 +23,7 @@ export interface BenchOptions {
   config: string | undefined;
   /** override ingest.idleKeyframesOnly for the run (undefined: the config's) */
   idleKeyframesOnly: boolean | undefined;
-  skip: Set<'ratio' | 'default' | 'mix'>;
+  skip: Set<'ratio' | 'default' | 'mix' | 'sim'>;
   quick: boolean;
 }
 
@@ -69,8 +69,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (ik !== undefined && ik !== 'on' && ik !== 'off') throw new Error('--idle-keyframes takes on or off');
   const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
   for (const s of skip)
-    if (s !== 'ratio' && s !== 'default' && s !== 'mix')
-      throw new Error(`--skip takes ratio, default, mix; got ${s}`);
+    if (s !== 'ratio' && s !== 'default' && s !== 'mix' && s !== 'sim')
+      throw new Error(`--skip takes ratio, default, mix, sim; got ${s}`);
   return {
     quick,
     rounds: Math.round(positive('rounds', values.rounds, quick ? 2 : 3)),

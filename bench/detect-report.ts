@@ -1,6 +1,7 @@
 import type { Config } from '../src/config/schema.ts';
 import type { LimitSlice } from './detect-limit.ts';
 import type { StepRun } from './detect-service.ts';
+import type { SimCheck } from './detect-sim-check.ts';
 import {
   limitCameras,
   median,
@@ -122,6 +123,7 @@ export function printSummary(
     heldDefault: { held: number; atLeast: boolean } | null;
     heldMix: { held: number; atLeast: boolean } | null;
     workerCpuMs: number[];
+    simCheck: SimCheck | null;
   },
 ): void {
   const rate = o.config.detect.scheduler.activeFps;
@@ -188,6 +190,13 @@ export function printSummary(
       serviceInferMs: num(r.service.inferMs, 1),
       outcomes: r.service.outcomes,
     })),
+    simMounts: o.simCheck && {
+      mounts: o.simCheck.mounts,
+      served: o.simCheck.served,
+      medianFps: num(o.simCheck.medianFps, 1),
+      simCores: num(o.simCheck.simCores),
+      simCoresPerCamera: num(o.simCheck.simCoresPerCamera, 4),
+    },
     stepsDefault: o.defaultSteps.map(stepFigures),
     stepsMix: o.mixSteps.map(stepFigures),
   };

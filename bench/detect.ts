@@ -29,6 +29,7 @@ import { startLimit, type LimitSlice } from './detect-limit.ts';
 import { parseBenchOptions } from './detect-options.ts';
 import { printSummary, stepLine, type MixStep, type Round } from './detect-report.ts';
 import { runServiceStep, tapWorkerCpu, type CameraPlan } from './detect-service.ts';
+import { checkSimMounts, type SimCheck } from './detect-sim-check.ts';
 import { camerasHeld, DEFAULT_CRITERIA, limitCameras, stepVerdict } from './detect-verdict.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -81,7 +82,12 @@ let benchCameras = 0;
 if (!opts.skip.has('ratio')) {
   const limit = await startLimit(factory, config);
   const warm = await limit.slice(Math.max(2, opts.sliceS / 2));
-  benchCameras = Math.max(1, Math.round(limitCameras(warm.framesPerSec, sched.activeFps)));
+  // at least one camera per worker: the scheduler keeps one frame per camera in flight, so fewer cameras
+  // than workers would leave a worker idle however fast the path is (only on a starved machine)
+  benchCameras = Math.max(
+    config.detect.sessions,
+    Math.round(limitCameras(warm.framesPerSec, sched.activeFps)),
+  );
   log(
     `(a) warm-up ${r2(warm.framesPerSec)} frames/s → (b) runs ${benchCameras} camera(s), every sampled frame due (saturated)`,
   );
@@ -118,6 +124,7 @@ if (!opts.skip.has('ratio')) {
 const detect = await DetectService.start(services(), config.detect);
 tapWorkerCpu(detect.pool, (ms) => workerCpu.frames.push(ms));
 const defaultSteps: MixStep[] = [];
+let simCheck: SimCheck | null = null;
 const mixSteps: MixStep[] = [];
 try {
   if (!opts.skip.has('default'))
@@ -147,9 +154,9 @@ try {
     }
   if (!opts.skip.has('mix')) {
     const idle = await idleSceneClips(factory, opts.idleVariants);
-    for (const n of opts.mixSteps) {
+    const mixPlan = (n: number): CameraPlan[] => {
       const permits = Math.max(1, Math.round(n / 4));
-      const cams: CameraPlan[] = Array.from({ length: n }, (_, i) =>
+      return Array.from({ length: n }, (_, i) =>
         i < permits
           ? { id: `act${i + 1}`, source: { kind: 'factory' }, permit: true, idle: false }
           : {
@@ -159,6 +166,22 @@ try {
               idle: true,
             },
       );
+    };
+    if (!opts.skip.has('sim')) {
+      // whether the sim itself serves the mix's largest step, whatever the service holds
+      const n = opts.mixSteps.at(-1)!;
+      simCheck = await checkSimMounts(
+        mixPlan(n).map((c) => c.source),
+        opts.quick ? 6 : 10,
+      );
+      log(
+        `(e) streams-sim: ${simCheck.served}/${simCheck.mounts} mounts served at ≥ 20 frames/s (median ${r2(simCheck.medianFps)}), ` +
+          `the sim itself ${r2(simCheck.simCores)} cores (${r2(simCheck.simCoresPerCamera * 100)} % of a core per camera), apart from the service`,
+      );
+    }
+    for (const n of opts.mixSteps) {
+      const cams = mixPlan(n);
+      const permits = cams.filter((c) => c.permit).length;
       const run = await runServiceStep({
         detect,
         base: config,
@@ -207,4 +230,5 @@ printSummary(log, {
     ? null
     : camerasHeld(mixSteps.map((s) => ({ cameras: s.cameras, held: s.verdict.held }))),
   workerCpuMs: workerCpu.frames,
+  simCheck,
 });
