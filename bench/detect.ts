@@ -30,7 +30,7 @@ import { parseBenchOptions } from './detect-options.ts';
 import { printSummary, stepLine, type MixStep, type Round } from './detect-report.ts';
 import { runServiceStep, tapWorkerCpu, type CameraPlan } from './detect-service.ts';
 import { checkSimMounts, type SimCheck } from './detect-sim-check.ts';
-import { camerasHeld, DEFAULT_CRITERIA, limitCameras, stepVerdict } from './detect-verdict.ts';
+import { camerasHeld, DEFAULT_CRITERIA, limitCameras, median, stepVerdict } from './detect-verdict.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -117,7 +117,7 @@ if (!opts.skip.has('ratio')) {
     await limit.close();
     await saturated.stop();
   }
-  limitFps = rounds.map((r) => r.limit.framesPerSec).sort((x, y) => x - y)[Math.floor(rounds.length / 2)]!;
+  limitFps = median(rounds.map((r) => r.limit.framesPerSec));
 }
 
 // (c) and (d) at the production scheduler settings
