@@ -63,6 +63,8 @@ function stepFigures(s: MixStep) {
           idlePerCameraPerS: num(mean(idle.map(rate))),
           idleMinPerS: num(Math.min(...idle.map(rate))),
           motionOnsets: run.motionAnswerMs.length,
+          motionUnanswered: run.motionAnswerMs.filter((ms) => !Number.isFinite(ms)).length,
+          /** null with onsets: the p95 onset was never answered */
           motionAnsweredP95Ms: num(pct(run.motionAnswerMs, 95), 0),
           idleResultsWithPerson: idle.reduce((a, f) => a + f.withPerson, 0),
           idlePriorityShare: run.idlePriority,
@@ -97,7 +99,7 @@ export const stepLine = {
     const f = stepFigures(s);
     const idle =
       s.idle > 0
-        ? `; idle ${s.idle}: ${f2(f.idlePerCameraPerS ?? NaN)}/s (min ${f2(f.idleMinPerS ?? NaN)}), motion onsets ${f.motionOnsets} answered p95 ${f.motionAnsweredP95Ms ?? 'never'} ms, idle results with a person ${f.idleResultsWithPerson}, their priority ${JSON.stringify(f.idlePriorityShare)}`
+        ? `; idle ${s.idle}: ${f2(f.idlePerCameraPerS ?? NaN)}/s (min ${f2(f.idleMinPerS ?? NaN)}), motion onsets ${f.motionOnsets} (unanswered ${f.motionUnanswered}) answered p95 ${f.motionOnsets === 0 ? 'n/a' : f.motionAnsweredP95Ms === null ? 'never' : `${f.motionAnsweredP95Ms} ms`}, idle results with a person ${f.idleResultsWithPerson}, their priority ${JSON.stringify(f.idlePriorityShare)}`
         : '';
     return (
       `${tag} ${String(s.cameras).padStart(3)} cameras: ${s.idle > 0 ? `permit ${s.active}: ` : ''}${f2(f.activePerCameraPerS ?? NaN)}/s each (min ${f2(f.activeMinPerS ?? NaN)}), p95 ${f.p95Ms} ms${idle}; ` +
