@@ -74,8 +74,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   return {
     quick,
     rounds: Math.round(positive('rounds', values.rounds, quick ? 2 : 3)),
-    // 36 s ≈ one loop of the factory clip (36.8 s): (b) then sees every part of it, as (a) does (which runs
-    // through the clip ~3× faster than real time); people and so vest crops differ along the clip
+    // 36 s ≈ one loop of the factory clip (36.8 s): (b) then sees every part of it, as (a) does (it runs
+    // through the clip faster than real time); people, and so vest crops, differ along the clip
     sliceS: positive('slice', values.slice, quick ? 12 : 36),
     steps: steps('steps', values.steps, quick ? [8, 16, 24, 32] : [8, 16, 24, 32, 40]),
     windowS: positive('window', values.window, quick ? 8 : 15),
