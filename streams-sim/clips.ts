@@ -18,7 +18,8 @@ export const SIM_WIDTH = 640;
 export const SIM_HEIGHT = 360;
 export const SIM_FPS = 25;
 
-const ENCODE = [
+/** The sim format's encoder options (also bench:detect's idle scene, bench/detect-idle-clip.ts). */
+export const ENCODE = [
   '-c:v',
   'libx264',
   '-preset',
@@ -59,7 +60,11 @@ export function runFfmpeg(args: string[]): Promise<void> {
 }
 
 /** Builds `name` in the cache once (atomic rename, so concurrent builders never see half a file). */
-async function cached(cacheDir: string, key: string, build: (tmp: string) => Promise<void>): Promise<string> {
+export async function cached(
+  cacheDir: string,
+  key: string,
+  build: (tmp: string) => Promise<void>,
+): Promise<string> {
   mkdirSync(cacheDir, { recursive: true });
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
   const out = join(cacheDir, `${hash}.mp4`);
