@@ -252,6 +252,12 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
         void detect(rgb)
           .then((detections) => {
             const bare = detections.some((d) => d.label === 'head');
+            if (process.env.JH_E2E_DEBUG)
+              console.error(
+                ts,
+                Date.now() - ts,
+                detections.map((d) => `${d.label} ${d.score.toFixed(2)}`).join(', '),
+              );
             if (!bare) bareSince = 0;
             else if (!bareSince) bareSince = ts;
             pipeline.process({

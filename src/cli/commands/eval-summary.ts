@@ -11,6 +11,7 @@ import { readImageRgb } from '../../vision/detect/image-file.ts';
 import { loadManifest } from '../../vision/detect/manifest.ts';
 import { DetectionPipeline } from '../../vision/detect/pipeline.ts';
 import { defaultDetectConfig, operatingThresholds, reportDownTo } from '../../vision/detect/settings.ts';
+import { formatCropRates, vestCropAccuracy, type CropRates } from './eval-crops.ts';
 import type { LabelledImage } from './eval-data.ts';
 import {
   bareHeadOutcomes,
@@ -38,9 +39,12 @@ export interface SummaryRow {
   /** which images: the test split, or every non-training photo of a held-out source */
   set: 'test' | 'valid+test';
   helmetBox: Source['helmetBox'];
+  headBox: Source['headBox'];
   images: number;
   classes: LabelFigures[];
   bareHeads?: BareHeads;
+  /** the vest model's torso-crop accuracy (the figure its target is stated in; eval-crops.ts) */
+  crops?: CropRates;
 }
 
 export interface Summary {
@@ -55,11 +59,16 @@ const evenly = <T>(list: readonly T[], n: number | undefined): T[] =>
     ? [...list]
     : Array.from({ length: n }, (_, k) => list[Math.floor((k * list.length) / n)] as T);
 
+interface Run {
+  pipeline: DetectionPipeline;
+  thresholds: ReturnType<typeof operatingThresholds>;
+  crops?: (images: readonly LabelledImage[]) => Promise<CropRates>;
+}
+
 async function measure(
   model: PpeModel,
   source: Source,
-  pipeline: DetectionPipeline,
-  thresholds: ReturnType<typeof operatingThresholds>,
+  { pipeline, thresholds, crops }: Run,
   o: SummaryOptions,
   progress: (line: string) => void,
 ): Promise<SummaryRow> {
@@ -79,9 +88,11 @@ async function measure(
     kind: inSource ? 'in-source' : 'held-out-source',
     set: inSource ? 'test' : 'valid+test',
     helmetBox: source.helmetBox,
+    headBox: source.headBox,
     images: images.length,
     classes: labelFigures(results, labels, thresholds, o.ious),
     ...(labels.includes('head') ? { bareHeads: bareHeadOutcomes(results, thresholds, 0.3) } : {}),
+    ...(crops ? { crops: await crops(images) } : {}),
   };
 }
 
@@ -104,9 +115,16 @@ export async function runSummary(o: SummaryOptions, progress: (line: string) => 
       manifest,
       inputSize: o.inputSize ?? cfg.inputSize,
     });
+    const vest = entries.find((e) => e.plugin === 'own-vest-classifier');
+    const ctx = { modelsDir: cfg.modelsDir, threads: cfg.threads, inputSize: o.inputSize ?? cfg.inputSize };
+    const run: Run = {
+      pipeline,
+      thresholds,
+      ...(vest ? { crops: (images: readonly LabelledImage[]) => vestCropAccuracy(images, vest, ctx) } : {}),
+    };
     try {
       for (const source of sources) {
-        summary.rows.push(await measure(model, source, pipeline, thresholds, o, progress));
+        summary.rows.push(await measure(model, source, run, o, progress));
         if (model.trainedOn.includes(source.name))
           summary.notMeasured.push({
             model: model.name,
@@ -134,11 +152,12 @@ export function formatSummary(s: Summary): string {
     lines.push(
       '',
       `${r.model} on ${r.source} — ${r.kind === 'in-source' ? 'in-source 同源' : 'held-out-source 异源'} ` +
-        `(${r.set}, ${r.images} images; helmet boxes: ${r.helmetBox})`,
+        `(${r.set}, ${r.images} images; boxes: helmet ${r.helmetBox}, bare head ${r.headBox})`,
       head,
       ...r.classes.map(formatLabelFigures),
     );
     if (r.bareHeads) lines.push(formatBareHeads(r.bareHeads));
+    if (r.crops) lines.push(`  ${formatCropRates(r.crops)}`);
   }
   if (s.notMeasured.length > 0)
     lines.push(
