@@ -152,7 +152,7 @@ export function formatSummary(s: Summary): string {
     lines.push(
       '',
       `${r.model} on ${r.source} — ${r.kind === 'in-source' ? 'in-source 同源' : 'held-out-source 异源'} ` +
-        `(${r.set}, ${r.images} images; boxes: helmet ${r.helmetBox}, bare head ${r.headBox})`,
+        `(${r.set}, ${r.images} images; its boxes: helmet = ${r.helmetBox}, bare head = ${r.headBox})`,
       head,
       ...r.classes.map(formatLabelFigures),
     );
