@@ -50,6 +50,7 @@ describe('jianhu eval', () => {
           classes: { label: string; at: { iou: number; ap: number }[] }[];
           bareHeads?: { heads: number; asHead: number; asHelmet: number; missed: number };
           crops?: { crops: number };
+          headStates?: Record<string, Record<string, number>>;
         }[];
         notMeasured: { model: string; source: string }[];
       };
@@ -68,6 +69,8 @@ describe('jianhu eval', () => {
         if (row.model === 'ppe-hardhat') {
           const b = row.bareHeads!;
           expect(b.asHead + b.asHelmet + b.missed).toBe(b.heads);
+          // the per-person head state needs labelled persons: construction-site-safety alone has them
+          expect(row.headStates !== undefined).toBe(row.source === 'construction-site-safety');
         } else expect(row.crops?.crops).toBeGreaterThanOrEqual(0);
       }
       // a held-out figure for a source the shipped model trained on needs a retrained model: said, not faked

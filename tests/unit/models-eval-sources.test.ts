@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseYolo } from '../../src/cli/commands/eval-data.ts';
-import { bareHeadOutcomes, labelFigures, type ImageResult } from '../../src/cli/commands/eval-figures.ts';
+import {
+  bareHeadOutcomes,
+  headStateAgreement,
+  labelFigures,
+  type ImageResult,
+} from '../../src/cli/commands/eval-figures.ts';
 import { PPE_MODELS, roboflowPhoto, SOURCES } from '../../src/cli/commands/eval-sources.ts';
 import { parseSummaryArgs } from '../../src/cli/commands/eval.ts';
 import type { Box, Detection } from '../../src/vision/detect/types.ts';
@@ -84,6 +89,26 @@ describe('eval figures', () => {
       [0.3, 1, 1, 1],
       [0.5, 0, 0, 0],
     ]);
+  });
+
+  it('head state per labelled person: labelled state → the pipeline state of the matching detected person', () => {
+    const P: Box = [100, 100, 200, 400];
+    const Q: Box = [300, 100, 400, 400];
+    const gts = [
+      { label: 'person' as const, box: P },
+      { label: 'head' as const, box: [125, 100, 175, 125] as Box }, // top of a bare head (its convention)
+      { label: 'person' as const, box: Q },
+      { label: 'helmet' as const, box: [325, 95, 375, 120] as Box }, // helmet alone
+      { label: 'person' as const, box: [500, 100, 600, 400] as Box }, // no head labelled: not counted
+    ];
+    const dets = [
+      det('person', 0.9, P),
+      det('helmet', 0.8, [125, 98, 175, 160]), // the bare head called helmet
+      det('head', 0.9, [325, 98, 375, 160]), // under its threshold below: this person's state is unknown
+    ];
+    const c = headStateAgreement([{ gts, dets }], { person: 0.3, helmet: 0.5, head: 0.95 });
+    expect(c.bare).toEqual({ hard_hat: 1, bare: 0, unknown: 0, no_person: 0 });
+    expect(c.hard_hat).toEqual({ hard_hat: 0, bare: 0, unknown: 0, no_person: 1 });
   });
 
   it('summary flags: defaults, and coded refusals', () => {

@@ -6,6 +6,8 @@
  */
 import { iou } from '../../vision/detect/plugins/ppe-postprocess.ts';
 import type { Detection, Label } from '../../vision/detect/types.ts';
+import { headState, type HeadStateName } from '../../vision/track/head-state.ts';
+import { attachPpe } from '../../vision/track/ppe.ts';
 import type { GroundTruth } from './eval-data.ts';
 import { averagePrecision, matchImage, precisionRecallAt, type Matched } from './eval-metrics.ts';
 
@@ -99,4 +101,58 @@ export function formatBareHeads(b: BareHeads): string {
     `  bare heads 未戴安全帽 (IoU ≥ ${b.iou}, operating thresholds): ${b.heads} — found as head ${b.asHead} (recall ${r(b.asHead)}), ` +
     `called helmet 误判为安全帽 ${b.asHelmet} (${r(b.asHelmet)}), missed 漏检 ${b.missed} (${r(b.missed)})`
   );
+}
+
+export type HeadStateCounts = Record<'hard_hat' | 'bare', Record<HeadStateName | 'no_person', number>>;
+
+/**
+ * The rules' own question, free of any box convention: for every labelled person whose head is labelled
+ * (a helmet or bare-head box in its head region, track/head-state.ts), the head state the pipeline gives
+ * the detected person that matches it (IoU ≥ 0.5; `no_person` when none does), all at the operating
+ * thresholds. Needs sources that label persons (construction-site-safety).
+ */
+export function headStateAgreement(
+  results: readonly ImageResult[],
+  thresholds: Partial<Record<Label, number>>,
+): HeadStateCounts {
+  const zero = (): Record<HeadStateName | 'no_person', number> => ({
+    hard_hat: 0,
+    bare: 0,
+    unknown: 0,
+    no_person: 0,
+  });
+  const counts: HeadStateCounts = { hard_hat: zero(), bare: zero() };
+  for (const r of results) {
+    const labelled = r.gts.map((g) => ({ label: g.label, score: 1, box: g.box }));
+    const seen = r.dets.filter((d) => d.score >= (thresholds[d.label] ?? 1));
+    const people = seen.filter((d) => d.label === 'person');
+    const states = attachPpe(
+      people.map((p, id) => ({ id, box: p.box, score: p.score })),
+      seen,
+    );
+    const used = new Set<number>();
+    for (const g of r.gts) {
+      if (g.label !== 'person') continue;
+      const truth = headState(g.box, labelled).state;
+      if (truth === 'unknown') continue;
+      let best = -1;
+      let bestIou = 0.5;
+      people.forEach((p, i) => {
+        const v = iou(p.box, g.box);
+        if (!used.has(i) && v >= bestIou) [best, bestIou] = [i, v];
+      });
+      if (best >= 0) used.add(best);
+      counts[truth][best >= 0 ? states[best]!.head.state : 'no_person']++;
+    }
+  }
+  return counts;
+}
+
+export function formatHeadStates(c: HeadStateCounts): string {
+  const row = (k: 'hard_hat' | 'bare') => {
+    const r = c[k];
+    const n = r.hard_hat + r.bare + r.unknown + r.no_person;
+    return `${k} ${n}: → hard_hat ${r.hard_hat}, bare ${r.bare}, unknown ${r.unknown}, person not found ${r.no_person}`;
+  };
+  return `  head state per labelled person 每人头部状态 (operating thresholds): ${row('bare')}; ${row('hard_hat')}`;
 }

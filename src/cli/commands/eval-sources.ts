@@ -93,7 +93,7 @@ export const SOURCES: readonly Source[] = [
     licence: 'CC BY 4.0',
     helmetBox: 'helmet alone',
     headBox: 'top of the head',
-    labels: ['helmet', 'head', 'vest', 'no_vest'],
+    labels: ['helmet', 'head', 'vest', 'no_vest', 'person'],
     test: () => yolo('construction-site-safety', 'test'),
     heldOut: async () => {
       const s = await constructionSiteSafety();
@@ -117,7 +117,8 @@ export interface PpeModel {
 export const PPE_MODELS: readonly PpeModel[] = [
   {
     name: 'ppe-hardhat',
-    pipeline: ['ppe-hardhat'],
+    // with the person detector (one backbone pass, as in service): the head state is per person
+    pipeline: ['yolox-nano-coco', 'ppe-hardhat'],
     labels: ['helmet', 'head'],
     trainedOn: ['hard-hat-workers', 'safety-vest-v4'],
   },

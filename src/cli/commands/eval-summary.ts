@@ -16,9 +16,12 @@ import type { LabelledImage } from './eval-data.ts';
 import {
   bareHeadOutcomes,
   formatBareHeads,
+  formatHeadStates,
   formatLabelFigures,
+  headStateAgreement,
   labelFigures,
   type BareHeads,
+  type HeadStateCounts,
   type ImageResult,
   type LabelFigures,
 } from './eval-figures.ts';
@@ -43,6 +46,8 @@ export interface SummaryRow {
   images: number;
   classes: LabelFigures[];
   bareHeads?: BareHeads;
+  /** per labelled person: labelled head state → the pipeline's (sources that label persons) */
+  headStates?: HeadStateCounts;
   /** the vest model's torso-crop accuracy (the figure its target is stated in; eval-crops.ts) */
   crops?: CropRates;
 }
@@ -78,7 +83,7 @@ async function measure(
   const results: ImageResult[] = [];
   for (const [i, img] of images.entries()) {
     const dets = await pipeline.detect(await readImageRgb(img.file));
-    results.push({ dets: dets.filter((d) => model.labels.includes(d.label)), gts: img.gts });
+    results.push({ dets, gts: img.gts });
     if ((i + 1) % 50 === 0) progress(`  ${model.name} ${source.name} ${i + 1}/${images.length}`);
   }
   const labels = model.labels.filter((l) => source.labels.includes(l));
@@ -92,6 +97,11 @@ async function measure(
     images: images.length,
     classes: labelFigures(results, labels, thresholds, o.ious),
     ...(labels.includes('head') ? { bareHeads: bareHeadOutcomes(results, thresholds, 0.3) } : {}),
+    ...(labels.includes('head') &&
+    source.labels.includes('person') &&
+    model.pipeline.includes('yolox-nano-coco')
+      ? { headStates: headStateAgreement(results, thresholds) }
+      : {}),
     ...(crops ? { crops: await crops(images) } : {}),
   };
 }
@@ -157,6 +167,7 @@ export function formatSummary(s: Summary): string {
       ...r.classes.map(formatLabelFigures),
     );
     if (r.bareHeads) lines.push(formatBareHeads(r.bareHeads));
+    if (r.headStates) lines.push(formatHeadStates(r.headStates));
     if (r.crops) lines.push(`  ${formatCropRates(r.crops)}`);
   }
   if (s.notMeasured.length > 0)
