@@ -238,6 +238,10 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
     ]);
     let buf = Buffer.alloc(0);
     let busy = false;
+    // the frame being detected: the detector is closed only after it (a real ONNX session must not be
+    // disposed under a run in flight)
+    let inFlight: Promise<unknown> = Promise.resolve();
+    let stopped = false;
     // start of the current run of bare-head frames (the stream may join mid-slideshow)
     let bareSince = 0;
     let bareSinceAtRaise = 0;
@@ -246,10 +250,10 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
       while (buf.length >= W * H * 3) {
         const rgb = Buffer.from(buf.subarray(0, W * H * 3));
         buf = buf.subarray(W * H * 3);
-        if (busy) continue;
+        if (busy || stopped) continue;
         busy = true;
         const ts = Date.now();
-        void detect(rgb)
+        inFlight = detect(rgb)
           .then((detections) => {
             const bare = detections.some((d) => d.label === 'head');
             if (process.env.JH_E2E_DEBUG)
@@ -279,7 +283,9 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
     expect(raisedAt - bareSinceAtRaise).toBeLessThan(6000);
     const e = await ended;
     expect(e.payload.violationId).toBe(s.payload.violationId);
+    stopped = true;
     decoder.kill('SIGKILL');
+    await inFlight;
     await detector?.close();
     await pipeline.idle();
 
