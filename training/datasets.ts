@@ -8,6 +8,8 @@ import { readLabelledFolder, type LabelledImage } from '../src/cli/commands/eval
 import { PROJECT_ROOT } from '../src/vision/detect/manifest.ts';
 
 export const DATA = join(PROJECT_ROOT, '..', 'shared', 'datasets');
+/** construction-site-safety (CC BY 4.0; helmet boxes cover the helmet alone): split by source photo. */
+export { constructionSiteSafety } from '../src/cli/commands/eval-sources.ts';
 const sizeOf = async (f: string): Promise<{ width: number; height: number }> => {
   const m = await sharp(f).metadata();
   return { width: m.width ?? 0, height: m.height ?? 0 };

@@ -126,3 +126,43 @@ describe('jianhu detect usage', () => {
     expect(r.stderr).toMatch(/no image given[\s\S]*usage: jianhu detect/);
   });
 });
+
+const HHW_BARE = join(ROOT, '../shared/datasets/hard-hat-workers/images/val/hard_hat_workers497.jpg');
+describe.skipIf(!existsSync(HHW_BARE) || !existsSync(join(MODELS, 'yolox-nano-coco')))(
+  'jianhu detect --min-score and the head state per person',
+  () => {
+    type Line = {
+      detections: { label: string; score: number; box: number[]; head?: { state: string; score: number } }[];
+    };
+    const operating: Record<string, number> = {
+      person: 0.3,
+      helmet: 0.56,
+      head: 0.58,
+      vest: 0.42,
+      no_vest: 0.58,
+    };
+
+    it('reports every label down to S, keeps the operating detections, and the head state does not move', async () => {
+      const at = await jianhu(['detect', '--json', HHW_BARE]);
+      const low = await jianhu(['detect', '--json', '--min-score', '0.05', HHW_BARE]);
+      expect([at.code, low.code]).toEqual([0, 0]);
+      const a = JSON.parse(at.stdout) as Line;
+      const b = JSON.parse(low.stdout) as Line;
+      for (const d of a.detections) expect(d.score).toBeGreaterThanOrEqual(operating[d.label] ?? 0.74);
+      for (const d of b.detections) expect(d.score).toBeGreaterThanOrEqual(0.05);
+      // everything reported at the operating point is still there, and more below it
+      for (const d of a.detections) expect(b.detections).toContainEqual(d);
+      expect(b.detections.some((d) => d.score < (operating[d.label] ?? 0.74))).toBe(true);
+      // the photo: one worker, bare-headed (hard-hat-workers val 497 labels one `head`)
+      const person = a.detections.find((d) => d.label === 'person');
+      expect(person?.head?.state).toBe('bare');
+      expect(b.detections.find((d) => d.label === 'person')?.head).toEqual(person?.head);
+    });
+
+    it('refuses a bad S with exit 2 and a coded message (the range: unit-tested)', async () => {
+      const r = await jianhu(['detect', '--json', '--min-score', '1.5', HHW_BARE]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/JH_ERR_MIN_SCORE/);
+    });
+  },
+);

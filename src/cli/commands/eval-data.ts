@@ -33,6 +33,15 @@ export const DEFAULT_CLASS_MAP: Record<string, Label | null> = {
   smoke: 'smoke',
   person: 'person',
   default: null,
+  // construction-site-safety: Hardhat (above) is the helmet alone, NO-Hardhat a bare head
+  'no-hardhat': 'head',
+  'safety vest': 'vest',
+  'no-safety vest': 'no_vest',
+  mask: null,
+  'no-mask': null,
+  'safety cone': null,
+  machinery: null,
+  vehicle: null,
 };
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp']);

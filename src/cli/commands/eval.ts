@@ -1,5 +1,6 @@
 /**
- * `jianhu eval --dataset DIR --format voc|yolo`: runs the detection pipeline of `jianhu detect` on
+ * `jianhu eval` (no dataset): every PPE model on every labelled source, in-source and held-out-source
+ * (eval-summary.ts). `jianhu eval --dataset DIR --format voc|yolo`: runs the detection pipeline of `jianhu detect` on
  * every labelled image under DIR and prints AP@0.5 per class, precision/recall at the shipped
  * thresholds, a confusion summary and (fire/smoke) the frame-level decision.
  */
@@ -10,17 +11,23 @@ import { readImageRgb } from '../../vision/detect/image-file.ts';
 import { loadManifest, PROJECT_ROOT, type ModelEntry } from '../../vision/detect/manifest.ts';
 import { DetectionPipeline, defaultModelNames } from '../../vision/detect/pipeline.ts';
 import { classThresholds } from '../../vision/detect/plugins/ppe-yolox-head.ts';
-import { defaultDetectConfig, parseInputSize } from '../../vision/detect/settings.ts';
+import { defaultDetectConfig, parseInputSize, parseMinScore } from '../../vision/detect/settings.ts';
 import { LABELS, type Label } from '../../vision/detect/types.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import type { Command } from '../commands.ts';
 import { DEFAULT_CLASS_MAP, readLabelledFolder } from './eval-data.ts';
 import { formatCropRates, vestCropAccuracy } from './eval-crops.ts';
 import { evaluate, formatReport } from './eval-run.ts';
+import { formatSummary, runSummary, type SummaryOptions } from './eval-summary.ts';
 
 const USAGE =
   '在标注数据集上评估检测模型 (score the detectors on a labelled dataset: precision, recall, AP)\n' +
-  'usage: jianhu eval --dataset DIR --format voc|yolo [--list FILE] [--model NAME]... [--labels a,b] [--map name=label,...] [--input-size N] [--json]\n' +
+  'usage: jianhu eval [--limit N] [--min-score S] [--input-size N] [--json]\n' +
+  '  with no --dataset: each PPE model (ppe-hardhat, ppe-vest) on each source under ../shared/datasets,\n' +
+  '  labelled in-source (test split of a source it trained on) or held-out-source (a source it never saw);\n' +
+  '  AP at IoU 0.3 and 0.5 down to --min-score (default 0.05), precision/recall at the operating\n' +
+  '  thresholds, bare heads found / called helmet / missed. --limit N: at most N images per set (quick look)\n' +
+  '   or: jianhu eval --dataset DIR --format voc|yolo [--list FILE] [--model NAME]... [--labels a,b] [--map name=label,...] [--input-size N] [--json]\n' +
   '  --list FILE   only the images named in FILE (one path a line, relative to the project root)\n' +
   '  --input-size N input side of YOLOX-Nano and its heads (default 416, as the service and the model cards)\n' +
   '  --labels      labels to score (default: those both the dataset and the models have, except person)\n' +
@@ -77,10 +84,53 @@ const sizeOf = async (f: string): Promise<{ width: number; height: number }> => 
   return { width: m.width ?? 0, height: m.height ?? 0 };
 };
 
+export function parseSummaryArgs(argv: string[]): (SummaryOptions & { json: boolean }) | string {
+  const out: SummaryOptions & { json: boolean } = { minScore: 0.05, ious: [0.3, 0.5], json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const v = (): string | undefined => argv[++i];
+    if (a === '--json') out.json = true;
+    else if (a === '--limit') {
+      const n = Number(v());
+      if (!Number.isInteger(n) || n < 1) return '--limit needs a whole number ≥ 1';
+      out.limit = n;
+    } else if (a === '--min-score') {
+      const n = parseMinScore(v());
+      if (typeof n === 'string') return n;
+      out.minScore = n;
+    } else if (a === '--input-size') {
+      const n = parseInputSize(v());
+      if (typeof n === 'string') return n;
+      out.inputSize = n;
+    } else return `unknown option ${a} (without --dataset: --limit, --min-score, --input-size, --json)`;
+  }
+  return out;
+}
+
+async function summaryCommand(argv: string[]): Promise<number> {
+  const o = parseSummaryArgs(argv);
+  if (typeof o === 'string') {
+    process.stderr.write(`jianhu eval: ${o}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const s = await runSummary(o, (line) => !o.json && process.stderr.write(`${line}\n`));
+    process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : `${formatSummary(s)}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(
+      `jianhu eval: ${e instanceof AppError ? `${e.code}: ` : ''}${(e as Error).message}\n`,
+    );
+    return e instanceof AppError && e.status === 400 ? 2 : 1;
+  }
+}
+
 export const evalCommand: Command = {
-  summary: 'measure the detectors on a labelled folder 在标注数据上评估模型 (AP@0.5, precision/recall)',
+  summary:
+    'measure the detectors 评估模型: with no --dataset every PPE model on every source (in-source and held-out), else one labelled folder',
   usage: USAGE,
   async run(argv) {
+    if (!argv.includes('--dataset')) return summaryCommand(argv);
     const args = parseEvalArgs(argv);
     if (typeof args === 'string') {
       process.stderr.write(`jianhu eval: ${args}\n${USAGE}`);

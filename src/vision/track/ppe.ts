@@ -1,5 +1,6 @@
 import type { Box, Detection, Label } from '../detect/types.ts';
-import { area, band, center, containment, height, inside, width } from './geometry.ts';
+import { area, band, center, containment, height, inside } from './geometry.ts';
+import { fitsHead, headRegion, headSpot, headStateAt, type HeadState } from './head-state.ts';
 import type { Track } from './tracker.ts';
 
 /**
@@ -15,9 +16,11 @@ export interface TrackedPerson {
   trackId: number;
   box: Box;
   score: number;
-  /** 'no' = a bare head was seen on this person; 'unknown' = no head seen at all */
+  /** 'no' = a bare head was seen on this person; 'unknown' = no head seen at all (from `head`) */
   helmet: Tri;
   helmetScore: number;
+  /** the head state the helmet fields are read from (head-state.ts), with the box that decided */
+  head: HeadState;
   vest: Tri;
   vestScore: number;
   phone: boolean;
@@ -27,10 +30,9 @@ export interface TrackedPerson {
   parts: Detection[];
 }
 
-const headBand = (b: Box): Box => band(b, -0.1, -0.1, 1.1, 0.35);
+const headBand = headRegion;
 const torsoBand = (b: Box): Box => band(b, -0.1, 0.1, 1.1, 0.8);
 const handsBand = (b: Box): Box => band(b, -0.25, 0.0, 1.25, 0.75);
-const headSpot = (b: Box): [number, number] => [(b[0] + b[2]) / 2, b[1] + height(b) * 0.1];
 const torsoSpot = (b: Box): [number, number] => [(b[0] + b[2]) / 2, b[1] + height(b) * 0.4];
 
 interface Candidate {
@@ -40,8 +42,11 @@ interface Candidate {
 }
 
 /** Greedy one-to-one assignment of detections with `labels` to people, cheapest first. */
+/** What the association reads of a person: a track, or a plain person detection numbered by the caller. */
+type PersonRef = Pick<Track, 'id' | 'box' | 'score'>;
+
 function assign(
-  people: readonly Track[],
+  people: readonly PersonRef[],
   dets: readonly Detection[],
   labels: readonly Label[],
   fits: (d: Detection, p: Box) => boolean,
@@ -68,14 +73,8 @@ function assign(
   return out;
 }
 
-export function attachPpe(people: readonly Track[], detections: readonly Detection[]): TrackedPerson[] {
-  const heads = assign(
-    people,
-    detections,
-    ['helmet', 'head'],
-    (d, p) => inside(center(d.box), headBand(p)) && width(d.box) <= width(p) * 0.9,
-    headSpot,
-  );
+export function attachPpe(people: readonly PersonRef[], detections: readonly Detection[]): TrackedPerson[] {
+  const heads = assign(people, detections, ['helmet', 'head'], fitsHead, headSpot);
   const vests = assign(
     people,
     detections,
@@ -91,7 +90,13 @@ export function attachPpe(people: readonly Track[], detections: readonly Detecti
     headSpot,
   );
   return people.map((t, i) => {
-    const head = heads.get(i);
+    // the assigned box is the person's head; a box of the other class on the same head (the detector
+    // hedging) decides instead when it scores higher
+    const head = headStateAt(
+      heads.get(i),
+      detections.filter((d) => fitsHead(d, t.box)),
+    );
+    const headDet = head.headBox ? detections.find((d) => d.box === head.headBox) : undefined;
     const vest = vests.get(i);
     const phone = phones.get(i);
     const hb = headBand(t.box);
@@ -105,13 +110,14 @@ export function attachPpe(people: readonly Track[], detections: readonly Detecti
       trackId: t.id,
       box: t.box,
       score: t.score,
-      helmet: head ? (head.label === 'helmet' ? 'yes' : 'no') : 'unknown',
-      helmetScore: head?.score ?? 0,
+      helmet: head.state === 'hard_hat' ? 'yes' : head.state === 'bare' ? 'no' : 'unknown',
+      helmetScore: head.score,
+      head,
       vest: vest ? (vest.label === 'vest' ? 'yes' : 'no') : 'unknown',
       vestScore: vest?.score ?? 0,
       phone: !!phone,
       smokeAtHead: !!smoke,
-      parts: [head, vest, phone, smoke].filter((d): d is Detection => !!d),
+      parts: [headDet, vest, phone, smoke].filter((d): d is Detection => !!d),
     };
   });
 }

@@ -58,16 +58,20 @@ export class VestClassifier implements Detector {
   private readonly minPersonScore: number;
   private readonly maxCrops: number;
   private readonly reuse: ReuseCache<number> | undefined;
+  /** `settings.minScore` (measurement, `jianhu detect --min-score`): report both answers down to it */
+  private readonly reportBothFrom: number | undefined;
   /** crops classified by the model (the rest reused a recent answer) */
   runs = 0;
   reused = 0;
 
   constructor(
     private readonly entry: ModelEntry,
-    private readonly ctx: Pick<PluginContext, 'modelsDir' | 'threads'>,
+    private readonly ctx: Pick<PluginContext, 'modelsDir' | 'threads'> & Partial<PluginContext>,
   ) {
     this.name = entry.name;
     const o = entry.options ?? {};
+    const minScore = ctx.settings?.minScore;
+    this.reportBothFrom = typeof minScore === 'number' ? minScore : undefined;
     this.threshold = entry.thresholds.score ?? 0.5;
     this.torso = (o.torso as TorsoMap | undefined) ?? [0.1, 0.15, 0.9, 0.6];
     this.wholeAspect = (o.wholeAspect as number | undefined) ?? 0;
@@ -120,12 +124,27 @@ export class VestClassifier implements Detector {
       }
       if (reuse) remembered.push({ box: p.box, value: pv, ts: hit?.ts ?? reuse.ts });
       const box = torsoOfPerson(p.box, this.torso, this.wholeAspect);
-      out.push(
-        pv >= this.threshold ? { label: 'vest', score: pv, box } : { label: 'no_vest', score: 1 - pv, box },
-      );
+      out.push(...this.answers(pv, box));
     }
     reuse?.cache.set(reuse.key, remembered, reuse.ts);
     return out;
+  }
+
+  /**
+   * The decision (`vest` p or `no_vest` 1 − p, at the shipped threshold); under `minScore` both labels
+   * whose score reaches it, so AP can be read over the whole score range (the rules never run so).
+   */
+  private answers(pv: number, box: Box): Detection[] {
+    const from = this.reportBothFrom;
+    if (from === undefined)
+      return [
+        pv >= this.threshold ? { label: 'vest', score: pv, box } : { label: 'no_vest', score: 1 - pv, box },
+      ];
+    const both: Detection[] = [
+      { label: 'vest', score: pv, box },
+      { label: 'no_vest', score: 1 - pv, box },
+    ];
+    return both.filter((d) => d.score >= from);
   }
 
   async close(): Promise<void> {
