@@ -3,12 +3,14 @@
  * crop (vest) for the project's own models, one onnxruntime thread, on a real dataset image.
  * Then the default pipeline's whole-frame stage (YOLOX-Nano + hard hat + fire/smoke) on a 640×360
  * factory-clip frame, each model alone vs merged on one backbone pass (detect.shareBackbone), in
- * alternating rounds so both see the same machine; prints both and their ratio, then one JSON line.
+ * alternating rounds so both see the same machine; prints both and their ratio, then one JSON line;
+ * last, the whole default pipeline with and without the `arc` head (arc-cost.ts).
  * Prints numbers; asserts nothing. Run on an idle machine for budget figures.
  */
 import { existsSync } from 'node:fs';
 import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
 import { clipFrameRgb, clipFramesRgb } from '../tests/helpers/clip-frame.ts';
+import { arcCost } from './arc-cost.ts';
 import { VestClassifier as Vest } from '../src/vision/detect/plugins/ppe-vest.ts';
 import { join } from 'node:path';
 import { readImageRgb } from '../src/vision/detect/image-file.ts';
@@ -182,4 +184,6 @@ if (existsSync(CLIP)) {
     `  vest answers reused ≤ 2 s          ${avg('reuse').toFixed(1)} ms/frame (${vestRounds[0]!.cropsReuse.toFixed(1)} crops/frame)`,
   );
   console.log(JSON.stringify({ bench: 'models', defaultPipelineWithVest: vestRounds }));
+  // what the arc head (#28, hot work) adds to the default pipeline, same frames
+  console.log(JSON.stringify({ bench: 'models', arc: await arcCost(frames) }));
 } else console.log(`(no ${CLIP}: default-pipeline comparison skipped)`);
