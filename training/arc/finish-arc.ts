@@ -21,6 +21,12 @@ export const ARC_LABELS: Label[] = ['arc'];
  * at ≤ 3 % false frames (the issue's target is ≤ 1 in 15 ≈ 6.7 % on workshop video: half of it, for margin).
  */
 const MAX_FP_RATE = 0.03;
+/**
+ * The arc model joins the default pipeline only if validation shows it useful: at least this share of
+ * the validation composites flagged at the chosen threshold (the issue's target is 8 of 9 real frames).
+ * Below it the model ships opt-in (`detect.models`), its card says why.
+ */
+const MIN_DEFAULT_RECALL = 0.8;
 /** Never below the hot-work rule's default minScore (0.5), so every `arc` box printed is one the rule reads. */
 const MIN_THRESHOLD = 0.5;
 
@@ -92,6 +98,7 @@ export async function chooseArcThreshold(
     `frame threshold ${T}: val recall ${valAtT.recall.toFixed(3)}, fp ${valAtT.fpRate.toFixed(3)}; by source ${JSON.stringify(valAtT.bySource)}`,
   );
   const entry = headEntry(ARC_NAME, ARC_LABELS, file.sha256, file.bytes, {
+    defaultPipeline: valAtT.recall >= MIN_DEFAULT_RECALL,
     thresholds: { score: T, nms: 0.45, perClass: { arc: T } } as ModelEntry['thresholds'],
     options: { frameThreshold: T, frameLabels: ARC_LABELS },
   });
