@@ -32,7 +32,7 @@ perceptron ${res.seconds.training.toFixed(0)} s).
   and adds only its own nodes.
 - Head (ours): per grid cell of each level (strides 8/16/32) a 2-layer perceptron (${o.dims.in} → ${o.hidden} → ${o.dims.out},
   ReLU; two 1×1 convolutions) on YOLOX's 64 + 64 head values and the mean B, G, R and chroma (÷ 255) of the
-  cell and of the 3×3 cells around it (\`colour\` ${JSON.stringify(res.colour ?? null)}; training/head/export.ts).
+  cell and of the 3×3 and 5×5 cells around it, and the cell's clipped-white share and brightest pixel (\`colour\` ${JSON.stringify(res.colour ?? null)}; training/head/export.ts).
 - Label: class 0 \`arc\`. Runtime plugin \`own-yolox-head\`, stage 1 (whole frame). The box convention: the arc's
   glow (clipped core and bloom), not the spark trails.
 - Frame-level decision: a frame shows hot work when any \`arc\` box scores ≥ ${o.T} (\`options.frameThreshold\`; the
@@ -44,8 +44,8 @@ perceptron ${res.seconds.training.toFixed(0)} s).
 - Composites (training/arc/render-arc.ts): a clipped white core (1.8–7 px half-axis at 640 px, elongated up to
   2.2×), blue-white bloom (white for plasma), the scene lit by a blue-white cast and darkened by auto exposure,
   0–70 spark trails (orange-yellow, falling), flicker (core light 0.9–4× the sensor's range), motion blur (1 in 3),
-  CCD smear (1 in 12), one or two arcs per frame, JPEG quality 80. Each background gives one composite and stays
-  itself as a negative frame.
+  CCD smear (1 in 12), one or two arcs per frame, JPEG quality 80. Each background gives one composite and one
+  negative frame: itself, or (half of them) itself with 1–3 drawn lamps, tubes or sun glints (\`randomLamp\`).
 - Backgrounds, split by source (training/arc/arc-data.ts): train ${counts.train.frames} frames (${counts.train.composites}
   composites; backgrounds: ${src(counts.train)}), validation ${counts.val.frames} (${counts.val.composites}; ${src(counts.val)}),
   test ${counts.test.frames} (${counts.test.composites}; ${src(counts.test)}).
