@@ -3,7 +3,8 @@
  * crop (vest) for the project's own models, one onnxruntime thread, on a real dataset image.
  * Then the default pipeline's whole-frame stage (YOLOX-Nano + hard hat + fire/smoke) on a 640×360
  * factory-clip frame, each model alone vs merged on one backbone pass (detect.shareBackbone), in
- * alternating rounds so both see the same machine; prints both and their ratio, then one JSON line.
+ * alternating rounds so both see the same machine; prints both and their ratio, then one JSON line;
+ * last, the whole default pipeline with and without the `arc` head (arc-cost.ts).
  * Prints numbers; asserts nothing. Run on an idle machine for budget figures.
  */
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { benchScene } from './models-scene.ts';
 import { benchVestReuse } from './models-vest-reuse.ts';
 import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
 import { clipFrameRgb, clipFramesRgb } from '../tests/helpers/clip-frame.ts';
+import { arcCost } from './arc-cost.ts';
 import { VestClassifier as Vest } from '../src/vision/detect/plugins/ppe-vest.ts';
 import { join } from 'node:path';
 import { readImageRgb } from '../src/vision/detect/image-file.ts';
@@ -188,4 +190,7 @@ if (existsSync(CLIP)) {
   // #25: the default pipeline on frames with people and with nobody, hard-hat head every frame vs gated
   await benchScene(CLIP, '../shared/models');
   await benchVestReuse(CLIP, '../shared/models');
+
+  // what the arc head (#28, hot work) adds to the default pipeline, same frames
+  console.log(JSON.stringify({ bench: 'models', arc: await arcCost(frames) }));
 } else console.log(`(no ${CLIP}: default-pipeline comparison skipped)`);

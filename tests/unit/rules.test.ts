@@ -215,6 +215,24 @@ describe('hot_work_unpermitted 疑似动火', () => {
     ];
     expect(kinds(runScript({}, repeat(10, weak)), 'hot_work_unpermitted')).toEqual([]);
   });
+  const arc = (): Detection[] => [{ label: 'arc', score: 0.7, box: [300, 400, 320, 418] }];
+  it('fires on a welding arc without a hot-work permit, with only the arc model loaded', () => {
+    const ev = runScript({ labels: ['person', 'arc'] }, repeat(10, arc));
+    expect(kinds(ev, 'hot_work_unpermitted')).toEqual(['started']);
+    expect(ev[0]!.violation.detail).toEqual({ arcScore: 0.7 });
+    expect(ev[0]!.violation.box).toEqual([300, 400, 320, 418]);
+  });
+  it('must NOT fire on an arc while a hot-work permit is active, nor on weak arc scores', () => {
+    const permits = () => ({ guardianRequired: true, openFlameAllowed: true, kinds: ['hot_work'] });
+    expect(kinds(runScript({ permits }, repeat(10, arc)), 'hot_work_unpermitted')).toEqual([]);
+    const weak = (): Detection[] => [{ label: 'arc', score: 0.3, box: [0, 0, 9, 9] }];
+    expect(kinds(runScript({}, repeat(10, weak)), 'hot_work_unpermitted')).toEqual([]);
+  });
+  it('stays silent with neither a fire nor an arc model', () => {
+    expect(
+      kinds(runScript({ labels: ['person', 'smoke'] }, repeat(10, arc)), 'hot_work_unpermitted'),
+    ).toEqual([]);
+  });
 });
 
 describe('resolveRules', () => {

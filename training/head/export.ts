@@ -39,14 +39,23 @@ export interface ColourSpec {
    * (d < 0), zero beyond the edge — vertical context for a head (hat top above, face and shoulders below).
    */
   neighbours?: number[];
+  /**
+   * Optional: 2 channels per cell for light sources past the sensor's range (the `arc` head): the
+   * fraction of the cell's pixels clipped white (every channel ≥ 245) and the cell's brightest pixel
+   * (max of B, G, R; ÷ 255). Means cannot tell a small clipped core from a pale wall; these can.
+   */
+  peak?: boolean;
 }
 
 export const COLOUR_CHANNELS = 4;
 export const NEIGHBOUR_CHANNELS = 64;
 export const colourDim = (c: ColourSpec | undefined): number =>
   c
-    ? COLOUR_CHANNELS * (c.context.length + c.above.length) + NEIGHBOUR_CHANNELS * (c.neighbours?.length ?? 0)
+    ? COLOUR_CHANNELS * (c.context.length + c.above.length) +
+      NEIGHBOUR_CHANNELS * (c.neighbours?.length ?? 0) +
+      (c.peak ? PEAK_CHANNELS : 0)
     : 0;
+export const PEAK_CHANNELS = 2;
 /** A trainer's extra features: JH_COLOUR (a ColourSpec as JSON, or `none`) if set, else `fallback`. */
 export function colourFromEnv(fallback: ColourSpec, env = process.env.JH_COLOUR): ColourSpec | undefined {
   if (env === 'none') return undefined;
@@ -79,6 +88,15 @@ export function addColourNodes(
     node('Min', ['jh.c.b', 'jh.c.g', 'jh.c.r'], ['jh.c.min']),
     node('Sub', ['jh.c.max', 'jh.c.min'], ['jh.c.chroma']),
   );
+  if (c.peak) {
+    // 1 where every channel is ≥ 245 (clipped white), ramping from 0 at 244: Min(Relu(min − 244), 1)
+    g.initializer.push(floatTensor('jh.c.t244', [], [244]), floatTensor('jh.c.one', [], [1]));
+    g.node.push(
+      node('Sub', ['jh.c.min', 'jh.c.t244'], ['jh.c.over']),
+      node('Relu', ['jh.c.over'], ['jh.c.overpos']),
+      node('Min', ['jh.c.overpos', 'jh.c.one'], ['jh.c.clipped']),
+    );
+  }
   for (const d of c.above) {
     if (!(Number.isInteger(d) && d >= 1)) throw new Error(`colour: above ${d} is not a whole number ≥ 1`);
     g.initializer.push(
@@ -141,6 +159,33 @@ export function addColourNodes(
         node('Slice', [`${q}.padded`, `${q}.start`, `${q}.end`, 'jh.c.axis2'], [q]),
       );
       parts.push(q);
+    }
+    if (c.peak) {
+      // stride 8 from the image; coarser levels pooled 2×2 from the level below (exact for both)
+      const frac = `${p}clipfrac`;
+      const peak = `${p}peak`;
+      if (l === 0)
+        g.node.push(
+          avgPool('jh.c.clipped', frac, s, s, 0),
+          node(
+            'MaxPool',
+            ['jh.c.max'],
+            [`${p}peakraw`],
+            [attr.ints('kernel_shape', [s, s]), attr.ints('strides', [s, s])],
+          ),
+          node('Mul', [`${p}peakraw`, 'jh.c.k'], [peak]),
+        );
+      else
+        g.node.push(
+          avgPool(`jh.l${l - 1}.c.clipfrac`, frac, 2, 2, 0),
+          node(
+            'MaxPool',
+            [`jh.l${l - 1}.c.peak`],
+            [peak],
+            [attr.ints('kernel_shape', [2, 2]), attr.ints('strides', [2, 2])],
+          ),
+        );
+      parts.push(frac, peak);
     }
     g.node.push(node('Concat', parts, [colourTensor(l)], [attr.int('axis', 1)]));
   });

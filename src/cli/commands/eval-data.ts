@@ -31,6 +31,7 @@ export const DEFAULT_CLASS_MAP: Record<string, Label | null> = {
   sem_colete_refletivo: 'no_vest',
   fire: 'fire',
   smoke: 'smoke',
+  arc: 'arc',
   person: 'person',
   default: null,
   // construction-site-safety: Hardhat (above) is the helmet alone, NO-Hardhat a bare head

@@ -199,8 +199,14 @@ export const evalCommand: Command = {
         (l) => l !== 'person' && (datasetLabels.has(l) || (fireSet && (l === 'fire' || l === 'smoke'))),
       );
     const thresholds = shippedThresholds(entries, labels);
-    const frameEntry = entries.find((e) => typeof e.options?.frameThreshold === 'number');
-    const frame = frameEntry && labels.some((l) => l === 'fire' || l === 'smoke');
+    // the frame-level decision of the model whose frame labels are scored (fire-smoke: fire, smoke; arc: arc)
+    const frameLabelsOf = (e: (typeof entries)[number]): Label[] =>
+      (e.options?.frameLabels as Label[] | undefined) ?? ['fire', 'smoke'];
+    const frameEntry = entries.find(
+      (e) =>
+        typeof e.options?.frameThreshold === 'number' && frameLabelsOf(e).some((l) => labels.includes(l)),
+    );
+    const frame = !!frameEntry;
     try {
       const report = await evaluate(
         images,
@@ -210,7 +216,7 @@ export const evalCommand: Command = {
           thresholds,
           ...(frame
             ? {
-                frameLabels: ['fire', 'smoke'] as Label[],
+                frameLabels: frameLabelsOf(frameEntry),
                 frameThreshold: frameEntry.options?.frameThreshold as number,
               }
             : {}),

@@ -49,6 +49,9 @@ const inWorkArea = (f: RuleFrame, person: TrackedPerson): { inside: boolean; zon
   return { inside: !!z, zoneId: z?.id ?? null };
 };
 
+/** What counts as hot work on camera: open flame, or a welding arc / cutting sparks. */
+export const HOT_WORK_LABELS: readonly Label[] = ['fire', 'arc'];
+
 export const RULES: readonly Rule[] = [
   {
     name: 'noHelmet',
@@ -148,19 +151,22 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    // Hot work on camera: a flame (`fire`) or a welding arc / cutting sparks (`arc`, the most common hot
+    // work, which the fire model does not see). Either model alone lets the rule watch.
     name: 'hotWork',
     type: 'hot_work_unpermitted',
-    needs: [['fire']],
+    needs: [[...HOT_WORK_LABELS]],
     observe: (f, prm) => {
-      const fires = f.detections.filter((d) => d.label === 'fire' && d.score >= prm.minScore);
-      const best = fires.sort((a, b) => b.score - a.score)[0];
+      const seen = f.detections.filter((d) => HOT_WORK_LABELS.includes(d.label) && d.score >= prm.minScore);
+      const best = seen.sort((a, b) => b.score - a.score)[0];
       const o: Observation = {
         subject: 'camera',
         value: !!best && !f.permits.openFlameAllowed,
         trackId: null,
         zoneId: null,
         box: best?.box ?? null,
-        ...(best ? { detail: { fireScore: Math.round(best.score * 100) / 100 } } : {}),
+        // fireScore / arcScore: which evidence raised it, for the officer on the wall
+        ...(best ? { detail: { [`${best.label}Score`]: Math.round(best.score * 100) / 100 } } : {}),
       };
       return [o];
     },

@@ -171,7 +171,7 @@ export class ViolationPipeline {
       tone: p.trackId === e.violation.trackId ? 'alert' : 'ok',
     }));
     for (const d of input.detections)
-      if (d.label === 'fire' || d.label === 'smoke' || d.label === 'phone')
+      if (d.label === 'fire' || d.label === 'smoke' || d.label === 'arc' || d.label === 'phone')
         boxes.push({ box: d.box, label: `${d.label} ${d.score.toFixed(2)}`, tone: 'info' });
     if (e.violation.trackId === null && e.violation.box)
       boxes.push({ box: e.violation.box, label: info.zh, tone: 'alert' });

@@ -1,8 +1,21 @@
 /** The detection runtime's contracts: every detector plugin implements `Detector`. */
 import type { Placement } from './preprocess.ts';
 
-/** The project's label vocabulary (what `jianhu detect --json` prints). */
-export const LABELS = ['person', 'phone', 'helmet', 'head', 'vest', 'no_vest', 'fire', 'smoke'] as const;
+/**
+ * The project's label vocabulary (what `jianhu detect --json` prints). `arc`: a welding arc or cutting
+ * sparks (hot work without a flame; models/arc.card.md); `fire` stays for flame.
+ */
+export const LABELS = [
+  'person',
+  'phone',
+  'helmet',
+  'head',
+  'vest',
+  'no_vest',
+  'fire',
+  'smoke',
+  'arc',
+] as const;
 export type Label = (typeof LABELS)[number];
 
 /** [x1, y1, x2, y2] in source-image pixels. */
