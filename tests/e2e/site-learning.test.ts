@@ -77,16 +77,19 @@ describe('site learning of the hard-hat model', () => {
     }
     await pipeline.idle();
     const adaptation = svc.service.services.siteLearning.adaptation;
+    const t0 = Date.now();
+    const phase = (what: string) =>
+      console.log(`site-learning e2e: ${what} at ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     expect(adaptation.status().crops.pending).toBeGreaterThanOrEqual(8);
 
-    // the officer: every fourth violation confirmed (a bare head), the others dismissed (误报)
+    // the officer reviews eight: every fourth confirmed (a bare head), the others dismissed (误报)
     const { page, errors } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
     await signIn(page, svc.url, 'safety-a', '/ui/wall.html');
     // the no-hard-hat cards (the photos also raise no-vest violations, which site learning leaves alone)
     const pending = page.locator('.vio[data-review="pending"]', { hasText: '未戴安全帽' });
     await expect.poll(() => pending.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(8);
     let reviewed = 0;
-    while ((await pending.count()) > 0) {
+    while (reviewed < 8) {
       // by id: the list re-orders as the cards refresh, so a positional locator may move under the click
       const id = await pending.first().getAttribute('id');
       const card = page.locator(`#${id}`);
@@ -98,8 +101,9 @@ describe('site learning of the hard-hat model', () => {
       reviewed++;
     }
     await page.screenshot({ path: `${SHOTS}/site-learning-wall.png` });
+    phase('reviewed');
     const crops = adaptation.status().crops;
-    expect(crops.confirmed + crops.dismissed).toBe(reviewed);
+    expect(crops.confirmed + crops.dismissed).toBe(8);
     expect(crops.confirmed).toBeGreaterThan(0);
     expect(crops.dismissed).toBeGreaterThan(crops.confirmed);
 
@@ -112,6 +116,7 @@ describe('site learning of the hard-hat model', () => {
       .poll(() => admin.page.locator('#adapt-in-use').textContent(), { timeout: 150_000, interval: 1000 })
       .toContain('v1');
     await admin.page.screenshot({ path: `${SHOTS}/site-learning-admin.png` });
+    phase('adopted');
     const v1 = adaptation.status().versions[0]!;
     expect(v1.adopted).toBe(true);
     expect(v1.after.site).toBeGreaterThan(v1.before.site);
