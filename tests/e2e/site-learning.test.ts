@@ -135,5 +135,5 @@ describe('site learning of the hard-hat model', () => {
     expect(adaptation.status().inUse).toBeNull();
     expect(errors).toEqual([]);
     expect(admin.errors).toEqual([]);
-  }, 420_000);
+  }, 300_000);
 });

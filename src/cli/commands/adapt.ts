@@ -116,7 +116,7 @@ export const adaptCommand: Command = {
       return v.adopted ? 0 : 1;
     } catch (e) {
       if (e instanceof AppError && e.status < 500) {
-        process.stderr.write(`jianhu adapt: ${e.code}: ${e.message}\n`);
+        process.stderr.write(`jianhu adapt: ${e.code}: ${e.zh} ${e.message}\n`);
         return 2;
       }
       throw e;
