@@ -6,6 +6,7 @@ import type { SupervisionContext } from './supervision/module.ts';
 import type { VideoContext } from './video/module.ts';
 import type { RecordingContext } from './video/recording/recording.module.ts';
 import type { VisionContext } from './vision/module.ts';
+import type { SiteLearning } from './vision/adapt/module.ts';
 import type { WorkContext } from './work/module.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface AppServices extends Platform {
   mqtt: MqttBus | null;
   video: VideoContext;
   vision: VisionContext;
+  /** site learning of the hard-hat model: reviewed crops, `jianhu adapt`, rollback (src/vision/adapt) */
+  siteLearning: SiteLearning;
   work: WorkContext;
   supervision: SupervisionContext;
   oversight: OversightContext;

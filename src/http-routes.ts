@@ -4,6 +4,7 @@ import { platformRoutes } from './platform/http/routes/index.ts';
 import { supervisionRoutes } from './supervision/routes.ts';
 import { uiRoutes } from './ui/routes.ts';
 import { videoRoutes } from './video/routes.ts';
+import { visionRoutes } from './vision/routes.ts';
 import { workRoutes } from './work/routes.ts';
 
 /**
@@ -14,6 +15,7 @@ export const routePlugins: RoutePlugin[] = [
   ...platformRoutes,
   ...uiRoutes,
   ...videoRoutes,
+  ...visionRoutes,
   ...supervisionRoutes,
   ...workRoutes,
   ...oversightRoutes,

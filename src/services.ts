@@ -10,6 +10,11 @@ import type { Fmp4Feed } from './video/recording/feed.ts';
 import { assembleRecording } from './recording-assembly.ts';
 import type { Label } from './vision/detect/types.ts';
 import type { VisionContext } from './vision/module.ts';
+import { createSiteLearning } from './vision/adapt/module.ts';
+import { ADAPTED_MODEL } from './vision/adapt/site-crops.ts';
+import { apOf, shippedHardhatData } from './cli/commands/adapt-data.ts';
+import { PROJECT_ROOT } from './vision/detect/manifest.ts';
+import { resolve } from 'node:path';
 import { KINDS } from './work/kinds/index.ts';
 import { createWorkContext } from './work/module.ts';
 import { LastKnownHealth, type CameraLiveness } from './work/permits/gate.ts';
@@ -58,6 +63,19 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
     work.permits.boundTo('camera', id, ['active', 'suspended'], true).map((p) => p.number),
   );
   const vision = opts.vision ? await opts.vision(work.activePermits) : { detect: null, stop: async () => {} };
+  // site learning: reviewed no-hard-hat crops → `jianhu adapt` → the workers reload the adopted version
+  const siteLearning = createSiteLearning(platform, {
+    shipped: (limits) =>
+      shippedHardhatData(resolve(PROJECT_ROOT, config.adapt.datasetsDir), {
+        trainLimit: limits.train,
+        valLimit: limits.val,
+      }),
+    ap: apOf,
+    reload: () => {
+      const detect = vision.detect;
+      return detect ? (ref) => detect.reloadSiteModels(ref ? { [ADAPTED_MODEL]: ref } : {}) : null;
+    },
+  });
   try {
     const supervision = createSupervisionContext(platform, {
       evidence: video.evidence,
@@ -67,6 +85,7 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
       labels: opts.labels ?? (vision.detect ? () => vision.detect!.labels : null),
       mqtt: opts.mqtt,
       runtimeCamera: (id) => video.cameras.get(id),
+      siteCrops: (sighting) => siteLearning.crops.hold(sighting),
     });
     const oversight = createOversightContext(platform, {
       violations: supervision.violations,
@@ -80,8 +99,19 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
       video.cameras,
       opts.recordingFeed === undefined ? video.relay : opts.recordingFeed,
     );
-    return { ...platform, mqtt: opts.mqtt, video, vision, work, supervision, oversight, recording };
+    return {
+      ...platform,
+      mqtt: opts.mqtt,
+      video,
+      vision,
+      siteLearning,
+      work,
+      supervision,
+      oversight,
+      recording,
+    };
   } catch (e) {
+    siteLearning.stop();
     work.stop();
     await vision.stop();
     throw e;
@@ -119,6 +149,7 @@ export async function createServices(
       await services.supervision.drain();
       services.oversight.stop();
       services.work.stop();
+      services.siteLearning.stop();
       await services.vision.stop();
       await services.video.stopEvidence();
       await services.video.ingest.stop();

@@ -6,6 +6,7 @@ import { detectCommand } from './commands/detect.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { auditExportCommand } from './commands/audit-export.ts';
 import { evalCommand } from './commands/eval.ts';
+import { adaptCommand } from './commands/adapt.ts';
 import { errorsCommand } from './commands/errors.ts';
 import { qrMachineCommand } from './commands/qr-machine.ts';
 import { certificatesLedgerCommand } from './commands/certificates-ledger.ts';
@@ -31,6 +32,7 @@ export const commands: Record<string, Command> = {
   'config check': configCheckCommand,
   detect: detectCommand,
   eval: evalCommand,
+  adapt: adaptCommand,
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
   'qr machine': qrMachineCommand,

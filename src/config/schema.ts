@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { DetectConfigSchema } from '../vision/detect/config.schema.ts';
+import { AdaptConfigSchema } from '../vision/adapt/config.schema.ts';
 import { RulesConfigSchema } from '../supervision/rules/config.schema.ts';
 import { EvidenceConfigSchema } from '../video/evidence/config.schema.ts';
 import { RecordingConfigSchema } from '../video/recording/config.schema.ts';
@@ -234,6 +235,7 @@ export const ConfigSchema = Type.Object(
     users: Type.Array(UserSchema, { default: [] }),
     ingest: IngestConfigSchema,
     detect: DetectConfigSchema,
+    adapt: AdaptConfigSchema,
     rules: RulesConfigSchema,
     evidence: EvidenceConfigSchema,
     recording: RecordingConfigSchema,

@@ -3,6 +3,7 @@ import type { MqttBus } from '../platform/mqtt/mqtt-bus.ts';
 import type { EvidenceService } from '../video/evidence/evidence.service.ts';
 import { isLive } from '../video/ingest/types.ts';
 import type { Label } from '../vision/detect/types.ts';
+import type { NoHelmetSighting } from '../vision/adapt/site-crops.ts';
 import type { GuardianPresenceBoard } from './violations/guardian-presence.ts';
 import { bridgeViolationsToMqtt } from './violations/mqtt-bridge.ts';
 import { permitsProvider, type ActivePermitKinds, type KindFactsOf } from './violations/permits-adapter.ts';
@@ -36,6 +37,8 @@ export interface SupervisionPorts {
   labels: (() => ReadonlySet<Label>) | null;
   /** violations are forwarded to integrations here; null when there is no broker */
   mqtt: MqttBus | null;
+  /** keeps the bare head of each no-hard-hat violation for site learning (vision/adapt); absent: off */
+  siteCrops?: (s: NoHelmetSighting) => Promise<unknown>;
   /** cameras added at run time (the video context's catalog), so their zones and rules work too */
   runtimeCamera?: (cameraId: string) => RuntimeCamera | undefined;
 }
@@ -60,6 +63,7 @@ export function createSupervisionContext(platform: Platform, ports: SupervisionP
     permits: permitsProvider(ports.activePermitKinds, ports.kindFacts),
     labels: ports.labels,
     presence: ports.presence,
+    siteCrops: ports.siteCrops ?? null,
     logger,
   });
   const offs = [

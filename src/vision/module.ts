@@ -1,5 +1,6 @@
 import type { Platform } from '../platform/platform.ts';
 import { DetectService, type ActivePermitSignal } from './detect/detect.service.ts';
+import { siteModelsAtStart } from './adapt/module.ts';
 
 /** What the vision context offers: the detection runtime, or null when it is off or its models are missing. */
 export interface VisionContext {
@@ -21,7 +22,8 @@ export async function startVisionContext(
   if (!config.detect.enabled) return { detect: null, stop: async () => {} };
   let detect: DetectService;
   try {
-    detect = await DetectService.start(platform, config.detect);
+    // the site's adopted hard-hat version, if any (jianhu adapt), verified against its recorded sha256
+    detect = await DetectService.start(platform, config.detect, siteModelsAtStart(config.store.dataDir));
   } catch (e) {
     logger.error({ err: e }, 'detection unavailable 检测不可用');
     return { detect: null, stop: async () => {} };

@@ -36,6 +36,8 @@ export const PERMISSIONS = [
   'enterprise:write',
   /** the 监管等级 (A/B/C/D) override: regulators */
   'grade:override',
+  /** site learning of the detectors (jianhu adapt, rollback): the enterprise admin */
+  'model:adapt',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -77,6 +79,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'user:read',
     'user:write',
     'enterprise:write',
+    'model:adapt',
   ],
   regulator: [
     ...READ_ENTERPRISE,

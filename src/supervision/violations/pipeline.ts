@@ -13,6 +13,7 @@ import type { ZonesService } from '../zones/zones.service.ts';
 import type { ViolationRecord } from './violations.repo.ts';
 import type { ViolationsService } from './violations.service.ts';
 import type { Config } from '../../config/schema.ts';
+import type { NoHelmetSighting } from '../../vision/adapt/site-crops.ts';
 import type { GuardianPresenceBoard } from './guardian-presence.ts';
 
 /** What the detection scheduler hands over per inferred frame (its DetectionResult fits). */
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   labels: (() => ReadonlySet<Label>) | null;
   /** written when a person stands in a guardian_post zone (read by the locks) */
   presence: GuardianPresenceBoard;
+  /** keeps the bare head of a no-hard-hat violation for site learning (vision's SiteCrops); null: off */
+  siteCrops: ((s: NoHelmetSighting) => Promise<unknown>) | null;
   logger: Logger;
 }
 
@@ -120,7 +123,10 @@ export class ViolationPipeline {
     });
     const applied = this.d.violations.apply(cam.ref, events);
     for (const { event, record } of applied)
-      if (event.kind === 'started') this.captureEvidence(cam, record, event, people, input);
+      if (event.kind === 'started') {
+        this.captureEvidence(cam, record, event, people, input);
+        if (record.type === 'no_helmet') this.keepSiteCrop(record, event, people, input);
+      }
     return { events, records: applied.map((a) => a.record), people };
   }
 
@@ -195,6 +201,35 @@ export class ViolationPipeline {
       .catch((err: unknown) => this.d.logger.warn({ err, violation: v.id }, 'snapshot failed'))
       .finally(() => this.snapshotsInFlight--);
     this.track(job);
+  }
+
+  /**
+   * Site learning: the bare head this violation is about, on the detection's own frame (before the
+   * snapshot draws on it), kept until an officer confirms or dismisses the violation.
+   */
+  private keepSiteCrop(
+    v: ViolationRecord,
+    e: RuleEvent,
+    people: TrackedPerson[],
+    input: PipelineInput,
+  ): void {
+    const keep = this.d.siteCrops;
+    const head = people.find((p) => p.trackId === e.violation.trackId)?.parts.find((d) => d.label === 'head');
+    if (!keep || !head || !input.frame) return;
+    const sighting = {
+      violationId: v.id,
+      enterpriseId: v.enterpriseId,
+      siteId: v.siteId,
+      cameraId: v.cameraId,
+      frame: input.frame,
+      head: head.box,
+      score: head.score,
+    };
+    this.track(
+      keep(sighting).catch((err: unknown) =>
+        this.d.logger.warn({ err, violation: v.id }, 'site crop failed'),
+      ),
+    );
   }
 
   private track(job: Promise<unknown>): void {

@@ -2,6 +2,7 @@ import type { Platform } from '../../platform/platform.ts';
 import type { Frame } from '../../video/ingest/types.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import type { DetectConfig } from './config.schema.ts';
+import type { SiteModelFile } from './manifest.ts';
 import { createDetectMetrics, DetectScheduler, type DetectionResult } from './scheduler.ts';
 import { IdleWatch } from './idle-watch.ts';
 import type { Label } from './types.ts';
@@ -36,6 +37,7 @@ export class DetectService {
   static async start(
     services: Pick<Platform, 'logger' | 'metrics' | 'health'>,
     config: DetectConfig,
+    siteModels?: Readonly<Record<string, SiteModelFile>>,
   ): Promise<DetectService> {
     const { logger } = services;
     const t0 = performance.now();
@@ -48,6 +50,7 @@ export class DetectService {
         overrides: config.overrides,
         shareBackbone: config.shareBackbone,
         inputSize: config.inputSize,
+        ...(siteModels ? { siteModels } : {}),
       });
     } catch (e) {
       const detail = e instanceof AppError ? `${e.code}: ${e.message}` : (e as Error).message;
@@ -112,6 +115,11 @@ export class DetectService {
   ): void {
     this.idleWatch?.stop();
     this.idleWatch = new IdleWatch(this.scheduler, handler, o).start();
+  }
+
+  /** Loads these per-site model versions (none: the shipped files) in every worker (jianhu adapt). */
+  async reloadSiteModels(siteModels: Readonly<Record<string, SiteModelFile>>): Promise<void> {
+    await this.pool.reload({ siteModels });
   }
 
   async stop(): Promise<void> {

@@ -39,7 +39,8 @@ export const ModelEntrySchema = Type.Object(
     /** 1 = runs on the whole frame; 2 = runs on stage-1 detections (context); 0 = not a detector */
     stage: Type.Integer({ minimum: 0, maximum: 2 }),
     defaultPipeline: Type.Boolean(),
-    location: Type.Union([Type.Literal('external'), Type.Literal('project')]),
+    /** 'site': a per-site version made by `jianhu adapt` (file = its absolute path in the data folder) */
+    location: Type.Union([Type.Literal('external'), Type.Literal('project'), Type.Literal('site')]),
     file: Type.String({ minLength: 1 }),
     bytes: Type.Optional(Type.Integer({ minimum: 1 })),
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
@@ -128,6 +129,7 @@ export function findModel(manifest: Manifest, name: string): ModelEntry {
 
 /** Where the file of `entry` lives: external models under modelsDir, project models under models/. */
 export function modelPath(entry: ModelEntry, modelsDir: string): string {
+  if (entry.location === 'site') return entry.file;
   const base =
     entry.location === 'project'
       ? join(PROJECT_ROOT, 'models')
@@ -138,9 +140,33 @@ export function modelPath(entry: ModelEntry, modelsDir: string): string {
 }
 
 function whereToGetIt(entry: ModelEntry): string {
+  if (entry.location === 'site')
+    return 'roll the site version back or run `jianhu adapt` again 请回退现场版本或重新学习';
   if (entry.location === 'project')
     return `retrain it with ${entry.trainedBy ?? 'the script named in models/manifest.json'} 请用训练脚本重新生成`;
   return `download it from ${entry.download ?? entry.source} into config.detect.modelsDir (JIANHU_MODELS_DIR) 请下载到模型目录`;
+}
+
+/** What replaces a manifest model's file: a per-site version and the sha256 recorded at its adoption. */
+export interface SiteModelFile {
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** The manifest with each named model's file replaced by its site version (checked like any other). */
+export function withSiteModels(
+  manifest: Manifest,
+  site: Readonly<Record<string, SiteModelFile>> | undefined,
+): Manifest {
+  if (!site || Object.keys(site).length === 0) return manifest;
+  return {
+    ...manifest,
+    models: manifest.models.map((m) => {
+      const s = site[m.name];
+      return s ? { ...m, location: 'site' as const, file: s.file, sha256: s.sha256, bytes: s.bytes } : m;
+    }),
+  };
 }
 
 /**

@@ -1,5 +1,12 @@
 import { DetectErrors } from './errors.ts';
-import { findModel, loadManifest, type Manifest, type ModelEntry } from './manifest.ts';
+import {
+  findModel,
+  loadManifest,
+  withSiteModels,
+  type Manifest,
+  type ModelEntry,
+  type SiteModelFile,
+} from './manifest.ts';
 import { builtinPlugins } from './plugins/index.ts';
 import { assertImage } from './preprocess.ts';
 import type { PluginRegistry } from './registry.ts';
@@ -32,6 +39,11 @@ export interface PipelineOptions {
    * finds smaller heads and people at more CPU: detect.inputSize in src/vision/detect/config.schema.ts.
    */
   inputSize?: number;
+  /**
+   * Per-site versions made by `jianhu adapt` (src/vision/adapt), by model name: loaded instead of the
+   * shipped file, verified against the sha256 recorded when the version was adopted.
+   */
+  siteModels?: Readonly<Record<string, SiteModelFile>>;
 }
 
 /**
@@ -85,7 +97,10 @@ export class DetectionPipeline {
   }
 
   static async create(opts: PipelineOptions): Promise<DetectionPipeline> {
-    const manifest = withInputSize(opts.manifest ?? loadManifest(), opts.inputSize);
+    const manifest = withSiteModels(
+      withInputSize(opts.manifest ?? loadManifest(), opts.inputSize),
+      opts.siteModels,
+    );
     const registry = opts.registry ?? builtinPlugins();
     const names = opts.models && opts.models.length > 0 ? opts.models : defaultModelNames(manifest);
     const entries: ModelEntry[] = names.map((n) => findModel(manifest, n));

@@ -68,7 +68,7 @@ export class InferencePool implements InferenceRunner {
   models: string[] = [];
 
   private constructor(
-    private readonly init: WorkerInit,
+    private init: WorkerInit,
     private readonly depth: number,
   ) {}
 
@@ -179,6 +179,32 @@ export class InferencePool implements InferenceRunner {
       frame,
     } satisfies ToWorker);
     return result;
+  }
+
+  /**
+   * Reloads every worker's models with `changes` (e.g. a site model adopted): each worker finishes the
+   * frames it holds, loads the new pipeline, then drops the old one; a worker that cannot load keeps
+   * the old one and the promise rejects with its error. Workers spawned later use the new settings.
+   */
+  async reload(changes: Partial<WorkerInit>): Promise<void> {
+    this.init = { ...this.init, ...changes };
+    await Promise.all(
+      this.slots
+        .filter((s) => s.alive)
+        .map(
+          (s) =>
+            new Promise<void>((resolve, reject) => {
+              const on = (m: FromWorker) => {
+                if (m.type !== 'ready' && !(m.type === 'error' && m.id === undefined)) return;
+                s.worker.off('message', on);
+                if (m.type === 'ready') resolve();
+                else reject(fromWorkerError(m.error));
+              };
+              s.worker.on('message', on);
+              s.worker.postMessage({ type: 'init', options: this.init } satisfies ToWorker);
+            }),
+        ),
+    );
   }
 
   /**

@@ -29,7 +29,12 @@ port.on('message', (msg: ToWorker) => {
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init': {
-      pipeline = await DetectionPipeline.create(msg.options);
+      // a second init (InferencePool.reload: a site model adopted or rolled back) swaps the pipeline only
+      // once the new one has loaded; if it fails, the old one keeps running
+      const next = await DetectionPipeline.create(msg.options);
+      const old = pipeline;
+      pipeline = next;
+      await old?.close();
       send({ type: 'ready', labels: pipeline.labels, models: pipeline.names });
       return;
     }
