@@ -122,6 +122,15 @@ describe('an idle keyframes-only camera that moves', () => {
     // still picture, nobody: idle, then keyframes only; then the block wakes it. Taken from a cycle in
     // which the camera decoded keyframes only for ≥ 2.5 s before the motion (the loop is 12 s; the
     // switch to keyframes can land just before a crossing, then the next cycle is used)
+    // The keyframes-only stretch that ends at a wake: the frames before it, back to the last fully
+    // decoded one (a poll of decodesKeyframesOnly can land just before a switch back to full, so the
+    // stretch is read from the frames themselves, not from when the poll saw the mode).
+    const stretchBefore = (at: number) => {
+      const before = frames.filter((f) => f.ts < at);
+      let i = before.length;
+      while (i > 0 && before[i - 1]!.keyframesOnly) i--;
+      return before.slice(i);
+    };
     let keyframesAt = 0;
     let wake: { at: number; frameTs: number } | undefined;
     for (let cycle = 0; cycle < 3 && !wake; cycle++) {
@@ -130,14 +139,16 @@ describe('an idle keyframes-only camera that moves', () => {
         20_000,
         () => 'never switched to keyframes only',
       );
-      keyframesAt = Date.now();
+      const polledAt = Date.now();
       await waitFor(
-        () => wakes.some((w) => w.at > keyframesAt),
+        () => wakes.some((w) => w.at > polledAt),
         20_000,
         () => 'no motion seen',
       );
-      const w = wakes.find((x) => x.at > keyframesAt)!;
-      if (w.at - keyframesAt >= 2500) wake = w;
+      const w = wakes.find((x) => x.at > polledAt)!;
+      const stretch = stretchBefore(w.at);
+      keyframesAt = stretch[0]?.ts ?? w.at;
+      if (stretch.length >= 3 && w.at - keyframesAt >= 2500) wake = w;
     }
     expect(wake).toBeDefined();
     const woke = wake!.at;
@@ -163,7 +174,7 @@ describe('an idle keyframes-only camera that moves', () => {
     await new Promise((r) => setTimeout(r, 2000));
     const rate = (from: number, to: number) =>
       frames.filter((f) => f.ts >= from && f.ts < to).length / ((to - from) / 1000);
-    const keyRate = rate(keyframesAt + 1000, woke); // the full decoder has ended by then
+    const keyRate = rate(keyframesAt, woke); // frames of the keyframes-only stretch alone
     const backRate = rate(fullAt, fullAt + 2000);
     // while the block moves (≥ 3 s after the wake, then the 1 s hold) it is inferred at 2/s, not 0.5/s
     const inferred = dispatched.filter((d) => d.frameTs >= movedTs && d.at < woke + 3500).length;
