@@ -39,6 +39,19 @@ export function permitsConfigInput(dir: string, extra: Record<string, unknown> =
   };
 }
 
+/**
+ * `permits.night` for a harness on the real clock (`start: Date.now()`, where real video must line up
+ * with the permit): the local offset is set so that now is about noon, so a hot-work window of a few
+ * hours never counts as night (夜间 raises 二级 to 一级) whatever hour the suite runs at.
+ */
+export function daytimeNight(now: number): { startHour: number; endHour: number; utcOffsetMinutes: number } {
+  const minutesUtc = Math.floor((now % 86_400_000) / 60_000);
+  let offset = 12 * 60 - minutesUtc;
+  if (offset < -720) offset += 1440;
+  if (offset > 720) offset -= 1440;
+  return { startHour: 20, endHour: 6, utcOffsetMinutes: offset };
+}
+
 export interface PermitsHarness {
   app: FastifyInstance;
   services: AppServices & { close(): Promise<void> };

@@ -16,6 +16,7 @@ import {
   approveWithGasTest,
   call,
   SITE_A,
+  daytimeNight,
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
@@ -47,6 +48,7 @@ beforeAll(async () => {
     extra: {
       sites: [{ ...SITE_A, cameras: [weld, SITE_A.cameras[1]] }],
       recording: { segmentSeconds: 4, preRollSeconds: 0, postRollSeconds: 2 },
+      permits: { night: daytimeNight(Date.now()) },
     },
   });
 }, 120_000);
