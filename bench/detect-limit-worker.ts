@@ -33,6 +33,8 @@ export type LimitLaneReply =
       cpuMs: number[];
       /** ms spent waiting for ffmpeg's next frame (the decoder not keeping up) */
       waitMs: number;
+      /** vest crops run over the slice (the rest reused a recent answer) */
+      vestRuns: number;
     }
   | { type: 'error'; message: string };
 
@@ -99,6 +101,7 @@ try {
       const t0 = performance.now();
       const end = t0 + msg.seconds * 1000;
       const cpuMs: number[] = [];
+      const vest0 = pipeline.counts()['ppe-vest.runs'] ?? 0;
       let waitMs = 0;
       while (performance.now() < end) {
         const w0 = performance.now();
@@ -123,6 +126,7 @@ try {
         seconds,
         cpuMs,
         waitMs,
+        vestRuns: (pipeline.counts()['ppe-vest.runs'] ?? 0) - vest0,
       } satisfies LimitLaneReply);
     })().catch((e: unknown) =>
       port.postMessage({ type: 'error', message: (e as Error).message } satisfies LimitLaneReply),

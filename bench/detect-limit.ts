@@ -25,6 +25,8 @@ export interface LimitSlice {
   workerCpuMs: number;
   /** share of the slice the lanes waited for a decoded frame (≈ 0 unless decoding is the bottleneck) */
   waitShare: number;
+  /** vest crops run per inferred frame (the rest of the people reused a recent answer) */
+  vestCropsPerFrame: number;
 }
 
 export interface Limit {
@@ -103,6 +105,7 @@ export async function startLimit(clip: string, config: Config): Promise<Limit> {
         decoderCores,
         nodeCores,
         workerCpuMs: median(slices.flatMap((s) => s.cpuMs)),
+        vestCropsPerFrame: slices.reduce((a, s) => a + s.vestRuns, 0) / Math.max(1, frames),
         waitShare: slices.reduce((a, s) => a + s.waitMs / 1000 / s.seconds, 0) / Math.max(1, slices.length),
       };
     },

@@ -75,6 +75,9 @@ function stepFigures(s: MixStep) {
     simCores: num(run.simCores),
     nodeCores: num(run.nodeCores),
     outcomes: run.outcomes,
+    stageCounts: run.stageCounts,
+    ffmpegSpawns: run.spawns,
+    vestCropsPerFrame: num((run.stageCounts['ppe-vest.runs'] ?? NaN) / (run.outcomes['inferred'] ?? NaN)),
     silentCameras: run.silent,
     windowS: num(run.windowS, 1),
   };
@@ -89,10 +92,10 @@ export const stepLine = {
     const wb = median(b.workerCpuMs);
     return (
       `  round ${i}: (a) limit ${f1(a.framesPerSec)} frames/s (decoders ${f2(a.decoderCores)} + inference ${f2(a.nodeCores)} of ${cores} cores; ` +
-      `${f1(ca.totalMs)} ms CPU per frame, ${f1(ca.decodeMs)} decoding; worker ${f1(a.workerCpuMs)} ms CPU; waited for frames ${Math.round(a.waitShare * 100)} %)\n` +
+      `${f1(ca.totalMs)} ms CPU per frame, ${f1(ca.decodeMs)} decoding; worker ${f1(a.workerCpuMs)} ms CPU; vest crops ${f2(a.vestCropsPerFrame)}/frame; waited for frames ${Math.round(a.waitShare * 100)} %)\n` +
       `           (b) service ${f1(r.serviceFps)} frames/s (${b.cameras.size} cameras; decoders ${f2(b.decoderCores)} + service ${f2(b.nodeCores)} cores, ` +
       `streams-sim ${f2(b.simCores)} apart; ${f1(cb.totalMs)} ms CPU per frame, ${f1(cb.decodeMs)} decoding; worker ${f1(b.inferMs)} ms` +
-      `${Number.isFinite(wb) ? `, ${f1(wb)} ms CPU` : ''}) | ratio ${f2(r.serviceFps / a.framesPerSec)}`
+      `${Number.isFinite(wb) ? `, ${f1(wb)} ms CPU` : ''}; vest crops ${f2((b.stageCounts['ppe-vest.runs'] ?? NaN) / (b.outcomes['inferred'] ?? NaN))}/frame; ffmpeg started ${b.spawns}×) | ratio ${f2(r.serviceFps / a.framesPerSec)}`
     );
   },
   step(tag: string, s: MixStep, cores: number): string {
@@ -103,7 +106,7 @@ export const stepLine = {
         : '';
     return (
       `${tag} ${String(s.cameras).padStart(3)} cameras: ${s.idle > 0 ? `permit ${s.active}: ` : ''}${f2(f.activePerCameraPerS ?? NaN)}/s each (min ${f2(f.activeMinPerS ?? NaN)}), p95 ${f.p95Ms} ms${idle}; ` +
-      `worker ${f.inferMs} ms; decoders ${f2(s.run.decoderCores)} + service ${f2(s.run.nodeCores)} of ${cores} cores, streams-sim ${f2(s.run.simCores)} apart` +
+      `worker ${f.inferMs} ms, vest crops ${f2(f.vestCropsPerFrame ?? NaN)}/frame (${JSON.stringify(s.run.stageCounts)}); ffmpeg started ${s.run.spawns}×; decoders ${f2(s.run.decoderCores)} + service ${f2(s.run.nodeCores)} of ${cores} cores, streams-sim ${f2(s.run.simCores)} apart` +
       `${s.run.silent ? `; ${s.run.silent} camera(s) never delivered` : ''} — ${s.verdict.held ? 'HELD' : `NOT HELD (${s.verdict.why.join('; ')})`} ${JSON.stringify(s.run.outcomes)}`
     );
   },

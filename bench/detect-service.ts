@@ -54,6 +54,10 @@ export interface StepRun {
   workerCpuMs: number[];
   /** the scheduler's outcomes over the window (inferred, skipped, dropped, stale, failed) */
   outcomes: Record<string, number>;
+  /** the workers' pipeline work over the window (e.g. `ppe-vest.runs` / `.reused`: vest crops run, answers reused) */
+  stageCounts: Record<string, number>;
+  /** ffmpeg processes started over the window (restarts, keyframes-only switches) */
+  spawns: number;
   /** cameras that never delivered a frame before the window */
   silent: number;
   /** the idle cameras' scheduler priority, sampled twice a second over the window: share of samples */
@@ -169,6 +173,9 @@ export async function runServiceStep(o: {
     );
     const simCpu = new CpuMeter(() => [sim.pid, ...childrenOf(sim.pid)], 1000);
     const before = { ...detect.scheduler.counts };
+    const stagesBefore = detect.pool.counts();
+    const spawned = () => Object.values(ingest.stats()).reduce((a, c) => a + c.spawned, 0);
+    const spawns0 = spawned();
     const cpuFrom = o.workerCpu.frames.length;
     decoders.start();
     simCpu.start();
@@ -195,6 +202,9 @@ export async function runServiceStep(o: {
     const nodeCores = nodeCpuSince(node0) / windowS;
     const decoderCores = decoders.stop() / windowS;
     const simCores = simCpu.stop() / windowS;
+    const stageCounts = Object.fromEntries(
+      Object.entries(detect.pool.counts()).map(([k, v]) => [k, v - (stagesBefore[k] ?? 0)]),
+    );
     const outcomes = Object.fromEntries(
       Object.entries(detect.scheduler.counts).map(([k, v]) => [k, v - before[k as keyof typeof before]]),
     );
@@ -213,6 +223,8 @@ export async function runServiceStep(o: {
       inferMs: median(inferMs),
       workerCpuMs: o.workerCpu.frames.slice(cpuFrom),
       outcomes,
+      stageCounts,
+      spawns: spawned() - spawns0,
       silent: cameras.length - delivered.size,
       idlePriority,
     };

@@ -18,13 +18,23 @@ export function cpuSecondsOf(pid: number): number | null {
 export const cpuSecondsOfAll = (pids: readonly number[]): number =>
   pids.reduce((sum, p) => sum + (cpuSecondsOf(p) ?? 0), 0);
 
-/** Direct children of a process (e.g. the ffmpeg readers of a service). */
+/**
+ * Direct children of a process (e.g. the ffmpeg readers of a service), from /proc/PID/task/TID/children:
+ * no `ps` child (a spawn from a big Node process stalls its main thread for tens of ms — measured inside
+ * bench:detect's service path, where the sim meter's once-a-second `ps` took 4–7 s of the main thread).
+ */
 export function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map(Number)
-      .filter(Boolean);
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+          .split(' ')
+          .map(Number)
+          .filter(Boolean);
+      } catch {
+        return [];
+      }
+    });
   } catch {
     return [];
   }

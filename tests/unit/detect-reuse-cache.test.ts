@@ -57,4 +57,28 @@ describe('ReuseCache (stage-2 answers per camera)', () => {
     expect(c.lookup('cam1', A, 1000)?.value).toBe('1');
     expect(c.lookup('cam3', A, 1000)?.value).toBe('3');
   });
+
+  it('on a camera served slower than planned, lets an answer serve its next minUses frames, never past graceMs', () => {
+    const c = new ReuseCache<string>({ ...S, minUses: 4, graceMs: 6000 });
+    // frames 1.5 s apart (an overloaded box): every answer is past maxAgeMs by the second frame after it
+    c.set('cam1', [{ box: A, value: 'vest', ts: 0, uses: 0 }], 0);
+    let uses = 0;
+    for (const t of [1500, 3000, 4500]) {
+      const hit = c.lookup('cam1', A, t)!;
+      expect(hit.value).toBe('vest');
+      uses = (hit.uses ?? 0) + 1;
+      c.set('cam1', [{ box: A, value: hit.value, ts: hit.ts, uses }], t);
+    }
+    expect(uses).toBe(3);
+    const fourth = c.lookup('cam1', A, 6000)!; // 6 s old: the grace limit, inclusive
+    expect(fourth.value).toBe('vest');
+    c.set('cam1', [{ box: A, value: 'vest', ts: 0, uses: 4 }], 6000);
+    expect(c.lookup('cam1', A, 6001)).toBeUndefined(); // used 4 times: classify afresh
+    // an answer used fewer times still expires at graceMs
+    c.set('cam1', [{ box: A, value: 'vest', ts: 0, uses: 1 }], 5000);
+    expect(c.lookup('cam1', A, 6001)).toBeUndefined();
+    // and within maxAgeMs the count does not matter
+    c.set('cam1', [{ box: A, value: 'vest', ts: 10_000, uses: 9 }], 10_000);
+    expect(c.lookup('cam1', A, 11_500)?.value).toBe('vest');
+  });
 });

@@ -41,6 +41,8 @@ interface Slot {
   free: SharedArrayBuffer[];
   inFlight: Map<number, InFlight>;
   alive: boolean;
+  /** the worker's pipeline counts as of its latest result */
+  counts: Record<string, number>;
 }
 
 const fromWorkerError = (e: WorkerError): Error =>
@@ -90,7 +92,7 @@ export class InferencePool implements InferenceRunner {
   private spawn(): Promise<Slot> {
     const worker = new Worker(ENTRY);
     const free = Array.from({ length: this.depth }, () => new SharedArrayBuffer(640 * 360 * 3));
-    const slot: Slot = { worker, free, inFlight: new Map(), alive: false };
+    const slot: Slot = { worker, free, inFlight: new Map(), alive: false, counts: {} };
     this.slots.push(slot);
     return new Promise<Slot>((resolve, reject) => {
       worker.on('message', (m: FromWorker) => {
@@ -100,7 +102,8 @@ export class InferencePool implements InferenceRunner {
           this.models = m.models;
           resolve(slot);
         } else if (m.type === 'result') {
-          const { detections, inferMs, workerCpuMs, workerWaitMs } = m;
+          const { detections, inferMs, workerCpuMs, workerWaitMs, counts } = m;
+          if (counts) slot.counts = counts;
           this.settle(slot, m.id)?.resolve({
             detections,
             inferMs,
@@ -139,6 +142,16 @@ export class InferencePool implements InferenceRunner {
     for (const id of [...slot.inFlight.keys()])
       this.settle(slot, id)?.reject(DetectErrors.workerFailed({ reason: err.message }));
     if (!this.closing && wasAlive) void this.spawn().catch(() => undefined);
+  }
+
+  /**
+   * Work done and spared by the live workers' pipelines (e.g. `ppe-vest.runs` / `.reused`), summed, as
+   * of their latest results; a worker that died takes its counts with it, and a reload restarts them.
+   */
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.slots) for (const [k, v] of Object.entries(s.counts)) out[k] = (out[k] ?? 0) + v;
+    return out;
   }
 
   idleCount(): number {

@@ -50,7 +50,7 @@ async function handle(msg: ToWorker): Promise<void> {
         c0 && c1
           ? { workerCpuMs: (c1.cpuNs - c0.cpuNs) / 1e6, workerWaitMs: (c1.waitNs - c0.waitNs) / 1e6 }
           : {};
-      send({ type: 'result', id: msg.id, detections, inferMs, ...times });
+      send({ type: 'result', id: msg.id, detections, inferMs, ...times, counts: pipeline.counts() });
       return;
     }
     case 'close': {

@@ -34,6 +34,8 @@ export type FromWorker =
       workerCpuMs?: number;
       /** time the worker thread was runnable but waited for a core during this frame (Linux) */
       workerWaitMs?: number;
+      /** the worker's work done and spared since its pipeline loaded (DetectionPipeline.counts) */
+      counts?: Record<string, number>;
     }
   | { type: 'error'; id?: number; error: WorkerError }
   | { type: 'closed' };
