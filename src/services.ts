@@ -75,6 +75,7 @@ export async function assembleServices(platform: Platform, opts: AssembleOptions
       const detect = vision.detect;
       return detect ? (ref) => detect.reloadSiteModels(ref ? { [ADAPTED_MODEL]: ref } : {}) : null;
     },
+    cameraEnterprises: () => video.cameras.list().map((c) => c.enterpriseId),
   });
   try {
     const supervision = createSupervisionContext(platform, {

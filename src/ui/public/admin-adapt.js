@@ -31,8 +31,19 @@ async function render(slot, note = '') {
   let s;
   try {
     s = await api(`${BASE}/site`);
-  } catch {
-    return; // not an admin, or the service is down: the rest of the page says so
+  } catch (e) {
+    // a box shared with another enterprise: say why there is nothing to run (the box operator runs
+    // `jianhu adapt`); not an admin, or the service down: the rest of the page says so
+    if (e?.code === 'JH_ERR_ADAPT_SHARED_BOX')
+      slot.replaceChildren(
+        h(
+          'details',
+          { class: 'adapt-panel', open: true },
+          h('summary', {}, t('安全帽模型 · 现场学习', 'Hard-hat model · site learning')),
+          h('p', { id: 'adapt-status', class: 'muted' }, errText(e)),
+        ),
+      );
+    return;
   }
   const status = h('p', { id: 'adapt-status', class: 'muted' }, note);
   const run = h(

@@ -38,6 +38,12 @@ export const AdaptErrors = {
     '当前使用的就是随版本发布的模型，没有可回退的版本。',
     'The shipped model is already in use: there is no earlier version to roll back to.',
   ),
+  sharedBox: defineError(
+    'JH_ERR_ADAPT_SHARED_BOX',
+    403,
+    '现场模型由本机所有企业的摄像头共用：只有本机的摄像头和学习截图全部属于您的企业时，企业管理员才能查看或调整它。多家企业共用的设备，请由设备运维人员在本机运行 jianhu adapt。',
+    'The site model is shared by every enterprise with cameras on this box: an enterprise admin may see or change it only while all the box’s cameras and crops are their enterprise’s. On a shared box the box operator runs `jianhu adapt` on the box.',
+  ),
   storeDamaged: defineError(
     'JH_ERR_ADAPT_STORE_DAMAGED',
     500,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Platform } from '../../platform/platform.ts';
 import { findModel, loadManifest, readVerifiedModel } from '../detect/manifest.ts';
 import { SiteAdaptation, type AdaptDeps, type BaseModel } from './adapt.service.ts';
+import { assertSoleEnterprise } from './box-owner.ts';
 import { ADAPTED_MODEL, SiteCrops } from './site-crops.ts';
 import { SiteCropsRepo } from './site-crops.repo.ts';
 import { SiteModelStore, type SiteModelRef } from './site-models.ts';
@@ -11,6 +12,8 @@ import { SiteModelStore, type SiteModelRef } from './site-models.ts';
 export interface SiteLearning {
   crops: SiteCrops;
   adaptation: SiteAdaptation;
+  /** Refuses (403 `JH_ERR_ADAPT_SHARED_BOX`) an enterprise admin while the box holds another enterprise's cameras or crops (box-owner.ts). */
+  assertSoleEnterprise(callerEnterpriseId: string | null): void;
   stop(): void;
 }
 
@@ -18,6 +21,8 @@ export interface SiteLearning {
 export type SiteLearningPorts = Pick<AdaptDeps, 'shipped' | 'ap'> & {
   /** the detection runtime's reload, once it runs (null: detection off) */
   reload: () => AdaptDeps['reload'];
+  /** the enterprise of every camera on the box now (disabled ones too: their admin may enable them) */
+  cameraEnterprises: () => readonly string[];
 };
 
 /** The shipped hard-hat model, read and verified against models/manifest.json. */
@@ -65,6 +70,8 @@ export function createSiteLearning(platform: Platform, ports: SiteLearningPorts)
   return {
     crops,
     adaptation,
+    assertSoleEnterprise: (callerEnterpriseId) =>
+      assertSoleEnterprise(callerEnterpriseId, [...ports.cameraEnterprises(), ...crops.enterpriseIds()]),
     stop() {
       off();
       unwatchFile(versions, follow);

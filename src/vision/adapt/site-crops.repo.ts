@@ -88,6 +88,15 @@ export class SiteCropsRepo {
     return out;
   }
 
+  /** The enterprises whose cameras kept crops of a model (any label): whose data a run would learn from. */
+  enterpriseIds(model: string): string[] {
+    return (
+      this.db
+        .prepare(`SELECT DISTINCT enterprise_id AS id FROM site_crops WHERE model = ? ORDER BY id`)
+        .all(model) as { id: string }[]
+    ).map((r) => r.id);
+  }
+
   /** Deletes pending crops created before `before` (violations nobody reviewed). */
   prunePending(before: string): number {
     return this.db.prepare(`DELETE FROM site_crops WHERE label = 'pending' AND created_at < ?`).run(before)

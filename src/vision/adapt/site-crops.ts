@@ -67,6 +67,10 @@ export class SiteCrops {
     return this.repo.counts(ADAPTED_MODEL);
   }
 
+  enterpriseIds(): string[] {
+    return this.repo.enterpriseIds(ADAPTED_MODEL);
+  }
+
   labelled() {
     return this.repo.labelled(ADAPTED_MODEL);
   }
