@@ -51,6 +51,8 @@ function stepFigures(s: MixStep) {
     why: s.verdict.why,
     activePerCameraPerS: num(mean(active.map(rate))),
     activeMinPerS: num(Math.min(...active.map(rate))),
+    /** frames ingest handed over per active camera per second: under detectFps, the frames were missing upstream */
+    activeFramesPerS: num(mean(active.map((f) => f.frames / run.windowS))),
     p95Ms: num(
       pct(
         active.flatMap((f) => f.latenciesMs),
@@ -105,7 +107,7 @@ export const stepLine = {
         ? `; idle ${s.idle}: ${f2(f.idlePerCameraPerS ?? NaN)}/s (min ${f2(f.idleMinPerS ?? NaN)}), motion onsets ${f.motionOnsets} (unanswered ${f.motionUnanswered}) answered p95 ${f.motionOnsets === 0 ? 'n/a' : f.motionAnsweredP95Ms === null ? 'never' : `${f.motionAnsweredP95Ms} ms`}, idle results with a person ${f.idleResultsWithPerson}, their priority ${JSON.stringify(f.idlePriorityShare)}`
         : '';
     return (
-      `${tag} ${String(s.cameras).padStart(3)} cameras: ${s.idle > 0 ? `permit ${s.active}: ` : ''}${f2(f.activePerCameraPerS ?? NaN)}/s each (min ${f2(f.activeMinPerS ?? NaN)}), p95 ${f.p95Ms} ms${idle}; ` +
+      `${tag} ${String(s.cameras).padStart(3)} cameras: ${s.idle > 0 ? `permit ${s.active}: ` : ''}${f2(f.activePerCameraPerS ?? NaN)}/s each (min ${f2(f.activeMinPerS ?? NaN)}; ingest handed over ${f2(f.activeFramesPerS ?? NaN)}/s), p95 ${f.p95Ms} ms${idle}; ` +
       `worker ${f.inferMs} ms, vest crops ${f2(f.vestCropsPerFrame ?? NaN)}/frame (${JSON.stringify(s.run.stageCounts)}); ffmpeg started ${s.run.spawns}×; decoders ${f2(s.run.decoderCores)} + service ${f2(s.run.nodeCores)} of ${cores} cores, streams-sim ${f2(s.run.simCores)} apart` +
       `${s.run.silent ? `; ${s.run.silent} camera(s) never delivered` : ''} — ${s.verdict.held ? 'HELD' : `NOT HELD (${s.verdict.why.join('; ')})`} ${JSON.stringify(s.run.outcomes)}`
     );

@@ -37,6 +37,8 @@ export interface CameraFigures {
   latenciesMs: number[];
   /** results that held a person (an idle scene should have none) */
   withPerson: number;
+  /** frames ingest handed over in the window (≈ detectFps while the camera decodes every frame) */
+  frames: number;
 }
 
 export interface StepRun {
@@ -116,7 +118,7 @@ export async function runServiceStep(o: {
   const ingest = new IngestService(core);
   const plan = new Map(cameras.map((c) => [c.id, c]));
   const figures = new Map<string, CameraFigures>(
-    cameras.map((c) => [c.id, { results: 0, latenciesMs: [], withPerson: 0 }]),
+    cameras.map((c) => [c.id, { results: 0, latenciesMs: [], withPerson: 0, frames: 0 }]),
   );
   const motionCells = base.detect.scheduler.motionCells;
   const gauges = new Map(cameras.filter((c) => c.idle).map((c) => [c.id, new MotionGauge()]));
@@ -132,6 +134,10 @@ export async function runServiceStep(o: {
     '*',
     (f) => {
       delivered.add(f.cameraId);
+      if (measuring) {
+        const fig = figures.get(f.cameraId);
+        if (fig) fig.frames++;
+      }
       const g = gauges.get(f.cameraId);
       if (g && g.update(f.data, f.width, f.height) >= motionCells) {
         const prev = lastMove.get(f.cameraId) ?? -Infinity;

@@ -50,7 +50,15 @@ export const EvidenceConfigSchema = Type.Object(
       minimum: 1,
       maximum: 32,
       default: 4,
-      description: 'clip jobs beyond this are skipped (and counted), never queued without bound',
+      description:
+        'clips cut at once (one ffmpeg each); a clip whose window has ended waits for a free cut, its segments kept meanwhile',
+    }),
+    maxClipsPending: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 64,
+      description:
+        'clips scheduled and not yet written (most wait for the end of their window: a timer each, no process); beyond this a violation gets no clip (skipped, counted, logged), never a queue without bound',
     }),
   },
   { additionalProperties: false, default: {} },

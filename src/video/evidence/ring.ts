@@ -184,12 +184,16 @@ export class SegmentRing {
    * Writes the video between `from` and `to` (epoch ms) to `out` (MP4). Waits until the segments
    * covering `to` are complete, at most until `deadline`. Returns the window actually covered, or
    * null when the ring holds nothing for it (camera down, ring started too late).
+   * `cutSlot`: awaited after the wait and before the cut, and its release called after it, so that a
+   * caller can bound the cuts (ffmpeg processes) at once without bounding the clips waiting for their
+   * end — a wait costs a timer, a cut a process.
    */
   async clip(
     from: number,
     to: number,
     out: string,
     deadline: number,
+    cutSlot: () => Promise<() => void> = async () => () => {},
   ): Promise<{ from: number; to: number } | null> {
     const pin = { from };
     this.pins.add(pin);
@@ -201,31 +205,40 @@ export class SegmentRing {
         if ((last && last.start >= to) || Date.now() >= deadline || this.stopped) break;
         await new Promise((r) => setTimeout(r, 250));
       }
-      const use = (await this.segments()).filter((s) => s.end !== null && s.end > from && s.start < to);
-      const sizes = await Promise.all(
-        use.map((s) =>
-          stat(s.path).then(
-            (x) => x.size,
-            () => 0,
-          ),
-        ),
-      );
-      const ok = use.filter((_, i) => sizes[i]! > 0);
-      if (ok.length === 0) return null;
-      const list = `${out}.txt`;
-      // absolute paths: the concat demuxer reads relative ones against the list file's folder, which
-      // is the clip's folder, not ours (a relative store.dataDir, as in the demo, broke every clip)
-      const line = (p: string) => `file '${resolve(p).replace(/'/g, "'\\''")}'`;
-      await writeFile(list, ok.map((s) => line(s.path)).join('\n') + '\n');
+      const release = await cutSlot();
       try {
-        await run(this.o.ffmpegPath ?? 'ffmpeg', concatArgs(list, out));
+        return await this.cut(from, to, out);
       } finally {
-        await rm(list, { force: true });
+        release();
       }
-      return { from: ok[0]!.start, to: ok[ok.length - 1]!.end! };
     } finally {
       this.pins.delete(pin);
     }
+  }
+
+  private async cut(from: number, to: number, out: string): Promise<{ from: number; to: number } | null> {
+    const use = (await this.segments()).filter((s) => s.end !== null && s.end > from && s.start < to);
+    const sizes = await Promise.all(
+      use.map((s) =>
+        stat(s.path).then(
+          (x) => x.size,
+          () => 0,
+        ),
+      ),
+    );
+    const ok = use.filter((_, i) => sizes[i]! > 0);
+    if (ok.length === 0) return null;
+    const list = `${out}.txt`;
+    // absolute paths: the concat demuxer reads relative ones against the list file's folder, which
+    // is the clip's folder, not ours (a relative store.dataDir, as in the demo, broke every clip)
+    const line = (p: string) => `file '${resolve(p).replace(/'/g, "'\\''")}'`;
+    await writeFile(list, ok.map((s) => line(s.path)).join('\n') + '\n');
+    try {
+      await run(this.o.ffmpegPath ?? 'ffmpeg', concatArgs(list, out));
+    } finally {
+      await rm(list, { force: true });
+    }
+    return { from: ok[0]!.start, to: ok[ok.length - 1]!.end! };
   }
 }
 
