@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import {
   MACHINE_AT,
+  addMachine,
   call,
   decodeQr,
   nonce,
@@ -44,14 +45,7 @@ afterAll(async () => h?.close());
 
 describe('the hot-work day through the real API (动火作业一天)', () => {
   it('registers the machine and prints a QR label that decodes to a signed token', async () => {
-    const m = await call(h, 'admin-a', 'POST', '/api/machines', {
-      id: 'M1',
-      name: '1号焊机',
-      siteId: 'site-a',
-      cameraId: 'cam-weld',
-      ...MACHINE_AT,
-    });
-    expect(m.status).toBe(201);
+    expect((await addMachine(h, 'M1', '1号焊机')).status).toBe(201);
     const png = await h.app.inject({
       method: 'GET',
       url: '/api/machines/M1/qr.png',

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MACHINE_AT, call, nonce, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import {
+  MACHINE_AT,
+  addMachine,
+  call,
+  nonce,
+  startPermitsHarness,
+  type PermitsHarness,
+} from './permits-harness.ts';
 
 /**
  * Hot-work refusals that need none of the day's story (permits-hot-work-day.test.ts): a permit window or
@@ -22,14 +29,7 @@ const scan = (qr: string) =>
 
 beforeAll(async () => {
   h = await startPermitsHarness();
-  const m = await call(h, 'admin-a', 'POST', '/api/machines', {
-    id: 'M1',
-    name: '1号焊机',
-    siteId: 'site-a',
-    cameraId: 'cam-weld',
-    ...MACHINE_AT,
-  });
-  expect(m.status).toBe(201);
+  expect((await addMachine(h, 'M1', '1号焊机')).status).toBe(201);
   // the approver the day's story ends with (its authority is part of that story's checks)
   await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'safety_dept' });
 });
@@ -87,13 +87,7 @@ describe('hot-work refusals apart from the day', () => {
   });
 
   it('refuses a scan on an expired permit, and a rotated label', async () => {
-    await call(h, 'admin-a', 'POST', '/api/machines', {
-      id: 'M2',
-      name: '2号焊机',
-      siteId: 'site-a',
-      cameraId: 'cam-weld',
-      ...MACHINE_AT,
-    });
+    await addMachine(h, 'M2', '2号焊机');
     const p = await call(h, 'safety-a', 'POST', '/api/permits', {
       siteId: 'site-a',
       kind: 'hot_work',
