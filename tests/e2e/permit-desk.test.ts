@@ -5,18 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import type { Clock } from '../../src/platform/shared/clock.ts';
-import {
-  SHOTS,
-  api,
-  ensureCameraOnline,
-  launchChromium,
-  openPage,
-  signIn,
-  startE2EService,
-  waitForHealth,
-  type E2EService,
-  type WatchedPage,
-} from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn, type WatchedPage } from './browser.ts';
+import { api, ensureCameraOnline, startE2EService, waitForHealth, type E2EService } from './harness.ts';
 
 // 作业票 desk, through the screens only: the admin grants the approver 主管领导 authority; the
 // applicant (安全员) creates and submits a 特级动火 and a 有限空间 permit; the approver approves from

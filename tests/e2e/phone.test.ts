@@ -8,17 +8,8 @@ import sharp from 'sharp';
 import { TEST_PASSWORD } from '../helpers/test-service.ts';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import { decodeQr } from '../integration/permits-harness.ts';
-import {
-  SHOTS,
-  api,
-  ensureCameraOnline,
-  launchChromium,
-  openPage,
-  readyPermit,
-  signIn,
-  startE2EService,
-  type E2EService,
-} from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { api, ensureCameraOnline, readyPermit, startE2EService, type E2EService } from './harness.ts';
 
 // 焊工 phone page on a phone-sized viewport: Chromium's fake camera plays a video made from the
 // machine's real QR label (GET /api/machines/:id/qr.png); the page decodes it with jsQR and posts the
