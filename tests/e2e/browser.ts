@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { TEST_PASSWORD } from '../helpers/test-service.ts';
@@ -78,4 +79,20 @@ export function meanAbsDiff(a: number[], b: number[]): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
   return sum / a.length;
+}
+
+/**
+ * A machine's QR label (its PNG) as a phone camera would see it, for Chromium's fake camera
+ * (`launchChromium({ fakeVideo })`): on a white page, 640x480, a few frames Chromium loops. Written
+ * into `dir`; answers the .y4m file.
+ */
+export function labelAsCameraVideo(png: Buffer, dir: string): string {
+  const pngPath = join(dir, 'qr.png');
+  writeFileSync(pngPath, png);
+  const y4m = join(dir, 'qr.y4m');
+  execFileSync('ffmpeg', [
+    ...['-y', '-loglevel', 'error', '-loop', '1', '-i', pngPath],
+    ...['-vf', 'scale=300:300,pad=640:480:170:90:white,format=yuv420p', '-r', '10', '-frames:v', '10', y4m],
+  ]);
+  return y4m;
 }

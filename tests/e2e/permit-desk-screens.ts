@@ -1,14 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SHOTS } from './browser.ts';
-import { api, type E2EService } from './harness.ts';
 
 /**
  * The 作业票 desk's screens as permit-desk.test.ts drives them: numbered screenshots, the permit page,
- * the applicant's form, gas tests and measures; and the machine's QR label as the phone's camera.
+ * the applicant's form, gas tests and measures.
  */
 
 let step = 0;
@@ -67,28 +63,4 @@ export async function confirmAll(page: Page) {
     await b.click();
     await expect.poll(() => page.locator(`#${id}`).count()).toBe(0);
   }
-}
-
-/** Machine `machineId`'s QR label as a .y4m video, for Chromium's fake camera (the welder's phone). */
-export async function qrAsCameraVideo(svc: E2EService, machineId: string): Promise<string> {
-  const png = join(svc.dir, 'qr.png');
-  writeFileSync(png, (await api(svc, 'admin-a', 'GET', `/api/machines/${machineId}/qr.png`)).raw);
-  const y4m = join(svc.dir, 'qr.y4m');
-  execFileSync('ffmpeg', [
-    '-y',
-    '-loglevel',
-    'error',
-    '-loop',
-    '1',
-    '-i',
-    png,
-    '-vf',
-    'scale=300:300,pad=640:480:170:90:white,format=yuv420p',
-    '-r',
-    '10',
-    '-frames:v',
-    '10',
-    y4m,
-  ]);
-  return y4m;
 }

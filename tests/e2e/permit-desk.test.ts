@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import type { Clock } from '../../src/platform/shared/clock.ts';
-import { launchChromium, openPage, signIn, type WatchedPage } from './browser.ts';
+import { labelAsCameraVideo, launchChromium, openPage, signIn, type WatchedPage } from './browser.ts';
 import { api, ensureCameraOnline, startE2EService, waitForHealth, type E2EService } from './harness.ts';
 import {
   confirmAll,
   createPermit,
   openPermit,
   originOf,
-  qrAsCameraVideo,
   recordGas,
   shot,
   state,
@@ -61,7 +60,8 @@ beforeAll(async () => {
   });
   expect(cert.status).toBe(201);
   // the machine's QR label as the welder's phone camera sees it
-  browser = await launchChromium({ fakeVideo: await qrAsCameraVideo(svc, 'M1') });
+  const label = (await api(svc, 'admin-a', 'GET', '/api/machines/M1/qr.png')).raw;
+  browser = await launchChromium({ fakeVideo: labelAsCameraVideo(label, svc.dir) });
 });
 afterAll(async () => {
   await browser?.close();
