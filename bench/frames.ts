@@ -14,14 +14,10 @@
  * scheduler then infers as fast as the workers go), --modes fresh,pooled,pooled+nice5, --models a,b.
  * Ends with one JSON line.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { validateConfig } from '../src/config/load.ts';
-import { createPlatform } from '../src/platform/platform.ts';
-import { createLogger } from '../src/platform/shared/logger.ts';
 import { RecentFrames } from '../src/video/evidence/recent-frames.ts';
 import { IngestService } from '../src/video/ingest/ingest.service.ts';
 import { PROJECT_ROOT } from '../src/vision/detect/manifest.ts';
@@ -29,6 +25,8 @@ import { createDetectMetrics, DetectScheduler } from '../src/vision/detect/sched
 import { defaultDetectConfig } from '../src/vision/detect/settings.ts';
 import { InferencePool } from '../src/vision/detect/worker/inference-pool.ts';
 import { ThreadClock } from '../src/vision/detect/worker/thread-cpu.ts';
+import { sleep, startBenchPlatform, waitUntil } from './bench-platform.ts';
+import { tapPoolResults } from './pool-tap.ts';
 import { cpuSecondsOfAll } from './proc-cpu.ts';
 
 const arg = (name: string, def: string): string => {
@@ -69,28 +67,14 @@ const modeOf = (m: string) => ({
 });
 
 async function slice(mode: string, urls: string[], pool: InferencePool): Promise<Slice> {
-  const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-frames-'));
-  const config = validateConfig({
-    server: { port: 0, logLevel: 'silent' },
-    store: { path: join(dir, 'bench.db'), dataDir: dir },
-    mqtt: { embedded: false },
-    detect: { enabled: false },
-    evidence: { clips: false },
-    ingest: { detectFps: FPS, ...modeOf(mode) },
-    regions: [{ id: 'r', name: 'bench' }],
-    enterprises: [{ id: 'e', name: 'bench', regionId: 'r' }],
-    sites: [
-      {
-        id: 's',
-        name: 'bench',
-        enterpriseId: 'e',
-        cameras: urls.map((url, i) => ({ id: `cam-${i + 1}`, name: `cam ${i + 1}`, url })),
-      },
-    ],
-  });
-  const logger = createLogger('silent');
-  const core = await createPlatform(config, { logger });
-  const ingest = new IngestService({ config, db: core.db, bus: core.bus, clock: core.clock, logger });
+  const bench = await startBenchPlatform(
+    urls.map((url, i) => ({ id: `cam-${i + 1}`, name: `cam ${i + 1}`, url })),
+    { evidence: { clips: false }, ingest: { detectFps: FPS, ...modeOf(mode) } },
+    'jianhu-bench-frames-',
+  );
+  // no metrics: the main-thread path measured stays what earlier runs measured (no ingest gauges)
+  const { config, db, bus, clock, logger } = bench.core;
+  const ingest = new IngestService({ config, db, bus, clock, logger });
   const settings = {
     activeFps: 1000,
     idleFps: 1000,
@@ -111,12 +95,9 @@ async function slice(mode: string, urls: string[], pool: InferencePool): Promise
     per.lat.push(r.latencyMs);
   });
   // the wait is on the pool's result only; read it there without touching the service's types
-  const detect = pool.detect.bind(pool);
-  pool.detect = (img, f) =>
-    detect(img, f).then((r) => {
-      if (measuring) per.wait.push(r.workerWaitMs ?? NaN);
-      return r;
-    });
+  const untap = tapPoolResults(pool, (r) => {
+    if (measuring) per.wait.push(r.workerWaitMs ?? NaN);
+  });
   const started = new Set<string>();
   ingest.onFrame(
     '*',
@@ -129,9 +110,8 @@ async function slice(mode: string, urls: string[], pool: InferencePool): Promise
     { lent: true },
   );
   ingest.start();
-  const until = Date.now() + 30_000;
-  while (started.size < urls.length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 1500)); // settle
+  await waitUntil(() => started.size >= urls.length, 30_000, 100);
+  await sleep(1500); // settle
   const pids = () =>
     Object.values(ingest.stats())
       .map((s) => s.pid)
@@ -155,7 +135,7 @@ async function slice(mode: string, urls: string[], pool: InferencePool): Promise
   obs.observe({ entryTypes: ['gc'] });
   measuring = true;
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, SLICE * 1000));
+  await sleep(SLICE * 1000);
   measuring = false;
   const s = (performance.now() - t0) / 1000;
   obs.disconnect();
@@ -163,11 +143,10 @@ async function slice(mode: string, urls: string[], pool: InferencePool): Promise
   const b1 = bufs();
   const decoderCores = (cpuSecondsOfAll(pids()) - dec0) / s;
   main.close();
-  pool.detect = detect;
+  untap();
   sched.stop();
   await ingest.stop();
-  core.close();
-  rmSync(dir, { recursive: true, force: true });
+  bench.close();
   return {
     mode,
     gcMsPerS: gcMs / s,

@@ -8,15 +8,10 @@
  * Prints CPU seconds per camera-second of each half's ffmpeg readers and sampled frames per second;
  * ends with one JSON line.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { validateConfig } from '../src/config/load.ts';
-import { createPlatform } from '../src/platform/platform.ts';
-import { createLogger } from '../src/platform/shared/logger.ts';
 import { IngestService } from '../src/video/ingest/ingest.service.ts';
 import { startSim } from '../streams-sim/index.ts';
+import { sleep, startBenchPlatform, waitUntil } from './bench-platform.ts';
 import { cpuSecondsOf } from './proc-cpu.ts';
 
 const { values } = parseArgs({
@@ -24,37 +19,18 @@ const { values } = parseArgs({
 });
 const N = Number(values.cameras);
 const SECONDS = Number(values.seconds);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // every camera shows the same picture, so the halves differ only in how they decode
 const sim = await startSim({ cameras: 2 * N, port: 0, sources: Array(2 * N).fill({ kind: 'factory' }) });
-const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-'));
-const config = validateConfig({
-  server: { port: 0, logLevel: 'silent' },
-  store: { path: join(dir, 'bench.db'), dataDir: dir },
-  mqtt: { embedded: false },
-  detect: { enabled: false },
-  regions: [{ id: 'r', name: '区' }],
-  enterprises: [{ id: 'e', name: '企', regionId: 'r' }],
-  sites: [
-    {
-      id: 's',
-      name: '厂',
-      enterpriseId: 'e',
-      cameras: sim.cameras.map((id) => ({ id, name: id, url: sim.url(id) })),
-    },
-  ],
-});
-const core = await createPlatform(config, { logger: createLogger('silent') });
-const ingest = new IngestService(core);
+const bench = await startBenchPlatform(sim.cameras.map((id) => ({ id, name: id, url: sim.url(id) })));
+const ingest = new IngestService(bench.core);
 ingest.start();
 const idle = sim.cameras.filter((_, i) => i % 2 === 1);
 const full = sim.cameras.filter((_, i) => i % 2 === 0);
-const t0 = Date.now();
-while (!sim.cameras.every((id) => ingest.current(id).state === 'online')) {
-  if (Date.now() - t0 > 30_000) throw new Error('cameras did not come online');
-  await sleep(50);
-}
+if (
+  (await waitUntil(() => sim.cameras.every((id) => ingest.current(id).state === 'online'), 30_000)) === null
+)
+  throw new Error('cameras did not come online');
 for (const id of idle) ingest.setKeyframesOnly(id, true);
 while (!idle.every((id) => ingest.decodesKeyframesOnly(id))) await sleep(50);
 await sleep(2000); // the old full decoders have ended
@@ -78,9 +54,8 @@ const r = {
   keyframes_sampled_fps: +((after.idleF - before.idleF) / (N * wall)).toFixed(2),
 };
 await ingest.stop();
-core.close();
+bench.close();
 await sim.stop();
-rmSync(dir, { recursive: true, force: true });
 const saving = 1 - r.keyframes_only_cpu_s_per_camera_s / r.full_decode_cpu_s_per_camera_s;
 console.log(
   `${N} cameras decoding every frame: ${r.full_decode_cpu_s_per_camera_s} CPU s per camera-second (${r.full_sampled_fps} frames/s sampled); ` +

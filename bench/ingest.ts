@@ -5,16 +5,12 @@
  * camera-second of video (ffmpeg readers + this process), frames sampled / delivered / dropped for a
  * deliberately slow consumer, and fault-to-health latency; ends with one JSON line.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/config/load.ts';
 import { IngestService } from '../src/video/ingest/ingest.service.ts';
 import type { HealthState } from '../src/video/ingest/types.ts';
-import { createPlatform } from '../src/platform/platform.ts';
-import { createLogger } from '../src/platform/shared/logger.ts';
 import { startSim, type Sim } from '../streams-sim/index.ts';
+import { sleep, startBenchPlatform, waitUntil } from './bench-platform.ts';
 import { childrenOf, cpuSecondsOf, cpuSecondsOfAll } from './proc-cpu.ts';
 
 const { values } = parseArgs({
@@ -22,42 +18,18 @@ const { values } = parseArgs({
 });
 const N = Number(values.cameras);
 const SECONDS = Number(values.seconds);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function phase(sim: Sim, keyframesOnly: boolean) {
-  const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-'));
-  const config = validateConfig({
-    server: { port: 0, logLevel: 'silent' },
-    store: { path: join(dir, 'bench.db'), dataDir: dir },
-    mqtt: { embedded: false },
-    detect: { enabled: false },
-    ingest: { keyframesOnly },
-    regions: [{ id: 'r', name: '区' }],
-    enterprises: [{ id: 'e', name: '企', regionId: 'r' }],
-    sites: [
-      {
-        id: 's',
-        name: '厂',
-        enterpriseId: 'e',
-        cameras: sim.cameras.map((id) => ({ id, name: id, url: sim.url(id) })),
-      },
-    ],
-  });
-  const core = await createPlatform(config, { logger: createLogger('silent') });
-  const ingest = new IngestService(core);
+  const cameras = sim.cameras.map((id) => ({ id, name: id, url: sim.url(id) }));
+  const bench = await startBenchPlatform(cameras, { ingest: { keyframesOnly } });
+  const ingest = new IngestService(bench.core);
   // a consumer that takes 1.5 s per frame (a detector falling behind): it must drop, never queue
   const slow = ingest.onFrame('*', async () => {
     await sleep(1500);
   });
   ingest.start();
-  const waitAll = async (state: HealthState, ids: string[], limit = 20_000) => {
-    const t0 = Date.now();
-    while (!ids.every((id) => ingest.current(id).state === state)) {
-      if (Date.now() - t0 > limit) return null;
-      await sleep(20);
-    }
-    return Date.now() - t0;
-  };
+  const waitAll = (state: HealthState, ids: string[], limit = 20_000) =>
+    waitUntil(() => ids.every((id) => ingest.current(id).state === state), limit, 20);
   await waitAll('online', sim.cameras);
   const readers = Object.values(ingest.stats())
     .map((s) => s.pid!)
@@ -99,8 +71,7 @@ async function phase(sim: Sim, keyframesOnly: boolean) {
   );
   slow();
   await ingest.stop();
-  core.close();
-  rmSync(dir, { recursive: true, force: true });
+  bench.close();
   const camSeconds = N * wall;
   return {
     mode: keyframesOnly ? 'keyframes-only' : 'full-decode',

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { launchChromium } from '../tests/e2e/harness.ts';
+import { launchChromium } from '../tests/e2e/browser.ts';
 import * as rig from './live-latency-common.ts';
 
 const src = `udp://127.0.0.1:${await rig.freeUdpPort()}`;

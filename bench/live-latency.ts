@@ -15,7 +15,7 @@ import { attachLiveRelay } from '../src/video/live/live-relay.ts';
 import { createServices } from '../src/services.ts';
 import { createLogger } from '../src/platform/shared/logger.ts';
 import { testConfigInput } from '../tests/helpers/test-service.ts';
-import { launchChromium, openPage, signIn } from '../tests/e2e/harness.ts';
+import { launchChromium, openPage, signIn } from '../tests/e2e/browser.ts';
 import * as rig from './live-latency-common.ts';
 
 function relayPid(marker: string): number | null {

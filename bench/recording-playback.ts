@@ -8,15 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import { startSim } from '../streams-sim/index.ts';
-import {
-  api,
-  ensureCameraOnline,
-  launchChromium,
-  openPage,
-  readyPermit,
-  signIn,
-  startE2EService,
-} from '../tests/e2e/harness.ts';
+import { launchChromium, openPage, signIn } from '../tests/e2e/browser.ts';
+import { api, ensureCameraOnline, readyPermit, startE2EService } from '../tests/e2e/harness.ts';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '65' }, clicks: { type: 'string', default: '5' } },

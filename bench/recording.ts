@@ -6,19 +6,15 @@
  * seconds per camera-second (the ffmpeg stream copy, and this process: splitter, writer, hash, store)
  * and the recorded bitrate; ends with one JSON line.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { validateConfig } from '../src/config/load.ts';
-import { createPlatform } from '../src/platform/platform.ts';
-import { createLogger } from '../src/platform/shared/logger.ts';
 import { systemClock } from '../src/platform/shared/clock.ts';
 import { cameraSource } from '../src/video/sources/camera-source.ts';
 import { RelayFeed } from '../src/video/relay/relay-feed.ts';
 import { RecordingRepo } from '../src/video/recording/recording.repo.ts';
 import { RecordingService } from '../src/video/recording/recording.service.ts';
 import { startSim } from '../streams-sim/index.ts';
+import { sleep, startBenchPlatform } from './bench-platform.ts';
 import { childrenOf, cpuSecondsOfAll, pidsWith } from './proc-cpu.ts';
 
 const { values } = parseArgs({
@@ -26,22 +22,14 @@ const { values } = parseArgs({
 });
 const N = Number(values.cameras);
 const SECONDS = Number(values.seconds);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const sim = await startSim({ cameras: N });
-const dir = mkdtempSync(join(tmpdir(), 'jianhu-bench-rec-'));
-const cameras = sim.cameras.map((id) => ({ id, name: id, url: sim.url(id) }));
-const config = validateConfig({
-  server: { port: 0, logLevel: 'silent' },
-  store: { path: join(dir, 'bench.db'), dataDir: dir },
-  mqtt: { embedded: false },
-  detect: { enabled: false },
-  recording: { segmentSeconds: 10, preRollSeconds: 0, postRollSeconds: 0 },
-  regions: [{ id: 'r', name: '区' }],
-  enterprises: [{ id: 'e', name: '企', regionId: 'r' }],
-  sites: [{ id: 's', name: '厂', enterpriseId: 'e', cameras }],
-});
-const platform = await createPlatform(config, { logger: createLogger('silent') });
+const bench = await startBenchPlatform(
+  sim.cameras.map((id) => ({ id, name: id, url: sim.url(id) })),
+  { recording: { segmentSeconds: 10, preRollSeconds: 0, postRollSeconds: 0 } },
+  'jianhu-bench-rec-',
+);
+const { config, core: platform, dir } = bench;
 const relay = new RelayFeed((id) => {
   const cam = config.sites[0]!.cameras.find((c) => c.id === id);
   return cam ? cameraSource(cam, config.ingest, 'record') : null;
@@ -86,9 +74,8 @@ const bytes1 = platform.db.prepare('SELECT COALESCE(SUM(bytes),0) AS b FROM reco
 const segments = (platform.db.prepare('SELECT COUNT(*) AS n FROM recording_segments').get() as { n: number })
   .n;
 relay.close();
-platform.close();
+bench.close();
 await sim.stop();
-rmSync(dir, { recursive: true, force: true });
 
 const camSeconds = N * SECONDS;
 const result = {

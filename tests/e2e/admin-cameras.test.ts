@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
-import { SHOTS, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { startE2EService, type E2EService } from './harness.ts';
 
 // 企业管理员 adds a camera at run time from the admin screen (probed before saving: codec, size, GOP),
 // the safety officer's wall, already open, shows it online within 10 s; the admin removes it and the

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { startE2EService, type E2EService } from './harness.ts';
 
 // 企业管理员 · 特种作业证 tab: register cards by day (Shanghai), see 有效 / 待复审, record a passed 复审,
 // download the 特种作业人员台账; at desktop and at 390×844.

@@ -1,7 +1,8 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { api, startE2EService, type E2EService } from './harness.ts';
 
 // 企业管理员 issues and revokes each chip's and padlock's MQTT credential on the admin page (#23): the
 // secret is shown once with a copy button and a bilingual warning, the copied secret really connects

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
-import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { api, startE2EService, type E2EService } from './harness.ts';
 
 // 企业管理员: test a camera's URL (real ffprobe against streams-sim), draw a zone on its picture and
 // save it, register a welding machine and see its printable QR label.

@@ -3,17 +3,8 @@ import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import type { Sim } from '../../streams-sim/index.ts';
 import type { RecordingTimeline } from '../../src/oversight/audit/recording-timeline.ts';
-import {
-  SHOTS,
-  api,
-  launchChromium,
-  openPage,
-  outboxCount as countEvents,
-  signIn,
-  startRecordedPermit,
-  type E2EService,
-  until,
-} from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { api, outboxCount as countEvents, startRecordedPermit, type E2EService, until } from './harness.ts';
 
 // A permit's recording played from the audit page in Debian's Chromium: the real service records the
 // streams-sim camera through the fMP4 relay while the permit runs (with a camera drop in the middle),

@@ -2,14 +2,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
 import {
-  SHOTS,
   api,
   ensureCameraOnline,
-  launchChromium,
-  openPage,
   readyPermit,
-  signIn,
   startE2EService,
   waitForHealth,
   type E2EService,

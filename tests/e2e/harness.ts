@@ -1,17 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { validateConfig } from '../../src/config/load.ts';
 import { startService, type RunningService } from '../../src/main.ts';
 import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
 import type { Clock } from '../../src/platform/shared/clock.ts';
 import type { Detection } from '../../src/vision/detect/types.ts';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
-
-/** Screenshots land here; CI keeps test-results/ as artifacts. */
-export const SHOTS = join('test-results', 'e2e');
-mkdirSync(SHOTS, { recursive: true });
 
 export interface E2ECamera {
   id: string;
@@ -56,74 +51,6 @@ export async function startE2EService(
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/**
- * Debian's Chromium (installed by scripts/setup.sh); `fakeVideo` feeds a .y4m file as the camera;
- * `args` adds switches (e.g. --host-resolver-rules to reach the service by a plant host name).
- */
-export async function launchChromium(opts: { fakeVideo?: string; args?: string[] } = {}): Promise<Browser> {
-  const args = [...CHROMIUM_ARGS, ...(opts.args ?? [])];
-  if (opts.fakeVideo)
-    args.push(
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${opts.fakeVideo}`,
-    );
-  return chromium.launch({ executablePath: process.env.JIANHU_CHROMIUM ?? '/usr/bin/chromium', args });
-}
-
-export interface WatchedPage {
-  page: Page;
-  /** console errors and uncaught page errors seen so far; a test fails if any remain */
-  errors: string[];
-}
-
-export async function openPage(browser: Browser, ctx: BrowserContextOptions = {}): Promise<WatchedPage> {
-  const context = await browser.newContext({ locale: 'zh-CN', ...ctx });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return { page, errors };
-}
-
-/** Signs in through the real form and waits for the role's home page. */
-export async function signIn(page: Page, baseUrl: string, username: string, home: string): Promise<void> {
-  await page.goto(`${baseUrl}/ui/`);
-  await page.fill('#username', username);
-  await page.fill('#password', TEST_PASSWORD);
-  await Promise.all([page.waitForURL(`**${home}*`), page.click('#login-submit')]);
-}
-
-/** Mean absolute difference of two PNG screenshots' bytes is not meaningful; compare canvas pixels. */
-export async function canvasSignature(page: Page, selector: string): Promise<number[]> {
-  // A small grid of sampled luma values from the canvas as the compositor shows it.
-  const shot = await page.locator(selector).screenshot();
-  const sharp = (await import('sharp')).default;
-  const { data } = await sharp(shot)
-    .resize(16, 9, { fit: 'fill' })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return [...data];
-}
-
-export function meanAbsDiff(a: number[], b: number[]): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
-  return sum / a.length;
 }
 
 /** Calls the API as a test user (signs in each time; the rate limit allows it for a few users). */

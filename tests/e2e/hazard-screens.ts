@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SHOTS } from './harness.ts';
+import { SHOTS } from './browser.ts';
 
 // The hazard screens' steps as their users take them, shared by the e2e tests that walk a hazard
 // (a violation's, a 群众举报's) through the closed loop: 派单 on the desk, 整改 on a phone, 复核 and

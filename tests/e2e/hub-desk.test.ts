@@ -18,7 +18,7 @@ import {
   waitFor,
 } from '../helpers/hub-sim.ts';
 import { sha256Hex } from '../../src/platform/events/chain.ts';
-import { launchChromium, SHOTS } from './harness.ts';
+import { launchChromium, SHOTS } from './browser.ts';
 
 /** a 1×1 PNG (the snapshot box-b holds) */
 const PNG = Buffer.from(

@@ -7,16 +7,8 @@ import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { TEST_PASSWORD } from '../helpers/test-service.ts';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
-import {
-  SHOTS,
-  canvasSignature,
-  launchChromium,
-  meanAbsDiff,
-  openPage,
-  signIn,
-  startE2EService,
-  type E2EService,
-} from './harness.ts';
+import { SHOTS, canvasSignature, launchChromium, meanAbsDiff, openPage, signIn } from './browser.ts';
+import { startE2EService, type E2EService } from './harness.ts';
 
 // The live wall over MSE against the real service: streams-sim's RTSP camera relayed as is (fMP4,
 // one upstream per camera) into a <video>, and an H.265 camera falling back to the MPEG-1 relay.

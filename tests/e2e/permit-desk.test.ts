@@ -1,22 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import type { Clock } from '../../src/platform/shared/clock.ts';
+import { labelAsCameraVideo, launchChromium, openPage, signIn, type WatchedPage } from './browser.ts';
+import { api, ensureCameraOnline, startE2EService, waitForHealth, type E2EService } from './harness.ts';
 import {
-  SHOTS,
-  api,
-  ensureCameraOnline,
-  launchChromium,
-  openPage,
-  signIn,
-  startE2EService,
-  waitForHealth,
-  type E2EService,
-  type WatchedPage,
-} from './harness.ts';
+  confirmAll,
+  createPermit,
+  openPermit,
+  originOf,
+  recordGas,
+  shot,
+  state,
+} from './permit-desk-screens.ts';
 
 // 作业票 desk, through the screens only: the admin grants the approver 主管领导 authority; the
 // applicant (安全员) creates and submits a 特级动火 and a 有限空间 permit; the approver approves from
@@ -33,12 +29,6 @@ let svc: E2EService;
 let browser: Browser;
 const pages: WatchedPage[] = [];
 const iso = (ms: number) => new Date(ms).toISOString();
-let step = 0;
-const shot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `${SHOTS}/permit-desk-${String(++step).padStart(2, '0')}-${name}.png`,
-    fullPage: true,
-  });
 
 beforeAll(async () => {
   sim = await startSim({ cameras: ['cam1', 'cam2'], port: 0 });
@@ -70,26 +60,8 @@ beforeAll(async () => {
   });
   expect(cert.status).toBe(201);
   // the machine's QR label as the welder's phone camera sees it
-  const png = join(svc.dir, 'qr.png');
-  writeFileSync(png, (await api(svc, 'admin-a', 'GET', '/api/machines/M1/qr.png')).raw);
-  const y4m = join(svc.dir, 'qr.y4m');
-  execFileSync('ffmpeg', [
-    '-y',
-    '-loglevel',
-    'error',
-    '-loop',
-    '1',
-    '-i',
-    png,
-    '-vf',
-    'scale=300:300,pad=640:480:170:90:white,format=yuv420p',
-    '-r',
-    '10',
-    '-frames:v',
-    '10',
-    y4m,
-  ]);
-  browser = await launchChromium({ fakeVideo: y4m });
+  const label = (await api(svc, 'admin-a', 'GET', '/api/machines/M1/qr.png')).raw;
+  browser = await launchChromium({ fakeVideo: labelAsCameraVideo(label, svc.dir) });
 });
 afterAll(async () => {
   await browser?.close();
@@ -116,54 +88,6 @@ async function as(username: string, home: string, phone = false): Promise<Page> 
   // phones come over HTTPS (camera and location need a secure context off localhost)
   await signIn(w.page, phone ? svc.httpsUrl : svc.url, username, home);
   return w.page;
-}
-
-const state = (page: Page) => page.locator('#pd-state').textContent();
-/** The origin the page signed in on (phones over HTTPS, desks over HTTP: each has its own session). */
-const originOf = (page: Page) => new URL(page.url()).origin;
-const openPermit = async (page: Page, id: string) => {
-  await page.goto(`${originOf(page)}/ui/permits.html#p/${id}`);
-  await page.locator('#pd-state').waitFor();
-};
-
-/** The applicant's form, filled and submitted; returns the new permit's id. */
-async function createPermit(
-  page: Page,
-  f: { kind: string; level?: string; camera: string; machine?: string; place: string },
-) {
-  await page.click('a[href="/ui/permits.html"]');
-  await page.locator('#new-permit').click();
-  await page.selectOption('#pc-site', 'site-a');
-  await page.selectOption('#pc-kind', f.kind);
-  if (f.level) await page.selectOption('#pc-level', f.level);
-  await page.fill('#pc-location', f.place);
-  await page.fill('#pc-description', '检修作业');
-  await page.fill('#pc-workers', 'welder-a');
-  await page.fill('#pc-guardian', 'guardian-a');
-  await page.check(`input[name="camera"][value="${f.camera}"]`);
-  if (f.machine) await page.check(`input[name="machine"][value="${f.machine}"]`);
-  await page.fill('#pc-measures', '清除作业点周围可燃物\n配备灭火器材');
-  await shot(page, `${f.kind}-create`);
-  await page.click('#pc-submit');
-  await expect.poll(() => state(page), { timeout: 10_000 }).toBe('待审批');
-  return decodeURIComponent(new URL(page.url()).hash.slice('#p/'.length));
-}
-
-async function recordGas(page: Page, o2: number, combustible: number) {
-  await page.fill('#gas-o2', String(o2));
-  await page.fill('#gas-comb', String(combustible));
-  await page.click('#gas-submit');
-  await expect.poll(() => page.locator('#pd-result').textContent()).toContain('气体分析合格');
-}
-
-async function confirmAll(page: Page) {
-  for (;;) {
-    const b = page.locator('button[id^="pd-measure-"]').first();
-    if ((await b.count()) === 0) return;
-    const id = await b.getAttribute('id');
-    await b.click();
-    await expect.poll(() => page.locator(`#${id}`).count()).toBe(0);
-  }
 }
 
 describe('permit desk', () => {

@@ -1,24 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { TEST_PASSWORD } from '../helpers/test-service.ts';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import { decodeQr } from '../integration/permits-harness.ts';
-import {
-  SHOTS,
-  api,
-  ensureCameraOnline,
-  launchChromium,
-  openPage,
-  readyPermit,
-  signIn,
-  startE2EService,
-  type E2EService,
-} from './harness.ts';
+import { SHOTS, labelAsCameraVideo, launchChromium, openPage, signIn } from './browser.ts';
+import { api, ensureCameraOnline, readyPermit, startE2EService, type E2EService } from './harness.ts';
 
 // 焊工 phone page on a phone-sized viewport: Chromium's fake camera plays a video made from the
 // machine's real QR label (GET /api/machines/:id/qr.png); the page decodes it with jsQR and posts the
@@ -49,26 +37,7 @@ beforeAll(async () => {
   });
   expect(m.status).toBe(201);
   const png = await api(svc, 'admin-a', 'GET', '/api/machines/M1/qr.png');
-  const pngPath = join(svc.dir, 'qr.png');
-  writeFileSync(pngPath, png.raw);
-  // The label as a phone camera would see it: on a white page, 640x480, a few frames Chromium loops.
-  const y4m = join(svc.dir, 'qr.y4m');
-  execFileSync('ffmpeg', [
-    '-y',
-    '-loglevel',
-    'error',
-    '-loop',
-    '1',
-    '-i',
-    pngPath,
-    '-vf',
-    'scale=300:300,pad=640:480:170:90:white,format=yuv420p',
-    '-r',
-    '10',
-    '-frames:v',
-    '10',
-    y4m,
-  ]);
+  const y4m = labelAsCameraVideo(png.raw, svc.dir);
   const { data, info } = await sharp(png.raw).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   labelUrl = decodeQr(new Uint8ClampedArray(data), info.width, info.height)!.data;
   browser = await launchChromium({

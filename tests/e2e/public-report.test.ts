@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { decodeQr } from '../integration/permits-harness.ts';
-import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { api, startE2EService, type E2EService } from './harness.ts';
 import {
   PHONE,
   bj,

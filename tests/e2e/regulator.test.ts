@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Clock } from '../../src/platform/shared/clock.ts';
 import { REGION_OF_THREE, seedRegionHistory } from '../helpers/regulator-seed.ts';
-import { SHOTS, api, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { api, startE2EService, type E2EService } from './harness.ts';
 
 // 监管总览 and 执法检查 in real Chromium: the regulator of 泽州县 lands on the overview, sees the three
 // enterprises of the region ranked by unwatched work (seeded history: 乙 90 min, 甲 30 min, 丁 none),

@@ -4,7 +4,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection, RgbImage } from '../../src/vision/detect/types.ts';
 import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
-import { SHOTS, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { startE2EService, type E2EService } from './harness.ts';
 
 // 现场学习 (#28) end to end: the real detector finds bare heads on two photos, the rules raise no-hard-hat
 // violations, the officer confirms some and dismisses the others on the wall, the admin's button retrains

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
 import type { Detection } from '../../src/vision/detect/types.ts';
-import { SHOTS, launchChromium, openPage, signIn, startE2EService, type E2EService } from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { startE2EService, type E2EService } from './harness.ts';
 
 // The wall's card for a violation whose every frame was black: it says there is no usable frame
 // (and why) instead of "snapshot pending" forever, and shows no picture (#27).

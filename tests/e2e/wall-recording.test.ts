@@ -2,18 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { Sim } from '../../streams-sim/index.ts';
-import {
-  SHOTS,
-  api,
-  launchChromium,
-  openPage,
-  outboxCount,
-  raiseNoHelmet,
-  signIn,
-  startRecordedPermit,
-  type E2EService,
-  until,
-} from './harness.ts';
+import { SHOTS, launchChromium, openPage, signIn } from './browser.ts';
+import { api, outboxCount, raiseNoHelmet, startRecordedPermit, type E2EService, until } from './harness.ts';
 
 // The officer's wall replays what was recorded (#27): while a permit runs on the streams-sim camera
 // (recorded through the fMP4 relay, 4 s segments), the safety officer opens the permit's recording

@@ -2,17 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
+import { SHOTS, canvasSignature, launchChromium, meanAbsDiff, openPage, signIn } from './browser.ts';
 import {
-  SHOTS,
   api,
   ensureCameraOnline,
   readyPermit,
-  canvasSignature,
-  launchChromium,
-  meanAbsDiff,
-  openPage,
   raiseNoHelmet,
-  signIn,
   startE2EService,
   type E2EService,
 } from './harness.ts';

@@ -1,112 +1,39 @@
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditExportCommand } from '../../src/cli/commands/audit-export.ts';
 import { auditVerifyCommand } from '../../src/cli/commands/audit-verify.ts';
 import { keyPaths } from '../../src/oversight/audit/keys.ts';
-import { jpeg, startAuditHarness } from './audit-harness.ts';
+import {
+  buildTamperStore,
+  copyOf,
+  removeStore,
+  run,
+  sql,
+  verify,
+  type TamperStore,
+} from './audit-tamper-harness.ts';
 
 /**
  * The tamper-evident log against real tampering: a real service writes a real SQLite file and real
- * evidence files; each case copies the store, changes it the way an attacker with file access would,
- * and runs `jianhu audit verify`, which must fail (exit 1) and name the first broken entry.
+ * evidence files (audit-tamper-harness.ts); each case copies the store, changes it the way an attacker
+ * with file access would, and runs `jianhu audit verify`, which must fail (exit 1) and name the first
+ * broken entry.
  */
+let store: TamperStore;
 let dir: string; // the store the service left behind
 let work: string;
-let heads: { seq: number; type: string; outbox_id: number }[];
+let heads: TamperStore['heads'];
 let photoPath: string;
-
-async function run(cmd: typeof auditVerifyCommand, args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((out += String(s)), true));
-  try {
-    return { code: await cmd.run(args), out };
-  } finally {
-    spy.mockRestore();
-    err.mockRestore();
-  }
-}
-
-/** A fresh copy of the store (database + data folder) to tamper with. */
-function copyStore(): { db: string; data: string } {
-  const data = mkdtempSync(join(work, 'case-'));
-  cpSync(dir, data, { recursive: true });
-  return { db: join(data, 'jianhu.db'), data };
-}
-const verify = (s: { db: string; data: string }, extra: string[] = []) =>
-  run(auditVerifyCommand, ['--db', s.db, '--data-dir', s.data, ...extra]);
-const sql = (s: { db: string }, q: string, ...args: unknown[]) => {
-  const db = new Database(s.db);
-  try {
-    db.prepare(q).run(...args);
-  } finally {
-    db.close();
-  }
-};
+const copyStore = () => copyOf(store);
 
 beforeAll(async () => {
-  const h = await startAuditHarness();
-  const reg = await h.call('safety-a', 'POST', '/api/hazards', {
-    enterpriseId: 'ent-a',
-    source: 'inspection',
-    stage: 'self_check',
-    checker: '安全科',
-    description: '配电箱门未关闭',
-    hazardType: '设备设施',
-    photos: [await jpeg(7)],
-  });
-  const id = reg.body.id as number;
-  photoPath = (reg.body.photos as { path: string }[])[0]!.path;
-  await h.call('safety-a', 'POST', `/api/hazards/${id}/assess`, { level: 'general', reason: '一般' });
-  h.audit.chain.checkpoint();
-  // another enterprise's hazard: its payload must stay out of ent-a's bundle
-  await h.call('safety-b', 'POST', '/api/hazards', {
-    enterpriseId: 'ent-b',
-    source: 'inspection',
-    stage: 'county_check',
-    checker: '县应急局 safety-b-checker',
-    description: '乙企业砂型库通道堵塞',
-    hazardType: '现场管理',
-    photos: [await jpeg(8)],
-  });
-  const guardian = h.services.users.byUsername('guardian-a')!.userId;
-  h.clock.advance(60_000);
-  await h.call('safety-a', 'POST', `/api/hazards/${id}/dispatch`, {
-    responsibleUserId: guardian,
-    deadline: new Date(h.clock.now() + 3_600_000).toISOString(),
-    reason: '派单',
-  });
-  await h.call('guardian-a', 'POST', `/api/hazards/${id}/rectify`, {
-    photos: [await jpeg(9)],
-    reason: '已关闭',
-  });
-  await h.call('safety-a', 'POST', `/api/hazards/${id}/verify`, { passed: true, reason: '复核合格' });
-  await h.call('safety-a', 'POST', `/api/hazards/${id}/close`, { reason: '销号' });
-  h.audit.chain.checkpoint();
-  dir = h.dir;
-  await h.close(true);
-  work = mkdtempSync(join(tmpdir(), 'jianhu-tamper-'));
-  const db = new Database(join(dir, 'jianhu.db'), { readonly: true });
-  heads = db.prepare('SELECT seq, type, outbox_id FROM audit_chain ORDER BY seq').all() as typeof heads;
-  db.close();
+  store = await buildTamperStore();
+  ({ dir, work, heads, photoPath } = store);
 });
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => removeStore(store));
 
 describe('jianhu audit verify', () => {
   it('an untouched store verifies (exit 0), and the key is private', async () => {

@@ -20,6 +20,18 @@ export function waitState(ingest: IngestService, cameraId: string, state: Health
   );
 }
 
+/** This process's ffmpeg readers of `url`, and whether each decodes keyframes only. */
+export function ffmpegReadersOf(url: string): { pid: number; keyframes: boolean }[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('ffmpeg') && l.includes(url))
+      .map((l) => ({ pid: Number(l.trim().split(/\s+/)[0]), keyframes: l.includes('-skip_frame nokey') }));
+  } catch {
+    return []; // ps exits 1 when there are no children
+  }
+}
+
 /** ffmpeg processes that are children of `pid` (this test process by default). */
 export function ffmpegChildren(pid = process.pid): number[] {
   try {

@@ -1,32 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../../streams-sim/index.ts';
-import { IngestService } from '../../src/video/ingest/ingest.service.ts';
-import { systemClock } from '../../src/platform/shared/clock.ts';
-import { startTestService, type TestService } from '../helpers/test-service.ts';
-import { waitFor, waitState } from './ingest-helpers.ts';
+import type { IngestService } from '../../src/video/ingest/ingest.service.ts';
+import { ffmpegReadersOf as readers, waitFor, waitState } from './ingest-helpers.ts';
+import { startSimCamera, type SimCamera } from './ingest-sim-harness.ts';
 
 /**
  * Idle cameras decode keyframes only (`ingest.idleKeyframesOnly`): the switch, both ways, starts a
  * second real ffmpeg and ends the first only once the new one delivers, so frames never stop and
  * the camera's health (which the permit gate and the audit read) never changes.
  */
-let sim: Sim;
-let t: TestService;
+let cam: SimCamera;
 let ingest: IngestService;
 const frames: number[] = [];
-
-/** This process's ffmpeg readers of `url`, and whether each decodes keyframes only. */
-function readers(url: string): { pid: number; keyframes: boolean }[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.includes('ffmpeg') && l.includes(url))
-      .map((l) => ({ pid: Number(l.trim().split(/\s+/)[0]), keyframes: l.includes('-skip_frame nokey') }));
-  } catch {
-    return [];
-  }
-}
 
 /** Switch and wait until one reader in the new mode is left: how long, the most readers seen at once, the longest frame gap. */
 async function switchTo(url: string, keyframes: boolean) {
@@ -55,21 +39,8 @@ const maxGap = (since: number): number => {
 };
 
 beforeAll(async () => {
-  sim = await startSim({ cameras: ['idle'], port: 0 });
-  t = await startTestService({
-    clock: systemClock,
-    extra: {
-      sites: [
-        {
-          id: 'site-a',
-          name: '甲',
-          enterpriseId: 'ent-a',
-          cameras: [{ id: 'idle', name: 'idle', url: sim.url('idle') }],
-        },
-      ],
-    },
-  });
-  ingest = new IngestService(t.services);
+  cam = await startSimCamera('idle');
+  ingest = cam.ingest;
   ingest.start();
   ingest.onFrame('idle', (f) => {
     frames.push(f.ts);
@@ -77,14 +48,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await ingest?.stop();
-  await sim?.stop();
-  await t?.close();
+  await cam?.close();
 });
 
 describe('idle keyframes-only decoding, switched make-before-break', () => {
   it('switches to keyframes and back without a gap in frames or a change of health', async () => {
-    const url = sim.url('idle');
+    const url = cam.url;
     await waitState(ingest, 'idle', 'online', 20_000);
     await new Promise((r) => setTimeout(r, 2000));
     const fullRate = rate(2000);
@@ -117,7 +86,7 @@ describe('idle keyframes-only decoding, switched make-before-break', () => {
   }, 60_000);
 
   it('a switch called back before it completes leaves one decoder in the mode asked for last', async () => {
-    const url = sim.url('idle');
+    const url = cam.url;
     const since = Date.now();
     ingest.setKeyframesOnly('idle', true);
     ingest.setKeyframesOnly('idle', false);

@@ -11,19 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../../streams-sim/index.ts';
-import { IngestService } from '../../src/video/ingest/ingest.service.ts';
+import { ENCODE } from '../../streams-sim/clips.ts';
+import type { IngestService } from '../../src/video/ingest/ingest.service.ts';
 import type { Frame } from '../../src/video/ingest/types.ts';
-import { systemClock } from '../../src/platform/shared/clock.ts';
 import { IdleWatch } from '../../src/vision/detect/idle-watch.ts';
 import { createDetectMetrics, DetectScheduler } from '../../src/vision/detect/scheduler.ts';
 import type { InferenceRunner } from '../../src/vision/detect/worker/inference-pool.ts';
-import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { waitFor, waitState } from './ingest-helpers.ts';
+import { startSimCamera, type SimCamera } from './ingest-sim-harness.ts';
 
 let dir: string;
-let sim: Sim;
-let t: TestService;
+let cam: SimCamera;
 let ingest: IngestService;
 let scheduler: DetectScheduler;
 let watch: IdleWatch;
@@ -43,36 +41,11 @@ beforeAll(async () => {
     ...['-f', 'lavfi', '-i', `${still},trim=duration=4`],
     ...['-f', 'lavfi', '-i', 'color=c=white@0.25:s=80x100:r=25:d=4,format=rgba', '-filter_complex'],
     "[1:v][2:v]overlay=x='60+t*120':y=130[walk];[0:v][walk]concat=n=2:v=1,noise=alls=6:allf=t,format=yuv420p[out]",
-    ...['-map', '[out]', '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-g', '25'],
-    ...[
-      '-keyint_min',
-      '25',
-      '-sc_threshold',
-      '0',
-      '-bf',
-      '0',
-      '-x264-params',
-      'repeat-headers=1',
-      '-r',
-      '25',
-    ],
-    ...['-an', clip],
+    // the sim's own encoding (GOP 1 s, no B-frames, headers on every keyframe)
+    ...['-map', '[out]', ...ENCODE, clip],
   ]);
-  sim = await startSim({ cameras: ['cam'], port: 0, sources: [{ kind: 'clip', path: clip }] });
-  t = await startTestService({
-    clock: systemClock,
-    extra: {
-      sites: [
-        {
-          id: 'site-a',
-          name: '甲',
-          enterpriseId: 'ent-a',
-          cameras: [{ id: 'cam', name: 'cam', url: sim.url('cam') }],
-        },
-      ],
-    },
-  });
-  ingest = new IngestService(t.services);
+  cam = await startSimCamera('cam', { kind: 'clip', path: clip });
+  ingest = cam.ingest;
   const runner = {
     size: 2,
     idleCount: () => 2,
@@ -109,9 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   watch?.stop();
   scheduler?.stop();
-  await ingest?.stop();
-  await sim?.stop();
-  await t?.close();
+  await cam?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -163,18 +163,23 @@ export async function call(
   return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as never) : ({} as never) };
 }
 
+/** A welding machine at cam-weld on site-a, standing at MACHINE_AT, registered by admin-a. */
+export function addMachine(h: PermitsHarness, id: string, name: string) {
+  return call(h, 'admin-a', 'POST', '/api/machines', {
+    id,
+    name,
+    siteId: 'site-a',
+    cameraId: 'cam-weld',
+    ...MACHINE_AT,
+  });
+}
+
 /**
  * Welding machine M1 at cam-weld and padlock L1 at cam-tank on site-a, registered by admin-a: what the
  * chip and padlock tests report telemetry and lock events for. `lockCode` is the padlock's own code.
  */
 export async function addMachineAndLock(h: PermitsHarness, lockCode: string): Promise<void> {
-  await call(h, 'admin-a', 'POST', '/api/machines', {
-    id: 'M1',
-    name: '1号焊机',
-    siteId: 'site-a',
-    cameraId: 'cam-weld',
-    ...MACHINE_AT,
-  });
+  await addMachine(h, 'M1', '1号焊机');
   await call(h, 'admin-a', 'POST', '/api/locks', {
     id: 'L1',
     name: '入口',

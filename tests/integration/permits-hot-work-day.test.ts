@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import {
   MACHINE_AT,
+  addMachine,
   call,
   decodeQr,
   nonce,
@@ -44,14 +45,7 @@ afterAll(async () => h?.close());
 
 describe('the hot-work day through the real API (动火作业一天)', () => {
   it('registers the machine and prints a QR label that decodes to a signed token', async () => {
-    const m = await call(h, 'admin-a', 'POST', '/api/machines', {
-      id: 'M1',
-      name: '1号焊机',
-      siteId: 'site-a',
-      cameraId: 'cam-weld',
-      ...MACHINE_AT,
-    });
-    expect(m.status).toBe(201);
+    expect((await addMachine(h, 'M1', '1号焊机')).status).toBe(201);
     const png = await h.app.inject({
       method: 'GET',
       url: '/api/machines/M1/qr.png',
@@ -70,56 +64,6 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
     expect((await call(h, 'welder-a', 'GET', '/api/machines/M1/qr.png')).body.code).toBe(
       'JH_ERR_AUTH_FORBIDDEN',
     );
-  });
-
-  it('refuses a window longer than the level allows, and escalates night work', async () => {
-    const base = {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      location: '转炉平台',
-      workers: ['welder-a'],
-      cameraIds: ['cam-weld'],
-    };
-    const foreign = await call(h, 'safety-b', 'POST', '/api/permits', {
-      ...base,
-      siteId: 'site-b',
-      cameraIds: [],
-      workers: [],
-      machineIds: ['M1'],
-      level: 'level2',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 60 * MIN),
-    });
-    expect(foreign.body.code).toBe('JH_ERR_PERMIT_UNKNOWN_BINDING');
-    const far = await call(h, 'safety-a', 'POST', '/api/permits', {
-      ...base,
-      machineIds: ['M1'],
-      level: 'level2',
-      workPoint: { lat: MACHINE_AT.lat + 0.0002, lon: MACHINE_AT.lon }, // ≈ 22 m
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 60 * MIN),
-    });
-    expect(far.body).toMatchObject({ code: 'JH_ERR_PERMIT_MACHINE_TOO_FAR', details: { distanceM: 22 } });
-    const long = await call(h, 'safety-a', 'POST', '/api/permits', {
-      ...base,
-      level: 'level1',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 9 * 60 * MIN),
-    });
-    expect(long.body.code).toBe('JH_ERR_PERMIT_VALIDITY_TOO_LONG');
-    // 22:00–23:00 Beijing = 14:00–15:00 UTC: 二级 becomes 一级 at night
-    const night = await call(h, 'safety-a', 'POST', '/api/permits', {
-      ...base,
-      level: 'level2',
-      validFrom: '2026-01-05T14:00:00Z',
-      validTo: '2026-01-05T15:00:00Z',
-    });
-    expect(night.status).toBe(201);
-    expect(night.body).toMatchObject({
-      requestedLevel: 'level2',
-      level: 'level1',
-      escalatedBecause: ['night'],
-    });
   });
 
   it('creates, submits and is approved only by the right authority', async () => {
@@ -334,39 +278,5 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
     expect((await scan()).body.code).toBe('JH_ERR_SCAN_NO_PERMIT');
     await telemetry({ powered: false, currentA: 0 });
     expect((await telemetry({ powered: true, currentA: 90 })).body.verdict).toBe('no_permit_hot_work');
-  });
-
-  it('refuses a scan on an expired permit, and a rotated label', async () => {
-    await call(h, 'admin-a', 'POST', '/api/machines', {
-      id: 'M2',
-      name: '2号焊机',
-      siteId: 'site-a',
-      cameraId: 'cam-weld',
-      ...MACHINE_AT,
-    });
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '料场',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 60 * MIN),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-weld'],
-      machineIds: ['M2'],
-    });
-    await call(h, 'safety-a', 'POST', `/api/permits/${p.body.id}/submit`);
-    expect((await call(h, 'approver-a', 'POST', `/api/permits/${p.body.id}/approve`)).body.state).toBe(
-      'approved',
-    );
-    const qr2 = h.mod.machines.qrToken(null, 'M2');
-    h.clock.advance(2 * 60 * MIN);
-    expect((await scan({ qr: qr2 })).body.code).toBe('JH_ERR_SCAN_PERMIT_EXPIRED');
-    expect((await call(h, 'safety-a', 'GET', `/api/permits/${p.body.id}`)).body.permit).toMatchObject({
-      state: 'expired',
-    });
-    await call(h, 'admin-a', 'POST', '/api/machines/M2/qr/rotate');
-    expect((await scan({ qr: qr2 })).body.code).toBe('JH_ERR_SCAN_TOKEN_REVOKED');
   });
 });

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { verifyQr, loadOrCreateMachineKey } from '../../src/work/machines/machine-token.ts';
-import { tokenOfQr } from '../../src/work/machines/scan.service.ts';
+import { tokenOfQr } from '../../src/work/machines/scan-target.ts';
 import { MACHINE_AT, call, decodeQr, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
 
 const run = promisify(execFile);

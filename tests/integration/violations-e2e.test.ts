@@ -1,17 +1,16 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startSim, type Sim, type SlideshowClip } from '../../streams-sim/index.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import { DetectionPipeline } from '../../src/vision/detect/pipeline.ts';
-import type { Box, Detection } from '../../src/vision/detect/types.ts';
+import type { Detection } from '../../src/vision/detect/types.ts';
 import { startService, type RunningService } from '../../src/main.ts';
 import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { buildShow, DS, H, labelledStandIn, W } from './violations-e2e-harness.ts';
 
 /**
  * End to end: streams-sim plays a slideshow of labelled photos over real RTSP — a bare head (hard-hat
@@ -26,11 +25,8 @@ import { tmpdir } from 'node:os';
  * recognised from its pixels and its VOC head boxes (mapped through the slideshow's scale/pad) become
  * the detections, with a person box around each head.
  */
-const DS = '../shared/datasets/hard-hat-workers';
 const BARE = 'hard_hat_workers497.jpg';
 const HATS = 'hard_hat_workers113.jpg';
-const W = 640;
-const H = 360;
 const MODELS_DIR = '../shared/models';
 const REAL_MODELS = process.env.JIANHU_E2E_MODELS !== '0' && existsSync(join(MODELS_DIR, 'yolox-nano-coco'));
 if (!REAL_MODELS)
@@ -42,80 +38,6 @@ let dir: string;
 let show: SlideshowClip;
 let decoder: ChildProcess | undefined;
 let socket: Socket | undefined;
-
-function vocHeads(image: string): Detection[] {
-  const xml = readFileSync(join(DS, 'annotations', image.replace('.jpg', '.xml')), 'utf8');
-  const re =
-    /<name>(\w+)<\/name>[\s\S]*?<xmin>(\d+)<\/xmin>\s*<ymin>(\d+)<\/ymin>\s*<xmax>(\d+)<\/xmax>\s*<ymax>(\d+)<\/ymax>/g;
-  return [...xml.matchAll(re)]
-    .filter((m) => m[1] === 'head' || m[1] === 'helmet')
-    .map((m) => ({
-      label: m[1] as 'head' | 'helmet',
-      score: 0.9,
-      box: [1, 2, 3, 4].map((i) => Number(m[i + 1])) as Box,
-    }));
-}
-
-/** The photo's expected look in the frame, to tell which one is on screen (noise is small next to content). */
-async function rendered(i: number): Promise<Buffer> {
-  const t = show.timeline[i]!;
-  const img = sharp(join(DS, 'images', i === 0 ? 'val' : 'test', i === 0 ? BARE : HATS));
-  const { width = 0, height = 0 } = await img.metadata();
-  const w = Math.round(width * t.scale);
-  const h = Math.round(height * t.scale);
-  return img
-    .resize(w, h)
-    .extend({ left: t.padX, top: t.padY, right: W - w - t.padX, bottom: H - h - t.padY, background: '#000' })
-    .removeAlpha()
-    .raw()
-    .toBuffer();
-}
-
-const diff = (a: Buffer, b: Buffer) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i += 97) s += Math.abs(a[i]! - b[i]!);
-  return s;
-};
-
-/**
- * The slideshow: each photo letterboxed into 640x360 for 8 s, with light temporal noise so the camera
- * never looks frozen. (Built here: streams-sim's buildSlideshowClip currently drops the first image.)
- */
-async function buildShow(images: string[], out: string): Promise<SlideshowClip> {
-  const per = 8;
-  const inputs = images.flatMap((p) => ['-loop', '1', '-t', String(per), '-i', p]);
-  const fit = `scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2,setsar=1`;
-  const chains = images.map((_, i) => `[${i}:v]${fit},fps=25[v${i}]`).join(';');
-  const cat = `${images.map((_, i) => `[v${i}]`).join('')}concat=n=${images.length}:v=1,noise=alls=6:allf=t,format=yuv420p[out]`;
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    ...inputs,
-    '-filter_complex',
-    `${chains};${cat}`,
-    '-map',
-    '[out]',
-    // the sim publishes clips as they are (RTP, no re-encode): in-band SPS/PPS, no B-frames
-    ...['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-bf', '0', '-g', '25'],
-    ...['-sc_threshold', '0', '-x264-params', 'repeat-headers=1', '-r', '25', '-an', out],
-  ]);
-  const timeline = await Promise.all(
-    images.map(async (image, i) => {
-      const { width = 1, height = 1 } = await sharp(image).metadata();
-      const scale = Math.min(W / width, H / height);
-      return {
-        image,
-        fromS: i * per,
-        toS: (i + 1) * per,
-        scale,
-        padX: Math.floor((W - Math.round(width * scale)) / 2),
-        padY: Math.floor((H - Math.round(height * scale)) / 2),
-      };
-    }),
-  );
-  return { path: out, width: W, height: H, fps: 25, timeline, durationS: images.length * per };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jianhu-e2e-violations-'));
@@ -185,38 +107,12 @@ describe('bare head on a real RTSP camera → 未戴安全帽 with snapshot, cli
       sock.on('violation.ended', (e: Ev) => e.payload.type === 'no_helmet' && res(e)),
     );
 
-    const refs = [await rendered(0), await rendered(1)];
-    const gt = [vocHeads(BARE), vocHeads(HATS)].map((heads, i) =>
-      heads.map((d) => {
-        const t = show.timeline[i]!;
-        return {
-          ...d,
-          box: [
-            t.padX + d.box[0] * t.scale,
-            t.padY + d.box[1] * t.scale,
-            t.padX + d.box[2] * t.scale,
-            t.padY + d.box[3] * t.scale,
-          ] as Box,
-        };
-      }),
-    );
     const detector = REAL_MODELS
       ? await DetectionPipeline.create({ modelsDir: MODELS_DIR, threads: 1 })
       : null;
-    const detect = async (rgb: Buffer): Promise<Detection[]> => {
-      if (detector) return detector.detect({ width: W, height: H, data: rgb });
-      const which = diff(rgb, refs[0]!) <= diff(rgb, refs[1]!) ? 0 : 1;
-      return gt[which]!.flatMap((h) => {
-        const hw = h.box[2] - h.box[0];
-        const person: Box = [
-          h.box[0] - 0.6 * hw,
-          h.box[1] - 4,
-          h.box[2] + 0.6 * hw,
-          Math.min(H, h.box[1] + 5 * hw),
-        ];
-        return [{ label: 'person', score: 0.9, box: person }, h];
-      });
-    };
+    const standIn = detector ? null : await labelledStandIn(show);
+    const detect = async (rgb: Buffer): Promise<Detection[]> =>
+      detector ? detector.detect({ width: W, height: H, data: rgb }) : standIn!(rgb);
 
     // 2 fps from the same RTSP stream (what ingest samples); frames that arrive while one is being
     // handled are dropped, never queued.

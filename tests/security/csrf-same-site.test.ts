@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachLiveRelay, type LiveRelay } from '../../src/video/live/live-relay.ts';
-import { launchChromium } from '../e2e/harness.ts';
+import { launchChromium } from '../e2e/browser.ts';
 import { call, startPermitsHarness, type PermitsHarness } from '../integration/permits-harness.ts';
 
 /**

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/platform/shared/errors.ts';
 import { gasWork } from '../../src/work/kinds/gas-work.ts';
 import { defineKind, KINDS, KindDefinitionError } from '../../src/work/kinds/index.ts';
 import { draftPermit, type DraftInput } from '../../src/work/permits/domain/create.ts';
@@ -19,23 +18,13 @@ import {
 } from '../../src/work/permits/domain/simops.ts';
 import * as sm from '../../src/work/permits/domain/state-machine.ts';
 import type { GasTest, Permit } from '../../src/work/permits/domain/types.ts';
+import { thrownCode } from '../helpers/thrown-code.ts';
 
 const H = 3600_000;
 const MIN = 60_000;
 const D = 24 * H;
 const NIGHT = { startHour: 20, endHour: 6, utcOffsetMinutes: 480 };
 const T0 = Date.UTC(2026, 0, 5, 2, 0, 0); // 10:00 Beijing, a working morning
-
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    if (e instanceof Error) return e.name;
-    throw e;
-  }
-  return 'no error';
-};
 
 const input = (over: Partial<DraftInput> = {}): DraftInput => ({
   id: 'p1',
@@ -133,11 +122,11 @@ describe('each new kind’s validity and authority (table)', () => {
   });
 
   it('refuses a window longer than the kind allows (临时用电 15 d)', () => {
-    expect(code(() => draftPermit(input({ kind: 'temporary_power', validTo: T0 + 15 * D }), T0, NIGHT))).toBe(
-      'no error',
-    );
     expect(
-      code(() => draftPermit(input({ kind: 'temporary_power', validTo: T0 + 15 * D + 1 }), T0, NIGHT)),
+      thrownCode(() => draftPermit(input({ kind: 'temporary_power', validTo: T0 + 15 * D }), T0, NIGHT)),
+    ).toBe('no error');
+    expect(
+      thrownCode(() => draftPermit(input({ kind: 'temporary_power', validTo: T0 + 15 * D + 1 }), T0, NIGHT)),
     ).toBe('JH_ERR_PERMIT_VALIDITY_TOO_LONG');
   });
 
@@ -155,8 +144,8 @@ describe('gas: hazardous media, and 煤气 CO bands (GB 6222-2005)', () => {
     expect(gasRequiredBeforeStart(rule, { lelPct: 5, toxicRisk: false })).toBe(true);
     expect(gasRequiredBeforeStart(rule, { lelPct: null, toxicRisk: true })).toBe(true);
     expect(gasRequiredBeforeStart(KINDS.kindOf('lifting').gas, { lelPct: 5, toxicRisk: true })).toBe(false);
-    expect(code(() => sm.start(approved({ kind: 'blind_plate' }), ctx([])))).toBe('no error');
-    expect(code(() => sm.start(approved({ kind: 'blind_plate', lelPct: 5 }), ctx([])))).toBe(
+    expect(thrownCode(() => sm.start(approved({ kind: 'blind_plate' }), ctx([])))).toBe('no error');
+    expect(thrownCode(() => sm.start(approved({ kind: 'blind_plate', lelPct: 5 }), ctx([])))).toBe(
       'JH_ERR_PERMIT_GAS_TEST_REQUIRED',
     );
   });
@@ -187,7 +176,7 @@ describe('gas: hazardous media, and 煤气 CO bands (GB 6222-2005)', () => {
   it('a CO reading allowed only for short work refuses a longer window, and allows a short one', () => {
     const long = approved({ kind: 'gas_work', level: 'general', validTo: T0 + 2 * H });
     const at60 = [sample(T0 - 5 * MIN, { coPpm: 60 })];
-    expect(code(() => sm.start(long, ctx(at60)))).toBe('JH_ERR_PERMIT_GAS_EXPOSURE_TOO_LONG');
+    expect(thrownCode(() => sm.start(long, ctx(at60)))).toBe('JH_ERR_PERMIT_GAS_EXPOSURE_TOO_LONG');
     const short = approved({ kind: 'gas_work', level: 'general', validTo: T0 + 30 * MIN });
     expect(sm.start(short, ctx(at60)).state).toBe('active');
     // low CO: the whole 2 h window
@@ -202,7 +191,7 @@ describe('gas: hazardous media, and 煤气 CO bands (GB 6222-2005)', () => {
     expect(sm.resume(suspended, ctx(lowAfter, now)).state).toBe('active');
     const early = T0 + 50 * MIN;
     const shortWindow: Permit = { ...suspended, validTo: early + 20 * MIN };
-    expect(code(() => sm.resume(shortWindow, ctx([sample(early - MIN, { coPpm: 70 })], early)))).toBe(
+    expect(thrownCode(() => sm.resume(shortWindow, ctx([sample(early - MIN, { coPpm: 70 })], early)))).toBe(
       'JH_ERR_PERMIT_GAS_EXPOSURE_REST',
     );
   });
@@ -251,15 +240,15 @@ describe('交叉作业 SIMOPS: 动火 inside a 受限空间', () => {
   const hotSample = (r: Partial<GasTest>) => sample(T0 - 5 * MIN, r, ['hot_work']);
 
   it('links only permits of the same enterprise and site that are not finished', () => {
-    expect(code(() => assertLinkable(hot(), space('approved')))).toBe('no error');
-    expect(code(() => assertLinkable(hot(), { ...space('approved'), siteId: 'site-b' }))).toBe(
+    expect(thrownCode(() => assertLinkable(hot(), space('approved')))).toBe('no error');
+    expect(thrownCode(() => assertLinkable(hot(), { ...space('approved'), siteId: 'site-b' }))).toBe(
       'JH_ERR_PERMIT_BAD_LINK',
     );
-    expect(code(() => assertLinkable(hot(), { ...space('approved'), enterpriseId: 'ent-b' }))).toBe(
+    expect(thrownCode(() => assertLinkable(hot(), { ...space('approved'), enterpriseId: 'ent-b' }))).toBe(
       'JH_ERR_PERMIT_BAD_LINK',
     );
-    expect(code(() => assertLinkable(hot(), space('completed')))).toBe('JH_ERR_PERMIT_BAD_LINK');
-    expect(code(() => assertLinkable(hot(), hot()))).toBe('JH_ERR_PERMIT_BAD_LINK');
+    expect(thrownCode(() => assertLinkable(hot(), space('completed')))).toBe('JH_ERR_PERMIT_BAD_LINK');
+    expect(thrownCode(() => assertLinkable(hot(), hot()))).toBe('JH_ERR_PERMIT_BAD_LINK');
   });
 
   it('the confined space hosts the hot work, not the other way round', () => {
@@ -274,23 +263,23 @@ describe('交叉作业 SIMOPS: 动火 inside a 受限空间', () => {
 
   it('hot work inside starts only while the space is active, and meets its O2 rule too', () => {
     const ok = hotSample({ o2Pct: 20.9 });
-    expect(code(() => sm.start(hot(), ctx([ok], T0, [space('approved')])))).toBe(
+    expect(thrownCode(() => sm.start(hot(), ctx([ok], T0, [space('approved')])))).toBe(
       'JH_ERR_PERMIT_HOST_NOT_ACTIVE',
     );
-    expect(code(() => sm.start(hot(), ctx([ok], T0, [space('suspended')])))).toBe(
+    expect(thrownCode(() => sm.start(hot(), ctx([ok], T0, [space('suspended')])))).toBe(
       'JH_ERR_PERMIT_HOST_NOT_ACTIVE',
     );
     expect(sm.start(hot(), ctx([ok], T0, [space('active')])).state).toBe('active');
     // a sample that passes hot work alone (no O2) fails the confined-space rule
     const noO2 = hotSample({ o2Pct: null });
     expect(noO2.passed).toBe(true);
-    expect(code(() => sm.start(hot(), ctx([noO2], T0, [space('active')])))).toBe(
+    expect(thrownCode(() => sm.start(hot(), ctx([noO2], T0, [space('active')])))).toBe(
       'JH_ERR_PERMIT_GAS_TEST_FAILED',
     );
     expect(sm.start(hot(), ctx([noO2])).state).toBe('active'); // unlinked: hot work's own rule only
     // and resume waits for the host too
     const suspended: Permit = { ...hot(), state: 'suspended', suspendedAt: T0 };
-    expect(code(() => sm.resume(suspended, ctx([ok], T0 + MIN, [space('suspended')])))).toBe(
+    expect(thrownCode(() => sm.resume(suspended, ctx([ok], T0 + MIN, [space('suspended')])))).toBe(
       'JH_ERR_PERMIT_HOST_NOT_ACTIVE',
     );
   });

@@ -13,7 +13,7 @@ import {
 } from '../../src/work/permits/domain/rules.ts';
 import * as sm from '../../src/work/permits/domain/state-machine.ts';
 import type { GasTest, Permit } from '../../src/work/permits/domain/types.ts';
-import { AppError } from '../../src/platform/shared/errors.ts';
+import { thrownCode } from '../helpers/thrown-code.ts';
 
 const H = 3600_000;
 const MIN = 60_000;
@@ -45,16 +45,6 @@ const input = (over: Partial<DraftInput> = {}): DraftInput => ({
   specialCircumstance: false,
   ...over,
 });
-
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
 
 const gas = (takenAt: number, passed = true): GasTest => ({
   id: takenAt,
@@ -88,15 +78,15 @@ describe('validity and escalation', () => {
     expect(maxValidityMs('hot_work', 'level1')).toBe(8 * H);
     expect(maxValidityMs('hot_work', 'level2')).toBe(72 * H);
     expect(maxValidityMs('confined_space', null)).toBe(24 * H);
-    expect(code(() => draftPermit(input({ level: 'level1', validTo: T0 + 8 * H + 1 }), T0, NIGHT))).toBe(
-      'JH_ERR_PERMIT_VALIDITY_TOO_LONG',
-    );
     expect(
-      code(() =>
+      thrownCode(() => draftPermit(input({ level: 'level1', validTo: T0 + 8 * H + 1 }), T0, NIGHT)),
+    ).toBe('JH_ERR_PERMIT_VALIDITY_TOO_LONG');
+    expect(
+      thrownCode(() =>
         draftPermit(input({ kind: 'confined_space', level: null, validTo: T0 + 25 * H }), T0, NIGHT),
       ),
     ).toBe('JH_ERR_PERMIT_VALIDITY_TOO_LONG');
-    expect(code(() => draftPermit(input({ validTo: T0 }), T0, NIGHT))).toBe('JH_ERR_PERMIT_BAD_WINDOW');
+    expect(thrownCode(() => draftPermit(input({ validTo: T0 }), T0, NIGHT))).toBe('JH_ERR_PERMIT_BAD_WINDOW');
   });
 
   it('raises the level by one for holidays and nights, and then applies the stricter limit', () => {
@@ -107,7 +97,7 @@ describe('validity and escalation', () => {
     expect(draftPermit(input({ level: 'level1', holiday: true }), T0, NIGHT).level).toBe('special');
     expect(draftPermit(input({ level: 'special', holiday: true }), T0, NIGHT).level).toBe('special');
     // a 72 h level-2 window crosses nights → level 1 → 8 h limit
-    expect(code(() => draftPermit(input({ validTo: T0 + 72 * H }), T0, NIGHT))).toBe(
+    expect(thrownCode(() => draftPermit(input({ validTo: T0 + 72 * H }), T0, NIGHT))).toBe(
       'JH_ERR_PERMIT_VALIDITY_TOO_LONG',
     );
   });
@@ -153,11 +143,11 @@ describe('approval authority', () => {
 
   it('refuses too-low authority, no authority and self-approval', () => {
     const s = sm.submit(draftPermit(input({ level: 'level1' }), T0, NIGHT), applicant, T0);
-    expect(code(() => sm.approve(s, approver('unit'), T0))).toBe('JH_ERR_PERMIT_APPROVER_AUTHORITY');
-    expect(code(() => sm.approve(s, { userId: 7, username: 'x' }, T0))).toBe(
+    expect(thrownCode(() => sm.approve(s, approver('unit'), T0))).toBe('JH_ERR_PERMIT_APPROVER_AUTHORITY');
+    expect(thrownCode(() => sm.approve(s, { userId: 7, username: 'x' }, T0))).toBe(
       'JH_ERR_PERMIT_APPROVER_AUTHORITY',
     );
-    expect(code(() => sm.approve(s, { ...applicant, authority: 'leader' }, T0))).toBe(
+    expect(thrownCode(() => sm.approve(s, { ...applicant, authority: 'leader' }, T0))).toBe(
       'JH_ERR_PERMIT_SELF_APPROVAL',
     );
     expect(sm.approve(s, approver('safety_dept'), T0).state).toBe('approved');
@@ -165,10 +155,10 @@ describe('approval authority', () => {
   });
 
   it('refuses to submit without workers or cameras (无监控不作业)', () => {
-    expect(code(() => sm.submit(draftPermit(input({ cameraIds: [] }), T0, NIGHT), applicant, T0))).toBe(
+    expect(thrownCode(() => sm.submit(draftPermit(input({ cameraIds: [] }), T0, NIGHT), applicant, T0))).toBe(
       'JH_ERR_PERMIT_NO_CAMERA',
     );
-    expect(code(() => sm.submit(draftPermit(input({ workers: [] }), T0, NIGHT), applicant, T0))).toBe(
+    expect(thrownCode(() => sm.submit(draftPermit(input({ workers: [] }), T0, NIGHT), applicant, T0))).toBe(
       'JH_ERR_PERMIT_NO_WORKERS',
     );
   });
@@ -225,24 +215,26 @@ describe('the gate in the state machine', () => {
 
   it('starts only with every camera live, a guardian, a fresh gas test, inside the window', () => {
     const p = approved();
-    expect(code(() => sm.start(p, ctx({ camerasDown: ['c1'] })))).toBe('JH_ERR_PERMIT_MONITORING_DOWN');
-    expect(code(() => sm.start({ ...p, guardianUserId: null }, ctx()))).toBe('JH_ERR_PERMIT_NO_GUARDIAN');
-    expect(code(() => sm.start(p, ctx({ gasTests: [] })))).toBe('JH_ERR_PERMIT_GAS_TEST_REQUIRED');
-    expect(code(() => sm.start(p, ctx({ gasTests: [gas(T0, false)] })))).toBe(
+    expect(thrownCode(() => sm.start(p, ctx({ camerasDown: ['c1'] })))).toBe('JH_ERR_PERMIT_MONITORING_DOWN');
+    expect(thrownCode(() => sm.start({ ...p, guardianUserId: null }, ctx()))).toBe(
+      'JH_ERR_PERMIT_NO_GUARDIAN',
+    );
+    expect(thrownCode(() => sm.start(p, ctx({ gasTests: [] })))).toBe('JH_ERR_PERMIT_GAS_TEST_REQUIRED');
+    expect(thrownCode(() => sm.start(p, ctx({ gasTests: [gas(T0, false)] })))).toBe(
       'JH_ERR_PERMIT_GAS_TEST_FAILED',
     );
-    expect(code(() => sm.start(p, ctx({ now: T0 - MIN })))).toBe('JH_ERR_PERMIT_OUTSIDE_WINDOW');
-    expect(code(() => sm.start(p, ctx({ now: T0 + 5 * H })))).toBe('JH_ERR_PERMIT_EXPIRED');
+    expect(thrownCode(() => sm.start(p, ctx({ now: T0 - MIN })))).toBe('JH_ERR_PERMIT_OUTSIDE_WINDOW');
+    expect(thrownCode(() => sm.start(p, ctx({ now: T0 + 5 * H })))).toBe('JH_ERR_PERMIT_EXPIRED');
     expect(sm.start(p, ctx()).state).toBe('active');
   });
 
   it('needs every safety measure confirmed by a named person before start', () => {
     const p = approved({ measures: ['断电挂牌', '配备灭火器'] });
-    expect(code(() => sm.start(p, ctx()))).toBe('JH_ERR_PERMIT_MEASURES_UNCONFIRMED');
+    expect(thrownCode(() => sm.start(p, ctx()))).toBe('JH_ERR_PERMIT_MEASURES_UNCONFIRMED');
     const one = sm.confirmMeasure(p, 0, { userId: 2, username: 'g' }, T0);
     expect(one.measures[0]).toMatchObject({ confirmedBy: 'g', confirmedAt: T0 });
-    expect(code(() => sm.start(one, ctx()))).toBe('JH_ERR_PERMIT_MEASURES_UNCONFIRMED');
-    expect(code(() => sm.confirmMeasure(one, 2, { userId: 2, username: 'g' }, T0))).toBe(
+    expect(thrownCode(() => sm.start(one, ctx()))).toBe('JH_ERR_PERMIT_MEASURES_UNCONFIRMED');
+    expect(thrownCode(() => sm.confirmMeasure(one, 2, { userId: 2, username: 'g' }, T0))).toBe(
       'JH_ERR_PERMIT_NO_SUCH_MEASURE',
     );
     expect(sm.start(sm.confirmMeasure(one, 1, { userId: 2, username: 'g' }, T0), ctx()).state).toBe('active');
@@ -258,12 +250,12 @@ describe('the gate in the state machine', () => {
       stateZh: '离线',
     });
     clock.advance(20 * MIN);
-    expect(code(() => sm.resume(suspended, ctx({ now: clock.now(), camerasDown: ['c1'] })))).toBe(
+    expect(thrownCode(() => sm.resume(suspended, ctx({ now: clock.now(), camerasDown: ['c1'] })))).toBe(
       'JH_ERR_PERMIT_MONITORING_DOWN',
     );
     expect(sm.resume(suspended, ctx({ now: clock.now() })).state).toBe('active'); // 二级: 20 min < 60 min
     clock.advance(50 * MIN);
-    expect(code(() => sm.resume(suspended, ctx({ now: clock.now() })))).toBe(
+    expect(thrownCode(() => sm.resume(suspended, ctx({ now: clock.now() })))).toBe(
       'JH_ERR_PERMIT_GAS_RETEST_REQUIRED',
     );
     expect(
@@ -273,13 +265,13 @@ describe('the gate in the state machine', () => {
 
   it('completes only when nobody is inside, and terminal states accept nothing', () => {
     const active = sm.start(approved(), ctx());
-    expect(code(() => sm.complete(active, applicant, T0 + 2 * MIN, 1))).toBe(
+    expect(thrownCode(() => sm.complete(active, applicant, T0 + 2 * MIN, 1))).toBe(
       'JH_ERR_PERMIT_ENTRY_UNBALANCED',
     );
     const done = sm.complete(active, applicant, T0 + 2 * MIN, 0);
     expect(done.state).toBe('completed');
-    expect(code(() => sm.revoke(done, T0, 'x'))).toBe('JH_ERR_PERMIT_BAD_TRANSITION');
-    expect(code(() => sm.suspend(done, T0, { kind: 'manual', note: 'x' }))).toBe(
+    expect(thrownCode(() => sm.revoke(done, T0, 'x'))).toBe('JH_ERR_PERMIT_BAD_TRANSITION');
+    expect(thrownCode(() => sm.suspend(done, T0, { kind: 'manual', note: 'x' }))).toBe(
       'JH_ERR_PERMIT_BAD_TRANSITION',
     );
   });
@@ -290,6 +282,6 @@ describe('the gate in the state machine', () => {
     expect(sm.shouldExpire(p, T0 + 4 * H + 1)).toBe(true);
     const e = sm.expire(p, T0 + 5 * H);
     expect(e.state).toBe('expired');
-    expect(code(() => sm.start(e, ctx({ now: T0 + 5 * H })))).toBe('JH_ERR_PERMIT_EXPIRED');
+    expect(thrownCode(() => sm.start(e, ctx({ now: T0 + 5 * H })))).toBe('JH_ERR_PERMIT_EXPIRED');
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigText } from '../../src/config/load.ts';
 import { altNamesOf } from '../../src/platform/http/tls/server-tls.ts';
 import { issueSelfSigned } from '../../src/platform/http/tls/x509-self-signed.ts';
-import { tokenOfQr } from '../../src/work/machines/scan.service.ts';
+import { tokenOfQr } from '../../src/work/machines/scan-target.ts';
 
 /** The certificate node:crypto cannot issue, built from DER by hand: node's own parser checks it. */
 describe('issueSelfSigned', () => {

@@ -4,9 +4,6 @@
  * new version in use (it watches the version list) and reloads its workers.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile } from '../../config/load.ts';
-import type { Config } from '../../config/schema.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import { createLogger } from '../../platform/shared/logger.ts';
 import { systemClock } from '../../platform/shared/clock.ts';
@@ -20,7 +17,7 @@ import { SiteModelStore, type SiteModelVersion } from '../../vision/adapt/site-m
 import { PROJECT_ROOT } from '../../vision/detect/manifest.ts';
 import type { Command } from '../commands.ts';
 import { apOf, shippedHardhatData } from './adapt-data.ts';
-import { formatConfigError } from './config-check.ts';
+import { loadCommandConfig, parseCommandArgs } from './command-input.ts';
 
 const USAGE =
   '现场学习：用本现场复核过的安全帽违章截图重训安全帽模型末层 (site learning of the hard-hat model)\n' +
@@ -52,28 +49,20 @@ export const adaptCommand: Command = {
   summary: 'site learning of the hard-hat model 现场学习 (retrain, status, rollback)',
   usage: USAGE,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          config: { type: 'string', short: 'c' },
-          status: { type: 'boolean' },
-          rollback: { type: 'boolean' },
-        },
-      }));
-    } catch (e) {
-      return fail((e as Error).message);
-    }
+    const parsed = parseCommandArgs('adapt', USAGE, {
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        status: { type: 'boolean' },
+        rollback: { type: 'boolean' },
+      },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
     if (!values.config) return fail('--config is required');
     if (values.status && values.rollback) return fail('--status and --rollback exclude each other');
-    let config: Config;
-    try {
-      config = loadConfigFile(values.config);
-    } catch (e) {
-      if (e instanceof ConfigError) return fail(formatConfigError(e));
-      throw e;
-    }
+    const config = loadCommandConfig(values.config);
+    if ('error' in config) return fail(config.error);
     const db = openDb(config.store.path);
     try {
       migrate(db);

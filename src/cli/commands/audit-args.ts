@@ -1,9 +1,8 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Db } from '../../platform/store/db.ts';
-import { formatConfigError } from './config-check.ts';
+import { loadCommandConfig } from './command-input.ts';
 
 /** The options both audit commands take: where the store is, and which range of the chain. */
 export const STORE_AND_RANGE_OPTIONS = {
@@ -22,13 +21,8 @@ export function storeLocation(values: {
 }):
   | { dbPath: string; dataDir: string; checkpointEveryMinutes: number; recording: Config['recording'] }
   | { error: string } {
-  let config;
-  try {
-    config = values.config ? loadConfigFile(values.config) : defaultConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) return { error: formatConfigError(e) };
-    throw e;
-  }
+  const config = loadCommandConfig(values.config);
+  if ('error' in config) return config;
   return {
     dbPath: values.db ?? config.store.path,
     dataDir: values['data-dir'] ?? config.store.dataDir,

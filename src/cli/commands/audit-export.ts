@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { AuditService } from '../../oversight/audit/audit.service.ts';
 import { exportPermitRecording, PermitNotFoundError } from '../../oversight/audit/permit-recording-export.ts';
 import { AuditConfigSchema, type AuditConfig } from '../../oversight/audit/config.schema.ts';
@@ -7,6 +6,7 @@ import { systemClock } from '../../platform/shared/clock.ts';
 import { createLogger } from '../../platform/shared/logger.ts';
 import type { Command } from '../commands.ts';
 import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-args.ts';
+import { parseCommandArgs } from './command-input.ts';
 
 const USAGE = `导出离线审计包, 可用 jianhu audit verify --bundle 核验 (write an offline audit bundle)
 usage: jianhu audit export --out DIR [--from SEQ|ISO] [--to SEQ|ISO] [--enterprise ID]
@@ -19,22 +19,17 @@ export const auditExportCommand: Command = {
   summary: 'write an offline audit bundle 导出审计包 (--out DIR)',
   usage: USAGE,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        strict: true,
-        options: {
-          ...STORE_AND_RANGE_OPTIONS,
-          out: { type: 'string', short: 'o' },
-          enterprise: { type: 'string' },
-          permit: { type: 'string' },
-        },
-      }));
-    } catch (e) {
-      process.stderr.write(`${(e as Error).message}\n${USAGE}`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('audit export', USAGE, {
+      args,
+      options: {
+        ...STORE_AND_RANGE_OPTIONS,
+        out: { type: 'string', short: 'o' },
+        enterprise: { type: 'string' },
+        permit: { type: 'string' },
+      },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
     if (!values.out) {
       process.stderr.write(USAGE);
       return 2;

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readAnchor } from '../../oversight/audit/anchor.ts';
 import { verifyBundle } from '../../oversight/audit/bundle.ts';
 import { verifyStore } from '../../oversight/audit/store-source.ts';
 import { describeProblem, type VerifyReport } from '../../oversight/audit/verify.ts';
 import type { Command } from '../commands.ts';
 import { STORE_AND_RANGE_OPTIONS, openExisting, storeLocation } from './audit-args.ts';
+import { parseCommandArgs } from './command-input.ts';
 
 const USAGE = `核验审计链、签名检查点与证据文件 (check the audit chain, signed checkpoints and evidence files)
 usage: jianhu audit verify [--bundle DIR | --db FILE --data-dir DIR | --config FILE]
@@ -21,24 +21,19 @@ export const auditVerifyCommand: Command = {
   summary: 'check the audit chain, checkpoints and evidence 核验审计链 (exit 1 when broken)',
   usage: USAGE,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        strict: true,
-        options: {
-          ...STORE_AND_RANGE_OPTIONS,
-          bundle: { type: 'string' },
-          key: { type: 'string' },
-          'key-id': { type: 'string' },
-          anchor: { type: 'string' },
-          json: { type: 'boolean' },
-        },
-      }));
-    } catch (e) {
-      process.stderr.write(`${(e as Error).message}\n${USAGE}`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('audit verify', USAGE, {
+      args,
+      options: {
+        ...STORE_AND_RANGE_OPTIONS,
+        bundle: { type: 'string' },
+        key: { type: 'string' },
+        'key-id': { type: 'string' },
+        anchor: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
     let report: VerifyReport;
     let source: string;
     try {

@@ -1,6 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
 import { certificateLedgerTable } from '../../oversight/reports/certificate-ledger.ts';
 import { toXlsx } from '../../oversight/reports/table.ts';
 import { UsersRepo } from '../../platform/auth/users.repo.ts';
@@ -11,7 +9,7 @@ import { parseCertificateDate } from '../../work/certificates/certificate-dates.
 import { statusOf } from '../../work/certificates/certificate-standing.ts';
 import { CertificatesRepo } from '../../work/certificates/certificates.repo.ts';
 import type { Command } from '../commands.ts';
-import { formatConfigError } from './config-check.ts';
+import { loadCommandConfig, parseCommandArgs } from './command-input.ts';
 
 const USAGE =
   'usage: jianhu certificates ledger --out FILE [--config FILE] [--enterprise ID] [--as-of DATE]\n' +
@@ -27,35 +25,25 @@ export const certificatesLedgerCommand: Command = {
   summary: 'write the 特种作业人员台账 XLSX (--out FILE [--config FILE])',
   usage: USAGE,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        strict: true,
-        options: {
-          config: { type: 'string', short: 'c' },
-          out: { type: 'string', short: 'o' },
-          enterprise: { type: 'string' },
-          'as-of': { type: 'string' },
-        },
-      }));
-    } catch (e) {
-      process.stderr.write(`jianhu certificates ledger: ${(e as Error).message}\n${USAGE}`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('certificates ledger', USAGE, {
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        out: { type: 'string', short: 'o' },
+        enterprise: { type: 'string' },
+        'as-of': { type: 'string' },
+      },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
     if (!values.out) {
       process.stderr.write(USAGE);
       return 2;
     }
-    let config;
-    try {
-      config = values.config ? loadConfigFile(values.config) : defaultConfig();
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        process.stderr.write(formatConfigError(e));
-        return 2;
-      }
-      throw e;
+    const config = loadCommandConfig(values.config);
+    if ('error' in config) {
+      process.stderr.write(config.error);
+      return 2;
     }
     const offset = config.permits.night.utcOffsetMinutes;
     const now = values['as-of'] ? parseCertificateDate(values['as-of'], 'from', offset) : Date.now();

@@ -1,9 +1,7 @@
-import { parseArgs } from 'node:util';
 import { startSim } from '../../../streams-sim/index.ts';
-import { ConfigError, loadConfigFile } from '../../config/load.ts';
 import { startServiceOrExplain } from './serve.ts';
 import type { Command } from '../commands.ts';
-import { formatConfigError } from './config-check.ts';
+import { loadCommandConfig, parseCommandArgs } from './command-input.ts';
 
 /**
  * `jianhu demo`: the service's main job on embedded defaults — a simulated camera fleet over real
@@ -18,29 +16,19 @@ export const demoCommand: Command = {
     '  --config FILE     the config file 配置文件 (default config/demo.yaml)\n' +
     '  --rtsp-port PORT  port of the simulated cameras 模拟摄像头端口 (default 8554)\n',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          config: { type: 'string', default: 'config/demo.yaml' },
-          'rtsp-port': { type: 'string', default: '8554' },
-        },
-        strict: true,
-      }));
-    } catch (e) {
-      process.stderr.write(`jianhu demo: ${(e as Error).message}\n`);
+    const parsed = parseCommandArgs('demo', demoCommand.usage, {
+      args,
+      options: {
+        config: { type: 'string', default: 'config/demo.yaml' },
+        'rtsp-port': { type: 'string', default: '8554' },
+      },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
+    const config = loadCommandConfig(values.config);
+    if ('error' in config) {
+      process.stderr.write(config.error + 'nothing was started 未启动任何服务\n');
       return 2;
-    }
-    let config;
-    try {
-      config = loadConfigFile(values.config!);
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        process.stderr.write(formatConfigError(e) + 'nothing was started 未启动任何服务\n');
-        return 2;
-      }
-      throw e;
     }
     const cameraIds = config.sites.flatMap((s) => s.cameras.map((c) => c.id));
     const sim = await startSim({ cameras: cameraIds, port: Number(values['rtsp-port']), controlPort: 8555 });

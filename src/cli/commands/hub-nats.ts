@@ -1,5 +1,4 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { nkeys } from 'nats';
 import { parse as parseYaml } from 'yaml';
 import Value from 'typebox/value';
@@ -9,6 +8,7 @@ import {
   type NatsServerInput,
 } from '../../platform/uplink/nats-server-config.ts';
 import type { Command } from '../commands.ts';
+import { parseCommandArgs } from './command-input.ts';
 
 const NATS_CONFIG_USAGE =
   'usage: jianhu hub nats-config --config FILE [--out FILE]\n' +
@@ -23,16 +23,12 @@ export const hubNatsConfigCommand: Command = {
   summary: 'the hub’s nats-server config with per-box permissions 生成 nats-server 配置 (--config FILE)',
   usage: NATS_CONFIG_USAGE,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } },
-      }));
-    } catch (e) {
-      process.stderr.write(`jianhu hub nats-config: ${(e as Error).message}\n`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('hub nats-config', NATS_CONFIG_USAGE, {
+      args,
+      options: { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
     if (!values.config) {
       process.stderr.write(NATS_CONFIG_USAGE);
       return 2;
@@ -81,13 +77,12 @@ export const hubBoxKeyCommand: Command = {
   summary: 'make this box’s NATS nkey and print its public key 生成本机密钥 (--out FILE)',
   usage: BOX_KEY_USAGE,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { out: { type: 'string', short: 'o' } } }));
-    } catch (e) {
-      process.stderr.write(`jianhu hub box-key: ${(e as Error).message}\n`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('hub box-key', BOX_KEY_USAGE, {
+      args,
+      options: { out: { type: 'string', short: 'o' } },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
     if (!values.out) {
       process.stderr.write(BOX_KEY_USAGE);
       return 2;

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { HubConfigError, loadHubConfigFile } from '../../hub/config.ts';
 import { startHub } from '../../hub/hub.ts';
 import type { Command } from '../commands.ts';
+import { parseCommandArgs } from './command-input.ts';
 
 export const hubCommand: Command = {
   summary: 'run the county hub 运行县级监管中心 (--config hub.yaml)',
@@ -15,13 +15,12 @@ export const hubCommand: Command = {
     "  jianhu hub nats-config  the hub's nats-server config from hub.yaml 生成 nats-server 配置\n" +
     "  jianhu hub box-key      a box's nkey seed and public key 生成企业端 nkey\n",
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true }));
-    } catch (e) {
-      process.stderr.write(`jianhu hub: ${(e as Error).message}\n${hubCommand.usage}`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('hub', hubCommand.usage, {
+      args,
+      options: { config: { type: 'string', short: 'c' } },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
     if (!values.config) {
       process.stderr.write(`jianhu hub: --config is required\n${hubCommand.usage}`);
       return 2;

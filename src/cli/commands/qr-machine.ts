@@ -1,6 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
 import { loadOrCreateMachineKey, signQr } from '../../work/machines/machine-token.ts';
 import { machineLabelPng, scanPageUrl } from '../../work/machines/machine-label.ts';
 import { publicBaseUrlOf } from '../../platform/http/tls/server-tls.ts';
@@ -8,7 +6,7 @@ import { MachinesRepo } from '../../work/machines/machines.repo.ts';
 import { openDb } from '../../platform/store/db.ts';
 import { migrate } from '../../platform/store/migrate.ts';
 import type { Command } from '../commands.ts';
-import { formatConfigError } from './config-check.ts';
+import { loadCommandConfig, parseCommandArgs } from './command-input.ts';
 
 const USAGE =
   'usage: jianhu qr machine ID [--config FILE] [--out FILE] > label.png\n' +
@@ -22,17 +20,12 @@ export const qrMachineCommand: Command = {
   summary: 'print a machine’s QR label as PNG 打印焊机二维码 (ID [--config FILE] [--out FILE])',
   usage: USAGE,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } },
-      });
-    } catch (e) {
-      process.stderr.write(`jianhu qr machine: ${(e as Error).message}\n`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('qr machine', USAGE, {
+      args,
+      allowPositionals: true,
+      options: { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } },
+    });
+    if (!parsed) return 2;
     const id = parsed.positionals[0];
     if (!id || parsed.positionals.length > 1) {
       process.stderr.write(USAGE);
@@ -44,15 +37,10 @@ export const qrMachineCommand: Command = {
       );
       return 2;
     }
-    let config;
-    try {
-      config = parsed.values.config ? loadConfigFile(parsed.values.config) : defaultConfig();
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        process.stderr.write(formatConfigError(e));
-        return 2;
-      }
-      throw e;
+    const config = loadCommandConfig(parsed.values.config);
+    if ('error' in config) {
+      process.stderr.write(config.error);
+      return 2;
     }
     const db = openDb(config.store.path);
     try {

@@ -1,7 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { EventLogRepo } from '../../oversight/audit/event-log.repo.ts';
 import {
@@ -25,7 +23,7 @@ import { openDb } from '../../platform/store/db.ts';
 import { migrate } from '../../platform/store/migrate.ts';
 import { systemClock } from '../../platform/shared/clock.ts';
 import type { Command } from '../commands.ts';
-import { formatConfigError } from './config-check.ts';
+import { loadCommandConfig, parseCommandArgs } from './command-input.ts';
 
 const FORMS = [...ANNEX_FORM_NAMES, 'permit-audit'] as const;
 const USAGE =
@@ -55,25 +53,20 @@ export const reportCommand: Command = {
   summary: 'write an annex form 附件报表 (weekly, major-ledger, cross-check, hazard-list, permit-audit)',
   usage: USAGE,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: true,
-        options: {
-          config: { type: 'string', short: 'c' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          region: { type: 'string' },
-          enterprise: { type: 'string' },
-          unit: { type: 'string' },
-          out: { type: 'string', short: 'o' },
-        },
-      });
-    } catch (e) {
-      return fail((e as Error).message);
-    }
+    const parsed = parseCommandArgs('report', USAGE, {
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        region: { type: 'string' },
+        enterprise: { type: 'string' },
+        unit: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+      },
+    });
+    if (!parsed) return 2;
     const { values, positionals } = parsed;
     const name = positionals[0] as (typeof FORMS)[number] | undefined;
     if (positionals.length !== 1 || !name || !FORMS.includes(name))
@@ -86,15 +79,10 @@ export const reportCommand: Command = {
     if (!['xlsx', 'pdf', 'csv'].includes(type))
       return fail(`--out must end in .xlsx, .pdf or .csv: ${values.out}`);
     if (values.region && values.enterprise) return fail('--region or --enterprise, not both 只能选择一个');
-    let config: Config;
-    try {
-      config = loadConfigFile(values.config);
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        process.stderr.write(formatConfigError(e));
-        return 2;
-      }
-      throw e;
+    const config = loadCommandConfig(values.config);
+    if ('error' in config) {
+      process.stderr.write(config.error);
+      return 2;
     }
     const offset = config.permits.night.utcOffsetMinutes;
     const range = parseFormRange(values.from, values.to, offset);

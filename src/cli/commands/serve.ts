@@ -1,10 +1,8 @@
-import { parseArgs } from 'node:util';
-import { ConfigError, defaultConfig, loadConfigFile } from '../../config/load.ts';
 import { startService, stopOnSignals, type RunningService } from '../../main.ts';
 import type { Config } from '../../config/schema.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import type { Command } from '../commands.ts';
-import { formatConfigError } from './config-check.ts';
+import { loadCommandConfig, parseCommandArgs } from './command-input.ts';
 
 export const serveCommand: Command = {
   summary: 'run the service 启动服务 (--config FILE)',
@@ -14,23 +12,16 @@ export const serveCommand: Command = {
     '  --config, -c FILE  the config file 配置文件 (default: built-in defaults 默认配置)\n' +
     'exit 2 on an invalid config, and nothing is started 配置无效时退出码 2, 不启动任何服务\n',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true }));
-    } catch (e) {
-      process.stderr.write(`jianhu serve: ${(e as Error).message}\n${serveCommand.usage}`);
+    const parsed = parseCommandArgs('serve', serveCommand.usage, {
+      args,
+      options: { config: { type: 'string', short: 'c' } },
+    });
+    if (!parsed) return 2;
+    const config = loadCommandConfig(parsed.values.config);
+    // Fail closed: an invalid config starts nothing.
+    if ('error' in config) {
+      process.stderr.write(config.error + 'nothing was started 未启动任何服务\n');
       return 2;
-    }
-    let config;
-    try {
-      config = values.config ? loadConfigFile(values.config) : defaultConfig();
-    } catch (e) {
-      // Fail closed: an invalid config starts nothing.
-      if (e instanceof ConfigError) {
-        process.stderr.write(formatConfigError(e) + 'nothing was started 未启动任何服务\n');
-        return 2;
-      }
-      throw e;
     }
     const service = await startServiceOrExplain(config);
     if (!service) return 2;

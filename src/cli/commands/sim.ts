@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { FAULT_KINDS, isFaultKind, startSim } from '../../../streams-sim/index.ts';
 import type { Command } from '../commands.ts';
+import { parseCommandArgs } from './command-input.ts';
 
 /**
  * `jianhu sim --cameras N --port P [--control-port C]`: the simulated camera fleet over real RTSP,
@@ -16,21 +16,16 @@ export const simCommand: Command = {
     '  --control-port C    fault-injection HTTP API 故障注入接口 (default 8555)\n' +
     'subcommands 子命令: jianhu sim fault --help, jianhu sim chips --help\n',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          cameras: { type: 'string', default: '4' },
-          port: { type: 'string', default: '8554' },
-          'control-port': { type: 'string', default: '8555' },
-        },
-        strict: true,
-      }));
-    } catch (e) {
-      process.stderr.write(`jianhu sim: ${(e as Error).message}\n`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('sim', simCommand.usage, {
+      args,
+      options: {
+        cameras: { type: 'string', default: '4' },
+        port: { type: 'string', default: '8554' },
+        'control-port': { type: 'string', default: '8555' },
+      },
+    });
+    if (!parsed) return 2;
+    const { values } = parsed;
     const cameras = Number(values.cameras);
     const port = Number(values.port);
     const controlPort = Number(values['control-port']);
@@ -66,18 +61,12 @@ export const simFaultCommand: Command = {
     "  --control URL  the simulator's control API 控制接口, e.g. http://127.0.0.1:8555\n" +
     'exit 1 simulator unreachable 无法连接, 2 bad usage or unknown camera 参数错误或摄像头不存在\n',
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: { control: { type: 'string' } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (e) {
-      process.stderr.write(`jianhu sim fault: ${(e as Error).message}\n`);
-      return 2;
-    }
+    const parsed = parseCommandArgs('sim fault', simFaultCommand.usage, {
+      args,
+      options: { control: { type: 'string' } },
+      allowPositionals: true,
+    });
+    if (!parsed) return 2;
     const [cam, kind] = parsed.positionals;
     const control = parsed.values.control;
     if (!control || !cam || !kind || parsed.positionals.length !== 2 || !isFaultKind(kind)) {

@@ -1,28 +1,27 @@
-import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
 import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
-import { endStrayProcesses } from '../../platform/shared/tied-child.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
 import type { Box } from '../../vision/detect/types.ts';
 import type { CatalogCamera } from '../cameras/camera.types.ts';
 import { configCatalog } from '../cameras/config-catalog.ts';
-import { cameraSource } from '../sources/camera-source.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
+import { EvidenceRings } from './evidence-rings.ts';
 import type { EvidenceUnavailableRecord, EvidenceUnavailableRepo } from './evidence-unavailable.repo.ts';
 import { evidencePath, safeResolve, sha256, sha256File, syncDir, writeFileAtomic } from './files.ts';
 import { RecentFrames } from './recent-frames.ts';
-import { SegmentRing } from './ring.ts';
+import type { SegmentRing } from './ring.ts';
 import { renderSnapshot, type SnapshotInput } from './snapshot.ts';
 import {
   ViolationSnapshots,
   type ViolationSnapshotRequest,
   type ViolationSnapshotOutcome,
 } from './violation-snapshot.ts';
+import { EvidenceWriteWatch } from './write-watch.ts';
 
 export const EvidenceErrors = {
   notFound: defineError('JH_ERR_EVIDENCE_NOT_FOUND', 404, '证据文件不存在。', 'No such evidence file.'),
@@ -53,13 +52,11 @@ export class EvidenceService {
   /** the last seconds of decoded frames per camera (fed from ingest by the video module) */
   readonly frames: RecentFrames;
   private readonly violationSnapshots: ViolationSnapshots;
-  private readonly rings = new Map<string, SegmentRing>();
+  private readonly rings: EvidenceRings;
+  private readonly writes: EvidenceWriteWatch;
   private clipsInFlight = 0;
   readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
   private readonly jobs = new Set<Promise<unknown>>();
-  /** the last failed evidence write (disk full, read-only...) not yet followed by a good one */
-  private writeFault: { code: string; at: number } | null = null;
-  private lastProbe = 0;
 
   constructor(
     private readonly config: Config,
@@ -69,9 +66,11 @@ export class EvidenceService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     /** the platform's disk alarm (the wall hears of a failed write once per episode) */
-    private readonly onWriteFault?: (err: unknown) => void,
+    onWriteFault?: (err: unknown) => void,
   ) {
     this.root = join(config.store.dataDir, 'evidence');
+    this.rings = new EvidenceRings(config, logger);
+    this.writes = new EvidenceWriteWatch(this.root, clock, logger, onWriteFault);
     const keepMs = config.evidence.recentFrameSeconds * 1000;
     // enough for the keep window at the highest sample rate ingest allows (30 fps), never unbounded
     this.frames = new RecentFrames(keepMs, Math.ceil(config.evidence.recentFrameSeconds * 30));
@@ -87,128 +86,34 @@ export class EvidenceService {
   }
 
   /** Starts one recording ring per enabled camera (clips on): the catalog's cameras, else the config's. */
-  async startRings(cameras: readonly CatalogCamera[] = configCatalog(this.config).list()): Promise<void> {
-    if (!this.config.evidence.clips) return;
-    // A recorder left by a run that died before its children were tied to it (or in the instant
-    // between fork and prctl) would write the same segment names as the new one: end it first.
-    const stray = endStrayProcesses('ffmpeg', join(this.ringRoot(), '/'));
-    if (stray.length) this.logger.warn({ pids: stray }, 'ended evidence recorders left by an earlier run');
-    for (const cam of cameras) await this.startRing(cam);
+  startRings(cameras: readonly CatalogCamera[] = configCatalog(this.config).list()): Promise<void> {
+    return this.rings.startAll(cameras);
   }
 
   /**
    * A camera added, edited or removed at run time (src/video/cameras): its ring stops, and starts again
    * with the camera's new stream when it is (still) enabled. `camera` null: removed.
    */
-  async restartRing(cameraId: string, camera: CatalogCamera | null): Promise<void> {
-    if (!this.config.evidence.clips) return;
-    const old = this.rings.get(cameraId);
-    this.rings.delete(cameraId);
-    await old?.stop();
-    if (camera) await this.startRing(camera);
-  }
-
-  // absolute, so the recorders' command lines name it whole (endStrayProcesses matches on it)
-  private ringRoot(): string {
-    return resolve(this.config.evidence.ringDir ?? join(this.config.store.dataDir, 'ring'));
-  }
-
-  private async startRing(cam: CatalogCamera): Promise<void> {
-    if (!cam.enabled) return;
-    const ring = new SegmentRing({
-      cameraId: cam.id,
-      source: cameraSource(
-        {
-          url: cam.url,
-          ...(cam.recordUrl ? { recordUrl: cam.recordUrl } : {}),
-          ...(cam.rtspTransport ? { rtspTransport: cam.rtspTransport } : {}),
-        },
-        this.config.ingest,
-        'record',
-      ),
-      dir: join(this.ringRoot(), cam.id),
-      segmentSeconds: this.config.evidence.segmentSeconds,
-      ringSeconds: this.config.evidence.ringSeconds,
-      logger: this.logger,
-    });
-    await ring.start();
-    this.rings.set(cam.id, ring);
+  restartRing(cameraId: string, camera: CatalogCamera | null): Promise<void> {
+    return this.rings.restart(cameraId, camera);
   }
 
   ring(cameraId: string): SegmentRing | undefined {
     return this.rings.get(cameraId);
   }
 
-  /**
-   * A ring is down when its camera is (ingest reports that): that alone is a camera problem. A ring
-   * down while its camera is online is the service's own failure (a full ring disk, a crashing
-   * recorder): violations would get no clip, so it is degraded (#23).
-   */
+  /** Rings (a recorder down while its camera is online) first, then a failing evidence disk. */
   health(cameraOnline: (cameraId: string) => boolean = () => false): { ok: boolean; detail?: string } {
-    const down = [...this.rings].filter(([, r]) => !r.health().ok).map(([id]) => id);
-    const rec = `rings recording ${this.rings.size - down.length}/${this.rings.size}`;
-    const detail = down.length ? `${rec}; down: ${down.join(',')}` : rec;
-    const broken = down.filter(cameraOnline);
-    if (broken.length) {
-      const why = broken.map((id) => `${id}: ${this.rings.get(id)!.health().detail}`).join('; ');
-      return {
-        ok: false,
-        detail: `摄像头在线但录像中断 recorder down while its camera is online: ${why}; ${rec}`,
-      };
-    }
-    // A failed evidence write (disk full) is an alarm: violations are still recorded, but without their
-    // files. It clears on the next good write, or when a small probe write succeeds (space came back).
-    if (this.writeFault && Date.now() - this.lastProbe >= 2000) {
-      this.lastProbe = Date.now(); // I/O throttle in wall time, not domain time
-      if (this.probeWrite()) this.writeFault = null;
-    }
-    if (!this.writeFault) return { ok: true, detail };
-    const f = this.writeFault;
-    const what =
-      f.code === 'ENOSPC' ? '证据磁盘已满 evidence disk full' : '证据写入失败 evidence write failed';
-    return { ok: false, detail: `${what} (${f.code} since ${iso(f.at)}); ${detail}` };
-  }
-
-  private probeWrite(): boolean {
-    const probe = join(this.root, `.write-probe-${process.pid}`);
-    try {
-      const fd = openSync(probe, 'w');
-      try {
-        writeSync(fd, Buffer.alloc(16_384));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      return true;
-    } catch {
-      return false;
-    } finally {
-      rmSync(probe, { force: true });
-    }
-  }
-
-  /** Records the outcome of an evidence write for health(); rethrows the failure. */
-  private async watched<T>(write: Promise<T>): Promise<T> {
-    try {
-      const out = await write;
-      this.writeFault = null;
-      return out;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      // file-system failures only (ENOSPC, EROFS, EDQUOT, EIO...); a clip ffmpeg could not cut is not one
-      if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
-      if (!this.writeFault) this.logger.error({ err: e, code }, 'evidence write failed 证据写入失败');
-      this.onWriteFault?.(e);
-      this.writeFault = { code, at: this.clock.now() };
-      throw e;
-    }
+    const rings = this.rings.health(cameraOnline);
+    if (!rings.ok) return rings;
+    const failure = this.writes.failure();
+    return failure ? { ok: false, detail: `${failure}; ${rings.detail}` } : rings;
   }
 
   /** Rings stop first, so clips in progress are cut from what was recorded instead of waiting. */
   async stop(): Promise<void> {
-    await Promise.all([...this.rings.values()].map((r) => r.stop()));
+    await this.rings.stopAll();
     await Promise.allSettled([...this.jobs]);
-    this.rings.clear();
   }
 
   /**
@@ -242,7 +147,7 @@ export class EvidenceService {
       input.ts,
       `${owner.violationId ?? 'x'}-${input.ts}.jpg`,
     );
-    await this.watched(writeFileAtomic(join(this.root, rel), jpeg));
+    await this.writes.watched(writeFileAtomic(join(this.root, rel), jpeg));
     this.stats.snapshots++;
     const hash = sha256(jpeg);
     return this.record(owner, 'snapshot', rel, hash, jpeg.length, 'image/jpeg', input.ts, input.ts, frameBox);
@@ -264,7 +169,8 @@ export class EvidenceService {
       return null;
     }
     this.clipsInFlight++;
-    const job = this.watched(this.makeClip(ring, owner, from, to))
+    const job = this.writes
+      .watched(this.makeClip(ring, owner, from, to))
       .catch((e: unknown) => {
         this.stats.clipsFailed++;
         this.logger.warn({ err: e, camera: owner.cameraId }, 'clip failed');

@@ -8,20 +8,10 @@ import type { Permit } from '../permits/domain/types.ts';
 import { KINDS } from '../kinds/index.ts';
 import { AppError } from '../../platform/shared/errors.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
-import { distanceM, signAuthorisation, verifyQr } from './machine-token.ts';
+import { distanceM, signAuthorisation } from './machine-token.ts';
 import type { Machine, MachinesRepo } from './machines.repo.ts';
 import { ScanErrors } from './scan-errors.ts';
-
-/** The token in what a QR says: the scan-page URL's `#m=` fragment (labels since #21) or the bare token. */
-export function tokenOfQr(text: string): string {
-  const t = text.trim();
-  if (!/^https?:\/\//i.test(t)) return t;
-  try {
-    return new URLSearchParams(new URL(t).hash.slice(1)).get('m') ?? '';
-  } catch {
-    return '';
-  }
-}
+import { coveringPermit, scannedMachine } from './scan-target.ts';
 
 export interface ScanRequest {
   /** what the QR says: the signed token, or the scan-page URL carrying it in `#m=` */
@@ -146,7 +136,13 @@ export class ScanService {
     now: number,
     rec: { machine: Machine | null; permit: Permit | null; dist: number | null; warnings: string[] },
   ): ScanResult {
-    const machine = this.machineOf(c, req, now, rec);
+    const machine = scannedMachine(
+      { repo: this.repo, key: this.key, qrMaxAgeDays: this.cfg.qrMaxAgeDays },
+      c,
+      req,
+      now,
+      rec,
+    );
     const skew = this.cfg.clockSkewSeconds * 1000;
     if (Math.abs(now - req.scannedAt) > skew) throw ScanErrors.stale({ serverTime: iso(now) });
     if (!this.repo.claimNonce(`${c.principal.userId}:${req.nonce}`, now, 2 * skew))
@@ -162,7 +158,7 @@ export class ScanService {
     if (cert.expiringInDays !== null)
       rec.warnings.push(`certificate_expiring_in_${cert.expiringInDays}_days 证书即将到期`);
 
-    const permit = this.coveringPermit(machine.id, machine.enterpriseId, now);
+    const permit = coveringPermit(this.permits, machine.id, machine.enterpriseId, now);
     rec.permit = permit;
     if (!permit.workers.some((w) => w.userId === c.principal.userId))
       throw ScanErrors.notOnPermit({ permitId: permit.id });
@@ -226,71 +222,6 @@ export class ScanService {
       warnings: rec.warnings,
       distanceM: rec.dist,
     };
-  }
-
-  /**
-   * The machine scanned: by its signed QR token (version and age checked), or by its typed code. A
-   * typed code proves less than the label (anyone may read it off), so it counts only with the rest
-   * unchanged — the welder's own session, the phone's location within the machine's radius, the
-   * permit — and the scan record says it was typed. A revoked machine is refused either way.
-   */
-  private machineOf(
-    c: Caller,
-    req: ScanRequest,
-    now: number,
-    rec: { machine: Machine | null; warnings: string[] },
-  ): Machine {
-    if ((req.qr === undefined) === (req.code === undefined)) throw ScanErrors.qrOrCode();
-    if (req.code !== undefined) {
-      const machine = this.byCode(c, req.code.trim());
-      if (!machine) throw ScanErrors.codeUnknown({ code: req.code.trim() });
-      rec.machine = machine;
-      if (machine.revoked) throw ScanErrors.tokenRevoked({ machineId: machine.id });
-      rec.warnings.push('typed_code 手输焊机编号');
-      return machine;
-    }
-    const claims = verifyQr(this.key, tokenOfQr(req.qr!));
-    const machine = claims ? this.repo.get(claims.machineId) : undefined;
-    if (!claims || !machine || !c.scope.can(machine.enterpriseId)) throw ScanErrors.tokenInvalid();
-    rec.machine = machine;
-    if (machine.revoked || claims.version !== machine.tokenVersion)
-      throw ScanErrors.tokenRevoked({ machineId: machine.id });
-    if (now - claims.iat * 1000 > this.cfg.qrMaxAgeDays * 86_400_000)
-      throw ScanErrors.tokenExpired({ machineId: machine.id });
-    return machine;
-  }
-
-  /** The caller's enterprise's machine with this code: exact, else the one match ignoring case. */
-  private byCode(c: Caller, code: string): Machine | undefined {
-    const exact = this.repo.get(code);
-    if (exact) return c.scope.can(exact.enterpriseId) ? exact : undefined;
-    const folded = this.repo
-      .list([...c.scope.enterpriseIds])
-      .filter((m) => m.id.toLowerCase() === code.toLowerCase());
-    return folded.length === 1 ? folded[0] : undefined;
-  }
-
-  /**
-   * The approved or active permit binding this machine now, of a kind that binds welding machines
-   * (动火), or the precise refusal.
-   */
-  private coveringPermit(machineId: string, enterpriseId: string, now: number): Permit {
-    const candidates = this.permits
-      .boundTo('machine', machineId, ['approved', 'active', 'suspended', 'expired'], true)
-      .filter((p) => p.enterpriseId === enterpriseId); // defence in depth: creation checks ownership too
-    const usable = candidates.filter(
-      (p) =>
-        KINDS.find(p.kind)?.bindings.machines === true &&
-        p.state !== 'expired' &&
-        p.validFrom <= now &&
-        now <= p.validTo,
-    );
-    const working = usable.find((p) => p.state === 'active') ?? usable.find((p) => p.state === 'approved');
-    if (working) return working;
-    if (usable.some((p) => p.state === 'suspended')) throw ScanErrors.permitSuspended();
-    if (candidates.some((p) => p.validFrom > now && p.state !== 'expired')) throw ScanErrors.permitNotYet();
-    if (candidates.some((p) => p.state === 'expired' || now > p.validTo)) throw ScanErrors.permitExpired();
-    throw ScanErrors.noPermit({ machineId });
   }
 
   private record(

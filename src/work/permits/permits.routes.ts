@@ -4,13 +4,12 @@ import type { AppServices } from '../../app-services.ts';
 import { principalOf } from '../../platform/http/auth-hook.ts';
 import { ErrorSchema } from '../../platform/http/schemas.ts';
 import type { RoutePermission } from '../../platform/http/auth-hook.ts';
-import type { GasTest, Permit } from './domain/types.ts';
+import type { Permit } from './domain/types.ts';
+import { gasToApi, isoOrNull, permitRouteErrors as errors, permitToApi } from './permits.api.ts';
 import {
   AuthorityBody,
   AuthoritySchema,
   CreatePermitBody,
-  GasTestBody,
-  GasTestSchema,
   GuardianBody,
   LinkBody,
   ListQuery,
@@ -20,33 +19,12 @@ import {
   ReasonBody,
 } from './permits.schemas.ts';
 
-const t = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function permitToApi(p: Permit) {
-  return {
-    ...p,
-    validFrom: t(p.validFrom)!,
-    validTo: t(p.validTo)!,
-    signatures: p.signatures.map((s) => ({ ...s, at: t(s.at)! })),
-    measures: p.measures.map((m) => ({ ...m, confirmedAt: t(m.confirmedAt) })),
-    startedAt: t(p.startedAt),
-    suspendedAt: t(p.suspendedAt),
-    endedAt: t(p.endedAt),
-    createdAt: t(p.createdAt)!,
-    workPoint: p.workPoint ?? null,
-    suspendCause: p.suspendCause ?? null,
-  };
-}
-
-const gasToApi = (g: GasTest) => ({ ...g, takenAt: t(g.takenAt)! });
-const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
-
-/** 作业票 routes: CRUD, transitions, gas tests, guardian, approver authority. */
+/** 作业票 routes: CRUD, transitions, links, the guardian named, approver authority (field work: field.routes.ts). */
 export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }> = async (
   app,
   { services },
 ) => {
-  const { permits, field } = services.work;
+  const { permits } = services.work;
   const tags = ['permits'];
 
   app.post(
@@ -105,9 +83,13 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
       return {
         permit: permitToApi(d.permit),
         gasTests: d.gasTests.map(gasToApi),
-        history: d.history.map((h) => ({ ...h, at: t(h.at)! })),
-        gaps: d.gaps.map((g) => ({ ...g, startedAt: t(g.startedAt)!, endedAt: t(g.endedAt) })),
-        serverTime: t(services.clock.now())!,
+        history: d.history.map((h) => ({ ...h, at: isoOrNull(h.at)! })),
+        gaps: d.gaps.map((g) => ({
+          ...g,
+          startedAt: isoOrNull(g.startedAt)!,
+          endedAt: isoOrNull(g.endedAt),
+        })),
+        serverTime: isoOrNull(services.clock.now())!,
       };
     },
   );
@@ -179,49 +161,6 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
   }
 
   app.post(
-    '/api/permits/:id/gas-tests',
-    {
-      config: { permission: 'gas:record' },
-      schema: {
-        tags,
-        summary: 'Record a gas analysis 气体分析',
-        params: PermitIdParams,
-        body: GasTestBody,
-        response: { 201: GasTestSchema, ...errors },
-      },
-    },
-    async (req, reply) => {
-      const b = req.body;
-      const g = field.recordGas(req.params.id, principalOf(req), {
-        analyst: b.analyst,
-        takenAt: b.takenAt ? Date.parse(b.takenAt) : undefined,
-        o2Pct: b.o2Pct ?? null,
-        combustiblePct: b.combustiblePct,
-        h2sPpm: b.h2sPpm ?? null,
-        coPpm: b.coPpm ?? null,
-      });
-      return reply.status(201).send(gasToApi(g));
-    },
-  );
-
-  app.post(
-    '/api/permits/:id/measures/:index/confirm',
-    {
-      config: { permission: 'permit:operate' },
-      schema: {
-        tags,
-        summary: 'Confirm a safety measure 确认安全措施',
-        params: Type.Object({
-          id: Type.String({ minLength: 1, maxLength: 64 }),
-          index: Type.Integer({ minimum: 0, maximum: 49 }),
-        }),
-        response: { 200: PermitSchema, ...errors },
-      },
-    },
-    async (req) => permitToApi(field.confirmMeasure(req.params.id, principalOf(req), req.params.index)),
-  );
-
-  app.post(
     '/api/permits/:id/links',
     {
       config: { permission: 'permit:create' },
@@ -250,27 +189,6 @@ export const permitsRoutes: FastifyPluginAsyncTypebox<{ services: AppServices }>
     },
     async (req) => permitToApi(permits.assignGuardian(req.params.id, principalOf(req), req.body.guardian)),
   );
-
-  for (const action of ['check-in', 'check-out'] as const) {
-    app.post(
-      `/api/permits/:id/guardian/${action}`,
-      {
-        config: { permission: 'permit:operate' },
-        schema: {
-          tags,
-          summary:
-            action === 'check-in' ? 'Guardian at post 监护人到岗' : 'Guardian leaves (work stops) 监护人离岗',
-          params: PermitIdParams,
-          response: { 204: Type.Null(), ...errors },
-        },
-      },
-      async (req, reply) => {
-        if (action === 'check-in') field.checkIn(req.params.id, principalOf(req));
-        else field.checkOut(req.params.id, principalOf(req));
-        return reply.status(204).send(null);
-      },
-    );
-  }
 
   app.get(
     '/api/approvers/:username/authority',
