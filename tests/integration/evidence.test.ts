@@ -140,7 +140,14 @@ describe('evidence through the pipeline', () => {
     t = await startTestService({
       assemble: { labels: () => new Set(LABELS), rings: true },
       extra: {
-        evidence: { segmentSeconds: 1, preSeconds: 2, postSeconds: 1 },
+        // one cut at a time and 6 clips pending: the burst below needs clips to wait for a cut
+        evidence: {
+          segmentSeconds: 1,
+          preSeconds: 2,
+          postSeconds: 1,
+          maxClipsInFlight: 1,
+          maxClipsPending: 6,
+        },
         sites: [
           {
             id: 'site-a',
@@ -195,6 +202,37 @@ describe('evidence through the pipeline', () => {
     expect(duration(clip)).toBeGreaterThan(2);
     expect(spawnSync('ffmpeg', ['-v', 'error', '-i', clip, '-f', 'null', '-']).status).toBe(0);
   });
+
+  it('a burst of violations: clips waiting for their window hold no cut; beyond maxClipsPending, skipped and counted', async () => {
+    // with 4 cuts held by clips that were only waiting for their end, the 5th violation of a burst lost its
+    // clip (the demo's start); now 6 wait, are cut one at a time (maxClipsInFlight 1), and only the 7th+ skip
+    const skipped0 = mod.evidence.stats.clipsSkipped;
+    const now = Date.now();
+    const jobs = Array.from({ length: 8 }, (_, i) =>
+      mod.evidence.scheduleClip(
+        { violationId: null, enterpriseId: 'ent-a', cameraId: 'cam-a1' },
+        now - 1500 - i * 10,
+        now + 1200,
+      ),
+    );
+    expect(jobs.filter((j) => j !== null)).toHaveLength(6);
+    expect(mod.evidence.stats.clipsSkipped - skipped0).toBe(2);
+    const records = await Promise.all(jobs.filter((j) => j !== null));
+    expect(records.every((r) => r !== null)).toBe(true);
+    for (const r of records) {
+      const file = join(mod.evidence.root, r!.path);
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(r!.sha256);
+      expect(duration(file)).toBeGreaterThan(1.5);
+    }
+    // all written: a new one is accepted again
+    const again = mod.evidence.scheduleClip(
+      { violationId: null, enterpriseId: 'ent-a', cameraId: 'cam-a1' },
+      Date.now() - 1500,
+      Date.now() + 200,
+    );
+    expect(again).not.toBeNull();
+    expect(await again).not.toBeNull();
+  }, 30_000);
 
   it('retention deletes only unattached evidence, never evidence of a violation or permit', async () => {
     const repo = new EvidenceRepo(t.services.db);

@@ -11,7 +11,7 @@ import { ROLES } from '../../src/platform/auth/roles.ts';
 import { SiteCropsRepo } from '../../src/vision/adapt/site-crops.repo.ts';
 import { SiteModelStore } from '../../src/vision/adapt/site-models.ts';
 import { findModel, loadManifest } from '../../src/vision/detect/manifest.ts';
-import { launchChromium, openPage, signIn } from '../e2e/harness.ts';
+import { launchChromium, openPage, signIn } from '../e2e/browser.ts';
 import { startFullTestService } from '../helpers/test-service.ts';
 
 /**

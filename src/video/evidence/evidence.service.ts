@@ -3,6 +3,7 @@ import { dirname, join, sep } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
+import { Slots } from '../../platform/shared/slots.ts';
 import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
@@ -45,7 +46,10 @@ export interface EvidenceOwner {
 /**
  * Evidence files under <dataDir>/evidence, each with its sha256 in SQLite and an `evidence.stored`
  * event. A row is inserted only after its file is complete and renamed into place, so no row ever
- * points at half a file. Clip jobs are bounded (`maxClipsInFlight`); extra ones are skipped and counted.
+ * points at half a file. Clips not yet written are bounded (`maxClipsPending`: beyond it a clip is
+ * skipped and counted), and so are the cuts at once (`maxClipsInFlight` ffmpeg processes); a clip waiting
+ * for the end of its window holds no cut — when 4 waiting clips held every slot, a fifth violation within
+ * their ≈ 15 s lost its clip (seen at the demo's start: two of its first six violations had none).
  */
 export class EvidenceService {
   readonly root: string;
@@ -54,7 +58,8 @@ export class EvidenceService {
   private readonly violationSnapshots: ViolationSnapshots;
   private readonly rings: EvidenceRings;
   private readonly writes: EvidenceWriteWatch;
-  private clipsInFlight = 0;
+  private clipsPending = 0;
+  private readonly cuts: Slots;
   readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
   private readonly jobs = new Set<Promise<unknown>>();
 
@@ -71,6 +76,7 @@ export class EvidenceService {
     this.root = join(config.store.dataDir, 'evidence');
     this.rings = new EvidenceRings(config, logger);
     this.writes = new EvidenceWriteWatch(this.root, clock, logger, onWriteFault);
+    this.cuts = new Slots(config.evidence.maxClipsInFlight);
     const keepMs = config.evidence.recentFrameSeconds * 1000;
     // enough for the keep window at the highest sample rate ingest allows (30 fps), never unbounded
     this.frames = new RecentFrames(keepMs, Math.ceil(config.evidence.recentFrameSeconds * 30));
@@ -155,20 +161,20 @@ export class EvidenceService {
 
   /**
    * Schedules the clip [from, to] for a violation (runs in the background; `to` is in the future).
-   * Returns the job, or null when skipped (no ring for the camera, or too many clips in flight).
+   * Returns the job, or null when skipped (no ring for the camera, or too many clips pending).
    */
   scheduleClip(owner: EvidenceOwner, from: number, to: number): Promise<EvidenceRecord | null> | null {
     const ring = this.rings.get(owner.cameraId);
     if (!ring) return null;
-    if (this.clipsInFlight >= this.config.evidence.maxClipsInFlight) {
+    if (this.clipsPending >= this.config.evidence.maxClipsPending) {
       this.stats.clipsSkipped++;
       this.logger.warn(
         { camera: owner.cameraId, violation: owner.violationId },
-        'clip skipped: too many in flight',
+        'clip skipped: too many clips pending',
       );
       return null;
     }
-    this.clipsInFlight++;
+    this.clipsPending++;
     const job = this.writes
       .watched(this.makeClip(ring, owner, from, to))
       .catch((e: unknown) => {
@@ -177,7 +183,7 @@ export class EvidenceService {
         return null;
       })
       .finally(() => {
-        this.clipsInFlight--;
+        this.clipsPending--;
         this.jobs.delete(job);
       });
     this.jobs.add(job);
@@ -190,7 +196,7 @@ export class EvidenceService {
     const tmp = `${final}.tmp-clip`;
     await mkdir(dirname(final), { recursive: true });
     const deadline = to + this.config.evidence.segmentSeconds * 3000 + 10_000;
-    const covered = await ring.clip(from, to, tmp, deadline);
+    const covered = await ring.clip(from, to, tmp, deadline, () => this.cuts.acquire());
     if (!covered) return null;
     const fh = await open(tmp, 'r+');
     await fh.sync();
