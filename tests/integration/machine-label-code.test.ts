@@ -5,7 +5,7 @@ import {
   MACHINE_AT,
   call,
   decodeQr,
-  nonce,
+  scanAtMachine,
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
@@ -21,14 +21,7 @@ let label: string;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const scan = (over: Record<string, unknown>) =>
-  call(h, 'welder-a', 'POST', '/api/scan', {
-    nonce: nonce(),
-    scannedAt: iso(h.clock.now()),
-    lat: MACHINE_AT.lat,
-    lon: MACHINE_AT.lon,
-    accuracyM: 8,
-    ...over,
-  });
+  call(h, 'welder-a', 'POST', '/api/scan', scanAtMachine(h, over));
 
 beforeAll(async () => {
   h = await startPermitsHarness();

@@ -163,6 +163,21 @@ export async function call(
   return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as never) : ({} as never) };
 }
 
+/**
+ * A scan request as welder-a's phone sends it standing at the machine (MACHINE_AT, 8 m accuracy), now
+ * on the harness clock, with a fresh nonce; `over` sets the QR or code and changes any field.
+ */
+export function scanAtMachine(h: PermitsHarness, over: Record<string, unknown> = {}) {
+  return {
+    nonce: nonce(),
+    scannedAt: new Date(h.clock.now()).toISOString(),
+    lat: MACHINE_AT.lat,
+    lon: MACHINE_AT.lon,
+    accuracyM: 8,
+    ...over,
+  };
+}
+
 /** A welding machine at cam-weld on site-a, standing at MACHINE_AT, registered by admin-a. */
 export function addMachine(h: PermitsHarness, id: string, name: string) {
   return call(h, 'admin-a', 'POST', '/api/machines', {

@@ -5,7 +5,7 @@ import {
   addMachine,
   call,
   decodeQr,
-  nonce,
+  scanAtMachine,
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
@@ -16,15 +16,7 @@ let permitId: string;
 let qr: string;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const scanBody = (over: Record<string, unknown> = {}) => ({
-  qr,
-  nonce: nonce(),
-  scannedAt: iso(h.clock.now()),
-  lat: MACHINE_AT.lat,
-  lon: MACHINE_AT.lon,
-  accuracyM: 8,
-  ...over,
-});
+const scanBody = (over: Record<string, unknown> = {}) => scanAtMachine(h, { qr, ...over });
 const scan = (over: Record<string, unknown> = {}) => call(h, 'welder-a', 'POST', '/api/scan', scanBody(over));
 const state = async () =>
   ((await call(h, 'safety-a', 'GET', `/api/permits/${permitId}`)).body.permit as { state: string }).state;

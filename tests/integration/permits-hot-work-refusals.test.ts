@@ -3,7 +3,7 @@ import {
   MACHINE_AT,
   addMachine,
   call,
-  nonce,
+  scanAtMachine,
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
@@ -17,15 +17,7 @@ const MIN = 60_000;
 let h: PermitsHarness;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const scan = (qr: string) =>
-  call(h, 'welder-a', 'POST', '/api/scan', {
-    qr,
-    nonce: nonce(),
-    scannedAt: iso(h.clock.now()),
-    lat: MACHINE_AT.lat,
-    lon: MACHINE_AT.lon,
-    accuracyM: 8,
-  });
+const scan = (qr: string) => call(h, 'welder-a', 'POST', '/api/scan', scanAtMachine(h, { qr }));
 
 beforeAll(async () => {
   h = await startPermitsHarness();
