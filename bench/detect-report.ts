@@ -172,6 +172,7 @@ export function printSummary(
     threads: o.config.detect.threads,
     detectFps: o.config.ingest.detectFps,
     idleKeyframesOnly: o.config.ingest.idleKeyframesOnly,
+    idleKeyframesAfterSeconds: o.config.ingest.idleKeyframesAfterSeconds,
     ratioVsLimit: num(ratio, 3),
     camerasHeldDefault: o.heldDefault?.held ?? null,
     camerasHeldDefaultAtLeast: o.heldDefault?.atLeast ?? null,

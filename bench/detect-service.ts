@@ -155,7 +155,9 @@ export async function runServiceStep(o: {
     Date.now(),
   );
   if (config.ingest.idleKeyframesOnly)
-    detect.onIdleChange((cameraId, idle) => ingest.setKeyframesOnly(cameraId, idle));
+    detect.onIdleChange((cameraId, idle) => ingest.setKeyframesOnly(cameraId, idle), {
+      settleMs: config.ingest.idleKeyframesAfterSeconds * 1000,
+    });
   const unResult = detect.onResult((r) => {
     if (!measuring) return;
     const f = figures.get(r.cameraId);

@@ -52,7 +52,11 @@ if (!existsSync(FACTORY_CLIP)) {
 const loaded = opts.config ? loadConfigFile(opts.config) : defaultConfig();
 const config: Config = {
   ...loaded,
-  ingest: { ...loaded.ingest, idleKeyframesOnly: opts.idleKeyframesOnly ?? loaded.ingest.idleKeyframesOnly },
+  ingest: {
+    ...loaded.ingest,
+    idleKeyframesOnly: opts.idleKeyframesOnly ?? loaded.ingest.idleKeyframesOnly,
+    idleKeyframesAfterSeconds: opts.idleAfterS ?? loaded.ingest.idleKeyframesAfterSeconds,
+  },
 };
 const sched = config.detect.scheduler;
 const criteria = { ...DEFAULT_CRITERIA, activeRate: sched.activeFps, idleRate: sched.idleFps };
@@ -63,7 +67,7 @@ const load0 = loadavg().map(r2);
 const date = new Date().toISOString();
 const factory = await normalisedClip(FACTORY_CLIP);
 log(
-  `bench:detect ${date} — ${cores} cores, load ${load0.join(' ')}; ${config.detect.sessions} worker(s) × ${config.detect.threads} thread(s); ingest ${config.ingest.width}×${config.ingest.height} sampled ${config.ingest.detectFps}/s, idleKeyframesOnly ${config.ingest.idleKeyframesOnly}; scheduler active ${sched.activeFps}/s, idle ${sched.idleFps}/s${opts.quick ? '; --quick' : ''}`,
+  `bench:detect ${date} — ${cores} cores, load ${load0.join(' ')}; ${config.detect.sessions} worker(s) × ${config.detect.threads} thread(s); ingest ${config.ingest.width}×${config.ingest.height} sampled ${config.ingest.detectFps}/s, idleKeyframesOnly ${config.ingest.idleKeyframesOnly} after ${config.ingest.idleKeyframesAfterSeconds} s idle; scheduler active ${sched.activeFps}/s, idle ${sched.idleFps}/s${opts.quick ? '; --quick' : ''}`,
 );
 
 const workerCpu = { frames: [] as number[] };

@@ -99,7 +99,9 @@ export async function startService(
     if (vision.detect) {
       vision.detect.onResult((r) => supervision.pipeline.process(r));
       if (config.ingest.idleKeyframesOnly)
-        vision.detect.onIdleChange((cameraId, idle) => video.ingest.setKeyframesOnly(cameraId, idle));
+        vision.detect.onIdleChange((cameraId, idle) => video.ingest.setKeyframesOnly(cameraId, idle), {
+          settleMs: config.ingest.idleKeyframesAfterSeconds * 1000,
+        });
       vision.detect.attach(video.ingest);
     }
 

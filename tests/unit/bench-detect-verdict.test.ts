@@ -110,13 +110,15 @@ describe('bench:detect flags', () => {
     expect(quick.rounds).toBeLessThan(full.rounds);
     expect(quick.windowS).toBeLessThan(full.windowS);
     expect(quick.steps.length).toBeLessThanOrEqual(full.steps.length);
-    expect(full.steps).toEqual([8, 16, 24, 32, 40]);
-    expect(full.mixSteps).toEqual([16, 32, 48, 64, 80]);
+    expect(full.steps).toEqual([8, 16, 20, 24, 32, 40]);
+    expect(full.mixSteps).toEqual([16, 24, 32, 48, 64, 80]);
     const o = parseBenchOptions(['--quick', '--steps', '24,8', '--idle-keyframes', 'on', '--skip', 'mix']);
     expect(o.steps).toEqual([8, 24]);
     expect(o.idleKeyframesOnly).toBe(true);
     expect([...o.skip]).toEqual(['mix']);
     expect(full.idleKeyframesOnly).toBeUndefined();
+    expect(full.idleAfterS).toBeUndefined();
+    expect(parseBenchOptions(['--idle-after', '5']).idleAfterS).toBe(5);
   });
 
   it('refuses bad flags with a message', () => {
@@ -124,6 +126,7 @@ describe('bench:detect flags', () => {
     expect(() => parseBenchOptions(['--idle-keyframes', 'yes'])).toThrow(/on or off/);
     expect(() => parseBenchOptions(['--skip', 'all'])).toThrow(/--skip/);
     expect(() => parseBenchOptions(['--rounds', '0'])).toThrow(/positive/);
+    expect(() => parseBenchOptions(['--idle-after', '-1'])).toThrow(/positive/);
     expect(() => parseBenchOptions(['--nope'])).toThrow();
   });
 });

@@ -31,7 +31,14 @@ export const IngestConfigSchema = Type.Object(
     idleKeyframesOnly: Type.Boolean({
       default: true,
       description:
-        'decode keyframes only while a camera is idle (no active permit, no person for detect.scheduler.peopleHoldMs, no motion for detect.scheduler.motionHoldMs, for 5 s), every frame again the moment it moves, shows a person or gets a permit; switched make-before-break, so health never sees a gap. On by default: 70 % less decoding CPU per idle camera (bench:ingest-idle). An idle camera is then sampled at most at its keyframe rate, and a stall on it is noticed after twice its keyframe interval (at most 10 s) instead of 1.5 s. Only with detection on',
+        'decode keyframes only while a camera has been idle (no active permit, no person for detect.scheduler.peopleHoldMs, no motion for detect.scheduler.motionHoldMs) for idleKeyframesAfterSeconds, every frame again the moment it moves, shows a person or gets a permit; switched make-before-break, so health never sees a gap. 70 % less decoding CPU per idle camera (bench:ingest-idle). An idle camera is then sampled at most at its keyframe rate, and a stall on it is noticed after twice its keyframe interval (at most 10 s) instead of 1.5 s. Only with detection on',
+    }),
+    idleKeyframesAfterSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      default: 120,
+      description:
+        'how long a camera must stay idle before it decodes keyframes only: each switch restarts its decoder (a spawn, an RTSP handshake, two decoders during the handover), which costs more than minutes of keyframes-only saves on a quiet scene; with a 5 s settle, a mix of 12 idle cameras moving every 28 s used 0.39 + 0.77 cores against 0.23 + 0.47 without switching (bench:detect, src/vision/detect/README.md)',
     }),
     frameBuffers: Type.Union([Type.Literal('pooled'), Type.Literal('fresh')], {
       default: 'pooled',
