@@ -47,6 +47,9 @@ function privateDir(): string {
   return dir;
 }
 
+/** The folder frame sockets are made in (diagnostics and the attacker test: tests/security). */
+export const frameSocketDir = (): string => privateDir();
+
 /**
  * ffmpeg's stdout as a connected Unix socket instead of a pipe, read with `onread` into ONE reused
  * buffer: a child's stdout pipe is a stream that allocates a new buffer for every read (≤ 64 KB,
