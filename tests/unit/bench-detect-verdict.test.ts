@@ -126,7 +126,7 @@ describe('bench:detect flags', () => {
     expect(() => parseBenchOptions(['--idle-keyframes', 'yes'])).toThrow(/on or off/);
     expect(() => parseBenchOptions(['--skip', 'all'])).toThrow(/--skip/);
     expect(() => parseBenchOptions(['--rounds', '0'])).toThrow(/positive/);
-    expect(() => parseBenchOptions(['--idle-after', '-1'])).toThrow(/positive/);
+    expect(() => parseBenchOptions(['--idle-after', '0'])).toThrow(/positive/);
     expect(() => parseBenchOptions(['--nope'])).toThrow();
   });
 });
