@@ -142,7 +142,12 @@ describe('permit desk', () => {
     // the welder's phone (390x844) reads the machine's QR: 可以作业 under this permit
     const welder = await as('welder-a', '/ui/phone.html', true);
     await welder.locator('#scan-start').tap();
-    await welder.locator('#result-accepted').waitFor({ timeout: 20_000 });
+    // either answer ends the wait; a refusal fails with its reason and code (a CI run once timed out here)
+    await welder.locator('#result-accepted, #result-refused').first().waitFor({ timeout: 30_000 });
+    if (await welder.locator('#result-refused').count()) {
+      await shot(welder, 'hot_work-scan-refused');
+      expect.fail(`scan refused: ${await welder.locator('#result-refused').textContent()}`);
+    }
     const number = (await api(svc, 'safety-a', 'GET', `/api/permits/${id}`)).json.permit as {
       number: string;
     };
