@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/platform/shared/clock.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 // A regulator's 执法检查 reaches the annex forms: the finding's row in 附件2 carries the inspection's
@@ -15,8 +16,16 @@ async function call(user: string, method: 'GET' | 'POST', url: string, payload?:
   return { status: res.statusCode, body: res.json() as Record<string, unknown> };
 }
 
+// the last noon in Beijing: the inspection an hour before "now" then falls on the report's day whatever
+// the time of the run (between 00:00 and 01:00 Beijing it fell on the day before and the test failed)
+const DAY = 86_400_000;
+const lastBeijingNoon = (now: number): number => {
+  const noon = Math.floor((now + 8 * 3_600_000) / DAY) * DAY + 4 * 3_600_000;
+  return noon > now ? noon - DAY : noon;
+};
+
 beforeAll(async () => {
-  t = await startTestService();
+  t = await startTestService({ clock: new FakeClock(lastBeijingNoon(Date.now())) });
 });
 afterAll(async () => t?.close());
 
