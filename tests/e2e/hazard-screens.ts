@@ -31,7 +31,8 @@ export async function dispatchOnScreen(page: Page, responsibleUserId: number, de
   expect(await page.inputValue('#hz-deadline')).not.toBe('');
   if (deadline) await page.fill('#hz-deadline', deadline);
   await page.locator('#hz-dispatch').getByRole('button', { name: '派单' }).click();
-  await expect.poll(() => stateOf(page)).toBe('dispatched');
+  // 15 s: vitest's poll gives up after 1 s, and on the loaded CI machine the screen once still read 已评估
+  await expect.poll(() => stateOf(page), { timeout: 15_000 }).toBe('dispatched');
   expect(await page.locator('.facts').first().textContent()).toContain('北京时间');
 }
 
