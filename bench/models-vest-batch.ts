@@ -9,7 +9,7 @@ import ort from 'onnxruntime-node';
 import { makeBatchable } from '../src/vision/detect/onnx/batchable.ts';
 import { decodeModel, encodeModel } from '../src/vision/detect/onnx/onnx-model.ts';
 import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
-import { CROP_H, CROP_W, personCrop } from '../src/vision/detect/plugins/ppe-vest.ts';
+import { cropBatch, personCrop } from '../src/vision/detect/plugins/ppe-vest.ts';
 import { clipFrameRgb } from '../tests/helpers/clip-frame.ts';
 
 const CLIP = '../shared/clips/press-shop-cctv.mp4';
@@ -37,11 +37,8 @@ makeBatchable(model);
 const opts = { intraOpNumThreads: 1, interOpNumThreads: 1 };
 const shipped = await ort.InferenceSession.create(bytes, opts);
 const batched = await ort.InferenceSession.create(encodeModel(model), opts);
-const EACH = CROP_W * CROP_H * 3;
 const run = async (s: ort.InferenceSession, cs: Float32Array[]) => {
-  const input = new Float32Array(EACH * cs.length);
-  cs.forEach((c, i) => input.set(c, i * EACH));
-  const out = await s.run({ 'inputs:0': new ort.Tensor('float32', input, [cs.length, CROP_H, CROP_W, 3]) });
+  const out = await s.run({ 'inputs:0': cropBatch(cs) });
   return Array.from(out.p_vest!.data as Float32Array);
 };
 const single: number[] = [];

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatchable } from '../../src/vision/detect/onnx/batchable.ts';
 import { decodeModel, encodeModel } from '../../src/vision/detect/onnx/onnx-model.ts';
 import { DetectionPipeline } from '../../src/vision/detect/pipeline.ts';
-import { CROP_H, CROP_W, personCrop, type VestClassifier } from '../../src/vision/detect/plugins/ppe-vest.ts';
+import { cropBatch, personCrop, type VestClassifier } from '../../src/vision/detect/plugins/ppe-vest.ts';
 import { clipFrameRgb } from '../helpers/clip-frame.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -21,12 +21,7 @@ const MODEL = join(ROOT, 'models/ppe-vest.onnx');
 const have = existsSync(CLIP) && existsSync(join(ROOT, '../shared/models/yolox-nano-coco'));
 if (!have) console.warn('detect-vest-batch: SKIPPED — needs ../shared (clip, models)');
 
-const feed = (crops: Float32Array[]) => {
-  const each = CROP_W * CROP_H * 3;
-  const all = new Float32Array(each * crops.length);
-  crops.forEach((c, i) => all.set(c, i * each));
-  return { 'inputs:0': new ort.Tensor('float32', all, [crops.length, CROP_H, CROP_W, 3]) };
-};
+const feed = (crops: Float32Array[]) => ({ 'inputs:0': cropBatch(crops) });
 
 describe.skipIf(!have)('vest crops in one run', () => {
   let pipe: DetectionPipeline;

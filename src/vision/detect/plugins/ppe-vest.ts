@@ -52,6 +52,14 @@ export async function personCrop(image: RgbImage, box: Box): Promise<Float32Arra
   return t;
 }
 
+/** Prepared crops as one NHWC input tensor [n, 256, 128, 3] (one crop is passed without a copy). */
+export function cropBatch(crops: readonly Float32Array[]): ort.Tensor {
+  const each = CROP_W * CROP_H * 3;
+  const input = crops.length === 1 ? crops[0]! : new Float32Array(each * crops.length);
+  if (crops.length > 1) crops.forEach((c, i) => input.set(c, i * each));
+  return new ort.Tensor('float32', input, [crops.length, CROP_H, CROP_W, 3]);
+}
+
 export class VestClassifier implements Detector {
   readonly name: string;
   readonly labels: readonly Label[] = ['vest', 'no_vest'];
@@ -136,12 +144,7 @@ export class VestClassifier implements Detector {
     const session = this.session;
     if (!session) throw new Error(`${this.name}: init() first`);
     const run = async (batch: readonly Float32Array[]): Promise<number[]> => {
-      const each = CROP_W * CROP_H * 3;
-      const input = batch.length === 1 ? batch[0]! : new Float32Array(each * batch.length);
-      if (batch.length > 1) batch.forEach((c, i) => input.set(c, i * each));
-      const out = await session.run({
-        [this.entry.input.name]: new ort.Tensor('float32', input, [batch.length, CROP_H, CROP_W, 3]),
-      });
+      const out = await session.run({ [this.entry.input.name]: cropBatch(batch) });
       return Array.from((out[this.entry.output.name]?.data as Float32Array).subarray(0, batch.length));
     };
     if (this.batched || crops.length <= 1) return crops.length ? run(crops) : [];
