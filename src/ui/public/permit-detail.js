@@ -229,7 +229,9 @@ export async function renderDetail(ctx, id) {
 
   const guardian = open ? guardianControls(ctx, p, rerender) : [];
   if (mine !== latest) return;
-  ctx.view.replaceChildren(
+  const next = h(
+    'div',
+    {},
     head,
     suspended ?? '',
     h(
@@ -254,4 +256,9 @@ export async function renderDetail(ctx, id) {
       h('div', {}, gasSection, signatures, history),
     ),
   );
+  // A live event that changed nothing shown leaves the page alone: a button the user is about to
+  // press stays the same element (a CI run's click kept missing a button redrawn on each event),
+  // and text typed into a field that has lost focus is kept.
+  if (next.innerHTML === ctx.view.innerHTML) return;
+  ctx.view.replaceChildren(...next.childNodes);
 }

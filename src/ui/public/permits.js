@@ -1,4 +1,4 @@
-/* global document, location, setInterval, window */
+/* global CSS, document, location, setInterval, window */
 import { io } from '/ui/vendor/socket.io.esm.min.js';
 import { api, errText, notice, requireSession, topBar, typingIn } from './common.js';
 import { loadPermitKinds } from './permit-kinds.js';
@@ -111,7 +111,11 @@ async function start() {
     'permit.gasTested',
   ];
   // a bound camera's health shows on the permit: read it again when one changes
-  socket.on('camera.healthChanged', () => current?.kind === 'detail' && void liveRefresh(null));
+  socket.on('camera.healthChanged', (ev) => {
+    const id = ev.payload?.cameraId;
+    const shown = typeof id === 'string' && view.querySelector(`.cam[data-camera="${CSS.escape(id)}"]`);
+    if (current?.kind === 'detail' && shown) void liveRefresh(null);
+  });
   for (const type of PERMIT_EVENTS)
     socket.on(type, (ev) => {
       if (type === 'permit.resumeBlocked') noteResumeBlocked(ev.payload);
