@@ -114,7 +114,8 @@ export async function runServiceStep(o: {
       },
     ],
   });
-  const core = await createPlatform(config, { logger: createLogger('silent') });
+  // JH_BENCH_LOG=warn shows why ingest restarted a decoder (the per-step counters only count starts)
+  const core = await createPlatform(config, { logger: createLogger(process.env.JH_BENCH_LOG ?? 'silent') });
   const ingest = new IngestService(core);
   const plan = new Map(cameras.map((c) => [c.id, c]));
   const figures = new Map<string, CameraFigures>(
