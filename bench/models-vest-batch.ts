@@ -9,8 +9,8 @@ import ort from 'onnxruntime-node';
 import { makeBatchable } from '../src/vision/detect/onnx/batchable.ts';
 import { decodeModel, encodeModel } from '../src/vision/detect/onnx/onnx-model.ts';
 import { DetectionPipeline } from '../src/vision/detect/pipeline.ts';
-import { cropBatch, personCrop } from '../src/vision/detect/plugins/ppe-vest.ts';
-import { clipFrameRgb } from '../tests/helpers/clip-frame.ts';
+import { cropBatch } from '../src/vision/detect/plugins/ppe-vest.ts';
+import { personCropsAt } from '../tests/helpers/clip-frame.ts';
 
 const CLIP = '../shared/clips/press-shop-cctv.mp4';
 const MODELS = '../shared/models';
@@ -20,15 +20,7 @@ if (!existsSync(CLIP) || !existsSync(MODELS)) {
 }
 
 const people = await DetectionPipeline.create({ models: ['yolox-nano-coco'], modelsDir: MODELS, threads: 1 });
-const crops: Float32Array[] = [];
-for (const at of [5, 15, 25, 35]) {
-  const frame = clipFrameRgb(CLIP, at);
-  for (const d of await people.detect(frame))
-    if (d.label === 'person' && d.score >= 0.3) {
-      const c = await personCrop(frame, d.box);
-      if (c) crops.push(c);
-    }
-}
+const crops = await personCropsAt(CLIP, [5, 15, 25, 35], (f) => people.detect(f));
 await people.close();
 
 const bytes = readFileSync('models/ppe-vest.onnx');

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import type { RgbImage } from '../../src/vision/detect/types.ts';
+import { personCrop } from '../../src/vision/detect/plugins/ppe-vest.ts';
+import type { Detection, RgbImage } from '../../src/vision/detect/types.ts';
 
 /**
  * One frame of a video file at `atSeconds`, scaled to width×height, as packed RGB24 (ffmpeg).
@@ -36,4 +37,25 @@ export function clipFramesRgb(
     height,
     data: all.subarray(i * n, (i + 1) * n),
   }));
+}
+
+/**
+ * The vest model's input crops of the people `detect` finds (score ≥ 0.3, as the runtime keeps them)
+ * in the frames of `file` at `seconds`: real people for the vest batch test and bench:vest-batch.
+ */
+export async function personCropsAt(
+  file: string,
+  seconds: readonly number[],
+  detect: (frame: RgbImage) => Promise<readonly Detection[]>,
+): Promise<Float32Array[]> {
+  const crops: Float32Array[] = [];
+  for (const at of seconds) {
+    const frame = clipFrameRgb(file, at);
+    for (const d of await detect(frame))
+      if (d.label === 'person' && d.score >= 0.3) {
+        const c = await personCrop(frame, d.box);
+        if (c) crops.push(c);
+      }
+  }
+  return crops;
 }

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatchable } from '../../src/vision/detect/onnx/batchable.ts';
 import { decodeModel, encodeModel } from '../../src/vision/detect/onnx/onnx-model.ts';
 import { DetectionPipeline } from '../../src/vision/detect/pipeline.ts';
-import { cropBatch, personCrop, type VestClassifier } from '../../src/vision/detect/plugins/ppe-vest.ts';
-import { clipFrameRgb } from '../helpers/clip-frame.ts';
+import { cropBatch, type VestClassifier } from '../../src/vision/detect/plugins/ppe-vest.ts';
+import { personCropsAt } from '../helpers/clip-frame.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLIP = join(ROOT, '../shared/clips/press-shop-cctv.mp4');
@@ -38,15 +38,7 @@ describe.skipIf(!have)('vest crops in one run', () => {
     });
     vest = pipe.stage2[0] as VestClassifier;
     shipped = await ort.InferenceSession.create(MODEL, { intraOpNumThreads: 1 });
-    crops = [];
-    for (const at of [10, 30]) {
-      const frame = clipFrameRgb(CLIP, at);
-      const people = (await pipe.detect(frame)).filter((d) => d.label === 'person' && d.score >= 0.3);
-      for (const p of people) {
-        const c = await personCrop(frame, p.box);
-        if (c) crops.push(c);
-      }
-    }
+    crops = await personCropsAt(CLIP, [10, 30], (f) => pipe.detect(f));
     oneByOne = [];
     for (const c of crops) oneByOne.push(((await shipped.run(feed([c]))).p_vest!.data as Float32Array)[0]!);
   }, 60_000);
