@@ -7,6 +7,7 @@ import { TEST_PASSWORD, testConfigInput } from '../helpers/test-service.ts';
 import type { Clock } from '../../src/platform/shared/clock.ts';
 import type { Detection } from '../../src/vision/detect/types.ts';
 import { startSim, type Sim } from '../../streams-sim/index.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 export interface E2ECamera {
   id: string;
@@ -152,20 +153,15 @@ export async function readyPermit(
 ): Promise<{ id: string; number: string }> {
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
-  const p = await api(svc, 'safety-a', 'POST', '/api/permits', {
-    siteId: 'site-a',
-    kind: 'hot_work',
-    level: 'level2',
+  const body = permitBody(now - 60_000, {
     location: '1号转炉平台',
     description: '更换烟道法兰',
-    validFrom: iso(now - 60_000),
     validTo: iso(now + 4 * 3_600_000),
-    workers: ['welder-a'],
-    guardian: 'guardian-a',
     cameraIds: [opts.cameraId],
     machineIds: opts.machineIds ?? [],
     measures: ['清除10米内可燃物'],
   });
+  const p = await api(svc, 'safety-a', 'POST', '/api/permits', body);
   if (p.status !== 201) throw new Error(`permit: ${JSON.stringify(p.json)}`);
   const id = p.json.id as string;
   await ensureWelderCertified(svc);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { IngestService } from '../../src/video/ingest/ingest.service.ts';
 import { systemClock } from '../../src/platform/shared/clock.ts';
 import { startGstCamera, type GstCamera } from '../helpers/gst-rtsp.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
-import { waitFor, waitState } from '../integration/ingest-helpers.ts';
+import { ffmpegReadersOf, waitFor, waitState } from '../integration/ingest-helpers.ts';
 
 /**
  * Faults inside the media path that tests/integration/ingest-{faults,errors}.test.ts do not make: the
@@ -38,18 +37,6 @@ function listen(onConn: (s: Socket) => void): Promise<[Server, number]> {
       resolve([srv, typeof a === 'object' && a ? a.port : 0]);
     });
   });
-}
-
-/** The ffmpeg processes reading `url` that are children of this process. */
-function readersOf(url: string): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.includes('ffmpeg') && l.includes(url))
-      .map((l) => Number(l.trim().split(/\s+/)[0]));
-  } catch {
-    return [];
-  }
 }
 
 beforeAll(async () => {
@@ -101,7 +88,7 @@ describe('ingest ffmpeg and hostile streams', () => {
   it('ffmpeg killed with SIGKILL mid-stream: the camera leaves online, comes back, one reader', async () => {
     const url = sim.url('kill');
     await waitState(ingest, 'kill', 'online', 20_000);
-    const before = readersOf(url);
+    const before = ffmpegReadersOf(url).map((r) => r.pid);
     expect(before).toHaveLength(1);
     const since = Date.now();
     process.kill(before[0]!, 'SIGKILL');
@@ -116,7 +103,7 @@ describe('ingest ffmpeg and hostile streams', () => {
     console.log('health since the kill:', states.join(' → '));
     expect(states.at(-1)).toBe('online');
     expect(states.some((s) => s !== 'online')).toBe(true); // the gap is on record (the gate hears it)
-    const after = readersOf(url);
+    const after = ffmpegReadersOf(url).map((r) => r.pid);
     expect(after).toHaveLength(1); // a new reader, and no ghost of the old one
     expect(after[0]).not.toBe(before[0]);
   });
@@ -179,9 +166,12 @@ describe('ingest ffmpeg and hostile streams', () => {
     expect(res.statusCode).toBe(200);
     await ingest.stop();
     await waitFor(
-      () => readersOf('rtsp://').length === 0,
+      () => ffmpegReadersOf('rtsp://').length === 0,
       5000,
-      () => `left: ${readersOf('rtsp://').join(',')}`,
+      () =>
+        `left: ${ffmpegReadersOf('rtsp://')
+          .map((r) => r.pid)
+          .join(',')}`,
     );
   });
 });

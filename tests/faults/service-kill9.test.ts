@@ -16,6 +16,7 @@ import {
   writeServeConfig,
   type ServiceProcess,
 } from './service-process.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * The whole service (`jianhu serve` as a child process, embedded MQTT broker) is killed with SIGKILL in
@@ -99,16 +100,8 @@ describe('service killed with -9 mid-burst', () => {
     const permits = async () => {
       while (!stop) {
         const now = Date.now();
-        const c = await call(base, safety, 'POST', '/api/permits', {
-          siteId: 'site-a',
-          kind: 'hot_work',
-          level: 'level2',
-          location: '2号转炉平台',
-          validFrom: new Date(now).toISOString(),
-          validTo: new Date(now + 4 * 3600_000).toISOString(),
-          workers: ['welder-a'],
-          guardian: 'guardian-a',
-        });
+        const body = permitBody(now, { location: '2号转炉平台', cameraIds: [] }, 4 * 3600_000);
+        const c = await call(base, safety, 'POST', '/api/permits', body);
         if (c.status !== 201) continue;
         const id = c.json.id as string;
         acked.permits.set(id, c.json.state as string);

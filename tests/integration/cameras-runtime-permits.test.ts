@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iso } from '../../src/platform/shared/clock.ts';
 import { approveWithGasTest, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * A camera added at run time is a camera like the config's for permits: a permit may name it; while a
@@ -53,17 +53,9 @@ describe('a run-time camera on a permit', () => {
       cameraId: 'cam-new',
     });
     expect(wrongSite.status).toBe(400);
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '检修平台',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 3600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-new'],
-    });
+    // a permit on the run-time camera, as of now
+    const onNewCamera = () => permitBody(h.clock.now(), { cameraIds: ['cam-new'] });
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', onNewCamera());
     expect(p.status).toBe(201);
     const id = p.body.id as string;
     // a draft does not hold the camera
@@ -92,17 +84,7 @@ describe('a run-time camera on a permit', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(h.services.recording.service.recordingCameras()).not.toContain('cam-new');
     // gone for new permits too
-    const again = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '检修平台',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 3600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-new'],
-    });
+    const again = await call(h, 'safety-a', 'POST', '/api/permits', onNewCamera());
     expect(again.status).toBe(400);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 // 持证上岗 through the real API: a hot-work permit (焊接与热切割作业) is refused at submit, at start and
 // at resume while a named worker's card is missing, expired or past its 复审; a kind requiring no card
@@ -7,7 +8,6 @@ import { call, startPermitsHarness, type PermitsHarness } from './permits-harnes
 const MIN = 60_000;
 const WELD = '焊接与热切割作业';
 let h: PermitsHarness;
-const iso = (ms: number) => new Date(ms).toISOString();
 /** Moves the clock days on; sessions (12 h) expire with it, so everyone signs in again. */
 function jumpTo(when: string): void {
   h.clock.set(Date.parse(when));
@@ -25,17 +25,8 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function hotWorkPermit(): Promise<string> {
-  const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-    siteId: 'site-a',
-    kind: 'hot_work',
-    level: 'level2',
-    location: '转炉平台',
-    validFrom: iso(h.clock.now()),
-    validTo: iso(h.clock.now() + 8 * 60 * MIN),
-    workers: ['welder-a'],
-    guardian: 'guardian-a',
-    cameraIds: ['cam-weld'],
-  });
+  const body = permitBody(h.clock.now(), { location: '转炉平台' }, 8 * 60 * MIN);
+  const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
   expect(p.status).toBe(201);
   return p.body.id as string;
 }
@@ -54,16 +45,17 @@ describe('certificates of the workers named on a permit', () => {
     expect(problem(r)).toEqual([
       { userId: expect.any(Number), username: 'welder-a', category: WELD, reason: 'none', number: null },
     ]);
-    const cs = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'confined_space',
-      location: '2号钢包',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 4 * 60 * MIN),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-tank'],
-    });
+    const cs = await call(
+      h,
+      'safety-a',
+      'POST',
+      '/api/permits',
+      permitBody(
+        h.clock.now(),
+        { kind: 'confined_space', location: '2号钢包', cameraIds: ['cam-tank'] },
+        4 * 60 * MIN,
+      ),
+    );
     expect((await act('safety-a', cs.body.id as string, 'submit')).body.state).toBe('awaiting_approval');
   });
 

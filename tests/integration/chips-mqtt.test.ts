@@ -14,6 +14,7 @@ import {
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 const run = promisify(execFile);
 const MIN = 60_000;
@@ -116,18 +117,8 @@ describe('加芯赋码 chips and locks over a real MQTT broker, pushed live over
   });
 
   it('powers on with a scan’s authorisation; a camera fault suspends the permit, tells everyone ≤ 5 s and powers the chip off', async () => {
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '炉前',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 4 * 60 * MIN),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-weld'],
-      machineIds: ['M1'],
-    });
+    const body = permitBody(h.clock.now(), { location: '炉前', machineIds: ['M1'] }, 4 * 60 * MIN);
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
     const id = p.body.id as string;
     await approveWithGasTest(h, id, 'unit', { analyst: '王', combustiblePct: 0.1, o2Pct: 20.9 });
     h.health('cam-weld', 'online');

@@ -8,9 +8,9 @@ import {
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 let h: PermitsHarness;
-const iso = (ms: number) => new Date(ms).toISOString();
 const outbox = (type: string) =>
   (h.services.db.prepare('SELECT payload FROM outbox WHERE type = ?').all(type) as { payload: string }[]).map(
     (r) => JSON.parse(r.payload) as Record<string, unknown>,
@@ -63,17 +63,13 @@ describe('jianhu sim chips (the chip and padlock simulator)', () => {
 
   it('the simulated padlock opens with the grant the service sends after an approved unlock', async () => {
     const sim = await startChipsSim(opts({ ticks: 0 }));
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
+    const body = permitBody(h.clock.now(), {
       kind: 'confined_space',
       location: '罐',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 3600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
       cameraIds: ['cam-tank'],
       lockIds: ['L1'],
     });
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
     const id = p.body.id as string;
     await approveWithGasTest(h, id, 'unit', { analyst: '李', o2Pct: 20.7, combustiblePct: 0 });
     await call(h, 'guardian-a', 'POST', `/api/permits/${id}/guardian/check-in`);

@@ -5,6 +5,7 @@ import { ActivePermitsIndex } from '../../src/work/permits/active-permits-index.
 import { bareHead, greyFrame } from '../helpers/scripted-worker.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { approveWithGasTest, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /** The ports the composition root connects (issue #26): each is heard where the code says it is. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -99,17 +100,7 @@ describe('ActivePermitsIndex, fed by permit.* events', () => {
     const index = h.services.work.activePermits;
     const heard: [string, boolean][] = [];
     const off = index.onChange((cameraId, active) => heard.push([cameraId, active]));
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '检修平台',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 3600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-weld'],
-    });
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', permitBody(h.clock.now()));
     const id = p.body.id as string;
     await approveWithGasTest(h, id, 'unit', { analyst: '王', combustiblePct: 0.1, o2Pct: 20.9 });
     h.health('cam-weld', 'online');

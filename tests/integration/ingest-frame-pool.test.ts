@@ -9,11 +9,8 @@ import { systemClock } from '../../src/platform/shared/clock.ts';
 import { RecentFrames } from '../../src/video/evidence/recent-frames.ts';
 import { IngestService } from '../../src/video/ingest/ingest.service.ts';
 import type { Frame } from '../../src/video/ingest/types.ts';
-import {
-  createDetectMetrics,
-  DetectScheduler,
-  type DetectionResult,
-} from '../../src/vision/detect/scheduler.ts';
+import { createDetectMetrics } from '../../src/vision/detect/detect-metrics.ts';
+import { DetectScheduler, type DetectionResult } from '../../src/vision/detect/scheduler.ts';
 import type { InferenceRunner } from '../../src/vision/detect/worker/inference-pool.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { waitFor } from './ingest-helpers.ts';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 const MIN = 60_000;
 let h: PermitsHarness;
 let permitId: string;
-const iso = (ms: number) => new Date(ms).toISOString();
 const unlock = () => call(h, 'guardian-a', 'POST', '/api/locks/L1/unlock', { permitId });
 const lockEvent = (body: Record<string, unknown>) => call(h, 'admin-a', 'POST', '/api/locks/L1/events', body);
 const entry = (person: string, direction: 'in' | 'out') =>
@@ -34,19 +34,19 @@ describe('the confined-space day with 加锁赋码', () => {
       cameraId: 'cam-tank',
     });
     expect(lock.status).toBe(201);
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'confined_space',
-      location: '3号煤气柜',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 6 * 60 * MIN),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-tank'],
-      lockIds: ['L1'],
-      toxicRisk: true,
-      measures: ['强制通风30分钟', '佩戴正压式空气呼吸器'],
-    });
+    const body = permitBody(
+      h.clock.now(),
+      {
+        kind: 'confined_space',
+        location: '3号煤气柜',
+        cameraIds: ['cam-tank'],
+        lockIds: ['L1'],
+        toxicRisk: true,
+        measures: ['强制通风30分钟', '佩戴正压式空气呼吸器'],
+      },
+      6 * 60 * MIN,
+    );
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
     expect(p.status).toBe(201);
     permitId = p.body.id as string;
     expect(p.body.number).toMatch(/^SX-/);

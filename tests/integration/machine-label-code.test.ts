@@ -9,6 +9,7 @@ import {
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * #21, phones over the plant LAN: the machine's label is a QR of the scan page's HTTPS address (so a
@@ -74,20 +75,17 @@ describe('a typed machine code', () => {
       expiresAt: iso(h.clock.now() + 2 * 365 * 24 * 60 * MIN),
     });
     expect(cert.status).toBe(201);
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '2号转炉平台',
-      description: '更换烟道法兰',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 4 * 60 * MIN),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-weld'],
-      machineIds: ['WM-07'],
-      measures: ['清除10米内可燃物'],
-    });
+    const body = permitBody(
+      h.clock.now(),
+      {
+        location: '2号转炉平台',
+        description: '更换烟道法兰',
+        machineIds: ['WM-07'],
+        measures: ['清除10米内可燃物'],
+      },
+      4 * 60 * MIN,
+    );
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
     expect(p.status).toBe(201);
     const id = p.body.id as string;
     await call(h, 'safety-a', 'POST', `/api/permits/${id}/submit`);

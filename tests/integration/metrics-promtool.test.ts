@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDetectMetrics } from '../../src/vision/detect/scheduler.ts';
+import { createDetectMetrics } from '../../src/vision/detect/detect-metrics.ts';
 import { startFullTestService } from '../helpers/test-service.ts';
 
 /**

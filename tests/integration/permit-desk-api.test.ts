@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS } from '../../src/platform/auth/permissions.ts';
 import { decodeQr, call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 // What the permit desk pages read besides the permits themselves: the role's permissions (which
 // buttons to offer), an approver's authority (the admin tab), the service's clock on a permit (the
@@ -12,17 +13,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 beforeAll(async () => {
   h = await startPermitsHarness();
   const now = h.clock.now();
-  const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-    siteId: 'site-a',
-    kind: 'confined_space',
-    location: '2号储罐',
-    validFrom: iso(now),
-    validTo: iso(now + 4 * 3_600_000),
-    workers: ['welder-a'],
-    guardian: 'guardian-a',
-    cameraIds: ['cam-tank'],
-    measures: ['强制通风'],
-  });
+  const body = permitBody(
+    now,
+    { kind: 'confined_space', location: '2号储罐', cameraIds: ['cam-tank'], measures: ['强制通风'] },
+    4 * 3_600_000,
+  );
+  const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
   expect(p.status).toBe(201);
   permitId = p.body.id as string;
 });

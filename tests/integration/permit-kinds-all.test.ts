@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /*
  * Every kind added for issue #21 (GB 30871-2022 §7–§12 and 煤气作业, GB 6222-2005) driven through the
@@ -10,7 +11,6 @@ import { call, startPermitsHarness, type PermitsHarness } from './permits-harnes
 const MIN = 60_000;
 const H = 60 * MIN;
 let h: PermitsHarness;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 interface KindSummary {
   id: string;
@@ -30,18 +30,17 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const create = (kind: string, level: string | null, windowMs: number, extra: Record<string, unknown> = {}) =>
-  call(h, 'safety-a', 'POST', '/api/permits', {
-    siteId: 'site-a',
-    kind,
-    ...(level ? { level } : {}),
-    location: '一号高炉区域',
-    validFrom: iso(h.clock.now()),
-    validTo: iso(h.clock.now() + windowMs),
-    workers: ['welder-a'],
-    guardian: 'guardian-a',
-    cameraIds: ['cam-weld'],
-    ...extra,
-  });
+  call(
+    h,
+    'safety-a',
+    'POST',
+    '/api/permits',
+    permitBody(
+      h.clock.now(),
+      { kind, level: level ?? undefined, location: '一号高炉区域', ...extra },
+      windowMs,
+    ),
+  );
 const authority = (a: string) =>
   call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: a });
 const post = (user: string, id: string, action: string, body?: unknown) =>
@@ -186,14 +185,19 @@ describe('交叉作业: hot work linked to a confined space', () => {
     expect((spaceNow.body.permit as { linkedPermitIds: string[] }).linkedPermitIds).toEqual([hotId]);
 
     // another enterprise's permit is not visible, so it cannot be linked
-    const other = await call(h, 'safety-b', 'POST', '/api/permits', {
-      siteId: 'site-b',
-      kind: 'road_closure',
-      location: '乙厂路',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + H),
-      workers: [],
-    });
+    const otherBody = permitBody(
+      h.clock.now(),
+      {
+        siteId: 'site-b',
+        kind: 'road_closure',
+        location: '乙厂路',
+        workers: [],
+        guardian: undefined,
+        cameraIds: [],
+      },
+      H,
+    );
+    const other = await call(h, 'safety-b', 'POST', '/api/permits', otherBody);
     expect(other.status).toBe(201);
     expect((await post('safety-a', hotId, 'links', { permitId: other.body.id })).status).toBe(404);
     expect((await post('safety-a', hotId, 'links', { permitId: hotId })).body.code).toBe(

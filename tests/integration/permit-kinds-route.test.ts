@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/work/kinds/index.ts';
 import { call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 let h: PermitsHarness;
 beforeAll(async () => {
@@ -41,14 +42,8 @@ describe('GET /api/permit-kinds and the kinds in the permit schema', () => {
     const kind = body.properties.kind;
     const ids = kind.enum ?? kind.anyOf!.flatMap((s) => s.enum ?? [s.const!]);
     expect(ids).toEqual(KINDS.ids);
-    const refused = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'diving',
-      location: 'x',
-      validFrom: new Date(h.clock.now()).toISOString(),
-      validTo: new Date(h.clock.now() + 3600_000).toISOString(),
-      workers: [],
-    });
+    const diving = { kind: 'diving', location: 'x', workers: [], guardian: undefined, cameraIds: [] };
+    const refused = await call(h, 'safety-a', 'POST', '/api/permits', permitBody(h.clock.now(), diving));
     expect(refused.status).toBe(400);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraHealth, HealthState } from '../../src/video/ingest/types.ts';
 import { call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 let h: PermitsHarness;
 const states = new Map<string, HealthState>();
@@ -10,7 +11,6 @@ const liveness = {
     return state ? { cameraId, state, reason: 'test', message: 'test', since: 0 } : undefined;
   },
 };
-const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeAll(async () => {
   h = await startPermitsHarness({ liveness });
@@ -19,17 +19,7 @@ afterAll(async () => h?.close());
 
 describe('the gate’s safety net (no health event arrived)', () => {
   it('suspends an active permit whose camera stopped being live without an event, and records the gap', async () => {
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '检修平台',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 3600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-weld'],
-    });
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', permitBody(h.clock.now()));
     const id = p.body.id as string;
     await call(h, 'safety-a', 'POST', `/api/permits/${id}/submit`);
     await call(h, 'admin-a', 'PUT', '/api/approvers/approver-a/authority', { authority: 'unit' });

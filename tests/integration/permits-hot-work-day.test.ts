@@ -9,6 +9,7 @@ import {
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 const MIN = 60_000;
 let h: PermitsHarness;
@@ -59,21 +60,19 @@ describe('the hot-work day through the real API (动火作业一天)', () => {
   });
 
   it('creates, submits and is approved only by the right authority', async () => {
-    const created = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level1',
-      location: '2号转炉平台',
-      description: '更换烟道法兰',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 6 * 60 * MIN),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-weld'],
-      machineIds: ['M1'],
-      workPoint: { lat: MACHINE_AT.lat + 0.00004, lon: MACHINE_AT.lon }, // ≈ 4 m from the machine
-      measures: ['清除10米内可燃物', '配备灭火器2具'],
-    });
+    const body = permitBody(
+      h.clock.now(),
+      {
+        level: 'level1',
+        location: '2号转炉平台',
+        description: '更换烟道法兰',
+        machineIds: ['M1'],
+        workPoint: { lat: MACHINE_AT.lat + 0.00004, lon: MACHINE_AT.lon }, // ≈ 4 m from the machine
+        measures: ['清除10米内可燃物', '配备灭火器2具'],
+      },
+      6 * 60 * MIN,
+    );
+    const created = await call(h, 'safety-a', 'POST', '/api/permits', body);
     expect(created.status).toBe(201);
     expect(created.body.workPoint).toEqual({ lat: MACHINE_AT.lat + 0.00004, lon: MACHINE_AT.lon });
     permitId = created.body.id as string;

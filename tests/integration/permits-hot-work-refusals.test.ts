@@ -7,6 +7,7 @@ import {
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * Hot-work refusals that need none of the day's story (permits-hot-work-day.test.ts): a permit window or
@@ -16,7 +17,6 @@ import {
 const MIN = 60_000;
 let h: PermitsHarness;
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const scan = (qr: string) => call(h, 'welder-a', 'POST', '/api/scan', scanAtMachine(h, { qr }));
 
 beforeAll(async () => {
@@ -29,47 +29,34 @@ afterAll(async () => h?.close());
 
 describe('hot-work refusals apart from the day', () => {
   it('refuses a window longer than the level allows, and escalates night work', async () => {
-    const base = {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      location: '转炉平台',
-      workers: ['welder-a'],
-      cameraIds: ['cam-weld'],
-    };
-    const foreign = await call(h, 'safety-b', 'POST', '/api/permits', {
-      ...base,
-      siteId: 'site-b',
-      cameraIds: [],
-      workers: [],
-      machineIds: ['M1'],
-      level: 'level2',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 60 * MIN),
-    });
+    const body = (over: Record<string, unknown>, validForMs = 60 * MIN) =>
+      permitBody(h.clock.now(), { location: '转炉平台', guardian: undefined, ...over }, validForMs);
+    const foreign = await call(
+      h,
+      'safety-b',
+      'POST',
+      '/api/permits',
+      body({ siteId: 'site-b', cameraIds: [], workers: [], machineIds: ['M1'] }),
+    );
     expect(foreign.body.code).toBe('JH_ERR_PERMIT_UNKNOWN_BINDING');
-    const far = await call(h, 'safety-a', 'POST', '/api/permits', {
-      ...base,
-      machineIds: ['M1'],
-      level: 'level2',
-      workPoint: { lat: MACHINE_AT.lat + 0.0002, lon: MACHINE_AT.lon }, // ≈ 22 m
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 60 * MIN),
-    });
+    const far = await call(
+      h,
+      'safety-a',
+      'POST',
+      '/api/permits',
+      body({ machineIds: ['M1'], workPoint: { lat: MACHINE_AT.lat + 0.0002, lon: MACHINE_AT.lon } }), // ≈ 22 m
+    );
     expect(far.body).toMatchObject({ code: 'JH_ERR_PERMIT_MACHINE_TOO_FAR', details: { distanceM: 22 } });
-    const long = await call(h, 'safety-a', 'POST', '/api/permits', {
-      ...base,
-      level: 'level1',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 9 * 60 * MIN),
-    });
+    const long = await call(h, 'safety-a', 'POST', '/api/permits', body({ level: 'level1' }, 9 * 60 * MIN));
     expect(long.body.code).toBe('JH_ERR_PERMIT_VALIDITY_TOO_LONG');
     // 22:00–23:00 Beijing = 14:00–15:00 UTC: 二级 becomes 一级 at night
-    const night = await call(h, 'safety-a', 'POST', '/api/permits', {
-      ...base,
-      level: 'level2',
-      validFrom: '2026-01-05T14:00:00Z',
-      validTo: '2026-01-05T15:00:00Z',
-    });
+    const night = await call(
+      h,
+      'safety-a',
+      'POST',
+      '/api/permits',
+      body({ validFrom: '2026-01-05T14:00:00Z', validTo: '2026-01-05T15:00:00Z' }),
+    );
     expect(night.status).toBe(201);
     expect(night.body).toMatchObject({
       requestedLevel: 'level2',
@@ -80,18 +67,8 @@ describe('hot-work refusals apart from the day', () => {
 
   it('refuses a scan on an expired permit, and a rotated label', async () => {
     await addMachine(h, 'M2', '2号焊机');
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '料场',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 60 * MIN),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-weld'],
-      machineIds: ['M2'],
-    });
+    const body = permitBody(h.clock.now(), { location: '料场', machineIds: ['M2'] }, 60 * MIN);
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
     await call(h, 'safety-a', 'POST', `/api/permits/${p.body.id}/submit`);
     expect((await call(h, 'approver-a', 'POST', `/api/permits/${p.body.id}/approve`)).body.state).toBe(
       'approved',

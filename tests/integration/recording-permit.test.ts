@@ -20,6 +20,7 @@ import {
   startPermitsHarness,
   type PermitsHarness,
 } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * Recording by permit with a real camera (streams-sim over RTSP), real ffmpeg and real SQLite: the
@@ -30,7 +31,6 @@ let sim: Sim;
 let h: PermitsHarness;
 /** the permit recorded by the first test (the later ones read its recording) */
 let permitId = '';
-const iso = (ms: number) => new Date(ms).toISOString();
 
 const events = <T extends keyof DomainEventMap>(type: T): DomainEventMap[T][] =>
   (
@@ -61,17 +61,7 @@ afterAll(async () => {
 describe('recording by permit', () => {
   it('starts with the permit, survives a killed ffmpeg and a camera drop with the gaps chained, stops after the post-roll', async () => {
     expect(ffmpegChildren()).toEqual([]); // no permit, no pre-roll: the camera is not even read
-    const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'level2',
-      location: '检修平台',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 3600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-weld'],
-    });
+    const p = await call(h, 'safety-a', 'POST', '/api/permits', permitBody(h.clock.now()));
     const id = p.body.id as string;
     permitId = id;
     await approveWithGasTest(h, id, 'unit', { analyst: '王', combustiblePct: 0.1, o2Pct: 20.9 });

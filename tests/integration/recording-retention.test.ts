@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStore } from '../../src/oversight/audit/store-source.ts';
 import type { DomainEventMap } from '../../src/platform/events/domain-events.ts';
 import { call, startPermitsHarness, type PermitsHarness } from './permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * Retention of recorded segments on a real SQLite store: per permit kind and level (特级 动火 ≥ 31
@@ -51,17 +52,8 @@ afterAll(async () => h?.close());
 
 describe('recording retention', () => {
   it('keeps 特级 hot work 31 days and referenced segments past retention; deletions read as retention in verify', async () => {
-    const special = await call(h, 'safety-a', 'POST', '/api/permits', {
-      siteId: 'site-a',
-      kind: 'hot_work',
-      level: 'special',
-      location: '煤气柜',
-      validFrom: iso(h.clock.now()),
-      validTo: iso(h.clock.now() + 3600_000),
-      workers: ['welder-a'],
-      guardian: 'guardian-a',
-      cameraIds: ['cam-tank'],
-    });
+    const body = permitBody(h.clock.now(), { level: 'special', location: '煤气柜', cameraIds: ['cam-tank'] });
+    const special = await call(h, 'safety-a', 'POST', '/api/permits', body);
     expect(special.status).toBe(201);
 
     const a = segment('cam-weld', t0, t0 + 60_000); // a violation at t0+30 s

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { HealthState } from '../../src/video/ingest/types.ts';
 import { jpeg, SITE_A, startAuditHarness, type AuditHarness } from './audit-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * The day reports-day.test.ts reads, played through the real API: one working day (2026-01-05, Beijing
@@ -36,17 +37,8 @@ export async function ok(user: string, method: 'POST' | 'PUT' | 'GET', url: stri
 }
 
 async function permit(cameraId: string): Promise<string> {
-  const p = await ok('safety-a', 'POST', '/api/permits', {
-    siteId: 'site-a',
-    kind: 'hot_work',
-    level: 'level2',
-    location: '转炉平台',
-    validFrom: iso(h.clock.now()),
-    validTo: iso(h.clock.now() + 8 * 60 * MIN),
-    workers: ['welder-a'],
-    guardian: 'guardian-a',
-    cameraIds: [cameraId],
-  });
+  const body = permitBody(h.clock.now(), { location: '转炉平台', cameraIds: [cameraId] }, 8 * 60 * MIN);
+  const p = await ok('safety-a', 'POST', '/api/permits', body);
   const id = p.id as string;
   await ok('safety-a', 'POST', `/api/permits/${id}/submit`);
   await ok('approver-a', 'POST', `/api/permits/${id}/approve`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Detection } from '../../src/vision/detect/types.ts';
 import { startFullTestService } from '../helpers/test-service.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * Enterprise A's objects for access-matrix.test.ts, created through the API (and one violation through
@@ -49,19 +50,17 @@ export async function seedEnterpriseA(): Promise<FullTestService> {
     },
   });
   const now = Date.now();
-  const p = await req('safety-a', 'POST', '/api/permits', {
-    siteId: 'site-a',
-    kind: 'hot_work',
-    level: 'level2',
-    location: `平台 ${MARK}`,
-    description: MARK,
-    validFrom: new Date(now).toISOString(),
-    validTo: new Date(now + 3600_000).toISOString(),
-    workers: ['welder-a'],
-    guardian: 'guardian-a',
-    cameraIds: ['cam-a1'],
-    measures: [`措施 ${MARK}`],
-  });
+  const p = await req(
+    'safety-a',
+    'POST',
+    '/api/permits',
+    permitBody(now, {
+      location: `平台 ${MARK}`,
+      description: MARK,
+      cameraIds: ['cam-a1'],
+      measures: [`措施 ${MARK}`],
+    }),
+  );
   expect(p.statusCode, p.body).toBe(201);
   ids.permit = p.json().id;
   ids.permitNumber = p.json().number;

@@ -11,6 +11,7 @@ import {
   startPermitsHarness,
   type PermitsHarness,
 } from '../integration/permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * #23: what the permit audit concludes from lives in state tables. Editing camera_health_log to
@@ -47,17 +48,8 @@ function health(cameraId: string, to: HealthState, from: HealthState | null): vo
 beforeAll(async () => {
   h = await startPermitsHarness();
   health('cam-weld', 'online', null);
-  const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-    siteId: 'site-a',
-    kind: 'hot_work',
-    level: 'level2',
-    location: '炉前',
-    validFrom: new Date(h.clock.now()).toISOString(),
-    validTo: new Date(h.clock.now() + 4 * 60 * MIN).toISOString(),
-    workers: ['welder-a'],
-    guardian: 'guardian-a',
-    cameraIds: ['cam-weld'],
-  });
+  const body = permitBody(h.clock.now(), { location: '炉前' }, 4 * 60 * MIN);
+  const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
   permitId = p.body.id as string;
   await approveWithGasTest(h, permitId, 'unit', { analyst: '王', combustiblePct: 0.1, o2Pct: 20.9 });
   h.clock.advance(5 * MIN);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachLiveRelay, type LiveRelay } from '../../src/video/live/live-relay.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { call, startPermitsHarness, type PermitsHarness } from '../integration/permits-harness.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * Same-site CSRF as found in #23: the session cookie is SameSite=Strict, but a "site" ignores ports, so
@@ -23,24 +24,16 @@ let permitId = '';
 let relay: LiveRelay;
 
 const MIN = 60_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeAll(async () => {
   h = await startPermitsHarness({ live: true, start: Date.now() });
   relay = attachLiveRelay(h.app.server, h.services);
-  const created = await call(h, 'safety-a', 'POST', '/api/permits', {
-    siteId: 'site-a',
-    kind: 'hot_work',
-    level: 'level2',
-    location: '2号转炉平台',
-    description: '更换烟道法兰',
-    validFrom: iso(h.clock.now()),
-    validTo: iso(h.clock.now() + 6 * 60 * MIN),
-    workers: ['welder-a'],
-    guardian: 'guardian-a',
-    cameraIds: ['cam-weld'],
-    measures: ['清除10米内可燃物'],
-  });
+  const body = permitBody(
+    h.clock.now(),
+    { location: '2号转炉平台', description: '更换烟道法兰', measures: ['清除10米内可燃物'] },
+    6 * 60 * MIN,
+  );
+  const created = await call(h, 'safety-a', 'POST', '/api/permits', body);
   expect(created.status).toBe(201);
   permitId = created.body.id as string;
   await call(h, 'safety-a', 'POST', `/api/permits/${permitId}/submit`);

@@ -11,6 +11,7 @@ import {
   type PermitsHarness,
 } from '../integration/permits-harness.ts';
 import { connectAs, type Cred } from './mqtt-helpers.ts';
+import { permitBody } from '../helpers/permit-body.ts';
 
 /**
  * #23's resource and replay attacks against the real embedded broker: a 128 MB publish, a 10 s flood
@@ -155,17 +156,13 @@ describe('MQTT abuse (#23): the attacks now fail', () => {
       });
       const sniffed: string[] = [];
       await h.mqtt!.subscribe('jianhu/site-a/locks/L1/command', (_t, p) => sniffed.push(p.toString()));
-      const p = await call(h, 'safety-a', 'POST', '/api/permits', {
-        siteId: 'site-a',
+      const body = permitBody(h.clock.now(), {
         kind: 'confined_space',
         location: '罐',
-        validFrom: new Date(h.clock.now()).toISOString(),
-        validTo: new Date(h.clock.now() + 3600_000).toISOString(),
-        workers: ['welder-a'],
-        guardian: 'guardian-a',
         cameraIds: ['cam-tank'],
         lockIds: ['L1'],
       });
+      const p = await call(h, 'safety-a', 'POST', '/api/permits', body);
       const id = p.body.id as string;
       await approveWithGasTest(h, id, 'unit', { analyst: '李', o2Pct: 20.7, combustiblePct: 0 });
       await call(h, 'guardian-a', 'POST', `/api/permits/${id}/guardian/check-in`);

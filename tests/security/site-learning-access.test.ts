@@ -1,18 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS } from '../../src/platform/auth/permissions.ts';
 import { ROLES } from '../../src/platform/auth/roles.ts';
-import { SiteCropsRepo } from '../../src/vision/adapt/site-crops.repo.ts';
-import { SiteModelStore } from '../../src/vision/adapt/site-models.ts';
-import { findModel, loadManifest } from '../../src/vision/detect/manifest.ts';
 import { launchChromium, openPage, signIn } from '../e2e/browser.ts';
-import { startFullTestService } from '../helpers/test-service.ts';
+import {
+  adaptation,
+  adopt,
+  BASE,
+  call,
+  holdCrop,
+  ROUTES,
+  snapshot,
+  startSiteLearningService,
+  type FullTestService,
+} from './site-learning-harness.ts';
 
 /**
  * The site-learning routes (现场学习, `model:adapt`) under attack. The site model is one per box: every
@@ -21,91 +25,13 @@ import { startFullTestService } from '../helpers/test-service.ts';
  * `JH_ERR_ADAPT_SHARED_BOX` (also once their camera makes the box shared); a same-site page on another
  * port cannot ride the admin's cookie; bad bodies are coded 4xx. Every refusal leaves the version list,
  * the version in use and the run state as they were. No training runs: versions are seeded as a past
- * `jianhu adapt` left them, and the one allowed adapt fails at once for want of the shipped photos.
+ * `jianhu adapt` left them, and the one allowed adapt fails at once for want of the shipped photos
+ * (site-learning-harness.ts).
  */
-let t: Awaited<ReturnType<typeof startFullTestService>>;
-let store: SiteModelStore;
-const BASE = '/api/admin/models/ppe-hardhat';
-const ROUTES = [
-  { method: 'GET', url: `${BASE}/site` },
-  { method: 'POST', url: `${BASE}/adapt` },
-  { method: 'POST', url: `${BASE}/rollback` },
-] as const;
-const SHIPPED = findModel(loadManifest(), 'ppe-hardhat').sha256;
-
-const adaptation = () => t.service.services.siteLearning.adaptation;
-/** Everything a refused call must leave alone: the run state, the crops and the version file on disk. */
-const snapshot = () => ({
-  status: adaptation().status(),
-  registry: readFileSync(join(store.dir, 'versions.json'), 'utf8'),
-});
-const call = async (user: string | null, method: string, url: string, payload?: string, type?: string) =>
-  t.app.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      ...(user ? { authorization: await t.login(user) } : {}),
-      ...(payload !== undefined ? { 'content-type': type ?? 'application/json' } : {}),
-    },
-    ...(payload !== undefined ? { payload } : {}),
-  });
-/** A run as `jianhu adapt` records it, adopted (so rollback has something to undo). */
-const adopt = (bytes: string) =>
-  store.add(
-    {
-      createdAt: new Date().toISOString(),
-      baseSha256: SHIPPED,
-      data: { siteTrain: 3, siteHeld: 1, confirmed: 2, dismissed: 2, shippedTrain: 8, shippedVal: 8 },
-      before: { site: 0.5, shipped: 0.8 },
-      after: { site: 0.75, shipped: 0.8 },
-      margin: 0.02,
-      adopted: true,
-      reason: 'seeded',
-      cpuSeconds: 1,
-    },
-    Buffer.from(bytes),
-  );
-/** The crop a no-hard-hat violation keeps (the port the supervision pipeline calls). */
-const holdCrop = (violationId: number, enterpriseId: string, siteId: string, cameraId: string) =>
-  t.service.services.siteLearning.crops.hold({
-    violationId,
-    enterpriseId,
-    siteId,
-    cameraId,
-    frame: { width: 320, height: 180, data: Buffer.alloc(320 * 180 * 3, 90) },
-    head: [140, 40, 170, 70],
-    score: 0.8,
-  });
+let t: FullTestService;
 
 beforeAll(async () => {
-  t = await startFullTestService({
-    extra: {
-      evidence: { clips: false },
-      ingest: { probeAllowedNetworks: ['127.0.0.0/8'] },
-      // an adapt that does start fails at once (no shipped photos here), so no test trains a model
-      adapt: {
-        minCrops: 4,
-        datasetsDir: join(tmpdir(), `jianhu-no-datasets-${randomBytes(4).toString('hex')}`),
-      },
-      sites: [
-        {
-          id: 'site-a',
-          name: '甲-炼钢车间',
-          enterpriseId: 'ent-a',
-          cameras: [{ id: 'cam-a1', name: '浇铸平台', url: 'rtsp://127.0.0.1:1/a1', enabled: false }],
-        },
-        { id: 'site-b', name: '乙-铸造车间', enterpriseId: 'ent-b', cameras: [] },
-      ],
-    },
-  });
-  store = new SiteModelStore(t.config.store.dataDir);
-  adopt('site version one');
-  adopt('site version two');
-  const repo = new SiteCropsRepo(t.service.services.db);
-  for (let i = 1; i <= 4; i++) {
-    expect(await holdCrop(9000 + i, 'ent-a', 'site-a', 'cam-a1')).toBe(true);
-    repo.label(9000 + i, i % 2 ? 'bare_head' : 'not_bare_head', new Date().toISOString());
-  }
+  t = await startSiteLearningService();
 }, 60_000);
 afterAll(async () => {
   await t?.close();

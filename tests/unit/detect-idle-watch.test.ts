@@ -6,7 +6,8 @@
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IdleWatch } from '../../src/vision/detect/idle-watch.ts';
-import { createDetectMetrics, DetectScheduler } from '../../src/vision/detect/scheduler.ts';
+import { createDetectMetrics } from '../../src/vision/detect/detect-metrics.ts';
+import { DetectScheduler } from '../../src/vision/detect/scheduler.ts';
 import type { InferenceRunner } from '../../src/vision/detect/worker/inference-pool.ts';
 import type { Detection } from '../../src/vision/detect/types.ts';
 

@@ -6,11 +6,8 @@
  */
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createDetectMetrics,
-  DetectScheduler,
-  type DetectionResult,
-} from '../../src/vision/detect/scheduler.ts';
+import { createDetectMetrics } from '../../src/vision/detect/detect-metrics.ts';
+import { DetectScheduler, type DetectionResult } from '../../src/vision/detect/scheduler.ts';
 import type { InferenceRunner } from '../../src/vision/detect/worker/inference-pool.ts';
 
 /** `slots` frames in flight at most, each taking `ms` (± 20 %, seeded). */

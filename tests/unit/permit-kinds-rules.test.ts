@@ -18,6 +18,7 @@ import {
 } from '../../src/work/permits/domain/simops.ts';
 import * as sm from '../../src/work/permits/domain/state-machine.ts';
 import type { GasTest, Permit } from '../../src/work/permits/domain/types.ts';
+import { draftInput } from '../helpers/draft-input.ts';
 import { thrownCode } from '../helpers/thrown-code.ts';
 
 const H = 3600_000;
@@ -26,30 +27,16 @@ const D = 24 * H;
 const NIGHT = { startHour: 20, endHour: 6, utcOffsetMinutes: 480 };
 const T0 = Date.UTC(2026, 0, 5, 2, 0, 0); // 10:00 Beijing, a working morning
 
-const input = (over: Partial<DraftInput> = {}): DraftInput => ({
-  id: 'p1',
-  number: 'X-1',
-  enterpriseId: 'ent-a',
-  siteId: 'site-a',
-  kind: 'road_closure',
-  level: null,
-  location: '厂区',
-  description: '',
-  validFrom: T0,
-  validTo: T0 + 2 * H,
-  workers: [{ userId: 1, username: 'w', certificateNo: null }],
-  guardianUserId: 2,
-  cameraIds: ['c1'],
-  machineIds: [],
-  lockIds: [],
-  measures: [],
-  linkedPermitIds: [],
-  toxicRisk: false,
-  lelPct: null,
-  holiday: false,
-  specialCircumstance: false,
-  ...over,
-});
+const input = (over: Partial<DraftInput> = {}): DraftInput =>
+  draftInput({
+    number: 'X-1',
+    kind: 'road_closure',
+    level: null,
+    location: '厂区',
+    validFrom: T0,
+    validTo: T0 + 2 * H,
+    ...over,
+  });
 
 const approved = (over: Partial<DraftInput> = {}): Permit => ({
   ...draftPermit(input(over), T0, NIGHT),

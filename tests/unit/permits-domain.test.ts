@@ -13,6 +13,7 @@ import {
 } from '../../src/work/permits/domain/rules.ts';
 import * as sm from '../../src/work/permits/domain/state-machine.ts';
 import type { GasTest, Permit } from '../../src/work/permits/domain/types.ts';
+import { draftInput } from '../helpers/draft-input.ts';
 import { thrownCode } from '../helpers/thrown-code.ts';
 
 const H = 3600_000;
@@ -21,30 +22,16 @@ const NIGHT = { startHour: 20, endHour: 6, utcOffsetMinutes: 480 };
 // 2026-01-05 10:00 Beijing
 const T0 = Date.UTC(2026, 0, 5, 2, 0, 0);
 
-const input = (over: Partial<DraftInput> = {}): DraftInput => ({
-  id: 'p1',
-  number: 'DH-1',
-  enterpriseId: 'ent-a',
-  siteId: 'site-a',
-  kind: 'hot_work',
-  level: 'level2',
-  location: '平台',
-  description: '',
-  validFrom: T0,
-  validTo: T0 + 4 * H,
-  workers: [{ userId: 1, username: 'w', certificateNo: null }],
-  guardianUserId: 2,
-  cameraIds: ['c1'],
-  machineIds: [],
-  lockIds: [],
-  measures: [],
-  linkedPermitIds: [],
-  toxicRisk: false,
-  lelPct: null,
-  holiday: false,
-  specialCircumstance: false,
-  ...over,
-});
+const input = (over: Partial<DraftInput> = {}): DraftInput =>
+  draftInput({
+    number: 'DH-1',
+    kind: 'hot_work',
+    level: 'level2',
+    location: '平台',
+    validFrom: T0,
+    validTo: T0 + 4 * H,
+    ...over,
+  });
 
 const gas = (takenAt: number, passed = true): GasTest => ({
   id: takenAt,

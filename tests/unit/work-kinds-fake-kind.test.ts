@@ -6,6 +6,7 @@ import { draftPermit, type DraftInput } from '../../src/work/permits/domain/crea
 import { evaluateGas, maxValidityMs } from '../../src/work/permits/domain/rules.ts';
 import * as sm from '../../src/work/permits/domain/state-machine.ts';
 import type { GasTest } from '../../src/work/permits/domain/types.ts';
+import { draftInput } from '../helpers/draft-input.ts';
 import { thrownCode } from '../helpers/thrown-code.ts';
 
 const H = 3600_000;
@@ -54,30 +55,19 @@ const testWork = defineKind({
 });
 const registry = buildKindRegistry([hotWork, confinedSpace, testWork]);
 
-const input = (over: Partial<DraftInput> = {}): DraftInput => ({
-  id: 't1',
-  number: 'TW-1',
-  enterpriseId: 'ent-a',
-  siteId: 'site-a',
-  kind: 'test_work',
-  level: 'only',
-  location: '测试点',
-  description: '',
-  validFrom: T0,
-  validTo: T0 + 3 * H,
-  workers: [{ userId: 1, username: 'w', certificateNo: null }],
-  guardianUserId: null,
-  cameraIds: ['c1'],
-  machineIds: [],
-  lockIds: [],
-  measures: [],
-  linkedPermitIds: [],
-  toxicRisk: false,
-  lelPct: null,
-  holiday: true, // hot work would escalate on it; this kind escalates on nights only
-  specialCircumstance: false,
-  ...over,
-});
+const input = (over: Partial<DraftInput> = {}): DraftInput =>
+  draftInput({
+    id: 't1',
+    number: 'TW-1',
+    kind: 'test_work',
+    level: 'only',
+    location: '测试点',
+    validFrom: T0,
+    validTo: T0 + 3 * H,
+    guardianUserId: null,
+    holiday: true, // hot work would escalate on it; this kind escalates on nights only
+    ...over,
+  });
 
 const coTest = (takenAt: number, coPpm: number | null): GasTest => {
   const v = evaluateGas('test_work', null, { o2Pct: null, combustiblePct: 0, h2sPpm: null, coPpm }, registry);

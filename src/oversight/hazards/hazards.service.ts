@@ -5,10 +5,9 @@ import type { UsersRepo } from '../../platform/auth/users.repo.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { Clock } from '../../platform/shared/clock.ts';
 import { iso } from '../../platform/shared/clock.ts';
-import { Errors } from '../../platform/shared/errors.ts';
 import type { Db } from '../../platform/store/db.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
-import type { HazardEventMap, HazardPhotoRef } from './hazard.events.ts';
+import type { HazardPhotoRef } from './hazard.events.ts';
 import {
   applyAction,
   HazardErrors,
@@ -16,13 +15,8 @@ import {
   type HazardAction,
   type HazardLevel,
 } from './hazard.machine.ts';
-import {
-  machineActor,
-  machineSnapshot,
-  stepPatch,
-  transitionRow,
-  type RegisterInput,
-} from './hazard-rows.ts';
+import { machineActor, machineSnapshot, type RegisterInput } from './hazard-rows.ts';
+import { stepHazard, type StepEvent, type StepExtra } from './hazard-step.ts';
 import {
   HazardsRepo,
   type Hazard,
@@ -53,11 +47,6 @@ export interface HazardDetail extends Hazard {
   transitions: HazardTransition[];
   photos: HazardPhoto[];
 }
-
-type StepEvent = Exclude<
-  keyof HazardEventMap,
-  'hazard.registered' | 'hazard.overdue' | 'hazard.responsibleNotified'
->;
 
 /** The closed loop's service: every step runs the pure machine, then stores and publishes together. */
 export class HazardsService {
@@ -277,33 +266,12 @@ export class HazardsService {
     action: HazardAction,
     reason: string,
     event: E,
-    extra: (
-      next: Hazard,
-    ) => Omit<HazardEventMap[E], 'hazardId' | 'from' | 'to' | 'byUserId' | 'by' | 'reason'>,
+    extra: StepExtra<E>,
     afterPhotos: StoredPhoto[] = [],
   ): HazardDetail {
     const h = this.load(scope, id);
-    const nowMs = this.clock.now();
-    const now = iso(nowMs);
-    const change = applyAction(machineSnapshot(h), action, machineActor(p), nowMs);
-    const patch = stepPatch(change, action, p, now);
-    this.bus.transaction(() => {
-      if (!this.repo.update(id, h.version, patch)) throw Errors.conflict({ id });
-      for (const s of afterPhotos)
-        this.repo.addPhoto({ hazardId: id, kind: 'after', ...s, addedBy: p.userId, at: now });
-      const next = this.repo.get(id)!;
-      const data = { ...extra(next) } as Record<string, unknown>;
-      this.repo.addTransition(transitionRow(id, action.kind, h.state, change.state, p, now, reason, data));
-      this.bus.publish(event, h.enterpriseId, {
-        hazardId: id,
-        from: h.state,
-        to: change.state,
-        byUserId: p.userId,
-        by: p.displayName,
-        reason,
-        ...data,
-      } as HazardEventMap[E] as never);
-    });
+    const x = { repo: this.repo, bus: this.bus, nowMs: this.clock.now() };
+    stepHazard(x, h, p, { action, reason, event, extra, afterPhotos });
     return this.detail(scope, id);
   }
 }

@@ -1,9 +1,8 @@
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../platform/events/event-bus.ts';
 import { iso, type Clock } from '../../platform/shared/clock.ts';
-import { Slots } from '../../platform/shared/slots.ts';
 import { defineError } from '../../platform/shared/errors.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import type { EnterpriseScope } from '../../platform/tenancy/scope.ts';
@@ -13,7 +12,8 @@ import { configCatalog } from '../cameras/config-catalog.ts';
 import type { EvidenceRecord, EvidenceRepo } from './evidence.repo.ts';
 import { EvidenceRings } from './evidence-rings.ts';
 import type { EvidenceUnavailableRecord, EvidenceUnavailableRepo } from './evidence-unavailable.repo.ts';
-import { evidencePath, safeResolve, sha256, sha256File, syncDir, writeFileAtomic } from './files.ts';
+import { ClipJobs } from './clip-jobs.ts';
+import { evidencePath, safeResolve, sha256, sha256File, writeFileAtomic } from './files.ts';
 import { RecentFrames } from './recent-frames.ts';
 import type { SegmentRing } from './ring.ts';
 import { renderSnapshot, type SnapshotInput } from './snapshot.ts';
@@ -46,10 +46,7 @@ export interface EvidenceOwner {
 /**
  * Evidence files under <dataDir>/evidence, each with its sha256 in SQLite and an `evidence.stored`
  * event. A row is inserted only after its file is complete and renamed into place, so no row ever
- * points at half a file. Clips not yet written are bounded (`maxClipsPending`: beyond it a clip is
- * skipped and counted), and so are the cuts at once (`maxClipsInFlight` ffmpeg processes); a clip waiting
- * for the end of its window holds no cut — when 4 waiting clips held every slot, a fifth violation within
- * their ≈ 15 s lost its clip (seen at the demo's start: two of its first six violations had none).
+ * points at half a file. Clips are cut in the background, bounded (clip-jobs.ts).
  */
 export class EvidenceService {
   readonly root: string;
@@ -58,10 +55,8 @@ export class EvidenceService {
   private readonly violationSnapshots: ViolationSnapshots;
   private readonly rings: EvidenceRings;
   private readonly writes: EvidenceWriteWatch;
-  private clipsPending = 0;
-  private readonly cuts: Slots;
+  private readonly clips: ClipJobs;
   readonly stats = { snapshots: 0, clips: 0, clipsSkipped: 0, clipsFailed: 0, retentionDeleted: 0 };
-  private readonly jobs = new Set<Promise<unknown>>();
 
   constructor(
     private readonly config: Config,
@@ -76,7 +71,14 @@ export class EvidenceService {
     this.root = join(config.store.dataDir, 'evidence');
     this.rings = new EvidenceRings(config, logger);
     this.writes = new EvidenceWriteWatch(this.root, clock, logger, onWriteFault);
-    this.cuts = new Slots(config.evidence.maxClipsInFlight);
+    this.clips = new ClipJobs({
+      config,
+      root: this.root,
+      logger,
+      writes: this.writes,
+      stats: this.stats,
+      record: (owner, c) => this.record(owner, 'clip', c.rel, c.sha256, c.bytes, 'video/mp4', c.from, c.to),
+    });
     const keepMs = config.evidence.recentFrameSeconds * 1000;
     // enough for the keep window at the highest sample rate ingest allows (30 fps), never unbounded
     this.frames = new RecentFrames(keepMs, Math.ceil(config.evidence.recentFrameSeconds * 30));
@@ -119,7 +121,7 @@ export class EvidenceService {
   /** Rings stop first, so clips in progress are cut from what was recorded instead of waiting. */
   async stop(): Promise<void> {
     await this.rings.stopAll();
-    await Promise.allSettled([...this.jobs]);
+    await this.clips.settled();
   }
 
   /**
@@ -165,47 +167,7 @@ export class EvidenceService {
    */
   scheduleClip(owner: EvidenceOwner, from: number, to: number): Promise<EvidenceRecord | null> | null {
     const ring = this.rings.get(owner.cameraId);
-    if (!ring) return null;
-    if (this.clipsPending >= this.config.evidence.maxClipsPending) {
-      this.stats.clipsSkipped++;
-      this.logger.warn(
-        { camera: owner.cameraId, violation: owner.violationId },
-        'clip skipped: too many clips pending',
-      );
-      return null;
-    }
-    this.clipsPending++;
-    const job = this.writes
-      .watched(this.makeClip(ring, owner, from, to))
-      .catch((e: unknown) => {
-        this.stats.clipsFailed++;
-        this.logger.warn({ err: e, camera: owner.cameraId }, 'clip failed');
-        return null;
-      })
-      .finally(() => {
-        this.clipsPending--;
-        this.jobs.delete(job);
-      });
-    this.jobs.add(job);
-    return job;
-  }
-
-  private async makeClip(ring: SegmentRing, owner: EvidenceOwner, from: number, to: number) {
-    const rel = evidencePath('clip', owner.cameraId, from, `${owner.violationId ?? 'x'}-${from}.mp4`);
-    const final = join(this.root, rel);
-    const tmp = `${final}.tmp-clip`;
-    await mkdir(dirname(final), { recursive: true });
-    const deadline = to + this.config.evidence.segmentSeconds * 3000 + 10_000;
-    const covered = await ring.clip(from, to, tmp, deadline, () => this.cuts.acquire());
-    if (!covered) return null;
-    const fh = await open(tmp, 'r+');
-    await fh.sync();
-    await fh.close();
-    const [hash, st] = await Promise.all([sha256File(tmp), stat(tmp)]);
-    await rename(tmp, final);
-    await syncDir(dirname(final));
-    this.stats.clips++;
-    return this.record(owner, 'clip', rel, hash, st.size, 'video/mp4', covered.from, covered.to);
+    return ring ? this.clips.schedule(ring, owner, from, to) : null;
   }
 
   private record(

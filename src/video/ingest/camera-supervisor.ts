@@ -1,12 +1,11 @@
 import type { Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import { Backoff } from '../sources/backoff.ts';
-import { FrameCadence } from './frame-cadence.ts';
 import { redactUrl } from '../../platform/shared/redact-url.ts';
 import { buildFfmpegArgs, type FfmpegInput } from './ffmpeg-args.ts';
 import { FfmpegProcess } from './ffmpeg-process.ts';
 import { FramePool } from './frame-pool.ts';
-import { frameStats } from './frame-stats.ts';
+import { FrameSignals } from './frame-signals.ts';
 import type { Signals } from './health-machine.ts';
 import type { Frame } from './types.ts';
 import { schemeOf } from '../sources/registry.ts';
@@ -39,17 +38,9 @@ export interface SupervisorOptions extends FfmpegInput {
  * from an old ffmpeg can never act on the new one, and a new ffmpeg starts only after the old one closed.
  */
 export class CameraSupervisor {
-  readonly signals: Signals = {
-    connected: false,
-    lastFrameAt: null,
-    failure: null,
-    silentSession: false,
-    meanLuma: null,
-    stdLuma: null,
-    unchangedSince: null,
-    typicalIntervalMs: null,
-  };
-  private readonly cadence: FrameCadence;
+  /** what health reads: the frames' side kept by `seen`, the connection's set here */
+  readonly signals: Signals;
+  private readonly seen: FrameSignals;
   readonly counters = { frames: 0, spawned: 0, exits: 0 };
   private proc: FfmpegProcess | null = null;
   private generation = 0;
@@ -69,8 +60,6 @@ export class CameraSupervisor {
   private readonly frameBytes: number;
   /** this camera's frame buffers (`frameBuffers: 'pooled'`), shared by its decoders */
   readonly pool: FramePool | undefined;
-  private prevGrid: Uint8Array | null = null;
-  private prevFrameAt = 0;
   private seq = 0;
   private sessionFrames = 0;
   private spawnedAt = 0;
@@ -81,9 +70,8 @@ export class CameraSupervisor {
   constructor(private readonly o: SupervisorOptions) {
     this.backoff = o.backoff ?? new Backoff();
     this.keyframesOnly = this.liveKeyframes = o.keyframesOnly === true;
-    // keyframes only: until measured, assume a 4 s GOP so the first interval is not called a stall
-    this.cadence = new FrameCadence(4000);
-    this.signals.typicalIntervalMs = this.cadenceSignal();
+    this.seen = new FrameSignals(o, o.minChange, this.liveKeyframes);
+    this.signals = this.seen.signals;
     this.frameBytes = o.width * o.height * 3;
     this.pool = o.frameBuffers === 'fresh' ? undefined : new FramePool(this.frameBytes);
   }
@@ -185,7 +173,7 @@ export class CameraSupervisor {
     this.spawnedAt = this.o.clock.now();
     if (!handover) {
       this.sessionFrames = 0;
-      this.cadence.break();
+      this.seen.sessionStarted();
     }
   }
 
@@ -226,11 +214,8 @@ export class CameraSupervisor {
     }
     if (this.sessionFrames > 0) this.backoff.reset();
     const delay = this.backoff.next();
-    const log =
-      this.backoff.attempts <= 1
-        ? this.o.logger.warn.bind(this.o.logger)
-        : this.o.logger.debug.bind(this.o.logger);
-    log(
+    // the first exit of a run of failures is worth a warning; the retries after it are not
+    this.o.logger[this.backoff.attempts <= 1 ? 'warn' : 'debug'](
       {
         camera: this.o.cameraId,
         url: redactUrl(this.o.url),
@@ -252,8 +237,7 @@ export class CameraSupervisor {
     this.retiring = null;
     if (old && !old.exited) void old.end();
     this.sessionFrames = 0;
-    // a new rhythm: one frame per GOP, or every sampled frame
-    this.cadence.reset();
+    this.seen.modeSwitched();
     this.o.logger.info(
       { camera: this.o.cameraId, keyframesOnly: this.keyframesOnly },
       'decoding mode switched 解码模式已切换',
@@ -280,30 +264,9 @@ export class CameraSupervisor {
     );
   }
 
-  /**
-   * Only a keyframes-only decoder earns a wider no-frame limit: a fully decoded camera whose frames
-   * thin out is failing, and must not teach health to wait longer (the permit gate reads it).
-   */
-  private cadenceSignal(): number | null {
-    return this.liveKeyframes ? this.cadence.typical() : null;
-  }
-
   private frame(data: Buffer): void {
     const now = this.o.clock.now();
-    const s = frameStats(data, this.o.width, this.o.height, this.prevGrid);
-    const sig = this.signals;
-    if (s.changed !== null && s.changed < this.o.minChange) sig.unchangedSince ??= this.prevFrameAt;
-    else sig.unchangedSince = null;
-    this.prevGrid = s.grid;
-    this.prevFrameAt = now;
-    sig.lastFrameAt = now;
-    this.cadence.frame(now);
-    sig.typicalIntervalMs = this.cadenceSignal();
-    sig.meanLuma = s.meanLuma;
-    sig.stdLuma = s.stdLuma;
-    sig.connected = true;
-    sig.failure = null;
-    sig.silentSession = false;
+    this.seen.sample(data, now, this.liveKeyframes);
     this.counters.frames++;
     if (this.sessionFrames++ === 0)
       this.o.logger.debug({ camera: this.o.cameraId, ms: now - this.spawnedAt }, 'first frame');

@@ -18,12 +18,6 @@ export interface FfmpegProcessHooks {
   close(code: number | null, signal: NodeJS.Signals | null): void;
 }
 
-/**
- * One ffmpeg run and its pipes: cuts stdout into fixed-size RGB frames and keeps the tail of stderr,
- * which tells when the camera answered, when the stream opened and, after the exit, why it ended
- * (exitVerdict). Which process may deliver, the health signals and the retries are the supervisor's
- * (camera-supervisor.ts), so this class knows nothing of generations or mode switches.
- */
 /** How frames leave ffmpeg: see frame-socket.ts and frame-pool.ts; `fresh` is the path before both. */
 export interface FrameTransport {
   /** buffers frames are assembled in; without it every frame gets a freshly allocated buffer */

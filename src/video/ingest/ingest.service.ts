@@ -5,23 +5,15 @@ import type { Clock } from '../../platform/shared/clock.ts';
 import type { Logger } from '../../platform/shared/logger.ts';
 import type { Db } from '../../platform/store/db.ts';
 import { configCatalog } from '../cameras/config-catalog.ts';
-import { STREAM_FIELDS, type CameraCatalogView, type CameraChange } from '../cameras/camera.types.ts';
-import { infoOf, type CamInfo, type CameraInfo } from './camera-info.ts';
-import { CameraSupervisor } from './camera-supervisor.ts';
+import type { CameraCatalogView } from '../cameras/camera.types.ts';
+import type { CameraInfo } from './camera-info.ts';
 import { IngestErrors } from './errors.ts';
 import { FrameFanout, type FrameHandler, type FrameSlot } from './frame-fanout.ts';
 import { cameraStats, ingestHealthz, type CameraStats } from './ingest-diagnostics.ts';
-import {
-  classify,
-  DEFAULT_THRESHOLDS,
-  initialHealth,
-  step,
-  type Health,
-  type HealthThresholds,
-} from './health-machine.ts';
-import { recordHealth } from './health-record.ts';
+import { DEFAULT_THRESHOLDS, type HealthThresholds } from './health-machine.ts';
 import { HealthRepo, type HealthRecord } from './health.repo.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+import { RunningCameras } from './running-cameras.ts';
 import type { CameraHealth, Frame } from './types.ts';
 
 export type { CameraInfo, CameraStats };
@@ -46,20 +38,15 @@ export interface IngestOptions {
   stallRestartMs?: number;
 }
 
-interface Cam {
-  info: CamInfo;
-  sup: CameraSupervisor | null;
-  health: Health;
-}
-
 /**
- * Camera ingest: one supervisor per enabled camera, frames fanned out to consumers (detection), and
- * camera health evaluated every tick — stored and published (`camera.healthChanged`) on change only.
+ * Camera ingest: one supervisor per enabled camera (running-cameras.ts), frames fanned out to consumers
+ * (detection), and camera health evaluated every tick — stored and published (`camera.healthChanged`)
+ * on change only.
  * The permits gate and the audit read `current`/`history`; nothing else touches camera_health_log.
  */
 export class IngestService {
   readonly frames = new FrameFanout();
-  private readonly cams = new Map<string, Cam>();
+  private readonly cams: RunningCameras;
   private readonly repo: HealthRepo;
   private readonly th: HealthThresholds;
   private readonly metrics: IngestMetrics | null;
@@ -78,16 +65,21 @@ export class IngestService {
     this.th = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
     this.metrics = deps.metrics ? createIngestMetrics(deps.metrics.registry, () => this.stats()) : null;
     this.catalog = deps.cameras ?? configCatalog(deps.config);
-    const now = deps.clock.now();
-    // Until start() nothing watches the cameras: say so, rather than "connecting".
-    const notRunning = {
-      ...initialHealth(now),
-      state: 'offline' as const,
-      reason: 'ingest_off',
-      message: '视频接入未运行 Camera ingest is not running',
-    };
-    for (const c of this.catalog.list())
-      this.cams.set(c.id, { info: infoOf(c, deps.config), sup: null, health: notRunning });
+    const { config, bus, clock, logger } = deps;
+    this.cams = new RunningCameras(
+      {
+        config,
+        bus,
+        clock,
+        logger,
+        repo: this.repo,
+        metrics: this.metrics,
+        th: this.th,
+        stallRestartMs: opts.stallRestartMs ?? 10_000,
+        onFrame: (f) => this.onSupervisorFrame(f),
+      },
+      this.catalog.list(),
+    );
   }
 
   start(): void {
@@ -95,100 +87,18 @@ export class IngestService {
     const now = clock.now();
     const closed = this.repo.closeStale();
     if (closed > 0) logger.warn({ closed }, 'closed camera health rows left open by an unclean stop');
-    for (const cam of this.cams.values()) this.startCamera(cam, null, now);
+    this.cams.startAll(now);
     // cameras added, edited, disabled or removed at run time (src/video/cameras), in order
     this.offCatalog = this.catalog.onChange((change) => {
       this.changes = this.changes
-        .then(() => this.applyChange(change))
+        .then(() => this.cams.apply(change, this.tick !== null))
         .catch((err: unknown) => logger.error({ err, camera: change.camera.id }, 'camera change failed'));
     });
     this.deps.health?.set('ingest', () =>
-      ingestHealthz(
-        this.tick !== null,
-        this.all(),
-        [...this.cams.values()].filter((c) => c.info.enabled).length,
-      ),
+      ingestHealthz(this.tick !== null, this.all(), this.cams.list().filter((c) => c.info.enabled).length),
     );
     this.tick = setInterval(() => this.evaluate(), this.opts.tickMs ?? 250);
     this.tick.unref();
-  }
-
-  /** Health starts again (connecting, or disabled) and, when enabled, a supervisor opens the camera. */
-  private startCamera(cam: Cam, prev: Health | null, now: number): void {
-    const { config, clock, logger } = this.deps;
-    const h = cam.info.enabled
-      ? initialHealth(now)
-      : {
-          ...initialHealth(now),
-          state: 'offline' as const,
-          reason: 'disabled',
-          message: '摄像头已停用 Camera disabled',
-        };
-    cam.health = h;
-    this.record(cam, prev, h);
-    if (!cam.info.enabled) return;
-    cam.sup = new CameraSupervisor({
-      cameraId: cam.info.id,
-      url: cam.info.rawUrl,
-      width: config.ingest.width,
-      height: config.ingest.height,
-      fps: config.ingest.detectFps,
-      transport: cam.info.rtspTransport,
-      timeoutMs: config.ingest.timeoutMs,
-      keyframesOnly: config.ingest.keyframesOnly,
-      minChange: this.th.minChange,
-      stallRestartMs: this.opts.stallRestartMs ?? 10_000,
-      clock,
-      logger,
-      frameBuffers: config.ingest.frameBuffers,
-      decoderNice: config.ingest.decoderNice,
-      onFrame: (f) => this.onSupervisorFrame(f),
-    });
-    cam.sup.start();
-  }
-
-  /**
-   * A catalog change at run time: a new camera starts; an edit of its stream (URL, transport, enabled)
-   * stops its ffmpeg and starts it again with the new settings (health restarts from connecting); a
-   * rename or a move only updates what is shown; a removed camera stops and its health row is closed.
-   */
-  private async applyChange(change: CameraChange): Promise<void> {
-    const running = this.tick !== null;
-    const now = () => this.deps.clock.now();
-    const id = change.camera.id;
-    const cam = this.cams.get(id);
-    if (change.type === 'removed') {
-      if (!cam) return;
-      await cam.sup?.stop();
-      cam.sup = null;
-      // its last word, logged and chained like any other: the audit reads "removed", not a silent end,
-      // and what listens to health (open violations, the wall) hears that the picture is gone
-      const removed = {
-        ...initialHealth(now()),
-        state: 'offline' as const,
-        reason: 'removed',
-        message: '摄像头已删除 Camera removed',
-      };
-      this.record(cam, cam.health, removed);
-      this.cams.delete(id);
-      this.repo.closeCamera(id, now());
-      return;
-    }
-    const info = infoOf(change.camera, this.deps.config);
-    if (!cam) {
-      const fresh: Cam = { info, sup: null, health: initialHealth(now()) };
-      this.cams.set(id, fresh);
-      if (running) this.startCamera(fresh, null, now());
-      return;
-    }
-    const restart =
-      change.type === 'changed' &&
-      change.changes.some((k) => (STREAM_FIELDS as readonly string[]).includes(k));
-    cam.info = info;
-    if (!restart || !running) return;
-    await cam.sup?.stop();
-    cam.sup = null;
-    this.startCamera(cam, cam.health, now());
   }
 
   async stop(): Promise<void> {
@@ -197,13 +107,12 @@ export class IngestService {
     await this.changes;
     if (this.tick) clearInterval(this.tick);
     this.tick = null;
-    await Promise.all([...this.cams.values()].map((c) => c.sup?.stop()));
-    for (const c of this.cams.values()) c.sup = null;
+    await this.cams.stopAll();
     this.repo.closeAll(this.deps.clock.now());
   }
 
   cameras(): CameraInfo[] {
-    return [...this.cams.values()].map(({ info }) => ({
+    return this.cams.list().map(({ info }) => ({
       id: info.id,
       name: info.name,
       siteId: info.siteId,
@@ -238,7 +147,7 @@ export class IngestService {
   }
 
   all(): CameraHealth[] {
-    return [...this.cams.keys()].map((id) => this.current(id));
+    return this.cams.list().map((c) => this.current(c.info.id));
   }
 
   history(cameraId: string, fromMs: number, toMs: number): HealthRecord[] {
@@ -261,7 +170,7 @@ export class IngestService {
 
   /** Like `current`, but undefined for an unknown camera (the permits gate's CameraLiveness shape). */
   find(cameraId: string): CameraHealth | undefined {
-    return this.cams.has(cameraId) ? this.current(cameraId) : undefined;
+    return this.cams.get(cameraId) ? this.current(cameraId) : undefined;
   }
 
   /**
@@ -305,25 +214,16 @@ export class IngestService {
   /** Per-camera counters (bench, diagnostics); `buffers`: the frame pool's (frame-pool.ts). */
   stats(): Record<string, CameraStats> {
     return Object.fromEntries(
-      [...this.cams.values()].map((c) => [
-        c.info.id,
-        cameraStats(c.sup, this.frames.droppedByCamera.get(c.info.id) ?? 0),
-      ]),
+      this.cams
+        .list()
+        .map((c) => [c.info.id, cameraStats(c.sup, this.frames.droppedByCamera.get(c.info.id) ?? 0)]),
     );
   }
 
   /** Evaluates every camera's health now (the tick calls it; tests may too). */
   evaluate(): void {
     const now = this.deps.clock.now();
-    for (const cam of this.cams.values()) {
-      if (!cam.sup) continue;
-      const next = step(cam.health, classify(cam.sup.signals, now, this.th), now, this.th);
-      if (next.state !== cam.health.state) {
-        const prev = cam.health;
-        cam.health = next;
-        this.record(cam, prev, next);
-      } else cam.health = next;
-    }
+    this.cams.evaluate(now);
     if (now - this.lastTouch >= 10_000) {
       this.lastTouch = now;
       this.repo.touch(now);
@@ -333,10 +233,5 @@ export class IngestService {
   private onSupervisorFrame(f: Frame): void {
     this.metrics?.frames.inc({ camera: f.cameraId });
     this.frames.publish(f);
-  }
-
-  private record(cam: Cam, prev: Health | null, next: Health): void {
-    const { bus, clock, logger } = this.deps;
-    recordHealth({ bus, clock, logger, repo: this.repo, metrics: this.metrics }, cam.info, prev, next);
   }
 }
