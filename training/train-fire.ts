@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../src/vision/detect/manifest.ts';
-import { fireCard } from './cards.ts';
-import { reportTable, writeCard } from './head/finish.ts';
+import { fireCard } from './cards/fire.ts';
+import { writeCard } from './cards/write.ts';
 import { colourFromEnv } from './head/export.ts';
 import {
   finishFire,
@@ -79,7 +79,7 @@ const res = await trainYoloxHead({
 
 const { T, valFrame, valCctv, valFpBySource, valF1, test } = await finishFire(res, {}, val, splits, log);
 const minutes = (Date.now() - t0) / 60000;
-writeCard(
+await writeCard(
   NAME,
   fireCard({
     res,
@@ -89,7 +89,6 @@ writeCard(
     valFpBySource,
     valF1,
     split: counts,
-    table: reportTable(test),
     test,
     minutes,
   }),

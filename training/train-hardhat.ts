@@ -4,7 +4,8 @@
  * model is the fine-tuned one (`npm run train:ppe-hardhat`, training/gpu/); this trainer stays for
  * machines without PyTorch, and its model is weaker (models/ppe-hardhat.card.md).
  */
-import { reportTable, writeCard } from './head/finish.ts';
+import { measureLoso } from './cards/loso.ts';
+import { writeCard } from './cards/write.ts';
 import { colourFromEnv } from './head/export.ts';
 import {
   finishHardhat,
@@ -15,7 +16,7 @@ import {
   HARDHAT_NAME,
 } from './head/finish-hardhat.ts';
 import { trainYoloxHead } from './head/train-yolox-head.ts';
-import { hardhatCard } from './cards.ts';
+import { hardhatCard } from './cards/hardhat.ts';
 
 /**
  * Extra per-cell features, computed in the graph (export.ts ColourSpec): mean B, G, R and chroma over the
@@ -76,16 +77,18 @@ const { thresholds, valF1, testH, testS } = await finishHardhat(
   splits,
   log,
 );
+// the card leads with the held-out source: measured now, on the file just shipped (models/ppe-hardhat.loso.json)
+const [loso] = await measureLoso([HARDHAT_NAME], `npm run train:${HARDHAT_NAME}:frozen`, log);
 const minutes = (Date.now() - t0) / 60000;
-writeCard(
+await writeCard(
   HARDHAT_NAME,
   hardhatCard({
     res,
     thresholds,
     valF1,
     counts: hardhatCounts(splits),
-    tables: { hhw: reportTable(testH), sv: reportTable(testS) },
-    ms: testH.msPerImage,
+    test: { hhw: testH, sv: testS },
+    loso: loso!,
     minutes,
   }),
 );

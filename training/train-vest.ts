@@ -24,8 +24,10 @@ import type { Box, Detection } from '../src/vision/detect/types.ts';
 import { augment, loadRgb, type Img } from './data/augment.ts';
 import { safetyVest } from './datasets.ts';
 import { makeRng } from './head/rng.ts';
-import { upsertManifest, writeCard } from './head/finish.ts';
-import { vestCard } from './cards.ts';
+import { upsertManifest } from './head/finish.ts';
+import { measureLoso } from './cards/loso.ts';
+import { vestCard } from './cards/vest.ts';
+import { writeCard } from './cards/write.ts';
 import {
   colourFeatures,
   exportVest,
@@ -253,8 +255,14 @@ const report = await evaluate(sets.test, async (f) => pipe.detect(await loadRgb(
 });
 await pipe.close();
 log(`--- safety-vest-v4 test, whole pipeline\n${formatReport(report)}`);
+writeFileSync(
+  join(PROJECT_ROOT, 'models', `${NAME}.eval.json`),
+  `${JSON.stringify({ crops: testR, test: report }, null, 2)}\n`,
+);
+// the card leads with the held-out source: measured now, on the file just shipped (models/ppe-vest.loso.json)
+const [loso] = await measureLoso([NAME], 'npm run train:ppe-vest', log);
 const minutes = (Date.now() - t0) / 60000;
-writeCard(
+await writeCard(
   NAME,
   vestCard({
     bytes: bytes.length,
@@ -263,29 +271,23 @@ writeCard(
     torso,
     whole,
     valR,
-    testR,
+    test: { crops: testR, test: report },
+    loso: loso!,
     counts: {
       trainPairs: trainPairs.length,
       matched: matched.length,
       trainCrops: tr.x.length,
       valCrops: va.x.length,
-      testCrops: te.x.length,
-      testMatched,
       valMatched: valPairs.filter((p) => p.person).length,
       trainImgs: sets.train.length,
       valImgs: sets.val.length,
       testImgs: sets.test.length,
     },
-    report,
     trainSeconds,
     minutes,
     inputs: mlp.dim,
     cues: cueCount(VEST_CUES),
     embedder: EMBEDDER,
   }),
-);
-writeFileSync(
-  join(PROJECT_ROOT, 'models', `${NAME}.eval.json`),
-  `${JSON.stringify({ crops: testR, test: report }, null, 2)}\n`,
 );
 log(`done in ${minutes.toFixed(1)} min`);

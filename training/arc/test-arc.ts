@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findModel, loadManifest } from '../../src/vision/detect/manifest.ts';
-import { writeCard } from '../head/finish.ts';
+import { writeCard } from '../cards/write.ts';
 import { arcCard } from './arc-card.ts';
 import { arcSplit, backgrounds, SYNTH_DIR, type ArcImage } from './arc-data.ts';
 import { ARC_NAME, testArc, type ArcChoice } from './finish-arc.ts';
@@ -41,7 +41,7 @@ export async function finishArcTest(
   if (entry.sha256 !== run.file.sha256)
     throw new Error('models/manifest.json holds another arc model than the last run');
   const t = await testArc(entry, test, log);
-  writeCard(ARC_NAME, arcCard(run, t));
+  await writeCard(ARC_NAME, arcCard(run, t));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,12 +1,14 @@
 /** Model-card text of the fine-tuned hard-hat model (written by ship-finetuned.ts, numbers filled in). */
+import { hardhatHeadline } from '../cards/hardhat-held-out.ts';
 import {
   HARDHAT_DECODING_TEXT,
   HARDHAT_LABELS_TEXT,
+  HARDHAT_MEASURE,
   HARDHAT_WEAKNESSES,
   hardhatDataText,
   hardhatResultsText,
-  type HardhatCounts,
-} from '../cards.ts';
+  type HardhatResultsInput,
+} from '../cards/hardhat.ts';
 import type { FinetunedDoc } from './finish-finetuned.ts';
 
 /** The Model section's first bullets, the same for every fine-tuned model (hard hat, fire/smoke). */
@@ -23,16 +25,11 @@ export const finetunedBaseText = (
   branches (${doc.copyNodes.length} nodes, ${copiedWeights} weights, renamed under \`ft/\` in the graph), started from COCO's
   weights and trained together with the head below.`;
 
-export interface FinetunedCardInput {
+export interface FinetunedCardInput extends HardhatResultsInput {
   doc: FinetunedDoc;
   sha256: string;
   bytes: number;
   copiedWeights: number;
-  thresholds: Record<string, number>;
-  valF1: Record<string, number>;
-  counts: HardhatCounts;
-  tables: { hhw: string; sv: string };
-  ms: number;
 }
 
 export function finetunedCard(c: FinetunedCardInput): string {
@@ -41,10 +38,9 @@ export function finetunedCard(c: FinetunedCardInput): string {
 
 File \`models/ppe-hardhat.onnx\`, ${c.bytes} bytes, sha256 \`${c.sha256}\`.
 Reproduce: \`npm run train:ppe-hardhat\` (training/gpu/train.sh hardhat: pack the photos, fine-tune with PyTorch,
-ship). Trained in ${c.doc.seconds} s on ${c.doc.device} (PyTorch ${c.doc.torch}), seed ${String(a.seed)}. Measure:
-\`npm run eval -- --dataset ../shared/datasets/hard-hat-workers/images/test --format voc --model ppe-hardhat\`
-(and \`--dataset ../shared/datasets/safety-vest-v4/test --format yolo --model ppe-hardhat --labels helmet,head\`).
+ship). Trained in ${c.doc.seconds} s on ${c.doc.device} (PyTorch ${c.doc.torch}), seed ${String(a.seed)}. Measure: ${HARDHAT_MEASURE}
 
+${hardhatHeadline(c.loso)}
 ## Model
 
 ${finetunedBaseText(c.doc, c.copiedWeights)}
@@ -74,7 +70,7 @@ ${hardhatResultsText(c)}
 
 ## Cost
 
-${c.ms.toFixed(1)} ms per image in the evaluation loop (JPEG decode + letterbox + inference + decode), onnxruntime
+${c.test.hhw.msPerImage.toFixed(1)} ms per image in the evaluation loop (JPEG decode + letterbox + inference + decode), onnxruntime
 intraOpNumThreads 1, on a 2-core machine shared with other jobs. Alone it is a full YOLOX-Nano pass; in the default
 pipeline it runs merged with YOLOX-Nano and the fire/smoke head, where it adds the copied layers and the perceptron
 to the shared backbone pass (cost of the merged stage: \`npm run bench:models\`).

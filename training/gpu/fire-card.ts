@@ -1,12 +1,14 @@
 /** Model-card text of the fine-tuned fire/smoke model (written by ship-fire.ts, numbers filled in). */
 import {
   FIRE_MEASURE,
+  FIRE_NO_HELD_OUT,
   fireDataText,
   fireDecisionText,
-  fireResultsText,
+  fireTestText,
+  fireThresholdsText,
   fireWeaknessesText,
   type FireResultsInput,
-} from '../cards.ts';
+} from '../cards/fire.ts';
 import { finetunedBaseText } from './card.ts';
 import type { FinetunedDoc } from './finish-finetuned.ts';
 
@@ -26,6 +28,7 @@ Reproduce: \`npm run train:fire-smoke\` (training/gpu/train.sh fire: pack the fr
 Trained in ${c.doc.seconds} s on ${c.doc.device} (PyTorch ${c.doc.torch}), seed ${String(a.seed)}. Measure:
 ${FIRE_MEASURE}.
 
+${FIRE_NO_HELD_OUT}
 ## Model
 
 ${finetunedBaseText(c.doc, c.copiedWeights)}
@@ -49,7 +52,9 @@ ${fireDataText(c.split)}
 - Each epoch draws every CCTV training frame with fire twice, every one without fire 3 times, and each added photo
   once (training/gpu/pack-fire.ts). The test clips are never packed for training.
 
-${fireResultsText(c)}
+${fireThresholdsText(c)}
+
+${fireTestText(c.test)}
 
 ## Cost
 

@@ -1,11 +1,13 @@
 /**
  * `tsx training/gpu/ship-finetuned.ts FILE` (the last step of `npm run train:ppe-hardhat`): builds the ONNX
  * graph from finetune_hardhat.py's output, checks it against the trainer on the probe image, writes
- * models/ppe-hardhat.onnx, then thresholds, test report, manifest and model card (finish-hardhat.ts).
+ * models/ppe-hardhat.onnx, then thresholds, test report, manifest (finish-hardhat.ts), the held-out-source
+ * figures (cards/loso.ts) and the model card.
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
-import { reportTable, writeCard } from '../head/finish.ts';
+import { measureLoso } from '../cards/loso.ts';
+import { writeCard } from '../cards/write.ts';
 import {
   finishHardhat,
   hardhatBoxes,
@@ -34,7 +36,9 @@ const res = await finishHardhat(
   log,
 );
 const copiedWeights = Object.values(doc.copies).reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0);
-writeCard(
+// the card leads with the held-out source: measured now, on the file just shipped (models/ppe-hardhat.loso.json)
+const [loso] = await measureLoso([HARDHAT_NAME], 'npm run train:ppe-hardhat', log);
+await writeCard(
   HARDHAT_NAME,
   finetunedCard({
     doc,
@@ -43,8 +47,8 @@ writeCard(
     thresholds: res.thresholds,
     valF1: res.valF1,
     counts: hardhatCounts(splits),
-    tables: { hhw: reportTable(res.testH), sv: reportTable(res.testS) },
-    ms: res.testH.msPerImage,
+    test: { hhw: res.testH, sv: res.testS },
+    loso: loso!,
   }),
 );
 log(`shipped ${HARDHAT_NAME} (sha256 ${written.sha256})`);

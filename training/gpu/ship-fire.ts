@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/vision/detect/manifest.ts';
-import { reportTable, writeCard } from '../head/finish.ts';
+import { writeCard } from '../cards/write.ts';
 import { finishFire, fireSplitCounts, fireSplits, FIRE_NAME } from '../head/finish-fire.ts';
 import { finetunedFireCard } from './fire-card.ts';
 import { finetunedProvenance, readDoc, writeChecked } from './finish-finetuned.ts';
@@ -31,7 +31,7 @@ const train = [...split.train, ...negs.train.hhw, ...negs.train.sv];
 const val = [...split.val, ...negs.val.hhw, ...negs.val.sv];
 const res = await finishFire(written, finetunedProvenance(FIRE_NAME, doc), val, splits, log);
 const copiedWeights = Object.values(doc.copies).reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0);
-writeCard(
+await writeCard(
   FIRE_NAME,
   finetunedFireCard({
     ...res,
@@ -39,7 +39,6 @@ writeCard(
     ...written,
     copiedWeights,
     split: fireSplitCounts(splits, train, val),
-    table: reportTable(res.test),
   }),
 );
 log(`shipped ${FIRE_NAME} (sha256 ${written.sha256})`);

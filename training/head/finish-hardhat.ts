@@ -10,7 +10,7 @@ import type { LabelledImage } from '../../src/cli/commands/eval-data.ts';
 import type { EvalReport } from '../../src/cli/commands/eval-run.ts';
 import { loadManifest, PROJECT_ROOT, type ModelEntry } from '../../src/vision/detect/manifest.ts';
 import type { Label } from '../../src/vision/detect/types.ts';
-import type { HardhatCounts } from '../cards.ts';
+import type { HardhatCounts } from '../cards/hardhat.ts';
 import { hhw, safetyVest } from '../datasets.ts';
 import { chooseThresholds, lowThresholdDetector, testReport, upsertManifest } from './finish.ts';
 import { headEntry } from './train-yolox-head.ts';

@@ -4,7 +4,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import type { LabelledImage } from '../../src/cli/commands/eval-data.ts';
 import { bestF1Threshold, matchImage, type Matched } from '../../src/cli/commands/eval-metrics.ts';
@@ -104,20 +103,4 @@ export function compactJson(v: unknown, indent: string): string {
   if (Array.isArray(v)) return `[\n${v.map((x) => next + compactJson(x, next)).join(',\n')}\n${indent}]`;
   const body = Object.entries(v).map(([k, x]) => `${next}${JSON.stringify(k)}: ${compactJson(x, next)}`);
   return `{\n${body.join(',\n')}\n${indent}}`;
-}
-
-export function reportTable(r: EvalReport): string {
-  const rows = r.classes.map(
-    (c) =>
-      `| ${c.label} | ${c.gts} | ${c.ap.toFixed(3)} | ${c.threshold.toFixed(2)} | ${c.precision.toFixed(3)} | ${c.recall.toFixed(3)} |`,
-  );
-  return [
-    '| class | GT boxes | AP@0.5 | threshold | precision | recall |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
-}
-
-export function writeCard(name: string, text: string): void {
-  writeFileSync(join(PROJECT_ROOT, 'models', `${name}.card.md`), text);
 }

@@ -33,6 +33,8 @@ export interface SummaryOptions {
   minScore: number;
   inputSize?: number;
   ious: readonly number[];
+  /** only these PPE models (default: every one; the card writer measures one model at a time) */
+  models?: readonly string[];
 }
 
 export interface SummaryRow {
@@ -110,7 +112,7 @@ export async function runSummary(o: SummaryOptions, progress: (line: string) => 
   const cfg = defaultDetectConfig();
   const manifest = loadManifest();
   const summary: Summary = { minScore: o.minScore, rows: [], notMeasured: [] };
-  for (const model of PPE_MODELS) {
+  for (const model of PPE_MODELS.filter((m) => !o.models || o.models.includes(m.name))) {
     const sources = SOURCES.filter(
       (s) => existsSync(`${DATASETS}/${s.name}`) && s.labels.some((l) => model.labels.includes(l)),
     );
