@@ -30,6 +30,8 @@ import { DATASETS, PPE_MODELS, SOURCES, type PpeModel, type Source } from './eva
 export interface SummaryOptions {
   /** at most this many images per set, evenly spaced (a quick look; the cards quote full runs) */
   limit?: number;
+  /** only these PPE models (eval-sources.ts PPE_MODELS names); all when absent */
+  models?: readonly string[];
   minScore: number;
   inputSize?: number;
   ious: readonly number[];
@@ -110,7 +112,7 @@ export async function runSummary(o: SummaryOptions, progress: (line: string) => 
   const cfg = defaultDetectConfig();
   const manifest = loadManifest();
   const summary: Summary = { minScore: o.minScore, rows: [], notMeasured: [] };
-  for (const model of PPE_MODELS) {
+  for (const model of PPE_MODELS.filter((m) => !o.models || o.models.includes(m.name))) {
     const sources = SOURCES.filter(
       (s) => existsSync(`${DATASETS}/${s.name}`) && s.labels.some((l) => model.labels.includes(l)),
     );
