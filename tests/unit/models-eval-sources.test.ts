@@ -121,5 +121,11 @@ describe('eval figures', () => {
     expect(parseSummaryArgs(['--limit', '0'])).toMatch(/--limit/);
     expect(parseSummaryArgs(['--min-score', '2'])).toMatch(/JH_ERR_MIN_SCORE/);
     expect(parseSummaryArgs(['--format', 'voc'])).toMatch(/unknown option --format/);
+    expect(parseSummaryArgs(['--model', 'ppe-vest,ppe-vest-head'])).toMatchObject({
+      models: ['ppe-vest', 'ppe-vest-head'],
+    });
+    expect(parseSummaryArgs(['--model', 'yolox-nano-coco'])).toMatch(
+      /--model: unknown PPE model yolox-nano-coco/,
+    );
   });
 });

@@ -104,7 +104,7 @@ export const SOURCES: readonly Source[] = [
 
 /** A PPE model `npm run eval` measures: the pipeline it runs in and the labels it answers for. */
 export interface PpeModel {
-  name: 'ppe-hardhat' | 'ppe-vest';
+  name: 'ppe-hardhat' | 'ppe-vest' | 'ppe-vest-head';
   pipeline: readonly string[];
   labels: readonly Label[];
   /**
@@ -125,6 +125,14 @@ export const PPE_MODELS: readonly PpeModel[] = [
   {
     name: 'ppe-vest',
     pipeline: ['yolox-nano-coco', 'ppe-vest'],
+    labels: ['vest', 'no_vest'],
+    trainedOn: ['safety-vest-v4'],
+  },
+  {
+    // opt-in experiment (not in the default pipeline): the vest as a head on the shared backbone, measured
+    // on the same sets as ppe-vest so the two stand side by side (models/ppe-vest-head.card.md)
+    name: 'ppe-vest-head',
+    pipeline: ['yolox-nano-coco', 'ppe-vest-head'],
     labels: ['vest', 'no_vest'],
     trainedOn: ['safety-vest-v4'],
   },

@@ -30,6 +30,8 @@ import { DATASETS, PPE_MODELS, SOURCES, type PpeModel, type Source } from './eva
 export interface SummaryOptions {
   /** at most this many images per set, evenly spaced (a quick look; the cards quote full runs) */
   limit?: number;
+  /** only these PPE models (eval-sources.ts PPE_MODELS names); all when absent */
+  models?: readonly string[];
   minScore: number;
   inputSize?: number;
   ious: readonly number[];

@@ -18,12 +18,14 @@ import type { Command } from '../commands.ts';
 import { DEFAULT_CLASS_MAP, readLabelledFolder } from './eval-data.ts';
 import { formatCropRates, vestCropAccuracy } from './eval-crops.ts';
 import { evaluate, formatReport } from './eval-run.ts';
+import { PPE_MODELS } from './eval-sources.ts';
 import { formatSummary, runSummary, type SummaryOptions } from './eval-summary.ts';
 
 const USAGE =
   '在标注数据集上评估检测模型 (score the detectors on a labelled dataset: precision, recall, AP)\n' +
-  'usage: jianhu eval [--limit N] [--min-score S] [--input-size N] [--json]\n' +
-  '  with no --dataset: each PPE model (ppe-hardhat, ppe-vest) on each source under ../shared/datasets,\n' +
+  'usage: jianhu eval [--limit N] [--model NAME,...] [--min-score S] [--input-size N] [--json]\n' +
+  '  with no --dataset: each PPE model (ppe-hardhat, ppe-vest, opt-in ppe-vest-head; --model picks some)\n' +
+  '  on each source under ../shared/datasets,\n' +
   '  labelled in-source (test split of a source it trained on) or held-out-source (a source it never saw);\n' +
   '  AP at IoU 0.3 and 0.5 down to --min-score (default 0.05), precision/recall at the operating\n' +
   '  thresholds, bare heads found / called helmet / missed. --limit N: at most N images per set (quick look)\n' +
@@ -102,7 +104,14 @@ export function parseSummaryArgs(argv: string[]): (SummaryOptions & { json: bool
       const n = parseInputSize(v());
       if (typeof n === 'string') return n;
       out.inputSize = n;
-    } else return `unknown option ${a} (without --dataset: --limit, --min-score, --input-size, --json)`;
+    } else if (a === '--model') {
+      const names = (v() ?? '').split(',').filter(Boolean);
+      const bad = names.find((n) => !PPE_MODELS.some((m) => m.name === n));
+      if (bad || names.length === 0)
+        return `--model: unknown PPE model ${bad ?? '(none)'} (known: ${PPE_MODELS.map((m) => m.name).join(', ')})`;
+      out.models = names;
+    } else
+      return `unknown option ${a} (without --dataset: --limit, --model, --min-score, --input-size, --json)`;
   }
   return out;
 }
