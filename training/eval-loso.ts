@@ -20,12 +20,13 @@ import { replaceSections } from './cards/write.ts';
 const evalJson = <T>(model: PpeName): T =>
   JSON.parse(readFileSync(losoPath(model).replace(/\.loso\.json$/, '.eval.json'), 'utf8')) as T;
 
-const SECTIONS: Record<PpeName, (l: LosoFile) => string[]> = {
+/** The models whose cards lead with a held-out headline made here (ppe-vest-head's card is written by hand). */
+const SECTIONS: Partial<Record<PpeName, (l: LosoFile) => string[]>> = {
   'ppe-hardhat': (l) => [hardhatHeadline(l), hardhatInFull(l, evalJson<HardhatTests>('ppe-hardhat').hhw)],
   'ppe-vest': (l) => [vestHeadline(l), vestInFull(l, evalJson<VestTests>('ppe-vest').test)],
 };
 
-const known = PPE_MODELS.map((m) => m.name);
+const known = PPE_MODELS.map((m) => m.name).filter((m) => SECTIONS[m] !== undefined);
 const asked = process.argv.slice(2);
 const bad = asked.find((a) => !(known as readonly string[]).includes(a));
 if (bad) {
@@ -35,6 +36,6 @@ if (bad) {
 const models = (asked.length > 0 ? asked : known) as PpeName[];
 for (const loso of await measureLoso(models, 'npm run eval:loso', console.log)) {
   const model = loso.model as PpeName;
-  await replaceSections(model, SECTIONS[model](loso));
+  await replaceSections(model, SECTIONS[model]!(loso));
   console.log(`rewrote the held-out sections of models/${model}.card.md`);
 }

@@ -35,8 +35,6 @@ export interface SummaryOptions {
   minScore: number;
   inputSize?: number;
   ious: readonly number[];
-  /** only these PPE models (default: every one; the card writer measures one model at a time) */
-  models?: readonly string[];
 }
 
 export interface SummaryRow {
