@@ -24,6 +24,7 @@ import { createMetrics } from '../src/platform/observability/metrics.ts';
 import { createLogger } from '../src/platform/shared/logger.ts';
 import { DetectService } from '../src/vision/detect/detect.service.ts';
 import { FACTORY_CLIP, normalisedClip } from '../streams-sim/clips.ts';
+import { factoryPhases } from './detect-factory-phases.ts';
 import { idleSceneClips } from './detect-idle-clip.ts';
 import { startLimit, type LimitSlice } from './detect-limit.ts';
 import { parseBenchOptions } from './detect-options.ts';
@@ -66,6 +67,9 @@ const cores = cpus().length;
 const load0 = loadavg().map(r2);
 const date = new Date().toISOString();
 const factory = await normalisedClip(FACTORY_CLIP);
+// people cameras start at different points of the clip, as the limit's lanes do (detect-factory-phases.ts)
+const phases = await factoryPhases(factory, 4);
+const peopleSource = (i: number) => ({ kind: 'clip' as const, path: phases[i % phases.length]! });
 log(
   `bench:detect ${date} — ${cores} cores, load ${load0.join(' ')}; ${config.detect.sessions} worker(s) × ${config.detect.threads} thread(s); ingest ${config.ingest.width}×${config.ingest.height} sampled ${config.ingest.detectFps}/s, idleKeyframesOnly ${config.ingest.idleKeyframesOnly} after ${config.ingest.idleKeyframesAfterSeconds} s idle; scheduler active ${sched.activeFps}/s, idle ${sched.idleFps}/s${opts.quick ? '; --quick' : ''}`,
 );
@@ -74,7 +78,7 @@ const workerCpu = { frames: [] as number[] };
 const factoryCams = (n: number, prefix: string): CameraPlan[] =>
   Array.from({ length: n }, (_, i) => ({
     id: `${prefix}${i + 1}`,
-    source: { kind: 'factory' as const },
+    source: peopleSource(i),
     permit: false,
     idle: false,
   }));
@@ -162,7 +166,7 @@ try {
       const permits = Math.max(1, Math.round(n / 4));
       return Array.from({ length: n }, (_, i) =>
         i < permits
-          ? { id: `act${i + 1}`, source: { kind: 'factory' }, permit: true, idle: false }
+          ? { id: `act${i + 1}`, source: peopleSource(i), permit: true, idle: false }
           : {
               id: `idle${i + 1}`,
               source: { kind: 'clip', path: idle.clips[i % idle.clips.length]! },
