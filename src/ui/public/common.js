@@ -239,6 +239,17 @@ export function notice(el, msg, kind = 'info') {
   el.hidden = !msg;
 }
 
+/**
+ * Puts `children` in `el` unless `el` already shows exactly that (a live event that changed nothing
+ * shown): a button the user is about to press stays the same element (a CI run's click on a permit's
+ * 开始作业 kept missing a button redrawn on each camera event), and text typed into a field that has
+ * lost focus is kept.
+ */
+export function redraw(el, ...children) {
+  const next = h('div', {}, ...children);
+  if (next.innerHTML !== el.innerHTML) el.replaceChildren(...next.childNodes);
+}
+
 /** Is someone typing in a form inside `el`? A periodic or live re-render then waits, keeping the input. */
 export function typingIn(el) {
   const a = document.activeElement;

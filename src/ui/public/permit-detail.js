@@ -1,4 +1,4 @@
-import { api, h, notice, t } from './common.js';
+import { api, h, notice, redraw, t } from './common.js';
 import { kindText, levelText } from './permit-kinds.js';
 import { gasForm, gasTable, loadDetail, retestBadge, retestState } from './permit-gas.js';
 import { actionButtons, confirmMeasure, guardianControls, lastAnswer, recordGas } from './permit-actions.js';
@@ -229,9 +229,8 @@ export async function renderDetail(ctx, id) {
 
   const guardian = open ? guardianControls(ctx, p, rerender) : [];
   if (mine !== latest) return;
-  const next = h(
-    'div',
-    {},
+  redraw(
+    ctx.view,
     head,
     suspended ?? '',
     h(
@@ -256,9 +255,4 @@ export async function renderDetail(ctx, id) {
       h('div', {}, gasSection, signatures, history),
     ),
   );
-  // A live event that changed nothing shown leaves the page alone: a button the user is about to
-  // press stays the same element (a CI run's click kept missing a button redrawn on each event),
-  // and text typed into a field that has lost focus is kept.
-  if (next.innerHTML === ctx.view.innerHTML) return;
-  ctx.view.replaceChildren(...next.childNodes);
 }

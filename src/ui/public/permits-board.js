@@ -1,5 +1,5 @@
 /* global URLSearchParams, location, history */
-import { api, h, t } from './common.js';
+import { api, h, redraw, t } from './common.js';
 import { kindText, levelText } from './permit-kinds.js';
 import { loadDetail, retestBadge, retestState } from './permit-gas.js';
 import { fmtCN, reasonText, stateText } from './permit-text.js';
@@ -93,7 +93,8 @@ export async function renderBoard(ctx) {
     );
   });
   if (mine !== latest) return;
-  ctx.view.replaceChildren(
+  redraw(
+    ctx.view,
     h(
       'div',
       { class: 'filters board-filters' },
