@@ -1,8 +1,8 @@
 /**
  * `npm run bench:vest-head`: what the opt-in `ppe-vest-head` (the vest as a head on the shared backbone,
  * models/ppe-vest-head.card.md) costs per frame against the default vest stage (`ppe-vest`, one crop per
- * person). 20 frames of the factory clip at 2 fps, one onnxruntime thread, alternating rounds, CPU time of
- * the whole process per frame:
+ * person). The factory clip from 30 s at 2 fps (13 frames: it ends at 36.8 s), one onnxruntime thread,
+ * alternating rounds, CPU time of the whole process per frame:
  *   stage 1      YOLOX-Nano + hard hat + fire/smoke merged (the default pipeline without ppe-vest)
  *   + head       the same with ppe-vest-head merged in (gated on a person, as the hard-hat head)
  *   + crops      the default pipeline, vest classified on every person of every frame (no camera key)
